@@ -1,0 +1,54 @@
+"""Entry point: builds the page list for this visitor on every run, then runs the chosen page.
+
+Facilitator pages are only registered after login, so they cannot be reached by typing their URL either.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import auth
+from ui.bootstrap import ensure_database
+from ui.context import sidebar_selector
+
+st.set_page_config(page_title="IVP-prioritering", page_icon="🛡️", layout="wide")
+ensure_database()
+
+# Each section lists (file, title, url_path, icon). Keep one line per page so pages can be added in one edit.
+PUBLIC_PAGES = [
+    ("pages/start.py", "Start", "start", ":material/home:"),
+]
+ANALYSIS_PAGES: list[tuple[str, str, str, str]] = []
+PARTICIPANT_PAGES: list[tuple[str, str, str, str]] = []
+FACILITATOR_PAGES: list[tuple[str, str, str, str]] = []
+
+
+def _pages(specs: list[tuple[str, str, str, str]], default: str | None = None) -> list[st.Page]:
+    return [
+        st.Page(path, title=title, url_path=url_path, icon=icon, default=url_path == default)
+        for path, title, url_path, icon in specs
+    ]
+
+
+sections: dict[str, list[st.Page]] = {
+    "Algemeen": _pages(PUBLIC_PAGES, default="start"),
+}
+if ANALYSIS_PAGES:
+    sections["Veiligheidsanalyse"] = _pages(ANALYSIS_PAGES)
+if PARTICIPANT_PAGES:
+    sections["Meedoen"] = _pages(PARTICIPANT_PAGES)
+if auth.is_facilitator():
+    sections["Begeleiding"] = [
+        *_pages(FACILITATOR_PAGES),
+        st.Page("pages/uitloggen.py", title="Uitloggen", url_path="uitloggen", icon=":material/logout:"),
+    ]
+else:
+    sections["Begeleiding"] = [
+        st.Page(
+            "pages/inloggen.py", title="Inloggen begeleider", url_path="inloggen", icon=":material/login:"
+        )
+    ]
+
+page = st.navigation(sections)
+sidebar_selector()
+page.run()

@@ -1,0 +1,1 @@
+"""Storage adapter: SQLAlchemy models, engine set-up and Alembic migrations."""

@@ -1,0 +1,315 @@
+"""Typed SQLAlchemy 2.0 models: the one place where the trajectory, its analysis and every vote are kept.
+
+Ballot values are stored as one row per (theme, criterion) so that every figure on a results page can be
+traced back to raw rows with plain SQL, and so that "geen mening" stays a NULL instead of a zero.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+trajectory_municipality = Table(
+    "trajectory_municipality",
+    Base.metadata,
+    Column("trajectory_id", ForeignKey("trajectory.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Municipality(Base):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    cbs_code: Mapped[str | None] = mapped_column(String(10))  # GM0148
+    inhabitants: Mapped[int | None]
+    fictitious: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Trajectory(Base):
+    """One IVP cycle (e.g. 2027–2030) of one or more municipalities."""
+
+    __tablename__ = "trajectory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    period_start: Mapped[int]
+    period_end: Mapped[int]
+    fictitious: Mapped[bool] = mapped_column(Boolean, default=False)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=trajectory_municipality, order_by=Municipality.name
+    )
+
+
+class ThemeAnalysis(Base):
+    """Stap 2's three answers for one theme in one municipality: problematiek, huidige aanpak, extra?"""
+
+    __tablename__ = "theme_analysis"
+    __table_args__ = (UniqueConstraint("trajectory_id", "municipality_id", "theme_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    theme_code: Mapped[str] = mapped_column(String(8))
+    problem_text: Mapped[str] = mapped_column(Text, default="")
+    approach_text: Mapped[str] = mapped_column(Text, default="")
+    extra_text: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    candidate: Mapped[bool] = mapped_column(Boolean, default=False)
+    candidate_reason: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FieldAnalysis(Base):
+    """Per field: the plausible priorities and, for field 1, the six fixed aspects of the approach."""
+
+    __tablename__ = "field_analysis"
+    __table_args__ = (UniqueConstraint("trajectory_id", "municipality_id", "field_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    field_code: Mapped[str] = mapped_column(String(4))
+    priorities_text: Mapped[str] = mapped_column(Text, default="")
+    aspects: Mapped[dict[str, Any]] = mapped_column(default=dict)  # aspect code -> text (field 1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TextRevision(Base):
+    """History of analysis texts: who changed which text when, so edits can be reviewed and undone."""
+
+    __tablename__ = "text_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(40))  # "theme:1.3" or "field:1"
+    attribute: Mapped[str] = mapped_column(String(40))  # problem_text, approach_text, aspects.a, …
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(120), default="")
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ImportBatch(Base):
+    """One imported file; figures point back to it so every number can be traced to its source file."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    file_format: Mapped[str] = mapped_column(String(40))
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    imported_by: Mapped[str] = mapped_column(String(120), default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Figure(Base):
+    """One observed value: a theme's indicator in one region and year (municipality or benchmark)."""
+
+    __tablename__ = "figure"
+    __table_args__ = (UniqueConstraint("region_code", "indicator", "year", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), index=True
+    )
+    region_code: Mapped[str] = mapped_column(String(12), index=True)  # GM0148, NL01, or a benchmark key
+    theme_code: Mapped[str | None] = mapped_column(String(8), index=True)
+    indicator: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int]
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(60), default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(12), default="objectief")  # objectief | subjectief
+    margin_low: Mapped[float | None] = mapped_column(Float)
+    margin_high: Mapped[float | None] = mapped_column(Float)
+
+
+class CrimeTypeMapping(Base):
+    """The editable mapping from police crime types to themes (seeded from data/, the project's proposal)."""
+
+    __tablename__ = "crime_type_mapping"
+
+    crime_type_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    crime_type_name: Mapped[str] = mapped_column(String(200))
+    theme_code: Mapped[str | None] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class OpinionSession(Base):
+    """A scoring session: raadscommissie, werkgroep round, resident consultation, partners."""
+
+    __tablename__ = "opinion_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))  # raadscommissie, werkgroep, inwonersconsultatie, …
+    group: Mapped[str] = mapped_column(String(30))  # raad, werkgroep, inwoners, partners, …
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(20))  # rating, points, ranking, criteria
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    themes: Mapped[list[Any]] = mapped_column(default=list)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="concept")  # concept, open, gesloten
+    show_results: Mapped[bool] = mapped_column(Boolean, default=False)
+    round_no: Mapped[int] = mapped_column(Integer, default=1)
+    previous_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("opinion_session.id", ondelete="SET NULL")
+    )
+    requires_invitation: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Participant(Base):
+    """An anonymous participant: only a hash of the browser's token is kept, never an IP address."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(40), default="")  # "P7", shown in exports instead of the token
+    wijk: Mapped[str | None] = mapped_column(String(80))
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Ballot(Base):
+    """One ballot per participant per session; changed in place until the session closes."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("session_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    entry: Mapped[str] = mapped_column(String(20), default="online")  # online, handopsteking, papier
+    weight: Mapped[float] = mapped_column(Float, default=1.0)  # a show of hands counts as n voters
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    items: Mapped[list[BallotItem]] = relationship(
+        back_populates="ballot", cascade="all, delete-orphan", order_by="BallotItem.id"
+    )
+
+
+class BallotItem(Base):
+    __tablename__ = "ballot_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), index=True)
+    theme_code: Mapped[str] = mapped_column(String(8))
+    criterion: Mapped[str] = mapped_column(String(40), default="")  # "" unless method == criteria
+    value: Mapped[float | None] = mapped_column(Float)  # NULL = geen mening
+
+    ballot: Mapped[Ballot] = relationship(back_populates="items")
+
+
+class Comment(Base):
+    """A participant's remark on a theme; shown on the shared screen only after the facilitator approves."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    theme_code: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="nieuw")  # nieuw, goedgekeurd, afgewezen
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InvitationCode(Base):
+    """Resident panel: one code, one ballot. Only the hash is stored."""
+
+    __tablename__ = "invitation_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+
+
+class PopulationShare(Base):
+    """Population per wijk/kern or age band, entered by the coordinator to weigh the consultation."""
+
+    __tablename__ = "population_share"
+    __table_args__ = (UniqueConstraint("trajectory_id", "municipality_id", "dimension", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(20))  # wijk | leeftijd
+    category: Mapped[str] = mapped_column(String(80))
+    population: Mapped[int]
+
+
+class PriorityDecision(Base):
+    """The advice and the facilitator's final choice, stored together with the settings that produced them."""
+
+    __tablename__ = "priority_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    advice: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    chosen: Mapped[list[Any]] = mapped_column(default=list)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(120), default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EffectIndicator(Base):
+    """Stap 4: an effect indicator with baseline and target value for a chosen priority."""
+
+    __tablename__ = "effect_indicator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    theme_code: Mapped[str] = mapped_column(String(8))
+    indicator: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(12), default="objectief")
+    baseline_year: Mapped[int | None]
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    target_year: Mapped[int | None]
+    target_value: Mapped[float | None] = mapped_column(Float)
+    rationale: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,84 @@
+"""Reading IVP trajectories and their municipalities: the frame every page works inside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ivp_core.storage.models import Municipality, Trajectory
+
+
+@dataclass(frozen=True)
+class MunicipalityRef:
+    id: int
+    name: str
+    cbs_code: str | None
+    inhabitants: int | None
+    fictitious: bool
+
+
+@dataclass(frozen=True)
+class TrajectoryRef:
+    """A detached, read-only view of a trajectory, safe to keep in a page's state between runs."""
+
+    id: int
+    name: str
+    period_start: int
+    period_end: int
+    fictitious: bool
+    municipalities: tuple[MunicipalityRef, ...]
+
+    @property
+    def period(self) -> str:
+        return f"{self.period_start}–{self.period_end}"
+
+    @property
+    def label(self) -> str:
+        suffix = " (fictief voorbeeld)" if self.fictitious else ""
+        return f"{self.name} {self.period}{suffix}"
+
+    @property
+    def is_joint(self) -> bool:
+        return len(self.municipalities) > 1
+
+
+def _municipality_ref(m: Municipality) -> MunicipalityRef:
+    return MunicipalityRef(m.id, m.name, m.cbs_code, m.inhabitants, m.fictitious)
+
+
+def list_trajectories(session: Session) -> list[TrajectoryRef]:
+    rows = session.scalars(
+        select(Trajectory).options(selectinload(Trajectory.municipalities)).order_by(Trajectory.id)
+    ).all()
+    return [
+        TrajectoryRef(
+            id=t.id,
+            name=t.name,
+            period_start=t.period_start,
+            period_end=t.period_end,
+            fictitious=t.fictitious,
+            municipalities=tuple(_municipality_ref(m) for m in t.municipalities),
+        )
+        for t in rows
+    ]
+
+
+def create_trajectory(
+    session: Session,
+    name: str,
+    period_start: int,
+    period_end: int,
+    municipalities: list[Municipality],
+    fictitious: bool = False,
+) -> Trajectory:
+    if period_end < period_start:
+        raise ValueError("De einddatum van de periode ligt vóór het begin.")
+    trajectory = Trajectory(
+        name=name, period_start=period_start, period_end=period_end, fictitious=fictitious, settings={}
+    )
+    trajectory.municipalities = municipalities
+    session.add(trajectory)
+    session.flush()
+    return trajectory
