@@ -30,6 +30,7 @@ class EffectIndicator:
     source: str
     indicator: str
     kind: str  # objectief | subjectief
+    proposed: bool = False  # True where VNG names none and the indicator is this project's proposal
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def _theme(raw: dict[str, Any], field_code: str) -> Theme:
             source=_text(item, "source", where),
             indicator=_text(item, "indicator", where),
             kind=_text(item, "kind", where),
+            proposed=bool(item.get("proposed", False)),
         )
         for item in raw.get("effect_indicators") or []
     )
