@@ -1,0 +1,94 @@
+"""`python -m ivp_core …`: the command line for data officers, scripts and first-time set-up.
+
+Errors are printed to stderr in plain Dutch with exit code 2, and nothing half-made goes to stdout, so the
+commands can be chained in scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Callable, Sequence
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; its message is shown as is."""
+
+
+def _themes(_args: argparse.Namespace) -> int:
+    from ivp_core.catalogue import load_catalogue
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["field_code", "field_name", "theme_code", "theme_name"])
+    for field in load_catalogue().fields:
+        for theme in field.themes:
+            writer.writerow([field.code, field.name, theme.code, theme.name])
+    return 0
+
+
+def _init_db(_args: argparse.Namespace) -> int:
+    from ivp_core.config import database_url
+    from ivp_core.storage import db
+
+    db.migrate()
+    print(f"Database bijgewerkt: {db.get_engine().url.render_as_string(hide_password=True) or database_url()}")
+    return 0
+
+
+def _load_demo(args: argparse.Namespace) -> int:
+    from ivp_core import demo
+    from ivp_core.storage import db
+
+    db.migrate()
+    if not db.is_empty() and not args.force:
+        raise CliError("De database bevat al een traject. Gebruik --force om het voorbeeld er toch bij te laden.")
+    trajectory_id = demo.load_demo()
+    print(f"Voorbeeldgemeente geladen (traject {trajectory_id}).")
+    return 0
+
+
+def _register_feature(subparsers: argparse._SubParsersAction, module: str) -> None:  # type: ignore[type-arg]
+    """Feature commands live beside their feature; each such module offers `add_parser(subparsers)`."""
+    import importlib
+
+    importlib.import_module(module).add_parser(subparsers)
+
+
+FEATURE_COMMANDS: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ivp_core", description="Prioritering Integraal Veiligheidsplan (Kernbeleid Veiligheid)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("themes", help="de catalogus als CSV: 5 velden, 22 thema's").set_defaults(func=_themes)
+    sub.add_parser("init-db", help="maak of werk de database bij (migraties)").set_defaults(func=_init_db)
+    demo = sub.add_parser("load-demo", help="laad de fictieve Voorbeeldgemeente")
+    demo.add_argument("--force", action="store_true", help="ook als er al een traject is")
+    demo.set_defaults(func=_load_demo)
+    for module in FEATURE_COMMANDS:
+        _register_feature(sub, module)
+    return parser
+
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its message
+        return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except CliError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:
+        print(f"Fout: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1

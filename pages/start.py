@@ -1,0 +1,65 @@
+"""Start page: tells a coordinator, a council member and a resident where to go."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ivp_core.progress import trajectory_progress
+from ivp_core.storage.db import session_scope
+from ui import auth
+from ui.context import current_trajectory
+
+trajectory = current_trajectory()
+
+st.title("Prioriteiten voor het Integraal Veiligheidsplan")
+if trajectory is None:
+    st.info("Er is nog geen traject. Een begeleider kan inloggen en een traject aanmaken.")
+    st.stop()
+
+st.subheader(trajectory.label)
+if trajectory.fictitious:
+    st.warning(
+        "Dit is een **fictief voorbeeld**. De gemeente, de cijfers en de stemmen zijn verzonnen om te laten "
+        "zien hoe het werkt.",
+        icon=":material/info:",
+    )
+st.markdown(
+    "Elke vier jaar kiest de gemeenteraad de veiligheidsprioriteiten van de gemeente. Dat gebeurt met de "
+    "methode *Kernbeleid Veiligheid*: eerst een **veiligheidsanalyse** van 22 thema's in vijf velden, "
+    "daarna een **prioritering** van hoogstens drie of vier thema's. De andere thema's lopen door als "
+    "*overige strategische thema's*."
+)
+
+col_raad, col_inwoner, col_coordinator = st.columns(3, gap="large")
+with col_raad, st.container(border=True):
+    st.markdown("#### Raadslid")
+    st.markdown("Bekijk de veiligheidsanalyse per veld. In de bijeenkomst stemt u met uw eigen telefoon.")
+    st.page_link("pages/overzicht.py", label="Naar de veiligheidsanalyse", icon=":material/analytics:")
+    st.page_link("pages/stem.py", label="Meedoen met een code", icon=":material/how_to_vote:")
+with col_inwoner, st.container(border=True):
+    st.markdown("#### Inwoner")
+    st.markdown(
+        "Wat vindt u belangrijk voor de veiligheid in uw buurt? Heeft u een code gekregen, "
+        "of staat er een raadpleging open? Doe dan mee. Het kost ongeveer tien minuten."
+    )
+    st.page_link("pages/stem.py", label="Meedoen met de raadpleging", icon=":material/groups:")
+with col_coordinator, st.container(border=True):
+    st.markdown("#### Coördinator of griffier")
+    st.markdown("Beheer de analyse, zet sessies klaar, bekijk de uitslag en maak het verslag.")
+    if auth.is_facilitator():
+        st.success("U bent ingelogd als begeleider. Kies links een onderdeel.")
+    else:
+        st.page_link("pages/inloggen.py", label="Inloggen als begeleider", icon=":material/login:")
+
+with session_scope() as session:
+    progress = trajectory_progress(
+        session, trajectory.id, [m.cbs_code for m in trajectory.municipalities if m.cbs_code]
+    )
+st.divider()
+st.markdown("##### Waar staat dit traject?")
+step1, step2, step3 = st.columns(3)
+step1.metric("Stap 2 · Thema's geanalyseerd", f"{progress.themes_with_analysis} van 22")
+step1.caption(f"{progress.themes_with_figures} thema's met cijfers, {progress.candidates} kandidaat-prioriteiten")
+step2.metric("Stap 3 · Sessies", progress.sessions)
+step2.caption(f"{progress.open_sessions} open, {progress.ballots} ingevulde stemformulieren")
+step3.metric("Prioriteiten gekozen", "ja" if progress.decided else "nog niet")

@@ -1,0 +1,69 @@
+"""Every page renders without an exception, for a visitor and for a logged-in facilitator, on the demo."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def _registered(list_name: str) -> list[str]:
+    """Page files listed in one of app.py's page lists (read from the source: app.py runs Streamlit)."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+        if any(isinstance(t, ast.Name) and t.id == list_name for t in targets) and node.value is not None:
+            return [elt.elts[0].value for elt in node.value.elts]  # type: ignore[attr-defined]
+    raise AssertionError(f"{list_name} not found in app.py")
+
+
+FACILITATOR_ONLY = _registered("FACILITATOR_PAGES")
+
+
+def app(role: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if role:
+        at.session_state["ivp_role"] = role
+    return at
+
+
+@pytest.mark.parametrize("page", [p for p in PAGE_FILES if p != "pages/uitloggen.py"])
+def test_every_page_renders_for_a_facilitator(demo_engine: Engine, admin_password: str, page: str) -> None:
+    at = app("facilitator").run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_start_page_shows_the_demo_and_where_each_role_goes(demo_engine: Engine) -> None:
+    at = app().run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Raadslid" in text and "Inwoner" in text and "Coördinator" in text
+    assert any("fictief voorbeeld" in w.value for w in at.warning)
+
+
+def test_facilitator_pages_are_not_reachable_without_login(demo_engine: Engine, admin_password: str) -> None:
+    at = app().run()
+    for page in FACILITATOR_ONLY:
+        with pytest.raises(Exception):  # noqa: B017 - AppTest refuses a page that is not registered
+            at.switch_page(page).run()
+
+
+def test_login_with_the_wrong_password_is_refused_and_the_right_one_unlocks(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    at = app().run()
+    at.switch_page("pages/inloggen.py").run()
+    at.text_input[0].input("fout").run()
+    at.button[0].click().run()
+    assert at.error and "klopt niet" in at.error[0].value
+    assert "ivp_role" not in at.session_state
+    at.text_input[0].input(admin_password).run()
+    at.button[0].click().run()
+    assert at.session_state["ivp_role"] == "facilitator"
