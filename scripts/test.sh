@@ -17,4 +17,17 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
 .venv/bin/ruff check .
+
+echo "== Tests on the embedded default (SQLite)"
 .venv/bin/python -m pytest "$@"
+
+if pg_url=$(bash scripts/pg_test_server.sh start 2>/dev/null); then
+  trap 'bash scripts/pg_test_server.sh stop' EXIT
+  echo "== Tests on PostgreSQL"
+  TEST_DATABASE_URL="$pg_url" .venv/bin/python -m pytest "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL could not be started; CI must test both databases" >&2
+  exit 1
+else
+  echo "== PostgreSQL not available here: skipped the second run (CI runs it)"
+fi
