@@ -16,6 +16,10 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+if command -v npm >/dev/null 2>&1; then
+  # axe-core, for the accessibility checks in the browser tests
+  npm install --no-audit --no-fund --silent
+fi
 .venv/bin/ruff check .
 
 echo "== Tests on the embedded default (SQLite)"
