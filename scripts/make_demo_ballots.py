@@ -48,11 +48,11 @@ RESIDENT_BASE: dict[str, float] = {
 # Shifts by age band and wijk: older residents worry more about jongeren and inbraak, young adults
 # more about uitgaan and evenementen; the villages about traffic on their through roads.
 AGE_SHIFT: dict[str, dict[str, float]] = {
-    "18-34": {"3.1": -0.14, "3.3": -0.08, "1.3": -0.05, "2.3": 0.10, "2.4": 0.08, "5.1": 0.06,
+    "jonger dan 25 jaar": {"3.1": -0.14, "3.3": -0.08, "1.3": -0.05, "2.3": 0.10, "2.4": 0.08, "5.1": 0.06,
               "5.4": 0.06, "1.4": 0.04},
-    "35-49": {"3.4": 0.08, "4.1": 0.03, "3.3": 0.04},
-    "50-64": {"1.3": 0.03, "5.2": 0.03},
-    "65+": {"3.1": 0.09, "1.3": 0.08, "1.4": 0.06, "4.1": 0.04, "2.4": -0.06, "2.3": -0.05,
+    "25 tot 45 jaar": {"3.4": 0.08, "4.1": 0.03, "3.3": 0.04},
+    "45 tot 65 jaar": {"1.3": 0.03, "5.2": 0.03},
+    "65 jaar of ouder": {"3.1": 0.09, "1.3": 0.08, "1.4": 0.06, "4.1": 0.04, "2.4": -0.06, "2.3": -0.05,
             "5.4": -0.05},
 }  # fmt: skip
 WIJK_SHIFT: dict[str, dict[str, float]] = {
@@ -64,7 +64,7 @@ WIJK_SHIFT: dict[str, dict[str, float]] = {
     "Lindebroek": {"4.1": 0.08, "3.3": 0.05, "2.5": 0.08},
 }
 # Who responded: older residents and the villages answer more readily than young adults.
-RESPONSE_AGE = {"18-34": 0.45, "35-49": 0.85, "50-64": 1.25, "65+": 1.55}
+RESPONSE_AGE = {"jonger dan 25 jaar": 0.45, "25 tot 45 jaar": 0.85, "45 tot 65 jaar": 1.25, "65 jaar of ouder": 1.55}
 RESPONSE_WIJK = {"Centrum": 0.9, "Molenwijk": 0.75, "Oosterhof": 1.0, "Beekdorp": 1.2, "Zandhorst": 1.25,
                  "Lindebroek": 1.3}  # fmt: skip
 N_RESIDENTS = 240
