@@ -1,0 +1,241 @@
+"""Stap 2's texts per theme and per field, and the history of every change to them.
+
+Every change is written together with a TextRevision (who, what, old and new value, when) in the same
+transaction, so the history is never out of step with the text. Field 1 describes the approach by the
+method's six fixed aspects (catalogue `approach_aspects_field1`), stored in FieldAnalysis.aspects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivp_core.catalogue import load_catalogue
+from ivp_core.storage.models import FieldAnalysis, TextRevision, ThemeAnalysis, utcnow
+
+THEME_TEXTS = {
+    "problem_text": "Problematiek",
+    "approach_text": "Huidige aanpak",
+    "extra_text": "Extra?",
+    "summary": "Samenvatting",
+    "candidate_reason": "Argument kandidaat-prioriteit",
+}
+CANDIDATE = "candidate"
+FIELD_PRIORITIES = "priorities_text"
+ASPECT_PREFIX = "aspects."
+
+
+@dataclass(frozen=True)
+class Revision:
+    target: str
+    attribute: str
+    label: str
+    old_value: str
+    new_value: str
+    author: str
+    changed_at: datetime
+
+
+def theme_target(theme_code: str) -> str:
+    return f"theme:{theme_code}"
+
+
+def field_target(field_code: str) -> str:
+    return f"field:{field_code}"
+
+
+def get_theme_analysis(
+    session: Session, trajectory_id: int, municipality_id: int, theme_code: str
+) -> ThemeAnalysis:
+    """The theme's analysis row; created empty the first time, so every theme can be edited."""
+    load_catalogue().theme(theme_code)
+    row = session.scalar(
+        select(ThemeAnalysis).where(
+            ThemeAnalysis.trajectory_id == trajectory_id,
+            ThemeAnalysis.municipality_id == municipality_id,
+            ThemeAnalysis.theme_code == theme_code,
+        )
+    )
+    if row is None:
+        row = ThemeAnalysis(
+            trajectory_id=trajectory_id, municipality_id=municipality_id, theme_code=theme_code
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def theme_analyses(session: Session, trajectory_id: int, municipality_id: int) -> dict[str, ThemeAnalysis]:
+    rows = session.scalars(
+        select(ThemeAnalysis).where(
+            ThemeAnalysis.trajectory_id == trajectory_id, ThemeAnalysis.municipality_id == municipality_id
+        )
+    ).all()
+    return {r.theme_code: r for r in rows}
+
+
+def get_field_analysis(
+    session: Session, trajectory_id: int, municipality_id: int, field_code: str
+) -> FieldAnalysis:
+    load_catalogue().field(field_code)
+    row = session.scalar(
+        select(FieldAnalysis).where(
+            FieldAnalysis.trajectory_id == trajectory_id,
+            FieldAnalysis.municipality_id == municipality_id,
+            FieldAnalysis.field_code == field_code,
+        )
+    )
+    if row is None:
+        row = FieldAnalysis(
+            trajectory_id=trajectory_id, municipality_id=municipality_id, field_code=field_code, aspects={}
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _record(
+    session: Session,
+    row: ThemeAnalysis | FieldAnalysis,
+    target: str,
+    attribute: str,
+    old: str,
+    new: str,
+    author: str,
+) -> None:
+    session.add(
+        TextRevision(
+            trajectory_id=row.trajectory_id,
+            municipality_id=row.municipality_id,
+            target=target,
+            attribute=attribute,
+            old_value=old,
+            new_value=new,
+            author=author,
+        )
+    )
+
+
+def _author(author: str) -> str:
+    author = author.strip()
+    if not author:
+        raise ValueError("Vul uw naam in, zodat in de geschiedenis staat wie de tekst heeft gewijzigd.")
+    return author
+
+
+def update_theme_analysis(
+    session: Session,
+    trajectory_id: int,
+    municipality_id: int,
+    theme_code: str,
+    author: str,
+    texts: dict[str, str] | None = None,
+    candidate: bool | None = None,
+) -> int:
+    """Change the given texts (keys of THEME_TEXTS) and/or the candidate flag; returns how many changed."""
+    author = _author(author)
+    unknown = set(texts or {}) - set(THEME_TEXTS)
+    if unknown:
+        raise ValueError(f"Onbekende tekst(en): {', '.join(sorted(unknown))}")
+    row = get_theme_analysis(session, trajectory_id, municipality_id, theme_code)
+    target = theme_target(theme_code)
+    changed = 0
+    for attribute, new in (texts or {}).items():
+        old = getattr(row, attribute) or ""
+        new = new.strip()
+        if new != old:
+            _record(session, row, target, attribute, old, new, author)
+            setattr(row, attribute, new)
+            changed += 1
+    if candidate is not None and candidate != row.candidate:
+        _record(session, row, target, CANDIDATE, _yes_no(row.candidate), _yes_no(candidate), author)
+        row.candidate = candidate
+        changed += 1
+    if changed:
+        row.updated_at = utcnow()
+    session.flush()
+    return changed
+
+
+def _yes_no(value: bool) -> str:
+    return "ja" if value else "nee"
+
+
+def update_field_analysis(
+    session: Session,
+    trajectory_id: int,
+    municipality_id: int,
+    field_code: str,
+    author: str,
+    priorities_text: str | None = None,
+    aspects: dict[str, str] | None = None,
+) -> int:
+    """Change the field's plausible priorities and/or (field 1 only) texts of the six fixed aspects."""
+    author = _author(author)
+    row = get_field_analysis(session, trajectory_id, municipality_id, field_code)
+    target = field_target(field_code)
+    changed = 0
+    if priorities_text is not None and priorities_text.strip() != (row.priorities_text or ""):
+        _record(
+            session, row, target, FIELD_PRIORITIES, row.priorities_text or "", priorities_text.strip(), author
+        )
+        row.priorities_text = priorities_text.strip()
+        changed += 1
+    if aspects:
+        if field_code != "1":
+            raise ValueError("Alleen veld 1 beschrijft de aanpak met de zes vaste aspecten.")
+        known = {a.code for a in load_catalogue().approach_aspects_field1}
+        unknown = set(aspects) - known
+        if unknown:
+            raise ValueError(
+                f"Onbekend aspect: {', '.join(sorted(unknown))}. Kies uit {', '.join(sorted(known))}."
+            )
+        current = dict(row.aspects or {})
+        for code, new in aspects.items():
+            old = str(current.get(code, ""))
+            if new.strip() != old:
+                _record(session, row, target, ASPECT_PREFIX + code, old, new.strip(), author)
+                current[code] = new.strip()
+                changed += 1
+        row.aspects = current  # a new dict, so SQLAlchemy sees the JSON change
+    if changed:
+        row.updated_at = utcnow()
+    session.flush()
+    return changed
+
+
+def label_of(attribute: str) -> str:
+    if attribute in THEME_TEXTS:
+        return THEME_TEXTS[attribute]
+    if attribute == CANDIDATE:
+        return "Kandidaat-prioriteit"
+    if attribute == FIELD_PRIORITIES:
+        return "Mogelijke prioriteiten"
+    if attribute.startswith(ASPECT_PREFIX):
+        code = attribute.removeprefix(ASPECT_PREFIX)
+        names = {a.code: a.name for a in load_catalogue().approach_aspects_field1}
+        return f"Aspect {code}: {names.get(code, code)}"
+    return attribute
+
+
+def history(
+    session: Session, trajectory_id: int, municipality_id: int, target: str | None = None, limit: int = 200
+) -> list[Revision]:
+    """Newest first: who changed which text when, with old and new value."""
+    query = select(TextRevision).where(
+        TextRevision.trajectory_id == trajectory_id, TextRevision.municipality_id == municipality_id
+    )
+    if target is not None:
+        query = query.where(TextRevision.target == target)
+    rows = session.scalars(
+        query.order_by(TextRevision.changed_at.desc(), TextRevision.id.desc()).limit(limit)
+    )
+    return [
+        Revision(
+            r.target, r.attribute, label_of(r.attribute), r.old_value, r.new_value, r.author, r.changed_at
+        )
+        for r in rows
+    ]
