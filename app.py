@@ -19,8 +19,13 @@ PUBLIC_PAGES = [
     ("pages/start.py", "Start", "start", ":material/home:"),
 ]
 ANALYSIS_PAGES: list[tuple[str, str, str, str]] = []
-PARTICIPANT_PAGES: list[tuple[str, str, str, str]] = []
-FACILITATOR_PAGES: list[tuple[str, str, str, str]] = []
+PARTICIPANT_PAGES: list[tuple[str, str, str, str]] = [
+    ("pages/stem.py", "Stemmen", "stem", ":material/how_to_vote:"),
+]
+FACILITATOR_PAGES: list[tuple[str, str, str, str]] = [
+    ("pages/sessies.py", "Sessies", "sessies", ":material/groups:"),
+    ("pages/live.py", "Live scherm", "live", ":material/cast:"),
+]
 
 
 def _pages(specs: list[tuple[str, str, str, str]], default: str | None = None) -> list[st.Page]:
