@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.ballots import BallotError, normalise_settings
 from ivp_core.catalogue import load_catalogue
-from ivp_core.storage.models import OpinionSession, utcnow
+from ivp_core.storage.models import OpinionSession, ThemeAnalysis, utcnow
 
 #: Session kinds with the group whose opinion they collect and the Dutch label shown in the UI.
 KINDS: Final[dict[str, tuple[str, str]]] = {
@@ -347,6 +347,17 @@ def set_show_results(db: Session, session_id: int, show: bool) -> SessionInfo:
     row.show_results = bool(show)
     db.flush()
     return info(row)
+
+
+def candidate_themes(db: Session, trajectory_id: int, municipality_id: int | None) -> list[str]:
+    """The themes the veiligheidsanalyse marked as candidate priorities: the usual shortlist for a ballot."""
+    stmt = select(ThemeAnalysis.theme_code).where(
+        ThemeAnalysis.trajectory_id == trajectory_id, ThemeAnalysis.candidate.is_(True)
+    )
+    if municipality_id is not None:
+        stmt = stmt.where(ThemeAnalysis.municipality_id == municipality_id)
+    found = set(db.scalars(stmt))
+    return [code for code in load_catalogue().theme_codes if code in found]
 
 
 def theme_labels(themes: Sequence[str]) -> dict[str, str]:

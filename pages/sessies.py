@@ -1,0 +1,255 @@
+"""Facilitator: create, open and close opinion sessions; griffier entry, comment moderation, invitation codes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ivp_core import comments, participation, sessions
+from ivp_core.ballots import DEFAULT_CRITERIA
+from ivp_core.catalogue import load_catalogue
+from ivp_core.qr import join_url
+from ivp_core.storage.db import session_scope
+from ui import live_view
+from ui.ballot_form import ballot_inputs
+from ui.context import current_municipality, current_trajectory
+
+SELECTED_KEY = "ivp_sessies_selected"
+
+
+def _criteria_editor() -> list[dict[str, object]]:
+    """Criteria and weights for a werkgroep session, starting from the method's five defaults."""
+    st.caption("Pas de criteria en gewichten aan. Gewichten worden omgerekend zodat ze samen 100% zijn.")
+    frame = pd.DataFrame(
+        [{"key": c.key, "label": c.label, "weight": c.weight * 100} for c in DEFAULT_CRITERIA]
+    )
+    edited = st.data_editor(
+        frame,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "key": st.column_config.TextColumn("Sleutel", required=True, max_chars=40),
+            "label": st.column_config.TextColumn("Criterium", required=True),
+            "weight": st.column_config.NumberColumn("Gewicht (%)", min_value=0, max_value=100, step=5),
+        },
+        key="criteria_editor",
+    )
+    return [
+        {"key": str(r["key"]).strip(), "label": str(r["label"]).strip(), "weight": float(r["weight"] or 0)}
+        for r in edited.to_dict("records")
+        if str(r.get("key") or "").strip()
+    ]
+
+
+def _create_form(trajectory_id: int, municipality_id: int | None) -> None:
+    catalogue = load_catalogue()
+    with session_scope() as db:
+        candidates = sessions.candidate_themes(db, trajectory_id, municipality_id)
+    kinds = list(sessions.KINDS)
+    kind = st.selectbox("Soort bijeenkomst", kinds, format_func=lambda k: sessions.KINDS[k][1])
+    methods = list(sessions.METHOD_LABELS)
+    method = st.selectbox(
+        "Manier van scoren",
+        methods,
+        index=methods.index("criteria" if kind == "werkgroep" else "points"),
+        format_func=sessions.METHOD_LABELS.__getitem__,
+    )
+    scope_options = ["kandidaten", "alle", "kiezen"] if candidates else ["alle", "kiezen"]
+    scope = st.radio(
+        "Thema's op het stemformulier",
+        scope_options,
+        horizontal=True,
+        format_func={
+            "kandidaten": f"Kandidaten uit de analyse ({len(candidates)})",
+            "alle": "Alle 22 thema's",
+            "kiezen": "Zelf kiezen",
+        }.__getitem__,
+    )
+    settings: dict[str, object] = {}
+    if method == "criteria":
+        settings["criteria"] = _criteria_editor()
+    with st.form("nieuwe_sessie"):
+        title = st.text_input("Titel", placeholder="Opiniërende bijeenkomst raadscommissie Bestuur")
+        held_on = st.date_input("Datum", value=date.today(), format="DD-MM-YYYY")
+        themes = candidates if scope == "kandidaten" else list(catalogue.theme_codes)
+        if scope == "kiezen":
+            themes = st.multiselect(
+                "Kies de thema's",
+                catalogue.theme_codes,
+                default=candidates,
+                format_func=lambda c: catalogue.theme(c).label,
+            )
+        if method == "points":
+            settings["budget"] = st.number_input(
+                "Punten per deelnemer", min_value=1, max_value=1000, value=10
+            )
+        elif method == "ranking":
+            settings["k"] = st.number_input("Lengte van de top (k)", min_value=1, max_value=22, value=3)
+        elif method == "rating":
+            st.caption("Belang per thema op een schaal van 1 tot en met 5, met 'geen mening'.")
+        if kind == "inwonersconsultatie":
+            wijken = st.text_area("Wijken of kernen (één per regel, mag leeg blijven)")
+            settings["wijken"] = [w for w in wijken.splitlines() if w.strip()]
+            settings["max_ballots_per_minute"] = int(
+                st.number_input(
+                    "Maximaal aantal nieuwe stemmen per minuut",
+                    min_value=1,
+                    value=sessions.DEFAULT_RESIDENT_RATE_LIMIT,
+                )
+            )
+        if not st.form_submit_button("Sessie aanmaken", type="primary"):
+            return
+    try:
+        with session_scope() as db:
+            created = sessions.create_session(
+                db,
+                trajectory_id=trajectory_id,
+                municipality_id=municipality_id,
+                kind=kind,
+                title=title,
+                method=method,
+                themes=themes,
+                settings=settings,
+                held_on=held_on,
+            )
+    except sessions.SessionError as exc:
+        st.error(exc.message_nl)
+        return
+    st.session_state[SELECTED_KEY] = created.id
+    st.success(f"Sessie aangemaakt met code {created.code}. Open de sessie als de deelnemers klaar zijn.")
+
+
+def _griffier(info: sessions.SessionInfo) -> None:
+    st.caption(
+        "Voer papieren stembiljetten één voor één in, of een handopsteking als één invoer met het aantal "
+        "handen. Elke invoer wordt in de uitslag gemarkeerd als handopsteking of papier."
+    )
+    entry = st.radio(
+        "Soort invoer",
+        ["papier", "handopsteking"],
+        horizontal=True,
+        format_func=participation.ENTRY_KINDS.__getitem__,
+        key=f"griffier:{info.id}:soort",
+    )
+    hands = 1
+    if entry == "handopsteking":
+        hands = int(
+            st.number_input(
+                "Aantal handen", min_value=1, max_value=1000, value=1, key=f"griffier:{info.id}:n"
+            )
+        )
+    counter = st.session_state.setdefault(f"griffier:{info.id}:teller", 0)
+    values, _ = ballot_inputs(info, None, key_prefix=f"griffier:{info.id}:{counter}")
+    if st.button("Invoer opslaan", type="primary", key=f"griffier:{info.id}:opslaan"):
+        try:
+            with session_scope() as db:
+                receipt = participation.record_manual_ballot(db, info.id, values, entry=entry, weight=hands)
+        except participation.ParticipationError as exc:
+            st.error(exc.message_nl)
+        else:
+            # A fresh key prefix empties the form for the next paper ballot.
+            st.session_state[f"griffier:{info.id}:teller"] = counter + 1
+            st.toast(
+                f"Opgeslagen als {receipt.participant_label} ({participation.ENTRY_KINDS[receipt.entry]})."
+            )
+            st.rerun()
+
+
+def _moderation(info: sessions.SessionInfo) -> None:
+    with session_scope() as db:
+        items = comments.list_comments(db, info.id)
+    if not items:
+        st.caption("Nog geen opmerkingen.")
+        return
+    catalogue = load_catalogue()
+    for item in items:
+        with st.container(border=True):
+            st.caption(
+                f"{catalogue.theme(item.theme_code).label} · {item.participant_label} · "
+                f"{comments.STATUSES[item.status]}"
+            )
+            st.text(item.text)
+            a, b, _ = st.columns([1, 1, 4])
+            for col, status, label in ((a, "goedgekeurd", "Goedkeuren"), (b, "afgewezen", "Afwijzen")):
+                if item.status != status and col.button(label, key=f"mod:{item.id}:{status}"):
+                    with session_scope() as db:
+                        comments.set_status(db, item.id, status)
+                    st.rerun()
+
+
+def _invitations(info: sessions.SessionInfo) -> None:
+    with session_scope() as db:
+        issued, used = participation.invitation_counts(db, info.id)
+    st.caption(
+        f"{issued} codes uitgegeven, {used} gebruikt. Met een code kan één keer gestemd worden. "
+        "De codes worden niet bewaard: download ze meteen na het aanmaken."
+    )
+    n = int(
+        st.number_input("Aantal nieuwe codes", min_value=1, max_value=5000, value=50, key=f"inv:{info.id}:n")
+    )
+    if st.button("Codes aanmaken", key=f"inv:{info.id}:maak"):
+        with session_scope() as db:
+            codes = participation.create_invitation_codes(db, info.id, n)
+        csv = "code\n" + "\n".join(codes) + "\n"
+        st.download_button(
+            "Download de codes (CSV)", csv, file_name=f"uitnodigingscodes-{info.code}.csv", mime="text/csv"
+        )
+
+
+def _details(info: sessions.SessionInfo) -> None:
+    url = join_url(live_view.public_base_url(), info.code)
+    st.markdown(
+        f"**Code:** `{info.code}` · **Methode:** {info.method_label} · **Thema's:** {len(info.themes)}"
+    )
+    st.markdown(f"**Link voor deelnemers:** {url}")
+    live_view.session_controls(info, key=f"sessies:{info.id}")
+    left, right = st.columns(2)
+    left.page_link(
+        "pages/live.py",
+        label="Naar het live scherm",
+        icon=":material/cast:",
+        query_params={"sessie": str(info.id)},
+    )
+    if info.status == "gesloten" and right.button("Volgende ronde (Delphi) starten"):
+        with session_scope() as db:
+            nxt = sessions.start_next_round(db, info.id)
+        st.session_state[SELECTED_KEY] = nxt.id
+        st.rerun()
+    tabs = st.tabs(["Griffier: invoer", "Opmerkingen", "Uitnodigingscodes"])
+    with tabs[0]:
+        if info.is_open:
+            _griffier(info)
+        else:
+            st.caption("Open de sessie om stemmen in te voeren.")
+    with tabs[1]:
+        _moderation(info)
+    with tabs[2]:
+        _invitations(info)
+
+
+trajectory = current_trajectory()
+municipality = current_municipality()
+st.title("Sessies")
+if trajectory is None:
+    st.info("Er is nog geen traject.")
+    st.stop()
+with st.expander("Nieuwe sessie", expanded=False):
+    _create_form(trajectory.id, municipality.id if municipality else None)
+with session_scope() as db:
+    available = sessions.list_sessions(db, trajectory.id)
+if not available:
+    st.info("Er zijn nog geen sessies in dit traject.")
+    st.stop()
+ids = [s.id for s in available]
+by_id = {s.id: s for s in available}
+selected = st.session_state.get(SELECTED_KEY)
+chosen = st.selectbox(
+    "Sessie",
+    ids,
+    index=ids.index(selected) if selected in ids else 0,
+    format_func=lambda i: f"{by_id[i].label} · {by_id[i].kind_label}",
+)
+st.session_state[SELECTED_KEY] = chosen
+_details(by_id[chosen])

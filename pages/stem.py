@@ -1,0 +1,202 @@
+"""Participant page (`/stem?code=…`): join without an account and cast or change one ballot.
+
+The anonymous token is kept in `st.session_state` and in the URL query parameter `t`. Why the URL and not a
+cookie: Streamlit cannot set a cookie without a third-party component (an extra iframe and JavaScript
+round trip on every phone in the room), while the URL survives a reload, a dropped connection, a server
+restart and a phone that suspends the browser tab. The join link and QR code never contain `t`; a
+participant who forwards their own address bar would share their ballot, which the page warns about. The
+token is never logged or shown; the database keeps only its salted sha256 hash.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ivp_core import comments, live, participation
+from ivp_core.ballot_evidence import ThemeEvidence, ballot_evidence
+from ivp_core.sessions import SessionInfo, find_by_code, normalise_code
+from ivp_core.storage.db import session_scope
+from ui.ballot_form import ballot_inputs, fmt, points_counter
+
+TOKEN_KEY = "ivp_participant_token"
+
+PRIVACY = (
+    "Wat we opslaan: uw antwoorden, uw opmerkingen en, als u die invult, uw wijk of kern en leeftijdsgroep. "
+    "Uw browser krijgt een willekeurige sleutel, zodat u uw stem later nog kunt wijzigen; wij bewaren daarvan "
+    "alleen een onherkenbare afgeleide.\n\n"
+    "Wat we niet opslaan: uw naam, e-mailadres, IP-adres of kenmerken van uw telefoon of browser "
+    "(geen 'fingerprint'). Er worden geen cookies voor reclame of statistiek gebruikt.\n\n"
+    "De uitkomsten worden alleen opgeteld gebruikt voor het Integraal Veiligheidsplan."
+)
+
+
+@st.cache_data(ttl=1, show_spinner=False)
+def _session(code: str) -> SessionInfo | None:
+    with session_scope() as db:
+        return find_by_code(db, code)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _evidence(session: SessionInfo) -> dict[str, ThemeEvidence]:
+    with session_scope() as db:
+        return ballot_evidence(db, session)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
+    with session_scope() as db:
+        return live.round_spreads(db, previous_id)
+
+
+def _ask_code(message: str | None = None) -> None:
+    if message:
+        st.error(message)
+    with st.form("code"):
+        typed = st.text_input("Code van de bijeenkomst", max_chars=12, placeholder="Bijvoorbeeld K7QX4MPA")
+        if st.form_submit_button("Verder", type="primary"):
+            st.query_params.clear()
+            st.query_params["code"] = normalise_code(typed)
+            st.rerun()
+    st.stop()
+
+
+def _token() -> str:
+    """The same token across reruns and reloads: session state first, then the URL, else a fresh one."""
+    token = st.session_state.get(TOKEN_KEY)
+    if not participation.is_valid_token(token):
+        from_url = st.query_params.get("t")
+        token = from_url if participation.is_valid_token(from_url) else participation.new_token()
+        st.session_state[TOKEN_KEY] = token
+    if st.query_params.get("t") != token:
+        st.query_params["t"] = token
+    return str(token)
+
+
+def _show_evidence(evidence: ThemeEvidence) -> None:
+    if evidence.empty:
+        st.caption("Voor dit thema zijn nog geen cijfers of analyse ingevoerd.")
+        return
+    for figure in evidence.figures:
+        line = f"{figure.indicator}: {fmt(figure.value)} {figure.unit} in {figure.year}"
+        if figure.earlier_year is not None:
+            line += f" (in {figure.earlier_year}: {fmt(figure.earlier_value)})"
+        if figure.benchmark_label:
+            line += f"; {figure.benchmark_label}: {fmt(figure.benchmark_value)}"
+        st.text(f"• {line}. Bron: {figure.source}.")
+    text = evidence.summary or evidence.problem_text
+    if text:
+        st.markdown("**Uit de veiligheidsanalyse**")
+        st.text(text)
+
+
+def _profile(
+    session: SessionInfo, known: participation.ParticipantInfo | None
+) -> tuple[str | None, str | None]:
+    """Optional wijk/kern and age band, asked only in a resident consultation."""
+    if session.kind != "inwonersconsultatie":
+        return None, None
+    st.subheader("Over u (mag leeg blijven)", divider="gray")
+    wijken = session.settings.get("wijken") or []
+    wijk = None
+    if wijken:
+        options = [None, *wijken]
+        wijk = st.selectbox(
+            "In welke wijk of kern woont u?",
+            options,
+            index=options.index(known.wijk) if known and known.wijk in options else 0,
+            format_func=lambda v: "Zeg ik liever niet" if v is None else v,
+        )
+    ages = [None, *participation.AGE_BANDS]
+    age = st.selectbox(
+        "Hoe oud bent u?",
+        ages,
+        index=ages.index(known.age_band) if known and known.age_band in ages else 0,
+        format_func=lambda v: "Zeg ik liever niet" if v is None else v,
+    )
+    return wijk, age
+
+
+def main() -> None:
+    code = normalise_code(st.query_params.get("code"))
+    if not code:
+        st.title("Meedoen")
+        st.write("Vul de code in die u op het scherm of in uw uitnodiging ziet.")
+        _ask_code()
+    session = _session(code)
+    if session is None:
+        st.title("Meedoen")
+        _ask_code(participation.refusal(None))
+    assert session is not None
+    st.title(session.title)
+    st.caption(f"{session.kind_label}" + (f" · {session.held_on:%d-%m-%Y}" if session.held_on else ""))
+    refusal = participation.refusal(session.status)
+    if refusal:
+        st.warning(refusal)
+        st.stop()
+
+    token = _token()
+    plain = session.kind == "inwonersconsultatie"
+    with session_scope() as db:
+        known = participation.find_participant(db, session.id, token)
+    if known is None:
+        invitation = None
+        if session.requires_invitation:
+            with st.form("uitnodiging"):
+                invitation = st.text_input("Uw uitnodigingscode (staat in uw brief)", max_chars=16)
+                if not st.form_submit_button("Verder", type="primary"):
+                    st.stop()
+        try:
+            with session_scope() as db:
+                known = participation.join(db, session.id, token, invitation_code=invitation)
+        except participation.ParticipationError as exc:
+            st.error(exc.message_nl)
+            st.stop()
+
+    state_key = f"ivp_ballot_loaded:{session.id}"
+    if state_key not in st.session_state:
+        with session_scope() as db:
+            st.session_state[state_key] = (
+                participation.my_ballot(db, session.id, token),
+                comments.my_comments(db, session.id, token),
+            )
+    existing, my_remarks = st.session_state[state_key]
+    if existing:
+        st.info("U heeft al gestemd. U kunt uw stem hieronder wijzigen tot de sessie sluit.")
+
+    with st.expander("Privacy: wat slaan we op?"):
+        st.markdown(PRIVACY)
+    evidence = _evidence(session)
+    round1 = _round1(session.previous_round_id) if session.previous_round_id else None
+    if round1:
+        st.info(f"Dit is ronde {session.round_no}. Bij elk thema ziet u wat de groep in ronde 1 gaf.")
+    values, remarks = ballot_inputs(
+        session,
+        existing,
+        key_prefix=f"stem:{session.id}",
+        plain=plain,
+        evidence=lambda theme: _show_evidence(evidence.get(theme, ThemeEvidence())),
+        comments=my_remarks,
+        round1=round1,
+    )
+    wijk, age = _profile(session, known)
+    st.divider()
+    if session.method == "points":
+        points_counter(st, session, values)
+    st.caption("Stuur deze link niet door: met de link in uw adresbalk kan iemand anders uw stem wijzigen.")
+    if st.button("Stem versturen", type="primary", use_container_width=True):
+        try:
+            with session_scope() as db:
+                participation.join(db, session.id, token, wijk=wijk, age_band=age)
+                receipt = participation.submit_ballot(db, session.id, token, values)
+                for theme, text in remarks.items():
+                    comments.save_comment(db, session.id, token, theme, text)
+        except participation.ParticipationError as exc:
+            st.error(exc.message_nl)
+        else:
+            # Only now, after the commit, is the ballot on disk: safe to say thank you.
+            st.session_state[state_key] = (values, {t: x for t, x in remarks.items() if x.strip()})
+            what = "gewijzigd" if receipt.changed else "ontvangen"
+            st.success(f"Dank u wel! Uw stem is {what}. U kunt hem nog wijzigen zolang de sessie open is.")
+
+
+main()

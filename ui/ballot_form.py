@@ -1,0 +1,176 @@
+"""The ballot form for every scoring method, used on the participant page and in the griffier's entry.
+
+The form only collects values; whether a ballot is acceptable is decided on the server by
+`ivp_core.ballots.validate_ballot`, so a phone with tampered widgets gets the same refusal as anyone else.
+No `st.form`: the points counter must update while a participant distributes points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from ivp_core.ballots import parse_criteria
+from ivp_core.catalogue import Theme, load_catalogue
+from ivp_core.live import Spread
+from ivp_core.sessions import SessionInfo
+
+NO_OPINION = "Geen mening"
+RATING_HELP = "1 = niet belangrijk, 5 = heel belangrijk"
+
+
+def fmt(x: float | None, decimals: int = 1) -> str:
+    """Dutch number: decimal comma, no trailing ,0."""
+    if x is None:
+        return "–"
+    if float(x).is_integer():
+        return f"{int(x):,}".replace(",", ".")
+    return f"{x:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _choice(
+    label: str, lo: int, hi: int, current: Any, key: str, help_text: str | None = None
+) -> float | None:
+    """A score from lo..hi or "geen mening" (None): horizontal, thumb-sized on a phone."""
+    options: list[int | None] = [*range(lo, hi + 1), None]
+    index = (
+        options.index(int(current))
+        if isinstance(current, int | float) and int(current) in options
+        else len(options) - 1
+    )
+    picked = st.radio(
+        label,
+        options,
+        index=index,
+        horizontal=True,
+        key=key,
+        format_func=lambda v: NO_OPINION if v is None else str(v),
+        help=help_text,
+    )
+    return None if picked is None else float(picked)
+
+
+def _theme_header(theme: Theme, plain: bool) -> None:
+    st.markdown(f"**{theme.code} {theme.short_name}**")
+    st.caption(theme.plain_explanation if plain else theme.explanation)
+
+
+def _round1(spreads: Mapping[tuple[str, str], Spread] | None, theme: str, criterion: str = "") -> None:
+    s = (spreads or {}).get((theme, criterion))
+    if s is not None:
+        st.caption(
+            f"Groep in ronde 1: mediaan {fmt(s.median)}, middelste helft {fmt(s.q1)}–{fmt(s.q3)} (n = {s.n})"
+        )
+
+
+def ballot_inputs(
+    session: SessionInfo,
+    existing: Mapping[str, Any] | None,
+    *,
+    key_prefix: str,
+    plain: bool = False,
+    evidence: Callable[[str], None] | None = None,
+    comments: Mapping[str, str] | None = None,
+    round1: Mapping[tuple[str, str], Spread] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Render one input block per theme; return (values in `validate_ballot` shape, comments per theme).
+
+    `evidence(theme)` draws the theme's key figures and analysis inside an expander; `comments` not None
+    adds an optional remark field per theme, prefilled with the given texts.
+    """
+    catalogue = load_catalogue()
+    existing = existing or {}
+    values: dict[str, Any] = {}
+    remarks: dict[str, str] = {}
+    counter = st.empty() if session.method == "points" else None
+    if session.method == "points":
+        st.caption(
+            f"Verdeel {session.settings['budget']} punten over de thema's. Meer punten = belangrijker."
+        )
+    elif session.method == "ranking":
+        st.caption(
+            f"Kies uw top {session.settings['k']}: plaats 1 is het belangrijkst. Elke plaats één keer."
+        )
+    elif session.method == "rating":
+        st.caption(f"Geef elk thema een score. {RATING_HELP}.")
+    criteria = parse_criteria(session.settings) if session.method == "criteria" else ()
+    current_field = None
+    for code in session.themes:
+        theme = catalogue.theme(code)
+        if theme.field_code != current_field:
+            current_field = theme.field_code
+            field = catalogue.field(current_field)
+            st.subheader(field.label, divider="gray")
+            if plain:
+                st.caption(field.plain_explanation)
+        key = f"{key_prefix}:{code}"
+        with st.container(border=True):
+            _theme_header(theme, plain)
+            if evidence is not None:
+                with st.expander("Cijfers en analyse"):
+                    evidence(code)
+            if session.method == "points":
+                budget = int(session.settings["budget"])
+                values[code] = st.number_input(
+                    f"Punten voor {theme.short_name}",
+                    min_value=0,
+                    max_value=budget,
+                    step=1,
+                    value=int(existing.get(code) or 0),
+                    key=key,
+                )
+            elif session.method == "ranking":
+                k = int(session.settings["k"])
+                current = existing.get(code)
+                options: list[int | None] = [None, *range(1, k + 1)]
+                values[code] = st.selectbox(
+                    f"Plaats voor {theme.short_name}",
+                    options,
+                    index=options.index(int(current)) if current else 0,
+                    format_func=lambda v: "Niet in mijn top" if v is None else f"Plaats {v}",
+                    key=key,
+                )
+            elif session.method == "rating":
+                _round1(round1, code)
+                values[code] = _choice(
+                    f"Hoe belangrijk is {theme.short_name}?",
+                    int(session.settings["scale_min"]),
+                    int(session.settings["scale_max"]),
+                    existing.get(code),
+                    key,
+                    RATING_HELP,
+                )
+            else:
+                mine = existing.get(code) or {}
+                scores: dict[str, float | None] = {}
+                for c in criteria:
+                    _round1(round1, code, c.key)
+                    scores[c.key] = _choice(
+                        c.label, int(c.min), int(c.max), mine.get(c.key), f"{key}:{c.key}"
+                    )
+                values[code] = scores
+            if comments is not None:
+                remarks[code] = st.text_area(
+                    "Opmerking (mag leeg blijven)",
+                    value=comments.get(code, ""),
+                    max_chars=1000,
+                    key=f"{key}:opmerking",
+                    height=80,
+                )
+    if counter is not None:
+        points_counter(counter, session, values)
+    return values, remarks
+
+
+def points_counter(where: Any, session: SessionInfo, values: Mapping[str, Any]) -> None:
+    """How many points are left, shown above the themes and again beside the submit button."""
+    budget = int(session.settings["budget"])
+    used = sum(int(v or 0) for v in values.values())
+    if used > budget:
+        where.error(
+            f"U heeft {used} punten verdeeld, maar er zijn er maar {budget}. Haal er {used - budget} weg."
+        )
+    else:
+        where.info(f"Verdeeld: {used} van {budget} punten · nog {budget - used} over")

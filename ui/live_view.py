@@ -1,0 +1,192 @@
+"""Pieces of the shared screen and the facilitator's session controls (charts, join panel, comments)."""
+
+from __future__ import annotations
+
+import html
+import os
+from urllib.parse import urlsplit
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ivp_core import live, sessions
+from ivp_core.catalogue import load_catalogue
+from ivp_core.comments import CommentInfo
+from ivp_core.qr import join_url, qr_png
+from ivp_core.sessions import SessionInfo
+from ivp_core.storage.db import session_scope
+from ui.ballot_form import fmt
+
+
+def public_base_url() -> str:
+    """The address participants use: `IVP_PUBLIC_URL` if set (behind a proxy), else what this browser sees."""
+    configured = os.environ.get("IVP_PUBLIC_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    url = urlsplit(st.context.url or "http://localhost:8501/")
+    # Drop the current page's path segment; keep a base path the app may be served under.
+    path = url.path.rstrip("/").rsplit("/", 1)[0] if url.path.count("/") > 1 else ""
+    return f"{url.scheme}://{url.netloc}{path}"
+
+
+def join_panel(session: SessionInfo) -> None:
+    """Code in letters a back row can read, the QR code and the link."""
+    url = join_url(public_base_url(), session.code)
+    text_col, qr_col = st.columns([3, 2], vertical_alignment="center")
+    with text_col:
+        st.html(
+            "<div style='font-size:1.6rem'>Doe mee op uw telefoon: scan de QR-code of ga naar</div>"
+            f"<div style='font-size:1.9rem;font-weight:600;word-break:break-all'>{html.escape(url)}</div>"
+            "<div style='font-size:1.6rem;margin-top:1rem'>Code</div>"
+            "<div data-testid='join-code' style='font-size:6rem;font-weight:800;letter-spacing:.5rem;"
+            f"line-height:1.1'>{html.escape(session.code)}</div>"
+        )
+    with qr_col:
+        st.image(qr_png(url, scale=12), width=330, caption="Scan om mee te doen")
+
+
+def _set_status(session_id: int, action: str) -> None:
+    with session_scope() as db:
+        if action == "open":
+            sessions.open_session(db, session_id)
+        else:
+            sessions.close_session(db, session_id)
+
+
+def _set_show(session_id: int, key: str) -> None:
+    with session_scope() as db:
+        sessions.set_show_results(db, session_id, bool(st.session_state[key]))
+
+
+def session_controls(session: SessionInfo, key: str) -> None:
+    """Open/close and show/hide results, written at once (in callbacks) so every screen follows the database.
+
+    The toggle is re-synchronised from the database on each run, so two facilitator screens never fight.
+    """
+    cols = st.columns([1, 2, 2], vertical_alignment="center")
+    action = "close" if session.status == "open" else "open"
+    cols[0].button(
+        "Sessie sluiten" if action == "close" else "Sessie openen",
+        key=f"{key}:{action}",
+        type="secondary" if action == "close" else "primary",
+        on_click=_set_status,
+        args=(session.id, action),
+    )
+    show_key = f"{key}:show"
+    st.session_state[show_key] = session.show_results
+    cols[1].toggle(
+        "Uitslag tonen op het scherm", key=show_key, on_change=_set_show, args=(session.id, show_key)
+    )
+    cols[2].markdown(f"Status: **{session.status_label}**")
+
+
+def counts(tally: live.LiveTally) -> None:
+    a, b = st.columns(2)
+    a.metric("Deelnemers aangemeld", tally.participants)
+    extra = f" ({fmt(tally.represented)} stemmen)" if tally.represented != tally.ballots else ""
+    b.metric("Stemmen binnen", f"{tally.ballots}{extra}")
+
+
+def _labels(themes: list[str] | tuple[str, ...]) -> dict[str, str]:
+    catalogue = load_catalogue()
+    return {code: f"{code} {catalogue.theme(code).short_name}" for code in themes}
+
+
+def results_chart(session: SessionInfo, tally: live.LiveTally) -> pd.DataFrame:
+    """Horizontal bars, highest first; returns the data so a page can also show it as a table."""
+    scores = live.theme_scores(tally, session)
+    labels = _labels(session.themes)
+    data = pd.DataFrame(
+        {
+            "Thema": [labels[s.theme] for s in scores],
+            "Score": [s.score if s.score is not None else 0.0 for s in scores],
+            "Aantal": [s.n for s in scores],
+        }
+    ).sort_values("Score", ascending=False)
+    unit = scores[0].unit if scores else ""
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color="#1f5f99")
+        .encode(
+            x=alt.X("Score:Q", title=unit.capitalize()),
+            y=alt.Y("Thema:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420, labelFontSize=16)),
+            tooltip=["Thema", "Score", "Aantal"],
+        )
+    )
+    text = chart.mark_text(align="left", dx=6, fontSize=16).encode(text=alt.Text("Score:Q", format=".1f"))
+    st.altair_chart((chart + text).properties(height=max(240, 34 * len(data))), width="stretch")
+    return data
+
+
+def matrix_chart(session: SessionInfo, tally: live.LiveTally) -> None:
+    """Werkgroep: impact against beïnvloedbaarheid; the top-right quadrant is where extra effort pays."""
+    points = live.impact_influence(tally, session.themes)
+    if not points:
+        st.caption("Nog geen scores op impact en beïnvloedbaarheid.")
+        return
+    labels = _labels(session.themes)
+    data = pd.DataFrame(
+        {
+            "Thema": [labels[p.theme] for p in points],
+            "Impact": [p.impact for p in points],
+            "Beïnvloedbaarheid": [p.influence for p in points],
+            "Aantal": [p.n for p in points],
+        }
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("Beïnvloedbaarheid:Q", scale=alt.Scale(domain=[1, 5]), title="Beïnvloedbaarheid (gemiddeld)"),
+        y=alt.Y("Impact:Q", scale=alt.Scale(domain=[1, 5]), title="Maatschappelijke impact (gemiddeld)"),
+        tooltip=["Thema", "Impact", "Beïnvloedbaarheid", "Aantal"],
+    )
+    rules = alt.Chart(pd.DataFrame({"m": [3]}))
+    chart = (
+        base.mark_circle(size=160, color="#1f5f99")
+        + base.mark_text(align="left", dx=9, fontSize=13).encode(text="Thema")
+        + rules.mark_rule(strokeDash=[4, 4], color="gray").encode(x="m:Q")
+        + rules.mark_rule(strokeDash=[4, 4], color="gray").encode(y="m:Q")
+    )
+    st.altair_chart(chart.properties(height=520), width="stretch")
+
+
+def convergence_chart(session: SessionInfo, tally: live.LiveTally) -> None:
+    """Delphi: the middle half of the scores per theme in round 1 and now; shorter bars = more agreement."""
+    items = live.convergence(tally, session)
+    if not items:
+        return
+    labels = _labels(session.themes)
+    rows = []
+    for c in items:
+        name = labels[c.theme] + (f" · {c.criterion}" if c.criterion else "")
+        rows.append({"Thema": name, "Ronde": "Vorige ronde", "Q1": c.before.q1, "Q3": c.before.q3})
+        if c.after is not None:
+            rows.append({"Thema": name, "Ronde": "Deze ronde", "Q1": c.after.q1, "Q3": c.after.q3})
+    before, after = live.mean_iqr(items)
+    st.markdown(
+        f"**Convergentie:** gemiddelde spreiding (middelste helft) {fmt(before, 2)} in de vorige ronde, "
+        f"{fmt(after, 2)} nu."
+    )
+    chart = (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar(size=8)
+        .encode(
+            x=alt.X("Q1:Q", title="Middelste helft van de scores"),
+            x2="Q3:Q",
+            y=alt.Y("Thema:N", title=None, axis=alt.Axis(labelLimit=420)),
+            yOffset="Ronde:N",
+            color=alt.Color("Ronde:N", sort=["Vorige ronde", "Deze ronde"]),
+        )
+    )
+    st.altair_chart(chart.properties(height=max(200, 40 * len(items))), width="stretch")
+
+
+def approved_comments(items: list[CommentInfo]) -> None:
+    """Approved remarks as plain text: `st.text` never interprets HTML or Markdown."""
+    if not items:
+        return
+    labels = _labels(sorted({c.theme_code for c in items}))
+    st.subheader("Opmerkingen")
+    for comment in items:
+        with st.container(border=True):
+            st.caption(labels[comment.theme_code])
+            st.text(comment.text)
