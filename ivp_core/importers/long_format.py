@@ -42,7 +42,7 @@ MAX_INDICATOR = 200
 
 def is_long_header(cells: Iterable[str]) -> bool:
     names = {ALIASES.get(c.strip().lower(), c.strip().lower()) for c in cells}
-    return {"theme_code", "indicator", "year", "value"} <= names
+    return len(names & set(REQUIRED)) >= 3  # recognisable, so a missing column gets its own message
 
 
 def parse_long_rows(

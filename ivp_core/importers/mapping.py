@@ -109,4 +109,13 @@ def update_mapping(
 
 def reset_to_proposal(session: Session) -> int:
     """Undo the coordinator's changes: every crime type back to the project's proposal."""
-    return sum(update_mapping(session, r.crime_type_code, r.theme_code, r.note) for r in read_proposal())
+    ensure_mapping(session)
+    changed = 0
+    for row in read_proposal():
+        if session.get(CrimeTypeMapping, row.crime_type_code) is None:
+            session.add(
+                CrimeTypeMapping(crime_type_code=row.crime_type_code, crime_type_name=row.crime_type_name)
+            )
+            session.flush()
+        changed += update_mapping(session, row.crime_type_code, row.theme_code, row.note)
+    return changed
