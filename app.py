@@ -18,7 +18,11 @@ ensure_database()
 PUBLIC_PAGES = [
     ("pages/start.py", "Start", "start", ":material/home:"),
 ]
-ANALYSIS_PAGES: list[tuple[str, str, str, str]] = []
+ANALYSIS_PAGES: list[tuple[str, str, str, str]] = [
+    ("pages/overzicht.py", "Overzicht velden", "overzicht", ":material/dashboard:"),
+    ("pages/veld.py", "Per veld", "veld", ":material/analytics:"),
+    ("pages/presentatie.py", "Presentatie", "presentatie", ":material/slideshow:"),
+]
 PARTICIPANT_PAGES: list[tuple[str, str, str, str]] = [
     ("pages/stem.py", "Stemmen", "stem", ":material/how_to_vote:"),
 ]

@@ -77,6 +77,15 @@ def theme_analyses(session: Session, trajectory_id: int, municipality_id: int) -
     return {r.theme_code: r for r in rows}
 
 
+def field_analyses(session: Session, trajectory_id: int, municipality_id: int) -> dict[str, FieldAnalysis]:
+    rows = session.scalars(
+        select(FieldAnalysis).where(
+            FieldAnalysis.trajectory_id == trajectory_id, FieldAnalysis.municipality_id == municipality_id
+        )
+    ).all()
+    return {r.field_code: r for r in rows}
+
+
 def get_field_analysis(
     session: Session, trajectory_id: int, municipality_id: int, field_code: str
 ) -> FieldAnalysis:

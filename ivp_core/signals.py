@@ -57,6 +57,7 @@ class SeriesSignal:
     level: str | None = None
     level_ratio: float | None = None
     level_year: int | None = None
+    level_value: float | None = None  # the municipality's value in level_year
     latest_year: int | None = None
     latest_value: float | None = None
     benchmark_value: float | None = None
@@ -132,7 +133,7 @@ def level_of(pair: SeriesPair) -> tuple[str | None, float | None, int | None, fl
 def series_signal(pair: SeriesPair) -> SeriesSignal:
     local = pair.local
     trend, change = trend_of(local)
-    level, ratio, level_year, _value, bench_value = level_of(pair)
+    level, ratio, level_year, level_value, bench_value = level_of(pair)
     latest = local.latest
     return SeriesSignal(
         indicator=local.indicator,
@@ -146,6 +147,7 @@ def series_signal(pair: SeriesPair) -> SeriesSignal:
         level=level,
         level_ratio=ratio,
         level_year=level_year,
+        level_value=level_value,
         latest_year=latest.year if latest else None,
         latest_value=latest.value if latest else None,
         benchmark_value=bench_value,

@@ -1,0 +1,121 @@
+"""One field of the analysis: per theme the method's three questions (problematiek with figures, huidige
+aanpak, extra?) and the field's plausible priorities. Field 1 describes its approach by six fixed aspects."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ivp_core.catalogue import load_catalogue
+from ivp_core.figures import crime_breakdown
+from ivp_core.storage.db import session_scope
+from ui.charts import nl_number, series_chart
+from ui.signals_view import (
+    LEGEND,
+    candidate_badge,
+    field_picker,
+    headline_text,
+    inject_css,
+    require_view,
+    signal_lines,
+)
+
+MAX_CHARTS = 4
+
+trajectory, municipality, view = require_view()
+catalogue = load_catalogue()
+inject_css()
+
+field = catalogue.field(field_picker())
+
+st.title(field.label)
+st.markdown(field.explanation)
+st.page_link(
+    "pages/presentatie.py",
+    label="Toon dit veld op het grote scherm",
+    icon=":material/slideshow:",
+    query_params={"veld": field.code},
+)
+
+
+def _text(value: str, empty: str = "Nog niet ingevuld.") -> None:
+    st.markdown(value if value.strip() else f"_{empty}_")
+
+
+for theme in field.themes:
+    item = view.themes[theme.code]
+    st.divider()
+    st.header(f"{theme.code} {theme.name}", anchor=f"thema-{theme.code}")
+    st.markdown(
+        signal_lines(item.signals, view.benchmark_name) + candidate_badge(item.signals.candidate),
+        unsafe_allow_html=True,
+    )
+    if item.summary:
+        st.markdown(f"**Kort:** {item.summary}")
+    st.subheader("Problematiek", divider=False)
+    _text(item.problem)
+    if item.series:
+        for start in range(0, min(len(item.series), MAX_CHARTS), 2):
+            cols = st.columns(2)
+            for col, pair in zip(cols, item.series[start : start + 2], strict=False):
+                with col:
+                    st.altair_chart(series_chart(pair, municipality.name), use_container_width=True)
+        if len(item.series) > MAX_CHARTS:
+            with st.expander(f"Nog {len(item.series) - MAX_CHARTS} cijferreeks(en)"):
+                for pair in item.series[MAX_CHARTS:]:
+                    st.altair_chart(series_chart(pair, municipality.name), use_container_width=True)
+        police = next((p for p in item.series if p.local.parts), None)
+        if police is not None and view.region_code:
+            with st.expander("Welke misdrijfsoorten tellen hier mee?"):
+                with session_scope() as session:
+                    rows = crime_breakdown(session, theme.code, view.region_code)
+                latest = max((r.year for r in rows), default=None)
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                "Misdrijfsoort": r.indicator.split(": ", 1)[-1],
+                                "Aantal": nl_number(r.value),
+                                "Jaar": str(r.year),
+                                "Bron": r.source,
+                            }
+                            for r in rows
+                            if r.year == latest
+                        ]
+                    ),
+                    hide_index=True,
+                    use_container_width=True,
+                )
+                st.caption(
+                    "De koppeling van misdrijfsoorten aan thema's is een voorstel van dit project; "
+                    "de begeleider kan haar aanpassen."
+                )
+    else:
+        st.caption("Voor dit thema zijn nog geen cijfers geladen.")
+    if field.code != "1":
+        st.subheader("Huidige aanpak", divider=False)
+        _text(item.approach)
+    st.subheader("Extra?", divider=False)
+    _text(item.extra, "Nog geen mogelijke versterkingen genoemd.")
+
+if field.code == "1":
+    st.divider()
+    st.header("Huidige aanpak in veld 1: de zes aspecten")
+    st.caption(
+        "Kernbeleid Veiligheid beschrijft de aanpak van veld 1 niet per thema, maar met zes vaste aspecten."
+    )
+    for aspect in catalogue.approach_aspects_field1:
+        st.markdown(f"**{aspect.code}. {aspect.name}**")
+        _text(view.aspects.get(aspect.code, ""))
+
+st.divider()
+st.header("Mogelijke prioriteiten in dit veld")
+_text(view.priorities.get(field.code, ""), "De analyse noemt nog geen mogelijke prioriteiten.")
+for theme in field.themes:
+    item = view.themes[theme.code]
+    if item.signals.candidate:
+        st.markdown(f"★ **{theme.code} {theme.name}**: {item.candidate_reason or 'kandidaat-prioriteit'}")
+        line = headline_text(item.signals.headline, view.benchmark_name)
+        if line:
+            st.caption(line)
+st.caption(LEGEND)

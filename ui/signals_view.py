@@ -1,0 +1,206 @@
+"""How signals look: small badges with an arrow AND a word (never colour alone), shared by the overview,
+the field pages and presentation mode, plus one cached loader so those pages read the same numbers."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ivp_core.analysis import field_analyses, theme_analyses
+from ivp_core.catalogue import load_catalogue
+from ivp_core.figures import SeriesPair, all_theme_series, benchmark_label, benchmark_of, region_of
+from ivp_core.signals import (
+    DOWN,
+    HIGHER,
+    LOWER,
+    SIMILAR,
+    STABLE,
+    UP,
+    SeriesSignal,
+    ThemeSignals,
+    theme_signals,
+)
+from ivp_core.storage.db import session_scope
+from ivp_core.trajectories import MunicipalityRef, TrajectoryRef
+from ui.charts import nl_number
+from ui.context import current_municipality, current_trajectory
+
+ARROWS = {UP: "↑", STABLE: "→", DOWN: "↓"}
+LEVEL_WORDS = {HIGHER: "hoger dan", SIMILAR: "gelijk aan", LOWER: "lager dan"}
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    code: str
+    signals: ThemeSignals
+    series: tuple[SeriesPair, ...]
+    summary: str
+    problem: str
+    approach: str
+    extra: str
+    candidate_reason: str
+
+
+@dataclass(frozen=True)
+class AnalysisView:
+    """Everything the analysis pages show for one municipality, read in one transaction."""
+
+    region_code: str | None
+    benchmark_code: str
+    themes: dict[str, ThemeView]
+    priorities: dict[str, str]  # field code -> plausible priorities text
+    aspects: dict[str, str]  # field 1: aspect code -> text
+
+    @property
+    def benchmark_name(self) -> str:
+        return benchmark_label(self.benchmark_code)
+
+
+@st.cache_data(ttl=5, show_spinner=False)
+def load_analysis_view(trajectory_id: int, municipality_id: int) -> AnalysisView:
+    catalogue = load_catalogue()
+    with session_scope() as session:
+        region = region_of(session, municipality_id)
+        benchmark = benchmark_of(session, trajectory_id)
+        series = all_theme_series(session, region, benchmark) if region else {}
+        texts = theme_analyses(session, trajectory_id, municipality_id)
+        fields = field_analyses(session, trajectory_id, municipality_id)
+        themes = {}
+        for code in catalogue.theme_codes:
+            text = texts.get(code)
+            pairs = series.get(code, [])
+            themes[code] = ThemeView(
+                code=code,
+                signals=theme_signals(code, pairs, bool(text and text.candidate)),
+                series=tuple(pairs),
+                summary=text.summary if text else "",
+                problem=text.problem_text if text else "",
+                approach=text.approach_text if text else "",
+                extra=text.extra_text if text else "",
+                candidate_reason=text.candidate_reason if text else "",
+            )
+        return AnalysisView(
+            region_code=region,
+            benchmark_code=benchmark,
+            themes=themes,
+            priorities={code: f.priorities_text or "" for code, f in fields.items()},
+            aspects=dict(fields["1"].aspects or {}) if "1" in fields else {},
+        )
+
+
+def clear_cache() -> None:
+    load_analysis_view.clear()
+
+
+CSS = """
+<style>
+.ivp-badge {display:inline-block; padding:0.05em 0.45em; border-radius:0.4em; margin:0 0.2em 0.15em 0;
+  border:1px solid currentColor; font-weight:600; white-space:nowrap; line-height:1.35;}
+.ivp-bad {color:#a1260d; background:#fdecea;}
+.ivp-good {color:#1b6b2f; background:#e8f5ea;}
+.ivp-neutral {color:#3d3d3d; background:#f0f0f0;}
+.ivp-none {color:#595959; background:transparent; border-style:dashed; font-weight:400;}
+.ivp-cand {color:#6b4a00; background:#fff3cd; border:1px solid #6b4a00;}
+.ivp-lbl {display:inline-block; min-width:4.6em; color:#444; font-size:0.85em;}
+</style>
+"""
+
+
+def inject_css() -> None:
+    st.markdown(CSS, unsafe_allow_html=True)
+
+
+def _tone(worse: bool | None) -> str:
+    return "ivp-neutral" if worse is None else ("ivp-bad" if worse else "ivp-good")
+
+
+def trend_badge(signal: SeriesSignal | None) -> str:
+    if signal is None or signal.trend is None:
+        return '<span class="ivp-badge ivp-none">trend onbekend</span>'
+    tip = html.escape(f"{signal.indicator} ({signal.unit}), {signal.years}; bron: {signal.source}")
+    change = f" {signal.trend_change:+.0%}".replace(".", ",") if signal.trend_change is not None else ""
+    return (
+        f'<span class="ivp-badge {_tone(signal.trend_worse)}" title="{tip}">'
+        f"{ARROWS[signal.trend]} {signal.trend}{html.escape(change)}</span>"
+    )
+
+
+def level_badge(signal: SeriesSignal | None, benchmark_name: str) -> str:
+    if signal is None or signal.level is None:
+        return '<span class="ivp-badge ivp-none">geen vergelijking</span>'
+    tip = html.escape(
+        f"{signal.level_year}: {nl_number(signal.level_value, signal.unit)}"
+        f" tegen {nl_number(signal.benchmark_value, signal.unit)} ({benchmark_name}), {signal.unit}"
+    )
+    return (
+        f'<span class="ivp-badge {_tone(signal.level_worse)}" title="{tip}">'
+        f"{LEVEL_WORDS[signal.level]} {html.escape(benchmark_name)}</span>"
+    )
+
+
+def candidate_badge(candidate: bool) -> str:
+    return '<span class="ivp-badge ivp-cand">★ kandidaat-prioriteit</span>' if candidate else ""
+
+
+def signal_lines(signals: ThemeSignals, benchmark_name: str) -> str:
+    """One line for the objective and one for the subjective headline series, where they exist."""
+    lines = []
+    for label, signal in (("Cijfers", signals.objective), ("Beleving", signals.subjective)):
+        if signal is None:
+            continue
+        lines.append(
+            f'<div><span class="ivp-lbl">{label}</span>{trend_badge(signal)}{level_badge(signal, benchmark_name)}</div>'
+        )
+    if not lines:
+        lines.append('<div><span class="ivp-badge ivp-none">nog geen cijfers</span></div>')
+    return "".join(lines)
+
+
+def headline_text(signal: SeriesSignal | None, benchmark_name: str) -> str:
+    """A sentence with the latest number, its unit, year and source, for the shared screen."""
+    if signal is None or signal.latest_value is None:
+        return ""
+    text = f"{signal.indicator}: {nl_number(signal.latest_value, signal.unit)} {signal.unit if signal.unit != '%' else ''}".rstrip()
+    text += f" in {signal.latest_year}"
+    if signal.benchmark_value is not None and signal.level_year == signal.latest_year:
+        text += f" ({benchmark_name}: {nl_number(signal.benchmark_value, signal.unit)})"
+    return f"{text}. Bron: {signal.source}."
+
+
+LEGEND = (
+    "↑ stijgend, → stabiel, ↓ dalend: de lijn door de laatste (hoogstens vijf) jaren, meer dan 10% verschil. "
+    "Rood = ongunstig, groen = gunstig, grijs = richting niet te beoordelen. Vergelijking in het laatste "
+    "gezamenlijke jaar; binnen 10% of binnen de marge van de enquête heet gelijk. Aantallen per 1.000 inwoners."
+)
+
+
+def require_view() -> tuple[TrajectoryRef, MunicipalityRef, AnalysisView]:
+    """The chosen trajectory and municipality with their analysis, or a Dutch explanation and stop."""
+    trajectory = current_trajectory()
+    municipality = current_municipality()
+    if trajectory is None or municipality is None:
+        st.info("Er is nog geen traject met een gemeente. Een begeleider kan er een aanmaken.")
+        st.stop()
+    return trajectory, municipality, load_analysis_view(trajectory.id, municipality.id)
+
+
+FIELD_KEY = "veld"
+
+
+def field_picker(label_visibility: str = "visible") -> str:
+    """Choose the field; bound to `?veld=N` so a link opens one field directly and the URL follows the choice."""
+    catalogue = load_catalogue()
+    labels = {f.code: f.label for f in catalogue.fields}
+    chosen = st.segmented_control(
+        "Veiligheidsveld",
+        list(labels),
+        default="1",
+        required=True,
+        format_func=labels.__getitem__,
+        key=FIELD_KEY,
+        bind="query-params",
+        label_visibility=label_visibility,  # type: ignore[arg-type]
+    )
+    return str(chosen or "1")
