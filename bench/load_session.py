@@ -1,0 +1,613 @@
+"""Bounded load test: N participants join one session and vote at once on a served app, over Streamlit's own
+websocket protocol (see `bench.st_client`), so 300 phones fit on a 2-core machine.
+
+    python -m bench.load_session --serve --participants 40
+    python -m bench.load_session --url http://127.0.0.1:8501 --code K7QX4MPA --database-url sqlite:///var/ivp.db
+
+Each simulated participant opens `/stem?code=…` (which joins them), clicks one score per theme with a short
+think time as a person does, and then all press "Stem versturen" together. Reported: latency from pressing
+the button to the "Dank u wel" (which the page shows only after the commit) and to the ballot row's own
+timestamp in the database; errors; and lost votes: acknowledged ballots that are missing from the database
+or differ from what was sent. With `--viewers K` it then opens K shared live screens for `--viewer-seconds`
+and reports the server's CPU and how many live-tally queries the server sent per refresh interval.
+
+Safety: loopback servers only, every count is capped, and a hard time limit stops the run (and the server
+it started) whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import parse_qs, urlencode
+
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from bench.fixture import SCALE, LoadSession, open_load_session, stored_ballots, token_key
+from bench.st_client import (
+    NotLoopback,
+    Run,
+    StreamlitClient,
+    require_loopback,
+    string_state,
+    trigger_state,
+)
+from ivp_core import sessions
+from ivp_core.storage import db
+from ivp_core.storage.models import Ballot, Participant
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+MAX_PARTICIPANTS: Final = 500
+MAX_VIEWERS: Final = 100
+MAX_TIME_LIMIT: Final = 900.0
+PARTICIPANT_PAGE: Final = "stem"
+LIVE_PAGE: Final = "live"
+LOGIN_PAGE: Final = "inloggen"
+SUBMIT_LABEL: Final = "Stem versturen"
+THANKS: Final = "Dank u wel"
+BALLOT_KEY_MARK: Final = "stem:"  # ui.ballot_form keys: "stem:<session id>:<theme code>"
+
+
+@dataclass
+class Vote:
+    """One simulated participant, from page load to acknowledgement."""
+
+    index: int
+    token: str | None = None
+    expected: dict[str, int] | None = None
+    join_s: float | None = None
+    submitted_wall: float | None = None
+    ack_s: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class ServerUsage:
+    seconds: float
+    cpu_percent: float | None  # of one core; 200 % is both cores of a 2-core machine
+    live_queries: int | None
+    statements: int | None
+
+
+@dataclass
+class LiveCost:
+    viewers: int
+    interval_s: float
+    refreshes: int  # fragment reruns the viewers received
+    refresh_errors: int
+    idle: ServerUsage
+    watched: ServerUsage
+
+    @property
+    def live_queries_per_interval(self) -> float | None:
+        if self.watched.live_queries is None or not self.watched.seconds:
+            return None
+        return self.watched.live_queries / (self.watched.seconds / self.interval_s)
+
+
+@dataclass
+class Report:
+    participants: int
+    joined: int
+    acknowledged: int
+    stored: int
+    lost: int
+    errors: list[str]
+    ack_latency: dict[str, float | None]
+    stored_latency: dict[str, float | None]
+    join_latency: dict[str, float | None]
+    vote_phase: ServerUsage | None
+    live: LiveCost | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        if self.live is not None:
+            out["live"]["live_queries_per_interval"] = self.live.live_queries_per_interval
+        return out
+
+
+# ------------------------------------------------------------------------------------------- figures
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None, "max": None}
+    data = sorted(values)
+    p95 = data[min(len(data) - 1, max(0, round(0.95 * len(data)) - 1))]
+    return {"p50": statistics.median(data), "p95": p95, "max": data[-1]}
+
+
+class ServerMeter:
+    """CPU seconds of the server process (from /proc) and the SQL counts `bench.counted_server` writes."""
+
+    def __init__(self, pid: int | None, counts_path: Path | None) -> None:
+        self.pid = pid
+        self.counts_path = counts_path
+        self._start: tuple[float, float | None, dict[str, int] | None] = (0.0, None, None)
+
+    def _cpu(self) -> float | None:
+        if self.pid is None:
+            return None
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _counts(self) -> dict[str, int] | None:
+        if self.counts_path is None:
+            return None
+        try:
+            return dict(json.loads(self.counts_path.read_text())["counts"])
+        except (OSError, ValueError, KeyError):
+            return None
+
+    async def start(self) -> None:
+        await asyncio.sleep(0.3)  # the counts file is rewritten every 0.2 s
+        self._start = (time.monotonic(), self._cpu(), self._counts())
+
+    async def stop(self) -> ServerUsage:
+        await asyncio.sleep(0.3)
+        t0, cpu0, counts0 = self._start
+        seconds = time.monotonic() - t0
+        cpu1, counts1 = self._cpu(), self._counts()
+        cpu = 100.0 * (cpu1 - cpu0) / seconds if cpu0 is not None and cpu1 is not None and seconds else None
+        if counts0 is not None and counts1 is not None:
+            live = counts1.get("live_tally", 0) - counts0.get("live_tally", 0)
+            total = counts1.get("total", 0) - counts0.get("total", 0)
+            return ServerUsage(round(seconds, 2), cpu, live, total)
+        return ServerUsage(round(seconds, 2), cpu, None, None)
+
+
+# --------------------------------------------------------------------------------------- participant
+
+
+class Gate:
+    """Opens when every participant has either arrived or dropped out: then all press the button together."""
+
+    def __init__(self, expected: int) -> None:
+        self.pending = expected
+        self._open = asyncio.Event()
+        if expected <= 0:
+            self._open.set()
+
+    def leave(self) -> None:
+        self.pending -= 1
+        if self.pending <= 0:
+            self._open.set()
+
+    async def arrive(self) -> None:
+        self.leave()
+        await self._open.wait()
+
+
+def _ballot_radios(run: Run) -> dict[str, str]:
+    """Theme code → radio widget id, from the keys `ui.ballot_form` gives the score radios."""
+    out: dict[str, str] = {}
+    for w in run.widgets():
+        if w.kind == "radio" and BALLOT_KEY_MARK in w.id:
+            out[w.id.rsplit(":", 1)[-1]] = w.id
+    return out
+
+
+def _problem(run: Run) -> str | None:
+    found = run.exceptions() + run.alerts("ERROR")
+    return found[0] if found else None
+
+
+async def participant(
+    vote: Vote, base_url: str, code: str, gate: Gate, rng: random.Random, think_s: float, timeout: float
+) -> None:
+    client = StreamlitClient(base_url, PARTICIPANT_PAGE, urlencode({"code": code}))
+    at_gate = False
+    try:
+        t0 = time.monotonic()
+        await client.connect(timeout)
+        run = await client.rerun(timeout=timeout)
+        vote.join_s = time.monotonic() - t0
+        if problem := _problem(run):
+            raise RuntimeError(f"join: {problem}")
+        vote.token = parse_qs(client.query_string).get("t", [None])[0]
+        radios = _ballot_radios(run)
+        if not radios or not vote.token:
+            raise RuntimeError(f"join: no ballot form on the page; texts: {run.texts()[:4]}")
+        vote.expected = {theme: rng.choice(SCALE) for theme in radios}
+        states = []
+        for theme, widget_id in radios.items():
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
+            states.append(string_state(widget_id, str(vote.expected[theme])))
+            run = await client.rerun(states, timeout=timeout)
+            if problem := _problem(run):
+                raise RuntimeError(f"click: {problem}")
+        button = run.find("button", SUBMIT_LABEL)
+        at_gate = True
+        await gate.arrive()
+        vote.submitted_wall = time.time()
+        t_submit = time.monotonic()
+        run = await client.rerun([*states, trigger_state(button.id)], timeout=timeout)
+        if not any(THANKS in text for text in run.alerts("SUCCESS")):
+            raise RuntimeError(f"submit: {_problem(run) or 'no thank-you shown'}")
+        vote.ack_s = time.monotonic() - t_submit
+    except Exception as exc:  # every failure is a counted error, never a crash of the whole run
+        vote.error = f"{type(exc).__name__}: {exc}"[:300]
+        if not at_gate:
+            gate.leave()
+    finally:
+        await client.close()
+
+
+# -------------------------------------------------------------------------------------- live viewers
+
+
+async def open_live_screen(base_url: str, session_id: int, password: str, timeout: float) -> StreamlitClient:
+    """Log in as the facilitator (the live screen is a facilitator page) and open the session's live screen."""
+    client = StreamlitClient(base_url, LOGIN_PAGE)
+    await client.connect(timeout)
+    run = await client.rerun(timeout=timeout)
+    field, button = run.find("text_input", "Wachtwoord"), run.find("button", "Inloggen")
+    # Where the login page goes next does not matter here; whether the live page opens below tells.
+    await client.rerun([string_state(field.id, password), trigger_state(button.id)], timeout=timeout)
+    client.query_string = urlencode({"sessie": session_id})
+    run = await client.rerun(page_name=LIVE_PAGE, timeout=timeout)
+    if problem := _problem(run):
+        raise RuntimeError(f"live screen: {problem}")
+    return client
+
+
+async def viewer(
+    base_url: str, session_id: int, password: str, seconds: float, refreshes: list[int], timeout: float
+) -> None:
+    """One shared screen: open the live page, then rerun its fragment at the interval the page asked for."""
+    client: StreamlitClient | None = None
+    try:
+        client = await open_live_screen(base_url, session_id, password, timeout)
+        if client.auto_rerun is None:
+            raise RuntimeError("the live page did not ask for an automatic refresh")
+        interval, fragment = client.auto_rerun
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            await asyncio.sleep(interval)
+            await client.rerun(fragment_id=fragment, timeout=timeout)
+            refreshes[0] += 1
+    except Exception:
+        refreshes[1] += 1
+    finally:
+        if client is not None:
+            await client.close()
+
+
+async def measure_live(
+    base_url: str,
+    session_id: int,
+    password: str,
+    viewers: int,
+    seconds: float,
+    meter: ServerMeter,
+    timeout: float,
+) -> LiveCost:
+    await meter.start()
+    await asyncio.sleep(min(seconds, 5.0))
+    idle = await meter.stop()
+    probe = await open_live_screen(base_url, session_id, password, timeout)
+    await probe.close()
+    if probe.auto_rerun is None:
+        raise RuntimeError("the live page did not ask for an automatic refresh (no run_every fragment)")
+    interval = probe.auto_rerun[0]
+    counts = [0, 0]
+    tasks = [
+        asyncio.create_task(viewer(base_url, session_id, password, seconds, counts, timeout))
+        for _ in range(viewers)
+    ]
+    await asyncio.sleep(min(3.0, seconds / 3))  # let every screen load before measuring the steady state
+    await meter.start()
+    await asyncio.gather(*tasks)
+    watched = await meter.stop()
+    return LiveCost(viewers, interval, counts[0], counts[1], idle, watched)
+
+
+# ------------------------------------------------------------------------------------------ the run
+
+
+def _as_utc(moment: datetime) -> float:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def check_stored(database_url: str, session_id: int, votes: Sequence[Vote]) -> tuple[int, int, list[float]]:
+    """(stored ballots, lost acknowledged ballots, submit→row-timestamp seconds) straight from the database."""
+    engine = db.get_engine(database_url)
+    stored = stored_ballots(engine, session_id)
+    with db.session_scope(engine) as s:
+        stamps = dict(
+            s.execute(
+                select(Participant.token_hash, Ballot.updated_at)
+                .join(Ballot, Ballot.participant_id == Participant.id)
+                .where(Ballot.session_id == session_id)
+            ).all()
+        )
+    lost = 0
+    delays: list[float] = []
+    for vote in votes:
+        if vote.ack_s is None or vote.token is None:
+            continue
+        key = token_key(session_id, vote.token)
+        if stored.get(key) != vote.expected:
+            lost += 1
+        elif vote.submitted_wall is not None and key in stamps:
+            delays.append(max(0.0, _as_utc(stamps[key]) - vote.submitted_wall))
+    return len(stored), lost, delays
+
+
+async def run_load(
+    base_url: str,
+    database_url: str,
+    code: str,
+    participants: int,
+    *,
+    think_s: float = 0.5,
+    viewers: int = 0,
+    viewer_seconds: float = 20.0,
+    meter: ServerMeter | None = None,
+    timeout: float = 60.0,
+    seed: int = 1,
+) -> Report:
+    base_url = require_loopback(base_url)
+    meter = meter or ServerMeter(None, None)
+    with db.session_scope(db.get_engine(database_url)) as s:
+        found = sessions.find_by_code(s, code)
+    if found is None:
+        raise SystemExit(f"no session with code {code!r} in {make_url(database_url).render_as_string()}")
+    # A browser's first visit goes to the start page: it runs app.py once (st.navigation) before any /stem.
+    warm = StreamlitClient(base_url, "")
+    await warm.connect(timeout)
+    await warm.rerun(timeout=timeout)
+    await warm.close()
+
+    rng = random.Random(seed)
+    votes = [Vote(i) for i in range(participants)]
+    gate = Gate(participants)
+    await meter.start()
+    await asyncio.gather(
+        *(participant(v, base_url, code, gate, random.Random(rng.random()), think_s, timeout) for v in votes)
+    )
+    vote_usage = await meter.stop()
+    stored, lost, stored_delays = check_stored(database_url, found.id, votes)
+    acked = [v for v in votes if v.ack_s is not None]
+    report = Report(
+        participants=participants,
+        joined=sum(1 for v in votes if v.token),
+        acknowledged=len(acked),
+        stored=stored,
+        lost=lost,
+        errors=[f"#{v.index}: {v.error}" for v in votes if v.error],
+        ack_latency=percentiles([v.ack_s for v in acked if v.ack_s is not None]),
+        stored_latency=percentiles(stored_delays),
+        join_latency=percentiles([v.join_s for v in votes if v.join_s is not None]),
+        vote_phase=vote_usage,
+    )
+    if viewers:
+        password = os.environ.get("IVP_ADMIN_PASSWORD", "")
+        report.live = await measure_live(
+            base_url, found.id, password, viewers, viewer_seconds, meter, timeout
+        )
+    return report
+
+
+# ------------------------------------------------------------------------------------------- server
+
+
+@dataclass
+class Served:
+    base_url: str
+    database_url: str
+    process: subprocess.Popen[bytes]
+    counts_path: Path
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=15)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(
+    workdir: Path, database_url: str, *, extra_args: Sequence[str] = (), timeout: float = 60.0
+) -> Served:
+    """`streamlit run app.py` on loopback through `bench.counted_server`, healthy before this returns."""
+    port = _free_port()
+    counts = workdir / "sql-counts.json"
+    log = workdir / f"server-{port}.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "IVP_STATE_DIR": str(workdir / "state"),
+        "IVP_ADMIN_PASSWORD": os.environ.setdefault("IVP_ADMIN_PASSWORD", "belastingproef"),
+        "PYTHONPATH": str(ROOT),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "bench.counted_server", str(counts), "run", "app.py",
+            "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra_args,
+        ],
+        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    served = Served(f"http://127.0.0.1:{port}", database_url, process, counts, log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server stopped at start-up; see {log}")
+        try:
+            with urllib.request.urlopen(f"{served.base_url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return served
+        except OSError:
+            time.sleep(0.3)
+    served.stop()
+    raise RuntimeError(f"server not healthy within {timeout:.0f} s; see {log}")
+
+
+# ---------------------------------------------------------------------------------------------- CLI
+
+
+def _print(report: Report) -> None:
+    def fmt(stats: dict[str, float | None]) -> str:
+        return " ".join(f"{k} {v * 1000:.0f} ms" if v is not None else f"{k} –" for k, v in stats.items())
+
+    print(f"participants       {report.participants} (joined {report.joined})")
+    print(f"acknowledged       {report.acknowledged}")
+    print(f"stored in database {report.stored}")
+    print(f"lost votes         {report.lost}   (acknowledged but missing or different in the database)")
+    print(f"errors             {len(report.errors)}")
+    for line in report.errors[:10]:
+        print(f"  {line}")
+    print(f"join (page load)   {fmt(report.join_latency)}")
+    print(f"submit → thank you {fmt(report.ack_latency)}")
+    print(f"submit → stored    {fmt(report.stored_latency)}   (ballot row timestamp)")
+    if report.vote_phase and report.vote_phase.cpu_percent is not None:
+        u = report.vote_phase
+        print(
+            f"server during vote {u.cpu_percent:.0f}% CPU over {u.seconds:.1f} s, {u.statements} SQL statements"
+        )
+    if report.live:
+        lc = report.live
+        idle, watched = lc.idle, lc.watched
+        print(
+            f"live screens       {lc.viewers} viewers, refresh every {lc.interval_s:g} s, "
+            f"{lc.refreshes} refreshes, {lc.refresh_errors} viewer errors"
+        )
+        if idle.cpu_percent is not None and watched.cpu_percent is not None:
+            print(f"  server CPU       idle {idle.cpu_percent:.0f}%  with viewers {watched.cpu_percent:.0f}%")
+        per = lc.live_queries_per_interval
+        if per is not None:
+            verdict = "shared (≈1 per interval)" if per <= 1.5 else f"NOT shared ({lc.viewers} viewers)"
+            print(
+                f"  live-tally queries per interval {per:.2f}: {verdict}; "
+                f"all SQL statements {watched.statements} in {watched.seconds:.0f} s"
+            )
+    for note in report.notes:
+        print(f"note: {note}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], prog="python -m bench.load_session")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--serve", action="store_true", help="start a server on a temporary database")
+    where.add_argument("--url", help="a running server on loopback, e.g. http://127.0.0.1:8501")
+    p.add_argument("--code", help="session code (with --url)")
+    p.add_argument(
+        "--database-url",
+        help="database of the --url server, to check what was stored "
+        "(default: DATABASE_URL); with --serve: use this database instead of a temporary SQLite file",
+    )
+    p.add_argument("--participants", type=int, default=40)
+    p.add_argument("--think", type=float, default=0.5, help="mean seconds between a participant's clicks")
+    p.add_argument("--viewers", type=int, default=0, help="shared live screens to measure afterwards")
+    p.add_argument("--viewer-seconds", type=float, default=20.0)
+    p.add_argument("--server-pid", type=int, help="with --url: measure this process's CPU")
+    p.add_argument("--time-limit", type=float, default=300.0, help="hard stop, seconds")
+    p.add_argument(
+        "--server-option",
+        action="append",
+        default=[],
+        metavar="--section.key=value",
+        help="extra streamlit option for --serve, e.g. --server-option=--runner.postScriptGC=false",
+    )
+    p.add_argument("--json", type=Path, help="also write the figures to this file")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not 1 <= args.participants <= MAX_PARTICIPANTS:
+        raise SystemExit(f"--participants must be 1…{MAX_PARTICIPANTS}")
+    if not 0 <= args.viewers <= MAX_VIEWERS:
+        raise SystemExit(f"--viewers must be 0…{MAX_VIEWERS}")
+    if not 0 < args.time_limit <= MAX_TIME_LIMIT or not 0 < args.viewer_seconds <= 300:
+        raise SystemExit(f"--time-limit must be at most {MAX_TIME_LIMIT:.0f} s, --viewer-seconds at most 300")
+    try:
+        if args.url:
+            require_loopback(args.url)
+        if args.database_url and make_url(args.database_url).host not in (
+            None,
+            "127.0.0.1",
+            "localhost",
+            "::1",
+        ):
+            raise NotLoopback(f"database host {make_url(args.database_url).host!r} is not loopback")
+    except NotLoopback as exc:
+        raise SystemExit(f"refused: {exc}") from exc
+
+    served: Served | None = None
+    with tempfile.TemporaryDirectory(prefix="ivp-load-") as tmp:
+        try:
+            if args.serve:
+                database_url = args.database_url or f"sqlite:///{Path(tmp) / 'load.db'}"
+                session: LoadSession = open_load_session(db.get_engine(database_url))
+                db.dispose_engines()
+                served = serve(Path(tmp), database_url, extra_args=args.server_option)
+                base_url, code = served.base_url, session.code
+                meter = ServerMeter(served.process.pid, served.counts_path)
+            else:
+                database_url = args.database_url or os.environ.get("DATABASE_URL", "")
+                if not args.code or not database_url:
+                    raise SystemExit("--url needs --code and --database-url (or DATABASE_URL)")
+                base_url, code = args.url, args.code
+                meter = ServerMeter(args.server_pid, None)
+            report = asyncio.run(
+                asyncio.wait_for(
+                    run_load(
+                        base_url, database_url, code, args.participants, think_s=args.think,
+                        viewers=args.viewers, viewer_seconds=args.viewer_seconds, meter=meter,
+                    ),
+                    args.time_limit,
+                )
+            )  # fmt: skip
+        except TimeoutError:
+            print(f"stopped: the hard time limit of {args.time_limit:.0f} s was reached", file=sys.stderr)
+            return 2
+        finally:
+            if served is not None:
+                served.stop()
+            db.dispose_engines()
+    if served is not None:
+        report.notes.append(
+            f"served by this script on {database_url.split(':', 1)[0]}, "
+            f"options {' '.join(args.server_option) or '(defaults)'}"
+        )
+    _print(report)
+    if args.json:
+        args.json.write_text(json.dumps(report.as_dict(), indent=2, default=str))
+    return 0 if not report.errors and not report.lost else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
