@@ -1,0 +1,634 @@
+"""The report of Stap 3 as one neutral model, built once and rendered by every exporter.
+
+Every figure in the model comes either from raw rows (participation, ballots) or from the stored advice
+(``AggregationResult.to_dict()``, kept with the final choice in ``PriorityDecision``), never from a
+renderer's own arithmetic: DOCX, XLSX, CSV and HTML therefore always tell the same story.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Final
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ivp_core.aggregate.model import ANALYSIS_GROUP, AggregationResult
+from ivp_core.catalogue import load_catalogue
+from ivp_core.participation import ENTRY_KINDS
+from ivp_core.report.safety import fill_pseudonyms
+from ivp_core.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
+from ivp_core.storage.models import (
+    Ballot,
+    BallotItem,
+    OpinionSession,
+    Participant,
+    PriorityDecision,
+    ThemeAnalysis,
+    Trajectory,
+)
+
+GROUP_LABELS: Final[dict[str, str]] = {
+    "raad": "Gemeenteraad",
+    "werkgroep": "Ambtelijke werkgroep",
+    "inwoners": "Inwoners",
+    "partners": "Partners (driehoek)",
+    "overig": "Overig",
+    ANALYSIS_GROUP: "Veiligheidsanalyse (cijfers)",
+}
+RULE_LABELS: Final[dict[str, str]] = {
+    "default": "standaard (gemiddelde genormaliseerde score)",
+    "borda": "Borda (rangorde)",
+    "schulze": "Schulze (paarsgewijze vergelijking)",
+}
+
+#: Settings of the final choice in words; those the advice already reports are not repeated.
+DECISION_SETTING_LABELS: Final[dict[str, str]] = {
+    "data_weight": "Gewicht veiligheidsanalyse (cijfers)",
+    "close_call_threshold": "Drempel voor een nipt verschil",
+    "group_weights": "Gekozen groepsgewichten",
+    "top_k": "Aantal prioriteiten (top k)",
+    "ranking_rule": "Rekenregel",
+    "seed": "Startwaarde toeval (seed)",
+    "resamples": "Herberekeningen (gevoeligheid)",
+    "weight_concentration": "Spreiding gewichten (concentratie)",
+    "tie_tolerance": "Tolerantie voor gelijke scores",
+}
+_SHOWN_WITH_ADVICE: Final = frozenset(
+    {"top_k", "ranking_rule", "seed", "resamples", "weight_concentration", "tie_tolerance", "group_weights"}
+)
+
+#: The IVP's chapters as Kernbeleid Veiligheid 2021 (Stap 4) describes them.
+CHAPTERS: Final[tuple[tuple[int, str, str], ...]] = (
+    (
+        1,
+        "Uitgangssituatie",
+        "Korte schets van de veiligheidssituatie en de lopende aanpak op de vijf veiligheidsvelden: "
+        "een samenvatting van de veiligheidsanalyse (stap 2).",
+    ),
+    (
+        2,
+        "Strategische doelstelling",
+        "De algemene doelstelling voor het eindjaar van het IVP: waar wil de gemeente staan met de "
+        "veiligheid? Met een kwalitatief deel (visie) en een kwantitatief deel (streefwaarden op "
+        "overstijgende indicatoren zoals het totaal aantal misdrijven en het veiligheidsgevoel).",
+    ),
+    (
+        3,
+        "Strategische uitgangspunten",
+        "De hoofdlijnen van het 'hoe': rode draden in de aanpak, zoals burgerparticipatie, de verbinding "
+        "tussen veiligheid en het sociaal domein, wijkgericht werken en informatiegestuurd werken.",
+    ),
+    (
+        4,
+        "Prioriteiten",
+        "Per prioriteit: waarom het thema prioritair is, de hoofdlijnen van de aanpak, flankerend beleid en "
+        "de doelstelling met effectindicatoren en streefwaarden.",
+    ),
+    (
+        5,
+        "Overige strategische thema's",
+        "De going concern-thema's, in hetzelfde format als de prioriteiten maar beknopter: hier wordt niet "
+        "of beperkt geïntensiveerd, effectindicatoren zijn niet verplicht.",
+    ),
+    (
+        6,
+        "Coördinatie, beleidscyclus",
+        "Ambtelijke en bestuurlijke coördinatie, de beleidscyclus, sturing en voortgangsbewaking en de "
+        "informatiepositie.",
+    ),
+    (7, "Begroting", "De financiële onderbouwing van het beleid."),
+)
+
+
+# ------------------------------------------------------------------------------------ formatting
+
+
+def nl_number(value: float | None, digits: int = 2) -> str:
+    """Dutch notation (decimal comma, thousands dot), '–' for a missing value."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def nl_percent(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{nl_number(100 * value, digits)}%"
+
+
+MONTHS: Final = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def nl_date(value: date | datetime | None) -> str:
+    return "–" if value is None else f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def group_label(group: str) -> str:
+    return GROUP_LABELS.get(group, group)
+
+
+# ---------------------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class ThemeLine:
+    """One theme as the report names it, with its place in the advice (None when not in the advice)."""
+
+    code: str
+    name: str
+    field_name: str
+    rank: int | None = None
+    score: float | None = None
+    p_top: float | None = None
+    advised: bool = False
+    chosen: bool = False
+    summary: str = ""
+    reason: str = ""
+    group_ranks: Mapping[str, int | None] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: int
+    title: str
+    description: str
+    themes: tuple[ThemeLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """Participation in one session, counted from the stored ballots."""
+
+    title: str
+    kind: str
+    group: str
+    method: str
+    method_detail: str
+    held_on: date | None
+    status: str
+    round_no: int
+    n_joined: int
+    n_ballots: int
+    n_counted: float  # sum of ballot weights: a show of hands of 12 counts as 12
+    entries: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: str
+    label: str
+    weight: float | None
+    n_raters: int
+    n_ballots: int
+    sessions: tuple[str, ...]
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    code: str
+    name: str
+    score: float | None
+    p_top: float | None
+    advised: bool
+    chosen: bool
+    tied_with: tuple[str, ...]
+    group_scores: Mapping[str, float | None]
+    group_ranks: Mapping[str, int | None]
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """One value of one ballot, with the participant as a pseudonym only."""
+
+    session: str
+    group: str
+    method: str
+    participant: str
+    entry: str
+    weight: float
+    theme: str
+    criterion: str
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    municipalities: tuple[str, ...]
+    trajectory: str
+    period: str
+    fictitious: bool
+    generated_on: date
+    decided_at: datetime | None
+    reason: str
+    chosen: tuple[ThemeLine, ...]
+    advised: tuple[ThemeLine, ...]
+    deviations: tuple[str, ...]
+    going_concern: tuple[ThemeLine, ...]
+    chapters: tuple[Chapter, ...]
+    sessions: tuple[SessionRow, ...]
+    groups: tuple[GroupRow, ...]
+    ranking: tuple[RankingRow, ...]
+    top_k: int | None
+    robustness: tuple[str, ...]
+    consensus: tuple[str, ...]
+    warnings: tuple[str, ...]
+    settings: tuple[tuple[str, str], ...]
+    ballots: tuple[BallotRow, ...]
+
+    @property
+    def has_result(self) -> bool:
+        return bool(self.ranking)
+
+    @property
+    def total_ballots(self) -> int:
+        return sum(s.n_ballots for s in self.sessions)
+
+
+class ReportError(ValueError):
+    def __init__(self, message_nl: str) -> None:
+        super().__init__(message_nl)
+        self.message_nl = message_nl
+
+
+# ------------------------------------------------------------------------------------ building
+
+
+def method_detail(method: str, settings: Mapping[str, Any]) -> str:
+    """The session's method settings in words, so a reader can judge what a score means."""
+    if method == "rating":
+        return f"schaal {settings.get('scale_min', 1)}–{settings.get('scale_max', 5)}, 'geen mening' mogelijk"
+    if method == "points":
+        return f"{settings.get('budget', '?')} punten te verdelen"
+    if method == "ranking":
+        return f"top {settings.get('k', '?')} in volgorde"
+    if method == "criteria":
+        parts = [
+            f"{c.get('label', c.get('key'))} ({nl_percent(float(c.get('weight', 0)))})"
+            for c in settings.get("criteria") or []
+        ]
+        return "criteria: " + "; ".join(parts)
+    return ""
+
+
+def _latest_decision(db: Session, trajectory_id: int) -> PriorityDecision | None:
+    return db.scalars(
+        select(PriorityDecision)
+        .where(PriorityDecision.trajectory_id == trajectory_id)
+        .order_by(PriorityDecision.decided_at.desc(), PriorityDecision.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _sessions(db: Session, trajectory_id: int) -> list[OpinionSession]:
+    return list(
+        db.scalars(
+            select(OpinionSession)
+            .where(OpinionSession.trajectory_id == trajectory_id)
+            .order_by(OpinionSession.held_on, OpinionSession.id)
+        )
+    )
+
+
+def _session_rows(db: Session, sessions: Sequence[OpinionSession]) -> list[SessionRow]:
+    rows = []
+    for s in sessions:
+        joined = db.scalar(
+            select(func.count()).select_from(Participant).where(Participant.session_id == s.id)
+        )
+        ballots = db.execute(select(Ballot.entry, Ballot.weight).where(Ballot.session_id == s.id)).all()
+        entries = Counter(ENTRY_KINDS.get(entry, entry) for entry, _ in ballots)
+        rows.append(
+            SessionRow(
+                title=s.title,
+                kind=KINDS.get(s.kind, ("", s.kind))[1],
+                group=s.group,
+                method=METHOD_LABELS.get(s.method, s.method),
+                method_detail=method_detail(s.method, s.settings or {}),
+                held_on=s.held_on,
+                status=STATUS_LABELS.get(s.status, s.status),
+                round_no=s.round_no,
+                n_joined=joined or 0,
+                n_ballots=len(ballots),
+                n_counted=float(sum(w for _, w in ballots)),
+                entries=dict(entries),
+            )
+        )
+    return rows
+
+
+def _group_rows(sessions: Sequence[SessionRow], advice: Mapping[str, Any]) -> list[GroupRow]:
+    advice_groups = {g["group"]: g for g in advice.get("groups") or []}
+    names = list(dict.fromkeys([*(s.group for s in sessions), *advice_groups]))
+    rows = []
+    for name in names:
+        own = [s for s in sessions if s.group == name]
+        info = advice_groups.get(name, {})
+        rows.append(
+            GroupRow(
+                group=name,
+                label=group_label(name),
+                weight=info.get("weight"),
+                n_raters=int(info.get("n_raters", sum(s.n_ballots for s in own))),
+                n_ballots=sum(s.n_ballots for s in own),
+                sessions=tuple(s.title for s in own),
+                methods=tuple(dict.fromkeys(s.method for s in own)),
+            )
+        )
+    return rows
+
+
+def _ballot_rows(db: Session, sessions: Sequence[OpinionSession]) -> list[BallotRow]:
+    by_id = {s.id: s for s in sessions}
+    if not by_id:
+        return []
+    participants = [
+        {"id": p_id, "session_id": s_id, "label": label}
+        for p_id, s_id, label in db.execute(
+            select(Participant.id, Participant.session_id, Participant.label)
+            .where(Participant.session_id.in_(list(by_id)))
+            .order_by(Participant.id)
+        )
+    ]
+    fill_pseudonyms(participants)
+    labels = {p["id"]: p["label"] for p in participants}
+    result = db.execute(
+        select(Ballot.session_id, Ballot.participant_id, Ballot.entry, Ballot.weight, BallotItem)
+        .join(BallotItem, BallotItem.ballot_id == Ballot.id)
+        .where(Ballot.session_id.in_(list(by_id)))
+        .order_by(Ballot.session_id, Ballot.id, BallotItem.id)
+    )
+    rows = []
+    for session_id, participant_id, entry, weight, item in result:
+        s = by_id[session_id]
+        rows.append(
+            BallotRow(
+                session=s.title,
+                group=s.group,
+                method=s.method,
+                participant=labels[participant_id],
+                entry=ENTRY_KINDS.get(entry, entry),
+                weight=float(weight),
+                theme=item.theme_code,
+                criterion=item.criterion,
+                value=item.value,
+            )
+        )
+    return rows
+
+
+def _analysis(db: Session, trajectory_id: int, municipality_id: int | None) -> dict[str, ThemeAnalysis]:
+    query = select(ThemeAnalysis).where(ThemeAnalysis.trajectory_id == trajectory_id)
+    if municipality_id is not None:
+        query = query.where(ThemeAnalysis.municipality_id == municipality_id)
+    found: dict[str, ThemeAnalysis] = {}
+    for row in db.scalars(query.order_by(ThemeAnalysis.id)):
+        found.setdefault(row.theme_code, row)
+    return found
+
+
+def _theme_line(
+    code: str,
+    ranking: Mapping[str, Mapping[str, Any]],
+    analysis: Mapping[str, ThemeAnalysis],
+    chosen: Sequence[str],
+) -> ThemeLine:
+    catalogue = load_catalogue()
+    try:
+        theme = catalogue.theme(code)
+        name, field_name = theme.name, catalogue.field_of(code).name
+    except (KeyError, ValueError):
+        name, field_name = code, ""
+    row = ranking.get(code, {})
+    text = analysis.get(code)
+    return ThemeLine(
+        code=code,
+        name=name,
+        field_name=field_name,
+        rank=row.get("rank"),
+        score=row.get("score"),
+        p_top=row.get("p_top"),
+        advised=bool(row.get("priority")),
+        chosen=code in chosen,
+        summary=text.summary if text else "",
+        reason=text.candidate_reason if text else "",
+        group_ranks=dict(row.get("group_ranks") or {}),
+    )
+
+
+def _deviations(chosen: Sequence[ThemeLine], advised: Sequence[ThemeLine], top_k: int | None) -> list[str]:
+    added = [t for t in chosen if not t.advised]
+    dropped = [t for t in advised if not t.chosen]
+    notes = []
+    for t in added:
+        place = f"plaats {t.rank} in het advies" if t.rank else "niet in het advies"
+        notes.append(f"Gekozen buiten het advies: {t.label} ({place}).")
+    for t in dropped:
+        notes.append(f"Geadviseerd maar niet gekozen: {t.label} (plaats {t.rank}).")
+    if not added and not dropped and chosen:
+        notes.append(f"De keuze volgt het advies van de top {top_k}.")
+    return notes
+
+
+def _robustness(advice: Mapping[str, Any], names: Mapping[str, str], chosen: Sequence[str]) -> list[str]:
+    rob = advice.get("robustness")
+    if not rob:
+        return ["Er is geen gevoeligheidsanalyse berekend."]
+    k = advice.get("top_k")
+    lines = [
+        f"In {nl_percent(rob.get('p_same_top'))} van de {rob.get('resamples')} herberekeningen (deelnemers "
+        f"opnieuw getrokken en groepsgewichten gevarieerd) komen precies dezelfde {k} thema's bovenaan."
+    ]
+    by_theme = {t["theme"]: t for t in rob.get("themes") or []}
+    for code in chosen:
+        t = by_theme.get(code)
+        if t:
+            low, high = t.get("rank_interval") or [None, None]
+            lines.append(
+                f"{code} {names.get(code, '')}: in {nl_percent(t.get('p_top'))} van de herberekeningen in de "
+                f"top {k}; plaats tussen {low} en {high}."
+            )
+    for call in rob.get("close_calls") or []:
+        if not (call.get("at_boundary") or min(call["positions"]) <= (k or 0)):
+            continue  # neighbours far below the top do not change the choice
+        a, b = call["themes"]
+        where = f" op de grens van de top {k}" if call.get("at_boundary") else ""
+        p_above = call.get("p_above")
+        stays = (
+            f"; {a} blijft in {nl_percent(p_above)} van de herberekeningen boven {b}"
+            if p_above is not None
+            else ""
+        )
+        lines.append(
+            f"{a} en {b} liggen dicht bij elkaar{where} (verschil in score {nl_number(call.get('score_gap'), 3)}"
+            f"{stays})."
+        )
+    for w in rob.get("weight_ranges") or []:
+        if (w.get("low") or 0) <= 0 and (w.get("high") or 0) >= 1:
+            lines.append(
+                f"Het gewicht van {group_label(w['group']).lower()} (nu {nl_percent(w.get('weight'))}) maakt voor "
+                f"de top {k} niet uit: elk gewicht tussen 0% en 100% geeft dezelfde top {k}."
+            )
+            continue
+        lines.append(
+            f"Het gewicht van {group_label(w['group']).lower()} (nu {nl_percent(w.get('weight'))}) kan liggen "
+            f"tussen {nl_percent(w.get('low'))} en {nl_percent(w.get('high'))} zonder dat de top {k} verandert."
+        )
+    return lines
+
+
+def _consensus(advice: Mapping[str, Any], chosen: Sequence[ThemeLine], groups: Sequence[str]) -> list[str]:
+    """Agreement between groups, read from each group's own ranking in the advice."""
+    k = advice.get("top_k")
+    voting = [g for g in groups if g != ANALYSIS_GROUP]
+    lines = []
+    for theme in chosen:
+        ranks = {g: theme.group_ranks.get(g) for g in voting}
+        inside = [group_label(g).lower() for g, r in ranks.items() if r is not None and k and r <= k]
+        if voting and len(inside) == len(voting):
+            lines.append(f"{theme.label}: bij alle groepen in de eigen top {k}.")
+        elif inside:
+            lines.append(f"{theme.label}: in de eigen top {k} bij {', '.join(inside)}.")
+        else:
+            lines.append(f"{theme.label}: bij geen enkele groep in de eigen top {k}.")
+    return lines
+
+
+def _settings(decision: PriorityDecision | None, advice: Mapping[str, Any]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if advice:
+        rows += [
+            ("Aantal prioriteiten (top k)", str(advice.get("top_k"))),
+            ("Rekenregel", RULE_LABELS.get(advice.get("ranking_rule", ""), str(advice.get("ranking_rule")))),
+            ("Tolerantie voor gelijke scores", nl_number(advice.get("tie_tolerance"), 3)),
+        ]
+        for g, w in (advice.get("group_weights") or {}).items():
+            rows.append((f"Gewicht {group_label(g).lower()}", nl_percent(w, 1)))
+        rob = advice.get("robustness") or {}
+        if rob:
+            rows += [
+                ("Herberekeningen (gevoeligheid)", str(rob.get("resamples"))),
+                ("Startwaarde toeval (seed)", str(rob.get("seed"))),
+                ("Spreiding gewichten (concentratie)", nl_number(rob.get("weight_concentration"), 1)),
+            ]
+    if decision is not None:
+        rows.append(("Keuze vastgelegd op", nl_date(decision.decided_at)))
+        for key, value in sorted((decision.settings or {}).items()):
+            if key in _SHOWN_WITH_ADVICE and advice:
+                continue
+            rows.append((DECISION_SETTING_LABELS.get(key, f"Instelling '{key}'"), _setting_text(value)))
+    return rows
+
+
+def _setting_text(value: Any) -> str:
+    if isinstance(value, float):
+        return nl_number(value, 3)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{group_label(str(k))}: {_setting_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def build_report(
+    db: Session,
+    trajectory_id: int,
+    *,
+    result: AggregationResult | Mapping[str, Any] | None = None,
+    today: date | None = None,
+) -> Report:
+    """The report of Stap 3 for one trajectory.
+
+    The advice comes from ``result`` when given (the results page's live result), otherwise from the
+    latest stored final choice; the chosen priorities always come from that final choice (without one,
+    the advised priorities are shown as a proposal).
+    """
+    trajectory = db.get(Trajectory, trajectory_id)
+    if trajectory is None:
+        raise ReportError(f"Traject {trajectory_id} bestaat niet.")
+    decision = _latest_decision(db, trajectory_id)
+    if result is None:
+        advice: Mapping[str, Any] = decision.advice if decision is not None else {}
+    else:
+        advice = result.to_dict() if isinstance(result, AggregationResult) else result
+    ranking_raw = {r["theme"]: r for r in advice.get("ranking") or []}
+    chosen_codes = [
+        str(c) for c in (decision.chosen if decision is not None else advice.get("priorities") or [])
+    ]
+    municipality_id = decision.municipality_id if decision is not None else None
+    analysis = _analysis(db, trajectory_id, municipality_id)
+    catalogue = load_catalogue()
+
+    def line(code: str) -> ThemeLine:
+        return _theme_line(code, ranking_raw, analysis, chosen_codes)
+
+    chosen = tuple(line(c) for c in chosen_codes)
+    advised = tuple(line(c) for c in advice.get("priorities") or [])
+    going = tuple(line(c) for c in catalogue.theme_codes if c not in chosen_codes) if chosen_codes else ()
+    chapters = tuple(
+        Chapter(n, title, text, chosen if n == 4 else going if n == 5 else ()) for n, title, text in CHAPTERS
+    )
+    sessions = _sessions(db, trajectory_id)
+    session_rows = _session_rows(db, sessions)
+    groups = _group_rows(session_rows, advice)
+    names = {t.code: t.name for t in catalogue.themes}
+    ranking = tuple(
+        RankingRow(
+            rank=r["rank"],
+            code=r["theme"],
+            name=names.get(r["theme"], r["theme"]),
+            score=r.get("score"),
+            p_top=r.get("p_top"),
+            advised=bool(r.get("priority")),
+            chosen=r["theme"] in chosen_codes,
+            tied_with=tuple(r.get("tied_with") or ()),
+            group_scores=dict(r.get("group_scores") or {}),
+            group_ranks=dict(r.get("group_ranks") or {}),
+        )
+        for r in advice.get("ranking") or []
+    )
+    municipalities = tuple(m.name for m in trajectory.municipalities)
+    return Report(
+        title="Verslag prioritering Integraal Veiligheidsplan",
+        municipalities=municipalities,
+        trajectory=trajectory.name,
+        period=f"{trajectory.period_start}–{trajectory.period_end}",
+        fictitious=trajectory.fictitious,
+        generated_on=today or date.today(),
+        decided_at=decision.decided_at if decision is not None else None,
+        reason=decision.reason if decision is not None else "",
+        chosen=chosen,
+        advised=advised,
+        deviations=tuple(_deviations(chosen, advised, advice.get("top_k"))) if decision is not None else (),
+        going_concern=going,
+        chapters=chapters,
+        sessions=tuple(session_rows),
+        groups=tuple(groups),
+        ranking=ranking,
+        top_k=advice.get("top_k"),
+        robustness=tuple(_robustness(advice, names, chosen_codes)) if advice else (),
+        consensus=tuple(_consensus(advice, chosen, [g.group for g in groups])) if advice else (),
+        warnings=tuple(str(w) for w in advice.get("warnings") or []),
+        settings=tuple(_settings(decision, advice)),
+        ballots=tuple(_ballot_rows(db, sessions)),
+    )

@@ -1,0 +1,62 @@
+"""Which files an export produces and how they are named: one place for the CLI and the download page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Final
+
+from ivp_core.report.content import Report
+
+FORMATS: Final = ("docx", "xlsx", "csv", "html")
+MEDIA_TYPES: Final[dict[str, str]] = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "zip": "application/zip",
+    "html": "text/html",
+}
+
+
+class FormatError(ValueError):
+    def __init__(self, message_nl: str) -> None:
+        super().__init__(message_nl)
+        self.message_nl = message_nl
+
+
+def parse_formats(raw: str | Iterable[str]) -> tuple[str, ...]:
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    wanted = tuple(dict.fromkeys(i.strip().lower() for i in items if i.strip()))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise FormatError(
+            f"Onbekend formaat: {', '.join(unknown) or '(leeg)'}. Kies uit {', '.join(FORMATS)}."
+        )
+    return wanted
+
+
+def base_name(report: Report) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", " ".join(report.municipalities).lower()).strip("-") or "traject"
+    return f"verslag-prioritering-{slug}-{report.period.replace('–', '-')}"
+
+
+def render(report: Report, fmt: str) -> dict[str, bytes]:
+    """File name → content for one format (CSV gives one file per table)."""
+    name = base_name(report)
+    if fmt == "docx":
+        from ivp_core.report.docx import render_docx
+
+        return {f"{name}.docx": render_docx(report)}
+    if fmt == "xlsx":
+        from ivp_core.report.xlsx import render_xlsx
+
+        return {f"{name}.xlsx": render_xlsx(report)}
+    if fmt == "html":
+        from ivp_core.report.html import render_html
+
+        return {f"{name}.html": render_html(report).encode("utf-8")}
+    if fmt == "csv":
+        from ivp_core.report.csv_export import render_csv
+
+        return {f"{name}-{file.removeprefix('verslag-')}": data for file, data in render_csv(report).items()}
+    raise FormatError(f"Onbekend formaat: {fmt}.")

@@ -1,0 +1,290 @@
+"""The report's reading order as a list of simple blocks, rendered by both the DOCX and the HTML writer.
+
+Deciding once what a reader sees, and in which order, keeps Word and the printable page identical; each
+writer only knows how to draw a heading, a paragraph, a list, a table and a picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ivp_core.catalogue import load_catalogue
+from ivp_core.report.charts import Chart, render_charts
+from ivp_core.report.content import Report, ThemeLine, group_label, nl_date, nl_number, nl_percent
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: str = "normal"  # normal | lead | note
+    label: str = ""  # bold lead-in, e.g. "Motivering:"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]  # relative column widths
+    numeric: tuple[int, ...] = ()  # right-aligned columns
+    bold_rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Image:
+    chart: Chart
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    title: str
+    subtitle: str
+    meta: tuple[str, ...]
+
+
+Block = Heading | Paragraph | Bullets | TableBlock | Image | TitleBlock
+
+
+def _placement(t: ThemeLine, top_k: int | None) -> str:
+    if t.rank is None:
+        return "Niet gescoord in de sessies."
+    parts = [f"Plaats {t.rank} in het advies", f"score {nl_number(t.score, 2)}"]
+    if t.p_top is not None and top_k:
+        parts.append(f"kans op de top {top_k}: {nl_percent(t.p_top)}")
+    return "; ".join(parts) + "."
+
+
+def _summary(report: Report) -> Iterator[Block]:
+    yield Heading(1, "1 Samenvatting")
+    total = report.total_ballots
+    n_sessions = len([s for s in report.sessions if s.n_ballots])
+    if report.chosen and report.decided_at is not None:
+        yield Paragraph(
+            f"Op {nl_date(report.decided_at)} zijn {len(report.chosen)} prioriteiten vastgesteld voor het "
+            f"Integraal Veiligheidsplan {report.period}. Zij volgen uit de veiligheidsanalyse (stap 2) en de "
+            f"prioritering (stap 3), waarin {total} deelnemers in {n_sessions} sessies hun oordeel gaven.",
+            style="lead",
+        )
+    elif report.chosen:
+        yield Paragraph(
+            "Er is nog geen definitieve keuze vastgelegd. Hieronder staat het advies uit de prioritering; "
+            f"{total} deelnemers gaven in {n_sessions} sessies hun oordeel.",
+            style="lead",
+        )
+    else:
+        yield Paragraph(
+            "Er is nog geen uitkomst van de prioritering. Dit verslag bevat alleen de deelname.", style="lead"
+        )
+    if report.chosen:
+        yield Paragraph("De prioriteiten:", label="")
+        yield Bullets(tuple(f"{t.label} (veld {t.field_name})" for t in report.chosen))
+        yield Paragraph(
+            f"De overige {len(report.going_concern)} thema's blijven going concern: de lopende aanpak gaat "
+            "door, zonder extra inzet. Zij krijgen een plaats in hoofdstuk 5 van het IVP."
+        )
+
+
+def _priorities(report: Report) -> Iterator[Block]:
+    if not report.chosen:
+        return
+    yield Heading(1, "2 Gekozen prioriteiten en waarom")
+    if report.reason:
+        yield Paragraph(report.reason, label="Motivering van de keuze: ")
+    for note in report.deviations:
+        yield Paragraph(note, style="note")
+    for t in report.chosen:
+        yield Heading(2, f"Thema {t.code} – {t.name}")
+        yield Paragraph(f"Veiligheidsveld: {t.field_name}. {_placement(t, report.top_k)}")
+        if t.summary:
+            yield Paragraph(t.summary, label="Uit de veiligheidsanalyse: ")
+        if t.reason:
+            yield Paragraph(t.reason, label="Waarom kandidaat: ")
+
+
+def _going_concern(report: Report) -> Iterator[Block]:
+    if not report.going_concern:
+        return
+    yield Heading(1, "3 Going concern-thema's")
+    yield Paragraph(
+        "Deze thema's zijn geen prioriteit. De gemeente en haar partners zetten de huidige aanpak voort; "
+        "er komt geen of beperkt extra inzet bij."
+    )
+    catalogue = load_catalogue()
+    rows = []
+    for fld in catalogue.fields:
+        themes = [t for t in report.going_concern if catalogue.field_of(t.code).code == fld.code]
+        for i, t in enumerate(themes):
+            rows.append(
+                (
+                    f"{fld.code} {fld.name}" if i == 0 else "",
+                    t.code,
+                    t.name,
+                    "–" if t.rank is None else str(t.rank),
+                )
+            )
+    yield TableBlock(
+        ("Veiligheidsveld", "Code", "Thema", "Plaats in advies"), tuple(rows), (4, 1.3, 6.5, 1.8), (3,)
+    )
+
+
+def _contents(report: Report) -> Iterator[Block]:
+    yield Heading(1, "4 Inhoudsopgave van het IVP")
+    yield Paragraph(
+        "Volgens Kernbeleid Veiligheid (stap 4) krijgt het IVP zeven hoofdstukken. De prioriteiten worden "
+        "uitgewerkt in hoofdstuk 4, de going concern-thema's in hoofdstuk 5."
+    )
+    for chapter in report.chapters:
+        yield Heading(2, f"Hoofdstuk {chapter.number} {chapter.title}")
+        yield Paragraph(chapter.description)
+        if chapter.themes:
+            yield Bullets(
+                tuple(
+                    f"{chapter.number}.{i} {t.name} (thema {t.code})" for i, t in enumerate(chapter.themes, 1)
+                )
+            )
+
+
+def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
+    yield Heading(1, "5 Deelname")
+    if not report.sessions:
+        yield Paragraph("Er zijn geen sessies gehouden.")
+        return
+    yield Paragraph(
+        "Per sessie: wie deden mee, wanneer, met welke methode. 'Meegeteld' telt een handopsteking als het "
+        "aantal opgestoken handen."
+    )
+    yield TableBlock(
+        ("Sessie", "Datum", "Groep", "Methode", "Deelnemers", "Meegeteld"),
+        tuple(
+            (
+                s.title + (f" (ronde {s.round_no})" if s.round_no > 1 else ""),
+                nl_date(s.held_on),
+                group_label(s.group),
+                f"{s.method} ({s.method_detail})" if s.method_detail else s.method,
+                str(s.n_ballots),
+                nl_number(s.n_counted, 0),
+            )
+            for s in report.sessions
+        ),
+        (3.0, 2.0, 2.0, 3.8, 2.2, 2.2),
+        (4, 5),
+    )
+    yield Heading(2, "Weging van de groepen")
+    yield Paragraph(
+        "Elke groep telt mee met haar eigen gewicht, ongeacht het aantal deelnemers: een grote groep "
+        "inwoners overstemt de raad dus niet."
+    )
+    yield TableBlock(
+        ("Groep", "Gewicht", "Deelnemers", "Sessies"),
+        tuple(
+            (
+                g.label,
+                nl_percent(g.weight, 1) if g.weight is not None else "–",
+                str(g.n_raters),
+                "; ".join(g.sessions),
+            )
+            for g in report.groups
+        ),
+        (3, 1.6, 2.0, 6),
+        (1, 2),
+    )
+    if "participation" in charts:
+        yield Image(charts["participation"])
+
+
+def _outcome(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
+    if not report.ranking:
+        return
+    yield Heading(1, "6 Uitkomst van de weging")
+    if "ranking" in charts:
+        yield Image(charts["ranking"])
+    yield TableBlock(
+        ("Plaats", "Thema", "Score", f"Kans top {report.top_k}", "Advies", "Keuze"),
+        tuple(
+            (
+                str(r.rank),
+                f"{r.code} {r.name}",
+                nl_number(r.score, 3),
+                nl_percent(r.p_top),
+                "prioriteit" if r.advised else "",
+                "prioriteit" if r.chosen else "going concern",
+            )
+            for r in report.ranking
+        ),
+        (1.6, 6.0, 1.4, 1.6, 2.0, 2.6),
+        (0, 2, 3),
+        tuple(i for i, r in enumerate(report.ranking) if r.chosen),
+    )
+
+
+def _robustness(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
+    if not report.ranking:
+        return
+    yield Heading(1, "7 Robuustheid en overeenstemming")
+    yield Heading(2, "Hoe stevig is de uitkomst?")
+    yield Bullets(report.robustness)
+    if "robustness" in charts:
+        yield Image(charts["robustness"])
+    yield Heading(2, "Overeenstemming tussen de groepen")
+    yield Bullets(report.consensus)
+    if report.warnings:
+        yield Heading(2, "Kanttekeningen")
+        yield Bullets(report.warnings)
+
+
+def _accounting(report: Report) -> Iterator[Block]:
+    yield Heading(1, "8 Verantwoording")
+    yield Paragraph(
+        "Alle cijfers in dit verslag zijn terug te voeren op de opgeslagen stemmen (zie de Excel-bijlage, "
+        "blad 'Stemmen', met deelnemers alleen onder een schuilnaam) en op de hieronder genoemde instellingen."
+    )
+    yield TableBlock(("Instelling", "Waarde"), tuple(report.settings), (4, 6))
+
+
+def document_blocks(report: Report) -> list[Block]:
+    charts = {c.key: c for c in render_charts(report)}
+    meta = [f"Gemaakt op {nl_date(report.generated_on)}"]
+    if report.fictitious:
+        meta.append("Fictief voorbeeld: alle namen en cijfers zijn verzonnen.")
+    blocks: list[Block] = [
+        TitleBlock(
+            report.title,
+            f"{', '.join(report.municipalities)} · {report.trajectory} {report.period}",
+            tuple(meta),
+        )
+    ]
+    for part in (
+        _summary(report),
+        _priorities(report),
+        _going_concern(report),
+        _contents(report),
+        _participation(report, charts),
+        _outcome(report, charts),
+        _robustness(report, charts),
+        _accounting(report),
+    ):
+        blocks.extend(part)
+    return _renumber(blocks)
+
+
+def _renumber(blocks: list[Block]) -> list[Block]:
+    """Number the level-1 headings consecutively, so a report without a choice has no gaps."""
+    out: list[Block] = []
+    n = 0
+    for block in blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            n += 1
+            block = Heading(1, f"{n} {block.text.split(' ', 1)[1]}")
+        out.append(block)
+    return out

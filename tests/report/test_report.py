@@ -1,0 +1,158 @@
+"""The report's exports, opened the way their readers open them: Word, Excel, a CSV reader, a browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from sqlalchemy import Engine, delete
+
+from ivp_core.catalogue import load_catalogue
+from ivp_core.report.content import Report, build_report
+from ivp_core.report.csv_export import render_csv
+from ivp_core.report.docx import render_docx
+from ivp_core.report.html import render_html
+from ivp_core.report.safety import FORMULA_PREFIXES
+from ivp_core.report.tables import SHEET_NAMES
+from ivp_core.report.xlsx import render_xlsx
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import PriorityDecision
+from tests.report.factory import FORMULA_COMMENT, FORMULA_REASON, Built, build_trajectory
+
+
+@pytest.fixture
+def built(engine: Engine) -> Built:
+    return build_trajectory(engine)
+
+
+@pytest.fixture
+def report(engine: Engine, built: Built) -> Report:
+    with session_scope(engine) as db:
+        return build_report(db, built.trajectory_id)
+
+
+def _docx_text(data: bytes) -> tuple[list[tuple[str, str]], list[list[str]], int]:
+    document = Document(io.BytesIO(data))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    return paragraphs, rows, len(document.inline_shapes)
+
+
+def test_docx_has_priorities_going_concern_and_participation(report: Report, built: Built) -> None:
+    paragraphs, rows, images = _docx_text(render_docx(report))
+    headings = [text for style, text in paragraphs if style.startswith("Heading")]
+    names = {t.code: t.name for t in load_catalogue().themes}
+    # the chosen priorities, each under its own real Word heading, in the chosen order
+    priority_headings = [h for h in headings if h.startswith("Thema ")]
+    assert priority_headings == [f"Thema {c} – {names[c]}" for c in built.chosen]
+    # the IVP's table of contents: chapters 1-7, priorities in 4, going concern in 5
+    chapters = [h for h in headings if h.startswith("Hoofdstuk ")]
+    assert [h.split()[1] for h in chapters] == [str(n) for n in range(1, 8)]
+    bullets = [text for style, text in paragraphs if style == "List Bullet"]
+    chapter4 = [b for b in bullets if b.startswith("4.") and "(thema " in b]
+    chapter5 = [b for b in bullets if b.startswith("5.") and "(thema " in b]
+    assert [b.rsplit("(thema ", 1)[1].rstrip(")") for b in chapter4] == list(built.chosen)
+    going = [c for c in load_catalogue().theme_codes if c not in built.chosen]
+    assert [b.rsplit("(thema ", 1)[1].rstrip(")") for b in chapter5] == going
+    # going concern table: every other theme once
+    table_codes = [r[1] for r in rows if len(r) == 4 and r[1] in names]
+    assert sorted(table_codes) == sorted(going)
+    # participation per session: the counted ballots, dates and group weights
+    session_rows = {r[0]: r for r in rows if len(r) == 6 and r[0] in built.n_ballots}
+    assert {title: int(r[4]) for title, r in session_rows.items()} == built.n_ballots
+    assert session_rows["Online raadpleging"][1] == "1 oktober 2026"
+    assert session_rows["Raadscommissie Bestuur"][5] == "11"  # a show of hands of 3 counts as 3
+    weights = [r for r in rows if len(r) == 4 and r[0] == "Gemeenteraad"]
+    assert weights and weights[0][1] == "33,3%"
+    assert images == 3
+    assert any("Geadviseerd maar niet gekozen" in t for _, t in paragraphs)
+
+
+def test_xlsx_sheets_and_content(report: Report, built: Built) -> None:
+    workbook = load_workbook(io.BytesIO(render_xlsx(report)))
+    assert tuple(workbook.sheetnames) == SHEET_NAMES
+    result = list(workbook["Resultaat"].iter_rows(values_only=True))
+    header, body = result[0], result[1:]
+    code, chosen, chapter = header.index("Thema"), header.index("Gekozen"), header.index("Hoofdstuk IVP")
+    assert sorted(r[code] for r in body if r[chosen] == "ja") == sorted(built.chosen)
+    assert {r[code] for r in body if r[chapter].startswith("5")} == set(load_catalogue().theme_codes) - set(
+        built.chosen
+    )
+    sessions = list(workbook["Per sessie"].iter_rows(values_only=True))
+    ballots = sessions[0].index("Stemformulieren")
+    assert {r[0]: r[ballots] for r in sessions[1:]} == built.n_ballots
+    groups = {r[0]: r for r in workbook["Per groep"].iter_rows(min_row=2, values_only=True)}
+    assert groups["inwoners"][3] == 25 and groups["raad"][2] == pytest.approx(1 / 3, abs=1e-4)
+    votes = list(workbook["Stemmen"].iter_rows(values_only=True))
+    assert len(votes) - 1 == len(report.ballots) > 500
+    assert votes[0] == (
+        "Sessie",
+        "Groep",
+        "Methode",
+        "Deelnemer",
+        "Invoer",
+        "Gewicht",
+        "Thema",
+        "Criterium",
+        "Waarde",
+    )
+    settings = dict(workbook["Instellingen"].iter_rows(values_only=True))
+    assert settings["Motivering keuze"] == "'-Winkeldiefstal weegt zwaar in het centrum."
+
+
+def _csv_cells(files: dict[str, bytes]) -> list[str]:
+    cells = []
+    for data in files.values():
+        assert data.startswith("\ufeff".encode())
+        cells += [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";") for c in row]
+    return cells
+
+
+def test_formula_cells_are_neutralised_everywhere(engine: Engine, report: Report) -> None:
+    # put the dangerous texts where exports show them: a reason, a theme summary, the ballot labels
+    workbook = load_workbook(io.BytesIO(render_xlsx(report)))
+    texts = [c.value for ws in workbook for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    formulas = [c for ws in workbook for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+    assert not [t for t in texts if t.startswith(FORMULA_PREFIXES)]
+    assert "'-Winkeldiefstal weegt zwaar in het centrum." in texts
+    cells = _csv_cells(render_csv(report))
+    assert not [c for c in cells if c.startswith(FORMULA_PREFIXES)]
+    assert "'-Winkeldiefstal weegt zwaar in het centrum." in cells
+
+
+def test_html_escapes_user_text(report: Report) -> None:
+    page = render_html(report)
+    assert "<b>vet</b>" not in page and "&lt;b&gt;vet&lt;/b&gt; &amp; zo" in page
+    assert FORMULA_REASON.replace('"', "&quot;") in page  # shown as text, harmless in HTML
+    assert "@media print" in page and page.count("data:image/png;base64,") == 3
+
+
+def test_no_token_or_hash_in_any_export(report: Report, built: Built) -> None:
+    blobs = [render_html(report).encode(), *render_csv(report).values()]
+    for packed in (render_docx(report), render_xlsx(report)):
+        with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+            blobs += [archive.read(n) for n in archive.namelist()]
+    joined = b"\n".join(blobs)
+    for secret in (*built.token_hashes, *built.code_hashes):
+        assert secret.encode() not in joined
+    assert FORMULA_COMMENT.encode() not in joined  # comments are not part of the report at all
+    labels = {b.participant for b in report.ballots}
+    assert labels and all(label[0] in "PD" and label[1:].isdigit() for label in labels)
+
+
+def test_report_without_decision_shows_participation_only(engine: Engine, built: Built) -> None:
+    with session_scope(engine) as db:
+        db.execute(delete(PriorityDecision))
+    with session_scope(engine) as db:
+        report = build_report(db, built.trajectory_id)
+    assert not report.has_result and report.chosen == () and report.total_ballots == 40
+    paragraphs, _rows, images = _docx_text(render_docx(report))
+    assert any("nog geen uitkomst" in t for _, t in paragraphs)
+    assert images == 1  # the participation chart only
+    workbook = load_workbook(io.BytesIO(render_xlsx(report)))
+    assert workbook["Resultaat"].max_row == 1
