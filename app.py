@@ -29,6 +29,7 @@ PARTICIPANT_PAGES: list[tuple[str, str, str, str]] = [
 FACILITATOR_PAGES: list[tuple[str, str, str, str]] = [
     ("pages/sessies.py", "Sessies", "sessies", ":material/groups:"),
     ("pages/live.py", "Live scherm", "live", ":material/cast:"),
+    ("pages/verslag.py", "Verslag en back-up", "verslag", ":material/summarize:"),
 ]
 
 
