@@ -16,6 +16,7 @@ from typing import Any, Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ivp_core.aggregate.consensus import Consensus
 from ivp_core.aggregate.model import ANALYSIS_GROUP, AggregationResult
 from ivp_core.catalogue import load_catalogue
 from ivp_core.participation import ENTRY_KINDS
@@ -513,6 +514,30 @@ def _consensus(advice: Mapping[str, Any], chosen: Sequence[ThemeLine], groups: S
             lines.append(f"{theme.label}: in de eigen top {k} bij {', '.join(inside)}.")
         else:
             lines.append(f"{theme.label}: bij geen enkele groep in de eigen top {k}.")
+    return lines + _consensus_measures(advice.get("consensus") or {})
+
+
+def _agreement_word(rho: float) -> str:
+    return "sterk" if rho >= 0.7 else "matig" if rho >= 0.4 else "weinig"
+
+
+def _consensus_measures(consensus: Mapping[str, Any]) -> list[str]:
+    """Kendall's W within and Spearman's rho between groups, from ``Consensus.to_dict()`` when stored."""
+    lines = []
+    for c in consensus.get("concordance") or []:
+        if c.get("kendall_w") is not None:
+            lines.append(
+                f"Overeenstemming binnen {group_label(c['group']).lower()}: Kendall's W = "
+                f"{nl_number(c['kendall_w'], 2)} ({c.get('n_raters')} deelnemers; 0 = geen, 1 = volledig)."
+            )
+    for a in consensus.get("agreements") or []:
+        rho = a.get("spearman")
+        if rho is not None:
+            g1, g2 = (group_label(g).lower() for g in a["groups"])
+            lines.append(
+                f"De rangordes van {g1} en {g2} lijken {_agreement_word(rho)} op elkaar (Spearman "
+                f"{nl_number(rho, 2)} over {a.get('n_themes')} thema's)."
+            )
     return lines
 
 
@@ -555,12 +580,14 @@ def build_report(
     trajectory_id: int,
     *,
     result: AggregationResult | Mapping[str, Any] | None = None,
+    consensus: Consensus | Mapping[str, Any] | None = None,
     today: date | None = None,
 ) -> Report:
     """The report of Stap 3 for one trajectory.
 
     The advice comes from ``result`` when given (the results page's live result), otherwise from the
-    latest stored final choice; the chosen priorities always come from that final choice (without one,
+    latest stored final choice (``advice`` = ``AggregationResult.to_dict()``, optionally with a
+    ``"consensus"`` key holding ``Consensus.to_dict()``, which ``consensus`` can also pass in); the chosen priorities always come from that final choice (without one,
     the advised priorities are shown as a proposal).
     """
     trajectory = db.get(Trajectory, trajectory_id)
@@ -571,6 +598,11 @@ def build_report(
         advice: Mapping[str, Any] = decision.advice if decision is not None else {}
     else:
         advice = result.to_dict() if isinstance(result, AggregationResult) else result
+    if consensus is not None:
+        advice = {
+            **advice,
+            "consensus": consensus.to_dict() if isinstance(consensus, Consensus) else consensus,
+        }
     ranking_raw = {r["theme"]: r for r in advice.get("ranking") or []}
     chosen_codes = [
         str(c) for c in (decision.chosen if decision is not None else advice.get("priorities") or [])

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine
 
 from ivp_core.aggregate.combine import aggregate
+from ivp_core.aggregate.consensus import consensus
 from ivp_core.aggregate.model import AggregationSettings, RaterBallot, SessionBallots
 from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import session_scope
@@ -297,7 +298,7 @@ def build_trajectory(engine: Engine, *, name: str = "IVP Testdorp", seed: int = 
         )
         settings = AggregationSettings(top_k=4, resamples=200, seed=11)
         result = aggregate(inputs, settings, themes=themes)
-        advice = result.to_dict()
+        advice = {**result.to_dict(), "consensus": consensus(inputs, themes).to_dict()}
         chosen = [*result.priorities[:3], "2.1"]
         s.add(
             PriorityDecision(

@@ -70,6 +70,8 @@ def test_docx_has_priorities_going_concern_and_participation(report: Report, bui
     assert weights and weights[0][1] == "33,3%"
     assert images == 3
     assert any("Geadviseerd maar niet gekozen" in t for _, t in paragraphs)
+    assert any(t.startswith("Overeenstemming binnen inwoners: Kendall's W = 0,") for _, t in paragraphs)
+    assert any(t.startswith("De rangordes van ") and "Spearman" in t for _, t in paragraphs)
 
 
 def test_xlsx_sheets_and_content(report: Report, built: Built) -> None:
