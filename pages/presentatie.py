@@ -23,7 +23,8 @@ st.markdown(
     .ivp-p-theme {border-left:8px solid #c9d6ea; padding:0.25rem 0 0.35rem 1rem; margin-bottom:0.75rem;}
     .ivp-p-theme.ivp-is-cand {border-left-color:#6b4a00;}
     .ivp-p-name {font-size:1.9rem; font-weight:700; line-height:1.2;}
-    .ivp-p-badges {font-size:1.2rem; margin:0.25rem 0;}
+    .ivp-p-badges {font-size:1.25rem; margin:0.25rem 0;}
+    .ivp-p-badges .ivp-lbl {font-size:1rem; color:#333;}
     .ivp-p-summary {font-size:1.3rem; line-height:1.35;}
     .ivp-p-side {font-size:1.35rem; line-height:1.4; background:#f4f6fa; border-radius:0.6rem; padding:1rem 1.3rem;}
     .ivp-p-side h3 {font-size:1.8rem; margin:0 0 0.5rem 0;}
@@ -51,7 +52,7 @@ with nav_prev:
         on_click=_step,
         args=(-1,),
         shortcut="Left",
-        use_container_width=True,
+        width="stretch",
         help="Vorig veld (pijltje naar links)",
     )
 with nav_next:
@@ -60,7 +61,7 @@ with nav_next:
         on_click=_step,
         args=(1,),
         shortcut="Right",
-        use_container_width=True,
+        width="stretch",
         type="primary",
         help="Volgend veld (pijltje naar rechts)",
     )

@@ -9,7 +9,7 @@ import streamlit as st
 from ivp_core.catalogue import load_catalogue
 from ivp_core.figures import crime_breakdown
 from ivp_core.storage.db import session_scope
-from ui.charts import nl_number, series_chart
+from ui.charts import nl_number, show_series
 from ui.signals_view import (
     LEGEND,
     candidate_badge,
@@ -59,11 +59,11 @@ for theme in field.themes:
             cols = st.columns(2)
             for col, pair in zip(cols, item.series[start : start + 2], strict=False):
                 with col:
-                    st.altair_chart(series_chart(pair, municipality.name), use_container_width=True)
+                    show_series(pair, municipality.name)
         if len(item.series) > MAX_CHARTS:
             with st.expander(f"Nog {len(item.series) - MAX_CHARTS} cijferreeks(en)"):
                 for pair in item.series[MAX_CHARTS:]:
-                    st.altair_chart(series_chart(pair, municipality.name), use_container_width=True)
+                    show_series(pair, municipality.name)
         police = next((p for p in item.series if p.local.parts), None)
         if police is not None and view.region_code:
             with st.expander("Welke misdrijfsoorten tellen hier mee?"):
@@ -84,7 +84,7 @@ for theme in field.themes:
                         ]
                     ),
                     hide_index=True,
-                    use_container_width=True,
+                    width="stretch",
                 )
                 st.caption(
                     "De koppeling van misdrijfsoorten aan thema's is een voorstel van dit project; "

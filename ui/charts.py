@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from ivp_core.figures import PER_1000, SeriesPair, benchmark_label
 
@@ -55,7 +56,6 @@ def series_chart(pair: SeriesPair, municipality_name: str, height: int = 220) ->
     names = list(dict.fromkeys(frame["Regio"]))
     colours = [LOCAL_COLOUR, BENCHMARK_COLOUR][: len(names)]
     zero = pair.local.unit not in _SCORE_UNITS
-    title = alt.TitleParams(pair.local.indicator, subtitle=[caption(pair)], anchor="start", fontSize=15)
     base = alt.Chart(frame).encode(
         x=alt.X("Jaar:O", title=None, axis=alt.Axis(labelAngle=0)),
         color=alt.Color(
@@ -78,4 +78,11 @@ def series_chart(pair: SeriesPair, municipality_name: str, height: int = 220) ->
     layers: list[alt.Chart] = [line]
     if frame["Laag"].notna().any():
         layers.insert(0, base.mark_errorbar(ticks=True).encode(y=alt.Y("Laag:Q", title=None), y2="Hoog:Q"))
-    return alt.layer(*layers).properties(title=title, height=height)
+    return alt.layer(*layers).properties(height=height)
+
+
+def show_series(pair: SeriesPair, municipality_name: str, height: int = 220) -> None:
+    """Indicator, unit, source and years as text above the chart: readable, searchable, never cut off."""
+    st.markdown(f"**{pair.local.indicator}**")
+    st.caption(caption(pair))
+    st.altair_chart(series_chart(pair, municipality_name, height), width="stretch")

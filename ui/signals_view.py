@@ -186,21 +186,29 @@ def require_view() -> tuple[TrajectoryRef, MunicipalityRef, AnalysisView]:
     return trajectory, municipality, load_analysis_view(trajectory.id, municipality.id)
 
 
-FIELD_KEY = "veld"
+FIELD_KEY = "ivp_veld"
+_URL_FIELD_KEY = "ivp_veld_url"
 
 
 def field_picker(label_visibility: str = "visible") -> str:
-    """Choose the field; bound to `?veld=N` so a link opens one field directly and the URL follows the choice."""
+    """Choose the field; `?veld=N` opens one field directly and the URL follows the choice, so the link in
+    the address bar can be shared. A field number in the URL that differs from the last one seen wins."""
     catalogue = load_catalogue()
     labels = {f.code: f.label for f in catalogue.fields}
+    wanted = str(st.query_params.get("veld", "")).strip()
+    if wanted in labels and wanted != st.session_state.get(_URL_FIELD_KEY):
+        st.session_state[FIELD_KEY] = wanted
+    if st.session_state.get(FIELD_KEY) not in labels:
+        st.session_state[FIELD_KEY] = "1"
     chosen = st.segmented_control(
         "Veiligheidsveld",
         list(labels),
-        default="1",
         required=True,
         format_func=labels.__getitem__,
         key=FIELD_KEY,
-        bind="query-params",
         label_visibility=label_visibility,  # type: ignore[arg-type]
     )
-    return str(chosen or "1")
+    code = str(chosen or "1")
+    st.query_params["veld"] = code
+    st.session_state[_URL_FIELD_KEY] = code
+    return code

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from ivp_core.config import DATA_DIR
-from ivp_core.importers.apply import apply_import, import_file
+from ivp_core.importers.apply import apply_import, import_file, recent_batches
 from ivp_core.importers.errors import ImportProblem, ImportRejected
 from ivp_core.importers.mapping import ensure_mapping
 from ivp_core.importers.preview import ImportPreview, preview_import
@@ -26,6 +26,7 @@ __all__ = [
     "import_directory",
     "import_file",
     "preview_import",
+    "recent_batches",
 ]
 
 

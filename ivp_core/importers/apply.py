@@ -74,3 +74,11 @@ def import_file(
     return apply_import(
         session, preview_import(session, filename, data, municipality_id, source), imported_by
     )
+
+
+def recent_batches(session: Session, municipality_id: int | None, limit: int = 50) -> list[ImportBatch]:
+    """Imports for this municipality, newest first, so the coordinator can see what was loaded when."""
+    query = select(ImportBatch).order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc()).limit(limit)
+    if municipality_id is not None:
+        query = query.where(ImportBatch.municipality_id == municipality_id)
+    return list(session.scalars(query))

@@ -1,0 +1,244 @@
+"""Facilitator: write the analysis texts (with history), import figures (preview, then all or nothing) and
+adjust the project's proposed mapping of police crime types to themes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ivp_core.analysis import (
+    THEME_TEXTS,
+    field_target,
+    get_field_analysis,
+    get_theme_analysis,
+    history,
+    theme_target,
+    update_field_analysis,
+    update_theme_analysis,
+)
+from ivp_core.catalogue import load_catalogue
+from ivp_core.importers import ImportRejected, import_file, preview_import, recent_batches
+from ivp_core.importers.long_format import REQUIRED
+from ivp_core.importers.mapping import PROPOSAL_NOTE, current_mapping, reset_to_proposal, update_mapping
+from ivp_core.storage.db import session_scope
+from ui import auth
+from ui.context import current_municipality, current_trajectory
+from ui.signals_view import clear_cache
+
+if not auth.is_facilitator():
+    st.error("Deze pagina is alleen voor de begeleider. Log eerst in.")
+    st.stop()
+trajectory = current_trajectory()
+municipality = current_municipality()
+if trajectory is None or municipality is None:
+    st.info("Er is nog geen traject met een gemeente.")
+    st.stop()
+
+catalogue = load_catalogue()
+st.title("Veiligheidsanalyse beheren")
+st.caption(f"{trajectory.label} · {municipality.name}")
+author = st.text_input(
+    "Uw naam", key="ivp_author", help="Komt in de geschiedenis bij elke wijziging van een tekst."
+)
+
+
+def _history_table(target: str) -> None:
+    with session_scope() as session:
+        rows = history(session, trajectory.id, municipality.id, target)
+    if not rows:
+        st.caption("Nog geen wijzigingen.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Wanneer": r.changed_at.strftime("%d-%m-%Y %H:%M"),
+                    "Wie": r.author,
+                    "Wat": r.label,
+                    "Oud": r.old_value,
+                    "Nieuw": r.new_value,
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _saved(changed: int) -> None:
+    clear_cache()
+    if changed:
+        st.success(f"{changed} wijziging(en) opgeslagen.")
+    else:
+        st.info("Er was niets veranderd.")
+
+
+tab_texts, tab_fields, tab_import, tab_mapping = st.tabs(
+    ["Teksten per thema", "Velden", "Cijfers importeren", "Koppeltabel misdrijfsoorten"]
+)
+
+with tab_texts:
+    theme = catalogue.theme(
+        st.selectbox(
+            "Thema", catalogue.theme_codes, format_func=lambda c: catalogue.theme(c).label, key="beheer_thema"
+        )
+    )
+    with session_scope() as session:
+        row = get_theme_analysis(session, trajectory.id, municipality.id, theme.code)
+    with st.form(f"thema_{theme.code}"):
+        values = {}
+        for attribute, label in THEME_TEXTS.items():
+            help_text = (
+                "Veld 1 beschrijft de aanpak met zes vaste aspecten (tab Velden)."
+                if attribute == "approach_text" and theme.field_code == "1"
+                else None
+            )
+            values[attribute] = st.text_area(label, getattr(row, attribute) or "", help=help_text, height=120)
+        candidate = st.checkbox("Kandidaat-prioriteit voor Stap 3", value=row.candidate)
+        if st.form_submit_button("Opslaan", type="primary"):
+            try:
+                with session_scope() as session:
+                    changed = update_theme_analysis(
+                        session, trajectory.id, municipality.id, theme.code, author, values, candidate
+                    )
+                _saved(changed)
+            except ValueError as exc:
+                st.error(str(exc))
+    st.markdown("##### Geschiedenis")
+    _history_table(theme_target(theme.code))
+
+with tab_fields:
+    labels = {f.code: f.label for f in catalogue.fields}
+    field_code = st.selectbox("Veld", list(labels), format_func=labels.__getitem__, key="beheer_veld")
+    with session_scope() as session:
+        field_row = get_field_analysis(session, trajectory.id, municipality.id, field_code)
+    with st.form(f"veld_{field_code}"):
+        priorities = st.text_area(
+            "Mogelijke prioriteiten in dit veld (met argumenten)", field_row.priorities_text or "", height=140
+        )
+        aspects: dict[str, str] = {}
+        if field_code == "1":
+            st.markdown("**Huidige aanpak: de zes vaste aspecten van veld 1**")
+            for aspect in catalogue.approach_aspects_field1:
+                aspects[aspect.code] = st.text_area(
+                    f"{aspect.code}. {aspect.name}",
+                    str((field_row.aspects or {}).get(aspect.code, "")),
+                    help=aspect.explanation,
+                    height=100,
+                )
+        if st.form_submit_button("Opslaan", type="primary"):
+            try:
+                with session_scope() as session:
+                    changed = update_field_analysis(
+                        session,
+                        trajectory.id,
+                        municipality.id,
+                        field_code,
+                        author,
+                        priorities,
+                        aspects or None,
+                    )
+                _saved(changed)
+            except ValueError as exc:
+                st.error(str(exc))
+    st.markdown("##### Geschiedenis")
+    _history_table(field_target(field_code))
+
+with tab_import:
+    st.markdown(
+        "Laad cijfers uit een **onbewerkte StatLine- of politiedownload** (CSV, puntkomma's, zoals 47013NED of "
+        "83648NED), een **Veiligheidsmonitor-tabel** (zoals 85146NED, met marges) of het **lange formaat** "
+        f"(CSV of Excel) met de kolommen `{','.join(REQUIRED)}` en eventueel `region_code` en `kind`. "
+        "U ziet eerst een voorbeeld; er wordt pas iets opgeslagen als u op *Importeren* klikt, en dan alles "
+        "of niets."
+    )
+    upload = st.file_uploader("Bestand met cijfers", type=["csv", "xlsx", "xls", "txt"], key="beheer_upload")
+    if upload is not None:
+        data = upload.getvalue()
+        with session_scope() as session:
+            preview = preview_import(session, upload.name, data, municipality.id)
+        st.markdown(
+            f"**{upload.name}** · soort: {preview.file_format} · {len(preview.rows)} cijfers · "
+            f"{len(preview.errors)} fout(en) · {len(preview.warnings)} waarschuwing(en)"
+            + (f" · {preview.replaces} bestaande cijfers worden vervangen" if preview.replaces else "")
+        )
+        if preview.problems:
+            st.dataframe(preview.problems_frame(), hide_index=True, width="stretch")
+        if preview.ok:
+            st.dataframe(preview.frame().head(500), hide_index=True, width="stretch", height=320)
+            if st.button("Importeren (alles of niets)", type="primary"):
+                try:
+                    with session_scope() as session:
+                        batch = import_file(session, upload.name, data, municipality.id, author.strip())
+                    clear_cache()
+                    st.success(f"{batch.row_count} cijfers uit {batch.filename} zijn opgeslagen.")
+                except ImportRejected as exc:
+                    st.error("Er is niets opgeslagen:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        else:
+            st.error(
+                "Dit bestand kan zo niet worden geïmporteerd; er is niets opgeslagen. Zie de fouten hierboven."
+            )
+    st.markdown("##### Eerder geïmporteerd")
+    with session_scope() as session:
+        batches = recent_batches(session, municipality.id)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Wanneer": b.imported_at.strftime("%d-%m-%Y %H:%M"),
+                    "Bestand": b.filename,
+                    "Soort": b.file_format,
+                    "Cijfers": b.row_count,
+                    "Door": b.imported_by,
+                }
+                for b in batches
+            ],
+            columns=["Wanneer", "Bestand", "Soort", "Cijfers", "Door"],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+with tab_mapping:
+    st.info(PROPOSAL_NOTE, icon=":material/info:")
+    with session_scope() as session:
+        mapping = current_mapping(session)
+    original = pd.DataFrame(
+        [
+            {
+                "Code": m.crime_type_code,
+                "Misdrijfsoort": m.crime_type_name,
+                "Thema": m.theme_code or "",
+                "Toelichting": m.note,
+            }
+            for m in mapping.values()
+        ]
+    )
+    edited = st.data_editor(
+        original,
+        hide_index=True,
+        width="stretch",
+        disabled=["Code", "Misdrijfsoort"],
+        column_config={
+            "Thema": st.column_config.SelectboxColumn(
+                "Thema", options=["", *catalogue.theme_codes], help="Leeg = telt bij geen enkel thema mee"
+            ),
+            "Toelichting": st.column_config.TextColumn("Toelichting", width="large"),
+        },
+        key="beheer_koppeling",
+    )
+    save, reset = st.columns([1, 1])
+    if save.button("Koppeling opslaan", type="primary"):
+        relabelled = 0
+        with session_scope() as session:
+            for before, after in zip(original.itertuples(), edited.itertuples(), strict=True):
+                if (before.Thema, before.Toelichting) != (after.Thema, after.Toelichting):
+                    relabelled += update_mapping(session, after.Code, after.Thema or None, after.Toelichting)
+        clear_cache()
+        st.success(f"Koppeling opgeslagen; {relabelled} opgeslagen cijfers kregen een ander thema.")
+    if reset.button("Terug naar het voorstel van het project"):
+        with session_scope() as session:
+            relabelled = reset_to_proposal(session)
+        clear_cache()
+        st.success(f"Het voorstel is teruggezet; {relabelled} opgeslagen cijfers kregen een ander thema.")
