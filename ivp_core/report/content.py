@@ -7,6 +7,7 @@ renderer's own arithmetic: DOCX, XLSX, CSV and HTML therefore always tell the sa
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -161,6 +162,7 @@ class ThemeLine:
     chosen: bool = False
     summary: str = ""
     reason: str = ""
+    candidate: bool = False
     group_ranks: Mapping[str, int | None] = field(default_factory=dict)
 
     @property
@@ -435,6 +437,7 @@ def _theme_line(
         chosen=code in chosen,
         summary=text.summary if text else "",
         reason=text.candidate_reason if text else "",
+        candidate=bool(text and text.candidate),
         group_ranks=dict(row.get("group_ranks") or {}),
     )
 
@@ -537,6 +540,32 @@ def _consensus_measures(consensus: Mapping[str, Any]) -> list[str]:
             lines.append(
                 f"De rangordes van {g1} en {g2} lijken {_agreement_word(rho)} op elkaar (Spearman "
                 f"{nl_number(rho, 2)} over {a.get('n_themes')} thema's)."
+            )
+    return lines
+
+
+_PER_THEME_UNSCORED = re.compile(r"^Thema \S+ is niet beoordeeld door: ")
+
+
+def _warnings(advice: Mapping[str, Any]) -> list[str]:
+    """The advice's caveats, with the per-theme "not scored by" lines folded into one line per group.
+
+    Twenty near-identical lines hide the one caveat that matters; the grouped line is rebuilt from the
+    ranking's own group scores (None = the group did not score the theme), not from the message text.
+    """
+    lines = [str(w) for w in advice.get("warnings") or [] if not _PER_THEME_UNSCORED.match(str(w))]
+    ranking = advice.get("ranking") or []
+    weights = advice.get("group_weights") or {}
+    for group in weights:
+        missing = [
+            r["theme"]
+            for r in ranking
+            if r.get("score") is not None and (r.get("group_scores") or {}).get(group, 0) is None
+        ]
+        if missing and weights.get(group):
+            lines.append(
+                f"{group_label(group)} beoordeelde {len(missing)} thema's niet ({', '.join(missing)}); hun score "
+                "komt alleen van de andere groepen."
             )
     return lines
 
@@ -660,7 +689,7 @@ def build_report(
         top_k=advice.get("top_k"),
         robustness=tuple(_robustness(advice, names, chosen_codes)) if advice else (),
         consensus=tuple(_consensus(advice, chosen, [g.group for g in groups])) if advice else (),
-        warnings=tuple(str(w) for w in advice.get("warnings") or []),
+        warnings=tuple(_warnings(advice)),
         settings=tuple(_settings(decision, advice)),
         ballots=tuple(_ballot_rows(db, sessions)),
     )

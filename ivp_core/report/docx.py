@@ -23,6 +23,7 @@ from ivp_core.report.layout import (
     Paragraph,
     TableBlock,
     TitleBlock,
+    caption_text,
     document_blocks,
 )
 
@@ -160,7 +161,7 @@ def _block(document: DocumentObject, block: Block) -> None:
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True  # never a caption alone at the top of a page
         caption = document.add_paragraph(style="Caption")
-        caption.add_run(_clean(f"{block.chart.title}. {block.chart.caption}"))
+        caption.add_run(_clean(caption_text(block.chart)))
 
 
 def render_docx(report: Report) -> bytes:

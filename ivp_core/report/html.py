@@ -17,6 +17,7 @@ from ivp_core.report.layout import (
     Paragraph,
     TableBlock,
     TitleBlock,
+    caption_text,
     document_blocks,
 )
 
@@ -86,7 +87,7 @@ def _block(block: Block) -> str:
     if isinstance(block, Image):
         data = base64.b64encode(block.chart.png).decode("ascii")
         alt = escape(f"{block.chart.title}: {block.chart.caption}")
-        caption = escape(f"{block.chart.title}. {block.chart.caption}")
+        caption = escape(caption_text(block.chart))
         return f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"><figcaption>{caption}</figcaption></figure>'
     raise TypeError(f"unknown block {block!r}")
 

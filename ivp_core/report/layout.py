@@ -56,6 +56,11 @@ class TitleBlock:
 Block = Heading | Paragraph | Bullets | TableBlock | Image | TitleBlock
 
 
+def caption_text(chart: Chart) -> str:
+    end = "" if chart.title.endswith(("?", "!", ".")) else "."
+    return f"{chart.title}{end} {chart.caption}"
+
+
 def _placement(t: ThemeLine, top_k: int | None) -> str:
     if t.rank is None:
         return "Niet gescoord in de sessies."
@@ -109,7 +114,8 @@ def _priorities(report: Report) -> Iterator[Block]:
         if t.summary:
             yield Paragraph(t.summary, label="Uit de veiligheidsanalyse: ")
         if t.reason:
-            yield Paragraph(t.reason, label="Waarom kandidaat: ")
+            label = "Waarom kandidaat: " if t.candidate else "Toelichting (in de analyse geen kandidaat): "
+            yield Paragraph(t.reason, label=label)
 
 
 def _going_concern(report: Report) -> Iterator[Block]:
@@ -171,15 +177,17 @@ def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
                 s.title + (f" (ronde {s.round_no})" if s.round_no > 1 else ""),
                 nl_date(s.held_on),
                 group_label(s.group),
-                f"{s.method} ({s.method_detail})" if s.method_detail else s.method,
+                s.method,
                 str(s.n_ballots),
                 nl_number(s.n_counted, 0),
             )
             for s in report.sessions
         ),
-        (3.0, 2.0, 2.0, 3.8, 2.2, 2.2),
+        (3.4, 2.5, 2.2, 3.0, 2.5, 2.5),
         (4, 5),
     )
+    yield Paragraph("Werkwijze per sessie:")
+    yield Bullets(tuple(f"{s.title}: {s.method_detail}." for s in report.sessions if s.method_detail))
     yield Heading(2, "Weging van de groepen")
     yield Paragraph(
         "Elke groep telt mee met haar eigen gewicht, ongeacht het aantal deelnemers: een grote groep "
@@ -257,13 +265,14 @@ def document_blocks(report: Report) -> list[Block]:
     meta = [f"Gemaakt op {nl_date(report.generated_on)}"]
     if report.fictitious:
         meta.append("Fictief voorbeeld: alle namen en cijfers zijn verzonnen.")
-    blocks: list[Block] = [
-        TitleBlock(
-            report.title,
-            f"{', '.join(report.municipalities)} · {report.trajectory} {report.period}",
-            tuple(meta),
-        )
-    ]
+    names = ", ".join(report.municipalities)
+    own_name = all(m in report.trajectory for m in report.municipalities)
+    subtitle = (
+        f"{report.trajectory} {report.period}"
+        if own_name
+        else f"{names} · {report.trajectory} {report.period}"
+    )
+    blocks: list[Block] = [TitleBlock(report.title, subtitle, tuple(meta))]
     for part in (
         _summary(report),
         _priorities(report),
