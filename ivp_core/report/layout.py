@@ -167,11 +167,12 @@ def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
         yield Paragraph("Er zijn geen sessies gehouden.")
         return
     yield Paragraph(
-        "Per sessie: wie deden mee, wanneer, met welke methode. 'Meegeteld' telt een handopsteking als het "
+        "Per sessie: wie deden mee, wanneer, met welke methode. 'Ingevuld' is het aantal stemformulieren; "
+        "'Meegeteld' telt een handopsteking als het "
         "aantal opgestoken handen."
     )
     yield TableBlock(
-        ("Sessie", "Datum", "Groep", "Methode", "Deelnemers", "Meegeteld"),
+        ("Sessie", "Datum", "Groep", "Methode", "Ingevuld", "Meegeteld"),
         tuple(
             (
                 s.title + (f" (ronde {s.round_no})" if s.round_no > 1 else ""),
