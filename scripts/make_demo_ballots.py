@@ -64,7 +64,12 @@ WIJK_SHIFT: dict[str, dict[str, float]] = {
     "Lindebroek": {"4.1": 0.08, "3.3": 0.05, "2.5": 0.08},
 }
 # Who responded: older residents and the villages answer more readily than young adults.
-RESPONSE_AGE = {"jonger dan 25 jaar": 0.45, "25 tot 45 jaar": 0.85, "45 tot 65 jaar": 1.25, "65 jaar of ouder": 1.55}
+RESPONSE_AGE = {
+    "jonger dan 25 jaar": 0.45,
+    "25 tot 45 jaar": 0.85,
+    "45 tot 65 jaar": 1.25,
+    "65 jaar of ouder": 1.55,
+}
 RESPONSE_WIJK = {"Centrum": 0.9, "Molenwijk": 0.75, "Oosterhof": 1.0, "Beekdorp": 1.2, "Zandhorst": 1.25,
                  "Lindebroek": 1.3}  # fmt: skip
 N_RESIDENTS = 240
