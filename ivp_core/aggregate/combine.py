@@ -154,16 +154,13 @@ def _scored(stat: FloatArray, j: int) -> bool:
     return bool((~np.isnan(row)).any())
 
 
-def _tied_with(ranks: np.ndarray, scores: FloatArray, j: int, settings: AggregationSettings) -> list[int]:
-    if settings.ranking_rule == "schulze":
-        return [i for i in range(len(ranks)) if i != j and ranks[i] == ranks[j]]
+def _tied_with(ranks: np.ndarray, scores: FloatArray, j: int, rule: str, tol: float) -> list[int]:
+    """Themes that cannot be told apart from theme j: same Schulze tier, or scores within ``tol``."""
     if np.isnan(scores[j]):
-        return [i for i in range(len(scores)) if i != j and np.isnan(scores[i])]
-    return [
-        i
-        for i in range(len(scores))
-        if i != j and not np.isnan(scores[i]) and abs(scores[i] - scores[j]) <= settings.tie_tolerance
-    ]
+        return []
+    if rule == "schulze":
+        return [i for i in range(len(ranks)) if i != j and ranks[i] == ranks[j]]
+    return [i for i in range(len(scores)) if i != j and abs(scores[i] - scores[j]) <= tol]
 
 
 def _value(x: float) -> float | None:
@@ -207,7 +204,7 @@ def aggregate(
             theme_sort_key(universe[j]),
         ),
     )
-    priority = {j for j in order if ranks[j] <= k}
+    priority = {j for j in order if ranks[j] <= k and not np.isnan(scores[j])}
     counts = [g.scored_counts() for g in groups]
     rows = []
     for j in order:
@@ -216,7 +213,7 @@ def aggregate(
                 theme=universe[j],
                 score=_value(scores[j]),
                 rank=int(ranks[j]),
-                tied_with=tuple(universe[i] for i in _tied_with(ranks, scores, j, settings)),
+                tied_with=tuple(universe[i] for i in _tied_with(ranks, scores, j, rule, tol)),
                 priority=j in priority,
                 group_scores={
                     g.name: (_value(group_rank_score[i][1][j]) if _scored(stats[i], j) else None)

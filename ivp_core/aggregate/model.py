@@ -100,7 +100,7 @@ class AggregationSettings:
 # ----------------------------------------------------------------------------------------------- output
 
 
-def _num(x: float | None, digits: int = 6) -> float | None:
+def round_or_none(x: float | None, digits: int = 6) -> float | None:
     return None if x is None or not math.isfinite(x) else round(float(x), digits)
 
 
@@ -119,9 +119,9 @@ class ThemeRobustness:
     def to_dict(self) -> dict[str, Any]:
         return {
             "theme": self.theme,
-            "p_top": _num(self.p_top, 4),
-            "p_top_participants": _num(self.p_top_participants, 4),
-            "p_top_weights": _num(self.p_top_weights, 4),
+            "p_top": round_or_none(self.p_top, 4),
+            "p_top_participants": round_or_none(self.p_top_participants, 4),
+            "p_top_weights": round_or_none(self.p_top_weights, 4),
             "rank_interval": [self.rank_low, self.rank_high],
             "rank_median": self.rank_median,
         }
@@ -147,8 +147,8 @@ class CloseCall:
         return {
             "themes": [self.theme_a, self.theme_b],
             "positions": [self.position_a, self.position_b],
-            "score_gap": _num(self.score_gap),
-            "p_above": _num(self.p_above, 4),
+            "score_gap": round_or_none(self.score_gap),
+            "p_above": round_or_none(self.p_above, 4),
             "at_boundary": self.at_boundary,
         }
 
@@ -165,9 +165,9 @@ class WeightRange:
     def to_dict(self) -> dict[str, Any]:
         return {
             "group": self.group,
-            "weight": _num(self.weight, 4),
-            "low": _num(self.low, 4),
-            "high": _num(self.high, 4),
+            "weight": round_or_none(self.weight, 4),
+            "low": round_or_none(self.low, 4),
+            "high": round_or_none(self.high, 4),
         }
 
 
@@ -189,7 +189,7 @@ class Robustness:
             "resamples": self.resamples,
             "seed": self.seed,
             "weight_concentration": self.weight_concentration,
-            "p_same_top": _num(self.p_same_top, 4),
+            "p_same_top": round_or_none(self.p_same_top, 4),
             "themes": [t.to_dict() for t in self.themes],
             "close_calls": [c.to_dict() for c in self.close_calls],
             "weight_ranges": [w.to_dict() for w in self.weight_ranges],
@@ -217,12 +217,12 @@ class ThemeResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "theme": self.theme,
-            "score": _num(self.score),
+            "score": round_or_none(self.score),
             "rank": self.rank,
-            "p_top": _num(self.p_top, 4),
+            "p_top": round_or_none(self.p_top, 4),
             "priority": self.priority,
             "tied_with": list(self.tied_with),
-            "group_scores": {g: _num(s) for g, s in self.group_scores.items()},
+            "group_scores": {g: round_or_none(s) for g, s in self.group_scores.items()},
             "group_ranks": dict(self.group_ranks),
             "n_raters": dict(self.n_raters),
         }
@@ -239,7 +239,7 @@ class GroupInfo:
     def to_dict(self) -> dict[str, Any]:
         return {
             "group": self.name,
-            "weight": _num(self.weight),
+            "weight": round_or_none(self.weight),
             "n_raters": self.n_raters,
             "methods": list(self.methods),
             "sessions": list(self.sessions),
@@ -290,7 +290,7 @@ class AggregationResult:
             "top_k": self.top_k,
             "method": self.method,
             "ranking_rule": self.ranking_rule,
-            "group_weights": {g.name: _num(g.weight) for g in self.groups},
+            "group_weights": {g.name: round_or_none(g.weight) for g in self.groups},
             "groups": [g.to_dict() for g in self.groups],
             "tie_tolerance": self.tie_tolerance,
             "boundary_tie": list(self.boundary_tie),

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from ivp_core.aggregate.condorcet import FloatArray, IntArray
+from ivp_core.aggregate.condorcet import BoolArray, FloatArray, IntArray
 from ivp_core.aggregate.model import (
     AggregationSettings,
     CloseCall,
@@ -98,8 +98,10 @@ def dirichlet_weights(
     return out
 
 
-def _ranks(stats: FloatArray, weights: FloatArray, rule: RankingRule) -> IntArray:
-    return ranks_and_scores(combine_statistics(stats, weights), rule)[0]
+def _ranks(stats: FloatArray, weights: FloatArray, rule: RankingRule) -> tuple[IntArray, BoolArray]:
+    """Exact ranks and which themes have a score at all, per batch row."""
+    ranks, scores = ranks_and_scores(combine_statistics(stats, weights), rule)
+    return ranks, ~np.isnan(scores)
 
 
 def weight_ranges(
@@ -127,8 +129,8 @@ def weight_ranges(
         w = np.empty((len(ts), g_count))
         w[:, g] = ts
         w[:, np.arange(g_count) != g] = (1.0 - ts)[:, None] * share[None, :]
-        ranks = _ranks(np.broadcast_to(stats, (len(ts), *stats.shape)), w, rule)
-        same = np.all((ranks <= k) == base_top[None, :], axis=1)
+        ranks, valid = _ranks(np.broadcast_to(stats, (len(ts), *stats.shape)), w, rule)
+        same = np.all(((ranks <= k) & valid) == base_top[None, :], axis=1)
         i0 = int(np.searchsorted(ts, w0))
         if not same[i0]:
             out.append(WeightRange(groups[g].name, w0, w0, w0))
@@ -173,18 +175,17 @@ def analyse_robustness(
     varied = dirichlet_weights(np.random.default_rng(seeds[-1]), weights, settings.weight_concentration, r)
     fixed_stats = np.broadcast_to(stats, (r, *stats.shape))
 
-    ranks_participants = _ranks(boot, fixed_weights, rule)
-    ranks_weights = _ranks(fixed_stats, varied, rule)
-    ranks_joint = _ranks(boot, varied, rule)
-    p_top = topk_shares(ranks_joint, k).mean(axis=0)
-    p_part = topk_shares(ranks_participants, k).mean(axis=0)
-    p_w = topk_shares(ranks_weights, k).mean(axis=0)
+    ranks_joint, valid_joint = _ranks(boot, varied, rule)
+    p_top = topk_shares(ranks_joint, valid_joint, k).mean(axis=0)
+    p_part = topk_shares(*_ranks(boot, fixed_weights, rule), k=k).mean(axis=0)
+    p_w = topk_shares(*_ranks(fixed_stats, varied, rule), k=k).mean(axis=0)
     low = np.quantile(ranks_joint, 0.025, axis=0, method="lower")
     med = np.quantile(ranks_joint, 0.5, axis=0, method="inverted_cdf")
     high = np.quantile(ranks_joint, 0.975, axis=0, method="higher")
 
-    base_top = _ranks(stats, weights, rule) <= k
-    p_same = float(np.all((ranks_joint <= k) == base_top[None, :], axis=1).mean())
+    base_ranks, base_valid = _ranks(stats, weights, rule)
+    base_top = (base_ranks <= k) & base_valid
+    p_same = float(np.all(((ranks_joint <= k) & valid_joint) == base_top[None, :], axis=1).mean())
 
     close: list[CloseCall] = []
     point_scores = ranks_and_scores(combine_statistics(stats, weights), rule)[1]

@@ -373,11 +373,12 @@ def ranks_and_scores(
     return tolerance_ranks(combined, tolerance), combined
 
 
-def topk_shares(ranks: IntArray, k: int) -> FloatArray:
+def topk_shares(ranks: IntArray, valid: BoolArray, k: int) -> FloatArray:
     """Share of the top-k places each theme holds; tied themes across the boundary split the rest.
 
-    With ranks forming a weak order (1 + number strictly better) every row sums to exactly k.
+    With ranks forming a weak order (1 + number strictly better) every row sums to exactly
+    min(k, number of valid themes). A theme nobody scored never holds a place.
     """
     tie = (ranks[..., :, None] == ranks[..., None, :]).sum(axis=-1)
     free = np.clip(k - (ranks - 1), 0, tie)
-    return free / tie
+    return np.where(valid, free / tie, 0.0)
