@@ -77,7 +77,9 @@ def series_chart(pair: SeriesPair, municipality_name: str, height: int = 220) ->
     )
     layers: list[alt.Chart] = [line]
     if frame["Laag"].notna().any():
-        layers.insert(0, base.mark_errorbar(ticks=True).encode(y=alt.Y("Laag:Q", title=None), y2="Hoog:Q"))
+        layers.insert(
+            0, base.mark_rule(strokeWidth=4, opacity=0.35).encode(y=alt.Y("Laag:Q", title=None), y2="Hoog:Q")
+        )
     return alt.layer(*layers).properties(height=height)
 
 

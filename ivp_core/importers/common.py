@@ -138,3 +138,43 @@ def source_from_filename(filename: str, fallback: str) -> str:
     """Name the source after the StatLine table id in the file name (`47013NED`) when there is one."""
     match = re.search(r"(\d{5}[A-Z]{3})", filename.upper())
     return f"{fallback} ({match.group(1)})" if match else fallback
+
+
+def table_header(
+    rows: Iterator[tuple[int, list[str]]], log: ProblemLog, required: tuple[str, ...], action: str
+) -> tuple[int, list[str]] | None:
+    """Header line number and trimmed column names of a StatLine-shaped table, or None after reporting
+    what is missing."""
+    try:
+        header_line, header = next(rows)
+    except StopIteration:
+        log.error("Het bestand heeft geen kopregel.", "Download de tabel opnieuw als 'onbewerkte dataset'.")
+        return None
+    columns = [c.strip() for c in header]
+    for name in required:
+        if name not in columns:
+            log.error(f"De kolom '{name}' ontbreekt.", action, line=header_line)
+    return None if log.has_errors else (header_line, columns)
+
+
+def row_fits(cells: list[str], columns: list[str], line: int, log: ProblemLog) -> bool:
+    if len(cells) == len(columns):
+        return True
+    log.error(
+        f"Deze regel heeft {len(cells)} velden, de kopregel {len(columns)}.",
+        "Controleer of er een scheidingsteken (;) ontbreekt of te veel staat.",
+        line=line,
+    )
+    return False
+
+
+def region_ok(region: str, line: int, log: ProblemLog) -> bool:
+    if valid_region(region):
+        return True
+    log.error(
+        f"'{region}' is geen regiocode.",
+        "Gebruik CBS-codes zoals GM0148 (gemeente) of NL01 (Nederland).",
+        line=line,
+        column="RegioS",
+    )
+    return False

@@ -19,8 +19,10 @@ from ivp_core.importers.common import (
     has_suffix,
     parse_number,
     parse_period,
+    region_ok,
+    row_fits,
     strip_suffix,
-    valid_region,
+    table_header,
 )
 from ivp_core.importers.errors import ProblemLog
 from ivp_core.importers.mapping import TOTAL_KEYS, MappingRow, crime_indicator
@@ -49,21 +51,15 @@ def parse_statline(
     text: str, delimiter: str, log: ProblemLog, source: str, mapping: dict[str, MappingRow]
 ) -> list[FigureRow]:
     rows = csv_rows(text, delimiter)
-    try:
-        header_line, header = next(rows)
-    except StopIteration:
-        log.error("Het bestand heeft geen kopregel.", "Download de tabel opnieuw als 'onbewerkte dataset'.")
+    header = table_header(
+        rows,
+        log,
+        ("RegioS", "Perioden"),
+        "Download de tabel als onbewerkte dataset (CSV) met regio's en perioden als kolommen.",
+    )
+    if header is None:
         return []
-    columns = [c.strip() for c in header]
-    for required in ("RegioS", "Perioden"):
-        if required not in columns:
-            log.error(
-                f"De kolom '{required}' ontbreekt.",
-                "Download de tabel als onbewerkte dataset (CSV) met regio's en perioden als kolommen.",
-                line=header_line,
-            )
-    if log.has_errors:
-        return []
+    header_line, columns = header
     classifications = [c for c in columns if c not in _DIMENSIONS and c != "ID" and not has_suffix(c)]
     if len(classifications) > 1:
         log.error(
@@ -107,21 +103,10 @@ def parse_statline(
     yearly: dict[tuple[str, str, int, str, str], _Cell] = {}
     monthly: dict[tuple[str, str, int, str, str], dict[int, _Cell]] = defaultdict(dict)
     for line, cells in rows:
-        if len(cells) != len(columns):
-            log.error(
-                f"Deze regel heeft {len(cells)} velden, de kopregel {len(columns)}.",
-                "Controleer of er een scheidingsteken (;) ontbreekt of te veel staat.",
-                line=line,
-            )
+        if not row_fits(cells, columns, line, log):
             continue
         region = cells[position["RegioS"]].strip()
-        if not valid_region(region):
-            log.error(
-                f"'{region}' is geen regiocode.",
-                "Gebruik CBS-codes zoals GM0148 (gemeente) of NL01 (Nederland).",
-                line=line,
-                column="RegioS",
-            )
+        if not region_ok(region, line, log):
             continue
         period = parse_period(cells[position["Perioden"]])
         if period is None:

@@ -20,8 +20,10 @@ from ivp_core.importers.common import (
     csv_rows,
     parse_number,
     parse_period,
+    region_ok,
+    row_fits,
     strip_suffix,
-    valid_region,
+    table_header,
 )
 from ivp_core.importers.errors import ProblemLog
 
@@ -77,21 +79,15 @@ def higher_is_better(label: str) -> bool | None:
 
 def parse_veiligheidsmonitor(text: str, delimiter: str, log: ProblemLog, source: str) -> list[FigureRow]:
     rows = csv_rows(text, delimiter)
-    try:
-        header_line, header = next(rows)
-    except StopIteration:
-        log.error("Het bestand heeft geen kopregel.", "Download de tabel opnieuw als 'onbewerkte dataset'.")
+    header = table_header(
+        rows,
+        log,
+        ("Marges", "RegioS", "Perioden"),
+        "Download de Veiligheidsmonitor-tabel als onbewerkte dataset met de marges erbij.",
+    )
+    if header is None:
         return []
-    columns = [c.strip() for c in header]
-    for required in ("Marges", "RegioS", "Perioden"):
-        if required not in columns:
-            log.error(
-                f"De kolom '{required}' ontbreekt.",
-                "Download de Veiligheidsmonitor-tabel als onbewerkte dataset met de marges erbij.",
-                line=header_line,
-            )
-    if log.has_errors:
-        return []
+    header_line, columns = header
     indicators: dict[int, VmIndicator] = {}
     for index, column in enumerate(columns):
         if column in {"ID", "Marges", "RegioS", "Perioden"}:
@@ -117,12 +113,7 @@ def parse_veiligheidsmonitor(text: str, delimiter: str, log: ProblemLog, source:
     # (region, year, column index) -> margin key -> (value, line)
     cells: dict[tuple[str, int, int], dict[str, tuple[float | None, int]]] = defaultdict(dict)
     for line, raw in rows:
-        if len(raw) != len(columns):
-            log.error(
-                f"Deze regel heeft {len(raw)} velden, de kopregel {len(columns)}.",
-                "Controleer of er een scheidingsteken (;) ontbreekt of te veel staat.",
-                line=line,
-            )
+        if not row_fits(raw, columns, line, log):
             continue
         margin = raw[at["Marges"]].strip()
         if margin not in _MARGINS:
@@ -135,13 +126,7 @@ def parse_veiligheidsmonitor(text: str, delimiter: str, log: ProblemLog, source:
             continue
         region = raw[at["RegioS"]].strip()
         period = parse_period(raw[at["Perioden"]])
-        if not valid_region(region):
-            log.error(
-                f"'{region}' is geen regiocode.",
-                "Gebruik codes zoals GM0148 of NL01.",
-                line=line,
-                column="RegioS",
-            )
+        if not region_ok(region, line, log):
             continue
         if period is None or period.kind != "JJ":
             log.error(
