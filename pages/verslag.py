@@ -82,37 +82,41 @@ st.caption(
 )
 b1, b2, b3, b4 = st.columns(4)
 b1.download_button(
-    "Word (.docx)",
+    "Word",
     data=lambda: _one_file("docx"),
     file_name=f"{name}.docx",
     mime=MEDIA_TYPES["docx"],
     icon=":material/description:",
     on_click="ignore",
     type="primary",
+    width="stretch",
 )
 b2.download_button(
-    "Excel (.xlsx)",
+    "Excel",
     data=lambda: _one_file("xlsx"),
     file_name=f"{name}.xlsx",
     mime=MEDIA_TYPES["xlsx"],
     icon=":material/table_chart:",
     on_click="ignore",
+    width="stretch",
 )
 b3.download_button(
-    "CSV-bestanden (.zip)",
+    "CSV (zip)",
     data=lambda: render_csv_zip(_report()),
     file_name=f"{name}-csv.zip",
     mime=MEDIA_TYPES["zip"],
     icon=":material/folder_zip:",
     on_click="ignore",
+    width="stretch",
 )
 b4.download_button(
-    "Afdrukbare pagina (.html)",
+    "Afdrukken (HTML)",
     data=lambda: _one_file("html"),
     file_name=f"{name}.html",
     mime=MEDIA_TYPES["html"],
     icon=":material/print:",
     on_click="ignore",
+    width="stretch",
 )
 
 # ------------------------------------------------------------------------------------------- backup

@@ -67,10 +67,10 @@ def test_page_offers_downloads_to_facilitator(engine: Engine, admin_password: st
     assert not at.exception, [e.value for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
-        "Word (.docx)",
-        "Excel (.xlsx)",
-        "CSV-bestanden (.zip)",
-        "Afdrukbare pagina (.html)",
+        "Word",
+        "Excel",
+        "CSV (zip)",
+        "Afdrukken (HTML)",
         "Back-up downloaden (.zip)",
     ]
     assert [m.value for m in at.metric] == ["3", "40", "4"]
