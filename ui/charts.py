@@ -78,7 +78,12 @@ def series_chart(pair: SeriesPair, municipality_name: str, height: int = 220) ->
     layers: list[alt.Chart] = [line]
     if frame["Laag"].notna().any():
         layers.insert(
-            0, base.mark_rule(strokeWidth=4, opacity=0.35).encode(y=alt.Y("Laag:Q", title=None), y2="Hoog:Q")
+            0,
+            base.mark_rule(strokeWidth=5, opacity=0.4).encode(
+                y=alt.Y("Laag:Q", title=None),
+                y2="Hoog:Q",
+                color=alt.Color("Regio:N", scale=alt.Scale(domain=names, range=colours), legend=None),
+            ),
         )
     return alt.layer(*layers).properties(height=height)
 
