@@ -6,6 +6,8 @@ definitions are in ``docs/aggregatie.md``.
 """
 
 from ivp_core.aggregate.combine import aggregate, resolve_weights
+from ivp_core.aggregate.consensus import Consensus, consensus, kendalls_w, leik_dispersion
+from ivp_core.aggregate.explain import describe_method, explain_priorities, explain_theme
 from ivp_core.aggregate.model import (
     ANALYSIS_GROUP,
     AggregationError,
@@ -21,6 +23,15 @@ from ivp_core.aggregate.model import (
     ThemeRobustness,
     WeightRange,
 )
+from ivp_core.aggregate.representativeness import (
+    RepresentativenessReport,
+    ReweightedComparison,
+    compare_reweighted,
+    participation,
+    poststratification_weights,
+    representativeness,
+    reweight,
+)
 
 __all__ = [
     "ANALYSIS_GROUP",
@@ -28,14 +39,28 @@ __all__ = [
     "AggregationResult",
     "AggregationSettings",
     "CloseCall",
+    "Consensus",
     "GroupInfo",
     "RankingRule",
     "RaterBallot",
+    "RepresentativenessReport",
+    "ReweightedComparison",
     "Robustness",
     "SessionBallots",
     "ThemeResult",
     "ThemeRobustness",
     "WeightRange",
     "aggregate",
+    "compare_reweighted",
+    "consensus",
+    "describe_method",
+    "explain_priorities",
+    "explain_theme",
+    "kendalls_w",
+    "leik_dispersion",
+    "participation",
+    "poststratification_weights",
+    "representativeness",
     "resolve_weights",
+    "reweight",
 ]
