@@ -198,12 +198,12 @@ class Gate:
         await self._open.wait()
 
 
-def _ballot_radios(run: Run) -> dict[str, str]:
-    """Theme code → radio widget id, from the keys `ui.ballot_form` gives the score radios."""
-    out: dict[str, str] = {}
+def _ballot_radios(run: Run) -> dict[str, tuple[str, bool]]:
+    """Theme code → (radio widget id, inside a form), from the keys `ui.ballot_form` gives the score radios."""
+    out: dict[str, tuple[str, bool]] = {}
     for w in run.widgets():
         if w.kind == "radio" and BALLOT_KEY_MARK in w.id:
-            out[w.id.rsplit(":", 1)[-1]] = w.id
+            out[w.id.rsplit(":", 1)[-1]] = (w.id, bool(w.form_id))
     return out
 
 
@@ -230,9 +230,11 @@ async def participant(
             raise RuntimeError(f"join: no ballot form on the page; texts: {run.texts()[:4]}")
         vote.expected = {theme: rng.choice(SCALE) for theme in radios}
         states = []
-        for theme, widget_id in radios.items():
+        for theme, (widget_id, in_form) in radios.items():
             await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
             states.append(string_state(widget_id, str(vote.expected[theme])))
+            if in_form:
+                continue  # a browser sends widgets inside st.form only with the submit button
             run = await client.rerun(states, timeout=timeout)
             if problem := _problem(run):
                 raise RuntimeError(f"click: {problem}")
@@ -241,7 +243,9 @@ async def participant(
         await gate.arrive()
         vote.submitted_wall = time.time()
         t_submit = time.monotonic()
-        run = await client.rerun([*states, trigger_state(button.id)], timeout=timeout)
+        run = await client.rerun(
+            [*states, trigger_state(button.id)], fragment_id=button.fragment_id, timeout=timeout
+        )
         if not any(THANKS in text for text in run.alerts("SUCCESS")):
             raise RuntimeError(f"submit: {_problem(run) or 'no thank-you shown'}")
         vote.ack_s = time.monotonic() - t_submit
@@ -284,7 +288,7 @@ async def viewer(
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             await asyncio.sleep(interval)
-            await client.rerun(fragment_id=fragment, timeout=timeout)
+            await client.rerun(fragment_id=fragment, auto=True, timeout=timeout)
             refreshes[0] += 1
     except Exception:
         refreshes[1] += 1
@@ -327,6 +331,13 @@ async def measure_live(
 
 def _as_utc(moment: datetime) -> float:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
 
 
 def check_stored(database_url: str, session_id: int, votes: Sequence[Vote]) -> tuple[int, int, list[float]]:
@@ -379,6 +390,7 @@ async def run_load(
     await warm.rerun(timeout=timeout)
     await warm.close()
 
+    load_before = _loadavg()
     rng = random.Random(seed)
     votes = [Vote(i) for i in range(participants)]
     gate = Gate(participants)
@@ -400,6 +412,10 @@ async def run_load(
         stored_latency=percentiles(stored_delays),
         join_latency=percentiles([v.join_s for v in votes if v.join_s is not None]),
         vote_phase=vote_usage,
+    )
+    report.notes.append(
+        f"machine load average (1 min) {load_before} before, {_loadavg()} after the vote phase "
+        f"on {os.cpu_count()} cores: other work on the machine slows every figure"
     )
     if viewers:
         password = os.environ.get("IVP_ADMIN_PASSWORD", "")

@@ -66,20 +66,23 @@ class Widget:
     form_id: str
     options: tuple[str, ...]
     proto: Any
+    fragment_id: str = ""  # set when the widget lives in an st.fragment: pressing it reruns only that
 
 
 @dataclass
 class Run:
     """What one script run drew: elements in delta order, and how it ended."""
 
-    elements: list[tuple[tuple[int, ...], Element]] = field(default_factory=list)
+    elements: list[tuple[tuple[int, ...], Element, str]] = field(
+        default_factory=list
+    )  # (path, element, fragment)
     status: int | None = None
     fragment_ids: tuple[str, ...] = ()
 
     def texts(self) -> list[str]:
         """Every readable text: markdown, headings, alerts, captions, exceptions."""
         out: list[str] = []
-        for _, el in self.elements:
+        for _, el, _ in self.elements:
             kind = el.WhichOneof("type")
             sub = getattr(el, kind) if kind else None
             if kind == "exception":
@@ -93,20 +96,20 @@ class Run:
         wanted = getattr(Element().alert.__class__, format_name)
         return [
             el.alert.body
-            for _, el in self.elements
+            for _, el, _ in self.elements
             if el.WhichOneof("type") == "alert" and el.alert.format == wanted
         ]
 
     def exceptions(self) -> list[str]:
         return [
             f"{el.exception.type}: {el.exception.message}"
-            for _, el in self.elements
+            for _, el, _ in self.elements
             if el.WhichOneof("type") == "exception"
         ]
 
     def widgets(self) -> list[Widget]:
         out: list[Widget] = []
-        for _, el in self.elements:
+        for _, el, fragment_id in self.elements:
             kind = el.WhichOneof("type")
             if not kind:
                 continue
@@ -117,7 +120,7 @@ class Run:
             options = tuple(str(o) for o in sub.options) if "options" in names else ()
             form_id = sub.form_id if "form_id" in names else ""
             label = sub.label if "label" in names else ""
-            out.append(Widget(kind, sub.id, label, form_id, options, sub))
+            out.append(Widget(kind, sub.id, label, form_id, options, sub, fragment_id))
         return out
 
     def find(self, kind: str, label_contains: str = "") -> Widget:
@@ -236,7 +239,7 @@ class StreamlitClient:
             path = tuple(msg.metadata.delta_path)
             el = Element()
             el.CopyFrom(msg.delta.new_element)
-            self._current.elements.append((path, el))
+            self._current.elements.append((path, el, msg.delta.fragment_id))
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
@@ -256,9 +259,13 @@ class StreamlitClient:
         *,
         page_name: str | None = None,
         fragment_id: str = "",
+        auto: bool = False,
         timeout: float = 30.0,
     ) -> Run:
-        """Send one rerun request (what a widget change or a page load sends) and return the finished run."""
+        """Send one rerun request (what a widget change or a page load sends) and return the finished run.
+
+        `fragment_id` reruns only that fragment, as a widget inside an st.fragment does (`auto`: as the
+        browser's run_every timer does)."""
         if page_name is not None:
             self.page_name = page_name
         while not self._runs.empty():
@@ -275,7 +282,7 @@ class StreamlitClient:
         state.context_info.locale = "nl-NL"
         if fragment_id:
             state.fragment_id = fragment_id
-            state.is_auto_rerun = True
+            state.is_auto_rerun = auto
         await self._ws.send(msg.SerializeToString())
         return await self.next_run(timeout)
 
