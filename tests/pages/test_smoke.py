@@ -33,7 +33,7 @@ def app(role: str | None = None) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("page", [p for p in PAGE_FILES if p != "pages/uitloggen.py"])
+@pytest.mark.parametrize("page", [p for p in PAGE_FILES if p not in {"pages/uitloggen.py", "pages/inloggen.py"}])
 def test_every_page_renders_for_a_facilitator(demo_engine: Engine, admin_password: str, page: str) -> None:
     at = app("facilitator").run()
     at.switch_page(page).run()
@@ -60,10 +60,10 @@ def test_login_with_the_wrong_password_is_refused_and_the_right_one_unlocks(
 ) -> None:
     at = app().run()
     at.switch_page("pages/inloggen.py").run()
-    at.text_input[0].input("fout").run()
+    at.text_input[0].input("fout")
     at.button[0].click().run()
     assert at.error and "klopt niet" in at.error[0].value
     assert "ivp_role" not in at.session_state
-    at.text_input[0].input(admin_password).run()
+    at.text_input[0].input(admin_password)
     at.button[0].click().run()
     assert at.session_state["ivp_role"] == "facilitator"
