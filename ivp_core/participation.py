@@ -16,7 +16,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Final
 
 from sqlalchemy import delete, func, select
@@ -184,7 +184,7 @@ def join(
     return _participant_info(participant)
 
 
-def findparticipant_row(db: Session, session_id: int, token: str) -> ParticipantInfo | None:
+def find_participant(db: Session, session_id: int, token: str) -> ParticipantInfo | None:
     participant = participant_row(db, session_id, token)
     return _participant_info(participant) if participant else None
 
@@ -359,14 +359,3 @@ def my_ballot(db: Session, session_id: int, token: str) -> dict[str, Any] | None
         else:
             values[theme] = value
     return values
-
-
-def last_change(db: Session, session_id: int, token: str) -> datetime | None:
-    participant = participant_row(db, session_id, token)
-    if participant is None:
-        return None
-    return db.scalar(
-        select(Ballot.updated_at).where(
-            Ballot.session_id == session_id, Ballot.participant_id == participant.id
-        )
-    )

@@ -85,9 +85,15 @@ if trajectory is None:
 session = _choose(trajectory.id)
 if session is None:
     st.stop()
-st.title(session.title)
-if session.status != "gesloten":
-    live_view.join_panel(session)
-live_panel(session.id)
+st.header(session.title)
+if session.status == "gesloten":
+    live_panel(session.id)
+else:
+    # Join instructions left, live numbers right: both fit on one 1920×1080 screen without scrolling.
+    join_col, live_col = st.columns([2, 3], gap="large")
+    with join_col:
+        live_view.join_panel(session)
+    with live_col:
+        live_panel(session.id)
 with st.expander("Bediening begeleider", expanded=session.status != "open"):
     live_view.session_controls(session, key=f"live:{session.id}")

@@ -127,7 +127,7 @@ def main() -> None:
         st.title("Meedoen")
         _ask_code(participation.refusal(None))
     assert session is not None
-    st.title(session.title)
+    st.header(session.title)
     st.caption(f"{session.kind_label}" + (f" · {session.held_on:%d-%m-%Y}" if session.held_on else ""))
     refusal = participation.refusal(session.status)
     if refusal:

@@ -52,9 +52,10 @@ def _choice(
     return None if picked is None else float(picked)
 
 
-def _theme_header(theme: Theme, plain: bool) -> None:
+def _theme_header(theme: Theme) -> None:
+    """Short plain-language line on every ballot: on a phone the long explanation would bury the inputs."""
     st.markdown(f"**{theme.code} {theme.short_name}**")
-    st.caption(theme.plain_explanation if plain else theme.explanation)
+    st.caption(theme.plain_explanation)
 
 
 def _round1(spreads: Mapping[tuple[str, str], Spread] | None, theme: str, criterion: str = "") -> None:
@@ -107,7 +108,7 @@ def ballot_inputs(
                 st.caption(field.plain_explanation)
         key = f"{key_prefix}:{code}"
         with st.container(border=True):
-            _theme_header(theme, plain)
+            _theme_header(theme)
             if evidence is not None:
                 with st.expander("Cijfers en analyse"):
                     evidence(code)

@@ -33,17 +33,14 @@ def public_base_url() -> str:
 def join_panel(session: SessionInfo) -> None:
     """Code in letters a back row can read, the QR code and the link."""
     url = join_url(public_base_url(), session.code)
-    text_col, qr_col = st.columns([3, 2], vertical_alignment="center")
-    with text_col:
-        st.html(
-            "<div style='font-size:1.6rem'>Doe mee op uw telefoon: scan de QR-code of ga naar</div>"
-            f"<div style='font-size:1.9rem;font-weight:600;word-break:break-all'>{html.escape(url)}</div>"
-            "<div style='font-size:1.6rem;margin-top:1rem'>Code</div>"
-            "<div data-testid='join-code' style='font-size:6rem;font-weight:800;letter-spacing:.5rem;"
-            f"line-height:1.1'>{html.escape(session.code)}</div>"
-        )
-    with qr_col:
-        st.image(qr_png(url, scale=12), width=330, caption="Scan om mee te doen")
+    st.html(
+        "<div style='font-size:1.5rem'>Doe mee op uw telefoon: scan de QR-code of ga naar</div>"
+        f"<div style='font-size:1.5rem;font-weight:600;word-break:break-all'>{html.escape(url)}</div>"
+        "<div style='font-size:1.5rem;margin-top:.8rem'>en vul de code in:</div>"
+        "<div data-testid='join-code' style='font-size:5.5rem;font-weight:800;letter-spacing:.4rem;"
+        f"line-height:1.1'>{html.escape(session.code)}</div>"
+    )
+    st.image(qr_png(url, scale=12), width=360)
 
 
 def _set_status(session_id: int, action: str) -> None:
@@ -82,10 +79,22 @@ def session_controls(session: SessionInfo, key: str) -> None:
 
 
 def counts(tally: live.LiveTally) -> None:
-    a, b = st.columns(2)
-    a.metric("Deelnemers aangemeld", tally.participants)
+    """Two numbers the back row can read; a show of hands counts its hands in "stemmen"."""
     extra = f" ({fmt(tally.represented)} stemmen)" if tally.represented != tally.ballots else ""
-    b.metric("Stemmen binnen", f"{tally.ballots}{extra}")
+    cells = [
+        ("participants", "Deelnemers aangemeld", str(tally.participants)),
+        ("ballots", "Stemmen binnen", f"{tally.ballots}{extra}"),
+    ]
+    st.html(
+        "<div style='display:flex;gap:4rem;margin:.5rem 0 1rem'>"
+        + "".join(
+            f"<div><div style='font-size:1.4rem;color:#555'>{label}</div>"
+            f"<div data-testid='live-{key}' style='font-size:4rem;font-weight:700;line-height:1.1'>"
+            f"{html.escape(value)}</div></div>"
+            for key, label, value in cells
+        )
+        + "</div>"
+    )
 
 
 def _labels(themes: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -101,9 +110,10 @@ def results_chart(session: SessionInfo, tally: live.LiveTally) -> pd.DataFrame:
         {
             "Thema": [labels[s.theme] for s in scores],
             "Score": [s.score if s.score is not None else 0.0 for s in scores],
-            "Aantal": [s.n for s in scores],
+            "Stembiljetten": [s.n for s in scores],
         }
     ).sort_values("Score", ascending=False)
+    data["Label"] = [fmt(v) for v in data["Score"]]
     unit = scores[0].unit if scores else ""
     chart = (
         alt.Chart(data)
@@ -111,11 +121,16 @@ def results_chart(session: SessionInfo, tally: live.LiveTally) -> pd.DataFrame:
         .encode(
             x=alt.X("Score:Q", title=unit.capitalize()),
             y=alt.Y("Thema:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420, labelFontSize=16)),
-            tooltip=["Thema", "Score", "Aantal"],
+            tooltip=["Thema", "Score", "Stembiljetten"],
         )
     )
-    text = chart.mark_text(align="left", dx=6, fontSize=16).encode(text=alt.Text("Score:Q", format=".1f"))
+    text = chart.mark_text(align="left", dx=6, fontSize=18).encode(text="Label:N")
     st.altair_chart((chart + text).properties(height=max(240, 34 * len(data))), width="stretch")
+    with st.expander("Tussenstand als tabel"):
+        # The same numbers as text, for screen readers and for checking against the ballots.
+        st.table(
+            data[["Thema", "Label", "Stembiljetten"]].rename(columns={"Label": unit.capitalize()}), hide_index=True
+        )
     return data
 
 

@@ -1,0 +1,149 @@
+"""The raadscommissie evening, end to end against a served app in headless Chromium.
+
+A facilitator logs in and creates a points session; ten council members vote on their own phones (separate
+browser contexts) via `/stem?code=…`; the shared screen shows ten ballots and the right totals without a
+reload; after closing, an eleventh vote is refused; after the server is killed (SIGKILL) and started again,
+all ten ballots are still there.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import func, select
+
+from ivp_core import sessions
+from ivp_core.catalogue import load_catalogue
+from ivp_core.storage.db import get_engine, session_scope
+from ivp_core.storage.models import Ballot, BallotItem
+from tests.conftest import ADMIN_PASSWORD
+from tests.e2e.conftest import ServedApp, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path("/tmp/shots")
+PHONE = {"width": 390, "height": 844}
+SCREEN = {"width": 1920, "height": 1080}
+
+
+def _points(i: int, themes: list[str]) -> dict[str, int]:
+    """Participant i's ballot: 10 points over three themes, different per participant."""
+    first, second = themes[i % len(themes)], themes[(i + 1) % len(themes)]
+    return {first: 5 + i % 3, second: 5 - i % 3}
+
+
+def _log_in(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    wait_idle(page)
+    page.get_by_role("link", name="Inloggen begeleider").click()
+    page.get_by_label("Wachtwoord").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("link", name="Live scherm")).to_be_visible(timeout=20_000)
+
+
+def _vote(browser: Browser, base_url: str, code: str, ballot: dict[str, int], submit: bool = True) -> Page:
+    catalogue = load_catalogue()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{base_url}/stem?code={code}")
+    wait_idle(page)
+    for theme, points in ballot.items():
+        field = page.get_by_label(f"Punten voor {catalogue.theme(theme).short_name}")
+        field.fill(str(points))
+        field.press("Enter")
+        wait_idle(page)
+    expect(page.get_by_text(f"Verdeeld: {sum(ballot.values())} van 10 punten").first).to_be_visible()
+    if submit:
+        page.get_by_role("button", name="Stem versturen").click()
+        expect(page.get_by_text("Dank u wel! Uw stem is ontvangen.")).to_be_visible(timeout=20_000)
+    return page
+
+
+def _stored(database_url: str, session_id: int) -> tuple[int, dict[str, float]]:
+    with session_scope(get_engine(database_url)) as db:
+        count = db.scalar(select(func.count(Ballot.id)).where(Ballot.session_id == session_id)) or 0
+        totals = db.execute(
+            select(BallotItem.theme_code, func.sum(BallotItem.value))
+            .join(Ballot)
+            .where(Ballot.session_id == session_id)
+            .group_by(BallotItem.theme_code)
+        ).all()
+    return int(count), {theme: float(total) for theme, total in totals}
+
+
+def _expect_totals(screen: Page, expected: dict[str, int]) -> None:
+    catalogue = load_catalogue()
+    table = screen.get_by_test_id("stTable")
+    for theme, total in expected.items():
+        row = table.locator("tr", has_text=f"{theme} {catalogue.theme(theme).short_name}")
+        expect(row.get_by_role("cell").nth(1)).to_have_text(str(total))
+
+
+def test_council_session(served_app: ServedApp, browser: Browser, database_url: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    screen_context = browser.new_context(viewport=SCREEN)
+    screen = screen_context.new_page()
+    _log_in(screen, served_app.base_url)
+
+    # Create a points session on the analysis' candidate themes and open it.
+    screen.get_by_role("link", name="Sessies").click()
+    screen.get_by_text("Nieuwe sessie").click()
+    screen.get_by_label("Titel").fill("Opiniërende bijeenkomst E2E")
+    screen.get_by_role("button", name="Sessie aanmaken").click()
+    created = screen.get_by_text(re.compile(r"Sessie aangemaakt met code [A-Z2-9]{8}"))
+    expect(created).to_be_visible(timeout=20_000)
+    code = re.search(r"code ([A-Z2-9]{8})", created.inner_text()).group(1)  # type: ignore[union-attr]
+    with session_scope(get_engine(database_url)) as db:
+        info = sessions.find_by_code(db, code)
+    assert info is not None and info.method == "points" and info.settings["budget"] == 10
+    themes = list(info.themes)
+    screen.get_by_role("button", name="Sessie openen").click()
+    expect(screen.get_by_text("Status: Open")).to_be_visible()
+    wait_idle(screen)
+
+    # The shared screen: results are hidden until the facilitator shows them.
+    screen.get_by_role("link", name="Naar het live scherm").click()
+    expect(screen.get_by_test_id("join-code")).to_have_text(code, timeout=20_000)
+    expect(screen.get_by_test_id("live-ballots")).to_have_text("0")
+    expect(screen.get_by_text("De uitslag is verborgen")).to_be_visible()
+    screen.get_by_text("Bediening begeleider").click()
+    screen.get_by_text("Uitslag tonen op het scherm").click()
+    expect(screen.get_by_text("Tussenstand", exact=True)).to_be_visible(timeout=10_000)
+
+    expected: dict[str, int] = dict.fromkeys(themes, 0)
+    phones = []
+    for i in range(10):
+        ballot = _points(i, themes)
+        for theme, points in ballot.items():
+            expected[theme] += points
+        phones.append(_vote(browser, served_app.base_url, code, ballot))
+        if i == 0:
+            phones[0].screenshot(path=str(SHOTS / "participant-390x844.png"))
+
+    # Without any reload of the shared screen: ten ballots and the right totals.
+    expect(screen.get_by_test_id("live-ballots")).to_have_text("10", timeout=10_000)
+    expect(screen.get_by_test_id("live-participants")).to_have_text("10")
+    screen.get_by_text("Tussenstand als tabel").click()
+    _expect_totals(screen, expected)
+    screen.screenshot(path=str(SHOTS / "live-1920x1080.png"))
+
+    # An eleventh member fills in the form, but the session closes before they press the button.
+    late = _vote(browser, served_app.base_url, code, _points(10, themes), submit=False)
+    screen.get_by_role("button", name="Sessie sluiten").click()
+    expect(screen.get_by_text("De sessie is gesloten.")).to_be_visible(timeout=10_000)
+    late.get_by_role("button", name="Stem versturen").click()
+    expect(late.get_by_text("Deze sessie is gesloten.")).to_be_visible(timeout=20_000)
+    assert _stored(database_url, info.id) == (10, {t: float(v) for t, v in expected.items()})
+
+    # Kill the server without warning, start it again: all ten ballots are still there.
+    served_app.kill()
+    served_app.start()
+    assert _stored(database_url, info.id) == (10, {t: float(v) for t, v in expected.items()})
+    restarted = browser.new_context(viewport=SCREEN).new_page()
+    _log_in(restarted, served_app.base_url)
+    restarted.get_by_role("link", name="Live scherm").click()
+    expect(restarted.get_by_test_id("live-ballots")).to_have_text("10", timeout=20_000)
+    expect(restarted.get_by_text("De sessie is gesloten.")).to_be_visible()
