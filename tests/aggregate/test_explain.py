@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ivp_core.aggregate import AggregationSettings, aggregate
+from ivp_core.aggregate import AggregationResult, AggregationSettings, aggregate
 from ivp_core.aggregate.explain import describe_method, explain_priorities, explain_theme, join_nl
 
 from .helpers import session
@@ -10,7 +10,7 @@ from .helpers import session
 THEMES = ("1.1", "1.2", "1.3", "1.4", "2.1")
 
 
-def _result(resamples: int = 0) -> object:
+def _result(resamples: int = 0) -> AggregationResult:
     raad = session("raad", "rating", THEMES, [{"1.1": 4, "1.2": 5, "1.3": 1, "1.4": 2, "2.1": 1}] * 3)
     inw = session("inwoners", "rating", THEMES, [{"1.1": 5, "1.2": 4, "1.3": 2, "1.4": None, "2.1": 1}] * 3)
     return aggregate(
@@ -27,7 +27,7 @@ def _result(resamples: int = 0) -> object:
 
 
 def test_groups_are_named_with_their_places() -> None:
-    text = explain_theme(_result(), "1.1", theme_names={"1.1": "Woninginbraken"})  # type: ignore[arg-type]
+    text = explain_theme(_result(), "1.1", theme_names={"1.1": "Woninginbraken"})
     assert text.startswith("1.1 Woninginbraken staat op plaats")
     assert "De inwoners zetten dit thema op plaats 1 en de raad op plaats 2." in text
     assert (
@@ -37,17 +37,17 @@ def test_groups_are_named_with_their_places() -> None:
 
 
 def test_missing_group_and_analysis_are_said() -> None:
-    text = explain_theme(_result(), "1.4")  # type: ignore[arg-type]
+    text = explain_theme(_result(), "1.4")
     assert "De raad zet dit thema op plaats 3." in text
     assert "De inwoners hebben dit thema niet beoordeeld." in text
-    text = explain_theme(_result(), "1.3")  # type: ignore[arg-type]
+    text = explain_theme(_result(), "1.3")
     assert "geen score uit de analyse" in text
 
 
 def test_priorities_get_robustness_and_summary() -> None:
     result = _result(resamples=100)
-    texts = explain_priorities(result, {"1.1": "Het aantal woninginbraken steeg met 20%."})  # type: ignore[arg-type]
-    assert list(texts) == list(result.priorities)  # type: ignore[attr-defined]
+    texts = explain_priorities(result, {"1.1": "Het aantal woninginbraken steeg met 20%."})
+    assert list(texts) == list(result.priorities)
     assert "Het aantal woninginbraken steeg met 20%." in texts["1.1"]
     assert "herberekeningen" in texts["1.1"] and "top 2" in texts["1.1"]
     assert "aanbevolen prioriteit" in texts["1.1"]
@@ -62,7 +62,7 @@ def test_near_tie_is_mentioned() -> None:
 
 
 def test_describe_method_shows_method_and_weights() -> None:
-    text = describe_method(_result())  # type: ignore[arg-type]
+    text = describe_method(_result())
     assert "cijfers voor belang" in text
     assert "de raad 40%" in text and "de inwoners 40%" in text and "de analyse 20%" in text
 
