@@ -365,6 +365,18 @@ def check_stored(database_url: str, session_id: int, votes: Sequence[Vote]) -> t
     return len(stored), lost, delays
 
 
+async def warm_up(base_url: str, timeout: float = 60.0) -> None:
+    """Open the start page once, as the facilitator does before a session: it runs app.py (st.navigation).
+
+    On a fresh server process the very first script run of a URL like /stem otherwise runs pages/stem.py
+    directly, without app.py (Streamlit's legacy pages/ folder handling); see docs/deployment.md.
+    """
+    warm = StreamlitClient(base_url, "")
+    await warm.connect(timeout)
+    await warm.rerun(timeout=timeout)
+    await warm.close()
+
+
 async def run_load(
     base_url: str,
     database_url: str,
@@ -384,11 +396,7 @@ async def run_load(
         found = sessions.find_by_code(s, code)
     if found is None:
         raise SystemExit(f"no session with code {code!r} in {make_url(database_url).render_as_string()}")
-    # A browser's first visit goes to the start page: it runs app.py once (st.navigation) before any /stem.
-    warm = StreamlitClient(base_url, "")
-    await warm.connect(timeout)
-    await warm.rerun(timeout=timeout)
-    await warm.close()
+    await warm_up(base_url, timeout)
 
     load_before = _loadavg()
     rng = random.Random(seed)

@@ -226,7 +226,7 @@ class StreamlitClient:
                 msg.ParseFromString(data)
                 self._handle(msg)
         except websockets.ConnectionClosed as exc:
-            self.close_reason = f"connection closed ({exc.code})"
+            self.close_reason = f"connection closed ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
         finally:
             self.close_reason = self.close_reason or "connection closed"
             self._closed.set()
