@@ -12,8 +12,10 @@ import streamlit as st
 
 from ivp_core import comments, live, sessions
 from ivp_core.storage.db import session_scope
-from ui import live_view
+from ui import auth, live_view
 from ui.context import current_trajectory
+
+auth.require_facilitator()
 
 SESSION_PARAM = "sessie"
 
@@ -96,4 +98,4 @@ else:
     with live_col:
         live_panel(session.id)
 with st.expander("Bediening begeleider", expanded=session.status != "open"):
-    live_view.session_controls(session, key=f"live:{session.id}")
+    live_view.session_controls(session, key=f"live:{session.id}", after_change=_snapshot.clear)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import altair as alt
@@ -43,23 +44,28 @@ def join_panel(session: SessionInfo) -> None:
     st.image(qr_png(url, scale=12), width=360)
 
 
-def _set_status(session_id: int, action: str) -> None:
+def _set_status(session_id: int, action: str, after: Callable[[], None] | None) -> None:
     with session_scope() as db:
         if action == "open":
             sessions.open_session(db, session_id)
         else:
             sessions.close_session(db, session_id)
+    if after is not None:
+        after()
 
 
-def _set_show(session_id: int, key: str) -> None:
+def _set_show(session_id: int, key: str, after: Callable[[], None] | None) -> None:
     with session_scope() as db:
         sessions.set_show_results(db, session_id, bool(st.session_state[key]))
+    if after is not None:
+        after()
 
 
-def session_controls(session: SessionInfo, key: str) -> None:
+def session_controls(session: SessionInfo, key: str, after_change: Callable[[], None] | None = None) -> None:
     """Open/close and show/hide results, written at once (in callbacks) so every screen follows the database.
 
     The toggle is re-synchronised from the database on each run, so two facilitator screens never fight.
+    `after_change` lets a page drop its cached snapshot, so the facilitator's own screen follows at once.
     """
     cols = st.columns([1, 2, 2], vertical_alignment="center")
     action = "close" if session.status == "open" else "open"
@@ -68,12 +74,15 @@ def session_controls(session: SessionInfo, key: str) -> None:
         key=f"{key}:{action}",
         type="secondary" if action == "close" else "primary",
         on_click=_set_status,
-        args=(session.id, action),
+        args=(session.id, action, after_change),
     )
     show_key = f"{key}:show"
     st.session_state[show_key] = session.show_results
     cols[1].toggle(
-        "Uitslag tonen op het scherm", key=show_key, on_change=_set_show, args=(session.id, show_key)
+        "Uitslag tonen op het scherm",
+        key=show_key,
+        on_change=_set_show,
+        args=(session.id, show_key, after_change),
     )
     cols[2].markdown(f"Status: **{session.status_label}**")
 
@@ -129,7 +138,8 @@ def results_chart(session: SessionInfo, tally: live.LiveTally) -> pd.DataFrame:
     with st.expander("Tussenstand als tabel"):
         # The same numbers as text, for screen readers and for checking against the ballots.
         st.table(
-            data[["Thema", "Label", "Stembiljetten"]].rename(columns={"Label": unit.capitalize()}), hide_index=True
+            data[["Thema", "Label", "Stembiljetten"]].rename(columns={"Label": unit.capitalize()}),
+            hide_index=True,
         )
     return data
 

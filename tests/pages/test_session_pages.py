@@ -1,0 +1,220 @@
+"""Session pages with AppTest against the real (demo) database: create, vote, refuse, moderate, show live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
+
+from ivp_core import comments, participation, sessions
+from ivp_core.catalogue import load_catalogue
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import Ballot, BallotItem, OpinionSession, Participant, Trajectory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Page caches are per process; every test has its own database, so start from empty caches."""
+    st.cache_data.clear()
+
+
+def _app(role: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if role:
+        at.session_state["ivp_role"] = role
+    return at
+
+
+def _open_points_session(engine: Engine, **kwargs: object) -> sessions.SessionInfo:
+    with session_scope(engine) as db:
+        trajectory = db.scalars(select(Trajectory)).first()
+        assert trajectory is not None
+        created = sessions.create_session(
+            db,
+            trajectory_id=trajectory.id,
+            municipality_id=trajectory.municipalities[0].id,
+            kind=str(kwargs.get("kind", "raadscommissie")),
+            title="Commissie Bestuur",
+            method="points",
+            themes=["1.1", "1.3", "2.1"],
+            settings={"budget": 10, **kwargs.get("settings", {})},  # type: ignore[dict-item]
+        )
+        return sessions.open_session(db, created.id)
+
+
+def _participant(code: str) -> AppTest:
+    at = _app()
+    at.query_params["code"] = code
+    at.run()
+    at.switch_page("pages/stem.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _number(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(n for n in at.number_input if n.label == label)
+
+
+def _ballots(engine: Engine, session_id: int) -> dict[str, float]:
+    with session_scope(engine) as db:
+        rows = db.execute(
+            select(BallotItem.theme_code, func.sum(BallotItem.value))
+            .join(Ballot)
+            .where(Ballot.session_id == session_id)
+            .group_by(BallotItem.theme_code)
+        ).all()
+    return {theme: float(total) for theme, total in rows}
+
+
+def test_facilitator_creates_a_session_on_the_candidate_themes(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    at = _app("facilitator").run()
+    at.switch_page("pages/sessies.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    next(t for t in at.text_input if t.label == "Titel").input("Commissie Veiligheid")
+    next(b for b in at.button if b.label == "Sessie aanmaken").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Sessie aangemaakt met code" in s.value for s in at.success)
+    with session_scope(demo_engine) as db:
+        row = db.scalars(select(OpinionSession).where(OpinionSession.title == "Commissie Veiligheid")).one()
+        candidates = sessions.candidate_themes(db, row.trajectory_id, row.municipality_id)
+        assert (row.method, row.settings, row.status, row.themes) == (
+            "points",
+            {"budget": 10},
+            "concept",
+            candidates,
+        )
+
+
+def test_participant_votes_sees_refusal_over_budget_and_can_change(demo_engine: Engine) -> None:
+    info = _open_points_session(demo_engine)
+    at = _participant(info.code)
+    assert at.query_params["t"]  # the token is in the URL so a reload keeps the same ballot
+    _number(at, "Punten voor Sociale kwaliteit").set_value(7).run()
+    _number(at, "Punten voor Objectieve veiligheid").set_value(6).run()
+    assert any("maar er zijn er maar 10" in e.value for e in at.error)
+    next(b for b in at.button if b.label == "Stem versturen").click().run()
+    assert any("13 punten verdeeld, maar er zijn er maar 10" in e.value for e in at.error)
+    assert _ballots(demo_engine, info.id) == {}
+
+    _number(at, "Punten voor Objectieve veiligheid").set_value(3).run()
+    next(b for b in at.button if b.label == "Stem versturen").click().run()
+    assert any("Uw stem is ontvangen" in s.value for s in at.success)
+    assert _ballots(demo_engine, info.id) == {"1.1": 7.0, "1.3": 3.0, "2.1": 0.0}
+
+    # A reload (new browser session, same URL with `t`) finds the ballot again and changes it in place.
+    again = _app()
+    again.query_params["code"] = info.code
+    again.query_params["t"] = at.query_params["t"]
+    again.run()
+    again.switch_page("pages/stem.py").run()
+    assert any("U heeft al gestemd" in i.value for i in again.info)
+    assert _number(again, "Punten voor Sociale kwaliteit").value == 7
+    _number(again, "Punten voor Sociale kwaliteit").set_value(0).run()
+    next(b for b in again.button if b.label == "Stem versturen").click().run()
+    assert any("Uw stem is gewijzigd" in s.value for s in again.success)
+    assert _ballots(demo_engine, info.id) == {"1.1": 0.0, "1.3": 3.0, "2.1": 0.0}
+
+
+def test_closed_and_unknown_sessions_are_refused_on_the_page(demo_engine: Engine) -> None:
+    info = _open_points_session(demo_engine)
+    with session_scope(demo_engine) as db:
+        sessions.close_session(db, info.id)
+    at = _participant(info.code)
+    assert [w.value for w in at.warning] == [participation.refusal("gesloten")]
+    assert not [b for b in at.button if b.label == "Stem versturen"]
+    unknown = _participant("ZZZZ2222")
+    assert participation.UNKNOWN_SESSION in [e.value for e in unknown.error]
+
+
+def test_resident_page_has_privacy_statement_and_optional_profile(demo_engine: Engine) -> None:
+    info = _open_points_session(
+        demo_engine, kind="inwonersconsultatie", settings={"wijken": ["Noord", "Zuid"]}
+    )
+    at = _participant(info.code)
+    assert any("IP-adres" in m.value for m in at.markdown)
+    wijk = next(s for s in at.selectbox if s.label == "In welke wijk of kern woont u?")
+    assert wijk.options == ["Zeg ik liever niet", "Noord", "Zuid"]
+    wijk.select("Zuid").run()
+    next(s for s in at.selectbox if s.label == "Hoe oud bent u?").select(participation.AGE_BANDS[2]).run()
+    _number(at, "Punten voor Sociale kwaliteit").set_value(10).run()
+    next(b for b in at.button if b.label == "Stem versturen").click().run()
+    assert any("Uw stem is ontvangen" in s.value for s in at.success)
+    with session_scope(demo_engine) as db:
+        (p,) = db.execute(
+            select(Participant.wijk, Participant.age_band).where(Participant.session_id == info.id)
+        ).all()
+    assert tuple(p) == ("Zuid", participation.AGE_BANDS[2])
+
+
+def test_comment_is_moderated_and_shown_as_text_on_the_live_screen(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    info = _open_points_session(demo_engine)
+    at = _participant(info.code)
+    remark = "<script>alert(1)</script> **vet**"
+    next(t for t in at.text_area if t.key.endswith("1.3:opmerking")).input(remark).run()
+    next(b for b in at.button if b.label == "Stem versturen").click().run()
+    assert any("Uw stem is ontvangen" in s.value for s in at.success)
+
+    live = _app("facilitator").run()
+    live.switch_page("pages/live.py").run()
+    assert not live.exception, [e.value for e in live.exception]
+    assert remark not in [t.value for t in live.text]  # not approved yet
+
+    facilitator = _app("facilitator").run()
+    facilitator.switch_page("pages/sessies.py").run()
+    assert remark in [t.value for t in facilitator.text]
+    next(b for b in facilitator.button if b.label == "Goedkeuren").click().run()
+    with session_scope(demo_engine) as db:
+        assert [c.text for c in comments.approved_comments(db, info.id)] == [remark]
+    st.cache_data.clear()
+    live.run()
+    assert remark in [t.value for t in live.text]  # st.text: shown literally, never as HTML or Markdown
+    assert not any(remark in m.value for m in live.markdown)
+
+
+def test_live_results_hidden_by_default_then_shown_with_totals(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    info = _open_points_session(demo_engine)
+    for ballot in ({"1.1": 6, "1.3": 4}, {"1.1": 2, "2.1": 8}):
+        token = participation.new_token()
+        with session_scope(demo_engine) as db:
+            participation.join(db, info.id, token)
+            participation.submit_ballot(db, info.id, token, ballot)
+    at = _app("facilitator").run()
+    at.switch_page("pages/live.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("De uitslag is verborgen" in c.value for c in at.caption)
+    assert not at.get("vega_lite_chart")
+    next(t for t in at.toggle if t.label == "Uitslag tonen op het scherm").set_value(True).run()
+    assert at.get("vega_lite_chart")
+    table = at.table[0].value
+    name = load_catalogue().theme
+    assert dict(zip(table["Thema"], table["Punten"], strict=True)) == {
+        f"1.1 {name('1.1').short_name}": "8",
+        f"2.1 {name('2.1').short_name}": "8",
+        f"1.3 {name('1.3').short_name}": "4",
+    }
+
+
+def test_griffier_enters_a_show_of_hands(demo_engine: Engine, admin_password: str) -> None:
+    info = _open_points_session(demo_engine)
+    at = _app("facilitator").run()
+    at.switch_page("pages/sessies.py").run()
+    next(s for s in at.selectbox if s.label == "Sessie").select(info.id).run()
+    next(r for r in at.radio if r.label == "Soort invoer").set_value("handopsteking").run()
+    next(n for n in at.number_input if n.label == "Aantal handen").set_value(6).run()
+    _number(at, "Punten voor Objectieve veiligheid").set_value(10).run()
+    next(b for b in at.button if b.label == "Invoer opslaan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with session_scope(demo_engine) as db:
+        row = db.execute(select(Ballot.entry, Ballot.weight).where(Ballot.session_id == info.id)).one()
+    assert tuple(row) == ("handopsteking", 6.0)
