@@ -25,9 +25,7 @@ from ui import auth
 from ui.context import current_municipality, current_trajectory
 from ui.signals_view import clear_cache
 
-if not auth.is_facilitator():
-    st.error("Deze pagina is alleen voor de begeleider. Log eerst in.")
-    st.stop()
+auth.require_facilitator()
 trajectory = current_trajectory()
 municipality = current_municipality()
 if trajectory is None or municipality is None:

@@ -12,9 +12,11 @@ from ivp_core.ballots import DEFAULT_CRITERIA
 from ivp_core.catalogue import load_catalogue
 from ivp_core.qr import join_url
 from ivp_core.storage.db import session_scope
-from ui import live_view
+from ui import auth, live_view
 from ui.ballot_form import ballot_inputs
 from ui.context import current_municipality, current_trajectory
+
+auth.require_facilitator()
 
 SELECTED_KEY = "ivp_sessies_selected"
 

@@ -19,7 +19,9 @@ from ivp_core.report.content import Report, build_report, nl_date
 from ivp_core.report.csv_export import render_csv_zip
 from ivp_core.report.files import MEDIA_TYPES, base_name, render
 from ivp_core.storage.db import session_scope
-from ui import context
+from ui import auth, context
+
+auth.require_facilitator()
 
 TABLE_LABELS = {
     "opinion_session": "sessies",

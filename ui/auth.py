@@ -49,3 +49,10 @@ def log_in(candidate: str) -> bool:
 
 def log_out() -> None:
     st.session_state.pop(_ROLE_KEY, None)
+
+
+def require_facilitator() -> None:
+    """Stop a facilitator page for anyone else, even if it was reached outside the navigation."""
+    if not is_facilitator():
+        st.error("Deze pagina is alleen voor de begeleider. Log eerst in.")
+        st.stop()

@@ -1,0 +1,27 @@
+"""The first request to a fresh server may be a direct link; it must still go through app.py's gate."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import ServedApp, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_facilitator_page_opened_first_on_a_fresh_server_stays_locked(served_app: ServedApp, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{served_app.base_url}/sessies")
+    wait_idle(page)
+    main = page.locator("[data-testid='stMain']")
+    assert "Prioriteiten voor het Integraal Veiligheidsplan" in main.inner_text()
+    assert page.locator("[data-testid='stSidebarNav']").get_by_text("Sessies", exact=True).count() == 0
+    page.close()
+
+
+def test_a_direct_presentation_link_opens_that_field(served_app: ServedApp, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{served_app.base_url}/presentatie?veld=2")
+    wait_idle(page)
+    assert "Bedrijvigheid en veiligheid" in page.locator("[data-testid='stMain']").inner_text()
+    page.close()
