@@ -155,7 +155,8 @@ def explain_theme(
             p_this = c.p_above if c.theme_a == theme else (None if c.p_above is None else 1 - c.p_above)
             text = (
                 f"Let op: dit thema en {_label(other, theme_names)} liggen dicht bij elkaar "
-                f"(plaats {c.position_a} en {c.position_b})"
+                f"(plaats {c.position_a} en {c.position_b}"
+                f"{f', op de grens van de top {result.top_k}' if c.at_boundary else ''})"
             )
             if p_this is not None:
                 text += f"; in {percent_nl(p_this)} van de herberekeningen staat dit thema hoger"

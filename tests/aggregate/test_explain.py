@@ -70,3 +70,14 @@ def test_describe_method_shows_method_and_weights() -> None:
 def test_join_nl() -> None:
     assert join_nl(["a"]) == "a"
     assert join_nl(["a", "b", "c"]) == "a, b en c"
+
+
+def test_close_call_on_the_boundary_is_explained() -> None:
+    ballots = [{"1.1": 5, "1.2": 4, "1.3": 3}, {"1.1": 5, "1.2": 3, "1.3": 4}] * 5 + [
+        {"1.1": 5, "1.2": 4, "1.3": 4}
+    ]
+    s = session("inwoners", "rating", THEMES[:3], ballots)
+    result = aggregate([s], AggregationSettings(resamples=200, top_k=2, tie_tolerance=0), THEMES[:3])
+    text = explain_theme(result, result.priorities[1])
+    assert "liggen dicht bij elkaar (plaats 2 en 3, op de grens van de top 2)" in text
+    assert "van de herberekeningen staat dit thema hoger" in text

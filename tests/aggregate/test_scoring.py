@@ -173,3 +173,17 @@ def test_empty_input_is_refused() -> None:
         aggregate([], AggregationSettings(resamples=0), THEMES)
     with pytest.raises(AggregationError):
         aggregate([], AggregationSettings(resamples=0))
+
+
+def test_live_ballots_bridge_into_the_aggregation() -> None:
+    from ivp_core.ballots import validate_ballot
+
+    raw = [{A: 5, B: None}, {A: 2, C: 4}]
+    live = tuple(
+        RaterBallot.from_normalised(f"p{i}", validate_ballot("rating", {}, THEMES, values), wijk="Noord")
+        for i, values in enumerate(raw)
+    )
+    bridged = SessionBallots("s", "inwoners", "rating", THEMES, {}, live)
+    direct = session("inwoners", "rating", THEMES, raw)
+    assert run([bridged]).scores == run([direct]).scores
+    assert live[0].wijk == "Noord" and live[0].values[C] is None
