@@ -76,13 +76,13 @@ def _show_evidence(evidence: ThemeEvidence) -> None:
     if evidence.empty:
         st.caption("Voor dit thema zijn nog geen cijfers of analyse ingevoerd.")
         return
-    for figure in evidence.figures:
-        line = f"{figure.indicator}: {fmt(figure.value)} {figure.unit} in {figure.year}"
-        if figure.earlier_year is not None:
-            line += f" (in {figure.earlier_year}: {fmt(figure.earlier_value)})"
-        if figure.benchmark_label:
-            line += f"; {figure.benchmark_label}: {fmt(figure.benchmark_value)}"
-        st.text(f"• {line}. Bron: {figure.source}.")
+    for signal in evidence.figures:
+        line = f"{signal.indicator}: {fmt(signal.latest_value)} {signal.unit} in {signal.latest_year}"
+        if signal.trend and signal.trend_change is not None:
+            line += f"; trend {signal.trend} ({signal.trend_change:+.0%})"
+        if signal.level and signal.benchmark_value is not None:
+            line += f"; {signal.level} dan {evidence.benchmark_label} ({fmt(signal.benchmark_value)})"
+        st.text(f"• {line}. Bron: {signal.source}.")
     text = evidence.summary or evidence.problem_text
     if text:
         st.markdown("**Uit de veiligheidsanalyse**")
