@@ -70,7 +70,7 @@ def _add_analysis(
 
 
 def _add_population(session: Session, trajectory_id: int, municipality_id: int, info: dict[str, Any]) -> None:
-    dimensions = {"wijk": "wijk", "leeftijd": "leeftijd"}
+    dimensions = {"wijk": "wijk", "leeftijd": "age_band"}  # yaml key -> RaterBallot attribute
     for key, dimension in dimensions.items():
         for category, population in ((info.get("population") or {}).get(key) or {}).items():
             session.add(

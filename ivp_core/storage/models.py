@@ -275,7 +275,7 @@ class PopulationShare(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
-    dimension: Mapped[str] = mapped_column(String(20))  # wijk | leeftijd
+    dimension: Mapped[str] = mapped_column(String(20))  # wijk | age_band (as on RaterBallot)
     category: Mapped[str] = mapped_column(String(80))
     population: Mapped[int]
 
