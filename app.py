@@ -30,6 +30,7 @@ FACILITATOR_PAGES: list[tuple[str, str, str, str]] = [
     ("pages/analyse_beheer.py", "Analyse beheren", "analyse-beheer", ":material/edit_note:"),
     ("pages/sessies.py", "Sessies", "sessies", ":material/groups:"),
     ("pages/live.py", "Live scherm", "live", ":material/cast:"),
+    ("pages/resultaten.py", "Advies en keuze", "resultaten", ":material/leaderboard:"),
     ("pages/verslag.py", "Verslag en back-up", "verslag", ":material/summarize:"),
 ]
 

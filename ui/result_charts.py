@@ -1,0 +1,222 @@
+"""Altair charts of the aggregated advice. Each chart is built from the result's own rows, so every bar can be
+traced to the numbers in the tables beside it (and from there to the ballots)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+from ivp_core.aggregate import AggregationResult, Consensus
+from ivp_core.aggregate.explain import group_name_nl
+
+PRIORITY_COLOUR = "#1f5f8b"
+OTHER_COLOUR = "#b8c4ce"
+
+
+def _label(names: Mapping[str, str], code: str) -> str:
+    return f"{code} {names.get(code, '')}".strip()
+
+
+def ranking_frame(result: AggregationResult, names: Mapping[str, str]) -> pd.DataFrame:
+    rows = []
+    for row in result.themes:
+        rob = result.robustness.theme(row.theme) if result.robustness else None
+        rows.append(
+            {
+                "Thema": _label(names, row.theme),
+                "Code": row.theme,
+                "Plaats": row.rank,
+                "Score": row.score,
+                "Kans top": row.p_top,
+                "Plaats laag": rob.rank_low if rob else None,
+                "Plaats hoog": rob.rank_high if rob else None,
+                "Advies": "prioriteit" if row.priority else "going concern",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def score_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Chart:
+    frame = ranking_frame(result, names).dropna(subset=["Score"])
+    order = list(frame["Thema"])
+    colour = alt.Color(
+        "Advies:N",
+        scale=alt.Scale(domain=["prioriteit", "going concern"], range=[PRIORITY_COLOUR, OTHER_COLOUR]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Thema:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("Score:Q", title="Gecombineerde score (0–1)", scale=alt.Scale(domain=[0, 1])),
+            color=colour,
+            tooltip=[
+                "Thema",
+                "Plaats",
+                alt.Tooltip("Score:Q", format=".3f"),
+                alt.Tooltip("Kans top:Q", format=".0%"),
+            ],
+        )
+        .properties(height=22 * len(frame))
+    )
+
+
+def rank_interval_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.LayerChart:
+    """Each theme's place with the interval it takes in 90% of the recalculations."""
+    frame = ranking_frame(result, names).dropna(subset=["Plaats laag"])
+    order = list(frame["Thema"])
+    y = alt.Y("Thema:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    rule = (
+        alt.Chart(frame)
+        .mark_rule(strokeWidth=3, color=OTHER_COLOUR)
+        .encode(
+            y=y,
+            x=alt.X("Plaats hoog:Q", title="Plaats (1 = belangrijkst)", scale=alt.Scale(reverse=False)),
+            x2="Plaats laag:Q",
+        )
+    )
+    point = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=80)
+        .encode(
+            y=y,
+            x="Plaats:Q",
+            color=alt.Color(
+                "Advies:N",
+                scale=alt.Scale(domain=["prioriteit", "going concern"], range=[PRIORITY_COLOUR, "#6b7b88"]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=["Thema", "Plaats", "Plaats hoog", "Plaats laag"],
+        )
+    )
+    return (rule + point).properties(height=22 * len(frame))
+
+
+def p_top_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Chart:
+    frame = ranking_frame(result, names).dropna(subset=["Kans top"])
+    frame = frame[frame["Kans top"] > 0]
+    order = list(frame.sort_values("Kans top", ascending=False)["Thema"])
+    return (
+        alt.Chart(frame)
+        .mark_bar(color=PRIORITY_COLOUR)
+        .encode(
+            y=alt.Y("Thema:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X(
+                "Kans top:Q",
+                title=f"Kans op een plaats in de top {result.top_k}",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            tooltip=["Thema", alt.Tooltip("Kans top:Q", format=".0%")],
+        )
+        .properties(height=26 * max(len(frame), 1))
+    )
+
+
+def group_rank_heatmap(result: AggregationResult, names: Mapping[str, str]) -> alt.Chart:
+    """Where each group puts each theme: the group comparison (raad versus inwoners, …)."""
+    rows = [
+        {
+            "Thema": _label(names, t.theme),
+            "Groep": group_name_nl(g),
+            "Plaats": rank,
+            "Score": t.group_scores.get(g),
+        }
+        for t in result.themes
+        for g, rank in t.group_ranks.items()
+        if rank is not None
+    ]
+    frame = pd.DataFrame(rows)
+    order = [_label(names, t.theme) for t in result.themes]
+    base = alt.Chart(frame).encode(
+        x=alt.X("Groep:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("Thema:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "Plaats:Q", scale=alt.Scale(scheme="blues", reverse=True), legend=alt.Legend(title="Plaats")
+        ),
+        tooltip=["Thema", "Groep", "Plaats", alt.Tooltip("Score:Q", format=".3f")],
+    )
+    text = base.mark_text(fontSize=12).encode(
+        text="Plaats:Q",
+        color=alt.condition(alt.datum.Plaats <= 6, alt.value("white"), alt.value("#222")),
+    )
+    return (cells + text).properties(height=22 * len(order))
+
+
+def dispersion_heatmap(consensus: Consensus, names: Mapping[str, str]) -> alt.Chart:
+    rows = [
+        {
+            "Thema": _label(names, d.theme),
+            "Groep": group_name_nl(d.group),
+            "Spreiding": d.value,
+            "Maat": "Leik" if d.measure == "leik" else "standaardafwijking",
+            "Aantal": d.n,
+        }
+        for d in consensus.dispersion
+    ]
+    frame = pd.DataFrame(rows)
+    return (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x=alt.X("Groep:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+            y=alt.Y(
+                "Thema:N",
+                title=None,
+                sort=sorted(set(frame["Thema"]), key=lambda s: s.split()[0]),
+                axis=alt.Axis(labelLimit=320),
+            ),
+            color=alt.Color(
+                "Spreiding:Q",
+                scale=alt.Scale(scheme="oranges"),
+                legend=alt.Legend(title="Spreiding (0 = eens)"),
+            ),
+            tooltip=["Thema", "Groep", "Maat", alt.Tooltip("Spreiding:Q", format=".2f"), "Aantal"],
+        )
+        .properties(height=22 * frame["Thema"].nunique())
+    )
+
+
+def matrix_chart(consensus: Consensus, names: Mapping[str, str]) -> alt.LayerChart | None:
+    """The werkgroep's impact × beïnvloedbaarheid matrix, with the quadrant lines at the scale's middle."""
+    rows = [
+        {
+            "Thema": _label(names, p.theme),
+            "Code": p.theme,
+            "Impact": p.impact,
+            "Beïnvloedbaarheid": p.influence,
+            "Aantal": p.n,
+        }
+        for p in consensus.matrix
+        if p.impact is not None and p.influence is not None
+    ]
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows)
+    scale = alt.Scale(domain=[0, 1])
+    points = (
+        alt.Chart(frame)
+        .mark_circle(size=140, color=PRIORITY_COLOUR)
+        .encode(
+            x=alt.X(
+                "Beïnvloedbaarheid:Q", scale=scale, title="Beïnvloedbaarheid door gemeente en partners (0–1)"
+            ),
+            y=alt.Y("Impact:Q", scale=scale, title="Maatschappelijke impact (0–1)"),
+            tooltip=[
+                "Thema",
+                alt.Tooltip("Impact:Q", format=".2f"),
+                alt.Tooltip("Beïnvloedbaarheid:Q", format=".2f"),
+                "Aantal",
+            ],
+        )
+    )
+    labels = points.mark_text(align="left", dx=9, fontSize=12).encode(text="Code:N")
+    mid = pd.DataFrame({"v": [0.5]})
+    vline = alt.Chart(mid).mark_rule(strokeDash=[4, 4], color="#888").encode(x="v:Q")
+    hline = alt.Chart(mid).mark_rule(strokeDash=[4, 4], color="#888").encode(y="v:Q")
+    return (vline + hline + points + labels).properties(height=480)
