@@ -221,6 +221,13 @@ def compute_advice(
     )
 
 
+def follows_advice(result: AggregationResult, chosen: list[str]) -> bool:
+    """True for the advice itself, or a pick among themes tied at the boundary (the method leaves that to
+    the council); anything else is a different choice that must be explained."""
+    advised, tied = set(result.priorities), set(result.boundary_tie)
+    return set(chosen) <= advised and (advised - tied) <= set(chosen)
+
+
 def record_decision(
     db: Session,
     trajectory_id: int,
@@ -240,7 +247,7 @@ def record_decision(
     if not 1 <= len(chosen) <= 4:
         raise DecisionError("Kies één tot en met vier prioriteiten; de methode adviseert er hoogstens drie of vier.")
     reason = reason.strip()
-    if set(chosen) != set(advice.result.priorities) and not reason:
+    if not follows_advice(advice.result, chosen) and not reason:
         raise DecisionError(
             "U kiest andere prioriteiten dan het advies. Schrijf kort op waarom; dat komt in het verslag."
         )

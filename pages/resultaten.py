@@ -172,7 +172,7 @@ tabs = st.tabs(
     ["Rangorde", "Robuustheid", "Groepen", "Consensus", "Werkgroep-matrix", "Inwoners", "Uitleg", "Sessies"]
 )
 with tabs[0]:
-    st.altair_chart(score_chart(result, names), use_container_width=True)
+    st.altair_chart(score_chart(result, names), width="stretch")
     table = pd.DataFrame(
         [
             {
@@ -187,7 +187,7 @@ with tabs[0]:
     st.dataframe(
         table,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns[2:]},
     )
 with tabs[1]:
@@ -202,9 +202,9 @@ with tabs[1]:
         )
         left, right = st.columns(2)
         left.markdown("**Kans op een plaats in de top**")
-        left.altair_chart(p_top_chart(result, names), use_container_width=True)
+        left.altair_chart(p_top_chart(result, names), width="stretch")
         right.markdown("**Plaats met de marge uit de herberekeningen**")
-        right.altair_chart(rank_interval_chart(result, names), use_container_width=True)
+        right.altair_chart(rank_interval_chart(result, names), width="stretch")
         if rob.weight_ranges:
             st.markdown("**Zolang de gewichten binnen deze grenzen blijven, blijft de top gelijk**")
             st.dataframe(
@@ -223,7 +223,7 @@ with tabs[2]:
     st.markdown(
         "Plaats van elk thema per groep (1 = belangrijkst). Zo ziet u waar raad, inwoners en werkgroep verschillen."
     )
-    st.altair_chart(group_rank_heatmap(result, names), use_container_width=True)
+    st.altair_chart(group_rank_heatmap(result, names), width="stretch")
     if advice.consensus.agreements:
         st.dataframe(
             pd.DataFrame(
@@ -244,7 +244,7 @@ with tabs[3]:
     st.markdown(
         "Spreiding binnen elke groep: hoe verdeeld de deelnemers over een thema zijn (0 = iedereen eens)."
     )
-    st.altair_chart(dispersion_heatmap(advice.consensus, names), use_container_width=True)
+    st.altair_chart(dispersion_heatmap(advice.consensus, names), width="stretch")
     if advice.consensus.concordance:
         st.dataframe(
             pd.DataFrame(
@@ -267,7 +267,7 @@ with tabs[4]:
         st.info("Er is geen werkgroep-sessie met de criteria maatschappelijke impact en beïnvloedbaarheid.")
     else:
         st.markdown("Rechtsboven: veel impact én goed te beïnvloeden door gemeente en partners.")
-        st.altair_chart(chart, use_container_width=True)
+        st.altair_chart(chart, width="stretch")
 with tabs[5]:
     comparison = advice.reweighted
     if comparison is None:
@@ -288,7 +288,7 @@ with tabs[5]:
                 ]
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={
                 c: st.column_config.NumberColumn(format="percent")
                 for c in ("Aandeel deelnemers", "Aandeel bevolking")
@@ -334,7 +334,7 @@ with tabs[7]:
             ]
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 # --- final choice -----------------------------------------------------------------------------------------
