@@ -81,7 +81,8 @@ def _show_evidence(evidence: ThemeEvidence) -> None:
         if signal.trend and signal.trend_change is not None:
             line += f"; trend {signal.trend} ({signal.trend_change:+.0%})"
         if signal.level and signal.benchmark_value is not None:
-            line += f"; {signal.level} dan {evidence.benchmark_label} ({fmt(signal.benchmark_value)})"
+            word = "met" if signal.level == "vergelijkbaar" else "dan"
+            line += f"; {signal.level} {word} {evidence.benchmark_label} ({fmt(signal.benchmark_value)})"
         st.text(f"• {line}. Bron: {signal.source}.")
     text = evidence.summary or evidence.problem_text
     if text:
@@ -128,7 +129,11 @@ def main() -> None:
         _ask_code(participation.refusal(None))
     assert session is not None
     st.header(session.title)
-    st.caption(f"{session.kind_label}" + (f" · {session.held_on:%d-%m-%Y}" if session.held_on else ""))
+    st.caption(
+        session.kind_label
+        + (f" · {session.held_on:%d-%m-%Y}" if session.held_on else "")
+        + (f" · ronde {session.round_no}" if session.round_no > 1 else "")
+    )
     refusal = participation.refusal(session.status)
     if refusal:
         st.warning(refusal)

@@ -154,6 +154,7 @@ def matrix_chart(session: SessionInfo, tally: live.LiveTally) -> None:
     data = pd.DataFrame(
         {
             "Thema": [labels[p.theme] for p in points],
+            "Code": [p.theme for p in points],
             "Impact": [p.impact for p in points],
             "Beïnvloedbaarheid": [p.influence for p in points],
             "Aantal": [p.n for p in points],
@@ -167,7 +168,8 @@ def matrix_chart(session: SessionInfo, tally: live.LiveTally) -> None:
     rules = alt.Chart(pd.DataFrame({"m": [3]}))
     chart = (
         base.mark_circle(size=160, color="#1f5f99")
-        + base.mark_text(align="left", dx=9, fontSize=13).encode(text="Thema")
+        # Codes only beside the dots: full names overlap when themes score alike (the tooltip has them).
+        + base.mark_text(align="left", dx=9, fontSize=15).encode(text="Code")
         + rules.mark_rule(strokeDash=[4, 4], color="gray").encode(x="m:Q")
         + rules.mark_rule(strokeDash=[4, 4], color="gray").encode(y="m:Q")
     )
@@ -175,34 +177,44 @@ def matrix_chart(session: SessionInfo, tally: live.LiveTally) -> None:
 
 
 def convergence_chart(session: SessionInfo, tally: live.LiveTally) -> None:
-    """Delphi: the middle half of the scores per theme in round 1 and now; shorter bars = more agreement."""
+    """Delphi: spread (interquartile range) per theme in the previous round and now; shorter = more agreement.
+
+    For werkgroep criteria the spread of a theme is the mean over its criteria, so the chart keeps one pair
+    of bars per theme.
+    """
     items = live.convergence(tally, session)
     if not items:
         return
     labels = _labels(session.themes)
-    rows = []
+    per_theme: dict[str, dict[str, list[float]]] = {}
     for c in items:
-        name = labels[c.theme] + (f" · {c.criterion}" if c.criterion else "")
-        rows.append({"Thema": name, "Ronde": "Vorige ronde", "Q1": c.before.q1, "Q3": c.before.q3})
+        rounds = per_theme.setdefault(labels[c.theme], {"Vorige ronde": [], "Deze ronde": []})
+        rounds["Vorige ronde"].append(c.before.iqr)
         if c.after is not None:
-            rows.append({"Thema": name, "Ronde": "Deze ronde", "Q1": c.after.q1, "Q3": c.after.q3})
+            rounds["Deze ronde"].append(c.after.iqr)
+    rows = [
+        {"Thema": theme, "Ronde": name, "Spreiding": sum(values) / len(values)}
+        for theme, rounds in per_theme.items()
+        for name, values in rounds.items()
+        if values
+    ]
     before, after = live.mean_iqr(items)
     st.markdown(
-        f"**Convergentie:** gemiddelde spreiding (middelste helft) {fmt(before, 2)} in de vorige ronde, "
-        f"{fmt(after, 2)} nu."
+        f"**Convergentie:** gemiddelde spreiding (middelste helft van de scores) {fmt(before, 2)} in de "
+        f"vorige ronde, {fmt(after, 2)} nu. Kortere balken = meer overeenstemming."
     )
     chart = (
         alt.Chart(pd.DataFrame(rows))
-        .mark_bar(size=8)
+        .mark_bar()
         .encode(
-            x=alt.X("Q1:Q", title="Middelste helft van de scores"),
-            x2="Q3:Q",
-            y=alt.Y("Thema:N", title=None, axis=alt.Axis(labelLimit=420)),
-            yOffset="Ronde:N",
-            color=alt.Color("Ronde:N", sort=["Vorige ronde", "Deze ronde"]),
+            x=alt.X("Spreiding:Q", title="Spreiding (interkwartielafstand)"),
+            y=alt.Y("Thema:N", title=None, axis=alt.Axis(labelLimit=420, labelFontSize=14)),
+            yOffset=alt.YOffset("Ronde:N", sort=["Vorige ronde", "Deze ronde"]),
+            color=alt.Color("Ronde:N", sort=["Vorige ronde", "Deze ronde"], legend=alt.Legend(orient="top")),
+            tooltip=["Thema", "Ronde", alt.Tooltip("Spreiding:Q", format=".2f")],
         )
     )
-    st.altair_chart(chart.properties(height=max(200, 40 * len(items))), width="stretch")
+    st.altair_chart(chart.properties(height=max(200, 44 * len(per_theme))), width="stretch")
 
 
 def approved_comments(items: list[CommentInfo]) -> None:
