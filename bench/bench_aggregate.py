@@ -1,12 +1,15 @@
 """Time and peak memory of the aggregation for 1,000 / 10,000 / 100,000 ballots over 22 themes.
 
 Prints figures only (no asserts: machines differ). Run: ``.venv/bin/python bench/bench_aggregate.py``.
+On a shared machine multi-threaded BLAS can be many times slower under CPU contention; compare with
+``OPENBLAS_NUM_THREADS=1``. The load average is printed for context.
 The ballots are synthetic: a council (points), residents (ratings with 10% "geen mening", the bulk
 of the ballots) and a werkgroep (top-5 rankings), plus an analysis score.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import tracemalloc
@@ -69,6 +72,10 @@ def measure(sessions: list[SessionBallots], settings: AggregationSettings) -> tu
 
 def main() -> None:
     data = {t: float(x) for t, x in zip(THEMES, np.linspace(0.1, 0.9, len(THEMES)), strict=True)}
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"cores {os.cpu_count()}, load average {load}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '-')}"
+    )
     print(f"{'ballots':>8} {'rule':>8} {'resamples':>9} {'seconds':>8} {'peak MiB':>9}")
     aggregate(make_sessions(100), AggregationSettings(resamples=10), THEMES)  # warm up BLAS and imports
     for n in (1_000, 10_000, 100_000):
