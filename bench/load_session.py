@@ -213,7 +213,14 @@ def _problem(run: Run) -> str | None:
 
 
 async def participant(
-    vote: Vote, base_url: str, code: str, gate: Gate, rng: random.Random, think_s: float, timeout: float
+    vote: Vote,
+    base_url: str,
+    code: str,
+    gate: Gate,
+    rng: random.Random,
+    think_s: float,
+    timeout: float,
+    submit_window_s: float = 0.0,
 ) -> None:
     client = StreamlitClient(base_url, PARTICIPANT_PAGE, urlencode({"code": code}))
     at_gate = False
@@ -241,6 +248,7 @@ async def participant(
         button = run.find("button", SUBMIT_LABEL)
         at_gate = True
         await gate.arrive()
+        await asyncio.sleep(rng.uniform(0, submit_window_s))
         vote.submitted_wall = time.time()
         t_submit = time.monotonic()
         run = await client.rerun(
@@ -366,10 +374,10 @@ def check_stored(database_url: str, session_id: int, votes: Sequence[Vote]) -> t
 
 
 async def warm_up(base_url: str, timeout: float = 60.0) -> None:
-    """Open the start page once, as the facilitator does before a session: it runs app.py (st.navigation).
+    """Open the start page once, as the facilitator does before a session starts.
 
-    On a fresh server process the very first script run of a URL like /stem otherwise runs pages/stem.py
-    directly, without app.py (Streamlit's legacy pages/ folder handling); see docs/deployment.md.
+    The server's one-time work (migrations check, catalogue, first imports) then happens before the burst
+    and is not counted as participant latency.
     """
     warm = StreamlitClient(base_url, "")
     await warm.connect(timeout)
@@ -384,6 +392,7 @@ async def run_load(
     participants: int,
     *,
     think_s: float = 0.5,
+    submit_window_s: float = 0.0,
     viewers: int = 0,
     viewer_seconds: float = 20.0,
     meter: ServerMeter | None = None,
@@ -403,10 +412,17 @@ async def run_load(
     votes = [Vote(i) for i in range(participants)]
     gate = Gate(participants)
     await meter.start()
+    client_cpu0 = time.process_time()
     await asyncio.gather(
-        *(participant(v, base_url, code, gate, random.Random(rng.random()), think_s, timeout) for v in votes)
+        *(
+            participant(
+                v, base_url, code, gate, random.Random(rng.random()), think_s, timeout, submit_window_s
+            )
+            for v in votes
+        )
     )
     vote_usage = await meter.stop()
+    client_cpu = time.process_time() - client_cpu0
     stored, lost, stored_delays = check_stored(database_url, found.id, votes)
     acked = [v for v in votes if v.ack_s is not None]
     report = Report(
@@ -425,6 +441,7 @@ async def run_load(
         f"machine load average (1 min) {load_before} before, {_loadavg()} after the vote phase "
         f"on {os.cpu_count()} cores: other work on the machine slows every figure"
     )
+    report.notes.append(f"this load client itself used {client_cpu:.2f} s CPU on the same machine")
     if viewers:
         password = os.environ.get("IVP_ADMIN_PASSWORD", "")
         report.live = await measure_live(
@@ -554,6 +571,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--participants", type=int, default=40)
     p.add_argument("--think", type=float, default=0.5, help="mean seconds between a participant's clicks")
+    p.add_argument(
+        "--submit-window",
+        type=float,
+        default=0.0,
+        help="spread the button presses over this many seconds (0: all in the same instant, the worst case)",
+    )
     p.add_argument("--viewers", type=int, default=0, help="shared live screens to measure afterwards")
     p.add_argument("--viewer-seconds", type=float, default=20.0)
     p.add_argument("--server-pid", type=int, help="with --url: measure this process's CPU")
@@ -609,7 +632,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = asyncio.run(
                 asyncio.wait_for(
                     run_load(
-                        base_url, database_url, code, args.participants, think_s=args.think,
+                        base_url, database_url, code, args.participants, think_s=args.think, submit_window_s=args.submit_window,
                         viewers=args.viewers, viewer_seconds=args.viewer_seconds, meter=meter,
                     ),
                     args.time_limit,
