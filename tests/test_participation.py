@@ -264,3 +264,21 @@ def test_griffier_entries_are_marked_and_weighted(engine: Engine, trajectory_id:
     with pytest.raises(participation.ParticipationError, match="maar 10"), session_scope(engine) as s:
         participation.record_manual_ballot(s, created.id, {"1.1": 11}, entry="handopsteking", weight=2)
     assert _count(engine, Ballot, created.id) == 3
+
+
+def test_concurrent_voters_each_get_one_ballot_and_their_own_label(
+    engine: Engine, trajectory_id: int
+) -> None:
+    """Thirty phones submitting at once: no lost ballot, no 'database is locked', labels P1…P30 once each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    created = open_session(engine, trajectory_id)
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        list(pool.map(lambda i: vote(engine, created.id, {"1.1": i % 11}), range(30)))
+    assert _count(engine, Ballot, created.id) == 30
+    with session_scope(engine) as s:
+        labels = sorted(s.scalars(select(Participant.label).where(Participant.session_id == created.id)))
+    assert labels == sorted(f"P{i}" for i in range(1, 31))
+    assert sum(v for t, _, v, _, _ in _items(engine, created.id) if t == "1.1") == sum(
+        i % 11 for i in range(30)
+    )
