@@ -218,3 +218,27 @@ def test_griffier_enters_a_show_of_hands(demo_engine: Engine, admin_password: st
     with session_scope(demo_engine) as db:
         row = db.execute(select(Ballot.entry, Ballot.weight).where(Ballot.session_id == info.id)).one()
     assert tuple(row) == ("handopsteking", 6.0)
+
+
+def test_resident_panel_needs_an_unused_invitation_code(demo_engine: Engine) -> None:
+    info = _open_points_session(demo_engine, kind="inwonersconsultatie")
+    with session_scope(demo_engine) as db:
+        (code,) = participation.create_invitation_codes(db, info.id, 1)
+    at = _participant(info.code)
+    assert not [b for b in at.button if b.label == "Stem versturen"]
+    # Inside a form the typed code is sent with the submit button, as in a browser.
+    at.text_input[0].input("VERKEERD22")
+    at.button[0].click().run()
+    assert any("klopt niet" in e.value for e in at.error)
+    at.text_input[0].input(code.lower())
+    at.button[0].click().run()
+    assert not at.error
+    _number(at, "Punten voor Sociale kwaliteit").set_value(4).run()
+    next(b for b in at.button if b.label == "Stem versturen").click().run()
+    assert any("Uw stem is ontvangen" in s.value for s in at.success)
+
+    other = _participant(info.code)  # another browser with the same letter
+    other.text_input[0].input(code)
+    other.button[0].click().run()
+    assert any("al gestemd" in e.value for e in other.error)
+    assert _ballots(demo_engine, info.id) == {"1.1": 4.0, "1.3": 0.0, "2.1": 0.0}
