@@ -57,7 +57,7 @@ def _register_feature(subparsers: argparse._SubParsersAction, module: str) -> No
     importlib.import_module(module).add_parser(subparsers)
 
 
-FEATURE_COMMANDS: tuple[str, ...] = ("ivp_core.report.cli",)
+FEATURE_COMMANDS: tuple[str, ...] = ("ivp_core.aggregate.cli", "ivp_core.report.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

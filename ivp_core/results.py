@@ -18,6 +18,7 @@ from ivp_core.aggregate import (
     AggregationResult,
     AggregationSettings,
     Consensus,
+    RankingRule,
     RaterBallot,
     ReweightedComparison,
     SessionBallots,
@@ -38,6 +39,17 @@ from ivp_core.storage.models import (
 )
 
 RESIDENT_GROUP = "inwoners"
+#: Rule name for "let the data decide": Borda when the groups voted with different methods, else the default.
+AUTO_RULE = "auto"
+
+
+def resolve_rule(rule: str, inputs: list[SessionBallots]) -> RankingRule:
+    """Scores from different methods sit on different natural scales (a share of 10 points spreads far less
+    than a 1-5 rating), so a plain weighted mean would let the method decide; rank-based Borda puts every
+    group on the same footing. With one method throughout, the default keeps the intensity of the scores."""
+    if rule != AUTO_RULE:
+        return rule  # type: ignore[return-value]
+    return "borda" if len({s.method for s in inputs}) > 1 else "default"
 
 
 class DecisionError(ValueError):
@@ -98,8 +110,14 @@ def load_session_ballots(db: Session, sessions: list[OpinionSession]) -> list[Se
     for session_id, ballot_id, weight, label, wijk, age_band, theme, criterion, value in rows:
         entry = per_ballot.setdefault(
             (session_id, ballot_id),
-            {"label": label or f"B{ballot_id}", "weight": weight, "wijk": wijk, "age_band": age_band,
-             "values": {}, "criteria": {}},
+            {
+                "label": label or f"B{ballot_id}",
+                "weight": weight,
+                "wijk": wijk,
+                "age_band": age_band,
+                "values": {},
+                "criteria": {},
+            },
         )
         if criterion:
             entry["criteria"][(theme, criterion)] = value
@@ -190,13 +208,15 @@ def compute_advice(
     sessions = counted_sessions(db, trajectory_id, municipality_id, include_open)
     inputs = load_session_ballots(db, sessions)
     scores = analysis_scores(db, trajectory_id, municipality_id) if with_analysis else None
-    settings = replace(settings, data_scores=scores)
+    settings = replace(settings, data_scores=scores, ranking_rule=resolve_rule(settings.ranking_rule, inputs))
     themes = load_catalogue().theme_codes
     pop = population(db, trajectory_id, municipality_id)
     comparison = None
     if any(s.group == RESIDENT_GROUP for s in inputs) and pop:
         comparison = compare_reweighted(inputs, settings, pop, (RESIDENT_GROUP,), themes)
-    result = comparison.reweighted if (reweight_residents and comparison) else aggregate(inputs, settings, themes)
+    result = (
+        comparison.reweighted if (reweight_residents and comparison) else aggregate(inputs, settings, themes)
+    )
     counts = {s.session_id: len(s.ballots) for s in inputs}
     summaries = tuple(
         SessionSummary(
@@ -245,7 +265,9 @@ def record_decision(
     if len(set(chosen)) != len(chosen):
         raise DecisionError("Een thema staat twee keer in de keuze.")
     if not 1 <= len(chosen) <= 4:
-        raise DecisionError("Kies één tot en met vier prioriteiten; de methode adviseert er hoogstens drie of vier.")
+        raise DecisionError(
+            "Kies één tot en met vier prioriteiten; de methode adviseert er hoogstens drie of vier."
+        )
     reason = reason.strip()
     if not follows_advice(advice.result, chosen) and not reason:
         raise DecisionError(
@@ -272,7 +294,8 @@ def latest_decision(db: Session, trajectory_id: int, municipality_id: int | None
     return db.scalar(
         select(PriorityDecision)
         .where(
-            PriorityDecision.trajectory_id == trajectory_id, PriorityDecision.municipality_id == municipality_id
+            PriorityDecision.trajectory_id == trajectory_id,
+            PriorityDecision.municipality_id == municipality_id,
         )
         .order_by(PriorityDecision.decided_at.desc(), PriorityDecision.id.desc())
         .limit(1)

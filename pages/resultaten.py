@@ -7,11 +7,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ivp_core.aggregate import ANALYSIS_GROUP, AggregationError, AggregationSettings, RankingRule
+from ivp_core.aggregate import ANALYSIS_GROUP, AggregationError, AggregationSettings
 from ivp_core.aggregate.explain import describe_method, explain_priorities, group_name_nl, percent_nl
 from ivp_core.aggregate.representativeness import DIMENSION_NAMES_NL
 from ivp_core.catalogue import load_catalogue
-from ivp_core.results import Advice, DecisionError, compute_advice, latest_decision, record_decision
+from ivp_core.results import (
+    AUTO_RULE,
+    Advice,
+    DecisionError,
+    compute_advice,
+    latest_decision,
+    record_decision,
+)
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import ThemeAnalysis
 from ui import auth
@@ -28,6 +35,7 @@ from ui.result_charts import (
 auth.require_facilitator()
 
 RULES: dict[str, str] = {
+    AUTO_RULE: "Automatisch (Borda als groepen op verschillende manieren stemden)",
     "default": "Standaard (genormaliseerde scores)",
     "borda": "Borda (rangorde)",
     "schulze": "Schulze (Condorcet, paarsgewijs)",
@@ -52,13 +60,15 @@ def _advice(
     municipality_id: int,
     weights: tuple[tuple[str, float], ...] | None,
     top_k: int,
-    rule: RankingRule,
+    rule: str,
     with_analysis: bool,
     reweight: bool,
     include_open: bool,
 ) -> Advice:
     settings = AggregationSettings(
-        group_weights=dict(weights) if weights else None, top_k=top_k, ranking_rule=rule
+        group_weights=dict(weights) if weights else None,
+        top_k=top_k,
+        ranking_rule=rule,  # type: ignore[arg-type]
     )
     with session_scope() as db:
         return compute_advice(
@@ -90,7 +100,7 @@ with st.expander("Instellingen van de berekening", expanded=False, icon=":materi
         horizontal=True,
         help="De methode adviseert hoogstens drie of vier prioriteiten.",
     )
-    rule: RankingRule = left.selectbox("Rekenregel", list(RULES), format_func=RULES.__getitem__)  # type: ignore[assignment]
+    rule: str = left.selectbox("Rekenregel", list(RULES), format_func=RULES.__getitem__)  # type: ignore[assignment]
     with_analysis = left.toggle("De analyse van de cijfers telt mee als groep", value=False)
     include_open = left.toggle("Ook stemmen van sessies die nog open zijn", value=False)
     reweight = right.toggle(

@@ -99,3 +99,12 @@ def test_picking_among_themes_tied_at_the_boundary_follows_the_advice() -> None:
     assert follows_advice(result, ["1.3", "5.2", "3.1", "1.1"])  # type: ignore[arg-type]
     assert not follows_advice(result, ["1.3", "5.2", "4.1", "1.1"])  # type: ignore[arg-type]
     assert not follows_advice(result, ["1.3", "5.2", "3.1", "2.4"])  # type: ignore[arg-type]
+
+
+def test_auto_rule_uses_borda_when_groups_voted_with_different_methods(demo_engine: Engine) -> None:
+    tid, mid = _ids(demo_engine)
+    with session_scope(demo_engine) as db:
+        auto = compute_advice(db, tid, mid, AggregationSettings(ranking_rule="auto", resamples=0))  # type: ignore[arg-type]
+        borda = compute_advice(db, tid, mid, AggregationSettings(ranking_rule="borda", resamples=0))
+    assert auto.result.ranking_rule == "borda"
+    assert auto.result.to_dict() == borda.result.to_dict()

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ivp_core.aggregate.condorcet import FloatArray
 from ivp_core.aggregate.model import (
@@ -240,7 +241,10 @@ def aggregate(
 
     robustness = None
     if settings.resamples > 0:
-        robustness = analyse_robustness(groups, w, stats, order, ranks, universe, settings)
+        # One BLAS thread: the bootstrap is many small matrix products, and in a multi-threaded app server
+        # extra BLAS threads only fight each other for the two cores (measured 4-8x slower under load).
+        with threadpool_limits(limits=1):
+            robustness = analyse_robustness(groups, w, stats, order, ranks, universe, settings)
         p_top = {t.theme: t.p_top for t in robustness.themes}
         rows = [replace(r, p_top=p_top[r.theme]) for r in rows]
 
