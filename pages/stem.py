@@ -188,7 +188,7 @@ def main() -> None:
     if session.method == "points":
         points_counter(st, session, values)
     st.caption("Stuur deze link niet door: met de link in uw adresbalk kan iemand anders uw stem wijzigen.")
-    if st.button("Stem versturen", type="primary", use_container_width=True):
+    if st.button("Stem versturen", type="primary", width="stretch"):
         try:
             with session_scope() as db:
                 participation.join(db, session.id, token, wijk=wijk, age_band=age)
