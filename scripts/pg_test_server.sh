@@ -16,7 +16,9 @@ case "$action" in
       [ "$(id -u)" = "0" ] && chown postgres "$dir"
       as_pg "'$bin/initdb' -D '$dir' -U postgres --auth=trust -E UTF8 >/dev/null"
     fi
+    if ! as_pg "'$bin/pg_ctl' -D '$dir' status >/dev/null 2>&1"; then
     as_pg "'$bin/pg_ctl' -D '$dir' -o \"-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300\" -l '$dir/server.log' -w start >/dev/null"
+    fi
     echo "postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
     ;;
   stop)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
-from ivp_core import demo
-from ivp_core.storage import db
+from ivp_core.startup import prepare_database
 
 
 @st.cache_resource(show_spinner="Database wordt voorbereid…")
 def ensure_database() -> None:
-    """Migrate and fill an empty database once per process, so a fresh clone shows a complete trajectory."""
-    db.migrate()
-    if db.is_empty():
-        demo.load_demo()
+    """Once per process; `IVP_NO_DEMO=1` starts a real installation without the fictitious example."""
+    prepare_database(with_demo=os.environ.get("IVP_NO_DEMO", "") not in {"1", "true", "ja"})

@@ -107,3 +107,36 @@ def is_empty(engine: Engine | None = None) -> bool:
         return True
     with session_scope(engine) as session:
         return session.query(Trajectory.id).first() is None
+
+
+STARTUP_LOCK_KEY = 0x1F5F8B  # any constant shared by every app server of this product
+
+
+@contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Serialise start-up work (migrations, first demo load) across app servers starting at the same time.
+
+    PostgreSQL: a session-level advisory lock. SQLite: an exclusive lock on a file beside the database.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({STARTUP_LOCK_KEY})")
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})")
+                conn.commit()
+        return
+    import fcntl
+
+    database = engine.url.database
+    lock_path = Path(f"{database}.startup-lock") if database and database != ":memory:" else None
+    if lock_path is None:
+        yield
+        return
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,21 @@
+"""What every app server does once when it starts: bring the schema up to date and, on an empty database,
+load the fictitious demo so a first start shows a complete trajectory. Several servers may start together
+on one PostgreSQL; the start-up lock makes sure only one of them migrates and loads."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from ivp_core import demo
+from ivp_core.storage import db
+
+
+def prepare_database(engine: Engine | None = None, with_demo: bool = True) -> bool:
+    """Migrate, and load the demo when the database has no trajectory yet; True when the demo was loaded."""
+    engine = engine or db.get_engine()
+    with db.startup_lock(engine):
+        db.migrate(engine)
+        if with_demo and db.is_empty(engine):
+            demo.load_demo(engine)
+            return True
+    return False
