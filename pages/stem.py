@@ -74,7 +74,7 @@ def _token() -> str:
 
 def _show_evidence(evidence: ThemeEvidence) -> None:
     if evidence.empty:
-        st.caption("Voor dit thema zijn nog geen cijfers of analyse ingevoerd.")
+        st.markdown("Voor dit thema zijn nog geen cijfers of analyse ingevoerd.")
         return
     for signal in evidence.figures:
         line = f"{signal.indicator}: {fmt(signal.latest_value)} {signal.unit} in {signal.latest_year}"
@@ -129,7 +129,7 @@ def main() -> None:
         _ask_code(participation.refusal(None))
     assert session is not None
     st.header(session.title)
-    st.caption(
+    st.markdown(
         session.kind_label
         + (f" · {session.held_on:%d-%m-%Y}" if session.held_on else "")
         + (f" · ronde {session.round_no}" if session.round_no > 1 else "")
@@ -187,7 +187,7 @@ def main() -> None:
     st.divider()
     if session.method == "points":
         points_counter(st, session, values)
-    st.caption("Stuur deze link niet door: met de link in uw adresbalk kan iemand anders uw stem wijzigen.")
+    st.markdown("Stuur deze link niet door: met de link in uw adresbalk kan iemand anders uw stem wijzigen.")
     if st.button("Stem versturen", type="primary", width="stretch"):
         try:
             with session_scope() as db:

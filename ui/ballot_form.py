@@ -1,5 +1,8 @@
 """The ballot form for every scoring method, used on the participant page and in the griffier's entry.
 
+Explanations are normal text, not `st.caption`: the caption grey fails the WCAG AA contrast ratio on a
+white background, and residents read these lines on a phone outdoors.
+
 The form only collects values; whether a ballot is acceptable is decided on the server by
 `ivp_core.ballots.validate_ballot`, so a phone with tampered widgets gets the same refusal as anyone else.
 No `st.form`: the points counter must update while a participant distributes points.
@@ -55,13 +58,13 @@ def _choice(
 def _theme_header(theme: Theme) -> None:
     """Short plain-language line on every ballot: on a phone the long explanation would bury the inputs."""
     st.markdown(f"**{theme.code} {theme.short_name}**")
-    st.caption(theme.plain_explanation)
+    st.markdown(theme.plain_explanation)
 
 
 def _round1(spreads: Mapping[tuple[str, str], Spread] | None, theme: str, criterion: str = "") -> None:
     s = (spreads or {}).get((theme, criterion))
     if s is not None:
-        st.caption(
+        st.markdown(
             f"Groep in ronde 1: mediaan {fmt(s.median)}, middelste helft {fmt(s.q1)}–{fmt(s.q3)} (n = {s.n})"
         )
 
@@ -87,15 +90,15 @@ def ballot_inputs(
     remarks: dict[str, str] = {}
     counter = st.empty() if session.method == "points" else None
     if session.method == "points":
-        st.caption(
+        st.markdown(
             f"Verdeel {session.settings['budget']} punten over de thema's. Meer punten = belangrijker."
         )
     elif session.method == "ranking":
-        st.caption(
+        st.markdown(
             f"Kies uw top {session.settings['k']}: plaats 1 is het belangrijkst. Elke plaats één keer."
         )
     elif session.method == "rating":
-        st.caption(f"Geef elk thema een score. {RATING_HELP}.")
+        st.markdown(f"Geef elk thema een score. {RATING_HELP}.")
     criteria = parse_criteria(session.settings) if session.method == "criteria" else ()
     current_field = None
     for code in session.themes:
@@ -105,7 +108,7 @@ def ballot_inputs(
             field = catalogue.field(current_field)
             st.subheader(field.label, divider="gray")
             if plain:
-                st.caption(field.plain_explanation)
+                st.markdown(field.plain_explanation)
         key = f"{key_prefix}:{code}"
         with st.container(border=True):
             _theme_header(theme)
