@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,7 +114,10 @@ def parse_number(raw: str, decimal_comma: bool = False) -> tuple[float | None, b
         if not decimal_comma:
             return None, False
         text = text.replace(",", ".")
-    return float(text), True
+    value = float(text)
+    if not math.isfinite(value):  # 400 nines overflow to inf: too large to be a count or a share
+        return None, False
+    return value, True
 
 
 @dataclass(frozen=True)

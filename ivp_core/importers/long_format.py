@@ -38,6 +38,9 @@ ALIASES = {
     "soort": "kind",
 }
 MAX_INDICATOR = 200
+#: Column widths of Figure.unit and Figure.source: PostgreSQL refuses longer text in English otherwise.
+MAX_UNIT = 60
+MAX_SOURCE = 200
 
 
 def is_long_header(cells: Iterable[str]) -> bool:
@@ -138,9 +141,13 @@ def parse_long_rows(
             fail(
                 "unit", "De eenheid ontbreekt.", "Vul de eenheid in, zoals 'aantal', '%' of 'rapportcijfer'."
             )
+        elif len(unit) > MAX_UNIT:
+            fail("unit", "De eenheid is te lang.", f"Gebruik hoogstens {MAX_UNIT} tekens.")
         source = cell(cells, "source")
         if not source:
             fail("source", "De bron ontbreekt.", "Vul in waar het cijfer vandaan komt, zoals 'Brandweer'.")
+        elif len(source) > MAX_SOURCE:
+            fail("source", "De naam van de bron is te lang.", f"Gebruik hoogstens {MAX_SOURCE} tekens.")
         region = cell(cells, "region_code").upper() or (default_region or "")
         if not region:
             fail(

@@ -21,6 +21,10 @@ from ivp_core.importers.errors import ImportProblem, ProblemLog
 from ivp_core.importers.mapping import current_mapping
 from ivp_core.storage.models import Figure, Municipality
 
+#: The uploader's limit (server.maxUploadSize = 50); scripts that import from disk are held to it too, so a
+#: huge file is refused at once instead of producing a preview with a million lines.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
 PREVIEW_COLUMNS = [
     "Regio",
     "Thema",
@@ -139,7 +143,13 @@ def preview_import(
     preview = ImportPreview(filename, "onbekend", hashlib.sha256(data).hexdigest(), municipality_id)
     lower = filename.lower()
     rows: list[FigureRow] = []
-    if lower.endswith(".xls"):
+    if len(data) > MAX_FILE_BYTES:
+        log.error(
+            f"Het bestand is te groot ({len(data) / 1024 / 1024:.1f} MB; hoogstens "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB).".replace(".", ",", 1),
+            "Download alleen de gemeente, regio's en jaren die u nodig hebt, of splits het bestand.",
+        )
+    elif lower.endswith(".xls"):
         log.error(
             "Dit is het oude Excel-formaat (.xls).",
             "Open het in Excel en sla het op als 'Excel-werkmap (.xlsx)' of als 'CSV UTF-8'.",
