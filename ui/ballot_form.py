@@ -88,11 +88,12 @@ def ballot_inputs(
     existing = existing or {}
     values: dict[str, Any] = {}
     remarks: dict[str, str] = {}
-    counter = st.empty() if session.method == "points" else None
+    counter = None
     if session.method == "points":
         st.markdown(
             f"Verdeel {session.settings['budget']} punten over de thema's. Meer punten = belangrijker."
         )
+        counter = st.empty()
     elif session.method == "ranking":
         st.markdown(
             f"Kies uw top {session.settings['k']}: plaats 1 is het belangrijkst. Elke plaats één keer."

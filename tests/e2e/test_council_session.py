@@ -44,12 +44,16 @@ def _log_in(page: Page, base_url: str) -> None:
     expect(page.get_by_role("link", name="Live scherm")).to_be_visible(timeout=20_000)
 
 
-def _vote(browser: Browser, base_url: str, code: str, ballot: dict[str, int], submit: bool = True) -> Page:
+def _vote(
+    browser: Browser, base_url: str, code: str, ballot: dict[str, int], submit: bool = True, shot: str = ""
+) -> Page:
     catalogue = load_catalogue()
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(f"{base_url}/stem?code={code}")
     wait_idle(page)
+    if shot:
+        page.screenshot(path=str(SHOTS / shot))
     for theme, points in ballot.items():
         field = page.get_by_label(f"Punten voor {catalogue.theme(theme).short_name}")
         field.fill(str(points))
@@ -119,7 +123,8 @@ def test_council_session(served_app: ServedApp, browser: Browser, database_url: 
         ballot = _points(i, themes)
         for theme, points in ballot.items():
             expected[theme] += points
-        phones.append(_vote(browser, served_app.base_url, code, ballot))
+        shot = "participant-390x844-top.png" if i == 0 else ""
+        phones.append(_vote(browser, served_app.base_url, code, ballot, shot=shot))
         if i == 0:
             phones[0].screenshot(path=str(SHOTS / "participant-390x844.png"))
 
@@ -176,6 +181,7 @@ def test_resident_page_has_no_serious_accessibility_violations(
     wait_idle(page)
     expect(page.get_by_role("button", name="Stem versturen")).to_be_visible()
     page.get_by_text("Cijfers en analyse").first.click()
+    page.screenshot(path=str(SHOTS / "participant-resident-390x844.png"))
     # Streamlit's own sectioned sidebar navigation puts section headings directly in its <ul> ('list',
     # 'listitem'); that is the framework's markup, not this page's, and is reported separately.
     framework = {"list", "listitem"}
