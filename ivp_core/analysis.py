@@ -24,6 +24,10 @@ THEME_TEXTS = {
     "candidate_reason": "Argument kandidaat-prioriteit",
 }
 CANDIDATE = "candidate"
+#: Longest text per box: pages of argument fit easily; a pasted document by mistake does not.
+MAX_TEXT_LENGTH = 20_000
+#: Width of TextRevision.author; PostgreSQL refuses a longer name (in English) instead of cutting it.
+MAX_AUTHOR_LENGTH = 120
 FIELD_PRIORITIES = "priorities_text"
 ASPECT_PREFIX = "aspects."
 
@@ -51,7 +55,8 @@ def get_theme_analysis(
     session: Session, trajectory_id: int, municipality_id: int, theme_code: str
 ) -> ThemeAnalysis:
     """The theme's analysis row; created empty the first time, so every theme can be edited."""
-    load_catalogue().theme(theme_code)
+    if theme_code not in load_catalogue().theme_codes:
+        raise ValueError(f"Onbekend thema '{theme_code}'. Kies een thema uit de catalogus, zoals 1.3.")
     row = session.scalar(
         select(ThemeAnalysis).where(
             ThemeAnalysis.trajectory_id == trajectory_id,
@@ -89,7 +94,8 @@ def field_analyses(session: Session, trajectory_id: int, municipality_id: int) -
 def get_field_analysis(
     session: Session, trajectory_id: int, municipality_id: int, field_code: str
 ) -> FieldAnalysis:
-    load_catalogue().field(field_code)
+    if field_code not in {f.code for f in load_catalogue().fields}:
+        raise ValueError(f"Onbekend veld '{field_code}'. Kies een veld van 1 tot en met 5.")
     row = session.scalar(
         select(FieldAnalysis).where(
             FieldAnalysis.trajectory_id == trajectory_id,
@@ -132,7 +138,18 @@ def _author(author: str) -> str:
     author = author.strip()
     if not author:
         raise ValueError("Vul uw naam in, zodat in de geschiedenis staat wie de tekst heeft gewijzigd.")
+    if len(author) > MAX_AUTHOR_LENGTH:
+        raise ValueError(f"Uw naam mag hoogstens {MAX_AUTHOR_LENGTH} tekens lang zijn.")
     return author
+
+
+def _checked(text: str, label: str) -> str:
+    text = text.strip()
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValueError(
+            f"De tekst '{label}' is te lang ({len(text)} tekens); houd het bij {MAX_TEXT_LENGTH} tekens."
+        )
+    return text
 
 
 def update_theme_analysis(
@@ -154,7 +171,7 @@ def update_theme_analysis(
     changed = 0
     for attribute, new in (texts or {}).items():
         old = getattr(row, attribute) or ""
-        new = new.strip()
+        new = _checked(new, THEME_TEXTS[attribute])
         if new != old:
             _record(session, row, target, attribute, old, new, author)
             setattr(row, attribute, new)
@@ -187,7 +204,9 @@ def update_field_analysis(
     row = get_field_analysis(session, trajectory_id, municipality_id, field_code)
     target = field_target(field_code)
     changed = 0
-    if priorities_text is not None and priorities_text.strip() != (row.priorities_text or ""):
+    if priorities_text is not None:
+        priorities_text = _checked(priorities_text, label_of(FIELD_PRIORITIES))
+    if priorities_text is not None and priorities_text != (row.priorities_text or ""):
         _record(
             session, row, target, FIELD_PRIORITIES, row.priorities_text or "", priorities_text.strip(), author
         )
@@ -204,6 +223,7 @@ def update_field_analysis(
             )
         current = dict(row.aspects or {})
         for code, new in aspects.items():
+            new = _checked(new, label_of(ASPECT_PREFIX + code))
             old = str(current.get(code, ""))
             if new.strip() != old:
                 _record(session, row, target, ASPECT_PREFIX + code, old, new.strip(), author)

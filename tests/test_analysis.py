@@ -73,7 +73,7 @@ def test_field_one_aspects_and_refusals(engine: Engine, ids: tuple[int, int]) ->
         update_field_analysis(session, *ids, "2", "Anna", aspects={"a": "x"})
     with pytest.raises(ValueError, match="Onbekend aspect"), session_scope(engine) as session:
         update_field_analysis(session, *ids, "1", "Anna", aspects={"z": "x"})
-    with pytest.raises(KeyError), session_scope(engine) as session:
+    with pytest.raises(ValueError, match="Onbekend thema"), session_scope(engine) as session:
         get_theme_analysis(session, *ids, "9.9")
     with session_scope(engine) as session:
         assert history(session, *ids, theme_target("1.3")) == []  # the refused changes left no trace
