@@ -22,6 +22,8 @@ import asyncio
 import json
 import os
 import random
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -29,6 +31,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -61,6 +64,7 @@ LIVE_PAGE: Final = "live"
 LOGIN_PAGE: Final = "inloggen"
 SUBMIT_LABEL: Final = "Stem versturen"
 THANKS: Final = "Dank u wel"
+_ERROR_LINE: Final = re.compile(r"^[\w.]+(Error|Exception)\b")  # the last line of a logged traceback
 BALLOT_KEY_MARK: Final = "stem:"  # ui.ballot_form keys: "stem:<session id>:<theme code>"
 
 
@@ -644,8 +648,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             if served is not None:
                 served.stop()
+                kept = Path(tempfile.gettempdir()) / f"ivp-load-{served.log_path.name}"
+                shutil.copyfile(served.log_path, kept)
             db.dispose_engines()
     if served is not None:
+        causes = Counter(line for line in kept.read_text().splitlines() if _ERROR_LINE.match(line))
+        for line, n in causes.most_common(5):
+            report.notes.append(f"server log ({n}×): {line[:200]}")
+        report.notes.append(f"server log kept in {kept}")
         report.notes.append(
             f"served by this script on {database_url.split(':', 1)[0]}, "
             f"options {' '.join(args.server_option) or '(defaults)'}"
