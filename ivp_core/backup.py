@@ -32,6 +32,7 @@ import json
 import math
 import secrets
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -366,6 +367,9 @@ def _load_json(archive: zipfile.ZipFile, path: str) -> tuple[Any, bytes]:
         payload = archive.read(path)
     except KeyError:
         raise BackupError(f"Het back-upbestand is onvolledig: '{path}' ontbreekt.") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        # A flipped byte (CRC), a cut-off stream, an unknown compression or a password: all mean damaged.
+        raise BackupError(f"Het back-upbestand is beschadigd: '{path}' kan niet worden uitgepakt.") from None
     try:
         return json.loads(payload.decode("utf-8")), payload
     except (UnicodeDecodeError, json.JSONDecodeError):
