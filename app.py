@@ -31,6 +31,8 @@ FACILITATOR_PAGES: list[tuple[str, str, str, str]] = [
     ("pages/sessies.py", "Sessies", "sessies", ":material/groups:"),
     ("pages/live.py", "Live scherm", "live", ":material/cast:"),
     ("pages/resultaten.py", "Advies en keuze", "resultaten", ":material/leaderboard:"),
+    ("pages/gezamenlijk.py", "Gezamenlijk IVP", "gezamenlijk", ":material/join_inner:"),
+    ("pages/indicatoren.py", "Effectindicatoren", "indicatoren", ":material/flag:"),
     ("pages/verslag.py", "Verslag en back-up", "verslag", ":material/summarize:"),
 ]
 

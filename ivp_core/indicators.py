@@ -79,9 +79,8 @@ class Measurable:
     baseline_value: float | None
     trend: str | None
     trend_change: float | None
-    local_points: tuple[tuple[int, float], ...]
-    benchmark_points: tuple[tuple[int, float], ...]
     advice: TargetAdvice
+    pair: SeriesPair  # the figures themselves, for a chart
 
     @property
     def label(self) -> str:
@@ -187,11 +186,8 @@ def measurable(pair: SeriesPair, target_year: int, bench_name: str) -> Measurabl
         baseline_value=latest.value if latest else None,
         trend=trend,
         trend_change=change,
-        local_points=tuple((p.year, float(p.value)) for p in pair.local.known),
-        benchmark_points=tuple((p.year, float(p.value)) for p in pair.benchmark.known)
-        if pair.benchmark
-        else (),
         advice=target_advice(pair, target_year, bench_name),
+        pair=pair,
     )
 
 

@@ -1,0 +1,171 @@
+"""Facilitator: Stap 3a of a joint IVP. The local results side by side, the proposed shared (bovenlokale)
+and local-specific priorities, and where the municipalities agree or differ: "samen waar het kan, lokaal
+waar het moet". The rule is shown on the page, so the proposal can be checked by hand."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ivp_core.catalogue import load_catalogue
+from ivp_core.joint import AGREE_SPREAD, BASIS_LABELS, DIFFER_SPREAD, JointResult, joint_view
+from ivp_core.storage.db import session_scope
+from ui import auth
+from ui.context import current_trajectory
+
+auth.require_facilitator()
+
+catalogue = load_catalogue()
+names = {t.code: t.short_name for t in catalogue.themes}
+trajectory = current_trajectory()
+if trajectory is None:
+    st.info("Er is nog geen traject.")
+    st.stop()
+
+st.title("Gezamenlijk IVP: samen waar het kan, lokaal waar het moet")
+st.caption(f"{trajectory.label} · {', '.join(m.name for m in trajectory.municipalities)}")
+
+if not trajectory.is_joint:
+    st.info(
+        f"Dit traject hoort bij één gemeente ({trajectory.municipalities[0].name if trajectory.municipalities else '–'}). "
+        "Deze pagina vergelijkt de uitslagen van meerdere gemeenten die samen één IVP schrijven (stap 3a). "
+        "Kies links een gezamenlijk traject, of gebruik 'Advies en keuze' voor de prioriteiten van deze gemeente.",
+        icon=":material/info:",
+    )
+    st.stop()
+
+top_k = st.radio("Prioriteiten per gemeente", [3, 4], index=1, horizontal=True)
+
+
+@st.cache_data(ttl=10, show_spinner="Uitslagen per gemeente worden berekend…")
+def _joint(trajectory_id: int, k: int) -> JointResult:
+    with session_scope() as db:
+        return joint_view(db, trajectory_id, k)
+
+
+joint = _joint(trajectory.id, top_k)
+for warning in joint.warnings:
+    st.warning(warning, icon=":material/warning:")
+if not joint.municipalities:
+    st.info("Nog geen enkele gemeente heeft een afgesloten sessie. Sluit eerst de lokale sessies af.")
+    st.stop()
+
+
+def label(code: str) -> str:
+    return f"{code} {names.get(code, code)}"
+
+
+shared_col, local_col = st.columns([1, 1.4], gap="large")
+with shared_col:
+    st.subheader("Gezamenlijke (bovenlokale) prioriteiten")
+    if joint.shared:
+        for code in joint.shared:
+            t = joint.theme(code)
+            where = (
+                "alle gemeenten"
+                if len(t.high_in) == len(joint.municipalities)
+                else (
+                    f"{len(t.high_in)} van {len(joint.municipalities)} gemeenten"
+                    if t.high_in
+                    else "geen enkele top, wel hoog gemiddeld"
+                )
+            )
+            mean = f"{t.mean_rank:.1f}".replace(".", ",") if t.mean_rank is not None else "–"
+            st.markdown(f"**{label(code)}**  \nprioriteit in {where} · gemiddelde plaats {mean}")
+    else:
+        st.write("Geen thema is in (bijna) alle gemeenten hoog.")
+with local_col:
+    st.subheader("Lokaal-specifieke prioriteiten")
+    columns = st.columns(len(joint.municipalities))
+    for column, municipality in zip(columns, joint.municipalities, strict=True):
+        with column:
+            st.markdown(f"**{municipality.name}**")
+            st.caption(BASIS_LABELS[municipality.basis])
+            own = joint.local.get(municipality.municipality_id, ())
+            st.markdown("\n".join(f"- {label(c)}" for c in own) if own else "_geen eigen prioriteit_")
+
+with st.expander("Hoe komt dit voorstel tot stand?", icon=":material/rule:"):
+    st.markdown(
+        f"""
+- Per gemeente telt de eigen uitslag: de **vastgelegde keuze**, of anders het **advies** uit de eigen
+  afgesloten sessies (top {top_k}; thema's die gelijk eindigen op de grens tellen allemaal mee).
+- **Gezamenlijk**: het thema is een prioriteit in minstens **{joint.quorum} van de
+  {len(joint.municipalities)}** gemeenten (twee derde, naar boven afgerond), of elke gemeente gaf het een
+  plaats en de **gemiddelde plaats is {top_k} of beter**.
+- **Lokaal**: prioriteit in een gemeente, maar niet gezamenlijk. De rest is going concern.
+- **Eensgezind**: de plaatsen liggen hooguit {AGREE_SPREAD} uit elkaar; **verschillend**: {DIFFER_SPREAD}
+  plaatsen of meer.
+
+Dit is een voorstel. De gemeenten kiezen samen, en houden rekening met de prioriteiten van de eenheid.
+"""
+    )
+
+st.subheader("Plaats per gemeente")
+order = [label(t.theme) for t in joint.themes]
+rows = [
+    {
+        "Thema": label(t.theme),
+        "Gemeente": joint.name_of(mid),
+        "Plaats": rank,
+        "Prioriteit": "ja" if mid in t.high_in else "nee",
+        "Voorstel": t.status,
+    }
+    for t in joint.themes
+    for mid, rank in t.ranks.items()
+    if rank is not None
+]
+frame = pd.DataFrame(rows)
+chart_col, table_col = st.columns([1, 1.25], gap="large")
+with chart_col:
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "Gemeente:N",
+            sort=[m.name for m in joint.municipalities],
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=0, labelLimit=200),
+        ),
+        y=alt.Y("Thema:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "Plaats:Q", scale=alt.Scale(scheme="blues", reverse=True, domain=[1, 22]), legend=None
+        ),
+        tooltip=["Thema", "Gemeente", "Plaats", "Prioriteit", "Voorstel"],
+    )
+    outline = base.transform_filter(alt.datum.Prioriteit == "ja").mark_rect(
+        fill=None, stroke="#d4a017", strokeWidth=3
+    )
+    text = base.mark_text(fontSize=13).encode(
+        text="Plaats:Q",
+        color=alt.condition(alt.datum.Plaats <= 8, alt.value("white"), alt.value("#222")),
+    )
+    st.altair_chart((cells + outline + text).properties(height=24 * len(order)), width="stretch")
+    st.caption("Getal = plaats in de eigen uitslag (1 = belangrijkst). Gele rand = lokale prioriteit.")
+with table_col:
+    table = pd.DataFrame(
+        [
+            {
+                "Thema": label(t.theme),
+                "Voorstel": t.status,
+                "Prioriteit in": len(t.high_in),
+                "Gem. plaats": "–" if t.mean_rank is None else f"{t.mean_rank:.1f}".replace(".", ","),
+                "Spreiding": t.spread,
+                "Overeenstemming": t.agreement,
+            }
+            for t in joint.themes
+        ]
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(table) + 1) + 3,
+        column_config={
+            "Gem. plaats": st.column_config.TextColumn(help="Gemiddelde plaats over alle gemeenten"),
+            "Prioriteit in": st.column_config.NumberColumn(
+                help="In hoeveel gemeenten het thema een prioriteit is"
+            ),
+            "Spreiding": st.column_config.NumberColumn(help="Hoogste min laagste plaats"),
+        },
+    )

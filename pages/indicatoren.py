@@ -1,0 +1,231 @@
+"""Facilitator: per chosen priority two or three effect indicators with a baseline and a target value
+(Kernbeleid Veiligheid, Stap 4). The method's advice for the target (trend, benchmark, ambition) stands
+beside the input, so the coordinator weighs realism against ambition with the figures in view."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ivp_core.catalogue import load_catalogue
+from ivp_core.indicators import (
+    IndicatorError,
+    IndicatorInput,
+    Priorities,
+    Suggestions,
+    delete_indicator,
+    list_indicators,
+    priorities_of,
+    save_indicator,
+    suggestions_for,
+)
+from ivp_core.storage.db import session_scope
+from ui import auth
+from ui.charts import nl_number, show_series
+from ui.context import current_municipality, current_trajectory
+
+auth.require_facilitator()
+
+catalogue = load_catalogue()
+trajectory = current_trajectory()
+municipality = current_municipality()
+if trajectory is None or municipality is None:
+    st.info("Er is nog geen traject.")
+    st.stop()
+
+st.title("Effectindicatoren en streefwaarden")
+st.caption(f"{trajectory.label} · {municipality.name}")
+
+
+@st.cache_data(ttl=10, show_spinner="Prioriteiten worden opgehaald…")
+def _priorities(trajectory_id: int, municipality_id: int) -> Priorities:
+    with session_scope() as db:
+        return priorities_of(db, trajectory_id, municipality_id)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _suggestions(trajectory_id: int, municipality_id: int, theme: str, target_year: int) -> Suggestions:
+    with session_scope() as db:
+        return suggestions_for(db, trajectory_id, municipality_id, theme, target_year)
+
+
+def _stored(theme: str) -> list[dict[str, object]]:
+    with session_scope() as db:
+        return [
+            {
+                "id": r.id,
+                "Indicator": r.indicator,
+                "Soort": r.kind,
+                "Bron": r.source,
+                "Nulmeting": f"{nl_number(r.baseline_value)} ({r.baseline_year or '–'})",
+                "Streefwaarde": f"{nl_number(r.target_value)} ({r.target_year})",
+                "Toelichting": r.rationale,
+            }
+            for r in list_indicators(db, trajectory.id, municipality.id, theme)
+        ]
+
+
+priorities = _priorities(trajectory.id, municipality.id)
+if not priorities.codes:
+    st.info(
+        "Er zijn nog geen prioriteiten: sluit eerst de sessies af en leg de keuze vast op 'Advies en keuze'."
+    )
+    st.stop()
+if not priorities.decided:
+    st.info(
+        "Er is nog geen definitieve keuze vastgelegd; hieronder staan de geadviseerde prioriteiten uit de "
+        "sessies. Leg de keuze vast op 'Advies en keuze'.",
+        icon=":material/info:",
+    )
+
+labels = {c: f"{c} {catalogue.theme(c).short_name}" for c in priorities.codes}
+theme = (
+    st.segmented_control(
+        "Prioriteit", list(priorities.codes), format_func=labels.__getitem__, default=priorities.codes[0]
+    )
+    or priorities.codes[0]
+)
+st.markdown(
+    "De methode raadt **twee à drie indicatoren per prioriteit** aan: combineer een objectieve (bijvoorbeeld "
+    "politiecijfers) met een subjectieve (bijvoorbeeld de Veiligheidsmonitor)."
+)
+
+target_year = trajectory.period_end
+suggestions = _suggestions(trajectory.id, municipality.id, theme, target_year)
+left, right = st.columns([1.15, 1], gap="large")
+
+with left:
+    st.subheader("Voorgestelde indicatoren")
+    chosen = None
+    if suggestions.measurable:
+        options = list(range(len(suggestions.measurable)))
+
+        def _option(i: int) -> str:
+            m = suggestions.measurable[i]
+            star = "★ " if m.label in suggestions.proposed else ""
+            return f"{star}{m.label} · {m.kind}"
+
+        index = st.selectbox(
+            "Indicator met cijfers",
+            options,
+            format_func=_option,
+            key=f"ind_pick_{theme}",
+            help="★ = voorgesteld: de eerste objectieve en de eerste subjectieve reeks met cijfers.",
+        )
+        chosen = suggestions.measurable[index]
+        show_series(chosen.pair, municipality.name, height=260)
+        trend = {"stijgend": "stijgend", "dalend": "dalend", "stabiel": "stabiel"}.get(
+            chosen.trend or "", "onbekend"
+        )
+        change = f" ({nl_number(100 * chosen.trend_change)}%)" if chosen.trend_change is not None else ""
+        st.markdown(
+            f"Nulmeting: **{nl_number(chosen.baseline_value, chosen.unit)}** in {chosen.baseline_year} · "
+            f"trend van de laatste jaren: **{trend}**{change}"
+        )
+    else:
+        st.info(
+            "Voor dit thema zijn nog geen cijfers geïmporteerd. Kies een indicator uit de catalogus hieronder."
+        )
+    for kind in suggestions.missing_kinds:
+        st.caption(f"Geen {kind}e cijfers geïmporteerd; de catalogus noemt er wel (zie hieronder).")
+    with st.expander("Suggesties uit Kernbeleid Veiligheid", icon=":material/menu_book:"):
+        for item in suggestions.catalogue:
+            proposal = " (voorstel van deze tool)" if item.proposed else ""
+            st.markdown(f"- {item.indicator} · _{item.kind}_ · {item.source}{proposal}")
+
+with right:
+    st.subheader(f"Streefwaarde voor {target_year}")
+    if chosen is not None:
+        advice = chosen.advice
+        a, b, c = st.columns(3)
+        a.metric(
+            "Trend doorgetrokken",
+            nl_number(advice.trend_value, chosen.unit),
+            help="Waar u uitkomt als de lijn van de laatste jaren doorloopt.",
+        )
+        b.metric(
+            f"Benchmark ({advice.benchmark_name})",
+            nl_number(advice.benchmark_value, chosen.unit),
+            help="Het niveau van de vergelijkingsregio in het laatste gezamenlijke jaar.",
+        )
+        c.metric(
+            "Ambitieus",
+            nl_number(advice.ambitious_value, chosen.unit),
+            help="10% beter dan het beste van nulmeting en trend.",
+        )
+        for note in advice.notes:
+            st.caption(note)
+    default_kind = chosen.kind if chosen is not None else "objectief"
+    suffix = f"{theme}_{chosen.label if chosen else 'vrij'}"
+    with st.form(f"ind_form_{suffix}", border=True):
+        name = st.text_input("Indicator", value=chosen.label if chosen else "", max_chars=200)
+        source_col, kind_col = st.columns(2)
+        source = source_col.text_input("Bron", value=chosen.source if chosen else "")
+        kind = kind_col.selectbox(
+            "Soort", ["objectief", "subjectief"], index=0 if default_kind == "objectief" else 1
+        )
+        base_year_col, base_value_col = st.columns(2)
+        baseline_year = base_year_col.number_input(
+            "Jaar nulmeting",
+            min_value=1990,
+            max_value=trajectory.period_end,
+            value=chosen.baseline_year if chosen and chosen.baseline_year else trajectory.period_start - 1,
+            step=1,
+        )
+        baseline_value = base_value_col.text_input(
+            "Nulmeting",
+            value=nl_number(chosen.baseline_value, "")
+            if chosen and chosen.baseline_value is not None
+            else "",
+        )
+        year_col, value_col = st.columns(2)
+        year = year_col.number_input(
+            "Streefjaar",
+            min_value=trajectory.period_start,
+            max_value=trajectory.period_end,
+            value=target_year,
+            step=1,
+        )
+        value = value_col.text_input("Streefwaarde", placeholder="bijvoorbeeld 12,5")
+        rationale = st.text_area("Toelichting (realisme en ambitie)", height=80)
+        submitted = st.form_submit_button("Indicator opslaan", type="primary")
+    if submitted:
+        spec = IndicatorInput(
+            theme_code=theme,
+            indicator=name,
+            source=source,
+            kind=kind,
+            baseline_year=int(baseline_year),
+            baseline_value=baseline_value,
+            target_year=int(year),
+            target_value=value,
+            rationale=rationale,
+        )
+        try:
+            with session_scope() as db:
+                save_indicator(db, trajectory.id, municipality.id, spec)
+        except IndicatorError as error:
+            st.error(error.message_nl, icon=":material/error:")
+        else:
+            st.success("Opgeslagen.", icon=":material/check:")
+
+st.subheader(f"Gekozen indicatoren voor {labels[theme]}")
+stored = _stored(theme)
+if stored:
+    frame = pd.DataFrame(stored)
+    st.dataframe(frame.drop(columns=["id"]), hide_index=True, width="stretch")
+    remove = st.selectbox(
+        "Indicator verwijderen",
+        [None, *[row["id"] for row in stored]],
+        format_func=lambda i: "—" if i is None else next(str(r["Indicator"]) for r in stored if r["id"] == i),
+    )
+    if remove is not None and st.button("Verwijderen", icon=":material/delete:"):
+        try:
+            with session_scope() as db:
+                delete_indicator(db, trajectory.id, int(remove))
+        except IndicatorError as error:
+            st.error(error.message_nl)
+        else:
+            st.rerun()
+else:
+    st.caption("Nog geen indicatoren opgeslagen voor deze prioriteit.")
