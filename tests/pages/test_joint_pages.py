@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from streamlit.testing.v1 import AppTest
+
+from ivp_core.demo_joint import load_joint_demo
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import EffectIndicator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _page(path: str, trajectory_id: int | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["ivp_role"] = "facilitator"
+    if trajectory_id is not None:
+        at.session_state["ivp_trajectory_id"] = trajectory_id
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_joint_page_shows_shared_and_local_priorities_of_the_demo(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    tid = load_joint_demo(demo_engine)
+    at = _page("pages/gezamenlijk.py", tid)
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "**5.2 Ondermijnende criminaliteit**" in markdown
+    assert "prioriteit in alle gemeenten" in markdown
+    assert "2.5 Veilig toerisme" in markdown  # Dijkhoven's own priority
+    assert len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart")) >= 1
+    table = at.dataframe[0].value
+    assert len(table) == 22
+    assert set(table["Voorstel"]) == {"gezamenlijk", "lokaal", "overig"}
+
+
+def test_joint_page_explains_a_single_municipality_trajectory(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    at = _page("pages/gezamenlijk.py")
+    assert any("hoort bij één gemeente" in i.value for i in at.info)
+    assert not at.dataframe
+
+
+def test_saving_a_target_value_on_the_indicator_page(demo_engine: Engine, admin_password: str) -> None:
+    at = _page("pages/indicatoren.py")
+    assert [m.label for m in at.metric][:2] == ["Trend doorgetrokken", "Benchmark (Nederland)"]
+    target = next(t for t in at.text_input if t.label == "Streefwaarde")
+    target.input("veel lager")
+    at.button[0].click().run()
+    assert any("'veel lager' is geen getal" in e.value for e in at.error)
+    with session_scope(demo_engine) as db:
+        assert db.scalars(select(EffectIndicator)).first() is None
+    target = next(t for t in at.text_input if t.label == "Streefwaarde")
+    target.input("4,5")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo_engine) as db:
+        row = db.scalars(select(EffectIndicator)).one()
+        assert (row.target_value, row.target_year) == (4.5, 2030)
+        assert row.baseline_year is not None and row.indicator
+    assert at.dataframe and at.dataframe[0].value["Indicator"].tolist() == [row.indicator]
