@@ -7,6 +7,7 @@ replaces the text and sends it back to moderation, so an approved remark cannot 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -39,47 +40,66 @@ def _clean(text: str | None) -> str:
 
 
 def save_comment(db: Session, session_id: int, token: str, theme_code: str, text: str | None) -> int | None:
-    """Add, change or (with empty text) withdraw this participant's remark on a theme.
+    """Add, change or (with empty text) withdraw this participant's remark on one theme.
 
-    Returns the comment id, or None when nothing is stored. Refused when the session is closed or unknown,
-    the participant has not joined, or the theme is not on the ballot.
+    Returns the comment id, or None when nothing is stored. Refusals as in `save_comments`.
+    """
+    return save_comments(db, session_id, token, {theme_code: text}).get(theme_code)
+
+
+def save_comments(
+    db: Session, session_id: int, token: str, texts: Mapping[str, str | None]
+) -> dict[str, int | None]:
+    """Save the remarks of one ballot (theme → text; empty text withdraws) with one lookup for all themes.
+
+    Refused, and nothing written, when the session is closed or unknown, the participant has not joined, a
+    theme is not on the ballot or a remark is too long. Returns theme → comment id (None: nothing stored).
     """
     row = writable_session(db, session_id)
     participant = participant_row(db, session_id, token)
     if participant is None:
         raise ParticipationError(NOT_JOINED)
-    if theme_code not in (row.themes or []):
-        raise ParticipationError(
-            f"Het thema '{theme_code}' staat niet op dit stemformulier.", theme=theme_code
+    bodies: dict[str, str] = {}
+    for theme_code, text in texts.items():
+        if theme_code not in (row.themes or []):
+            raise ParticipationError(
+                f"Het thema '{theme_code}' staat niet op dit stemformulier.", theme=theme_code
+            )
+        body = _clean(text)
+        if len(body) > MAX_LENGTH:
+            raise ParticipationError(
+                f"Uw opmerking is {len(body)} tekens lang; houd het bij {MAX_LENGTH} tekens.",
+                theme=theme_code,
+            )
+        bodies[theme_code] = body
+    existing = {
+        c.theme_code: c
+        for c in db.scalars(
+            select(Comment).where(Comment.session_id == session_id, Comment.participant_id == participant.id)
         )
-    body = _clean(text)
-    if len(body) > MAX_LENGTH:
-        raise ParticipationError(
-            f"Uw opmerking is {len(body)} tekens lang; houd het bij {MAX_LENGTH} tekens.", theme=theme_code
-        )
-    existing = db.scalar(
-        select(Comment).where(
-            Comment.session_id == session_id,
-            Comment.participant_id == participant.id,
-            Comment.theme_code == theme_code,
-        )
-    )
-    if not body:
-        if existing is not None:
-            db.delete(existing)
-            db.flush()
-        return None
-    if existing is None:
-        existing = Comment(
-            session_id=session_id, participant_id=participant.id, theme_code=theme_code, text=body
-        )
-        db.add(existing)
-    elif existing.text != body:
-        existing.text = body
-        existing.status = "nieuw"
-        existing.created_at = utcnow()
+    }
+    out: dict[str, int | None] = {}
+    for theme_code, body in bodies.items():
+        comment = existing.get(theme_code)
+        if not body:
+            if comment is not None:
+                db.delete(comment)
+            out[theme_code] = None
+            continue
+        if comment is None:
+            comment = Comment(
+                session_id=session_id, participant_id=participant.id, theme_code=theme_code, text=body
+            )
+            db.add(comment)
+        elif comment.text != body:
+            # A changed remark goes back to moderation: an approved text cannot be swapped afterwards.
+            comment.text = body
+            comment.status = "nieuw"
+            comment.created_at = utcnow()
+        db.flush()
+        out[theme_code] = comment.id
     db.flush()
-    return existing.id
+    return out
 
 
 def my_comments(db: Session, session_id: int, token: str) -> dict[str, str]:

@@ -117,6 +117,23 @@ def _profile(
     return wijk, age
 
 
+def _join(session: SessionInfo, token: str) -> participation.ParticipantInfo:
+    """Register this browser; in a resident panel first ask for the invitation code from the letter."""
+    invitation = None
+    if session.requires_invitation:
+        with st.form("uitnodiging"):
+            invitation = st.text_input("Uw uitnodigingscode (staat in uw brief)", max_chars=16)
+            if not st.form_submit_button("Verder", type="primary"):
+                st.stop()
+    try:
+        with session_scope() as db:
+            return participation.join(db, session.id, token, invitation_code=invitation)
+    except participation.ParticipationError as exc:
+        st.error(exc.message_nl)
+        st.stop()
+        raise
+
+
 def main() -> None:
     code = normalise_code(st.query_params.get("code"))
     if not code:
@@ -141,30 +158,17 @@ def main() -> None:
 
     token = _token()
     plain = session.kind == "inwonersconsultatie"
-    with session_scope() as db:
-        known = participation.find_participant(db, session.id, token)
-    if known is None:
-        invitation = None
-        if session.requires_invitation:
-            with st.form("uitnodiging"):
-                invitation = st.text_input("Uw uitnodigingscode (staat in uw brief)", max_chars=16)
-                if not st.form_submit_button("Verder", type="primary"):
-                    st.stop()
-        try:
-            with session_scope() as db:
-                known = participation.join(db, session.id, token, invitation_code=invitation)
-        except participation.ParticipationError as exc:
-            st.error(exc.message_nl)
-            st.stop()
-
-    state_key = f"ivp_ballot_loaded:{session.id}"
+    # Looked up once per browser session; later reruns (every click on a phone) need no database query.
+    state_key = f"ivp_participant:{session.id}"
     if state_key not in st.session_state:
         with session_scope() as db:
-            st.session_state[state_key] = (
-                participation.my_ballot(db, session.id, token),
-                comments.my_comments(db, session.id, token),
-            )
-    existing, my_remarks = st.session_state[state_key]
+            known = participation.find_participant(db, session.id, token)
+            stored = participation.my_ballot(db, session.id, token) if known else None
+            remarks_stored = comments.my_comments(db, session.id, token) if known else {}
+        if known is None:
+            known = _join(session, token)
+        st.session_state[state_key] = (known, stored, remarks_stored)
+    known, existing, my_remarks = st.session_state[state_key]
     if existing:
         st.info("U heeft al gestemd. U kunt uw stem hieronder wijzigen tot de sessie sluit.")
 
@@ -193,13 +197,12 @@ def main() -> None:
             with session_scope() as db:
                 participation.join(db, session.id, token, wijk=wijk, age_band=age)
                 receipt = participation.submit_ballot(db, session.id, token, values)
-                for theme, text in remarks.items():
-                    comments.save_comment(db, session.id, token, theme, text)
+                comments.save_comments(db, session.id, token, remarks)
         except participation.ParticipationError as exc:
             st.error(exc.message_nl)
         else:
             # Only now, after the commit, is the ballot on disk: safe to say thank you.
-            st.session_state[state_key] = (values, {t: x for t, x in remarks.items() if x.strip()})
+            st.session_state[state_key] = (known, values, {t: x for t, x in remarks.items() if x.strip()})
             what = "gewijzigd" if receipt.changed else "ontvangen"
             st.success(f"Dank u wel! Uw stem is {what}. U kunt hem nog wijzigen zolang de sessie open is.")
 

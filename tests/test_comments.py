@@ -75,3 +75,14 @@ def test_comment_refusals(engine: Engine, setup: tuple[int, str]) -> None:
         comments.set_status(s, 1, "misschien")
     with session_scope(engine) as s:
         assert comments.list_comments(s, session_id) == []
+
+
+def test_save_comments_of_one_ballot_is_all_or_nothing(engine: Engine, setup: tuple[int, str]) -> None:
+    session_id, token = setup
+    with session_scope(engine) as s:
+        ids = comments.save_comments(s, session_id, token, {"1.1": "Eén", "1.3": "", "2.1": "Twee"})
+    assert ids["1.3"] is None and ids["1.1"] and ids["2.1"]
+    with pytest.raises(participation.ParticipationError, match="1000 tekens"), session_scope(engine) as s:
+        comments.save_comments(s, session_id, token, {"1.1": "", "2.1": "Nieuw", "4.1": "x" * 1001})
+    with session_scope(engine) as s:
+        assert comments.my_comments(s, session_id, token) == {"1.1": "Eén", "2.1": "Twee"}
