@@ -156,3 +156,37 @@ def test_boundary_ties_count_as_high_and_unscored_never() -> None:
     assert joint.local == {1: ("1.4", "2.1"), 2: ("3.1",)}
     assert joint.theme("2.1").mean_rank is None
     assert joint.theme("2.1").ranks == {1: 4, 2: None}
+
+
+def test_the_report_has_a_shared_part_a_part_per_municipality_and_the_indicators(engine: Engine) -> None:
+    from ivp_core.indicators import IndicatorInput, save_indicator
+    from ivp_core.report.content import build_report
+    from ivp_core.report.layout import Bullets, Heading, TableBlock, document_blocks
+
+    tid, ids = build_joint(engine)
+    with session_scope(engine) as db:
+        spec = IndicatorInput("5.2", "Signalen ondermijning", "RIEC", "objectief", 2024, "27", 2030, "20")
+        save_indicator(db, tid, ids["C"], spec)
+    with session_scope(engine) as db:
+        report = build_report(db, tid)
+    assert report.joint is not None
+    catalogue = load_catalogue()
+
+    def labels(*codes: str) -> tuple[str, ...]:
+        return tuple(f"{c} {catalogue.theme(c).name}" for c in codes)
+
+    assert report.joint.shared == labels("5.2", "3.1", "1.3", "4.1")
+    assert [(name, themes) for name, _basis, themes in report.joint.local] == [
+        ("Gemeente A", labels("1.1")),
+        ("Gemeente B", labels("2.1")),
+        ("Gemeente C", labels("1.2", "1.4")),
+    ]
+    assert [(r.municipality, r.target_value) for r in report.effect_indicators] == [("Gemeente C", 20.0)]
+    blocks = document_blocks(report)
+    headings = [b.text for b in blocks if isinstance(b, Heading)]
+    assert any(h.endswith("Gezamenlijk IVP: samen waar het kan, lokaal waar het moet") for h in headings)
+    assert "Lokaal-specifiek: Gemeente C" in headings
+    assert any(h.endswith("Effectindicatoren en streefwaarden") for h in headings)
+    assert Bullets(report.joint.shared) in blocks
+    table = next(b for b in blocks if isinstance(b, TableBlock) and b.header[0] == "Gemeente")
+    assert table.rows[0][:2] == ("Gemeente C", labels("5.2")[0])

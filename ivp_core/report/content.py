@@ -20,12 +20,15 @@ from sqlalchemy.orm import Session
 from ivp_core.aggregate.consensus import Consensus
 from ivp_core.aggregate.model import ANALYSIS_GROUP, AggregationResult
 from ivp_core.catalogue import load_catalogue
+from ivp_core.joint import BASIS_LABELS, joint_view
 from ivp_core.participation import ENTRY_KINDS
 from ivp_core.report.safety import fill_pseudonyms
 from ivp_core.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
 from ivp_core.storage.models import (
     Ballot,
     BallotItem,
+    EffectIndicator,
+    Municipality,
     OpinionSession,
     Participant,
     PriorityDecision,
@@ -237,6 +240,34 @@ class BallotRow:
 
 
 @dataclass(frozen=True)
+class IndicatorRow:
+    """One chosen effect indicator with its baseline and target, as stored by the coordinator."""
+
+    municipality: str
+    theme_code: str
+    theme_name: str
+    indicator: str
+    kind: str
+    source: str
+    baseline_year: int | None
+    baseline_value: float | None
+    target_year: int | None
+    target_value: float | None
+    rationale: str
+
+
+@dataclass(frozen=True)
+class JointPart:
+    """Stap 3a of a joint IVP: the proposed shared and local-specific priorities (see `ivp_core.joint`)."""
+
+    rule: str
+    shared: tuple[str, ...]  # theme labels
+    local: tuple[tuple[str, str, tuple[str, ...]], ...]  # (municipality, basis of its result, theme labels)
+    municipalities: tuple[str, ...]
+    ranks: tuple[tuple[str, str, tuple[int | None, ...]], ...]  # (theme label, status, rank per municipality)
+
+
+@dataclass(frozen=True)
 class Report:
     title: str
     municipalities: tuple[str, ...]
@@ -260,6 +291,8 @@ class Report:
     warnings: tuple[str, ...]
     settings: tuple[tuple[str, str], ...]
     ballots: tuple[BallotRow, ...]
+    effect_indicators: tuple[IndicatorRow, ...] = ()
+    joint: JointPart | None = None
 
     @property
     def has_result(self) -> bool:
@@ -604,6 +637,63 @@ def _setting_text(value: Any) -> str:
     return str(value)
 
 
+def _indicator_rows(db: Session, trajectory_id: int) -> list[IndicatorRow]:
+    catalogue = load_catalogue()
+    names = {m.id: m.name for m in db.scalars(select(Municipality))}
+    rows = db.scalars(
+        select(EffectIndicator)
+        .where(EffectIndicator.trajectory_id == trajectory_id)
+        .order_by(EffectIndicator.municipality_id, EffectIndicator.theme_code, EffectIndicator.id)
+    )
+    return [
+        IndicatorRow(
+            municipality=names.get(r.municipality_id, "gezamenlijk") if r.municipality_id else "gezamenlijk",
+            theme_code=r.theme_code,
+            theme_name=catalogue.theme(r.theme_code).name,
+            indicator=r.indicator,
+            kind=r.kind,
+            source=r.source,
+            baseline_year=r.baseline_year,
+            baseline_value=r.baseline_value,
+            target_year=r.target_year,
+            target_value=r.target_value,
+            rationale=r.rationale,
+        )
+        for r in rows
+    ]
+
+
+def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
+    joint = joint_view(db, trajectory_id)
+    if len(joint.municipalities) < 2:
+        return None
+    names = {t.code: t.name for t in load_catalogue().themes}
+
+    def label(code: str) -> str:
+        return f"{code} {names.get(code, code)}"
+
+    n = len(joint.municipalities)
+    return JointPart(
+        rule=(
+            f"Gezamenlijk: prioriteit in minstens {joint.quorum} van de {n} gemeenten, of door elke gemeente "
+            f"geplaatst met een gemiddelde plaats van {joint.top_k} of beter. Lokaal: prioriteit in een "
+            "gemeente, maar niet gezamenlijk. Elke gemeente telt met haar vastgelegde keuze, of anders met het "
+            "advies uit haar eigen sessies."
+        ),
+        shared=tuple(label(c) for c in joint.shared),
+        local=tuple(
+            (m.name, BASIS_LABELS[m.basis], tuple(label(c) for c in joint.local.get(m.municipality_id, ())))
+            for m in joint.municipalities
+        ),
+        municipalities=tuple(m.name for m in joint.municipalities),
+        ranks=tuple(
+            (label(t.theme), t.status, tuple(t.ranks.get(m.municipality_id) for m in joint.municipalities))
+            for t in joint.themes
+            if t.status != "overig"
+        ),
+    )
+
+
 def build_report(
     db: Session,
     trajectory_id: int,
@@ -692,4 +782,6 @@ def build_report(
         warnings=tuple(_warnings(advice)),
         settings=tuple(_settings(decision, advice)),
         ballots=tuple(_ballot_rows(db, sessions)),
+        effect_indicators=tuple(_indicator_rows(db, trajectory_id)),
+        joint=_joint_part(db, trajectory_id) if len(municipalities) > 1 else None,
     )

@@ -118,6 +118,52 @@ def _priorities(report: Report) -> Iterator[Block]:
             yield Paragraph(t.reason, label=label)
 
 
+def _effect_indicators(report: Report) -> Iterator[Block]:
+    if not report.effect_indicators:
+        return
+    yield Heading(1, "9 Effectindicatoren en streefwaarden")
+    yield Paragraph(
+        "Per prioriteit twee à drie indicatoren, objectief en subjectief gecombineerd, met de nulmeting uit "
+        "de geïmporteerde cijfers en de streefwaarde die de gemeente koos."
+    )
+    joint = len(report.municipalities) > 1
+    rows = tuple(
+        (
+            *((r.municipality,) if joint else ()),
+            f"{r.theme_code} {r.theme_name}",
+            f"{r.indicator} ({r.kind}; {r.source})" if r.source else f"{r.indicator} ({r.kind})",
+            f"{nl_number(r.baseline_value, 1)} ({r.baseline_year or '–'})",
+            f"{nl_number(r.target_value, 1)} ({r.target_year or '–'})",
+            r.rationale,
+        )
+        for r in report.effect_indicators
+    )
+    header = ("Thema", "Indicator", "Nulmeting", "Streefwaarde", "Toelichting")
+    widths = (3, 5, 2, 2, 4)
+    yield TableBlock(("Gemeente", *header) if joint else header, rows, (2, *widths) if joint else widths)
+
+
+def _joint(report: Report) -> Iterator[Block]:
+    part = report.joint
+    if part is None:
+        return
+    yield Heading(1, "9 Gezamenlijk IVP: samen waar het kan, lokaal waar het moet")
+    yield Paragraph(part.rule, style="note")
+    yield Heading(2, "Gezamenlijke (bovenlokale) prioriteiten")
+    yield Bullets(part.shared) if part.shared else Paragraph("Geen thema is in (bijna) alle gemeenten hoog.")
+    for name, basis, themes in part.local:
+        yield Heading(2, f"Lokaal-specifiek: {name}")
+        yield Paragraph(f"Op basis van: {basis}.", style="note")
+        yield Bullets(themes) if themes else Paragraph("Geen eigen prioriteit naast de gezamenlijke.")
+    rows = tuple(
+        (theme, status, *("–" if r is None else str(r) for r in ranks)) for theme, status, ranks in part.ranks
+    )
+    n = len(part.municipalities)
+    yield TableBlock(
+        ("Thema", "Voorstel", *part.municipalities), rows, (5, 2, *(2,) * n), tuple(range(2, 2 + n))
+    )
+
+
 def _going_concern(report: Report) -> Iterator[Block]:
     if not report.going_concern:
         return
@@ -276,7 +322,9 @@ def document_blocks(report: Report) -> list[Block]:
     blocks: list[Block] = [TitleBlock(report.title, subtitle, tuple(meta))]
     for part in (
         _summary(report),
+        _joint(report),
         _priorities(report),
+        _effect_indicators(report),
         _going_concern(report),
         _contents(report),
         _participation(report, charts),

@@ -12,7 +12,8 @@ from typing import Final
 from ivp_core.report.content import Report, group_label, nl_date
 from ivp_core.report.safety import Cell
 
-SHEET_NAMES: Final = ("Resultaat", "Per groep", "Per sessie", "Stemmen", "Instellingen")
+INDICATOR_SHEET: Final = "Effectindicatoren"
+SHEET_NAMES: Final = ("Resultaat", "Per groep", "Per sessie", "Stemmen", INDICATOR_SHEET, "Instellingen")
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,29 @@ def ballot_sheet(report: Report) -> Sheet:
     return Sheet("Stemmen", header, rows, (30, 12, 10, 11, 14, 9, 8, 16, 8))
 
 
+def indicator_sheet(report: Report) -> Sheet:
+    header = (
+        "Gemeente", "Thema", "Indicator", "Soort", "Bron", "Jaar nulmeting", "Nulmeting", "Streefjaar",
+        "Streefwaarde", "Toelichting",
+    )  # fmt: skip
+    rows = tuple(
+        (
+            r.municipality,
+            r.theme_code,
+            r.indicator,
+            r.kind,
+            r.source,
+            r.baseline_year,
+            r.baseline_value,
+            r.target_year,
+            r.target_value,
+            r.rationale,
+        )
+        for r in report.effect_indicators
+    )
+    return Sheet(INDICATOR_SHEET, header, rows, (18, 8, 50, 11, 24, 10, 10, 10, 10, 50))
+
+
 def settings_sheet(report: Report) -> Sheet:
     rows: list[tuple[Cell, ...]] = [
         ("Traject", report.trajectory),
@@ -147,5 +171,6 @@ def report_sheets(report: Report) -> tuple[Sheet, ...]:
         group_sheet(report),
         session_sheet(report),
         ballot_sheet(report),
+        indicator_sheet(report),
         settings_sheet(report),
     )

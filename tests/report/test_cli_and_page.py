@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from ivp_core.cli import CliError
 from ivp_core.report import cli
+from ivp_core.report.tables import SHEET_NAMES
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
 from tests.report.factory import build_trajectory
@@ -31,7 +32,7 @@ def test_cli_report_writes_every_format(engine: Engine, tmp_path: Path) -> None:
     assert _run("report", "--trajectory", str(built.trajectory_id), "--out", str(tmp_path)) == 0
     files = sorted(p.name for p in tmp_path.iterdir())
     assert [f for f in files if f.endswith(".docx")] == ["verslag-prioritering-testdorp-2027-2030.docx"]
-    assert len([f for f in files if f.endswith(".csv")]) == 5
+    assert len([f for f in files if f.endswith(".csv")]) == len(SHEET_NAMES)
     assert any(f.endswith(".xlsx") for f in files) and any(f.endswith(".html") for f in files)
     docx = Document(str(next(tmp_path.glob("*.docx"))))
     assert any(p.text.startswith(f"Thema {built.chosen[0]} ") for p in docx.paragraphs)
