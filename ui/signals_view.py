@@ -198,6 +198,9 @@ def field_picker(label_visibility: str = "visible") -> str:
     wanted = str(st.query_params.get("veld", "")).strip()
     if wanted in labels and wanted != st.session_state.get(_URL_FIELD_KEY):
         st.session_state[FIELD_KEY] = wanted
+    elif wanted and wanted not in labels:
+        # Never echo the parameter: a link could otherwise put its own words (or a Markdown link) on screen.
+        st.warning(f"Dit veld bestaat niet. U ziet nu een ander veld; kies hieronder veld 1 tot en met {len(labels)}.")
     if st.session_state.get(FIELD_KEY) not in labels:
         st.session_state[FIELD_KEY] = "1"
     chosen = st.segmented_control(
