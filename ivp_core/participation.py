@@ -339,6 +339,16 @@ def record_manual_ballot(
     return _write_ballot(db, row, participant, items, entry, float(weight))
 
 
+def entry_counts(db: Session, session_id: int) -> dict[str, tuple[int, float]]:
+    """Per way of entry (online, handopsteking, papier): ballots and the votes they represent."""
+    rows = db.execute(
+        select(Ballot.entry, func.count(Ballot.id), func.coalesce(func.sum(Ballot.weight), 0.0))
+        .where(Ballot.session_id == session_id)
+        .group_by(Ballot.entry)
+    ).all()
+    return {entry: (int(n), float(w)) for entry, n, w in rows}
+
+
 def my_ballot(db: Session, session_id: int, token: str) -> dict[str, Any] | None:
     """The participant's stored ballot in `validate_ballot` shape, to fill the form when they come back."""
     participant = participant_row(db, session_id, token)

@@ -207,6 +207,16 @@ def _details(info: sessions.SessionInfo) -> None:
     )
     st.markdown(f"**Link voor deelnemers:** {url}")
     live_view.session_controls(info, key=f"sessies:{info.id}")
+    with session_scope() as db:
+        entries = participation.entry_counts(db, info.id)
+    if entries:
+        st.markdown(
+            "**Stemmen binnen:** "
+            + " · ".join(
+                f"{participation.ENTRY_KINDS.get(e, e)}: {n}" + (f" ({w:g} stemmen)" if w != n else "")
+                for e, (n, w) in sorted(entries.items())
+            )
+        )
     left, right = st.columns(2)
     left.page_link(
         "pages/live.py",

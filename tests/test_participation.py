@@ -259,6 +259,12 @@ def test_griffier_entries_are_marked_and_weighted(engine: Engine, trajectory_id:
         ("2.1", 5.0, 1.0, "papier"),
         ("4.1", 5.0, 1.0, "papier"),
     }
+    with session_scope(engine) as s:
+        assert participation.entry_counts(s, created.id) == {
+            "online": (1, 1.0),
+            "handopsteking": (1, 8.0),
+            "papier": (1, 1.0),
+        }
     with pytest.raises(participation.ParticipationError, match="één stem"), session_scope(engine) as s:
         participation.record_manual_ballot(s, created.id, {"1.1": 1}, entry="papier", weight=3)
     with pytest.raises(participation.ParticipationError, match="maar 10"), session_scope(engine) as s:
