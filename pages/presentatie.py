@@ -34,6 +34,12 @@ st.markdown(
 )
 
 
+def _escaped(text: str) -> str:
+    """User text inside our HTML: escaped, and without blank lines, which would end the HTML block and let the
+    rest be read as Markdown (links included)."""
+    return html.escape(text.strip()).replace("\n", "<br>")
+
+
 def _step(delta: int) -> None:
     current = str(st.session_state.get(FIELD_KEY) or "1")
     st.session_state[FIELD_KEY] = codes[(codes.index(current) + delta) % len(codes)]
@@ -75,7 +81,7 @@ with main:
     for theme in field.themes:
         item = view.themes[theme.code]
         cls = "ivp-p-theme ivp-is-cand" if item.signals.candidate else "ivp-p-theme"
-        summary = html.escape(item.summary) if item.summary else "<em>Nog geen samenvatting.</em>"
+        summary = _escaped(item.summary) if item.summary else "<em>Nog geen samenvatting.</em>"
         blocks.append(
             f'<div class="{cls}"><div class="ivp-p-name">{theme.code} {html.escape(theme.name)} '
             f'<span style="font-size:1.1rem">{candidate_badge(item.signals.candidate)}</span></div>'
@@ -89,7 +95,7 @@ with side:
         "".join(f"<li><strong>{t.code} {html.escape(t.short_name)}</strong></li>" for t in candidates)
         or "<li>Geen kandidaat-prioriteiten in dit veld.</li>"
     )
-    priorities = html.escape(view.priorities.get(field.code, "")) or "<em>Nog niet ingevuld.</em>"
+    priorities = _escaped(view.priorities.get(field.code, "")) or "<em>Nog niet ingevuld.</em>"
     st.markdown(
         f'<div class="ivp-p-side"><h3>Mogelijke prioriteiten</h3><ul>{items}</ul><p>{priorities}</p></div>',
         unsafe_allow_html=True,

@@ -39,7 +39,11 @@ st.page_link(
 
 
 def _text(value: str, empty: str = "Nog niet ingevuld.") -> None:
-    st.markdown(value if value.strip() else f"_{empty}_")
+    """Analysis texts as plain text: they may come from an imported backup, so no Markdown links or HTML."""
+    if value.strip():
+        st.text(value)
+    else:
+        st.markdown(f"_{empty}_")
 
 
 for theme in field.themes:
@@ -51,7 +55,7 @@ for theme in field.themes:
         unsafe_allow_html=True,
     )
     if item.summary:
-        st.markdown(f"**Kort:** {item.summary}")
+        st.text(f"Kort: {item.summary}")
     st.subheader("Problematiek", divider=False)
     _text(item.problem)
     if item.series:
@@ -114,7 +118,8 @@ _text(view.priorities.get(field.code, ""), "De analyse noemt nog geen mogelijke 
 for theme in field.themes:
     item = view.themes[theme.code]
     if item.signals.candidate:
-        st.markdown(f"★ **{theme.code} {theme.name}**: {item.candidate_reason or 'kandidaat-prioriteit'}")
+        st.markdown(f"★ **{theme.code} {theme.name}**")
+        st.text(item.candidate_reason or "kandidaat-prioriteit")
         line = headline_text(item.signals.headline, view.benchmark_name)
         if line:
             st.caption(line)
