@@ -58,6 +58,7 @@ from ivp_core.storage.models import Ballot, Participant
 ROOT: Final = Path(__file__).resolve().parents[1]
 MAX_PARTICIPANTS: Final = 500
 MAX_VIEWERS: Final = 100
+MAX_SERVERS: Final = 4
 MAX_TIME_LIMIT: Final = 900.0
 PARTICIPANT_PAGE: Final = "stem"
 LIVE_PAGE: Final = "live"
@@ -139,29 +140,31 @@ def percentiles(values: Sequence[float]) -> dict[str, float | None]:
 
 
 class ServerMeter:
-    """CPU seconds of the server process (from /proc) and the SQL counts `bench.counted_server` writes."""
+    """CPU seconds of the server processes (from /proc) and the SQL counts `bench.counted_server` writes."""
 
-    def __init__(self, pid: int | None, counts_path: Path | None) -> None:
-        self.pid = pid
-        self.counts_path = counts_path
+    def __init__(self, pids: Sequence[int] = (), counts_paths: Sequence[Path] = ()) -> None:
+        self.pids = list(pids)
+        self.counts_paths = list(counts_paths)
         self._start: tuple[float, float | None, dict[str, int] | None] = (0.0, None, None)
 
     def _cpu(self) -> float | None:
-        if self.pid is None:
-            return None
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return None
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total if self.pids else None
 
     def _counts(self) -> dict[str, int] | None:
-        if self.counts_path is None:
-            return None
-        try:
-            return dict(json.loads(self.counts_path.read_text())["counts"])
-        except (OSError, ValueError, KeyError):
-            return None
+        total: Counter[str] = Counter()
+        for path in self.counts_paths:
+            try:
+                total.update(json.loads(path.read_text())["counts"])
+            except (OSError, ValueError, KeyError):
+                return None
+        return dict(total) if self.counts_paths else None
 
     async def start(self) -> None:
         await asyncio.sleep(0.3)  # the counts file is rewritten every 0.2 s
@@ -390,7 +393,7 @@ async def warm_up(base_url: str, timeout: float = 60.0) -> None:
 
 
 async def run_load(
-    base_url: str,
+    base_urls: str | Sequence[str],
     database_url: str,
     code: str,
     participants: int,
@@ -403,13 +406,15 @@ async def run_load(
     timeout: float = 60.0,
     seed: int = 1,
 ) -> Report:
-    base_url = require_loopback(base_url)
-    meter = meter or ServerMeter(None, None)
+    """Participant i talks to server i mod len(base_urls), as a proxy spreads browsers over app servers."""
+    urls = [require_loopback(u) for u in ([base_urls] if isinstance(base_urls, str) else base_urls)]
+    meter = meter or ServerMeter()
     with db.session_scope(db.get_engine(database_url)) as s:
         found = sessions.find_by_code(s, code)
     if found is None:
         raise SystemExit(f"no session with code {code!r} in {make_url(database_url).render_as_string()}")
-    await warm_up(base_url, timeout)
+    for url in urls:
+        await warm_up(url, timeout)
 
     load_before = _loadavg()
     rng = random.Random(seed)
@@ -420,7 +425,14 @@ async def run_load(
     await asyncio.gather(
         *(
             participant(
-                v, base_url, code, gate, random.Random(rng.random()), think_s, timeout, submit_window_s
+                v,
+                urls[v.index % len(urls)],
+                code,
+                gate,
+                random.Random(rng.random()),
+                think_s,
+                timeout,
+                submit_window_s,
             )
             for v in votes
         )
@@ -448,9 +460,7 @@ async def run_load(
     report.notes.append(f"this load client itself used {client_cpu:.2f} s CPU on the same machine")
     if viewers:
         password = os.environ.get("IVP_ADMIN_PASSWORD", "")
-        report.live = await measure_live(
-            base_url, found.id, password, viewers, viewer_seconds, meter, timeout
-        )
+        report.live = await measure_live(urls[0], found.id, password, viewers, viewer_seconds, meter, timeout)
     return report
 
 
@@ -488,7 +498,7 @@ def serve(
 ) -> Served:
     """`streamlit run app.py` on loopback through `bench.counted_server`, healthy before this returns."""
     port = _free_port()
-    counts = workdir / "sql-counts.json"
+    counts = workdir / f"sql-counts-{port}.json"
     log = workdir / f"server-{port}.log"
     env = {
         **os.environ,
@@ -569,6 +579,12 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--url", help="a running server on loopback, e.g. http://127.0.0.1:8501")
     p.add_argument("--code", help="session code (with --url)")
     p.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="with --serve: app servers on one database, participants spread",
+    )
+    p.add_argument(
         "--database-url",
         help="database of the --url server, to check what was stored "
         "(default: DATABASE_URL); with --serve: use this database instead of a temporary SQLite file",
@@ -600,6 +616,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if not 1 <= args.participants <= MAX_PARTICIPANTS:
         raise SystemExit(f"--participants must be 1…{MAX_PARTICIPANTS}")
+    if not 1 <= args.servers <= MAX_SERVERS:
+        raise SystemExit(f"--servers must be 1…{MAX_SERVERS}")
     if not 0 <= args.viewers <= MAX_VIEWERS:
         raise SystemExit(f"--viewers must be 0…{MAX_VIEWERS}")
     if not 0 < args.time_limit <= MAX_TIME_LIMIT or not 0 < args.viewer_seconds <= 300:
@@ -617,26 +635,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotLoopback as exc:
         raise SystemExit(f"refused: {exc}") from exc
 
-    served: Served | None = None
+    served: list[Served] = []
     with tempfile.TemporaryDirectory(prefix="ivp-load-") as tmp:
         try:
             if args.serve:
                 database_url = args.database_url or f"sqlite:///{Path(tmp) / 'load.db'}"
                 session: LoadSession = open_load_session(db.get_engine(database_url))
                 db.dispose_engines()
-                served = serve(Path(tmp), database_url, extra_args=args.server_option)
-                base_url, code = served.base_url, session.code
-                meter = ServerMeter(served.process.pid, served.counts_path)
+                for _ in range(args.servers):
+                    served.append(serve(Path(tmp), database_url, extra_args=args.server_option))
+                base_urls, code = [s.base_url for s in served], session.code
+                meter = ServerMeter([s.process.pid for s in served], [s.counts_path for s in served])
             else:
                 database_url = args.database_url or os.environ.get("DATABASE_URL", "")
                 if not args.code or not database_url:
                     raise SystemExit("--url needs --code and --database-url (or DATABASE_URL)")
-                base_url, code = args.url, args.code
-                meter = ServerMeter(args.server_pid, None)
+                base_urls, code = args.url, args.code
+                meter = ServerMeter([args.server_pid] if args.server_pid else [])
             report = asyncio.run(
                 asyncio.wait_for(
                     run_load(
-                        base_url, database_url, code, args.participants, think_s=args.think, submit_window_s=args.submit_window,
+                        base_urls, database_url, code, args.participants, think_s=args.think, submit_window_s=args.submit_window,
                         viewers=args.viewers, viewer_seconds=args.viewer_seconds, meter=meter,
                     ),
                     args.time_limit,
@@ -646,18 +665,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"stopped: the hard time limit of {args.time_limit:.0f} s was reached", file=sys.stderr)
             return 2
         finally:
-            if served is not None:
-                served.stop()
-                kept = Path(tempfile.gettempdir()) / f"ivp-load-{served.log_path.name}"
-                shutil.copyfile(served.log_path, kept)
+            kept = []
+            for server in served:
+                server.stop()
+                kept.append(Path(tempfile.gettempdir()) / f"ivp-load-{server.log_path.name}")
+                shutil.copyfile(server.log_path, kept[-1])
             db.dispose_engines()
-    if served is not None:
-        causes = Counter(line for line in kept.read_text().splitlines() if _ERROR_LINE.match(line))
+    if served:
+        causes = Counter(
+            line for log in kept for line in log.read_text().splitlines() if _ERROR_LINE.match(line)
+        )
         for line, n in causes.most_common(5):
             report.notes.append(f"server log ({n}×): {line[:200]}")
-        report.notes.append(f"server log kept in {kept}")
+        report.notes.append(f"server logs kept in {', '.join(map(str, kept))}")
         report.notes.append(
-            f"served by this script on {database_url.split(':', 1)[0]}, "
+            f"{len(served)} app server(s) started by this script on {database_url.split(':', 1)[0]}, "
             f"options {' '.join(args.server_option) or '(defaults)'}"
         )
     _print(report)
