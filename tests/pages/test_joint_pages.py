@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import streamlit as st
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
@@ -13,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _page(path: str, trajectory_id: int | None = None) -> AppTest:
+    st.cache_data.clear()  # the sidebar's trajectory list is cached for a few seconds, across test databases
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["ivp_role"] = "facilitator"
     if trajectory_id is not None:
