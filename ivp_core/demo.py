@@ -26,14 +26,14 @@ from ivp_core.trajectories import create_trajectory
 DEMO_DIR = DATA_DIR / "demo" / "voorbeeldgemeente"
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: verwacht een YAML-structuur")
     return data
 
 
-def _add_analysis(
+def add_analysis(
     session: Session, trajectory_id: int, municipality_id: int, analysis: dict[str, Any]
 ) -> None:
     catalogue = load_catalogue()
@@ -69,7 +69,7 @@ def _add_analysis(
         )
 
 
-def _add_population(session: Session, trajectory_id: int, municipality_id: int, info: dict[str, Any]) -> None:
+def add_population(session: Session, trajectory_id: int, municipality_id: int, info: dict[str, Any]) -> None:
     dimensions = {"wijk": "wijk", "leeftijd": "age_band"}  # yaml key -> RaterBallot attribute
     for key, dimension in dimensions.items():
         for category, population in ((info.get("population") or {}).get(key) or {}).items():
@@ -105,7 +105,7 @@ def _session_themes(spec: Any, analysis: dict[str, Any]) -> list[str]:
     return [str(code) for code in spec]
 
 
-def _add_sessions(
+def add_sessions(
     session: Session,
     trajectory_id: int,
     municipality_id: int,
@@ -114,7 +114,7 @@ def _add_sessions(
     demo_dir: Path,
 ) -> None:
     """Run each example session as it happened: open it, let every participant join and vote, close it."""
-    for spec in _read_yaml(demo_dir / "sessions.yaml")["sessions"]:
+    for spec in read_yaml(demo_dir / "sessions.yaml")["sessions"]:
         settings = dict(spec.get("settings") or {})
         if spec["kind"] == "inwonersconsultatie":
             # The demo's residents arrive all at once; the live limit guards real sessions, not this replay.
@@ -148,8 +148,8 @@ def _add_sessions(
 def load_demo(engine: Engine | None = None, demo_dir: Path = DEMO_DIR) -> int:
     """Load the demo municipality in one transaction and return the new trajectory's id."""
     engine = engine or get_engine()
-    info = _read_yaml(demo_dir / "municipality.yaml")
-    analysis = _read_yaml(demo_dir / "analysis.yaml")
+    info = read_yaml(demo_dir / "municipality.yaml")
+    analysis = read_yaml(demo_dir / "analysis.yaml")
     with session_scope(engine) as session:
         municipality = Municipality(
             name=str(info["name"]),
@@ -168,8 +168,8 @@ def load_demo(engine: Engine | None = None, demo_dir: Path = DEMO_DIR) -> int:
             municipalities=[municipality],
             fictitious=municipality.fictitious,
         )
-        _add_analysis(session, trajectory.id, municipality.id, analysis)
-        _add_population(session, trajectory.id, municipality.id, info)
+        add_analysis(session, trajectory.id, municipality.id, analysis)
+        add_population(session, trajectory.id, municipality.id, info)
         import_demo_figures(session, municipality.id)
-        _add_sessions(session, trajectory.id, municipality.id, info, analysis, demo_dir)
+        add_sessions(session, trajectory.id, municipality.id, info, analysis, demo_dir)
         return trajectory.id

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ivp_core.config import DATA_DIR
-from ivp_core.demo import _add_analysis, _add_population, _add_sessions, _read_yaml
+from ivp_core.demo import add_analysis, add_population, add_sessions, read_yaml
 from ivp_core.importers import import_directory
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import Municipality, Trajectory
@@ -24,8 +24,8 @@ JOINT_DIR = DATA_DIR / "demo" / "rivierenland"
 
 
 def _member(session: Session, folder: Path) -> tuple[Municipality, dict, dict]:
-    info = _read_yaml(folder / "municipality.yaml")
-    analysis = _read_yaml(folder / "analysis.yaml")
+    info = read_yaml(folder / "municipality.yaml")
+    analysis = read_yaml(folder / "analysis.yaml")
     municipality = session.scalar(select(Municipality).where(Municipality.name == str(info["name"])))
     if municipality is None:
         municipality = Municipality(
@@ -43,7 +43,7 @@ def _member(session: Session, folder: Path) -> tuple[Municipality, dict, dict]:
 def load_joint_demo(engine: Engine | None = None, joint_dir: Path = JOINT_DIR) -> int:
     """Load the joint trajectory in one transaction and return its id; loading it twice is refused."""
     engine = engine or get_engine()
-    spec = _read_yaml(joint_dir / "trajectory.yaml")
+    spec = read_yaml(joint_dir / "trajectory.yaml")
     with session_scope(engine) as session:
         if session.scalar(select(Trajectory.id).where(Trajectory.name == str(spec["name"]))) is not None:
             raise ValueError(f"Het voorbeeldtraject '{spec['name']}' bestaat al.")
@@ -58,7 +58,7 @@ def load_joint_demo(engine: Engine | None = None, joint_dir: Path = JOINT_DIR) -
             fictitious=True,
         )
         for folder, (municipality, info, analysis) in zip(folders, members, strict=True):
-            _add_analysis(session, trajectory.id, municipality.id, analysis)
-            _add_population(session, trajectory.id, municipality.id, info)
-            _add_sessions(session, trajectory.id, municipality.id, info, analysis, folder)
+            add_analysis(session, trajectory.id, municipality.id, analysis)
+            add_population(session, trajectory.id, municipality.id, info)
+            add_sessions(session, trajectory.id, municipality.id, info, analysis, folder)
         return trajectory.id

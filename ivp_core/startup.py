@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from ivp_core import demo
+from ivp_core import demo, demo_joint
 from ivp_core.storage import db
 
 
 def prepare_database(engine: Engine | None = None, with_demo: bool = True) -> bool:
-    """Migrate, and load the demo when the database has no trajectory yet; True when the demo was loaded."""
+    """Migrate, and load the demos (one municipality, and a joint IVP of three) when the database has no
+    trajectory yet; True when the demos were loaded."""
     engine = engine or db.get_engine()
     with db.startup_lock(engine):
         db.migrate(engine)
         if with_demo and db.is_empty(engine):
             demo.load_demo(engine)
+            demo_joint.load_joint_demo(engine)
             return True
     return False

@@ -32,6 +32,14 @@ def _postgres_url_for_test(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+def _clear_streamlit_caches() -> None:
+    """Page caches (trajectory list, start-up) outlive one AppTest; each test's database starts clean."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
 @pytest.fixture
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, migrated, empty database; `DATABASE_URL` points at it for code that reads the environment."""
@@ -44,6 +52,7 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
         gen = None
         url = f"sqlite:///{tmp_path / 'ivp-test.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    _clear_streamlit_caches()
     db.dispose_engines()
     db.migrate(db.get_engine(url))
     try:

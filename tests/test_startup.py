@@ -22,7 +22,7 @@ def _count(engine: Engine) -> int:
 def test_first_start_loads_the_demo_once(engine: Engine) -> None:
     assert prepare_database(engine) is True
     assert prepare_database(engine) is False
-    assert _count(engine) == 1
+    assert _count(engine) == 2
 
 
 def test_servers_starting_together_load_the_demo_only_once(database_url: str, engine: Engine) -> None:
@@ -35,7 +35,7 @@ def test_servers_starting_together_load_the_demo_only_once(database_url: str, en
     outputs = [p.communicate(timeout=180)[0].strip() for p in procs]
     assert all(p.returncode == 0 for p in procs)
     assert sorted(outputs) == ["False", "False", "False", "True"]
-    assert _count(engine) == 1
+    assert _count(engine) == 2
 
 
 def test_no_demo_when_asked(engine: Engine) -> None:
