@@ -44,7 +44,7 @@ def live_panel(session_id: int) -> None:
     elif info.status == "concept":
         st.info("De sessie is nog niet geopend.")
     if not info.show_results:
-        st.caption("De uitslag is verborgen. De begeleider kan die tonen, bijvoorbeeld na het sluiten.")
+        st.markdown("De uitslag is verborgen. De begeleider kan die tonen, bijvoorbeeld na het sluiten.")
     else:
         if info.method == "criteria":
             left, right = st.columns(2)

@@ -148,7 +148,7 @@ def matrix_chart(session: SessionInfo, tally: live.LiveTally) -> None:
     """Werkgroep: impact against beïnvloedbaarheid; the top-right quadrant is where extra effort pays."""
     points = live.impact_influence(tally, session.themes)
     if not points:
-        st.caption("Nog geen scores op impact en beïnvloedbaarheid.")
+        st.markdown("Nog geen scores op impact en beïnvloedbaarheid.")
         return
     labels = _labels(session.themes)
     data = pd.DataFrame(
@@ -225,5 +225,5 @@ def approved_comments(items: list[CommentInfo]) -> None:
     st.subheader("Opmerkingen")
     for comment in items:
         with st.container(border=True):
-            st.caption(labels[comment.theme_code])
+            st.markdown(f"**{labels[comment.theme_code]}**")
             st.text(comment.text)

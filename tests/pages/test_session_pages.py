@@ -192,7 +192,7 @@ def test_live_results_hidden_by_default_then_shown_with_totals(
     at = _app("facilitator").run()
     at.switch_page("pages/live.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("De uitslag is verborgen" in c.value for c in at.caption)
+    assert any("De uitslag is verborgen" in m.value for m in at.markdown)
     assert not at.get("vega_lite_chart")
     next(t for t in at.toggle if t.label == "Uitslag tonen op het scherm").set_value(True).run()
     assert at.get("vega_lite_chart")
