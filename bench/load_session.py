@@ -88,6 +88,7 @@ class ServerUsage:
     cpu_percent: float | None  # of one core; 200 % is both cores of a 2-core machine
     live_queries: int | None
     statements: int | None
+    rss_mb: float | None = None  # resident memory of the server process(es) at the end
 
 
 @dataclass
@@ -157,6 +158,18 @@ class ServerMeter:
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return total if self.pids else None
 
+    def _rss_mb(self) -> float | None:
+        total = 0
+        for pid in self.pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                return None
+            total += next(
+                (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+            )
+        return round(total / 1024, 1) if self.pids else None
+
     def _counts(self) -> dict[str, int] | None:
         total: Counter[str] = Counter()
         for path in self.counts_paths:
@@ -179,8 +192,8 @@ class ServerMeter:
         if counts0 is not None and counts1 is not None:
             live = counts1.get("live_tally", 0) - counts0.get("live_tally", 0)
             total = counts1.get("total", 0) - counts0.get("total", 0)
-            return ServerUsage(round(seconds, 2), cpu, live, total)
-        return ServerUsage(round(seconds, 2), cpu, None, None)
+            return ServerUsage(round(seconds, 2), cpu, live, total, self._rss_mb())
+        return ServerUsage(round(seconds, 2), cpu, None, None, self._rss_mb())
 
 
 # --------------------------------------------------------------------------------------- participant
@@ -552,6 +565,7 @@ def _print(report: Report) -> None:
         print(
             f"server during vote {u.cpu_percent:.0f}% CPU over {u.seconds:.1f} s, {u.statements} SQL statements"
         )
+        print(f"server memory      {u.rss_mb} MB resident after the vote phase")
     if report.live:
         lc = report.live
         idle, watched = lc.idle, lc.watched
@@ -561,6 +575,7 @@ def _print(report: Report) -> None:
         )
         if idle.cpu_percent is not None and watched.cpu_percent is not None:
             print(f"  server CPU       idle {idle.cpu_percent:.0f}%  with viewers {watched.cpu_percent:.0f}%")
+            print(f"  server memory    {watched.rss_mb} MB resident after the viewers")
         per = lc.live_queries_per_interval
         if per is not None:
             verdict = "shared (≈1 per interval)" if per <= 1.5 else f"NOT shared ({lc.viewers} viewers)"
