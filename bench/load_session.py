@@ -32,11 +32,12 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 from sqlalchemy import select
@@ -55,6 +56,7 @@ from ivp_core import sessions
 from ivp_core.storage import db
 from ivp_core.storage.models import Ballot, Participant
 
+T = TypeVar("T")
 ROOT: Final = Path(__file__).resolve().parents[1]
 MAX_PARTICIPANTS: Final = 500
 MAX_VIEWERS: Final = 100
@@ -127,6 +129,13 @@ class Report:
         if self.live is not None:
             out["live"]["live_queries_per_interval"] = self.live.live_queries_per_interval
         return out
+
+
+def run_blocking(coro: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` in a fresh thread, for callers whose thread already runs an event loop (Playwright's
+    sync API in the same test session does)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 # ------------------------------------------------------------------------------------------- figures

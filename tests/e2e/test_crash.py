@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bench.fixture import open_load_session
-from bench.load_session import PARTICIPANT_PAGE, Gate, Vote, check_stored, participant, warm_up
+from bench.load_session import PARTICIPANT_PAGE, Gate, Vote, check_stored, participant, run_blocking, warm_up
 from bench.st_client import StreamlitClient
 from tests.e2e.conftest import ServedApp
 
@@ -50,7 +50,7 @@ def test_every_acknowledged_ballot_survives_a_kill_9(
     served_app: ServedApp, engine: Engine, database_url: str
 ) -> None:
     session = open_load_session(engine)
-    votes = asyncio.run(asyncio.wait_for(_vote_until_killed(served_app, session.code), 120))
+    votes = run_blocking(asyncio.wait_for(_vote_until_killed(served_app, session.code), 120))
     acknowledged = [v for v in votes if v.ack_s is not None]
     interrupted = [v for v in votes if v.error]
     assert len(acknowledged) >= KILL_AFTER_ACKNOWLEDGED
@@ -62,4 +62,4 @@ def test_every_acknowledged_ballot_survives_a_kill_9(
     assert stored >= len(acknowledged)
     for vote in acknowledged[:3]:
         assert vote.token is not None
-        assert asyncio.run(_sees_own_ballot(served_app.base_url, session.code, vote.token))
+        assert run_blocking(_sees_own_ballot(served_app.base_url, session.code, vote.token))

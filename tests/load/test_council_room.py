@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bench.fixture import open_load_session
-from bench.load_session import run_load
+from bench.load_session import run_blocking, run_load
 from tests.e2e.conftest import ServedApp
 
 COUNCIL_ROOM = 40
@@ -21,7 +21,7 @@ def test_a_council_room_of_40_votes_at_once_without_errors_or_lost_votes(
     served_app: ServedApp, engine: Engine, database_url: str
 ) -> None:
     session = open_load_session(engine)
-    report = asyncio.run(
+    report = run_blocking(
         asyncio.wait_for(run_load(served_app.base_url, database_url, session.code, COUNCIL_ROOM), 90)
     )
     assert report.errors == []
