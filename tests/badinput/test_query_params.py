@@ -29,7 +29,7 @@ def _fresh_caches() -> None:
 
 def _session_code(engine: Engine, status: str) -> str:
     with session_scope(engine) as db:
-        trajectory = db.scalars(select(Trajectory)).first()
+        trajectory = db.scalars(select(Trajectory).order_by(Trajectory.id)).first()  # the one the sidebar opens with
         assert trajectory is not None
         created = sessions.create_session(
             db, trajectory_id=trajectory.id, kind="raadscommissie", title="Commissie", method="points",

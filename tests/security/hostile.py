@@ -22,7 +22,7 @@ def plant(engine: Engine) -> int:
     """Put PAYLOAD into a session title-free comment (approved) and into the analysis of THEME; returns the
     session id. Everything goes through ivp_core, as the pages would do it."""
     with session_scope(engine) as db:
-        trajectory = db.scalars(select(Trajectory)).first()
+        trajectory = db.scalars(select(Trajectory).order_by(Trajectory.id)).first()  # the one the sidebar opens with
         assert trajectory is not None
         municipality_id = trajectory.municipalities[0].id
         created = sessions.create_session(

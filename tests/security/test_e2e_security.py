@@ -83,7 +83,7 @@ def test_facilitator_urls_stay_locked_typed_after_login_and_after_reload(
 
 def _open_session(database_url: str) -> sessions.SessionInfo:
     with session_scope(get_engine(database_url)) as db:
-        trajectory = db.scalars(select(Trajectory)).first()
+        trajectory = db.scalars(select(Trajectory).order_by(Trajectory.id)).first()  # the one the sidebar opens with
         assert trajectory is not None
         created = sessions.create_session(
             db, trajectory_id=trajectory.id, kind="raadscommissie", title="Commissie logboek",
