@@ -538,18 +538,27 @@ def serve(
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     served = Served(f"http://127.0.0.1:{port}", database_url, process, counts, log)
+    try:
+        wait_healthy(served.base_url, process, timeout)
+    except RuntimeError as exc:
+        served.stop()
+        raise RuntimeError(f"{exc}; see {log}") from exc
+    return served
+
+
+def wait_healthy(base_url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Until `/_stcore/health` answers 200 through `base_url` (a server, or a proxy in front of one)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server stopped at start-up; see {log}")
+            raise RuntimeError(f"process stopped at start-up (exit code {process.returncode})")
         try:
-            with urllib.request.urlopen(f"{served.base_url}/_stcore/health", timeout=2) as resp:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
                 if resp.status == 200:
-                    return served
+                    return
         except OSError:
-            time.sleep(0.3)
-    served.stop()
-    raise RuntimeError(f"server not healthy within {timeout:.0f} s; see {log}")
+            time.sleep(0.2)
+    raise RuntimeError(f"{base_url} not healthy within {timeout:.0f} s")
 
 
 # ---------------------------------------------------------------------------------------------- CLI

@@ -134,37 +134,10 @@ class Run:
 
 
 def string_state(widget_id: str, value: str) -> WidgetState:
-    """radio, selectbox, feedback, text_input, text_area: the formatted option or the text."""
+    """radio, selectbox, text_input, text_area: the formatted option or the text (other widgets carry their
+    value in other fields of WidgetState: see `value_type` in streamlit/elements/widgets)."""
     state = WidgetState(id=widget_id)
     state.string_value = value
-    return state
-
-
-def string_array_state(widget_id: str, values: Iterable[str]) -> WidgetState:
-    """segmented_control, pills, multiselect, select_slider: the formatted options."""
-    state = WidgetState(id=widget_id)
-    state.string_array_value.data.extend(values)
-    return state
-
-
-def double_state(widget_id: str, value: float) -> WidgetState:
-    """number_input."""
-    state = WidgetState(id=widget_id)
-    state.double_value = value
-    return state
-
-
-def double_array_state(widget_id: str, values: Iterable[float]) -> WidgetState:
-    """slider."""
-    state = WidgetState(id=widget_id)
-    state.double_array_value.data.extend(values)
-    return state
-
-
-def bool_state(widget_id: str, value: bool) -> WidgetState:
-    """checkbox, toggle."""
-    state = WidgetState(id=widget_id)
-    state.bool_value = value
     return state
 
 

@@ -8,7 +8,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from bench.load_session import wait_healthy
 from tests.e2e.conftest import ROOT, ServedApp, free_port, wait_idle
 from tests.e2e.test_council_session import _log_in
 
@@ -88,15 +88,10 @@ class Proxy:
         self.process = subprocess.Popen(
             [NGINX, "-c", str(self.conf), "-e", str(self.workdir / "error.log")], start_new_session=True
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"nginx did not answer; {(self.workdir / 'error.log').read_text()}")
+        try:
+            wait_healthy(self.base_url, self.process, 20)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}; nginx log: {(self.workdir / 'error.log').read_text()}") from exc
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
