@@ -11,6 +11,8 @@ DUTCH_WORDS = frozenset(
         "de",
         "het",
         "verwacht",
+        "hebben",
+        "dezelfde",
         "thema",
         "kolommen",
         "onbekende",

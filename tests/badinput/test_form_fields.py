@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core import analysis, comments, participation, sessions
 from ivp_core.aggregate.model import AggregationSettings
+from ivp_core.indicators import IndicatorInput, save_indicator
 from ivp_core.results import Advice, compute_advice, record_decision
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality
@@ -79,6 +80,20 @@ def _decide(chosen: list[str] | None = None, reason: str = "", by: str = "Griffi
     return call
 
 
+def _indicator(**changes: Any) -> Callable[[Session, World], Any]:
+    fields: dict[str, Any] = {
+        "theme_code": "1.3", "indicator": "Woninginbraken per 1.000 inwoners", "source": "Politie",
+        "kind": "objectief", "baseline_year": 2024, "baseline_value": "4,1", "target_year": 2030,
+        "target_value": "3,5",
+    }
+    spec = IndicatorInput(**{**fields, **changes})
+    return lambda db, w: save_indicator(db, w.trajectory_id, w.municipality_id, spec)
+
+
+def _criteria(*entries: dict[str, Any]) -> Callable[[Session, World], Any]:
+    return _create(method="criteria", settings={"criteria": list(entries)})
+
+
 CASES = [
     # session creation
     Case("session-empty-title", _create(title="   "), ("titel",)),
@@ -92,6 +107,10 @@ CASES = [
     Case("session-unknown-method", _create(method="dictator"), ("stemmethode",)),
     Case("session-long-wijk", _create(kind="inwonersconsultatie", settings={"budget": 10, "wijken": ["w" * 100]}),
          ("wijk", "80")),
+    Case("criteria-none", _criteria(), ("geen criteria",)),
+    Case("criteria-nan-weight", _criteria({"key": "impact", "weight": float("nan")}), ("getal",)),
+    Case("criteria-same-key", _criteria({"key": "impact"}, {"key": "impact"}), ("dezelfde sleutel",)),
+    Case("criteria-max-below-min", _criteria({"key": "impact", "min": 5, "max": 1}), ("maximum",)),
     # joining and ballots
     Case("join-junk-token", lambda db, w: participation.join(db, w.session_id, "../../etc/passwd"), ("sleutel",)),
     Case("join-unknown-session", lambda db, w: participation.join(db, 999_999, participation.new_token()),
@@ -127,6 +146,17 @@ CASES = [
     Case("analysis-huge-text", _theme_text(problem_text="lang " * 400_000), ("te lang",)),
     Case("analysis-aspects-wrong-field", lambda db, w: analysis.update_field_analysis(
         db, w.trajectory_id, w.municipality_id, "2", "Coördinator", None, {"a": "x"}), ("veld 1",)),
+    # effect indicators
+    Case("indicator-unknown-theme", _indicator(theme_code="<script>"), ("onbekend thema",)),
+    Case("indicator-no-name", _indicator(indicator="  "), ("naam",)),
+    Case("indicator-long-name", _indicator(indicator="i" * 300), ("te lang", "200")),
+    Case("indicator-unknown-kind", _indicator(kind="gevoel"), ("objectief",)),
+    Case("indicator-target-outside-period", _indicator(target_year=2099), ("streefjaar", "looptijd")),
+    Case("indicator-formula-target", _indicator(target_value="=1+1"), ("geen getal",)),
+    Case("indicator-overflow-target", _indicator(target_value="9" * 400), ("geen getal",)),
+    Case("indicator-nan-target", _indicator(target_value=float("nan")), ("geen geldig getal",)),
+    Case("indicator-negative-target", _indicator(target_value="-3"), ("negatief",)),
+    Case("indicator-baseline-after-target", _indicator(baseline_year=2031, target_year=2030), ("nulmeting",)),
     # the final choice
     Case("decision-unknown-theme", _decide(["1.1", "<img src=x onerror=alert(1)>"]), ("onbekende thema",)),
     Case("decision-too-many", _decide(["1.1", "1.3", "2.1", "4.1", "5.1"]), ("vier",)),
