@@ -91,7 +91,9 @@ def resolve_weights(group_names: Sequence[str], settings: AggregationSettings) -
     total = sum(raw.values())
     if total <= 0:
         raise AggregationError("Alle gewichten zijn 0: geef minstens één groep een gewicht.")
-    weights = {g: w / total for g, w in raw.items()}
+    # Rounded so that weights given as 0.4/0.3/0.3 or 40/30/30 give bit-identical shares: the robustness
+    # draws depend on them, and a last-bit difference must not move a theme across a near-tie.
+    weights = {g: round(w / total, 12) for g, w in raw.items()}
     if has_analysis and settings.data_weight is not None:
         weights = {g: w * (1 - settings.data_weight) for g, w in weights.items()}
         weights[ANALYSIS_GROUP] = settings.data_weight

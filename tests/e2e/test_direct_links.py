@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ServedApp, wait_idle
 
@@ -12,9 +13,9 @@ pytestmark = pytest.mark.e2e
 def test_a_facilitator_page_opened_first_on_a_fresh_server_stays_locked(served_app: ServedApp, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(f"{served_app.base_url}/sessies")
-    wait_idle(page)
     main = page.locator("[data-testid='stMain']")
-    assert "Prioriteiten voor het Integraal Veiligheidsplan" in main.inner_text()
+    expect(main).to_contain_text("Prioriteiten voor het Integraal Veiligheidsplan", timeout=60_000)
+    wait_idle(page)
     assert page.locator("[data-testid='stSidebarNav']").get_by_text("Sessies", exact=True).count() == 0
     page.close()
 
@@ -22,6 +23,5 @@ def test_a_facilitator_page_opened_first_on_a_fresh_server_stays_locked(served_a
 def test_a_direct_presentation_link_opens_that_field(served_app: ServedApp, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{served_app.base_url}/presentatie?veld=2")
-    wait_idle(page)
-    assert "Bedrijvigheid en veiligheid" in page.locator("[data-testid='stMain']").inner_text()
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("Bedrijvigheid en veiligheid", timeout=60_000)
     page.close()
