@@ -18,7 +18,11 @@ with st.form("login"):
     password = st.text_input("Wachtwoord", type="password")
     submitted = st.form_submit_button("Inloggen", type="primary")
 if submitted:
-    if auth.log_in(password):
-        st.switch_page("pages/start.py")
+    try:
+        accepted = auth.log_in(password)
+    except auth.LoginBlocked as exc:
+        st.error(str(exc))
     else:
+        if accepted:
+            st.switch_page("pages/start.py")
         st.error("Dit wachtwoord klopt niet. Probeer het opnieuw.")

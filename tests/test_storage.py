@@ -57,3 +57,14 @@ def test_concurrent_writers_never_see_database_is_locked(engine: Engine) -> None
 def test_migrate_is_idempotent(engine: Engine) -> None:
     db.migrate(engine)
     db.migrate(engine)
+
+
+def test_a_readonly_scope_reads_while_a_writer_holds_the_lock(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    with db.session_scope(engine) as writer:
+        writer.add(Municipality(name="Schrijver"))
+        writer.flush()
+        # the writer holds the write lock (BEGIN IMMEDIATE); a reader must not wait for it
+        with db.session_scope(engine, readonly=True) as reader:
+            assert reader.scalar(select(func.count(Municipality.id))) == 0

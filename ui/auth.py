@@ -11,6 +11,8 @@ import os
 
 import streamlit as st
 
+from ivp_core.throttle import FailureThrottle
+
 _ROLE_KEY = "ivp_role"
 FACILITATOR = "facilitator"
 
@@ -40,10 +42,31 @@ def is_facilitator() -> bool:
     return st.session_state.get(_ROLE_KEY) == FACILITATOR
 
 
+@st.cache_resource
+def login_throttle() -> FailureThrottle:
+    """One counter per server process: at most 10 wrong passwords a minute, whoever types them."""
+    return FailureThrottle(max_failures=10, window_seconds=60)
+
+
+class LoginBlocked(Exception):
+    """Too many wrong passwords on this server just now."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"Te veel mislukte pogingen. Probeer het over {max(1, round(seconds))} seconden opnieuw."
+        )
+
+
 def log_in(candidate: str) -> bool:
+    """Raises LoginBlocked while the throttle is closed, so even the right password waits: no oracle."""
+    throttle = login_throttle()
+    wait = throttle.seconds_blocked()
+    if wait > 0:
+        raise LoginBlocked(wait)
     if check_password(candidate):
         st.session_state[_ROLE_KEY] = FACILITATOR
         return True
+    throttle.record_failure()
     return False
 
 

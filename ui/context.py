@@ -13,7 +13,7 @@ _MUNICIPALITY_KEY = "ivp_municipality_id"
 
 @st.cache_data(ttl=5, show_spinner=False)
 def _trajectories() -> list[TrajectoryRef]:
-    with session_scope() as session:
+    with session_scope(readonly=True) as session:
         return list_trajectories(session)
 
 

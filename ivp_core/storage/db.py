@@ -21,6 +21,7 @@ from ivp_core.config import database_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+READONLY_OPTION = "ivp_readonly"
 
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
@@ -40,7 +41,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers take no lock in WAL mode; only a unit of work that may write takes the write lock up front.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READONLY_OPTION) else "BEGIN IMMEDIATE")
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -71,9 +73,16 @@ def _session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A transaction that commits on success and rolls back on any error: nothing is ever half-written."""
-    session = _session_factory(engine or get_engine())()
+def session_scope(engine: Engine | None = None, readonly: bool = False) -> Iterator[Session]:
+    """A transaction that commits on success and rolls back on any error: nothing is ever half-written.
+
+    `readonly=True` is for pages that only read (live tallies, the evidence beside a ballot): on SQLite it
+    does not queue behind the write lock, so 40 phones reading never slow down the one that is voting.
+    """
+    engine = engine or get_engine()
+    if readonly:
+        engine = engine.execution_options(**{READONLY_OPTION: True})
+    session = _session_factory(engine)()
     try:
         with session.begin():
             yield session

@@ -67,3 +67,17 @@ def test_login_with_the_wrong_password_is_refused_and_the_right_one_unlocks(
     at.text_input[0].input(admin_password)
     at.button[0].click().run()
     assert at.session_state["ivp_role"] == "facilitator"
+
+
+def test_many_wrong_passwords_close_the_login_for_everyone_for_a_while(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    at = app().run()
+    at.switch_page("pages/inloggen.py").run()
+    for _ in range(10):
+        at.text_input[0].input("geraden")
+        at.button[0].click().run()
+    at.text_input[0].input(admin_password)
+    at.button[0].click().run()
+    assert "Te veel mislukte pogingen" in at.error[0].value
+    assert "ivp_role" not in at.session_state
