@@ -24,7 +24,7 @@ SESSION_PARAM = "sessie"
 def _snapshot(
     session_id: int,
 ) -> tuple[sessions.SessionInfo, live.LiveTally, list[comments.CommentInfo]] | None:
-    with session_scope() as db:
+    with session_scope(readonly=True) as db:
         info = sessions.get_session(db, session_id)
         if info is None:
             return None
@@ -62,7 +62,7 @@ def live_panel(session_id: int) -> None:
 
 
 def _choose(trajectory_id: int) -> sessions.SessionInfo | None:
-    with session_scope() as db:
+    with session_scope(readonly=True) as db:
         available = sessions.list_sessions(db, trajectory_id)
     if not available:
         st.info("Er zijn nog geen sessies. Maak er een aan op de pagina Sessies.")

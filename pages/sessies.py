@@ -47,7 +47,7 @@ def _criteria_editor() -> list[dict[str, object]]:
 
 def _create_form(trajectory_id: int, municipality_id: int | None) -> None:
     catalogue = load_catalogue()
-    with session_scope() as db:
+    with session_scope(readonly=True) as db:
         candidates = sessions.candidate_themes(db, trajectory_id, municipality_id)
     kinds = list(sessions.KINDS)
     kind = st.selectbox("Soort bijeenkomst", kinds, format_func=lambda k: sessions.KINDS[k][1])
@@ -160,7 +160,7 @@ def _griffier(info: sessions.SessionInfo) -> None:
 
 
 def _moderation(info: sessions.SessionInfo) -> None:
-    with session_scope() as db:
+    with session_scope(readonly=True) as db:
         items = comments.list_comments(db, info.id)
     if not items:
         st.caption("Nog geen opmerkingen.")
@@ -182,7 +182,7 @@ def _moderation(info: sessions.SessionInfo) -> None:
 
 
 def _invitations(info: sessions.SessionInfo) -> None:
-    with session_scope() as db:
+    with session_scope(readonly=True) as db:
         issued, used = participation.invitation_counts(db, info.id)
     st.caption(
         f"{issued} codes uitgegeven, {used} gebruikt. Met een code kan één keer gestemd worden. "
@@ -207,7 +207,7 @@ def _details(info: sessions.SessionInfo) -> None:
     )
     st.markdown(f"**Link voor deelnemers:** {url}")
     live_view.session_controls(info, key=f"sessies:{info.id}")
-    with session_scope() as db:
+    with session_scope(readonly=True) as db:
         entries = participation.entry_counts(db, info.id)
     if entries:
         st.markdown(
@@ -249,7 +249,7 @@ if trajectory is None:
     st.stop()
 with st.expander("Nieuwe sessie", expanded=False):
     _create_form(trajectory.id, municipality.id if municipality else None)
-with session_scope() as db:
+with session_scope(readonly=True) as db:
     available = sessions.list_sessions(db, trajectory.id)
 if not available:
     st.info("Er zijn nog geen sessies in dit traject.")

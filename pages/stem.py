@@ -32,19 +32,19 @@ PRIVACY = (
 
 @st.cache_data(ttl=1, show_spinner=False)
 def _session(code: str) -> SessionInfo | None:
-    with session_scope() as db:
+    with session_scope(readonly=True) as db:
         return find_by_code(db, code)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _evidence(session: SessionInfo) -> dict[str, ThemeEvidence]:
-    with session_scope() as db:
+    with session_scope(readonly=True) as db:
         return ballot_evidence(db, session)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
-    with session_scope() as db:
+    with session_scope(readonly=True) as db:
         return live.round_spreads(db, previous_id)
 
 
@@ -161,7 +161,7 @@ def main() -> None:
     # Looked up once per browser session; later reruns (every click on a phone) need no database query.
     state_key = f"ivp_participant:{session.id}"
     if state_key not in st.session_state:
-        with session_scope() as db:
+        with session_scope(readonly=True) as db:
             known = participation.find_participant(db, session.id, token)
             stored = participation.my_ballot(db, session.id, token) if known else None
             remarks_stored = comments.my_comments(db, session.id, token) if known else {}
