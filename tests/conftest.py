@@ -81,3 +81,7 @@ def demo_engine(engine: Engine) -> Engine:
 def admin_password(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("IVP_ADMIN_PASSWORD", ADMIN_PASSWORD)
     return ADMIN_PASSWORD
+
+
+# The browser fixtures, registered once for every test folder (see tests/e2e/support.py).
+from tests.e2e.support import browser, served_app  # noqa: E402, F401

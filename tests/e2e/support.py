@@ -1,4 +1,7 @@
-"""A really served app (streamlit run) on a free loopback port, and headless Debian Chromium to drive it."""
+"""A really served app (streamlit run) on a free loopback port, and headless Debian Chromium to drive it.
+
+The fixtures are registered once, in tests/conftest.py, so every folder shares one Chromium: a second
+Playwright sync driver in the same process refuses to start."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import Ballot, BallotItem
 from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.conftest import ServedApp, wait_idle
+from tests.e2e.support import ServedApp, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from bench.fixture import open_load_session
 from bench.load_session import PARTICIPANT_PAGE, Gate, Vote, check_stored, participant, run_blocking, warm_up
 from bench.st_client import StreamlitClient
-from tests.e2e.conftest import ServedApp
+from tests.e2e.support import ServedApp
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from bench.load_session import wait_healthy
-from tests.e2e.conftest import ROOT, ServedApp, free_port, wait_idle
+from tests.e2e.support import ROOT, ServedApp, free_port, wait_idle
 from tests.e2e.test_council_session import _log_in
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from bench.fixture import open_load_session
 from bench.load_session import run_blocking, run_load
-from tests.e2e.conftest import ServedApp
+from tests.e2e.support import ServedApp
 
 COUNCIL_ROOM = 40
 P95_TARGET_S = 1.0

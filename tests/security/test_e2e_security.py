@@ -15,7 +15,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import Participant, Trajectory
 from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.conftest import ServedApp, wait_idle
+from tests.e2e.support import ServedApp, wait_idle
 from tests.security.hostile import MARKER, plant
 from tests.security.pages import declared_pages
 from tests.security.snapshot_text import database_text
