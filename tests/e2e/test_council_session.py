@@ -104,7 +104,11 @@ def test_council_session(served_app: ServedApp, browser: Browser, database_url: 
 
     # Create a points session on the analysis' candidate themes and open it.
     screen.get_by_role("link", name="Sessies").click()
+    expect(screen.get_by_role("heading", name="Sessies")).to_be_visible()
+    wait_idle(screen)  # a click during a rerun can be lost when the element is redrawn
     screen.get_by_text("Nieuwe sessie").click()
+    expect(screen.get_by_label("Titel")).to_be_visible()
+    wait_idle(screen)
     screen.get_by_label("Titel").fill("Opiniërende bijeenkomst E2E")
     screen.get_by_role("button", name="Sessie aanmaken").click()
     created = screen.get_by_text(re.compile(r"Sessie aangemaakt met code [A-Z2-9]{8}"))
