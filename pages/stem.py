@@ -11,6 +11,8 @@ token is never logged or shown; the database keeps only its salted sha256 hash.
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from ivp_core import comments, live, participation
 from ivp_core.ballot_evidence import ThemeEvidence, ballot_evidence
@@ -46,6 +48,12 @@ def _evidence(session: SessionInfo) -> dict[str, ThemeEvidence]:
 def _round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
     with session_scope(readonly=True) as db:
         return live.round_spreads(db, previous_id)
+
+
+BUSY = (
+    "Het is nu erg druk. Uw stem is nog niet opgeslagen. Wacht een paar seconden en druk dan nog een keer "
+    "op de knop."
+)
 
 
 def _ask_code(message: str | None = None) -> None:
@@ -132,6 +140,10 @@ def _join(session: SessionInfo, token: str) -> participation.ParticipantInfo:
         st.error(exc.message_nl)
         st.stop()
         raise
+    except (OperationalError, SQLAlchemyTimeoutError):
+        st.error(BUSY)
+        st.stop()
+        raise
 
 
 def main() -> None:
@@ -200,6 +212,10 @@ def main() -> None:
                 comments.save_comments(db, session.id, token, remarks)
         except participation.ParticipationError as exc:
             st.error(exc.message_nl)
+        except (OperationalError, SQLAlchemyTimeoutError):
+            # A database too busy to take the vote in time (pool exhausted, lock wait): nothing was stored,
+            # and the phone must say so in Dutch instead of Streamlit's English error box.
+            st.error(BUSY)
         else:
             # Only now, after the commit, is the ballot on disk: safe to say thank you.
             st.session_state[state_key] = (known, values, {t: x for t, x in remarks.items() if x.strip()})

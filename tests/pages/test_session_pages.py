@@ -242,3 +242,24 @@ def test_resident_panel_needs_an_unused_invitation_code(demo_engine: Engine) -> 
     other.button[0].click().run()
     assert any("al gestemd" in e.value for e in other.error)
     assert _ballots(demo_engine, info.id) == {"1.1": 4.0, "1.3": 0.0, "2.1": 0.0}
+
+
+def test_a_busy_database_gets_a_dutch_message_and_stores_nothing(
+    demo_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from ivp_core import participation
+
+    info = _open_points_session(demo_engine)
+    at = _participant(info.code)
+    _number(at, "Punten voor Sociale kwaliteit").set_value(4).run()
+
+    def busy(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(participation, "submit_ballot", busy)
+    next(b for b in at.button if b.label == "Stem versturen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("erg druk" in e.value for e in at.error)
+    assert _ballots(demo_engine, info.id) == {}
