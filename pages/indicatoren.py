@@ -22,19 +22,12 @@ from ivp_core.indicators import (
 from ivp_core.storage.db import session_scope
 from ui import auth
 from ui.charts import nl_number, show_series
-from ui.context import current_municipality, current_trajectory
+from ui.context import page_header
 
 auth.require_facilitator()
 
 catalogue = load_catalogue()
-trajectory = current_trajectory()
-municipality = current_municipality()
-if trajectory is None or municipality is None:
-    st.info("Er is nog geen traject.")
-    st.stop()
-
-st.title("Effectindicatoren en streefwaarden")
-st.caption(f"{trajectory.label} · {municipality.name}")
+trajectory, municipality = page_header("Effectindicatoren en streefwaarden")
 
 
 @st.cache_data(ttl=10, show_spinner="Prioriteiten worden opgehaald…")

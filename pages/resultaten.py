@@ -22,7 +22,7 @@ from ivp_core.results import (
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import ThemeAnalysis
 from ui import auth
-from ui.context import current_municipality, current_trajectory
+from ui.context import page_header
 from ui.result_charts import (
     dispersion_heatmap,
     group_rank_heatmap,
@@ -44,14 +44,7 @@ RULES: dict[str, str] = {
 catalogue = load_catalogue()
 names = {t.code: t.short_name for t in catalogue.themes}
 full_names = {t.code: t.name for t in catalogue.themes}
-trajectory = current_trajectory()
-municipality = current_municipality()
-if trajectory is None or municipality is None:
-    st.info("Er is nog geen traject.")
-    st.stop()
-
-st.title("Advies: prioriteiten")
-st.caption(f"{trajectory.label} · {municipality.name}")
+trajectory, municipality = page_header("Advies: prioriteiten")
 
 
 @st.cache_data(ttl=10, show_spinner="Advies wordt berekend…")

@@ -64,3 +64,16 @@ def sidebar_selector() -> None:
         )
     if current is not None and current.fictitious:
         st.sidebar.caption("Dit is een fictief voorbeeld: de cijfers en teksten zijn verzonnen.")
+
+
+def page_header(title: str) -> tuple[TrajectoryRef, MunicipalityRef]:
+    """Title and context line of a page that works on one municipality of a trajectory; stops without one."""
+    trajectory = current_trajectory()
+    municipality = current_municipality()
+    if trajectory is None or municipality is None:
+        st.info("Er is nog geen traject.")
+        st.stop()
+    assert trajectory is not None and municipality is not None
+    st.title(title)
+    st.caption(f"{trajectory.label} · {municipality.name}")
+    return trajectory, municipality
