@@ -108,3 +108,12 @@ def test_auto_rule_uses_borda_when_groups_voted_with_different_methods(demo_engi
         borda = compute_advice(db, tid, mid, AggregationSettings(ranking_rule="borda", resamples=0))
     assert auto.result.ranking_rule == "borda"
     assert auto.result.to_dict() == borda.result.to_dict()
+
+
+def test_themes_left_off_a_shortlist_give_one_caveat_not_one_per_theme(demo_engine: Engine) -> None:
+    tid, mid = _ids(demo_engine)
+    with session_scope(demo_engine) as db:
+        advice = compute_advice(db, tid, mid, AggregationSettings(resamples=0))
+    lines = [w for w in advice.result.warnings if "niet beoordeeld door: raad" in w]
+    assert len(lines) == 1
+    assert lines[0].startswith("Thema's 1.2, 1.4,") and "zijn niet beoordeeld" in lines[0]

@@ -134,6 +134,8 @@ def _warnings(
         if g.n == 0:
             out.append(f"De groep '{g.name}' heeft nog geen stemmen.")
     weighted = [i for i, g in enumerate(groups) if weights[g.name] > 0]
+    # One line per set of absent groups: a shortlist ballot would otherwise give fifteen identical lines.
+    unscored_by: dict[tuple[str, ...], list[str]] = {}
     for j, theme in enumerate(themes):
         scored = [groups[i].name for i in weighted if _scored(stats[i], j)]
         absent = [groups[i].name for i in weighted if not _scored(stats[i], j)]
@@ -142,10 +144,13 @@ def _warnings(
                 f"Thema {theme} is door geen enkele groep met gewicht beoordeeld en staat daarom onderaan."
             )
         elif absent:
-            out.append(
-                f"Thema {theme} is niet beoordeeld door: {', '.join(absent)}. De score komt van de groepen die "
-                "het wel beoordeelden."
-            )
+            unscored_by.setdefault(tuple(absent), []).append(theme)
+    for absent, codes in unscored_by.items():
+        subject = f"Thema {codes[0]} is" if len(codes) == 1 else f"Thema's {', '.join(codes)} zijn"
+        out.append(
+            f"{subject} niet beoordeeld door: {', '.join(absent)}. De score komt van de groepen die "
+            f"{'het' if len(codes) == 1 else 'ze'} wel beoordeelden."
+        )
     return out
 
 

@@ -577,7 +577,7 @@ def _consensus_measures(consensus: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-_PER_THEME_UNSCORED = re.compile(r"^Thema \S+ is niet beoordeeld door: ")
+_PER_THEME_UNSCORED = re.compile(r"^Thema('s)? .+ (is|zijn) niet beoordeeld door: ")
 
 
 def _warnings(advice: Mapping[str, Any]) -> list[str]:
