@@ -57,11 +57,13 @@ def _advice(
     with_analysis: bool,
     reweight: bool,
     include_open: bool,
+    resamples: int = AggregationSettings.resamples,
 ) -> Advice:
     settings = AggregationSettings(
         group_weights=dict(weights) if weights else None,
         top_k=top_k,
         ranking_rule=rule,  # type: ignore[arg-type]
+        resamples=resamples,
     )
     with session_scope() as db:
         return compute_advice(
@@ -101,7 +103,8 @@ with st.expander("Instellingen van de berekening", expanded=False, icon=":materi
         value=False,
         help="Groepen die weinig meededen tellen dan zwaarder, zodat de uitslag beter past bij de hele bevolking.",
     )
-    probe = _advice(trajectory.id, municipality.id, None, top_k, rule, with_analysis, False, include_open)
+    # Only the groups present are needed here: no robustness resamples for this first, cheap pass.
+    probe = _advice(trajectory.id, municipality.id, None, top_k, rule, with_analysis, False, include_open, 0)
     right.markdown("**Gewicht per groep** (standaard gelijk; een groep weegt even zwaar, hoe groot ook)")
     weights: dict[str, float] = {}
     for group in probe.result.groups:
