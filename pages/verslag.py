@@ -82,44 +82,23 @@ st.caption(
     "Het Word-bestand kunt u bewerken en doorsturen. Excel en CSV bevatten dezelfde tabellen, met de stemmen "
     "alleen onder een schuilnaam; geen codes of IP-adressen."
 )
-b1, b2, b3, b4 = st.columns(4)
-b1.download_button(
-    "Word",
-    data=lambda: _one_file("docx"),
-    file_name=f"{name}.docx",
-    mime=MEDIA_TYPES["docx"],
-    icon=":material/description:",
-    on_click="ignore",
-    type="primary",
-    width="stretch",
+DOWNLOADS = (  # label, file-name suffix, media type, icon, builder
+    ("Word", ".docx", "docx", ":material/description:", lambda: _one_file("docx")),
+    ("Excel", ".xlsx", "xlsx", ":material/table_chart:", lambda: _one_file("xlsx")),
+    ("CSV (zip)", "-csv.zip", "zip", ":material/folder_zip:", lambda: render_csv_zip(_report())),
+    ("Afdrukken (HTML)", ".html", "html", ":material/print:", lambda: _one_file("html")),
 )
-b2.download_button(
-    "Excel",
-    data=lambda: _one_file("xlsx"),
-    file_name=f"{name}.xlsx",
-    mime=MEDIA_TYPES["xlsx"],
-    icon=":material/table_chart:",
-    on_click="ignore",
-    width="stretch",
-)
-b3.download_button(
-    "CSV (zip)",
-    data=lambda: render_csv_zip(_report()),
-    file_name=f"{name}-csv.zip",
-    mime=MEDIA_TYPES["zip"],
-    icon=":material/folder_zip:",
-    on_click="ignore",
-    width="stretch",
-)
-b4.download_button(
-    "Afdrukken (HTML)",
-    data=lambda: _one_file("html"),
-    file_name=f"{name}.html",
-    mime=MEDIA_TYPES["html"],
-    icon=":material/print:",
-    on_click="ignore",
-    width="stretch",
-)
+for column, (label, suffix, media, icon, build) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):
+    column.download_button(
+        label,
+        data=build,
+        file_name=f"{name}{suffix}",
+        mime=MEDIA_TYPES[media],
+        icon=icon,
+        on_click="ignore",
+        type="primary" if media == "docx" else "secondary",
+        width="stretch",
+    )
 
 # ------------------------------------------------------------------------------------------- backup
 st.header("Back-up van het hele traject")
