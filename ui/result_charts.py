@@ -13,6 +13,8 @@ from ivp_core.aggregate.explain import group_name_nl
 
 PRIORITY_COLOUR = "#1f5f8b"
 OTHER_COLOUR = "#b8c4ce"
+#: Pixels per theme row: below about 26 Vega drops every other axis label on a 22-theme chart.
+ROW_HEIGHT = 28
 
 
 def _label(names: Mapping[str, str], code: str) -> str:
@@ -60,7 +62,7 @@ def score_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Char
                 alt.Tooltip("Kans top:Q", format=".0%"),
             ],
         )
-        .properties(height=22 * len(frame))
+        .properties(height=ROW_HEIGHT * len(frame))
     )
 
 
@@ -92,7 +94,7 @@ def rank_interval_chart(result: AggregationResult, names: Mapping[str, str]) -> 
             tooltip=["Thema", "Plaats", "Plaats hoog", "Plaats laag"],
         )
     )
-    return (rule + point).properties(height=22 * len(frame))
+    return (rule + point).properties(height=ROW_HEIGHT * len(frame))
 
 
 def p_top_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Chart:
@@ -112,7 +114,7 @@ def p_top_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Char
             ),
             tooltip=["Thema", alt.Tooltip("Kans top:Q", format=".0%")],
         )
-        .properties(height=26 * max(len(frame), 1))
+        .properties(height=ROW_HEIGHT * max(len(frame), 1))
     )
 
 
@@ -145,7 +147,7 @@ def group_rank_heatmap(result: AggregationResult, names: Mapping[str, str]) -> a
         text="Plaats:Q",
         color=alt.condition(alt.datum.Plaats <= 6, alt.value("white"), alt.value("#222")),
     )
-    return (cells + text).properties(height=22 * len(order))
+    return (cells + text).properties(height=ROW_HEIGHT * len(order))
 
 
 def dispersion_heatmap(consensus: Consensus, names: Mapping[str, str]) -> alt.Chart:
@@ -178,7 +180,7 @@ def dispersion_heatmap(consensus: Consensus, names: Mapping[str, str]) -> alt.Ch
             ),
             tooltip=["Thema", "Groep", "Maat", alt.Tooltip("Spreiding:Q", format=".2f"), "Aantal"],
         )
-        .properties(height=22 * frame["Thema"].nunique())
+        .properties(height=ROW_HEIGHT * frame["Thema"].nunique())
     )
 
 
