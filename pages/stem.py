@@ -18,7 +18,7 @@ from ivp_core import comments, live, participation
 from ivp_core.ballot_evidence import ThemeEvidence, ballot_evidence
 from ivp_core.sessions import SessionInfo, find_by_code, normalise_code
 from ivp_core.storage.db import session_scope
-from ui.ballot_form import ballot_inputs, fmt, points_counter
+from ui.ballot_form import ballot_inputs, ballot_values, fmt, points_counter
 
 TOKEN_KEY = "ivp_participant_token"
 
@@ -98,31 +98,33 @@ def _show_evidence(evidence: ThemeEvidence) -> None:
         st.text(text)
 
 
-def _profile(
-    session: SessionInfo, known: participation.ParticipantInfo | None
-) -> tuple[str | None, str | None]:
-    """Optional wijk/kern and age band, asked only in a resident consultation."""
+def _profile(session: SessionInfo, known: participation.ParticipantInfo | None, key_prefix: str) -> None:
+    """Optional wijk/kern and age band, asked only in a resident consultation; read back by `_profile_values`."""
     if session.kind != "inwonersconsultatie":
-        return None, None
+        return
     st.subheader("Over u (mag leeg blijven)", divider="gray")
     wijken = session.settings.get("wijken") or []
-    wijk = None
     if wijken:
         options = [None, *wijken]
-        wijk = st.selectbox(
+        st.selectbox(
             "In welke wijk of kern woont u?",
             options,
             index=options.index(known.wijk) if known and known.wijk in options else 0,
             format_func=lambda v: "Zeg ik liever niet" if v is None else v,
+            key=f"{key_prefix}:wijk",
         )
     ages = [None, *participation.AGE_BANDS]
-    age = st.selectbox(
+    st.selectbox(
         "Hoe oud bent u?",
         ages,
         index=ages.index(known.age_band) if known and known.age_band in ages else 0,
         format_func=lambda v: "Zeg ik liever niet" if v is None else v,
+        key=f"{key_prefix}:leeftijd",
     )
-    return wijk, age
+
+
+def _profile_values(key_prefix: str) -> tuple[str | None, str | None]:
+    return st.session_state.get(f"{key_prefix}:wijk"), st.session_state.get(f"{key_prefix}:leeftijd")
 
 
 def _join(session: SessionInfo, token: str) -> participation.ParticipantInfo:
@@ -144,6 +146,10 @@ def _join(session: SessionInfo, token: str) -> participation.ParticipantInfo:
         st.error(BUSY)
         st.stop()
         raise
+
+
+def _state_key(session: SessionInfo) -> str:
+    return f"ivp_participant:{session.id}"
 
 
 def main() -> None:
@@ -171,7 +177,7 @@ def main() -> None:
     token = _token()
     plain = session.kind == "inwonersconsultatie"
     # Looked up once per browser session; later reruns (every click on a phone) need no database query.
-    state_key = f"ivp_participant:{session.id}"
+    state_key = _state_key(session)
     if state_key not in st.session_state:
         with session_scope(readonly=True) as db:
             known = participation.find_participant(db, session.id, token)
@@ -190,37 +196,55 @@ def main() -> None:
     round1 = _round1(session.previous_round_id) if session.previous_round_id else None
     if round1:
         st.info(f"Dit is ronde {session.round_no}. Bij elk thema ziet u wat de groep in ronde 1 gaf.")
-    values, remarks = ballot_inputs(
+    key_prefix = f"stem:{session.id}"
+    values, _ = ballot_inputs(
         session,
         existing,
-        key_prefix=f"stem:{session.id}",
+        key_prefix=key_prefix,
         plain=plain,
         evidence=lambda theme: _show_evidence(evidence.get(theme, ThemeEvidence())),
         comments=my_remarks,
         round1=round1,
     )
-    wijk, age = _profile(session, known)
+    _profile(session, known, key_prefix)
     st.divider()
     if session.method == "points":
         points_counter(st, session, values)
     st.markdown("Stuur deze link niet door: met de link in uw adresbalk kan iemand anders uw stem wijzigen.")
-    if st.button("Stem versturen", type="primary", width="stretch"):
-        try:
-            with session_scope() as db:
-                participation.join(db, session.id, token, wijk=wijk, age_band=age)
-                receipt = participation.submit_ballot(db, session.id, token, values)
-                comments.save_comments(db, session.id, token, remarks)
-        except participation.ParticipationError as exc:
-            st.error(exc.message_nl)
-        except (OperationalError, SQLAlchemyTimeoutError):
-            # A database too busy to take the vote in time (pool exhausted, lock wait): nothing was stored,
-            # and the phone must say so in Dutch instead of Streamlit's English error box.
-            st.error(BUSY)
-        else:
-            # Only now, after the commit, is the ballot on disk: safe to say thank you.
-            st.session_state[state_key] = (known, values, {t: x for t, x in remarks.items() if x.strip()})
-            what = "gewijzigd" if receipt.changed else "ontvangen"
-            st.success(f"Dank u wel! Uw stem is {what}. U kunt hem nog wijzigen zolang de sessie open is.")
+    _submit(session, token, known, key_prefix)
+
+
+@st.fragment
+def _submit(session: SessionInfo, token: str, known: participation.ParticipantInfo, key_prefix: str) -> None:
+    """The button and its answer, as a fragment: pressing it reruns only this, not the whole ballot.
+
+    With 300 phones pressing at once, redrawing every theme block per press was most of the server's work.
+    Every change to a score already reran the whole page, so the values read back here are current.
+    """
+    if not st.button("Stem versturen", type="primary", width="stretch"):
+        return
+    values, remarks = ballot_values(session, st.session_state, key_prefix=key_prefix, comments=True)
+    wijk, age = _profile_values(key_prefix)
+    try:
+        with session_scope() as db:
+            participation.join(db, session.id, token, wijk=wijk, age_band=age)
+            receipt = participation.submit_ballot(db, session.id, token, values)
+            comments.save_comments(db, session.id, token, remarks)
+    except participation.ParticipationError as exc:
+        st.error(exc.message_nl)
+    except (OperationalError, SQLAlchemyTimeoutError):
+        # A database too busy to take the vote in time (pool exhausted, lock wait): nothing was stored,
+        # and the phone must say so in Dutch instead of Streamlit's English error box.
+        st.error(BUSY)
+    else:
+        # Only now, after the commit, is the ballot on disk: safe to say thank you.
+        st.session_state[_state_key(session)] = (
+            known,
+            values,
+            {t: x for t, x in remarks.items() if x.strip()},
+        )
+        what = "gewijzigd" if receipt.changed else "ontvangen"
+        st.success(f"Dank u wel! Uw stem is {what}. U kunt hem nog wijzigen zolang de sessie open is.")
 
 
 main()

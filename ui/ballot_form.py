@@ -33,9 +33,7 @@ def fmt(x: float | None, decimals: int = 1) -> str:
     return f"{x:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-def _choice(
-    label: str, lo: int, hi: int, current: Any, key: str, help_text: str | None = None
-) -> float | None:
+def _choice(label: str, lo: int, hi: int, current: Any, key: str, help_text: str | None = None) -> None:
     """A score from lo..hi or "geen mening" (None): horizontal, thumb-sized on a phone."""
     options: list[int | None] = [*range(lo, hi + 1), None]
     index = (
@@ -43,7 +41,7 @@ def _choice(
         if isinstance(current, int | float) and int(current) in options
         else len(options) - 1
     )
-    picked = st.radio(
+    st.radio(
         label,
         options,
         index=index,
@@ -52,7 +50,6 @@ def _choice(
         format_func=lambda v: NO_OPINION if v is None else str(v),
         help=help_text,
     )
-    return None if picked is None else float(picked)
 
 
 def _theme_header(theme: Theme) -> None:
@@ -86,8 +83,6 @@ def ballot_inputs(
     """
     catalogue = load_catalogue()
     existing = existing or {}
-    values: dict[str, Any] = {}
-    remarks: dict[str, str] = {}
     counter = None
     if session.method == "points":
         st.markdown(
@@ -118,7 +113,7 @@ def ballot_inputs(
                     evidence(code)
             if session.method == "points":
                 budget = int(session.settings["budget"])
-                values[code] = st.number_input(
+                st.number_input(
                     f"Punten voor {theme.short_name}",
                     min_value=0,
                     max_value=budget,
@@ -130,7 +125,7 @@ def ballot_inputs(
                 k = int(session.settings["k"])
                 current = existing.get(code)
                 options: list[int | None] = [None, *range(1, k + 1)]
-                values[code] = st.selectbox(
+                st.selectbox(
                     f"Plaats voor {theme.short_name}",
                     options,
                     index=options.index(int(current)) if current else 0,
@@ -139,7 +134,7 @@ def ballot_inputs(
                 )
             elif session.method == "rating":
                 _round1(round1, code)
-                values[code] = _choice(
+                _choice(
                     f"Hoe belangrijk is {theme.short_name}?",
                     int(session.settings["scale_min"]),
                     int(session.settings["scale_max"]),
@@ -149,23 +144,51 @@ def ballot_inputs(
                 )
             else:
                 mine = existing.get(code) or {}
-                scores: dict[str, float | None] = {}
                 for c in criteria:
                     _round1(round1, code, c.key)
-                    scores[c.key] = _choice(
-                        c.label, int(c.min), int(c.max), mine.get(c.key), f"{key}:{c.key}"
-                    )
-                values[code] = scores
+                    _choice(c.label, int(c.min), int(c.max), mine.get(c.key), f"{key}:{c.key}")
             if comments is not None:
-                remarks[code] = st.text_area(
+                st.text_area(
                     "Opmerking (mag leeg blijven)",
                     value=comments.get(code, ""),
                     max_chars=1000,
                     key=f"{key}:opmerking",
                     height=80,
                 )
+    values, remarks = ballot_values(
+        session, st.session_state, key_prefix=key_prefix, comments=comments is not None
+    )
     if counter is not None:
         points_counter(counter, session, values)
+    return values, remarks
+
+
+def _score(picked: Any) -> float | None:
+    return None if picked is None else float(picked)
+
+
+def ballot_values(
+    session: SessionInfo, state: Mapping[str, Any], *, key_prefix: str, comments: bool = False
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The ballot as the widgets of `ballot_inputs` hold it, read back from session state by their keys.
+
+    Why from state and not from the widgets' return values: the participant page submits from a fragment,
+    whose rerun does not draw the theme widgets again, so their values can only be read back by key. One
+    reader serves both the full form and the fragment, so they can never disagree about a ballot.
+    """
+    values: dict[str, Any] = {}
+    remarks: dict[str, str] = {}
+    criteria = parse_criteria(session.settings) if session.method == "criteria" else ()
+    for code in session.themes:
+        key = f"{key_prefix}:{code}"
+        if session.method in ("points", "ranking"):
+            values[code] = state.get(key)
+        elif session.method == "rating":
+            values[code] = _score(state.get(key))
+        else:
+            values[code] = {c.key: _score(state.get(f"{key}:{c.key}")) for c in criteria}
+        if comments:
+            remarks[code] = str(state.get(f"{key}:opmerking") or "")
     return values, remarks
 
 

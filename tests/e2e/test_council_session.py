@@ -202,3 +202,53 @@ def test_resident_page_has_no_serious_accessibility_violations(
     # 'listitem'); that is the framework's markup, not this page's, and is reported separately.
     framework = {"list", "listitem"}
     assert [v for v in serious_violations(page) if v["id"] not in framework] == []
+
+
+def test_what_was_typed_last_is_what_is_stored(
+    served_app: ServedApp, browser: Browser, database_url: str
+) -> None:
+    """A phone user types points and a remark and taps the button without leaving the field first.
+
+    The button lives in a fragment that reads the ballot back from session state (pages/stem.py): this
+    shows that the value typed last is the one stored, not the one of the previous full rerun.
+    """
+    from ivp_core.storage.models import Comment, Trajectory
+
+    catalogue = load_catalogue()
+    page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(served_app.base_url)  # the first visit loads the demo trajectory
+    expect(page.get_by_role("link", name="Stemmen", exact=True)).to_be_visible(timeout=60_000)
+    with session_scope(get_engine(database_url)) as db:
+        trajectory = db.scalars(select(Trajectory)).first()
+        assert trajectory is not None
+        created = sessions.create_session(
+            db,
+            trajectory_id=trajectory.id,
+            kind="raadscommissie",
+            title="Direct versturen",
+            method="points",
+            themes=["1.1", "2.1", "3.1"],
+            settings={"budget": 10},
+        )
+        sessions.open_session(db, created.id)
+    page.goto(f"{served_app.base_url}/stem?code={created.code}")
+    wait_idle(page)
+    page.get_by_label(f"Punten voor {catalogue.theme('1.1').short_name}").fill("4")
+    page.get_by_label(f"Punten voor {catalogue.theme('1.1').short_name}").press("Enter")
+    wait_idle(page)
+    # The last two inputs are typed and the button is tapped at once, without Enter or waiting.
+    page.get_by_label(f"Punten voor {catalogue.theme('2.1').short_name}").fill("6")
+    page.get_by_label("Opmerking (mag leeg blijven)").last.fill("Meer toezicht bij de haven")
+    page.get_by_role("button", name="Stem versturen").click()
+    expect(page.get_by_text("Dank u wel! Uw stem is ontvangen.")).to_be_visible(timeout=20_000)
+    with session_scope(get_engine(database_url)) as db:
+        items = dict(
+            db.execute(
+                select(BallotItem.theme_code, BallotItem.value)
+                .join(Ballot)
+                .where(Ballot.session_id == created.id)
+            ).all()
+        )
+        remarks = db.scalars(select(Comment.text).where(Comment.session_id == created.id)).all()
+    assert items == {"1.1": 4.0, "2.1": 6.0, "3.1": 0.0}
+    assert remarks == ["Meer toezicht bij de haven"]
