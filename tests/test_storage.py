@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from ivp_core.storage import db
 from ivp_core.storage.models import Municipality
@@ -68,3 +70,53 @@ def test_a_readonly_scope_reads_while_a_writer_holds_the_lock(engine: Engine) ->
         # the writer holds the write lock (BEGIN IMMEDIATE); a reader must not wait for it
         with db.session_scope(engine, readonly=True) as reader:
             assert reader.scalar(select(func.count(Municipality.id))) == 0
+
+
+def test_sqlite_writers_in_one_process_queue_in_order_without_sqlite_back_off(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second write scope waits for the first in Python; past the busy timeout it is refused, not stuck."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the in-process writer lock is for SQLite only")
+    entered = threading.Event()
+    release = threading.Event()
+    order: list[str] = []
+
+    def first(name: str = "Eerste") -> None:
+        with db.session_scope(engine) as s:
+            s.add(Municipality(name=name))
+            s.flush()
+            entered.set()
+            release.wait(10)
+            order.append("first commits")
+
+    def second() -> None:
+        with db.session_scope(engine) as s:
+            order.append("second begins")
+            s.add(Municipality(name="Tweede"))
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    assert entered.wait(10)
+    waiter = threading.Thread(target=second)
+    waiter.start()
+    waiter.join(0.3)
+    assert waiter.is_alive() and order == []  # queued behind the first writer, not failed
+    release.set()
+    holder.join(10)
+    waiter.join(10)
+    assert order == ["first commits", "second begins"]
+
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    entered.clear()
+    release.clear()
+    holder = threading.Thread(target=first, args=("Nog een",))
+    holder.start()
+    assert entered.wait(10)
+    with pytest.raises(PoolTimeoutError), db.session_scope(engine) as s:
+        s.add(Municipality(name="Te laat"))
+    release.set()
+    holder.join(10)
+    with db.session_scope(engine, readonly=True) as s:
+        names = sorted(s.scalars(select(Municipality.name)))
+    assert names == ["Eerste", "Nog een", "Tweede"]
