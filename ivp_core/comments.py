@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.participation import NOT_JOINED, ParticipationError, participant_row, writable_session
-from ivp_core.storage.models import Comment, Participant, utcnow
+from ivp_core.storage.models import Comment, OpinionSession, Participant, utcnow
 
 STATUSES: Final[dict[str, str]] = {"nieuw": "Nieuw", "goedgekeurd": "Goedgekeurd", "afgewezen": "Afgewezen"}
 MAX_LENGTH: Final = 1000
@@ -59,6 +59,14 @@ def save_comments(
     participant = participant_row(db, session_id, token)
     if participant is None:
         raise ParticipationError(NOT_JOINED)
+    return save_remarks(db, row, participant, texts)
+
+
+def save_remarks(
+    db: Session, row: OpinionSession, participant: Participant, texts: Mapping[str, str | None]
+) -> dict[str, int | None]:
+    """`save_comments` for a session row and participant the caller's transaction has already looked up."""
+    session_id = row.id
     bodies: dict[str, str] = {}
     for theme_code, text in texts.items():
         if theme_code not in (row.themes or []):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ivp_core.ballots import BallotError, validate_ballot
@@ -167,13 +167,26 @@ def join(
     with invitation codes a new participant must bring an unused code; the code is then bound to them.
     """
     row = writable_session(db, session_id)
+    return _participant_info(enrol(db, row, token, wijk=wijk, age_band=age_band, invitation_code=invitation_code))
+
+
+def enrol(
+    db: Session,
+    row: OpinionSession,
+    token: str,
+    *,
+    wijk: str | None = None,
+    age_band: str | None = None,
+    invitation_code: str | None = None,
+) -> Participant:
+    """`join` on a session row the caller has already locked, so a ballot's transaction looks it up once."""
     if not is_valid_token(token):
         raise ParticipationError("Uw browser gaf een ongeldige sleutel mee. Open de link opnieuw.")
     _check_profile(row, wijk, age_band)
-    participant = participant_row(db, session_id, token)
+    participant = participant_row(db, row.id, token)
     if participant is None:
         invitation = _claim_invitation(db, row, invitation_code) if row.requires_invitation else None
-        participant = _new_participant(db, session_id, hash_token(session_id, token))
+        participant = _new_participant(db, row.id, hash_token(row.id, token))
         if invitation is not None:
             invitation.used_by = participant.id
     if wijk is not None:
@@ -181,7 +194,7 @@ def join(
     if age_band is not None:
         participant.age_band = age_band
     db.flush()
-    return _participant_info(participant)
+    return participant
 
 
 def find_participant(db: Session, session_id: int, token: str) -> ParticipantInfo | None:
@@ -261,25 +274,30 @@ def _check_rate_limit(db: Session, row: OpinionSession) -> None:
         )
 
 
-def _items(method: str, row: OpinionSession, values: Mapping[str, Any]) -> list[BallotItem]:
+def ballot_items(row: OpinionSession, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The validated ballot as `ballot_item` rows (without ballot id), or a Dutch refusal."""
     try:
-        ballot = validate_ballot(method, row.settings, theme_labels(row.themes), values)
+        ballot = validate_ballot(row.method, row.settings, theme_labels(row.themes), values)
     except BallotError as exc:
         raise ParticipationError(exc.message_nl, theme=exc.theme) from exc
     if ballot.method == "criteria":
-        return [BallotItem(theme_code=t, criterion=c, value=v) for (t, c), v in ballot.criteria.items()]
-    return [BallotItem(theme_code=t, criterion="", value=v) for t, v in ballot.values.items()]
+        return [{"theme_code": t, "criterion": c, "value": v} for (t, c), v in ballot.criteria.items()]
+    return [{"theme_code": t, "criterion": "", "value": v} for t, v in ballot.values.items()]
 
 
-def _write_ballot(
+def write_ballot(
     db: Session,
     row: OpinionSession,
     participant: Participant,
-    items: list[BallotItem],
-    entry: str,
-    weight: float,
+    items: list[dict[str, Any]],
+    entry: str = "online",
+    weight: float = 1.0,
 ) -> BallotReceipt:
-    """Replace the participant's items in the caller's transaction: old and new never mix."""
+    """Replace the participant's items in the caller's transaction: old and new never mix.
+
+    The items go in as one multi-row INSERT without RETURNING: the ORM would send one statement per theme
+    on SQLite, and with hundreds of phones pressing at once every statement inside the write lock counts.
+    """
     ballot = db.scalar(
         select(Ballot).where(Ballot.session_id == row.id, Ballot.participant_id == participant.id)
     )
@@ -288,17 +306,21 @@ def _write_ballot(
     if ballot is None:
         _check_rate_limit(db, row)
         ballot = Ballot(
-            session_id=row.id, participant_id=participant.id, entry=entry, weight=weight, submitted_at=now
+            session_id=row.id,
+            participant_id=participant.id,
+            entry=entry,
+            weight=weight,
+            submitted_at=now,
+            updated_at=now,
         )
         db.add(ballot)
         db.flush()
     else:
         db.execute(delete(BallotItem).where(BallotItem.ballot_id == ballot.id))
         db.expire(ballot, ["items"])
-    ballot.updated_at = now
-    for item in items:
-        item.ballot_id = ballot.id
-    db.add_all(items)
+        ballot.updated_at = now
+    if items:
+        db.execute(insert(BallotItem), [{**item, "ballot_id": ballot.id} for item in items])
     db.flush()
     return BallotReceipt(ballot.id, participant.label, changed, ballot.entry, len(items))
 
@@ -314,8 +336,7 @@ def submit_ballot(db: Session, session_id: int, token: str, values: Mapping[str,
     participant = participant_row(db, session_id, token)
     if participant is None:
         raise ParticipationError(NOT_JOINED)
-    items = _items(row.method, row, values)
-    return _write_ballot(db, row, participant, items, "online", 1.0)
+    return write_ballot(db, row, participant, ballot_items(row, values))
 
 
 def record_manual_ballot(
@@ -333,10 +354,10 @@ def record_manual_ballot(
     if entry == "papier" and weight != 1:
         raise ParticipationError("Een papieren stembiljet telt als één stem; voer elk biljet apart in.")
     row = writable_session(db, session_id)
-    items = _items(row.method, row, values)
+    items = ballot_items(row, values)
     prefix = "H" if entry == "handopsteking" else "B"
     participant = _new_participant(db, session_id, hash_token(session_id, new_token()), prefix)
-    return _write_ballot(db, row, participant, items, entry, float(weight))
+    return write_ballot(db, row, participant, items, entry, float(weight))
 
 
 def entry_counts(db: Session, session_id: int) -> dict[str, tuple[int, float]]:

@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
-from ivp_core import comments, live, participation
+from ivp_core import ballot_box, comments, live, participation
 from ivp_core.ballot_evidence import ThemeEvidence, ballot_evidence
 from ivp_core.sessions import SessionInfo, find_by_code, normalise_code
 from ivp_core.storage.db import session_scope
@@ -227,9 +227,7 @@ def _submit(session: SessionInfo, token: str, known: participation.ParticipantIn
     wijk, age = _profile_values(key_prefix)
     try:
         with session_scope() as db:
-            participation.join(db, session.id, token, wijk=wijk, age_band=age)
-            receipt = participation.submit_ballot(db, session.id, token, values)
-            comments.save_comments(db, session.id, token, remarks)
+            receipt = ballot_box.cast(db, session.id, token, values, remarks=remarks, wijk=wijk, age_band=age)
     except participation.ParticipationError as exc:
         st.error(exc.message_nl)
     except (OperationalError, SQLAlchemyTimeoutError):

@@ -249,7 +249,7 @@ def test_a_busy_database_gets_a_dutch_message_and_stores_nothing(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from ivp_core import participation
+    from ivp_core import ballot_box
 
     info = _open_points_session(demo_engine)
     at = _participant(info.code)
@@ -258,7 +258,7 @@ def test_a_busy_database_gets_a_dutch_message_and_stores_nothing(
     def busy(*_args: object, **_kwargs: object) -> None:
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(participation, "submit_ballot", busy)
+    monkeypatch.setattr(ballot_box, "write_ballot", busy)
     next(b for b in at.button if b.label == "Stem versturen").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("erg druk" in e.value for e in at.error)
