@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ivp_core.comments import save_remarks
-from ivp_core.participation import BallotReceipt, ballot_items, enrol, writable_session, write_ballot
+from ivp_core.participation import (
+    BallotReceipt,
+    ballot_items,
+    enrol,
+    participant_row,
+    writable_session,
+    write_ballot,
+)
 
 
 def cast(
@@ -32,9 +39,11 @@ def cast(
     Same refusals as `participation.join`, `participation.submit_ballot` and `comments.save_comments`
     together; the caller's `session_scope` rolls back whatever an error interrupts.
     """
-    row = writable_session(db, session_id)
+    known = participant_row(db, session_id, token)
+    # A participant who joined when the page opened only needs a shared lock; a new one gets a number.
+    row = writable_session(db, session_id, shared=known is not None)
     items = ballot_items(row, values)
-    participant = enrol(db, row, token, wijk=wijk, age_band=age_band)
+    participant = enrol(db, row, token, wijk=wijk, age_band=age_band, participant=known)
     receipt = write_ballot(db, row, participant, items)
     if remarks:
         save_remarks(db, row, participant, remarks)

@@ -91,10 +91,15 @@ def _hash_invitation(session_id: int, code: str) -> str:
 # ------------------------------------------------------------------------------------------ guards
 
 
-def writable_session(db: Session, session_id: int) -> OpinionSession:
-    """The session row, locked, or a Dutch refusal when it is unknown, not yet open or closed."""
+def writable_session(db: Session, session_id: int, *, shared: bool = False) -> OpinionSession:
+    """The session row, locked, or a Dutch refusal when it is unknown, not yet open or closed.
+
+    `shared` is for writing the ballot of a participant who has already joined: on PostgreSQL those ballots
+    then no longer wait for each other (their own ballot row keeps one participant's tabs in order), while
+    closing the session still waits until every ballot that is being written has committed.
+    """
     try:
-        row = locked_row(db, session_id)
+        row = locked_row(db, session_id, shared=shared)
     except SessionError:
         row = None
     message = refusal(row.status if row is not None else None)
@@ -178,12 +183,17 @@ def enrol(
     wijk: str | None = None,
     age_band: str | None = None,
     invitation_code: str | None = None,
+    participant: Participant | None = None,
 ) -> Participant:
-    """`join` on a session row the caller has already locked, so a ballot's transaction looks it up once."""
+    """`join` on a session row the caller has already locked, so a ballot's transaction looks it up once.
+
+    `participant`: the caller's own lookup of this token in this transaction, so it is not repeated.
+    """
     if not is_valid_token(token):
         raise ParticipationError("Uw browser gaf een ongeldige sleutel mee. Open de link opnieuw.")
     _check_profile(row, wijk, age_band)
-    participant = participant_row(db, row.id, token)
+    if participant is None:
+        participant = participant_row(db, row.id, token)
     if participant is None:
         invitation = _claim_invitation(db, row, invitation_code) if row.requires_invitation else None
         participant = _new_participant(db, row.id, hash_token(row.id, token))
@@ -259,7 +269,11 @@ def _claim_invitation(db: Session, row: OpinionSession, code: str | None) -> Inv
 
 
 def _check_rate_limit(db: Session, row: OpinionSession) -> None:
-    """Count new ballots of the last minute in the database, so the limit holds across app processes."""
+    """Count new ballots of the last minute in the database, so the limit holds across app processes.
+
+    A guard against floods, not an exact quota: ballots being written at the same moment on PostgreSQL do not
+    see each other yet, so the limit can be passed by at most that many (the connection pool's size).
+    """
     limit = (row.settings or {}).get("max_ballots_per_minute")
     if not limit:
         return
@@ -298,8 +312,11 @@ def write_ballot(
     The items go in as one multi-row INSERT without RETURNING: the ORM would send one statement per theme
     on SQLite, and with hundreds of phones pressing at once every statement inside the write lock counts.
     """
+    # Locked: two tabs of one participant replacing the ballot at once take turns instead of mixing items.
     ballot = db.scalar(
-        select(Ballot).where(Ballot.session_id == row.id, Ballot.participant_id == participant.id)
+        select(Ballot)
+        .where(Ballot.session_id == row.id, Ballot.participant_id == participant.id)
+        .with_for_update()
     )
     changed = ballot is not None
     now = utcnow()
@@ -332,8 +349,8 @@ def submit_ballot(db: Session, session_id: int, token: str, values: Mapping[str,
     Raises `ParticipationError` with a Dutch message for a closed/unknown session, a participant that has
     not joined, an invalid ballot or a full rate limit; nothing is written then.
     """
-    row = writable_session(db, session_id)
     participant = participant_row(db, session_id, token)
+    row = writable_session(db, session_id, shared=True)
     if participant is None:
         raise ParticipationError(NOT_JOINED)
     return write_ballot(db, row, participant, ballot_items(row, values))

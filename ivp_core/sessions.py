@@ -283,20 +283,22 @@ def start_next_round(db: Session, previous_id: int, *, title: str | None = None)
 # ------------------------------------------------------------------------------------------- state
 
 
-def _row(db: Session, session_id: int, *, lock: bool = False) -> OpinionSession:
+def _row(db: Session, session_id: int, *, lock: bool = False, shared: bool = False) -> OpinionSession:
     stmt = select(OpinionSession).where(OpinionSession.id == session_id)
     if lock:
-        # Serialises joins and ballots of one session on PostgreSQL; SQLite already has BEGIN IMMEDIATE.
-        stmt = stmt.with_for_update()
+        # On PostgreSQL: exclusive serialises joins (participant labels are numbered) and status changes;
+        # shared lets ballots of known participants run side by side while a close still waits for them.
+        # SQLite ignores both: it already has BEGIN IMMEDIATE.
+        stmt = stmt.with_for_update(read=shared)
     row = db.scalar(stmt)
     if row is None:
         raise SessionError("Deze sessie bestaat niet (meer).")
     return row
 
 
-def locked_row(db: Session, session_id: int) -> OpinionSession:
-    """The session row, locked for the rest of the transaction (used when a ballot is written)."""
-    return _row(db, session_id, lock=True)
+def locked_row(db: Session, session_id: int, *, shared: bool = False) -> OpinionSession:
+    """The session row, locked for the rest of the transaction (`shared`: other ballots may lock it too)."""
+    return _row(db, session_id, lock=True, shared=shared)
 
 
 def get_session(db: Session, session_id: int) -> SessionInfo | None:

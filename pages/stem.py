@@ -11,7 +11,7 @@ token is never logged or shown; the database keeps only its salted sha256 hash.
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from ivp_core import ballot_box, comments, live, participation
@@ -230,9 +230,10 @@ def _submit(session: SessionInfo, token: str, known: participation.ParticipantIn
             receipt = ballot_box.cast(db, session.id, token, values, remarks=remarks, wijk=wijk, age_band=age)
     except participation.ParticipationError as exc:
         st.error(exc.message_nl)
-    except (OperationalError, SQLAlchemyTimeoutError):
-        # A database too busy to take the vote in time (pool exhausted, lock wait): nothing was stored,
-        # and the phone must say so in Dutch instead of Streamlit's English error box.
+    except (OperationalError, IntegrityError, SQLAlchemyTimeoutError):
+        # A database too busy to take the vote in time (pool exhausted, lock wait), or a second tab of this
+        # phone storing its first ballot in the same instant: nothing was stored, and the phone must say so
+        # in Dutch instead of Streamlit's English error box. Pressing again replaces the ballot.
         st.error(BUSY)
     else:
         # Only now, after the commit, is the ballot on disk: safe to say thank you.

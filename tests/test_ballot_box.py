@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import Engine, event, func, select
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from ivp_core import ballot_box, comments, participation
+import pytest
+from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy.exc import OperationalError
+
+from ivp_core import ballot_box, comments, participation, sessions
+from ivp_core.storage import write_gate
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import Ballot, Comment, Participant
+from ivp_core.storage.models import Ballot, BallotItem, Comment, Participant
 from tests.opinion_helpers import make_trajectory, open_session
 
 THEMES = ("1.1", "1.3", "2.1", "4.1")
@@ -105,3 +110,49 @@ def test_the_session_and_participant_are_looked_up_once(engine: Engine) -> None:
     item_inserts = [s for s in statements if s.startswith("INSERT INTO ballot_item")]
     assert len(item_inserts) == 1, statements  # all four items in one statement
     assert len(selects) == 4, selects  # session, participant, ballot, remarks
+
+
+def test_one_participant_pressing_in_many_tabs_at_once_keeps_one_whole_ballot(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ballots of known participants no longer wait for each other; one participant's own tabs still must."""
+    monkeypatch.setenv("IVP_DB_WRITERS", "20")  # all tabs in the database at once (SQLite stays at one)
+    monkeypatch.setattr(write_gate, "_gates", {})
+    created = open_session(engine, make_trajectory(engine), themes=THEMES)
+    token = participation.new_token()
+    _cast(engine, created.id, token, {"1.1": 10})
+    tabs = [{theme: 10} for theme in THEMES] * 5
+    start = threading.Barrier(len(tabs))
+
+    def press(values: dict[str, int]) -> None:
+        start.wait()
+        _cast(engine, created.id, token, values)
+
+    with ThreadPoolExecutor(max_workers=len(tabs)) as pool:
+        list(pool.map(press, tabs))
+    with session_scope(engine) as s:
+        items = s.execute(
+            select(BallotItem.theme_code, BallotItem.value).join(Ballot).where(Ballot.session_id == created.id)
+        ).all()
+    assert len(items) == len(THEMES), f"items of several tabs mixed: {items}"
+    assert sorted(value for _, value in items) == [0.0, 0.0, 0.0, 10.0], items
+    assert _counts(engine, created.id)[:2] == (1, 1)
+
+
+def test_closing_waits_for_a_ballot_being_written_and_refuses_the_next(engine: Engine) -> None:
+    """The shared lock a ballot takes on PostgreSQL still holds a close back until the ballot has committed."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time, so a close cannot overlap a ballot at all")
+    created = open_session(engine, make_trajectory(engine), themes=THEMES)
+    token = participation.new_token()
+    _cast(engine, created.id, token, {"1.1": 10})
+    with session_scope(engine) as writing:
+        ballot_box.cast(writing, created.id, token, {"2.1": 10})
+        with pytest.raises(OperationalError), session_scope(engine) as closing:
+            closing.execute(text("SET LOCAL lock_timeout = '300ms'"))
+            sessions.close_session(closing, created.id)
+    with session_scope(engine) as closing:
+        sessions.close_session(closing, created.id)
+    with pytest.raises(participation.ParticipationError, match="gesloten"):
+        _cast(engine, created.id, token, {"4.1": 10})
+    assert _stored(engine, created.id, token)[0] == {"1.1": 0.0, "1.3": 0.0, "2.1": 10.0, "4.1": 0.0}

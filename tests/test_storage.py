@@ -77,7 +77,7 @@ def test_sqlite_writers_in_one_process_queue_in_order_without_sqlite_back_off(
 ) -> None:
     """A second write scope waits for the first in Python; past the busy timeout it is refused, not stuck."""
     if engine.dialect.name != "sqlite":
-        pytest.skip("the in-process writer lock is for SQLite only")
+        pytest.skip("one writer per process is SQLite's gate; tests/test_write_gate.py covers the others")
     entered = threading.Event()
     release = threading.Event()
     order: list[str] = []

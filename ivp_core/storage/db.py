@@ -2,7 +2,9 @@
 
 SQLite is tuned for many phones voting at once: WAL so readers never block the writer, a busy timeout so a
 writer waits instead of failing, and `BEGIN IMMEDIATE` so a write transaction takes the lock at its start
-(a deferred BEGIN that upgrades later is what produces "database is locked" under load).
+(a deferred BEGIN that upgrades later is what produces "database is locked" under load). On both databases
+the write transactions of one process queue at `write_gate` first, so a burst is served first come, first
+served instead of all at once and all late.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivp_core.config import database_url
+from ivp_core.storage.write_gate import gate_for
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -26,7 +29,6 @@ READONLY_OPTION = "ivp_readonly"
 
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
-_sqlite_writers: dict[str, threading.RLock] = {}
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -86,9 +88,9 @@ def session_scope(engine: Engine | None = None, readonly: bool = False) -> Itera
     engine = engine or get_engine()
     if readonly:
         engine = engine.execution_options(**{READONLY_OPTION: True})
-    writer = None if readonly else _sqlite_writer(engine)
+    writer = None if readonly else gate_for(engine)
     if writer is not None and not writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-        raise PoolTimeoutError("another write held the database for longer than the busy timeout")
+        raise PoolTimeoutError("other writes held the database for longer than the busy timeout")
     session = _session_factory(engine)()
     try:
         with session.begin():
@@ -97,21 +99,6 @@ def session_scope(engine: Engine | None = None, readonly: bool = False) -> Itera
         session.close()
         if writer is not None:
             writer.release()
-
-
-def _sqlite_writer(engine: Engine) -> threading.RLock | None:
-    """One writer at a time per SQLite file within this process, queued in Python instead of in SQLite.
-
-    SQLite lets one transaction write at a time anyway. When 300 phones press at once, the threads that lose
-    `BEGIN IMMEDIATE` sleep in SQLite's busy handler with back-off steps up to 100 ms, so the database sits
-    idle while votes wait. A Python lock hands over at once. Other processes on the same file are still
-    kept in order by the busy timeout. Re-entrant, so a nested write in one thread behaves as before.
-    """
-    if engine.dialect.name != "sqlite":
-        return None
-    key = engine.url.render_as_string(hide_password=False)
-    with _lock:
-        return _sqlite_writers.setdefault(key, threading.RLock())
 
 
 def alembic_config(url: str) -> Config:
