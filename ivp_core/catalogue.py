@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -96,13 +96,21 @@ class Catalogue:
     def theme_codes(self) -> tuple[str, ...]:
         return tuple(theme.code for theme in self.themes)
 
+    @cached_property
+    def _lookup(self) -> dict[str, Theme]:
+        """Every accepted spelling → theme; built once, as every ballot looks its themes up."""
+        index: dict[str, Theme] = {}
+        for theme in reversed(self.themes):  # the first theme wins a clash, as the former linear search did
+            for key in (theme.code, theme.name.casefold(), *(a.casefold() for a in theme.aliases)):
+                index[key] = theme
+        return index
+
     def theme(self, code: str) -> Theme:
         """Look a theme up by code, by current name or by an older name used in earlier start notes."""
-        wanted = code.strip().casefold()
-        for theme in self.themes:
-            if wanted in {theme.code, theme.name.casefold(), *(a.casefold() for a in theme.aliases)}:
-                return theme
-        raise KeyError(code)
+        try:
+            return self._lookup[code.strip().casefold()]
+        except KeyError:
+            raise KeyError(code) from None
 
     def field(self, code: str) -> Field:
         wanted = code.strip().casefold()
