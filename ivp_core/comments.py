@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ivp_core.participation import NOT_JOINED, ParticipationError, participant_row, writable_session
 from ivp_core.storage.models import Comment, OpinionSession, Participant, utcnow
 
+#: Built once: every press of the participant's button sends it (see `ivp_core.participation`).
+_REMARKS_OF: Final = select(Comment).where(
+    Comment.session_id == bindparam("session_id"), Comment.participant_id == bindparam("participant_id")
+)
 STATUSES: Final[dict[str, str]] = {"nieuw": "Nieuw", "goedgekeurd": "Goedgekeurd", "afgewezen": "Afgewezen"}
 MAX_LENGTH: Final = 1000
 
@@ -82,9 +86,7 @@ def save_remarks(
         bodies[theme_code] = body
     existing = {
         c.theme_code: c
-        for c in db.scalars(
-            select(Comment).where(Comment.session_id == session_id, Comment.participant_id == participant.id)
-        )
+        for c in db.scalars(_REMARKS_OF, {"session_id": session_id, "participant_id": participant.id})
     }
     out: dict[str, int | None] = {}
     for theme_code, body in bodies.items():

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ivp_core.ballots import BallotError, normalise_settings
@@ -283,14 +283,19 @@ def start_next_round(db: Session, previous_id: int, *, title: str | None = None)
 # ------------------------------------------------------------------------------------------- state
 
 
+_SESSION_BY_ID: Final = select(OpinionSession).where(OpinionSession.id == bindparam("session_id"))
+# On PostgreSQL: exclusive serialises joins (participant labels are numbered) and status changes; shared
+# lets ballots of known participants run side by side while a close still waits for them. SQLite ignores
+# both: it already has BEGIN IMMEDIATE. Built once, as every vote sends one of them.
+_SESSION_LOCKED: Final = {
+    False: _SESSION_BY_ID.with_for_update(),
+    True: _SESSION_BY_ID.with_for_update(read=True),
+}
+
+
 def _row(db: Session, session_id: int, *, lock: bool = False, shared: bool = False) -> OpinionSession:
-    stmt = select(OpinionSession).where(OpinionSession.id == session_id)
-    if lock:
-        # On PostgreSQL: exclusive serialises joins (participant labels are numbered) and status changes;
-        # shared lets ballots of known participants run side by side while a close still waits for them.
-        # SQLite ignores both: it already has BEGIN IMMEDIATE.
-        stmt = stmt.with_for_update(read=shared)
-    row = db.scalar(stmt)
+    stmt = _SESSION_LOCKED[shared] if lock else _SESSION_BY_ID
+    row = db.scalar(stmt, {"session_id": session_id})
     if row is None:
         raise SessionError("Deze sessie bestaat niet (meer).")
     return row
