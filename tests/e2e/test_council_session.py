@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -110,6 +111,10 @@ def test_council_session(served_app: ServedApp, browser: Browser, database_url: 
     expect(screen.get_by_label("Titel")).to_be_visible()
     wait_idle(screen)
     screen.get_by_label("Titel").fill("Opiniërende bijeenkomst E2E")
+    # Leave the field first, as a person does: a click in the same instant as the field's blur was now and
+    # then lost while the form redrew its submit button (seen in 2 of 9 runs).
+    screen.get_by_label("Titel").press("Tab")
+    wait_idle(screen)
     screen.get_by_role("button", name="Sessie aanmaken").click()
     created = screen.get_by_text(re.compile(r"Sessie aangemaakt met code [A-Z2-9]{8}"))
     expect(created).to_be_visible(timeout=20_000)
@@ -168,11 +173,11 @@ def test_council_session(served_app: ServedApp, browser: Browser, database_url: 
     expect(restarted.get_by_text("De sessie is gesloten.")).to_be_visible()
 
 
-def test_resident_page_has_no_serious_accessibility_violations(
-    served_app: ServedApp, browser: Browser, database_url: str
-) -> None:
+def _phone_on_new_session(
+    served_app: ServedApp, browser: Browser, database_url: str, **session: Any
+) -> tuple[Page, int]:
+    """A phone on the ballot of a new, open session in the demo trajectory (made as a facilitator would)."""
     from ivp_core.storage.models import Trajectory
-    from tests.e2e.axe import serious_violations
 
     page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     page.goto(served_app.base_url)  # the first visit loads the demo trajectory
@@ -183,18 +188,29 @@ def test_resident_page_has_no_serious_accessibility_violations(
         trajectory = db.scalars(select(Trajectory)).first()
         assert trajectory is not None
         created = sessions.create_session(
-            db,
-            trajectory_id=trajectory.id,
-            municipality_id=trajectory.municipalities[0].id,
-            kind="inwonersconsultatie",
-            title="Wat vindt u belangrijk?",
-            method="rating",
-            themes=["1.1", "1.3", "3.1"],
-            settings={"wijken": ["Centrum", "Noord"]},
+            db, trajectory_id=trajectory.id, municipality_id=trajectory.municipalities[0].id, **session
         )
         sessions.open_session(db, created.id)
     page.goto(f"{served_app.base_url}/stem?code={created.code}")
     wait_idle(page)
+    return page, created.id
+
+
+def test_resident_page_has_no_serious_accessibility_violations(
+    served_app: ServedApp, browser: Browser, database_url: str
+) -> None:
+    from tests.e2e.axe import serious_violations
+
+    page, _ = _phone_on_new_session(
+        served_app,
+        browser,
+        database_url,
+        kind="inwonersconsultatie",
+        title="Wat vindt u belangrijk?",
+        method="rating",
+        themes=["1.1", "1.3", "3.1"],
+        settings={"wijken": ["Centrum", "Noord"]},
+    )
     expect(page.get_by_role("button", name="Stem versturen")).to_be_visible()
     page.get_by_text("Cijfers en analyse").first.click()
     page.screenshot(path=str(SHOTS / "participant-resident-390x844.png"))
@@ -212,27 +228,19 @@ def test_what_was_typed_last_is_what_is_stored(
     The button lives in a fragment that reads the ballot back from session state (pages/stem.py): this
     shows that the value typed last is the one stored, not the one of the previous full rerun.
     """
-    from ivp_core.storage.models import Comment, Trajectory
+    from ivp_core.storage.models import Comment
 
     catalogue = load_catalogue()
-    page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    page.goto(served_app.base_url)  # the first visit loads the demo trajectory
-    expect(page.get_by_role("link", name="Stemmen", exact=True)).to_be_visible(timeout=60_000)
-    with session_scope(get_engine(database_url)) as db:
-        trajectory = db.scalars(select(Trajectory)).first()
-        assert trajectory is not None
-        created = sessions.create_session(
-            db,
-            trajectory_id=trajectory.id,
-            kind="raadscommissie",
-            title="Direct versturen",
-            method="points",
-            themes=["1.1", "2.1", "3.1"],
-            settings={"budget": 10},
-        )
-        sessions.open_session(db, created.id)
-    page.goto(f"{served_app.base_url}/stem?code={created.code}")
-    wait_idle(page)
+    page, session_id = _phone_on_new_session(
+        served_app,
+        browser,
+        database_url,
+        kind="raadscommissie",
+        title="Direct versturen",
+        method="points",
+        themes=["1.1", "2.1", "3.1"],
+        settings={"budget": 10},
+    )
     page.get_by_label(f"Punten voor {catalogue.theme('1.1').short_name}").fill("4")
     page.get_by_label(f"Punten voor {catalogue.theme('1.1').short_name}").press("Enter")
     wait_idle(page)
@@ -246,9 +254,9 @@ def test_what_was_typed_last_is_what_is_stored(
             db.execute(
                 select(BallotItem.theme_code, BallotItem.value)
                 .join(Ballot)
-                .where(Ballot.session_id == created.id)
+                .where(Ballot.session_id == session_id)
             ).all()
         )
-        remarks = db.scalars(select(Comment.text).where(Comment.session_id == created.id)).all()
+        remarks = db.scalars(select(Comment.text).where(Comment.session_id == session_id)).all()
     assert items == {"1.1": 4.0, "2.1": 6.0, "3.1": 0.0}
     assert remarks == ["Meer toezicht bij de haven"]
