@@ -34,10 +34,11 @@ def cast(
     wijk: str | None = None,
     age_band: str | None = None,
 ) -> BallotReceipt:
-    """Validate everything first, then write; a Dutch `ParticipationError` leaves nothing written.
+    """Store the press, or refuse it with a Dutch `ParticipationError` and leave nothing written.
 
     Same refusals as `participation.join`, `participation.submit_ballot` and `comments.save_comments`
-    together; the caller's `session_scope` rolls back whatever an error interrupts.
+    together. The ballot is validated before anything is written; a refused remark is found after the ballot
+    is written, and the caller's `session_scope` then rolls the whole press back.
     """
     known = participant_row(db, session_id, token)
     # A participant who joined when the page opened only needs a shared lock; a new one gets a number.

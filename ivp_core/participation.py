@@ -283,7 +283,8 @@ def _check_rate_limit(db: Session, row: OpinionSession) -> None:
     """Count new ballots of the last minute in the database, so the limit holds across app processes.
 
     A guard against floods, not an exact quota: ballots being written at the same moment on PostgreSQL do not
-    see each other yet, so the limit can be passed by at most that many (the connection pool's size).
+    see each other yet, so the limit can be passed by at most that many (`IVP_DB_WRITERS` per app server,
+    see `ivp_core.storage.write_gate`).
     """
     limit = (row.settings or {}).get("max_ballots_per_minute")
     if not limit:
