@@ -120,8 +120,22 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+# Idle means: the script is not running, the main area shows something, and both held for a moment. The
+# moment matters: between a run that calls st.rerun() and the next run (or right after a click, before the
+# rerun has started) the attribute already reads "notRunning" for a few milliseconds.
+_QUIET_MS = 200
+_IDLE_JS = """([quietMs]) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const main = document.querySelector("[data-testid='stMain']");
+  const idle = app !== null && app.getAttribute("data-test-script-state") === "notRunning"
+    && main !== null && main.innerText.trim().length > 0;
+  if (!idle) { window.__ivpIdleSince = undefined; return false; }
+  window.__ivpIdleSince ??= performance.now();
+  return performance.now() - window.__ivpIdleSince >= quietMs;
+}"""
+
+
 def wait_idle(page: object, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script (it draws over a websocket after load)."""
-    page.wait_for_selector(  # type: ignore[attr-defined]
-        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
-    )
+    page.evaluate("window.__ivpIdleSince = undefined")  # type: ignore[attr-defined]
+    page.wait_for_function(_IDLE_JS, arg=[_QUIET_MS], polling=50, timeout=timeout)  # type: ignore[attr-defined]
