@@ -198,7 +198,9 @@ def enrol(
 ) -> Participant:
     """`join` on a session row the caller has already locked, so a ballot's transaction looks it up once.
 
-    `participant`: the caller's own lookup of this token in this transaction, so it is not repeated.
+    `participant`: the caller's own lookup of this token in this transaction, so it is not repeated. When
+    that lookup found nobody it is done again here on purpose: the caller looked before it held the session
+    lock, and another tab of the same phone may have joined in between.
     """
     if not is_valid_token(token):
         raise ParticipationError("Uw browser gaf een ongeldige sleutel mee. Open de link opnieuw.")
