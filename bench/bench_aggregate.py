@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ivp_core.aggregate import AggregationSettings, RaterBallot, SessionBallots, aggregate
+from ivp_core.advice.aggregate import AggregationSettings, RaterBallot, SessionBallots, aggregate
 
 THEMES = tuple(f"{f}.{i}" for f, n in [(1, 4), (2, 5), (3, 4), (4, 4), (5, 5)] for i in range(1, n + 1))
 

@@ -13,10 +13,10 @@ from typing import Any, Final
 
 from sqlalchemy import Engine, func, select
 
-from ivp_core import participation, sessions
+from ivp_core.consultation import participation, sessions
 from ivp_core.storage import db
 from ivp_core.storage.models import Ballot, BallotItem, Participant, Trajectory
-from ivp_core.trajectories import create_trajectory
+from ivp_core.trajectory.trajectories import create_trajectory
 
 #: Six themes across the five fields: a realistic council-room ballot, small enough to fill quickly.
 LOAD_THEMES: Final = ("1.1", "1.3", "2.1", "3.2", "4.1", "5.1")

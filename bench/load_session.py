@@ -52,7 +52,7 @@ from bench.st_client import (
     string_state,
     trigger_state,
 )
-from ivp_core import sessions
+from ivp_core.consultation import sessions
 from ivp_core.storage import db
 from ivp_core.storage.models import Ballot, Participant
 

@@ -11,11 +11,7 @@ import csv
 import sys
 from collections.abc import Callable, Sequence
 
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """A problem the user can fix; its message is shown as is."""
+from ivp_core.commands import EXIT_USAGE, CliError
 
 
 def _themes(_args: argparse.Namespace) -> int:
@@ -39,13 +35,13 @@ def _init_db(_args: argparse.Namespace) -> int:
 
 
 def _load_demo(args: argparse.Namespace) -> int:
-    from ivp_core import demo
+    from ivp_core.demo.municipality import load_demo
     from ivp_core.storage import db
 
     db.migrate()
     if not db.is_empty() and not args.force:
         raise CliError("De database bevat al een traject. Gebruik --force om het voorbeeld er toch bij te laden.")
-    trajectory_id = demo.load_demo()
+    trajectory_id = load_demo()
     print(f"Voorbeeldgemeente geladen (traject {trajectory_id}).")
     return 0
 
@@ -57,7 +53,12 @@ def _register_feature(subparsers: argparse._SubParsersAction, module: str) -> No
     importlib.import_module(module).add_parser(subparsers)
 
 
-FEATURE_COMMANDS: tuple[str, ...] = ("ivp_core.aggregate.cli", "ivp_core.report.cli")
+FEATURE_COMMANDS: tuple[str, ...] = (
+    "ivp_core.trajectory.cli",
+    "ivp_core.advice.aggregate.cli",
+    "ivp_core.report.cli",
+    "ivp_core.backup.cli",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from ivp_core import demo, demo_joint
+from ivp_core.demo.joint import load_joint_demo
+from ivp_core.demo.municipality import load_demo
 from ivp_core.storage import db
 
 
@@ -17,7 +18,7 @@ def prepare_database(engine: Engine | None = None, with_demo: bool = True) -> bo
     with db.startup_lock(engine):
         db.migrate(engine)
         if with_demo and db.is_empty(engine):
-            demo.load_demo(engine)
-            demo_joint.load_joint_demo(engine)
+            load_demo(engine)
+            load_joint_demo(engine)
             return True
     return False

@@ -6,7 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ivp_core.analysis import (
+from ivp_core.analysis.importers import ImportRejected, import_file, preview_import, recent_batches
+from ivp_core.analysis.importers.long_format import REQUIRED
+from ivp_core.analysis.importers.mapping import (
+    PROPOSAL_NOTE,
+    current_mapping,
+    reset_to_proposal,
+    update_mapping,
+)
+from ivp_core.analysis.texts import (
     THEME_TEXTS,
     field_target,
     get_field_analysis,
@@ -17,9 +25,6 @@ from ivp_core.analysis import (
     update_theme_analysis,
 )
 from ivp_core.catalogue import load_catalogue
-from ivp_core.importers import ImportRejected, import_file, preview_import, recent_batches
-from ivp_core.importers.long_format import REQUIRED
-from ivp_core.importers.mapping import PROPOSAL_NOTE, current_mapping, reset_to_proposal, update_mapping
 from ivp_core.storage.db import session_scope
 from ui import auth
 from ui.context import current_municipality, current_trajectory

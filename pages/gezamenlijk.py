@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.joint import AGREE_SPREAD, BASIS_LABELS, DIFFER_SPREAD, JointResult, joint_view
+from ivp_core.plan.joint import AGREE_SPREAD, BASIS_LABELS, DIFFER_SPREAD, JointResult, joint_view
 from ivp_core.storage.db import session_scope
 from ui import auth
 from ui.context import current_trajectory

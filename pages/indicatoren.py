@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.indicators import (
+from ivp_core.plan.indicators import (
     IndicatorError,
     IndicatorInput,
     Priorities,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core import comments, live, sessions
+from ivp_core.consultation import comments, live, sessions
 from ivp_core.storage.db import session_scope
 from ui import auth, live_view
 from ui.context import current_trajectory

@@ -7,11 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ivp_core.aggregate import ANALYSIS_GROUP, AggregationError, AggregationSettings
-from ivp_core.aggregate.explain import describe_method, explain_priorities, group_name_nl, percent_nl
-from ivp_core.aggregate.representativeness import DIMENSION_NAMES_NL
-from ivp_core.catalogue import load_catalogue
-from ivp_core.results import (
+from ivp_core.advice.aggregate import ANALYSIS_GROUP, AggregationError, AggregationSettings
+from ivp_core.advice.aggregate.explain import describe_method, explain_priorities, group_name_nl, percent_nl
+from ivp_core.advice.aggregate.representativeness import DIMENSION_NAMES_NL
+from ivp_core.advice.results import (
     AUTO_RULE,
     Advice,
     DecisionError,
@@ -19,6 +18,7 @@ from ivp_core.results import (
     latest_decision,
     record_decision,
 )
+from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import ThemeAnalysis
 from ui import auth

@@ -7,10 +7,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ivp_core import comments, participation, sessions
-from ivp_core.ballots import DEFAULT_CRITERIA
 from ivp_core.catalogue import load_catalogue
-from ivp_core.qr import join_url
+from ivp_core.consultation import comments, participation, sessions
+from ivp_core.consultation.ballots import DEFAULT_CRITERIA
+from ivp_core.consultation.qr import join_url
 from ivp_core.storage.db import session_scope
 from ui import auth, live_view
 from ui.ballot_form import ballot_inputs

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.progress import trajectory_progress
 from ivp_core.storage.db import session_scope
+from ivp_core.trajectory.progress import trajectory_progress
 from ui import auth
 from ui.context import current_trajectory
 

@@ -14,9 +14,9 @@ import streamlit as st
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
-from ivp_core import ballot_box, comments, live, participation
-from ivp_core.ballot_evidence import ThemeEvidence, ballot_evidence
-from ivp_core.sessions import SessionInfo, find_by_code, normalise_code
+from ivp_core.consultation import ballot_box, comments, live, participation
+from ivp_core.consultation.ballot_evidence import ThemeEvidence, ballot_evidence
+from ivp_core.consultation.sessions import SessionInfo, find_by_code, normalise_code
 from ivp_core.storage.db import session_scope
 from ui.ballot_form import ballot_inputs, ballot_values, fmt, points_counter
 

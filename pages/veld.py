@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ivp_core.analysis.figures import crime_breakdown
 from ivp_core.catalogue import load_catalogue
-from ivp_core.figures import crime_breakdown
 from ivp_core.storage.db import session_scope
 from ui.charts import nl_number, show_series
 from ui.signals_view import (

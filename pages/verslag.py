@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.backup import (
+from ivp_core.backup.archive import (
     MAX_BACKUP_BYTES,
     BackupContent,
     BackupError,

@@ -28,8 +28,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ivp_core.ballots import validate_ballot  # noqa: E402
 from ivp_core.catalogue import load_catalogue  # noqa: E402
+from ivp_core.consultation.ballots import validate_ballot  # noqa: E402
 
 DEMO_DIR = ROOT / "data" / "demo" / "voorbeeldgemeente"
 SEED = 20261014

@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import make_demo_figures as figures  # noqa: E402
 from make_demo_ballots import HEADER, Row, _to_score, write_csv  # noqa: E402
 
-from ivp_core.ballots import validate_ballot  # noqa: E402
 from ivp_core.catalogue import load_catalogue  # noqa: E402
+from ivp_core.consultation.ballots import validate_ballot  # noqa: E402
 
 OUT = ROOT / "data" / "demo" / "rivierenland"
 SEED = 20261101

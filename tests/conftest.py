@@ -71,9 +71,9 @@ def engine(database_url: str) -> Engine:
 @pytest.fixture
 def demo_engine(engine: Engine) -> Engine:
     """A database with the fictitious demo municipality loaded, as a first start shows it."""
-    from ivp_core import demo
+    from ivp_core.demo.municipality import load_demo
 
-    demo.load_demo(engine)
+    load_demo(engine)
     return engine
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from ivp_core import participation, sessions
+from ivp_core.consultation import participation, sessions
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality
-from ivp_core.trajectories import create_trajectory
+from ivp_core.trajectory.trajectories import create_trajectory
 
 
 def make_trajectory(engine: Engine, name: str = "Testgemeente") -> int:

@@ -11,7 +11,7 @@ import os
 
 import streamlit as st
 
-from ivp_core.throttle import FailureThrottle
+from ivp_core.access.throttle import FailureThrottle
 
 _ROLE_KEY = "ivp_role"
 FACILITATOR = "facilitator"

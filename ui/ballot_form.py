@@ -4,7 +4,7 @@ Explanations are normal text, not `st.caption`: the caption grey fails the WCAG 
 white background, and residents read these lines on a phone outdoors.
 
 The form only collects values; whether a ballot is acceptable is decided on the server by
-`ivp_core.ballots.validate_ballot`, so a phone with tampered widgets gets the same refusal as anyone else.
+`ivp_core.consultation.ballots.validate_ballot`, so a phone with tampered widgets gets the same refusal as anyone else.
 No `st.form`: the points counter must update while a participant distributes points.
 """
 
@@ -15,10 +15,10 @@ from typing import Any
 
 import streamlit as st
 
-from ivp_core.ballots import parse_criteria
 from ivp_core.catalogue import Theme, load_catalogue
-from ivp_core.live import Spread
-from ivp_core.sessions import SessionInfo
+from ivp_core.consultation.ballots import parse_criteria
+from ivp_core.consultation.live import Spread
+from ivp_core.consultation.sessions import SessionInfo
 
 NO_OPINION = "Geen mening"
 RATING_HELP = "1 = niet belangrijk, 5 = heel belangrijk"

@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ivp_core.figures import PER_1000, SeriesPair, benchmark_label
+from ivp_core.analysis.figures import PER_1000, SeriesPair, benchmark_label
 
 LOCAL_COLOUR = "#1f4e8c"
 BENCHMARK_COLOUR = "#6b6b6b"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ivp_core.storage.db import session_scope
-from ivp_core.trajectories import MunicipalityRef, TrajectoryRef, list_trajectories
+from ivp_core.trajectory.trajectories import MunicipalityRef, TrajectoryRef, list_trajectories
 
 _TRAJECTORY_KEY = "ivp_trajectory_id"
 _MUNICIPALITY_KEY = "ivp_municipality_id"

@@ -11,11 +11,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ivp_core import live, sessions
 from ivp_core.catalogue import load_catalogue
-from ivp_core.comments import CommentInfo
-from ivp_core.qr import join_url, qr_png
-from ivp_core.sessions import SessionInfo
+from ivp_core.consultation import live, sessions
+from ivp_core.consultation.comments import CommentInfo
+from ivp_core.consultation.qr import join_url, qr_png
+from ivp_core.consultation.sessions import SessionInfo
 from ivp_core.storage.db import session_scope
 from ui.ballot_form import fmt
 

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from ivp_core.aggregate import AggregationResult, Consensus
-from ivp_core.aggregate.explain import group_name_nl
+from ivp_core.advice.aggregate import AggregationResult, Consensus
+from ivp_core.advice.aggregate.explain import group_name_nl
 
 PRIORITY_COLOUR = "#1f5f8b"
 OTHER_COLOUR = "#b8c4ce"

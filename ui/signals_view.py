@@ -8,10 +8,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ivp_core.analysis import field_analyses, theme_analyses
-from ivp_core.catalogue import load_catalogue
-from ivp_core.figures import SeriesPair, all_theme_series, benchmark_label, benchmark_of, region_of
-from ivp_core.signals import (
+from ivp_core.analysis.figures import SeriesPair, all_theme_series, benchmark_label, benchmark_of, region_of
+from ivp_core.analysis.signals import (
     DOWN,
     HIGHER,
     LOWER,
@@ -22,8 +20,10 @@ from ivp_core.signals import (
     ThemeSignals,
     theme_signals,
 )
+from ivp_core.analysis.texts import field_analyses, theme_analyses
+from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import session_scope
-from ivp_core.trajectories import MunicipalityRef, TrajectoryRef
+from ivp_core.trajectory.trajectories import MunicipalityRef, TrajectoryRef
 from ui.charts import nl_number
 from ui.context import current_municipality, current_trajectory
 

@@ -17,13 +17,13 @@ from typing import Any, Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ivp_core.aggregate.consensus import Consensus
-from ivp_core.aggregate.model import ANALYSIS_GROUP, AggregationResult
+from ivp_core.advice.aggregate.consensus import Consensus
+from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationResult
 from ivp_core.catalogue import load_catalogue
-from ivp_core.joint import BASIS_LABELS, joint_view
-from ivp_core.participation import ENTRY_KINDS
-from ivp_core.report.safety import fill_pseudonyms
-from ivp_core.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
+from ivp_core.consultation.participation import ENTRY_KINDS
+from ivp_core.consultation.pseudonyms import fill_pseudonyms
+from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
+from ivp_core.plan.joint import BASIS_LABELS, joint_view
 from ivp_core.storage.models import (
     Ballot,
     BallotItem,
@@ -258,7 +258,7 @@ class IndicatorRow:
 
 @dataclass(frozen=True)
 class JointPart:
-    """Stap 3a of a joint IVP: the proposed shared and local-specific priorities (see `ivp_core.joint`)."""
+    """Stap 3a of a joint IVP: the proposed shared and local-specific priorities (see `ivp_core.plan.joint`)."""
 
     rule: str
     shared: tuple[str, ...]  # theme labels

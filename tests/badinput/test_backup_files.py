@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from ivp_core.backup import MANIFEST_NAME, BackupError, export_trajectory, import_backup
+from ivp_core.backup.archive import MANIFEST_NAME, BackupError, export_trajectory, import_backup
 from ivp_core.storage.db import session_scope
 from tests.badinput.dutch import assert_dutch
 from tests.badinput.snapshot import assert_unchanged, take

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
-from ivp_core.importers import ImportRejected, import_file, preview_import
-from ivp_core.importers.mapping import ensure_mapping
+from ivp_core.analysis.importers import ImportRejected, import_file, preview_import
+from ivp_core.analysis.importers.mapping import ensure_mapping
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality
 from tests.badinput.dutch import assert_dutch

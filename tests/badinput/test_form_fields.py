@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from ivp_core import analysis, comments, participation, sessions
-from ivp_core.aggregate.model import AggregationSettings
-from ivp_core.indicators import IndicatorInput, save_indicator
-from ivp_core.results import Advice, compute_advice, record_decision
+from ivp_core.advice.aggregate.model import AggregationSettings
+from ivp_core.advice.results import Advice, compute_advice, record_decision
+from ivp_core.analysis import texts as analysis_texts
+from ivp_core.consultation import comments, participation, sessions
+from ivp_core.plan.indicators import IndicatorInput, save_indicator
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality
 from tests.badinput.dutch import assert_dutch
@@ -67,7 +68,7 @@ def _manual(entry: str = "handopsteking", weight: Any = 3) -> Callable[[Session,
 
 
 def _theme_text(theme: str = "1.3", author: str = "Coördinator", **texts: str) -> Callable[[Session, World], Any]:
-    return lambda db, w: analysis.update_theme_analysis(
+    return lambda db, w: analysis_texts.update_theme_analysis(
         db, w.trajectory_id, w.municipality_id, theme, author, texts or {"problem_text": "Nieuw"}
     )
 
@@ -144,7 +145,7 @@ CASES = [
     Case("analysis-unknown-text", _theme_text(**{"<script>": "x"}), ("onbekende tekst",)),
     Case("analysis-unknown-theme", _theme_text(theme="9.9"), ("9.9", "thema")),
     Case("analysis-huge-text", _theme_text(problem_text="lang " * 400_000), ("te lang",)),
-    Case("analysis-aspects-wrong-field", lambda db, w: analysis.update_field_analysis(
+    Case("analysis-aspects-wrong-field", lambda db, w: analysis_texts.update_field_analysis(
         db, w.trajectory_id, w.municipality_id, "2", "Coördinator", None, {"a": "x"}), ("veld 1",)),
     # effect indicators
     Case("indicator-unknown-theme", _indicator(theme_code="<script>"), ("onbekend thema",)),

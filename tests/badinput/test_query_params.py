@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from ivp_core import participation, sessions
+from ivp_core.consultation import participation, sessions
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Participant, Trajectory
 from tests.badinput.dutch import assert_dutch

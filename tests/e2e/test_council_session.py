@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
-from ivp_core import sessions
 from ivp_core.catalogue import load_catalogue
+from ivp_core.consultation import sessions
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import Ballot, BallotItem
 from tests.conftest import ADMIN_PASSWORD

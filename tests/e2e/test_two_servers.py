@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import Engine
 
 from bench.fixture import open_load_session, stored_ballots
-from ivp_core import sessions
 from ivp_core.catalogue import load_catalogue
+from ivp_core.consultation import sessions
 from ivp_core.storage.db import session_scope
 from tests.e2e.support import ServedApp, wait_idle
 from tests.e2e.test_council_session import PHONE, SCREEN, _log_in

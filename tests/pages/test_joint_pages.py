@@ -6,7 +6,7 @@ import streamlit as st
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from ivp_core.demo_joint import load_joint_demo
+from ivp_core.demo.joint import load_joint_demo
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import EffectIndicator
 

@@ -9,8 +9,8 @@ import streamlit as st
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from ivp_core import comments, participation, sessions
 from ivp_core.catalogue import load_catalogue
+from ivp_core.consultation import comments, participation, sessions
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Ballot, BallotItem, OpinionSession, Participant, Trajectory
 
@@ -249,7 +249,7 @@ def test_a_busy_database_gets_a_dutch_message_and_stores_nothing(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from ivp_core import ballot_box
+    from ivp_core.consultation import ballot_box
 
     info = _open_points_session(demo_engine)
     at = _participant(info.code)

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
-from ivp_core.aggregate.combine import aggregate
-from ivp_core.aggregate.consensus import consensus
-from ivp_core.aggregate.model import AggregationSettings, RaterBallot, SessionBallots
+from ivp_core.advice.aggregate.combine import aggregate
+from ivp_core.advice.aggregate.consensus import consensus
+from ivp_core.advice.aggregate.model import AggregationSettings, RaterBallot, SessionBallots
 from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,8 @@ from docx import Document
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from ivp_core.cli import CliError
-from ivp_core.report import cli
+from ivp_core.cli import build_parser
+from ivp_core.commands import CliError
 from ivp_core.report.tables import SHEET_NAMES
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
@@ -21,9 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    cli.add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     return args.func(args)
 
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ivp_core.report.safety import FORMULA_PREFIXES, fill_pseudonyms, neutralise
+from ivp_core.consultation.pseudonyms import fill_pseudonyms
+from ivp_core.report.safety import FORMULA_PREFIXES, neutralise
 
 
 @pytest.mark.parametrize(

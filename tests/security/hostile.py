@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from ivp_core import analysis, comments, participation, sessions
+from ivp_core.analysis import texts
+from ivp_core.consultation import comments, participation, sessions
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
 
@@ -30,7 +31,7 @@ def plant(engine: Engine) -> int:
             title="Commissie", method="points", themes=["1.1", THEME], settings={"budget": 10},
         )
         sessions.open_session(db, created.id)
-        analysis.update_theme_analysis(
+        texts.update_theme_analysis(
             db, trajectory.id, municipality_id, THEME, "Coördinator",
             {"problem_text": PAYLOAD, "summary": PAYLOAD, "candidate_reason": PAYLOAD}, candidate=True,
         )

@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 
-from ivp_core import participation, sessions
+from ivp_core.consultation import participation, sessions
 
 #: Guesses per second an attacker gets answered: generous, a 2-core server runs far fewer pages per second.
 GUESSES_PER_SECOND = 1_000

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from ivp_core import participation, sessions
 from ivp_core.catalogue import load_catalogue
+from ivp_core.consultation import participation, sessions
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import Participant, Trajectory
 from tests.conftest import ADMIN_PASSWORD

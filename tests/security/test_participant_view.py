@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from ivp_core import comments, participation, sessions
+from ivp_core.consultation import comments, participation, sessions
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
 from tests.security.pages import ROOT

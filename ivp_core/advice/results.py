@@ -1,0 +1,302 @@
+"""From the database to the advice: the stored ballots, the analysis and the population, fed to the pure
+aggregation in `ivp_core.advice.aggregate`, and the final choice stored beside the advice it answered.
+
+The aggregation itself knows no database; this module is the only bridge, so what a results page shows and
+what `python -m ivp_core aggregate` computes from an exported ballot file come from the same function.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivp_core.advice.aggregate import (
+    AggregationResult,
+    AggregationSettings,
+    Consensus,
+    RankingRule,
+    RaterBallot,
+    ReweightedComparison,
+    SessionBallots,
+    aggregate,
+    compare_reweighted,
+    consensus,
+)
+from ivp_core.analysis.signals import all_signals, data_score
+from ivp_core.catalogue import load_catalogue
+from ivp_core.storage.models import (
+    Ballot,
+    BallotItem,
+    OpinionSession,
+    Participant,
+    PopulationShare,
+    PriorityDecision,
+    utcnow,
+)
+
+RESIDENT_GROUP = "inwoners"
+#: Rule name for "let the data decide": Borda when the groups voted with different methods, else the default.
+AUTO_RULE = "auto"
+
+
+def resolve_rule(rule: str, inputs: list[SessionBallots]) -> RankingRule:
+    """Scores from different methods sit on different natural scales (a share of 10 points spreads far less
+    than a 1-5 rating), so a plain weighted mean would let the method decide; rank-based Borda puts every
+    group on the same footing. With one method throughout, the default keeps the intensity of the scores."""
+    if rule != AUTO_RULE:
+        return rule  # type: ignore[return-value]
+    return "borda" if len({s.method for s in inputs}) > 1 else "default"
+
+
+class DecisionError(ValueError):
+    """A final choice that cannot be stored as given; the message is shown to the facilitator."""
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: int
+    title: str
+    group: str
+    kind: str
+    method: str
+    status: str
+    held_on: str | None
+    ballots: int
+
+
+def counted_sessions(
+    db: Session, trajectory_id: int, municipality_id: int | None = None, include_open: bool = False
+) -> list[OpinionSession]:
+    """Sessions whose ballots count: closed ones (open ones on request), and of a Delphi series only the
+    latest round, because a werkgroep that scores twice must not count twice."""
+    query = select(OpinionSession).where(OpinionSession.trajectory_id == trajectory_id)
+    if municipality_id is not None:
+        query = query.where(
+            (OpinionSession.municipality_id == municipality_id) | OpinionSession.municipality_id.is_(None)
+        )
+    rows = list(db.scalars(query.order_by(OpinionSession.id)))
+    superseded = {r.previous_round_id for r in rows if r.previous_round_id is not None}
+    allowed = {"gesloten", "open"} if include_open else {"gesloten"}
+    return [r for r in rows if r.id not in superseded and r.status in allowed]
+
+
+def load_session_ballots(db: Session, sessions: list[OpinionSession]) -> list[SessionBallots]:
+    """Every ballot of the given sessions as aggregation input, straight from the stored rows."""
+    if not sessions:
+        return []
+    ids = [s.id for s in sessions]
+    rows = db.execute(
+        select(
+            Ballot.session_id,
+            Ballot.id,
+            Ballot.weight,
+            Participant.label,
+            Participant.wijk,
+            Participant.age_band,
+            BallotItem.theme_code,
+            BallotItem.criterion,
+            BallotItem.value,
+        )
+        .join(Participant, Participant.id == Ballot.participant_id)
+        .join(BallotItem, BallotItem.ballot_id == Ballot.id)
+        .where(Ballot.session_id.in_(ids))
+        .order_by(Ballot.session_id, Ballot.id, BallotItem.id)
+    ).all()
+    per_ballot: dict[tuple[int, int], dict[str, Any]] = {}
+    for session_id, ballot_id, weight, label, wijk, age_band, theme, criterion, value in rows:
+        entry = per_ballot.setdefault(
+            (session_id, ballot_id),
+            {
+                "label": label or f"B{ballot_id}",
+                "weight": weight,
+                "wijk": wijk,
+                "age_band": age_band,
+                "values": {},
+                "criteria": {},
+            },
+        )
+        if criterion:
+            entry["criteria"][(theme, criterion)] = value
+        else:
+            entry["values"][theme] = value
+    by_session: dict[int, list[RaterBallot]] = defaultdict(list)
+    for (session_id, _), entry in per_ballot.items():
+        by_session[session_id].append(
+            RaterBallot(
+                participant=entry["label"],
+                values=entry["values"],
+                criteria=entry["criteria"],
+                weight=float(entry["weight"] or 1.0),
+                wijk=entry["wijk"],
+                age_band=entry["age_band"],
+            )
+        )
+    return [
+        SessionBallots(
+            session_id=str(s.id),
+            group=s.group,
+            method=s.method,  # type: ignore[arg-type]
+            themes=tuple(s.themes),
+            settings=dict(s.settings or {}),
+            ballots=tuple(by_session.get(s.id, ())),
+        )
+        for s in sessions
+        if by_session.get(s.id)
+    ]
+
+
+def analysis_scores(db: Session, trajectory_id: int, municipality_id: int) -> dict[str, float]:
+    """The analysis as a group: one data score per theme from its signals (see `ivp_core.analysis.signals`)."""
+    signals = all_signals(db, trajectory_id, municipality_id, load_catalogue().theme_codes)
+    return {code: data_score(s) for code, s in signals.items()}
+
+
+def population(db: Session, trajectory_id: int, municipality_id: int | None) -> dict[str, dict[str, float]]:
+    rows = db.scalars(
+        select(PopulationShare).where(
+            PopulationShare.trajectory_id == trajectory_id, PopulationShare.municipality_id == municipality_id
+        )
+    )
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for row in rows:
+        out[row.dimension][row.category] = float(row.population)
+    return dict(out)
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Everything the results page and the report need, computed once from one consistent read."""
+
+    result: AggregationResult
+    consensus: Consensus
+    sessions: tuple[SessionSummary, ...]
+    reweighted: ReweightedComparison | None
+    data_scores: dict[str, float] | None
+    settings: AggregationSettings
+
+    def settings_dict(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "group_weights": dict(self.result.group_weights),
+            "top_k": s.top_k,
+            "ranking_rule": s.ranking_rule,
+            "data_weight": s.data_weight,
+            "with_analysis": self.data_scores is not None,
+            "reweighted_residents": self.reweighted is not None and s is not None,
+            "seed": s.seed,
+            "resamples": s.resamples,
+            "tie_tolerance": s.tie_tolerance,
+            "sessions": [summary.id for summary in self.sessions],
+        }
+
+
+def compute_advice(
+    db: Session,
+    trajectory_id: int,
+    municipality_id: int,
+    settings: AggregationSettings,
+    *,
+    with_analysis: bool = False,
+    reweight_residents: bool = False,
+    include_open: bool = False,
+) -> Advice:
+    """The advice for one municipality of a trajectory under the given settings (pure given the data)."""
+    sessions = counted_sessions(db, trajectory_id, municipality_id, include_open)
+    inputs = load_session_ballots(db, sessions)
+    scores = analysis_scores(db, trajectory_id, municipality_id) if with_analysis else None
+    settings = replace(settings, data_scores=scores, ranking_rule=resolve_rule(settings.ranking_rule, inputs))
+    themes = load_catalogue().theme_codes
+    pop = population(db, trajectory_id, municipality_id)
+    comparison = None
+    if any(s.group == RESIDENT_GROUP for s in inputs) and pop:
+        comparison = compare_reweighted(inputs, settings, pop, (RESIDENT_GROUP,), themes)
+    result = (
+        comparison.reweighted if (reweight_residents and comparison) else aggregate(inputs, settings, themes)
+    )
+    counts = {s.session_id: len(s.ballots) for s in inputs}
+    summaries = tuple(
+        SessionSummary(
+            id=s.id,
+            title=s.title,
+            group=s.group,
+            kind=s.kind,
+            method=s.method,
+            status=s.status,
+            held_on=s.held_on.isoformat() if s.held_on else None,
+            ballots=counts.get(str(s.id), 0),
+        )
+        for s in sessions
+    )
+    return Advice(
+        result=result,
+        consensus=consensus(inputs, themes),
+        sessions=summaries,
+        reweighted=comparison,
+        data_scores=scores,
+        settings=settings,
+    )
+
+
+def follows_advice(result: AggregationResult, chosen: list[str]) -> bool:
+    """True for the advice itself, or a pick among themes tied at the boundary (the method leaves that to
+    the council); anything else is a different choice that must be explained."""
+    advised, tied = set(result.priorities), set(result.boundary_tie)
+    return set(chosen) <= advised and (advised - tied) <= set(chosen)
+
+
+def record_decision(
+    db: Session,
+    trajectory_id: int,
+    municipality_id: int | None,
+    advice: Advice,
+    chosen: list[str],
+    reason: str,
+    decided_by: str,
+) -> PriorityDecision:
+    """Store the advice and the final choice together; a choice other than the advice needs a reason."""
+    codes = load_catalogue().theme_codes
+    unknown = [c for c in chosen if c not in codes]
+    if unknown:
+        raise DecisionError(f"Onbekende thema's: {', '.join(unknown)}.")
+    if len(set(chosen)) != len(chosen):
+        raise DecisionError("Een thema staat twee keer in de keuze.")
+    if not 1 <= len(chosen) <= 4:
+        raise DecisionError(
+            "Kies één tot en met vier prioriteiten; de methode adviseert er hoogstens drie of vier."
+        )
+    reason = reason.strip()
+    if not follows_advice(advice.result, chosen) and not reason:
+        raise DecisionError(
+            "U kiest andere prioriteiten dan het advies. Schrijf kort op waarom; dat komt in het verslag."
+        )
+    if not decided_by.strip():
+        raise DecisionError("Vul uw naam in, zodat het verslag zegt wie de keuze vastlegde.")
+    decision = PriorityDecision(
+        trajectory_id=trajectory_id,
+        municipality_id=municipality_id,
+        settings=advice.settings_dict(),
+        advice={**advice.result.to_dict(), "consensus": advice.consensus.to_dict()},
+        chosen=list(chosen),
+        reason=reason,
+        decided_by=decided_by.strip()[:120],
+        decided_at=utcnow(),
+    )
+    db.add(decision)
+    db.flush()
+    return decision
+
+
+def latest_decision(db: Session, trajectory_id: int, municipality_id: int | None) -> PriorityDecision | None:
+    return db.scalar(
+        select(PriorityDecision)
+        .where(
+            PriorityDecision.trajectory_id == trajectory_id,
+            PriorityDecision.municipality_id == municipality_id,
+        )
+        .order_by(PriorityDecision.decided_at.desc(), PriorityDecision.id.desc())
+        .limit(1)
+    )

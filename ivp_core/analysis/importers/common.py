@@ -1,0 +1,184 @@
+"""What every figure file shares: decoding, CSV rows with their line numbers, StatLine numbers and periods.
+
+Files come from StatLine downloads, Excel exports and hand-made sheets, so decoding is forgiving (UTF-8 with
+or without BOM, then Windows-1252) while values are strict: a value that is not a number is an error with
+its line and column, never a silent zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ivp_core.analysis.importers.errors import ProblemLog
+
+UNKNOWN_MARKERS = {".", ""}
+_SUFFIX = re.compile(r"_\d+$")
+_PERIOD = re.compile(r"^(\d{4})(JJ|MM|KW|X0)(\d{2})$")
+_REGION = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,8}$")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+KIND_OBJECTIVE = "objectief"
+KIND_SUBJECTIVE = "subjectief"
+KINDS = (KIND_OBJECTIVE, KIND_SUBJECTIVE)
+POPULATION_INDICATOR = "Inwoners"
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One value ready to be stored as a Figure; `line` points back to where it came from in the file."""
+
+    region_code: str
+    theme_code: str | None
+    indicator: str
+    year: int
+    value: float | None
+    unit: str
+    source: str
+    kind: str = KIND_OBJECTIVE
+    margin_low: float | None = None
+    margin_high: float | None = None
+    line: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, int, str]:
+        return (self.region_code, self.indicator, self.year, self.source)
+
+
+def decode(data: bytes, log: ProblemLog) -> str | None:
+    """Text of the file: UTF-8 (BOM or not) first, Windows-1252 as Excel on Windows writes it otherwise."""
+    if not data.strip():
+        log.error("Het bestand is leeg.", "Kies het bestand opnieuw; misschien is de download mislukt.")
+        return None
+    if b"\x00" in data[:4096]:
+        log.error(
+            "Dit is geen tekstbestand (CSV).",
+            "Kies een CSV-bestand of een Excel-bestand (.xlsx) in het lange formaat.",
+        )
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        log.error(
+            "Het bestand bevat tekens die niet als tekst te lezen zijn.",
+            "Sla het bestand op als 'CSV UTF-8' en probeer het opnieuw.",
+            line=line,
+        )
+        return None
+    log.warning(
+        "Het bestand is niet in UTF-8 opgeslagen; het is gelezen als Windows-1252.",
+        "Controleer in het voorbeeld of letters met accenten goed zijn overgekomen.",
+    )
+    return text.removeprefix("\ufeff")
+
+
+def sniff_delimiter(header: str) -> str:
+    """StatLine and Dutch Excel write semicolons; a hand-made long-format file may use commas or tabs."""
+    counts = {d: header.count(d) for d in (";", ",", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every non-blank row; line numbers count from 1 like a text editor."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            yield reader.line_num, cells
+
+
+def strip_suffix(column: str) -> str:
+    """StatLine measure columns carry a number that shifts between versions (`Aangiften_2`): drop it."""
+    return _SUFFIX.sub("", column.strip())
+
+
+def has_suffix(column: str) -> bool:
+    return bool(_SUFFIX.search(column.strip()))
+
+
+def parse_number(raw: str, decimal_comma: bool = False) -> tuple[float | None, bool]:
+    """(value, ok): `.` and empty mean unknown (None, ok); anything else must be a plain number."""
+    text = raw.strip()
+    if text in UNKNOWN_MARKERS:
+        return None, True
+    if not _NUMBER.match(text):
+        return None, False
+    if "," in text:
+        if not decimal_comma:
+            return None, False
+        text = text.replace(",", ".")
+    value = float(text)
+    if not math.isfinite(value):  # 400 nines overflow to inf: too large to be a count or a share
+        return None, False
+    return value, True
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    kind: str  # JJ (year), MM (month), KW (quarter)
+    number: int
+
+
+def parse_period(raw: str) -> Period | None:
+    match = _PERIOD.match(raw.strip())
+    if not match:
+        return None
+    return Period(int(match.group(1)), match.group(2), int(match.group(3)))
+
+
+def valid_region(code: str) -> bool:
+    return bool(_REGION.match(code))
+
+
+def source_from_filename(filename: str, fallback: str) -> str:
+    """Name the source after the StatLine table id in the file name (`47013NED`) when there is one."""
+    match = re.search(r"(\d{5}[A-Z]{3})", filename.upper())
+    return f"{fallback} ({match.group(1)})" if match else fallback
+
+
+def table_header(
+    rows: Iterator[tuple[int, list[str]]], log: ProblemLog, required: tuple[str, ...], action: str
+) -> tuple[int, list[str]] | None:
+    """Header line number and trimmed column names of a StatLine-shaped table, or None after reporting
+    what is missing."""
+    try:
+        header_line, header = next(rows)
+    except StopIteration:
+        log.error("Het bestand heeft geen kopregel.", "Download de tabel opnieuw als 'onbewerkte dataset'.")
+        return None
+    columns = [c.strip() for c in header]
+    for name in required:
+        if name not in columns:
+            log.error(f"De kolom '{name}' ontbreekt.", action, line=header_line)
+    return None if log.has_errors else (header_line, columns)
+
+
+def row_fits(cells: list[str], columns: list[str], line: int, log: ProblemLog) -> bool:
+    if len(cells) == len(columns):
+        return True
+    log.error(
+        f"Deze regel heeft {len(cells)} velden, de kopregel {len(columns)}.",
+        "Controleer of er een scheidingsteken (;) ontbreekt of te veel staat.",
+        line=line,
+    )
+    return False
+
+
+def region_ok(region: str, line: int, log: ProblemLog) -> bool:
+    if valid_region(region):
+        return True
+    log.error(
+        f"'{region}' is geen regiocode.",
+        "Gebruik CBS-codes zoals GM0148 (gemeente) of NL01 (Nederland).",
+        line=line,
+        column="RegioS",
+    )
+    return False

@@ -1,0 +1,426 @@
+"""Joining a session and casting a ballot, anonymously, one ballot per participant per session.
+
+A participant is known only by a random token that lives in their browser. The database keeps
+sha256(session id, token): enough to recognise the same browser when it changes its ballot, useless to
+anyone reading the database. No IP address, no browser fingerprint, no name is stored; wijk/kern and age
+band are optional and chosen from fixed lists, never typed, so nobody types an address into them.
+
+Every write happens inside the caller's transaction (`session_scope`); a page acknowledges a ballot only
+after that transaction has committed, so a "thank you" always means the ballot is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Final
+
+from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from ivp_core.consultation.ballots import BallotError, validate_ballot
+from ivp_core.consultation.sessions import (
+    JOIN_ALPHABET,
+    SessionError,
+    locked_row,
+    normalise_code,
+    theme_labels,
+)
+from ivp_core.storage.models import Ballot, BallotItem, InvitationCode, OpinionSession, Participant, utcnow
+
+#: Age bands offered to residents (CBS-style, so the consultation can be weighed to the population).
+AGE_BANDS: Final = ("jonger dan 25 jaar", "25 tot 45 jaar", "45 tot 65 jaar", "65 jaar of ouder")
+#: Ways a ballot can reach the database; the griffier's entries stay recognisable in every export.
+ENTRY_KINDS: Final[dict[str, str]] = {
+    "online": "Online",
+    "handopsteking": "Handopsteking",
+    "papier": "Papieren stembiljet",
+}
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+INVITATION_LENGTH: Final = 10
+
+
+class ParticipationError(ValueError):
+    """A join, ballot or comment that is refused; `message_nl` is shown to the participant as is."""
+
+    def __init__(self, message_nl: str, *, theme: str | None = None) -> None:
+        super().__init__(message_nl)
+        self.message_nl = message_nl
+        self.theme = theme
+
+
+@dataclass(frozen=True)
+class ParticipantInfo:
+    id: int
+    session_id: int
+    label: str
+    wijk: str | None
+    age_band: str | None
+
+
+@dataclass(frozen=True)
+class BallotReceipt:
+    """What the page may tell the participant once the transaction has committed."""
+
+    ballot_id: int
+    participant_label: str
+    changed: bool  # False: first ballot of this participant; True: an earlier ballot was replaced
+    entry: str
+    item_count: int
+
+
+# ------------------------------------------------------------------------------------------ tokens
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def is_valid_token(token: str | None) -> bool:
+    """A token from a URL is accepted only in the shape `new_token` makes, so junk never reaches a hash."""
+    return bool(token) and bool(_TOKEN_RE.match(token or ""))
+
+
+def hash_token(session_id: int, token: str) -> str:
+    """Salted with the session so one browser token gives unrelated hashes in different sessions."""
+    return hashlib.sha256(f"{session_id}:{token}".encode()).hexdigest()
+
+
+def _hash_invitation(session_id: int, code: str) -> str:
+    return hashlib.sha256(f"uitnodiging:{session_id}:{normalise_code(code)}".encode()).hexdigest()
+
+
+# ------------------------------------------------------------------------------------------ guards
+
+
+def writable_session(db: Session, session_id: int, *, shared: bool = False) -> OpinionSession:
+    """The session row, locked, or a Dutch refusal when it is unknown, not yet open or closed.
+
+    `shared` is for writing the ballot of a participant who has already joined: on PostgreSQL those ballots
+    then no longer wait for each other (their own ballot row keeps one participant's tabs in order), while
+    closing the session still waits until every ballot that is being written has committed.
+    """
+    try:
+        row = locked_row(db, session_id, shared=shared)
+    except SessionError:
+        row = None
+    message = refusal(row.status if row is not None else None)
+    if message or row is None:
+        raise ParticipationError(message or UNKNOWN_SESSION)
+    return row
+
+
+NOT_JOINED: Final = "U bent nog niet aangemeld bij deze sessie. Open de link of de QR-code opnieuw."
+UNKNOWN_SESSION: Final = "Er is geen sessie met deze code. Controleer de code of de link."
+
+
+def refusal(status: str | None) -> str | None:
+    """Why a session with this status takes no ballots (None: it does); the same words on page and server."""
+    if status is None:
+        return UNKNOWN_SESSION
+    if status == "concept":
+        return "Deze sessie is nog niet geopend. Wacht tot de begeleider de sessie opent en probeer het dan opnieuw."
+    if status == "gesloten":
+        return (
+            "Deze sessie is gesloten. Stemmen of uw stem wijzigen kan niet meer. Dank u wel voor het meedoen."
+        )
+    return None
+
+
+# The statements every vote sends, built once: SQLAlchemy then also keeps their cache keys, and building a
+# WHERE clause anew on each of 300 simultaneous votes was a measurable part of the work per vote.
+_PARTICIPANT_BY_TOKEN: Final = select(Participant).where(
+    Participant.session_id == bindparam("session_id"), Participant.token_hash == bindparam("token_hash")
+)
+_BALLOT_OF_PARTICIPANT_LOCKED: Final = (
+    select(Ballot)
+    .where(Ballot.session_id == bindparam("session_id"), Ballot.participant_id == bindparam("participant_id"))
+    .with_for_update()  # two tabs of one participant replacing the ballot at once take turns, never mix
+)
+_DELETE_ITEMS: Final = delete(BallotItem).where(BallotItem.ballot_id == bindparam("ballot_id"))
+
+
+def participant_row(db: Session, session_id: int, token: str) -> Participant | None:
+    if not is_valid_token(token):
+        return None
+    return db.scalar(
+        _PARTICIPANT_BY_TOKEN, {"session_id": session_id, "token_hash": hash_token(session_id, token)}
+    )
+
+
+def _participant_info(p: Participant) -> ParticipantInfo:
+    return ParticipantInfo(p.id, p.session_id, p.label, p.wijk, p.age_band)
+
+
+def _check_profile(row: OpinionSession, wijk: str | None, age_band: str | None) -> None:
+    if age_band is not None and age_band not in AGE_BANDS:
+        raise ParticipationError("Kies een leeftijdsgroep uit de lijst, of laat het leeg.")
+    if wijk is not None and wijk not in (row.settings or {}).get("wijken", []):
+        raise ParticipationError("Kies een wijk of kern uit de lijst, of laat het leeg.")
+
+
+def _new_participant(db: Session, session_id: int, token_hash: str, prefix: str = "P") -> Participant:
+    count = db.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0
+    participant = Participant(session_id=session_id, token_hash=token_hash, label=f"{prefix}{count + 1}")
+    db.add(participant)
+    db.flush()
+    return participant
+
+
+# -------------------------------------------------------------------------------------------- join
+
+
+def join(
+    db: Session,
+    session_id: int,
+    token: str,
+    *,
+    wijk: str | None = None,
+    age_band: str | None = None,
+    invitation_code: str | None = None,
+) -> ParticipantInfo:
+    """Register this browser in the session, or find it again; wijk/age band are updated when given.
+
+    Idempotent, so a reload or a second tab with the same token stays the same participant. In a session
+    with invitation codes a new participant must bring an unused code; the code is then bound to them.
+    """
+    row = writable_session(db, session_id)
+    return _participant_info(enrol(db, row, token, wijk=wijk, age_band=age_band, invitation_code=invitation_code))
+
+
+def enrol(
+    db: Session,
+    row: OpinionSession,
+    token: str,
+    *,
+    wijk: str | None = None,
+    age_band: str | None = None,
+    invitation_code: str | None = None,
+    participant: Participant | None = None,
+) -> Participant:
+    """`join` on a session row the caller has already locked, so a ballot's transaction looks it up once.
+
+    `participant`: the caller's own lookup of this token in this transaction, so it is not repeated. When
+    that lookup found nobody it is done again here on purpose: the caller looked before it held the session
+    lock, and another tab of the same phone may have joined in between.
+    """
+    if not is_valid_token(token):
+        raise ParticipationError("Uw browser gaf een ongeldige sleutel mee. Open de link opnieuw.")
+    _check_profile(row, wijk, age_band)
+    if participant is None:
+        participant = participant_row(db, row.id, token)
+    if participant is None:
+        invitation = _claim_invitation(db, row, invitation_code) if row.requires_invitation else None
+        participant = _new_participant(db, row.id, hash_token(row.id, token))
+        if invitation is not None:
+            invitation.used_by = participant.id
+    if wijk is not None:
+        participant.wijk = wijk
+    if age_band is not None:
+        participant.age_band = age_band
+    db.flush()
+    return participant
+
+
+def find_participant(db: Session, session_id: int, token: str) -> ParticipantInfo | None:
+    participant = participant_row(db, session_id, token)
+    return _participant_info(participant) if participant else None
+
+
+# ------------------------------------------------------------------------------------- invitations
+
+
+def create_invitation_codes(db: Session, session_id: int, count: int) -> list[str]:
+    """New one-use codes for a resident panel. The plain codes are returned once and never stored."""
+    if not 1 <= count <= 5000:
+        raise ParticipationError("Maak tussen 1 en 5000 uitnodigingscodes tegelijk aan.")
+    row = locked_row(db, session_id)
+    row.requires_invitation = True
+    codes: list[str] = []
+    while len(codes) < count:
+        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(INVITATION_LENGTH))
+        digest = _hash_invitation(session_id, code)
+        if db.scalar(select(InvitationCode.id).where(InvitationCode.code_hash == digest)) is None:
+            db.add(InvitationCode(session_id=session_id, code_hash=digest))
+            codes.append(code)
+    db.flush()
+    return codes
+
+
+def invitation_counts(db: Session, session_id: int) -> tuple[int, int]:
+    """(codes issued, codes used) for the facilitator's overview."""
+    issued, used = db.execute(
+        select(func.count(InvitationCode.id), func.count(InvitationCode.used_by)).where(
+            InvitationCode.session_id == session_id
+        )
+    ).one()
+    return int(issued), int(used)
+
+
+def _claim_invitation(db: Session, row: OpinionSession, code: str | None) -> InvitationCode:
+    if not normalise_code(code):
+        raise ParticipationError(
+            "Voor deze raadpleging heeft u een uitnodigingscode nodig. Die staat in uw brief."
+        )
+    invitation = db.scalar(
+        select(InvitationCode)
+        .where(
+            InvitationCode.session_id == row.id,
+            InvitationCode.code_hash == _hash_invitation(row.id, code or ""),
+        )
+        .with_for_update()
+    )
+    if invitation is None:
+        raise ParticipationError("Deze uitnodigingscode klopt niet. Controleer de code in uw brief.")
+    if invitation.used_by is not None:
+        raise ParticipationError(
+            "Met deze uitnodigingscode is al gestemd. Elke code geeft één stem. "
+            "Wilt u uw stem wijzigen? Gebruik dan hetzelfde apparaat en dezelfde link als de eerste keer."
+        )
+    return invitation
+
+
+# ----------------------------------------------------------------------------------------- ballots
+
+
+def _check_rate_limit(db: Session, row: OpinionSession) -> None:
+    """Count new ballots of the last minute in the database, so the limit holds across app processes.
+
+    A guard against floods, not an exact quota: ballots being written at the same moment on PostgreSQL do not
+    see each other yet, so the limit can be passed by at most that many (`IVP_DB_WRITERS` per app server,
+    see `ivp_core.storage.write_gate`).
+    """
+    limit = (row.settings or {}).get("max_ballots_per_minute")
+    if not limit:
+        return
+    since = utcnow() - timedelta(minutes=1)
+    recent = db.scalar(
+        select(func.count(Ballot.id)).where(Ballot.session_id == row.id, Ballot.submitted_at >= since)
+    )
+    if (recent or 0) >= int(limit):
+        raise ParticipationError(
+            "Er worden nu heel veel stemmen tegelijk ingestuurd. Uw stem is nog niet opgeslagen. "
+            "Wacht een minuut en druk dan nog een keer op de knop."
+        )
+
+
+def ballot_items(row: OpinionSession, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The validated ballot as `ballot_item` rows (without ballot id), or a Dutch refusal."""
+    try:
+        ballot = validate_ballot(row.method, row.settings, theme_labels(row.themes), values)
+    except BallotError as exc:
+        raise ParticipationError(exc.message_nl, theme=exc.theme) from exc
+    if ballot.method == "criteria":
+        return [{"theme_code": t, "criterion": c, "value": v} for (t, c), v in ballot.criteria.items()]
+    return [{"theme_code": t, "criterion": "", "value": v} for t, v in ballot.values.items()]
+
+
+def write_ballot(
+    db: Session,
+    row: OpinionSession,
+    participant: Participant,
+    items: list[dict[str, Any]],
+    entry: str = "online",
+    weight: float = 1.0,
+) -> BallotReceipt:
+    """Replace the participant's items in the caller's transaction: old and new never mix.
+
+    The items go in as one multi-row INSERT without RETURNING: the ORM would send one statement per theme
+    on SQLite, and with hundreds of phones pressing at once every statement inside the write lock counts.
+    """
+    ballot = db.scalar(
+        _BALLOT_OF_PARTICIPANT_LOCKED, {"session_id": row.id, "participant_id": participant.id}
+    )
+    changed = ballot is not None
+    now = utcnow()
+    if ballot is None:
+        _check_rate_limit(db, row)
+        ballot = Ballot(
+            session_id=row.id,
+            participant_id=participant.id,
+            entry=entry,
+            weight=weight,
+            submitted_at=now,
+            updated_at=now,
+        )
+        db.add(ballot)
+        db.flush()
+    else:
+        db.execute(_DELETE_ITEMS, {"ballot_id": ballot.id})
+        db.expire(ballot, ["items"])
+        ballot.updated_at = now
+    if items:
+        db.execute(insert(BallotItem), [{**item, "ballot_id": ballot.id} for item in items])
+    db.flush()
+    return BallotReceipt(ballot.id, participant.label, changed, ballot.entry, len(items))
+
+
+def submit_ballot(db: Session, session_id: int, token: str, values: Mapping[str, Any]) -> BallotReceipt:
+    """Validate on the server and store (or replace) this participant's one ballot.
+
+    `values` has the shape `ivp_core.consultation.ballots.validate_ballot` documents for the session's method.
+    Raises `ParticipationError` with a Dutch message for a closed/unknown session, a participant that has
+    not joined, an invalid ballot or a full rate limit; nothing is written then.
+    """
+    participant = participant_row(db, session_id, token)
+    row = writable_session(db, session_id, shared=True)
+    if participant is None:
+        raise ParticipationError(NOT_JOINED)
+    return write_ballot(db, row, participant, ballot_items(row, values))
+
+
+def record_manual_ballot(
+    db: Session, session_id: int, values: Mapping[str, Any], *, entry: str, weight: float = 1.0
+) -> BallotReceipt:
+    """The griffier's entry of a paper ballot or a show of hands, marked as such in `Ballot.entry`.
+
+    A show of hands is one ballot with `weight` = the number of hands (those members voted alike); a paper
+    ballot is one ballot of weight 1. Each entry is its own anonymous participant ("H1", "B2", …).
+    """
+    if entry not in ENTRY_KINDS or entry == "online":
+        raise ParticipationError("Kies 'handopsteking' of 'papier' voor een invoer door de griffier.")
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight >= 1 or weight > 1000:
+        raise ParticipationError("Het aantal handen moet een getal van 1 tot en met 1000 zijn.")
+    if entry == "papier" and weight != 1:
+        raise ParticipationError("Een papieren stembiljet telt als één stem; voer elk biljet apart in.")
+    row = writable_session(db, session_id)
+    items = ballot_items(row, values)
+    prefix = "H" if entry == "handopsteking" else "B"
+    participant = _new_participant(db, session_id, hash_token(session_id, new_token()), prefix)
+    return write_ballot(db, row, participant, items, entry, float(weight))
+
+
+def entry_counts(db: Session, session_id: int) -> dict[str, tuple[int, float]]:
+    """Per way of entry (online, handopsteking, papier): ballots and the votes they represent."""
+    rows = db.execute(
+        select(Ballot.entry, func.count(Ballot.id), func.coalesce(func.sum(Ballot.weight), 0.0))
+        .where(Ballot.session_id == session_id)
+        .group_by(Ballot.entry)
+    ).all()
+    return {entry: (int(n), float(w)) for entry, n, w in rows}
+
+
+def my_ballot(db: Session, session_id: int, token: str) -> dict[str, Any] | None:
+    """The participant's stored ballot in `validate_ballot` shape, to fill the form when they come back."""
+    participant = participant_row(db, session_id, token)
+    if participant is None:
+        return None
+    rows = db.execute(
+        select(BallotItem.theme_code, BallotItem.criterion, BallotItem.value)
+        .join(Ballot, Ballot.id == BallotItem.ballot_id)
+        .where(Ballot.session_id == session_id, Ballot.participant_id == participant.id)
+        .order_by(BallotItem.id)
+    ).all()
+    if not rows:
+        return None
+    values: dict[str, Any] = {}
+    for theme, criterion, value in rows:
+        if criterion:
+            values.setdefault(theme, {})[criterion] = value
+        else:
+            values[theme] = value
+    return values

@@ -1,0 +1,221 @@
+"""Stap 3a of a joint IVP: from the local results of several municipalities to shared (bovenlokale) and
+local-specific priorities, "samen waar het kan, lokaal waar het moet".
+
+Kernbeleid Veiligheid lets each municipality of a joint IVP do its own analysis and prioritisation (Stap 2
+and 3) and then, in a tussenstap 3a, derive a set of shared priorities and local-specific ones. The tool
+proposes that set by a fixed rule so the proposal can be checked by hand; people decide.
+
+The rule (n municipalities with a local result, k = the number of priorities per municipality, default 4):
+
+* A theme is *high* in a municipality when it is in that municipality's local priorities: its recorded
+  final choice when there is one, otherwise the advised priorities of its own sessions. Themes tied at the
+  boundary of the advice all count as high; the tool does not break a tie the council has to break.
+* The quorum is q = ⌈2n/3⌉ (2 of 3, 3 of 4, 4 of 5; with 2 municipalities both).
+* A theme is *shared* (gezamenlijk) when it is high in at least q municipalities, or when every municipality
+  ranked it and its mean local rank is at most k (high nearly everywhere, just outside the top somewhere).
+* A theme is *local-specific* (lokaal) when it is high in at least one municipality but not shared; it
+  belongs to the municipalities where it is high.
+* Every other theme is going concern for the joint IVP.
+* Ranks are the local ranks of the aggregation (tied themes share a rank); a theme a municipality did not
+  score has no rank there and never counts as high.
+* Order of the shared themes: most municipalities high first, then the lower mean rank, then the code.
+* Agreement per theme: spread = highest minus lowest local rank over the municipalities that ranked it;
+  spread ≤ 3 is "eensgezind", spread ≥ 8 "verschillend", in between "deels".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from sqlalchemy.orm import Session
+
+from ivp_core.advice.aggregate import AggregationError, AggregationSettings
+from ivp_core.advice.results import AUTO_RULE, compute_advice, latest_decision
+from ivp_core.catalogue import load_catalogue
+from ivp_core.storage.models import Trajectory
+
+SHARE_QUORUM: Final = 2 / 3
+AGREE_SPREAD: Final = 3
+DIFFER_SPREAD: Final = 8
+DEFAULT_TOP_K: Final = 4
+
+Basis = Literal["keuze", "advies", "geen"]
+Status = Literal["gezamenlijk", "lokaal", "overig"]
+BASIS_LABELS: Final[dict[str, str]] = {
+    "keuze": "vastgelegde keuze",
+    "advies": "advies uit de eigen sessies",
+    "geen": "nog geen uitslag",
+}
+
+
+@dataclass(frozen=True)
+class LocalResult:
+    """One municipality's own outcome of Stap 3."""
+
+    municipality_id: int
+    name: str
+    ranks: Mapping[str, int]  # theme -> local rank (1 = highest); unscored themes absent
+    top: tuple[str, ...]  # the local priorities (chosen, or advised when nothing was chosen yet)
+    basis: Basis = "advies"
+
+    @property
+    def has_result(self) -> bool:
+        return bool(self.top)
+
+
+@dataclass(frozen=True)
+class ThemeComparison:
+    theme: str
+    ranks: Mapping[int, int | None]  # municipality id -> local rank
+    high_in: tuple[int, ...]  # municipality ids where the theme is a local priority
+    mean_rank: float | None  # over all municipalities, None unless every one ranked it
+    spread: int | None
+    status: Status
+
+    @property
+    def agreement(self) -> str:
+        if self.spread is None:
+            return "onbekend"
+        if self.spread <= AGREE_SPREAD:
+            return "eensgezind"
+        if self.spread >= DIFFER_SPREAD:
+            return "verschillend"
+        return "deels"
+
+
+@dataclass(frozen=True)
+class JointResult:
+    municipalities: tuple[LocalResult, ...]  # those with a local result, in the trajectory's order
+    missing: tuple[LocalResult, ...]  # municipalities without any result yet
+    top_k: int
+    quorum: int
+    shared: tuple[str, ...]
+    local: Mapping[int, tuple[str, ...]]  # municipality id -> its local-specific priorities
+    going_concern: tuple[str, ...]
+    themes: tuple[ThemeComparison, ...]  # every theme, shared first, then local, then the rest
+    warnings: tuple[str, ...] = field(default=())
+
+    def theme(self, code: str) -> ThemeComparison:
+        return next(t for t in self.themes if t.theme == code)
+
+    def name_of(self, municipality_id: int) -> str:
+        return next(
+            m.name for m in (*self.municipalities, *self.missing) if m.municipality_id == municipality_id
+        )
+
+
+def quorum(n: int) -> int:
+    """⌈2n/3⌉ with exact integer arithmetic (no float rounding at n = 3, 6, …)."""
+    return max(1, -(-2 * n // 3))
+
+
+def combine(
+    results: Sequence[LocalResult], theme_codes: Sequence[str], top_k: int = DEFAULT_TOP_K
+) -> JointResult:
+    """The pure rule of the module docstring on given local results."""
+    present = tuple(r for r in results if r.has_result)
+    missing = tuple(r for r in results if not r.has_result)
+    n = len(present)
+    q = quorum(n) if n else 0
+    comparisons: list[ThemeComparison] = []
+    for code in theme_codes:
+        ranks = {r.municipality_id: r.ranks.get(code) for r in present}
+        known = [v for v in ranks.values() if v is not None]
+        high_in = tuple(r.municipality_id for r in present if code in r.top)
+        mean = sum(known) / n if n and len(known) == n else None
+        spread = max(known) - min(known) if known else None
+        if n and (len(high_in) >= q or (mean is not None and mean <= top_k)):
+            status: Status = "gezamenlijk"
+        elif high_in:
+            status = "lokaal"
+        else:
+            status = "overig"
+        comparisons.append(ThemeComparison(code, ranks, high_in, mean, spread, status))
+
+    order = {"gezamenlijk": 0, "lokaal": 1, "overig": 2}
+
+    def sort_key(t: ThemeComparison) -> tuple[int, int, float, str]:
+        mean = t.mean_rank if t.mean_rank is not None else math.inf
+        return order[t.status], -len(t.high_in), mean, t.theme
+
+    themes = tuple(sorted(comparisons, key=sort_key))
+    shared = tuple(t.theme for t in themes if t.status == "gezamenlijk")
+    local = {
+        r.municipality_id: tuple(
+            t.theme for t in themes if t.status == "lokaal" and r.municipality_id in t.high_in
+        )
+        for r in present
+    }
+    warnings: list[str] = []
+    if n == 1:
+        warnings.append("Er is maar één gemeente met een uitslag; een gezamenlijke afweging kan nog niet.")
+    if len(shared) > top_k:
+        warnings.append(
+            f"Er zijn {len(shared)} gezamenlijke kandidaten; de methode adviseert hoogstens drie of vier "
+            "prioriteiten. Kies samen welke bovenlokaal worden."
+        )
+    if missing:
+        warnings.append(
+            "Nog geen uitslag voor: "
+            + ", ".join(m.name for m in missing)
+            + ". Die gemeente telt nog niet mee."
+        )
+    return JointResult(
+        municipalities=present,
+        missing=missing,
+        top_k=top_k,
+        quorum=q,
+        shared=shared,
+        local=local,
+        going_concern=tuple(t.theme for t in themes if t.status == "overig"),
+        themes=themes,
+        warnings=tuple(warnings),
+    )
+
+
+def _ranks_from_advice(advice: Mapping[str, object]) -> dict[str, int]:
+    ranking = advice.get("ranking") or []
+    return {
+        str(r["theme"]): int(r["rank"])
+        for r in ranking  # type: ignore[union-attr]
+        if isinstance(r, Mapping) and r.get("score") is not None
+    }
+
+
+def local_result(
+    db: Session, trajectory_id: int, municipality_id: int, name: str, top_k: int = DEFAULT_TOP_K
+) -> LocalResult:
+    """The recorded final choice when there is one (with the ranks of the advice it answered), otherwise the
+    advice computed from the municipality's own closed sessions."""
+    decision = latest_decision(db, trajectory_id, municipality_id)
+    if decision is not None and decision.chosen:
+        return LocalResult(
+            municipality_id,
+            name,
+            _ranks_from_advice(decision.advice),
+            tuple(map(str, decision.chosen)),
+            "keuze",
+        )
+    settings = AggregationSettings(top_k=top_k, resamples=0, ranking_rule=AUTO_RULE)  # type: ignore[arg-type]
+    try:
+        advice = compute_advice(db, trajectory_id, municipality_id, settings)
+    except AggregationError:
+        return LocalResult(municipality_id, name, {}, (), "geen")
+    result = advice.result
+    if not advice.sessions or all(t.score is None for t in result.themes):
+        return LocalResult(municipality_id, name, {}, (), "geen")
+    ranks = {t.theme: t.rank for t in result.themes if t.score is not None}
+    return LocalResult(municipality_id, name, ranks, tuple(result.priorities), "advies")
+
+
+def joint_view(db: Session, trajectory_id: int, top_k: int = DEFAULT_TOP_K) -> JointResult:
+    """The combined view of a trajectory, read from the database (a single municipality gives one column)."""
+    trajectory = db.get(Trajectory, trajectory_id)
+    if trajectory is None:
+        raise ValueError(f"Traject {trajectory_id} bestaat niet.")
+    members = sorted(trajectory.municipalities, key=lambda m: m.id)
+    results = [local_result(db, trajectory_id, m.id, m.name, top_k) for m in members]
+    return combine(results, load_catalogue().theme_codes, top_k)
