@@ -48,8 +48,9 @@ class Municipality(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     cbs_code: Mapped[str | None] = mapped_column(String(10))  # GM0148
-    inhabitants: Mapped[int | None]
+    inhabitants: Mapped[int | None]  # the latest known; per-year numbers are "Inwoners" figures
     fictitious: Mapped[bool] = mapped_column(Boolean, default=False)
+    wijken: Mapped[list[Any]] = mapped_column(default=list)  # wijken/kernen for the residents' profile question
 
 
 class Trajectory(Base):
@@ -64,10 +65,64 @@ class Trajectory(Base):
     fictitious: Mapped[bool] = mapped_column(Boolean, default=False)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Stap 1: the role of the raad (kaderstellend), who holds the opinion session and who decides.
+    council_role: Mapped[str] = mapped_column(Text, default="")
+    opinion_gremium: Mapped[str] = mapped_column(String(30), default="raadscommissie")
+    deciding_gremium: Mapped[str] = mapped_column(String(30), default="raad")
 
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=trajectory_municipality, order_by=Municipality.name
     )
+
+
+class WerkgroepMember(Base):
+    """Stap 1: a member of the ambtelijke werkgroep that prepares the analysis (names are optional)."""
+
+    __tablename__ = "werkgroep_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(120), default="")
+    organisation: Mapped[str] = mapped_column(String(120), default="")
+
+
+class Milestone(Base):
+    """Stap 1's planning: a dated step (analysis ready, opinion session, raad decision, IVP adoption, …)."""
+
+    __tablename__ = "milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # analyse_gereed, opiniesessie, raadsbesluit, ivp_vastgesteld, overig
+    title: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PreviousPriority(Base):
+    """A priority of the previous IVP, shown beside the new advice (Dalfsen compares the two)."""
+
+    __tablename__ = "previous_priority"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    theme_code: Mapped[str] = mapped_column(String(8))
+    wording: Mapped[str] = mapped_column(String(200), default="")  # e.g. "woninginbraken" within 1.3
+
+
+class AgendaInput(Base):
+    """An input Stap 3a asks to weigh: a national or regional agenda item, or a priority of the police unit."""
+
+    __tablename__ = "agenda_input"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # nationaal, regionaal, politie
+    theme_code: Mapped[str | None] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text, default="")
 
 
 class ThemeAnalysis(Base):
@@ -133,6 +188,8 @@ class ImportBatch(Base):
     sha256: Mapped[str] = mapped_column(String(64), default="")
     imported_by: Mapped[str] = mapped_column(String(120), default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its figures were removed
 
 
 class Figure(Base):
@@ -281,7 +338,11 @@ class PopulationShare(Base):
 
 
 class PriorityDecision(Base):
-    """The advice and the facilitator's final choice, stored together with the settings that produced them."""
+    """The advice and the chosen priorities as a record: which gremium, on which meeting date, with what status.
+
+    ``status`` is ``advies`` (an opinion session advises) or ``vastgesteld`` (the raad decided); ``focus`` maps a
+    chosen theme to the municipality's own wording of the focus within it (Dalfsen: 1.3 → "woninginbraken").
+    """
 
     __tablename__ = "priority_decision"
 
@@ -293,7 +354,11 @@ class PriorityDecision(Base):
     chosen: Mapped[list[Any]] = mapped_column(default=list)
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(120), default="")
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when recorded
+    gremium: Mapped[str] = mapped_column(String(30), default="")  # raadscommissie, raad, college, driehoek
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="advies")  # advies | vastgesteld
+    focus: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class EffectIndicator(Base):
