@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need (Debian chromium for the browser tests,
-# PostgreSQL for the second database run, nginx for the reverse-proxy test), the Python packages into .venv, then lints and runs every test.
+# PostgreSQL for the second database run, nginx for the reverse-proxy test), the Python packages into .venv, then
+# lints and runs every test: on SQLite and, at the same time on the other core, the database tests on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,16 +24,50 @@ if command -v npm >/dev/null 2>&1; then
 fi
 .venv/bin/ruff check .
 
-echo "== Tests on the embedded default (SQLite)"
-.venv/bin/python -m pytest "$@"
-
+# Two phases. First the tests without a browser, on both databases at once (one per core): they only need CPU.
+# Then the browser tests (marked e2e), one database after the other, so that a served app and Chromium get
+# the machine to themselves and their waits stay far from their timeouts. The PostgreSQL runs keep only the
+# tests that touch a database (tests/conftest.py deselects the rest: they already ran on SQLite).
+pg_url=""
 if pg_url=$(bash scripts/pg_test_server.sh start 2>/dev/null); then
   trap 'bash scripts/pg_test_server.sh stop' EXIT
-  echo "== Tests on PostgreSQL"
-  TEST_DATABASE_URL="$pg_url" .venv/bin/python -m pytest "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL could not be started; CI must test both databases" >&2
   exit 1
 else
-  echo "== PostgreSQL not available here: skipped the second run (CI runs it)"
+  pg_url=""
+  echo "== PostgreSQL not available here: only SQLite (CI runs both)"
+fi
+
+# pytest's exit 5 means this phase selected no test (e.g. a file given as argument has no browser test).
+pytest_phase() { local status=0; "$@" || status=$?; [ "$status" -eq 5 ] && status=0; return "$status"; }
+
+failed=()
+pg_log=$(mktemp)
+pg_pid=""
+if [ -n "$pg_url" ]; then
+  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m "not e2e" "$@" >"$pg_log" 2>&1 &
+  pg_pid=$!
+fi
+echo "== Tests without a browser on the embedded default (SQLite)"
+pytest_phase .venv/bin/python -m pytest -m "not e2e" "$@" || failed+=("SQLite")
+if [ -n "$pg_pid" ]; then
+  pg_status=0
+  wait "$pg_pid" || pg_status=$?
+  echo "== Tests without a browser on PostgreSQL (ran alongside)"
+  cat "$pg_log"
+  [ "$pg_status" -eq 0 ] || failed+=("PostgreSQL")
+fi
+rm -f "$pg_log"
+
+echo "== Browser tests on SQLite"
+pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m e2e "$@" || failed+=("SQLite, browser")
+if [ -n "$pg_url" ]; then
+  echo "== Browser tests on PostgreSQL"
+  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m e2e "$@" || failed+=("PostgreSQL, browser")
+fi
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "Failed: ${failed[*]}" >&2
+  exit 1
 fi

@@ -40,6 +40,20 @@ def _clear_streamlit_caches() -> None:
     st.cache_resource.clear()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL run only the tests that touch a database: the others already ran on SQLite.
+
+    A test touches the database when it asks for `database_url`, directly or through `engine`, `demo_engine`,
+    `served_app` and the like. ``IVP_TEST_ALL=1`` runs everything on PostgreSQL too.
+    """
+    if not os.environ.get("TEST_DATABASE_URL") or os.environ.get("IVP_TEST_ALL") == "1":
+        return
+    independent = [item for item in items if "database_url" not in getattr(item, "fixturenames", ())]
+    if independent:
+        config.hook.pytest_deselected(items=independent)
+        items[:] = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+
+
 @pytest.fixture
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, migrated, empty database; `DATABASE_URL` points at it for code that reads the environment."""
