@@ -76,7 +76,9 @@ def render_startnote(db: Session, trajectory_id: int, now: datetime | None = Non
     document.add_heading(f"Startnotitie Integraal Veiligheidsplan {period}", level=0)
     document.add_paragraph(trajectory.name)
     if trajectory.fictitious:
-        document.add_paragraph("Let op: dit is een fictief voorbeeld. De gemeente en de gegevens zijn verzonnen.")
+        document.add_paragraph(
+            "Let op: dit is een fictief voorbeeld. De gemeente en de gegevens zijn verzonnen."
+        )
     document.add_paragraph(f"Opgesteld op {dutch_date(made.date())} om {made:%H:%M} uur.")
 
     document.add_heading("1. Aanleiding", level=1)
@@ -126,7 +128,11 @@ def render_startnote(db: Session, trajectory_id: int, now: datetime | None = Non
             document,
             ["Stap", "Datum", "Gereed"],
             [
-                [m.title or MILESTONE_KINDS.get(m.kind, m.kind), dutch_date(m.due_on), "ja" if m.done else "nee"]
+                [
+                    m.title or MILESTONE_KINDS.get(m.kind, m.kind),
+                    dutch_date(m.due_on),
+                    "ja" if m.done else "nee",
+                ]
                 for m in stap1.milestones
             ],
         )

@@ -71,7 +71,9 @@ def municipality_inputs(
             code_raw, year_raw = _split(key, ":", "--inhabitants", "GM0148:2024=29000")
             code = clean_cbs_code(code_raw)
             if code not in counts:
-                raise CliError(f"--inhabitants noemt {code}, maar die gemeente staat niet bij --municipality.")
+                raise CliError(
+                    f"--inhabitants noemt {code}, maar die gemeente staat niet bij --municipality."
+                )
             if not year_raw.isdigit():
                 raise CliError(f"'{year_raw}' bij --inhabitants is geen jaartal.")
             year = int(year_raw)
@@ -156,7 +158,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     create.add_argument("--title", required=True, help="bijvoorbeeld 'IVP Dalfsen'")
     create.add_argument("--period", required=True, help="planperiode, bijvoorbeeld 2027-2030")
     create.add_argument(
-        "--municipality", action="append", default=[], required=True, help="CBS-code=naam, bijv. GM0148=Dalfsen"
+        "--municipality",
+        action="append",
+        default=[],
+        required=True,
+        help="CBS-code=naam, bijv. GM0148=Dalfsen",
     )
     create.add_argument(
         "--inhabitants", action="append", default=[], help="inwoners per jaar, bijv. GM0148:2024=29000"

@@ -22,7 +22,7 @@ from ivp_core.trajectory.municipalities import (
     clean_municipalities,
     resolve_municipality,
 )
-from ivp_core.trajectory.population import remove_typed_inhabitants, set_inhabitants
+from ivp_core.trajectory.population import remove_typed_inhabitants, set_inhabitants, typed_inhabitants
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAX_TITLE = 200
@@ -79,7 +79,9 @@ def parse_period(raw: str) -> tuple[int, int]:
     if not FIRST_PLAN_YEAR <= start <= LAST_PLAN_YEAR or not FIRST_PLAN_YEAR <= end <= LAST_PLAN_YEAR:
         raise TrajectoryError(f"De planperiode moet tussen {FIRST_PLAN_YEAR} en {LAST_PLAN_YEAR} liggen.")
     if end < start:
-        raise TrajectoryError(f"Het laatste jaar ({end}) ligt vóór het eerste jaar ({start}) van de planperiode.")
+        raise TrajectoryError(
+            f"Het laatste jaar ({end}) ligt vóór het eerste jaar ({start}) van de planperiode."
+        )
     if end - start + 1 > MAX_PLAN_YEARS:
         raise TrajectoryError(
             f"Een planperiode van {end - start + 1} jaar is te lang; een IVP loopt meestal vier jaar "
@@ -123,11 +125,12 @@ def _apply_municipalities(
 ) -> None:
     cleaned = clean_municipalities(items, this_year())
     rows = [resolve_municipality(db, item, trajectory.id) for item in cleaned]
+    for leaving in set(trajectory.municipalities) - set(rows):
+        set_inhabitants(db, trajectory.id, leaving, {}, author)
     trajectory.municipalities = rows
     db.flush()
     for item, row in zip(cleaned, rows, strict=True):
-        if item.inhabitants:
-            set_inhabitants(db, trajectory.id, row, item.inhabitants, author)
+        set_inhabitants(db, trajectory.id, row, item.inhabitants, author)
 
 
 def create(db: Session, data: TrajectoryInput, author: str = "") -> int:
@@ -205,3 +208,28 @@ def list_all(db: Session) -> list[TrajectoryRow]:
         )
         for t in rows
     ]
+
+
+@dataclass(frozen=True)
+class MunicipalityDetail:
+    """A municipality of one trajectory as the edit form shows it, with the inhabitants typed there."""
+
+    id: int
+    cbs_code: str
+    name: str
+    wijken: tuple[str, ...]
+    inhabitants: dict[int, int]
+
+
+def municipality_details(db: Session, trajectory_id: int) -> tuple[MunicipalityDetail, ...]:
+    trajectory = _row(db, trajectory_id)
+    return tuple(
+        MunicipalityDetail(
+            m.id,
+            m.cbs_code or "",
+            m.name,
+            tuple(str(w) for w in m.wijken or ()),
+            typed_inhabitants(db, trajectory_id, m.id),
+        )
+        for m in trajectory.municipalities
+    )

@@ -7,7 +7,7 @@ so a new trajectory reuses the row with the same CBS code instead of making a se
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -102,7 +102,9 @@ def parse_inhabitant_count(raw: str, code: str, year: int) -> int:
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
         text = text.replace(".", "")
     if not text.isdigit():
-        raise TrajectoryError(f"'{raw}' is geen aantal inwoners (bij {code}, {year}). Schrijf een heel getal.")
+        raise TrajectoryError(
+            f"'{raw}' is geen aantal inwoners (bij {code}, {year}). Schrijf een heel getal."
+        )
     return int(text)
 
 
@@ -127,15 +129,17 @@ def clean_municipalities(items: Sequence[MunicipalityInput], this_year: int) -> 
                 code,
                 name,
                 None if item.wijken is None else parse_wijken(item.wijken),
-                clean_inhabitants(code, dict(item.inhabitants), this_year)
+                clean_inhabitants(code, dict(item.inhabitants), this_year),
             )
         )
     return cleaned
 
 
 def _linked_elsewhere(db: Session, municipality_id: int, trajectory_id: int | None) -> bool:
-    query = select(func.count()).select_from(trajectory_municipality).where(
-        trajectory_municipality.c.municipality_id == municipality_id
+    query = (
+        select(func.count())
+        .select_from(trajectory_municipality)
+        .where(trajectory_municipality.c.municipality_id == municipality_id)
     )
     if trajectory_id is not None:
         query = query.where(trajectory_municipality.c.trajectory_id != trajectory_id)
@@ -153,7 +157,9 @@ def resolve_municipality(db: Session, item: MunicipalityInput, trajectory_id: in
         raise TrajectoryError(
             f"Code {item.cbs_code} hoort bij een fictieve voorbeeldgemeente; gebruik de code van een echte gemeente."
         )
-    by_name = db.scalars(select(Municipality).where(func.lower(Municipality.name) == item.name.lower())).first()
+    by_name = db.scalars(
+        select(Municipality).where(func.lower(Municipality.name) == item.name.lower())
+    ).first()
     if by_name is not None and by_name.cbs_code != item.cbs_code:
         raise TrajectoryError(
             f"De naam '{item.name}' hoort in deze installatie al bij gemeentecode {by_name.cbs_code or '(geen)'}, "
@@ -174,3 +180,48 @@ def resolve_municipality(db: Session, item: MunicipalityInput, trajectory_id: in
         municipality.wijken = list(item.wijken)
     db.flush()
     return municipality
+
+
+def _cell(value: object) -> str:
+    """A table cell as text: empty for None and NaN (an empty cell in an edited table), whole floats bare."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def inputs_from_rows(
+    municipality_rows: Sequence[Mapping[str, object]], inhabitant_rows: Sequence[Mapping[str, object]]
+) -> tuple[MunicipalityInput, ...]:
+    """The two tables of the Trajecten page (municipalities; inhabitants per year) as inputs.
+
+    Municipality rows have ``cbs_code``, ``name`` and ``wijken`` (text, one per line or comma-separated);
+    inhabitant rows ``cbs_code``, ``year`` and ``inhabitants``. Empty rows are skipped.
+    """
+    items: list[tuple[str, str, tuple[str, ...]]] = []
+    for row in municipality_rows:
+        code_raw, name, wijken = _cell(row.get("cbs_code")), _cell(row.get("name")), _cell(row.get("wijken"))
+        if not (code_raw or name or wijken):
+            continue
+        items.append((clean_cbs_code(code_raw), name, parse_wijken(wijken)))
+    counts: dict[str, dict[int, int]] = {code: {} for code, _, _ in items}
+    for row in inhabitant_rows:
+        code_raw, year_raw, count_raw = (_cell(row.get(k)) for k in ("cbs_code", "year", "inhabitants"))
+        if not (code_raw or year_raw or count_raw):
+            continue
+        code = clean_cbs_code(code_raw)
+        if code not in counts:
+            raise TrajectoryError(
+                f"Bij de inwoners staat {code}, maar die gemeente hoort niet bij het traject."
+            )
+        if not year_raw.isdigit():
+            raise TrajectoryError(f"Vul bij de inwoners van {code} een jaartal in (bijvoorbeeld 2024).")
+        if not count_raw:
+            raise TrajectoryError(f"Vul het aantal inwoners van {code} in {year_raw} in.")
+        year = int(year_raw)
+        if year in counts[code]:
+            raise TrajectoryError(f"De inwoners van {code} in {year} staan twee keer in de tabel.")
+        counts[code][year] = parse_inhabitant_count(count_raw, code, year)
+    # An empty wijken cell keeps what a shared municipality already has (another trajectory may use it).
+    return tuple(MunicipalityInput(code, name, wijken or None, counts[code]) for code, name, wijken in items)
