@@ -34,7 +34,7 @@ def current_trajectory() -> TrajectoryRef | None:
     if not trajectories:
         return None
     by_id = {t.id: t for t in trajectories}
-    chosen = st.session_state.get(_TRAJECTORY_KEY)
+    chosen = st.session_state.get(_PENDING_KEY, st.session_state.get(_TRAJECTORY_KEY))
     return by_id.get(chosen, trajectories[0])
 
 
