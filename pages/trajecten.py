@@ -53,6 +53,17 @@ def _date(value: object) -> date | None:
     return pd.Timestamp(value).date()  # type: ignore[arg-type]
 
 
+_PLACE_COLUMNS = {
+    "cbs_code": st.column_config.TextColumn("CBS-code", help="GM met vier cijfers, bijv. GM0148", default=""),
+    "name": st.column_config.TextColumn("Naam", help="bijv. Dalfsen", default=""),
+    "wijken": st.column_config.TextColumn(
+        "Wijken en kernen",
+        help="gescheiden door komma's; inwoners kiezen hieruit in een raadpleging",
+        default="",
+    ),
+}
+
+
 def _municipality_tables(
     key: str, municipalities: list[dict[str, object]], inhabitants: list[dict[str, object]]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -62,13 +73,7 @@ def _municipality_tables(
         num_rows="dynamic",
         width="stretch",
         key=f"{key}-municipalities",
-        column_config={
-            "cbs_code": st.column_config.TextColumn("CBS-code", help="GM met vier cijfers, bijv. GM0148"),
-            "name": st.column_config.TextColumn("Naam", help="bijv. Dalfsen"),
-            "wijken": st.column_config.TextColumn(
-                "Wijken en kernen", help="gescheiden door komma's; voor de vraag 'waar woont u?' aan inwoners"
-            ),
-        },
+        column_config=_PLACE_COLUMNS,
     )
     st.markdown("**Inwoners per jaar** (op 1 januari; nodig voor cijfers per 1.000 inwoners)")
     counts = st.data_editor(
@@ -79,7 +84,7 @@ def _municipality_tables(
         width="stretch",
         key=f"{key}-inhabitants",
         column_config={
-            "cbs_code": st.column_config.TextColumn("CBS-code"),
+            "cbs_code": st.column_config.TextColumn("CBS-code", default=""),
             "year": st.column_config.NumberColumn("Jaar", min_value=1990, step=1, format="%d"),
             "inhabitants": st.column_config.NumberColumn("Inwoners", min_value=1, step=1, format="%d"),
         },
@@ -126,12 +131,40 @@ with (
     title = st.text_input("Titel", placeholder="IVP Dalfsen")
     next_year = manage.this_year() + 1
     period = st.text_input("Planperiode", value=f"{next_year}-{next_year + 3}", help="bijv. 2027-2030")
-    places, counts = _municipality_tables(f"create-{version}", [], [])
+    st.markdown("**Gemeente**")
+    col_code, col_name = st.columns([1, 2])
+    first_code = col_code.text_input("CBS-code", placeholder="GM0148", help="GM met vier cijfers")
+    first_name = col_name.text_input("Naam van de gemeente", placeholder="Dalfsen")
+    col_count, col_year = st.columns([2, 1])
+    first_count = col_count.text_input(
+        "Inwoners (mag leeg)", placeholder="29000", help="nodig voor de cijfers per 1.000 inwoners"
+    )
+    first_year = col_year.number_input(
+        "op 1 januari van", min_value=1990, max_value=manage.this_year(), value=manage.this_year(), step=1
+    )
+    first_wijken = st.text_input(
+        "Wijken en kernen (mag leeg)",
+        placeholder="Dalfsen, Nieuwleusen, Lemelerveld",
+        help="gescheiden door komma's; inwoners kiezen hieruit in een raadpleging",
+    )
+    st.markdown("**Meer gemeenten** (alleen voor een gezamenlijk IVP; mag leeg)")
+    others = st.data_editor(
+        pd.DataFrame([], columns=["cbs_code", "name", "wijken"]),
+        num_rows="dynamic",
+        width="stretch",
+        key=f"create-{version}-municipalities",
+        column_config=_PLACE_COLUMNS,
+    )
+    st.caption("De inwoners van deze gemeenten vult u daarna in bij Gegevens.")
     if st.form_submit_button("Traject aanmaken", type="primary", icon=":material/add:"):
+        first = {"cbs_code": first_code, "name": first_name, "wijken": first_wijken}
+        count = (
+            [{"cbs_code": first_code, "year": first_year, "inhabitants": first_count}] if first_count else []
+        )
 
         def _create(db):  # type: ignore[no-untyped-def]
-            data = manage.TrajectoryInput(title, period, inputs_from_rows(_records(places), _records(counts)))
-            return manage.create(db, data, author="begeleider")
+            places = inputs_from_rows([first, *_records(others)], count)
+            return manage.create(db, manage.TrajectoryInput(title, period, places), author="begeleider")
 
         new_id = _run(_create, "Het traject is aangemaakt en gekozen.")
         if isinstance(new_id, int):
@@ -219,9 +252,13 @@ with tab_plan:
             width="stretch",
             key=f"werkgroep-table-{key}",
             column_config={
-                "name": st.column_config.TextColumn("Naam"),
-                "role": st.column_config.TextColumn("Rol", help="bijv. coördinator OOV, wijkagent"),
-                "organisation": st.column_config.TextColumn("Organisatie", help="bijv. gemeente, politie"),
+                "name": st.column_config.TextColumn("Naam", default=""),
+                "role": st.column_config.TextColumn(
+                    "Rol", help="bijv. coördinator OOV, wijkagent", default=""
+                ),
+                "organisation": st.column_config.TextColumn(
+                    "Organisatie", help="bijv. gemeente, politie", default=""
+                ),
             },
         )
         if st.form_submit_button("Werkgroep opslaan", icon=":material/save:"):
@@ -249,7 +286,7 @@ with tab_plan:
             key=f"planning-table-{key}",
             column_config={
                 "kind": st.column_config.SelectboxColumn("Soort", options=list(kind_labels.values())),
-                "title": st.column_config.TextColumn("Omschrijving"),
+                "title": st.column_config.TextColumn("Omschrijving", default=""),
                 "due_on": st.column_config.DateColumn("Datum", format="DD-MM-YYYY"),
                 "done": st.column_config.CheckboxColumn("Gereed"),
             },
@@ -319,7 +356,7 @@ with tab_raad:
             column_config={
                 "municipality": st.column_config.SelectboxColumn("Gemeente", options=list(names.values())),
                 "theme": st.column_config.SelectboxColumn("Thema", options=list(theme_labels.values())),
-                "wording": st.column_config.TextColumn("Eigen omschrijving"),
+                "wording": st.column_config.TextColumn("Eigen omschrijving", default=""),
             },
         )
         if st.form_submit_button("Vorige prioriteiten opslaan", icon=":material/save:"):
@@ -366,7 +403,7 @@ with tab_agenda:
                 "theme": st.column_config.SelectboxColumn(
                     "Thema (mag leeg)", options=list(theme_labels.values())
                 ),
-                "text": st.column_config.TextColumn("Wat vraagt de agenda?", width="large"),
+                "text": st.column_config.TextColumn("Wat vraagt de agenda?", width="large", default=""),
             },
         )
         if st.form_submit_button("Agenda's opslaan", icon=":material/save:"):

@@ -33,21 +33,17 @@ def _page(facilitator: bool = True) -> AppTest:
     return at
 
 
-def _fill_create(at: AppTest, title: str, period: str, places: list[dict], counts: list[dict]) -> None:
-    next(t for t in at.text_input if t.label == "Titel").input(title)
-    next(t for t in at.text_input if t.label == "Planperiode").input(period)
-    # The tables are edited the way the browser reports an edit: added rows in the editor's state.
-    version = at.session_state["trajecten_version"] if "trajecten_version" in at.session_state else 0  # noqa: SIM401
-    at.session_state[f"create-{version}-municipalities"] = {
-        "edited_rows": {},
-        "added_rows": places,
-        "deleted_rows": [],
-    }
-    at.session_state[f"create-{version}-inhabitants"] = {
-        "edited_rows": {},
-        "added_rows": counts,
-        "deleted_rows": [],
-    }
+def _fill_create(at: AppTest, fields: dict[str, str], others: list[dict[str, str]] | None = None) -> None:
+    """Type into the create form by label; further municipalities go in the table, as the browser reports it."""
+    for label, value in fields.items():
+        next(t for t in at.text_input if t.label == label).input(value)
+    if others:
+        version = at.session_state["trajecten_version"] if "trajecten_version" in at.session_state else 0  # noqa: SIM401
+        at.session_state[f"create-{version}-municipalities"] = {
+            "edited_rows": {},
+            "added_rows": others,
+            "deleted_rows": [],
+        }
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -71,11 +67,16 @@ def test_creating_a_trajectory_on_an_empty_database_selects_it(
     at = _page()
     _fill_create(
         at,
-        "IVP Dalfsen",
-        "2027-2030",
-        [{"cbs_code": "GM0148", "name": "Dalfsen", "wijken": "Dalfsen, Nieuwleusen, Lemelerveld"}],
-        [{"cbs_code": "GM0148", "year": 2024, "inhabitants": 29000}],
+        {
+            "Titel": "IVP Dalfsen",
+            "Planperiode": "2027-2030",
+            "CBS-code": "GM0148",
+            "Naam van de gemeente": "Dalfsen",
+            "Inwoners (mag leeg)": "29.000",
+            "Wijken en kernen (mag leeg)": "Dalfsen, Nieuwleusen, Lemelerveld",
+        },
     )
+    next(n for n in at.number_input if n.label == "op 1 januari van").set_value(2024)
     next(b for b in at.button if b.label == "Traject aanmaken").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("aangemaakt" in s.value for s in at.success)
@@ -102,13 +103,50 @@ def test_a_bad_cbs_code_is_refused_in_dutch_and_nothing_is_stored(
     engine: Engine, admin_password: str, no_demo: None
 ) -> None:
     at = _page()
-    _fill_create(
-        at, "IVP Dalfsen", "2027-2030", [{"cbs_code": "148X", "name": "Dalfsen", "wijken": None}], []
-    )
+    _fill_create(at, {"Titel": "IVP Dalfsen", "CBS-code": "148X", "Naam van de gemeente": "Dalfsen"})
     next(b for b in at.button if b.label == "Traject aanmaken").click().run()
     assert any("geen CBS-gemeentecode" in e.value for e in at.error)
     assert _count(engine, Trajectory) == 0
     assert _count(engine, Municipality) == 0
+
+
+def test_a_joint_trajectory_through_the_extra_table(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    at = _page()
+    _fill_create(
+        at,
+        {"Titel": "Vechtdal", "CBS-code": "GM0148", "Naam van de gemeente": "Dalfsen"},
+        [{"cbs_code": "GM0175", "name": "Ommen", "wijken": "Ommen, Vilsteren"}],
+    )
+    next(b for b in at.button if b.label == "Traject aanmaken").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with session_scope(engine) as db:
+        trajectory = db.scalars(select(Trajectory)).one()
+        assert sorted((m.name, tuple(m.wijken)) for m in trajectory.municipalities) == [
+            ("Dalfsen", ()),
+            ("Ommen", ("Ommen", "Vilsteren")),
+        ]
+
+
+def test_delete_asks_for_the_title_and_offers_a_backup_first(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    at = _page()
+    _fill_create(at, {"Titel": "Proef", "CBS-code": "GM0148", "Naam van de gemeente": "Dalfsen"})
+    next(b for b in at.button if b.label == "Traject aanmaken").click().run()
+    assert any(d.label == "Back-up downloaden (.zip)" for d in at.get("download_button"))
+    confirm = next(t for t in at.text_input if t.label.startswith("Typ ter bevestiging de titel"))
+    confirm.input("proef")
+    next(b for b in at.button if b.label == "Traject verwijderen").click().run()
+    assert any("Er is niets verwijderd" in e.value for e in at.error)
+    assert _count(engine, Trajectory) == 1
+    confirm = next(t for t in at.text_input if t.label.startswith("Typ ter bevestiging de titel"))
+    confirm.input("Proef")
+    next(b for b in at.button if b.label == "Traject verwijderen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("is verwijderd" in s.value for s in at.success)
+    assert _count(engine, Trajectory) == 0
 
 
 def test_stap1_werkgroep_is_saved_for_the_demo_too(demo_engine: Engine, admin_password: str) -> None:
