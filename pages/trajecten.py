@@ -98,7 +98,7 @@ with session_scope(readonly=True) as db:
 st.title("Trajecten")
 st.caption(
     "Stap 1 van Kernbeleid Veiligheid: het traject, de gemeenten, de werkgroep, de planning en wat de raad "
-    "en de partners meegeven. Alles wordt direct opgeslagen."
+    "en de partners meegeven. Elk onderdeel wordt opgeslagen zodra u op de knop eronder drukt."
 )
 if flash := st.session_state.pop(_FLASH, None):
     st.success(flash, icon=":material/check_circle:")
@@ -109,11 +109,11 @@ if rows:
         pd.DataFrame(
             [
                 {
-                    "Nr.": r.id,
                     "Titel": r.title,
-                    "Periode": r.period,
-                    "Gemeenten": ", ".join(name for _code, name in r.municipalities),
                     "Status": "fictief voorbeeld" if r.fictitious and not r.archived_at else r.status,
+                    "Periode": f"{r.period_start}–{r.period_end}",
+                    "Gemeenten": ", ".join(name for _code, name in r.municipalities),
+                    "Nr.": r.id,
                 }
                 for r in rows
             ]
@@ -183,7 +183,7 @@ chosen_id = st.selectbox(
     ids,
     index=ids.index(shown.id) if shown and shown.id in by_id else 0,
     format_func=lambda i: (
-        f"{by_id[i].title} {by_id[i].period}"
+        f"{by_id[i].title} {by_id[i].period_start}–{by_id[i].period_end}"
         + (" (fictief voorbeeld)" if by_id[i].fictitious else "")
         + (" (gearchiveerd)" if by_id[i].archived_at else "")
     ),
