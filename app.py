@@ -27,6 +27,7 @@ PARTICIPANT_PAGES: list[tuple[str, str, str, str]] = [
     ("pages/stem.py", "Stemmen", "stem", ":material/how_to_vote:"),
 ]
 FACILITATOR_PAGES: list[tuple[str, str, str, str]] = [
+    ("pages/trajecten.py", "Trajecten", "trajecten", ":material/folder_open:"),
     ("pages/analyse_beheer.py", "Analyse beheren", "analyse-beheer", ":material/edit_note:"),
     ("pages/sessies.py", "Sessies", "sessies", ":material/groups:"),
     ("pages/live.py", "Live scherm", "live", ":material/cast:"),

@@ -7,13 +7,13 @@ import streamlit as st
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.progress import trajectory_progress
 from ui import auth
-from ui.context import current_trajectory
+from ui.context import current_trajectory, no_trajectory_yet
 
 trajectory = current_trajectory()
 
 st.title("Prioriteiten voor het Integraal Veiligheidsplan")
 if trajectory is None:
-    st.info("Er is nog geen traject. Een begeleider kan inloggen en een traject aanmaken.")
+    no_trajectory_yet()
     st.stop()
 
 st.subheader(trajectory.label)

@@ -6,9 +6,11 @@ import streamlit as st
 
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import MunicipalityRef, TrajectoryRef, list_trajectories
+from ui import auth
 
 _TRAJECTORY_KEY = "ivp_trajectory_id"
 _MUNICIPALITY_KEY = "ivp_municipality_id"
+_PENDING_KEY = "ivp_trajectory_next"  # set by a page; the selector takes it over before its widget exists
 
 
 @st.cache_data(ttl=5, show_spinner=False)
@@ -21,12 +23,18 @@ def clear_cache() -> None:
     _trajectories.clear()
 
 
+def select_trajectory(trajectory_id: int) -> None:
+    """Show this trajectory from the next run on (a page cannot set the sidebar's widget after it is drawn)."""
+    clear_cache()
+    st.session_state[_PENDING_KEY] = trajectory_id
+
+
 def current_trajectory() -> TrajectoryRef | None:
     trajectories = _trajectories()
     if not trajectories:
         return None
     by_id = {t.id: t for t in trajectories}
-    chosen = st.session_state.get(_TRAJECTORY_KEY)
+    chosen = st.session_state.get(_PENDING_KEY, st.session_state.get(_TRAJECTORY_KEY))
     return by_id.get(chosen, trajectories[0])
 
 
@@ -41,11 +49,17 @@ def current_municipality() -> MunicipalityRef | None:
 def sidebar_selector() -> None:
     """Let the user switch trajectory (and municipality in a joint IVP); hidden when there is only one."""
     trajectories = _trajectories()
+    ids = [t.id for t in trajectories]
+    pending = st.session_state.pop(_PENDING_KEY, None)
+    if pending in ids:
+        st.session_state[_TRAJECTORY_KEY] = pending
+        st.session_state.pop(_MUNICIPALITY_KEY, None)
+    elif st.session_state.get(_TRAJECTORY_KEY) not in ids:
+        st.session_state.pop(_TRAJECTORY_KEY, None)  # archived or deleted meanwhile
     current = current_trajectory()
     if current is None:
         return
     if len(trajectories) > 1:
-        ids = [t.id for t in trajectories]
         labels = {t.id: t.label for t in trajectories}
         st.sidebar.selectbox(
             "Traject", ids, index=ids.index(current.id), format_func=labels.__getitem__, key=_TRAJECTORY_KEY
@@ -66,12 +80,22 @@ def sidebar_selector() -> None:
         st.sidebar.caption("Dit is een fictief voorbeeld: de cijfers en teksten zijn verzonnen.")
 
 
+def no_trajectory_yet() -> None:
+    """Where to go when there is nothing to show: the Trajecten page for a facilitator, logging in for others."""
+    if auth.is_facilitator():
+        st.info("Er is nog geen traject. Maak er een aan op de pagina Trajecten.", icon=":material/info:")
+        st.page_link("pages/trajecten.py", label="Naar Trajecten", icon=":material/folder_open:")
+    else:
+        st.info("Er is nog geen traject. Een begeleider kan inloggen en een traject aanmaken.")
+        st.page_link("pages/inloggen.py", label="Inloggen als begeleider", icon=":material/login:")
+
+
 def page_header(title: str) -> tuple[TrajectoryRef, MunicipalityRef]:
     """Title and context line of a page that works on one municipality of a trajectory; stops without one."""
     trajectory = current_trajectory()
     municipality = current_municipality()
     if trajectory is None or municipality is None:
-        st.info("Er is nog geen traject.")
+        no_trajectory_yet()
         st.stop()
     assert trajectory is not None and municipality is not None
     st.title(title)

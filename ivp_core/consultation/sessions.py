@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.ballots import BallotError, normalise_settings
-from ivp_core.storage.models import OpinionSession, ThemeAnalysis, utcnow
+from ivp_core.storage.models import Municipality, OpinionSession, ThemeAnalysis, Trajectory, utcnow
 
 #: Session kinds with the group whose opinion they collect and the Dutch label shown in the UI.
 KINDS: Final[dict[str, tuple[str, str]]] = {
@@ -201,6 +201,21 @@ def _method_settings(method: str, settings: Mapping[str, Any], n_themes: int) ->
 # ------------------------------------------------------------------------------------------ create
 
 
+def _default_wijken(db: Session, trajectory_id: int, municipality_id: int | None) -> list[str]:
+    """The wijken/kernen entered with the municipality (Stap 1), so the facilitator need not type them again;
+    in a joint trajectory without a chosen municipality, those of all its municipalities."""
+    if municipality_id is not None:
+        municipality = db.get(Municipality, municipality_id)
+        members = [municipality] if municipality is not None else []
+    else:
+        trajectory = db.get(Trajectory, trajectory_id)
+        members = list(trajectory.municipalities) if trajectory is not None else []
+    out: list[str] = []
+    for member in members:
+        out.extend(str(w) for w in member.wijken or () if str(w) not in out)
+    return out
+
+
 def create_session(
     db: Session,
     *,
@@ -229,6 +244,10 @@ def create_session(
     codes = _clean_themes(themes)
     raw = dict(settings or {})
     stored = {**_method_settings(method, raw, len(codes)), **_session_options(kind, raw)}
+    if kind == "inwonersconsultatie" and "wijken" not in stored:
+        wijken = _default_wijken(db, trajectory_id, municipality_id)
+        if wijken:
+            stored["wijken"] = wijken
     row = OpinionSession(
         trajectory_id=trajectory_id,
         municipality_id=municipality_id,

@@ -29,6 +29,7 @@ class TrajectoryRef:
     period_end: int
     fictitious: bool
     municipalities: tuple[MunicipalityRef, ...]
+    archived: bool = False
 
     @property
     def period(self) -> str:
@@ -48,10 +49,13 @@ def _municipality_ref(m: Municipality) -> MunicipalityRef:
     return MunicipalityRef(m.id, m.name, m.cbs_code, m.inhabitants, m.fictitious)
 
 
-def list_trajectories(session: Session) -> list[TrajectoryRef]:
-    rows = session.scalars(
-        select(Trajectory).options(selectinload(Trajectory.municipalities)).order_by(Trajectory.id)
-    ).all()
+def list_trajectories(session: Session, include_archived: bool = False) -> list[TrajectoryRef]:
+    """Real trajectories first, the fictitious examples after them; archived ones only on
+    request, so the sidebar offers the work in progress and a real installation opens on its own work."""
+    query = select(Trajectory).options(selectinload(Trajectory.municipalities))
+    if not include_archived:
+        query = query.where(Trajectory.archived_at.is_(None))
+    rows = session.scalars(query.order_by(Trajectory.fictitious, Trajectory.id)).all()
     return [
         TrajectoryRef(
             id=t.id,
@@ -60,6 +64,7 @@ def list_trajectories(session: Session) -> list[TrajectoryRef]:
             period_end=t.period_end,
             fictitious=t.fictitious,
             municipalities=tuple(_municipality_ref(m) for m in t.municipalities),
+            archived=t.archived_at is not None,
         )
         for t in rows
     ]

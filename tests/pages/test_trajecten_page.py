@@ -1,0 +1,167 @@
+"""The Trajecten page: a real municipality starts from an empty database, and refusals store nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
+
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import Figure, Municipality, Trajectory, WerkgroepMember
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def no_demo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real installation: the app does not load the fictitious example into the empty database."""
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+
+
+def _page(facilitator: bool = True) -> AppTest:
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if facilitator:
+        at.session_state["ivp_role"] = "facilitator"
+    at.run()
+    if facilitator:
+        at.switch_page("pages/trajecten.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _fill_create(at: AppTest, fields: dict[str, str], others: list[dict[str, str]] | None = None) -> None:
+    """Type into the create form by label; further municipalities go in the table, as the browser reports it."""
+    for label, value in fields.items():
+        next(t for t in at.text_input if t.label == label).input(value)
+    if others:
+        version = at.session_state["trajecten_version"] if "trajecten_version" in at.session_state else 0  # noqa: SIM401
+        at.session_state[f"create-{version}-municipalities"] = {
+            "edited_rows": {},
+            "added_rows": others,
+            "deleted_rows": [],
+        }
+
+
+def _count(engine: Engine, model: type) -> int:
+    with session_scope(engine) as db:
+        return int(db.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_start_page_without_trajectory_points_facilitator_to_trajecten(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    at = _page(facilitator=False)
+    assert any("een traject aanmaken" in i.value for i in at.info)
+    at = _page(facilitator=True)
+    at.switch_page("pages/start.py").run()
+    assert any("pagina Trajecten" in i.value for i in at.info)
+
+
+def test_creating_a_trajectory_on_an_empty_database_selects_it(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    at = _page()
+    _fill_create(
+        at,
+        {
+            "Titel": "IVP Dalfsen",
+            "Planperiode": "2027-2030",
+            "CBS-code": "GM0148",
+            "Naam van de gemeente": "Dalfsen",
+            "Inwoners (mag leeg)": "29.000",
+            "Wijken en kernen (mag leeg)": "Dalfsen, Nieuwleusen, Lemelerveld",
+        },
+    )
+    next(n for n in at.number_input if n.label == "op 1 januari van").set_value(2024)
+    next(b for b in at.button if b.label == "Traject aanmaken").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("aangemaakt" in s.value for s in at.success)
+    with session_scope(engine) as db:
+        trajectory = db.scalars(select(Trajectory)).one()
+        assert (trajectory.name, trajectory.period_start, trajectory.period_end) == (
+            "IVP Dalfsen",
+            2027,
+            2030,
+        )
+        assert [m.wijken for m in trajectory.municipalities] == [["Dalfsen", "Nieuwleusen", "Lemelerveld"]]
+        figure = db.scalars(select(Figure)).one()
+        assert (figure.region_code, figure.indicator, figure.year, figure.value) == (
+            "GM0148",
+            "Inwoners",
+            2024,
+            29000,
+        )
+    chooser = next(s for s in at.selectbox if s.label == "Traject om te beheren")
+    assert chooser.value == trajectory.id
+
+
+def test_a_bad_cbs_code_is_refused_in_dutch_and_nothing_is_stored(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    at = _page()
+    _fill_create(at, {"Titel": "IVP Dalfsen", "CBS-code": "148X", "Naam van de gemeente": "Dalfsen"})
+    next(b for b in at.button if b.label == "Traject aanmaken").click().run()
+    assert any("geen CBS-gemeentecode" in e.value for e in at.error)
+    assert _count(engine, Trajectory) == 0
+    assert _count(engine, Municipality) == 0
+
+
+def test_a_joint_trajectory_through_the_extra_table(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    at = _page()
+    _fill_create(
+        at,
+        {"Titel": "Vechtdal", "CBS-code": "GM0148", "Naam van de gemeente": "Dalfsen"},
+        [{"cbs_code": "GM0175", "name": "Ommen", "wijken": "Ommen, Vilsteren"}],
+    )
+    next(b for b in at.button if b.label == "Traject aanmaken").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with session_scope(engine) as db:
+        trajectory = db.scalars(select(Trajectory)).one()
+        assert sorted((m.name, tuple(m.wijken)) for m in trajectory.municipalities) == [
+            ("Dalfsen", ()),
+            ("Ommen", ("Ommen", "Vilsteren")),
+        ]
+
+
+def test_delete_asks_for_the_title_and_offers_a_backup_first(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    at = _page()
+    _fill_create(at, {"Titel": "Proef", "CBS-code": "GM0148", "Naam van de gemeente": "Dalfsen"})
+    next(b for b in at.button if b.label == "Traject aanmaken").click().run()
+    assert any(d.label == "Back-up downloaden (.zip)" for d in at.get("download_button"))
+    confirm = next(t for t in at.text_input if t.label.startswith("Typ ter bevestiging de titel"))
+    confirm.input("proef")
+    next(b for b in at.button if b.label == "Traject verwijderen").click().run()
+    assert any("Er is niets verwijderd" in e.value for e in at.error)
+    assert _count(engine, Trajectory) == 1
+    confirm = next(t for t in at.text_input if t.label.startswith("Typ ter bevestiging de titel"))
+    confirm.input("Proef")
+    next(b for b in at.button if b.label == "Traject verwijderen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("is verwijderd" in s.value for s in at.success)
+    assert _count(engine, Trajectory) == 0
+
+
+def test_stap1_werkgroep_is_saved_for_the_demo_too(demo_engine: Engine, admin_password: str) -> None:
+    at = _page()
+    assert any("fictief voorbeeld" in w.value for w in at.warning)
+    with session_scope(demo_engine) as db:
+        tid = db.scalars(select(Trajectory.id).order_by(Trajectory.id)).first()
+    version = 0
+    at.session_state[f"werkgroep-table-{tid}-{version}"] = {
+        "edited_rows": {},
+        "added_rows": [{"name": "", "role": "wijkagent", "organisation": "politie"}],
+        "deleted_rows": [],
+    }
+    next(b for b in at.button if b.label == "Werkgroep opslaan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with session_scope(demo_engine) as db:
+        member = db.scalars(select(WerkgroepMember)).one()
+        assert (member.role, member.organisation) == ("wijkagent", "politie")
