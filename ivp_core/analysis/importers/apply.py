@@ -80,7 +80,13 @@ def import_file(
 ) -> ImportBatch:
     """Preview and apply in one go (scripts, the demo); raises ImportRejected with every problem on failure."""
     preview = preview_import(
-        session, filename, data, municipality_id, source, trajectory_id=trajectory_id, municipalities=municipalities
+        session,
+        filename,
+        data,
+        municipality_id,
+        source,
+        trajectory_id=trajectory_id,
+        municipalities=municipalities,
     )
     return apply_import(session, preview, imported_by)
 

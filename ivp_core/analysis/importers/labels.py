@@ -22,8 +22,20 @@ NATIONAL = {"nederland": "NL01"}
 MONTHS = {
     name: number
     for number, name in enumerate(
-        ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-         "november", "december"],
+        [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
         start=1,
     )
 }
@@ -120,5 +132,6 @@ def labels_to_keys(
     order = list(renamed)
     frame = frame[order]
     frame.columns = list(range(len(order)))
-    return Table(table.header_line, [renamed[i] for i in order], frame.reset_index(drop=True),
-                 table.lines[known])
+    return Table(
+        table.header_line, [renamed[i] for i in order], frame.reset_index(drop=True), table.lines[known]
+    )

@@ -42,6 +42,7 @@ def too_large_message(size: int) -> str:
     megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
     return f"Het bestand is te groot ({megabytes} MB; hoogstens {MAX_FILE_MB} MB)."
 
+
 PREVIEW_COLUMNS = [
     "Regio",
     "Thema",
@@ -177,7 +178,12 @@ def _region_names(session: Session, trajectory_id: int | None) -> dict[str, str]
 
 
 def _statline(
-    session: Session, table: Table | None, log: ProblemLog, label: str, choice: RegionChoice, names: bool,
+    session: Session,
+    table: Table | None,
+    log: ProblemLog,
+    label: str,
+    choice: RegionChoice,
+    names: bool,
     trajectory_id: int | None,
 ) -> list[FigureRow]:
     if table is None:
@@ -240,9 +246,15 @@ def preview_import(
             if at is not None and not (values and long_format.is_long_header(texts[0][1])):
                 names = labels.is_label_header(texts[at][1])
                 preview.file_format = "statline (xlsx)"
-                rows = _statline(session, table_from_rows(texts[at:]), log,
-                                 source or source_from_filename(filename, "CBS/Politie"), choice, names,
-                                 trajectory_id)
+                rows = _statline(
+                    session,
+                    table_from_rows(texts[at:]),
+                    log,
+                    source or source_from_filename(filename, "CBS/Politie"),
+                    choice,
+                    names,
+                    trajectory_id,
+                )
                 filtered_here = True
             else:
                 rows = long_format.parse_long_rows(
@@ -264,8 +276,9 @@ def preview_import(
                 names = labels.is_label_header(header_cells)
                 preview.file_format = labels.FORMAT if names else statline.FORMAT
                 label = source or source_from_filename(filename, "CBS/Politie")
-                rows = _statline(session, read_table(text, delimiter, log), log, label, choice, names,
-                                 trajectory_id)
+                rows = _statline(
+                    session, read_table(text, delimiter, log), log, label, choice, names, trajectory_id
+                )
                 filtered_here = True
             elif long_format.is_long_header(header_text.split(delimiter)):
                 preview.file_format = long_format.FORMAT
@@ -285,8 +298,11 @@ def preview_import(
         _check_duplicates(rows, log)
     preview.available = dict(sorted(choice.seen.items()))
     preview.chosen = sorted(choice.municipalities) if choice.municipalities is not None else None
-    if not log.has_errors and choice.municipalities is not None and choice.seen and not (
-        set(choice.seen) & choice.municipalities
+    if (
+        not log.has_errors
+        and choice.municipalities is not None
+        and choice.seen
+        and not (set(choice.seen) & choice.municipalities)
     ):
         wanted = ", ".join(sorted(choice.municipalities)) or "geen"
         present = ", ".join(list(preview.available)[:10]) + (" …" if len(preview.available) > 10 else "")

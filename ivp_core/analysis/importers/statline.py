@@ -135,8 +135,14 @@ def _values(raw: pd.Series, lines: np.ndarray, column: str, log: ProblemLog) -> 
     thousands = raw.str.match(THOUSANDS) & ~unknown
     numbers = pd.to_numeric(raw.where(plain & ~unknown), errors="coerce")
     not_number = ~unknown & (~plain | ~np.isfinite(numbers.fillna(0.0)))
-    report_many(log, lines[not_number.to_numpy()], column, "'{cell}' is geen getal.", _NUMBER_ACTION,
-                raw[not_number].tolist())
+    report_many(
+        log,
+        lines[not_number.to_numpy()],
+        column,
+        "'{cell}' is geen getal.",
+        _NUMBER_ACTION,
+        raw[not_number].tolist(),
+    )
     if thousands.any():
         cells = raw[thousands].tolist()
         report_many(
@@ -170,7 +176,8 @@ def _conflicts(long: pd.DataFrame, keys: list[str], log: ProblemLog) -> pd.DataF
     first = long[~duplicated]
     repeats = long[duplicated].merge(first, on=keys, suffixes=("", "_first"))
     differs = ~(
-        (repeats["value"] == repeats["value_first"]) | (repeats["value"].isna() & repeats["value_first"].isna())
+        (repeats["value"] == repeats["value_first"])
+        | (repeats["value"].isna() & repeats["value_first"].isna())
     )
     for row in repeats[differs].head(20).itertuples():
         log.error(
@@ -181,8 +188,10 @@ def _conflicts(long: pd.DataFrame, keys: list[str], log: ProblemLog) -> pd.DataF
             line=int(row.line),
         )
     if int(differs.sum()) > 20:
-        log.error(f"En nog {int(differs.sum()) - 20} dubbele regel(s) met een andere waarde.",
-                  "Download de tabel opnieuw zodat elk cijfer één keer voorkomt.")
+        log.error(
+            f"En nog {int(differs.sum()) - 20} dubbele regel(s) met een andere waarde.",
+            "Download de tabel opnieuw zodat elk cijfer één keer voorkomt.",
+        )
     return first
 
 
@@ -223,8 +232,14 @@ def parse_statline_table(
     frame, lines = table.frame, table.lines
     region = frame[columns.index("RegioS")].astype(str).str.strip()
     bad_region = ~region.str.match(_REGION)
-    report_many(log, lines[bad_region.to_numpy()], "RegioS", "'{cell}' is geen regiocode.", _REGION_ACTION,
-                region[bad_region].tolist())
+    report_many(
+        log,
+        lines[bad_region.to_numpy()],
+        "RegioS",
+        "'{cell}' is geen regiocode.",
+        _REGION_ACTION,
+        region[bad_region].tolist(),
+    )
     choice.observe(region[~bad_region])
     keep = (~bad_region & choice.mask(region)).to_numpy()
     frame, lines, region = frame[keep], lines[keep], region[keep]
@@ -232,14 +247,25 @@ def parse_statline_table(
     period = frame[columns.index("Perioden")].astype(str).str.strip()
     parts = period.str.extract(_PERIOD)
     bad_period = parts[0].isna()
-    report_many(log, lines[bad_period.to_numpy()], "Perioden", "'{cell}' is geen periode.",
-                "Perioden hebben de vorm 2024JJ00 (jaar) of 2024MM05 (maand).", period[bad_period].tolist())
+    report_many(
+        log,
+        lines[bad_period.to_numpy()],
+        "Perioden",
+        "'{cell}' is geen periode.",
+        "Perioden hebben de vorm 2024JJ00 (jaar) of 2024MM05 (maand).",
+        period[bad_period].tolist(),
+    )
     year = pd.to_numeric(parts[0], errors="coerce")
     now = current_year()
     future = year > now
-    report_many(log, lines[future.to_numpy()], "Perioden", "Het jaartal in '{cell}' ligt na het huidige jaar "
-                f"({now}).", "Controleer de periode; cijfers over de toekomst kunnen niet worden geïmporteerd.",
-                period[future].tolist())
+    report_many(
+        log,
+        lines[future.to_numpy()],
+        "Perioden",
+        f"Het jaartal in '{{cell}}' ligt na het huidige jaar ({now}).",
+        "Controleer de periode; cijfers over de toekomst kunnen niet worden geïmporteerd.",
+        period[future].tolist(),
+    )
     if crime_column is not None:
         crime = frame[columns.index(crime_column)].astype(str).str.strip()
         crime = repair_excel_dates(crime, lines, crime_column, mapping, log)
@@ -275,9 +301,16 @@ def parse_statline_table(
     yearly = long[long["kind"] == "JJ"][[*series, "value", "line"]]
     monthly = long[long["kind"] == "MM"]
     if len(monthly):
-        grouped = monthly.groupby(series, sort=False).agg(
-            months=("month", "nunique"), known=("value", "count"), value=("value", "sum"), line=("line", "min")
-        ).reset_index()
+        grouped = (
+            monthly.groupby(series, sort=False)
+            .agg(
+                months=("month", "nunique"),
+                known=("value", "count"),
+                value=("value", "sum"),
+                line=("line", "min"),
+            )
+            .reset_index()
+        )
         complete = (grouped["months"] == 12) & (grouped["known"] == 12)
         have_year = grouped.set_index(series).index.isin(yearly.set_index(series).index)
         for year_value, count in grouped[~complete & ~have_year].groupby("year").size().items():
@@ -292,7 +325,11 @@ def parse_statline_table(
 
 
 def _figure_rows(
-    yearly: pd.DataFrame, source: str, mapping: dict[str, MappingRow], crime_column: str | None, log: ProblemLog
+    yearly: pd.DataFrame,
+    source: str,
+    mapping: dict[str, MappingRow],
+    crime_column: str | None,
+    log: ProblemLog,
 ) -> list[FigureRow]:
     labels: dict[tuple[str, str], tuple[str, str | None]] = {}
     unmapped: set[str] = set()

@@ -28,8 +28,14 @@ class Table:
     lines: np.ndarray  # line number in the file of every frame row
 
 
-def report_many(log: ProblemLog, lines: np.ndarray, column: str | None, message: str, action: str,
-                cells: list[str] | None = None) -> None:
+def report_many(
+    log: ProblemLog,
+    lines: np.ndarray,
+    column: str | None,
+    message: str,
+    action: str,
+    cells: list[str] | None = None,
+) -> None:
     """One error per offending line, capped at MAX_REPORTED, so the coordinator sees where and how often."""
     for index, line in enumerate(lines[:MAX_REPORTED]):
         text = message.format(cell=cells[index]) if cells is not None else message
@@ -44,7 +50,9 @@ def report_many(log: ProblemLog, lines: np.ndarray, column: str | None, message:
 
 def _field_counts(kept: list[str], delimiter: str) -> np.ndarray:
     if not any('"' in line for line in kept):
-        return pd.Series(kept, dtype=object).str.count(delimiter if delimiter != "|" else r"\|").to_numpy() + 1
+        return (
+            pd.Series(kept, dtype=object).str.count(delimiter if delimiter != "|" else r"\|").to_numpy() + 1
+        )
     return np.array([len(cells) for cells in csv.reader(kept, delimiter=delimiter)])
 
 
@@ -68,8 +76,10 @@ def read_table(text: str, delimiter: str, log: ProblemLog) -> Table | None:
                 line=int(line),
             )
         if len(wrong) > MAX_REPORTED:
-            log.error(f"En nog {len(wrong) - MAX_REPORTED} regel(s) met een verkeerd aantal velden.",
-                      "Download de tabel opnieuw als 'onbewerkte dataset'.")
+            log.error(
+                f"En nog {len(wrong) - MAX_REPORTED} regel(s) met een verkeerd aantal velden.",
+                "Download de tabel opnieuw als 'onbewerkte dataset'.",
+            )
         return None
     frame = pd.read_csv(
         io.StringIO("\n".join(kept)),
@@ -92,7 +102,11 @@ def table_from_rows(rows: list[tuple[int, list[str]]]) -> Table:
     header_line, header = rows[0]
     width = len(header)
     body = [(cells + [""] * width)[:width] for _, cells in rows[1:]]
-    frame = pd.DataFrame(body, columns=list(range(width)), dtype=object) if body else pd.DataFrame(
-        columns=list(range(width)), dtype=object)
-    return Table(header_line, [c.strip() for c in header], frame,
-                 np.asarray([n for n, _ in rows[1:]], dtype=np.int64))
+    frame = (
+        pd.DataFrame(body, columns=list(range(width)), dtype=object)
+        if body
+        else pd.DataFrame(columns=list(range(width)), dtype=object)
+    )
+    return Table(
+        header_line, [c.strip() for c in header], frame, np.asarray([n for n, _ in rows[1:]], dtype=np.int64)
+    )
