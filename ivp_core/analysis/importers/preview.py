@@ -276,9 +276,8 @@ def preview_import(
                 names = labels.is_label_header(header_cells)
                 preview.file_format = labels.FORMAT if names else statline.FORMAT
                 label = source or source_from_filename(filename, "CBS/Politie")
-                rows = _statline(
-                    session, read_table(text, delimiter, log), log, label, choice, names, trajectory_id
-                )
+                table = read_table(text, delimiter, log, None if names else statline.needed_columns)
+                rows = _statline(session, table, log, label, choice, names, trajectory_id)
                 filtered_here = True
             elif long_format.is_long_header(header_text.split(delimiter)):
                 preview.file_format = long_format.FORMAT

@@ -102,6 +102,16 @@ def repair_excel_dates(
     return crime.replace(fixes) if fixes else crime
 
 
+def needed_columns(columns: list[str]) -> list[int]:
+    """The columns the parser reads: dimensions, the classification and the known measures (not ID or
+    rates), so a large download's other columns are never loaded."""
+    return [
+        index
+        for index, column in enumerate(columns)
+        if column != "ID" and (not has_suffix(column) or strip_suffix(column) in MEASURES)
+    ]
+
+
 def _measures(columns: list[str], header_line: int, log: ProblemLog) -> dict[int, tuple[str, str]]:
     measures: dict[int, tuple[str, str]] = {}
     for index, column in enumerate(columns):
