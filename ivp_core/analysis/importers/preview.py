@@ -276,7 +276,8 @@ def preview_import(
                 names = labels.is_label_header(header_cells)
                 preview.file_format = labels.FORMAT if names else statline.FORMAT
                 label = source or source_from_filename(filename, "CBS/Politie")
-                table = read_table(text, delimiter, log, None if names else statline.needed_columns)
+                plain = data if not data.startswith(b"\xef\xbb\xbf") and len(text) == len(data) else None
+                table = read_table(text, delimiter, log, None if names else statline.needed_columns, plain)
                 rows = _statline(session, table, log, label, choice, names, trajectory_id)
                 filtered_here = True
             elif long_format.is_long_header(header_text.split(delimiter)):

@@ -53,20 +53,23 @@ def _line_layout(raw: bytes, delimiter: str) -> tuple[np.ndarray, np.ndarray]:
     """(line number, number of fields) of every non-blank line, counted on the bytes with numpy: splitting a
     50 MB file into Python strings took most of the import's time and memory. Only for files without quotes
     (a quoted field may hold the delimiter); `_line_layout_quoted` handles those."""
-    ends_parts, field_parts = [], []
-    step = 4 * 1024 * 1024  # a few MB at a time keeps the temporary arrays small
+    ends_parts, before_end_parts = [], []
+    step = 1024 * 1024  # a megabyte at a time keeps the temporary arrays small
+    seen = 0  # delimiters before this chunk
     for offset in range(0, len(raw), step):
         codes = np.frombuffer(raw, dtype=np.uint8, count=min(step, len(raw) - offset), offset=offset)
-        ends_parts.append(np.flatnonzero(codes == 10).astype(np.int64) + offset)
-        field_parts.append(np.flatnonzero(codes == ord(delimiter)).astype(np.int64) + offset)
+        running = np.cumsum(codes == ord(delimiter), dtype=np.int64)
+        local_ends = np.flatnonzero(codes == 10)
+        ends_parts.append(local_ends + offset)
+        before_end_parts.append(running[local_ends] + seen)
+        seen += int(running[-1])
     ends = np.concatenate(ends_parts) if ends_parts else np.zeros(0, dtype=np.int64)
+    before_end = np.concatenate(before_end_parts) if before_end_parts else np.zeros(0, dtype=np.int64)
     if len(raw) and (not len(ends) or ends[-1] != len(raw) - 1):
         ends = np.append(ends, len(raw))
+        before_end = np.append(before_end, seen)
     starts = np.concatenate(([0], ends[:-1] + 1))
-    fields = np.ones(len(ends), dtype=np.int64)
-    for part in field_parts:
-        fields += np.bincount(np.searchsorted(ends, part), minlength=len(ends))
-    del field_parts
+    fields = np.diff(before_end, prepend=0) + 1
     blank = np.zeros(len(ends), dtype=bool)
     for index in np.flatnonzero(fields == 1):  # no delimiter at all: blank, or a broken line
         blank[index] = not raw[starts[index] : ends[index]].strip()
@@ -98,12 +101,16 @@ def _read(source: bytes, delimiter: str, usecols: list[int] | None) -> pd.DataFr
 
 
 def read_table(
-    text: str, delimiter: str, log: ProblemLog, wanted: Callable[[list[str]], list[int]] | None = None
+    text: str,
+    delimiter: str,
+    log: ProblemLog,
+    wanted: Callable[[list[str]], list[int]] | None = None,
+    raw: bytes | None = None,
 ) -> Table | None:
     """The header and the cells, or None after reporting rows whose number of fields is off. `wanted` names
     the column positions the format needs (from the header), so a 50 MB download's other columns (ID,
     rates) are never held in memory; the frame's columns keep their positions in the file."""
-    raw = text.encode("utf-8")
+    raw = raw if raw is not None else text.encode("utf-8")  # the upload itself when it is plain UTF-8
     quoted = b'"' in raw
     if quoted:
         numbers, counts, kept = _line_layout_quoted(text, delimiter)
