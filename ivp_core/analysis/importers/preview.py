@@ -196,6 +196,18 @@ def _statline(
     return statline.parse_statline_table(table, log, label, mapping, choice)
 
 
+def _first_line(text: str) -> tuple[int | None, str]:
+    """(line number, text) of the first non-blank line, without splitting a large file into lines."""
+    start, number = 0, 1
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            return number, text[start:end]
+        start, number = end + 1, number + 1
+    return None, ""
+
+
 def _is_statline_header(cells: list[str]) -> bool:
     return {"RegioS", "Perioden"} <= set(cells)
 
@@ -263,8 +275,7 @@ def preview_import(
     else:
         text = decode(data, log)
         if text is not None:
-            numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
-            header_line, header_text = numbered[0] if numbered else (None, "")
+            header_line, header_text = _first_line(text)
             delimiter = sniff_delimiter(header_text)
             header_cells = [c.strip().strip('"').strip() for c in header_text.split(delimiter)]
             columns = set(header_cells)

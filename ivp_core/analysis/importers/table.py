@@ -135,7 +135,11 @@ def read_table(
             )
         return None
     first = int(numbers[0])
-    header_text = text.split("\n", first)[first - 1].rstrip("\r")
+    start = 0
+    for _ in range(first - 1):
+        start = text.index("\n", start) + 1
+    end = text.find("\n", start)
+    header_text = text[start : end if end >= 0 else len(text)].rstrip("\r")
     columns = [c.strip() for c in next(csv.reader([header_text], delimiter=delimiter))]
     usecols = sorted(set(wanted(columns))) if wanted is not None else list(range(len(columns)))
     frame = _read("\n".join(kept).encode("utf-8") if quoted else raw, delimiter, usecols)
