@@ -3,16 +3,34 @@ adjust the project's proposed mapping of police crime types to themes."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
+from sqlalchemy import select
 
-from ivp_core.analysis.importers import ImportRejected, import_file, preview_import, recent_batches
+from ivp_core.analysis.importers import (
+    ImportPreview,
+    ImportRejected,
+    UndoRefused,
+    apply_import,
+    preview_import,
+    recent_batches,
+    undo_batch,
+)
 from ivp_core.analysis.importers.long_format import REQUIRED
 from ivp_core.analysis.importers.mapping import (
     PROPOSAL_NOTE,
     current_mapping,
     reset_to_proposal,
     update_mapping,
+)
+from ivp_core.analysis.importers.preview import (
+    MAX_FILE_BYTES,
+    MAX_FILE_MB,
+    TOO_LARGE_ACTION,
+    UPLOAD_LIMIT_MB,
+    too_large_message,
 )
 from ivp_core.analysis.texts import (
     THEME_TEXTS,
@@ -26,6 +44,7 @@ from ivp_core.analysis.texts import (
 )
 from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import Municipality
 from ui import auth
 from ui.context import current_municipality, current_trajectory
 from ui.signals_view import clear_cache
@@ -148,60 +167,173 @@ with tab_fields:
     st.markdown("##### Geschiedenis")
     _history_table(field_target(field_code))
 
-with tab_import:
-    st.markdown(
-        "Laad cijfers uit een **onbewerkte StatLine- of politiedownload** (CSV, puntkomma's, zoals 47013NED of "
-        "83648NED), een **Veiligheidsmonitor-tabel** (zoals 85146NED, met marges) of het **lange formaat** "
-        f"(CSV of Excel) met de kolommen `{','.join(REQUIRED)}` en eventueel `region_code` en `kind`. "
-        "U ziet eerst een voorbeeld; er wordt pas iets opgeslagen als u op *Importeren* klikt, en dan alles "
-        "of niets."
-    )
-    upload = st.file_uploader("Bestand met cijfers", type=["csv", "xlsx", "xls", "txt"], key="beheer_upload")
-    if upload is not None:
-        data = upload.getvalue()
-        with session_scope() as session:
-            preview = preview_import(session, upload.name, data, municipality.id)
-        st.markdown(
-            f"**{upload.name}** · soort: {preview.file_format} · {len(preview.rows)} cijfers · "
-            f"{len(preview.errors)} fout(en) · {len(preview.warnings)} waarschuwing(en)"
-            + (f" · {preview.replaces} bestaande cijfers worden vervangen" if preview.replaces else "")
-        )
-        if preview.problems:
-            st.dataframe(preview.problems_frame(), hide_index=True, width="stretch")
-        if preview.ok:
-            st.dataframe(preview.frame().head(500), hide_index=True, width="stretch", height=320)
-            if st.button("Importeren (alles of niets)", type="primary"):
-                try:
-                    with session_scope() as session:
-                        batch = import_file(session, upload.name, data, municipality.id, author.strip())
-                    clear_cache()
-                    st.success(f"{batch.row_count} cijfers uit {batch.filename} zijn opgeslagen.")
-                except ImportRejected as exc:
-                    st.error("Er is niets opgeslagen:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
-        else:
-            st.error(
-                "Dit bestand kan zo niet worden geïmporteerd; er is niets opgeslagen. Zie de fouten hierboven."
+
+def _municipality_names() -> dict[str, str]:
+    with session_scope() as session:
+        return {m.cbs_code: m.name for m in session.scalars(select(Municipality)) if m.cbs_code}
+
+
+def _cached_preview(name: str, data: bytes, chosen: tuple[str, ...] | None) -> ImportPreview:
+    """The preview of one uploaded file is computed once per content and choice of municipalities, not on
+    every rerun of the page (issue 18: a 5 MB file was parsed again at every click)."""
+    key = (hashlib.sha256(data).hexdigest(), name, trajectory.id, chosen)
+    cache: dict[tuple[object, ...], ImportPreview] = st.session_state.setdefault("import_previews", {})
+    if key not in cache:
+        cache.clear()  # one file at a time: keep memory bounded
+        with st.spinner("Het bestand wordt gelezen en gecontroleerd…"), session_scope() as session:
+            cache[key] = preview_import(
+                session,
+                name,
+                data,
+                municipality.id,
+                trajectory_id=trajectory.id,
+                municipalities=list(chosen) if chosen is not None else None,
             )
+    return cache[key]
+
+
+def _import_section() -> None:
+    st.markdown(
+        "Laad cijfers uit een **StatLine- of politiedownload** (onbewerkte dataset of 'CSV met labels', ook als "
+        "Excel opgeslagen; zoals 47013NED of 83648NED), een **Veiligheidsmonitor-tabel** (zoals 85146NED, met "
+        f"marges) of het **lange formaat** (CSV of Excel) met de kolommen `{','.join(REQUIRED)}` en eventueel "
+        "`region_code` en `kind`. U ziet eerst een voorbeeld; er wordt pas iets opgeslagen als u op "
+        "*Importeren* klikt, en dan alles of niets."
+    )
+    upload = st.file_uploader(
+        f"Bestand met cijfers (CSV of Excel, hoogstens {MAX_FILE_MB} MB)",
+        type=["csv", "xlsx", "xls", "txt"],
+        key="beheer_upload",
+        max_upload_size=UPLOAD_LIMIT_MB,
+        help=f"Een bestand mag hoogstens {MAX_FILE_MB} MB zijn. Is het groter, download dan alleen de "
+        "gemeenten, regio's en jaren die u nodig hebt.",
+    )
+    if upload is None:
+        return
+    if upload.size > MAX_FILE_BYTES:
+        st.error(
+            f"{upload.name}: {too_large_message(upload.size)} {TOO_LARGE_ACTION} Er is niets opgeslagen."
+        )
+        return
+    data = upload.getvalue()
+    chosen: tuple[str, ...] | None = st.session_state.get("import_choice", {}).get(upload.file_id)
+    preview = _cached_preview(upload.name, data, chosen)
+    if preview.available:
+        names = _municipality_names()
+        picked = st.multiselect(
+            "Gemeenten uit dit bestand om te importeren",
+            options=sorted(set(preview.available) | set(preview.chosen or [])),
+            default=[c for c in preview.chosen or [] if c in preview.available] or None,
+            format_func=lambda code: (
+                f"{names.get(code, code)} ({code}, {preview.available.get(code, 0)} regels)"
+            ),
+            help="Standaard de gemeenten van dit traject. Landelijke en regionale cijfers (zoals NL01) worden "
+            "altijd meegenomen als vergelijking.",
+            key=f"import_gemeenten_{upload.file_id}",
+        )
+        if tuple(sorted(picked)) != tuple(preview.chosen or ()):
+            st.session_state.setdefault("import_choice", {})[upload.file_id] = tuple(sorted(picked))
+            st.rerun()
+    st.markdown(
+        f"**{upload.name}** · soort: {preview.file_format} · {len(preview.rows)} cijfers · "
+        f"{len(preview.errors)} fout(en) · {len(preview.warnings)} waarschuwing(en)"
+        + (f" · {preview.replaces} bestaande cijfers worden vervangen" if preview.replaces else "")
+    )
+    if preview.problems:
+        st.dataframe(preview.problems_frame(), hide_index=True, width="stretch")
+    if not preview.ok:
+        st.error(
+            "Dit bestand kan zo niet worden geïmporteerd; er is niets opgeslagen. Zie de fouten hierboven."
+        )
+        return
+    st.dataframe(preview.frame().head(500), hide_index=True, width="stretch", height=320)
+    if st.button("Importeren (alles of niets)", type="primary"):
+        bar = st.progress(0.0, text="Cijfers opslaan…")
+        try:
+            with session_scope() as session:
+                batch = apply_import(
+                    session,
+                    preview,
+                    author.strip(),
+                    progress=lambda done: bar.progress(done, text="Cijfers opslaan…"),
+                )
+                stored, filename = batch.row_count, batch.filename
+        except ImportRejected as exc:
+            st.error("Er is niets opgeslagen:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+            return
+        finally:
+            bar.empty()
+        st.session_state.pop("import_previews", None)  # 'replaces' changed; a new preview counts afresh
+        clear_cache()
+        st.success(f"{stored} cijfers uit {filename} zijn opgeslagen.")
+
+
+def _batches_section() -> None:
     st.markdown("##### Eerder geïmporteerd")
     with session_scope() as session:
-        batches = recent_batches(session, municipality.id)
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Wanneer": b.imported_at.strftime("%d-%m-%Y %H:%M"),
-                    "Bestand": b.filename,
-                    "Soort": b.file_format,
-                    "Cijfers": b.row_count,
-                    "Door": b.imported_by,
-                }
-                for b in batches
-            ],
-            columns=["Wanneer", "Bestand", "Soort", "Cijfers", "Door"],
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+        summaries = recent_batches(session, municipality.id, trajectory_id=trajectory.id)
+        rows = [
+            {
+                "Nr.": s.batch.id,
+                "Wanneer": s.batch.imported_at.strftime("%d-%m-%Y %H:%M"),
+                "Bestand": s.batch.filename,
+                "Soort": s.batch.file_format,
+                "Geïmporteerd": s.batch.row_count,
+                "Nog opgeslagen": s.stored,
+                "Door": s.batch.imported_by,
+                "Ongedaan gemaakt": s.batch.undone_at.strftime("%d-%m-%Y %H:%M") if s.batch.undone_at else "",
+            }
+            for s in summaries
+        ]
+    st.dataframe(pd.DataFrame(rows, columns=BATCH_COLUMNS), hide_index=True, width="stretch")
+    open_batches = [r for r in rows if not r["Ongedaan gemaakt"]]
+    if not open_batches:
+        return
+    with st.form("import_ongedaan"):
+        st.markdown("**Een import ongedaan maken**")
+        choice = st.selectbox(
+            "Import",
+            [r["Nr."] for r in open_batches],
+            format_func=lambda n: next(
+                f"{r['Nr.']}: {r['Bestand']} ({r['Wanneer']}, {r['Nog opgeslagen']} cijfers)"
+                for r in open_batches
+                if r["Nr."] == n
+            ),
+        )
+        sure = st.checkbox(
+            "Ik weet dat de cijfers van deze import worden verwijderd. Cijfers die deze import verving, komen "
+            "niet terug; importeer daarvoor het oudere bestand opnieuw."
+        )
+        if st.form_submit_button("Import ongedaan maken"):
+            if not sure:
+                st.error("Vink eerst aan dat u weet wat er wordt verwijderd; er is niets veranderd.")
+                return
+            try:
+                with session_scope() as session:
+                    removed = undo_batch(session, int(choice))
+            except UndoRefused as exc:
+                st.error(str(exc))
+                return
+            clear_cache()
+            st.session_state.pop("import_previews", None)
+            st.success(f"Import {choice} is ongedaan gemaakt; {removed} cijfers zijn verwijderd.")
+            st.rerun()
+
+
+BATCH_COLUMNS = [
+    "Nr.",
+    "Wanneer",
+    "Bestand",
+    "Soort",
+    "Geïmporteerd",
+    "Nog opgeslagen",
+    "Door",
+    "Ongedaan gemaakt",
+]
+
+with tab_import:
+    _import_section()
+    _batches_section()
 
 with tab_mapping:
     st.info(PROPOSAL_NOTE, icon=":material/info:")

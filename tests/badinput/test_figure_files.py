@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
@@ -20,6 +21,7 @@ from tests.opinion_helpers import make_trajectory
 
 HEADER = "theme_code,indicator,year,value,unit,source"
 GOOD_ROW = "1.3,Woninginbraken,2023,40,aantal,Politie"
+STATLINE_HEAD = "ID;SoortMisdrijf;RegioS;Perioden;GeregistreerdeMisdrijven_1"
 
 
 def _csv(*lines: str) -> bytes:
@@ -102,6 +104,24 @@ CASES = [
          lambda: _xlsx([["theme_code", "indicator", "year", "value"], ["1.3", "Inbraak", 2023, 4]]),
          ("ontbreekt",)),
     Case("fifty-megabytes", "groot-bestand.csv", _fifty_megabytes, ("te groot", "MB")),
+    Case("statline-negative-count", "min.csv",
+         lambda: _csv(STATLINE_HEAD, "1;1.1.1 ;GM9999;2023JJ00;-10"), ("negatief", "aantal")),
+    Case("statline-thousands-separator", "duizend.csv",
+         lambda: _csv(STATLINE_HEAD, "1;0.0.0 ;GM9999;2023JJ00;1.296"), ("duizendtallen", "1296")),
+    Case("statline-future-year", "toekomst.csv",
+         lambda: _csv(STATLINE_HEAD, f"1;0.0.0 ;GM9999;{date.today().year + 1}JJ00;10"), ("huidige jaar",)),
+    Case("statline-conflicting-duplicate", "twee.csv",
+         lambda: _csv(STATLINE_HEAD, "1;1.1.1 ;GM9999;2023JJ00;40", "2;1.1.1 ;GM9999;2023JJ00;45"),
+         ("ook op regel 2", "andere waarde")),
+    Case("long-thousands-separator", "duizend-lang.csv",
+         lambda: _csv(HEADER.replace(",", ";"), "1.3;Woninginbraken;2023;1.296;aantal;Politie"),
+         ("duizendtallen",)),
+    Case("long-negative-count", "min-lang.csv",
+         lambda: _csv(HEADER, "1.3,Woninginbraken,2023,-4,aantal,Politie"), ("negatief",)),
+    Case("long-future-year", "toekomst-lang.csv",
+         lambda: _csv(HEADER, f"1.3,Woninginbraken,{date.today().year + 1},4,aantal,Politie"), ("huidige jaar",)),
+    Case("excel-date-key", "datum.csv",
+         lambda: _csv(STATLINE_HEAD, "1;9-9-2009;GM9999;2023JJ00;10"), ("datum", "Tekst")),
 ]
 
 

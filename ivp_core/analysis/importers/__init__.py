@@ -7,7 +7,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from ivp_core.analysis.importers.apply import apply_import, import_file, recent_batches
+from ivp_core.analysis.importers.apply import (
+    BatchSummary,
+    UndoRefused,
+    apply_import,
+    import_file,
+    recent_batches,
+    undo_batch,
+)
 from ivp_core.analysis.importers.errors import ImportProblem, ImportRejected
 from ivp_core.analysis.importers.mapping import ensure_mapping
 from ivp_core.analysis.importers.preview import ImportPreview, preview_import
@@ -18,15 +25,18 @@ DEMO_FIGURES_DIR = DATA_DIR / "demo" / "voorbeeldgemeente" / "figures"
 
 __all__ = [
     "DEMO_FIGURES_DIR",
+    "BatchSummary",
     "ImportPreview",
     "ImportProblem",
     "ImportRejected",
+    "UndoRefused",
     "apply_import",
     "import_demo_figures",
     "import_directory",
     "import_file",
     "preview_import",
     "recent_batches",
+    "undo_batch",
 ]
 
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pandas as pd
+
 from ivp_core.analysis.importers.errors import ProblemLog
 
 UNKNOWN_MARKERS = {".", ""}
@@ -182,3 +184,80 @@ def region_ok(region: str, line: int, log: ProblemLog) -> bool:
         column="RegioS",
     )
     return False
+
+
+#: `1.296` in a count column: a Dutch thousands separator, not a decimal (counts are whole numbers).
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+COUNT_UNITS = {"aantal"}
+
+
+def current_year() -> int:
+    from datetime import date
+
+    return date.today().year
+
+
+def count_problem(raw: str, value: float | None) -> tuple[str, str] | None:
+    """(message, action) when a value in a count column cannot be a count; None when it can."""
+    text = raw.strip()
+    if THOUSANDS.match(text):
+        return (
+            f"'{text}' lijkt een getal met een punt als scheiding voor duizendtallen; dit is een kolom met "
+            "aantallen.",
+            f"Schrijf het aantal zonder punt ({text.replace('.', '')}); zet in Excel bij 'Celeigenschappen' "
+            "de optie 'Scheidingsteken voor duizendtallen' uit.",
+        )
+    if value is not None and value < 0:
+        return (
+            f"'{text}' is een negatief aantal.",
+            "Een aantal kan niet kleiner zijn dan 0; controleer de regel in de bron en verbeter het bestand.",
+        )
+    return None
+
+
+def future_year_problem(year: int) -> tuple[str, str] | None:
+    now = current_year()
+    if year > now:
+        return (
+            f"Het jaartal {year} ligt na het huidige jaar ({now}).",
+            "Controleer het jaartal; cijfers over de toekomst kunnen niet worden geïmporteerd.",
+        )
+    return None
+
+
+def municipality_of(code: str) -> str | None:
+    """The municipality a region code lies in: GM0148 itself, WK014801 and BU01480004 in GM0148."""
+    if len(code) >= 6 and code[:2] in {"GM", "WK", "BU"} and code[2:6].isdigit():
+        return "GM" + code[2:6]
+    return None
+
+
+class RegionChoice:
+    """Which municipalities of a multi-municipality file are imported.
+
+    Comparison regions (NL01, PV23, RE…) always pass: the figures pages pair a municipality's series with
+    its benchmark (`figures.benchmark_of`), which is such a region or, if the trajectory chose so, a
+    municipality that is then part of the default choice. Wijk and buurt rows follow their municipality.
+    `seen` counts the rows per municipality in the file, so the page can offer exactly those to choose from.
+    """
+
+    def __init__(self, municipalities: set[str] | frozenset[str] | None) -> None:
+        self.municipalities = frozenset(municipalities) if municipalities is not None else None
+        self.seen: dict[str, int] = {}
+
+    def observe(self, codes: pd.Series) -> None:
+        owners = codes.str.slice(2, 6)
+        is_municipal = codes.str.slice(0, 2).isin(["GM", "WK", "BU"]) & owners.str.isdigit()
+        for owner, count in ("GM" + owners[is_municipal]).value_counts().items():
+            self.seen[str(owner)] = self.seen.get(str(owner), 0) + int(count)
+
+    def mask(self, codes: pd.Series) -> pd.Series:
+        if self.municipalities is None:
+            return pd.Series(True, index=codes.index)
+        owners = "GM" + codes.str.slice(2, 6)
+        is_municipal = codes.str.slice(0, 2).isin(["GM", "WK", "BU"]) & codes.str.slice(2, 6).str.isdigit()
+        return ~is_municipal | owners.isin(self.municipalities)
+
+    def keeps(self, code: str) -> bool:
+        owner = municipality_of(code)
+        return self.municipalities is None or owner is None or owner in self.municipalities

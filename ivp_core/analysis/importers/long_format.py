@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ivp_core.analysis.importers.common import (
+    COUNT_UNITS,
     KIND_OBJECTIVE,
     KINDS,
     POPULATION_INDICATOR,
     FigureRow,
+    count_problem,
     csv_rows,
+    future_year_problem,
     parse_number,
     valid_region,
 )
@@ -137,6 +140,10 @@ def parse_long_rows(
                 + ", geen eenheid of punt voor duizendtallen; laat leeg of zet een punt (.) als het onbekend is.",
             )
         unit = cell(cells, "unit")
+        if ok and unit.lower() in COUNT_UNITS and (problem := count_problem(cell(cells, "value"), value)):
+            fail("value", *problem)
+        if year is not None and year >= 1900 and (problem := future_year_problem(year)):
+            fail("year", *problem)
         if not unit:
             fail(
                 "unit", "De eenheid ontbreekt.", "Vul de eenheid in, zoals 'aantal', '%' of 'rapportcijfer'."

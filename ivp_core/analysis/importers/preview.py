@@ -15,15 +15,33 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ivp_core.analysis.importers import long_format, statline, veiligheidsmonitor, xlsx
-from ivp_core.analysis.importers.common import FigureRow, decode, sniff_delimiter, source_from_filename
+from ivp_core.analysis.importers import labels, long_format, statline, veiligheidsmonitor, xlsx
+from ivp_core.analysis.importers.common import (
+    FigureRow,
+    RegionChoice,
+    decode,
+    municipality_of,
+    sniff_delimiter,
+    source_from_filename,
+)
 from ivp_core.analysis.importers.errors import ImportProblem, ProblemLog
 from ivp_core.analysis.importers.mapping import current_mapping
-from ivp_core.storage.models import Figure, Municipality
+from ivp_core.analysis.importers.table import Table, read_table, table_from_rows
+from ivp_core.storage.models import Figure, Municipality, Trajectory
 
-#: The uploader's limit (server.maxUploadSize = 50); scripts that import from disk are held to it too, so a
-#: huge file is refused at once instead of producing a preview with a million lines.
-MAX_FILE_BYTES = 50 * 1024 * 1024
+#: The largest figure file; scripts that import from disk are held to it too, so a huge file is refused at
+#: once. The uploader accepts a little more (UPLOAD_LIMIT_MB) so that a file just over this limit gets our
+#: Dutch refusal instead of Streamlit's English "File must be … or smaller".
+MAX_FILE_MB = 50
+MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
+UPLOAD_LIMIT_MB = 60
+TOO_LARGE_ACTION = "Download alleen de gemeente, regio's en jaren die u nodig hebt, of splits het bestand."
+
+
+def too_large_message(size: int) -> str:
+    megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+    return f"Het bestand is te groot ({megabytes} MB; hoogstens {MAX_FILE_MB} MB)."
+
 
 PREVIEW_COLUMNS = [
     "Regio",
@@ -48,6 +66,9 @@ class ImportPreview:
     rows: list[FigureRow] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     replaces: int = 0  # figures already stored that this import would overwrite
+    trajectory_id: int | None = None
+    available: dict[str, int] = field(default_factory=dict)  # municipality code -> rows in the file
+    chosen: list[str] | None = None  # the municipalities imported (None: every region in the file)
 
     @property
     def errors(self) -> list[ImportProblem]:
@@ -116,39 +137,113 @@ def _check_duplicates(rows: list[FigureRow], log: ProblemLog) -> None:
             seen[row.key] = row.line
 
 
-def _count_replaced(session: Session, rows: list[FigureRow]) -> int:
+def stored_ids(session: Session, rows: list[FigureRow]) -> list[int]:
+    """Figures already stored under the same (region, indicator, year, source) as a row: the ones an import
+    of `rows` replaces. One query per source, not one per row."""
     keys = {row.key for row in rows}
     by_source: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         by_source[row.source].add(row.region_code)
-    existing = 0
+    found: list[int] = []
     for source, regions in by_source.items():
         stored = session.execute(
-            select(Figure.region_code, Figure.indicator, Figure.year, Figure.source).where(
+            select(Figure.id, Figure.region_code, Figure.indicator, Figure.year, Figure.source).where(
                 Figure.source == source, Figure.region_code.in_(regions)
             )
         ).all()
-        existing += sum(1 for key in stored if tuple(key) in keys)
-    return existing
+        found.extend(figure_id for figure_id, *key in stored if tuple(key) in keys)
+    return found
+
+
+def default_municipalities(session: Session, trajectory_id: int) -> set[str]:
+    """The trajectory's own municipalities by CBS code, plus its benchmark when that is a municipality."""
+    trajectory = session.get(Trajectory, trajectory_id)
+    if trajectory is None:
+        return set()
+    codes = {m.cbs_code for m in trajectory.municipalities if m.cbs_code}
+    benchmark = str((trajectory.settings or {}).get("benchmark_region") or "")
+    if municipality_of(benchmark):
+        codes.add(municipality_of(benchmark) or "")
+    return codes
+
+
+def _region_names(session: Session, trajectory_id: int | None) -> dict[str, str]:
+    """Municipality name → CBS code for the labels download; the trajectory's own names win."""
+    names = {m.name: m.cbs_code for m in session.scalars(select(Municipality)) if m.cbs_code}
+    trajectory = session.get(Trajectory, trajectory_id) if trajectory_id is not None else None
+    for m in trajectory.municipalities if trajectory else []:
+        if m.cbs_code:
+            names[m.name] = m.cbs_code
+    return names
+
+
+def _statline(
+    session: Session,
+    table: Table | None,
+    log: ProblemLog,
+    label: str,
+    choice: RegionChoice,
+    names: bool,
+    trajectory_id: int | None,
+) -> list[FigureRow]:
+    if table is None:
+        return []
+    mapping = current_mapping(session)
+    if names:
+        table = labels.labels_to_keys(table, log, mapping, _region_names(session, trajectory_id))
+        if table is None:
+            return []
+    return statline.parse_statline_table(table, log, label, mapping, choice)
+
+
+def _first_line(text: str) -> tuple[int | None, str]:
+    """(line number, text) of the first non-blank line, without splitting a large file into lines."""
+    start, number = 0, 1
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            return number, text[start:end]
+        start, number = end + 1, number + 1
+    return None, ""
+
+
+def _is_statline_header(cells: list[str]) -> bool:
+    return {"RegioS", "Perioden"} <= set(cells)
 
 
 def preview_import(
-    session: Session, filename: str, data: bytes, municipality_id: int | None, source: str | None = None
+    session: Session,
+    filename: str,
+    data: bytes,
+    municipality_id: int | None,
+    source: str | None = None,
+    *,
+    trajectory_id: int | None = None,
+    municipalities: set[str] | list[str] | None = None,
 ) -> ImportPreview:
     """Parse `data` (the uploaded bytes) without writing anything. `source` overrides the source label of
-    StatLine and Veiligheidsmonitor tables (default: derived from the table id in the file name)."""
+    StatLine and Veiligheidsmonitor tables (default: derived from the table id in the file name).
+
+    `municipalities` (CBS codes) says which municipalities of a file holding several are imported; by default
+    the trajectory's own. Without a trajectory every row is kept (scripts, the demo)."""
     log = ProblemLog(filename)
+    if municipalities is not None:
+        choice = RegionChoice({m.strip().upper() for m in municipalities})
+    elif trajectory_id is not None:
+        choice = RegionChoice(default_municipalities(session, trajectory_id))
+    else:
+        choice = RegionChoice(None)
     municipality = session.get(Municipality, municipality_id) if municipality_id is not None else None
     default_region = municipality.cbs_code if municipality else None
-    preview = ImportPreview(filename, "onbekend", hashlib.sha256(data).hexdigest(), municipality_id)
+    preview = ImportPreview(
+        filename, "onbekend", hashlib.sha256(data).hexdigest(), municipality_id, trajectory_id=trajectory_id
+    )
     lower = filename.lower()
     rows: list[FigureRow] = []
+    filtered_here = False  # the StatLine parser applies the choice itself, on the whole column at once
     if len(data) > MAX_FILE_BYTES:
-        log.error(
-            f"Het bestand is te groot ({len(data) / 1024 / 1024:.1f} MB; hoogstens "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB).".replace(".", ",", 1),
-            "Download alleen de gemeente, regio's en jaren die u nodig hebt, of splits het bestand.",
-        )
+        log.error(too_large_message(len(data)), TOO_LARGE_ACTION)
     elif lower.endswith(".xls"):
         log.error(
             "Dit is het oude Excel-formaat (.xls).",
@@ -156,22 +251,46 @@ def preview_import(
         )
     elif lower.endswith(".xlsx") or data[:2] == b"PK":
         preview.file_format = xlsx.FORMAT
-        rows = xlsx.parse_xlsx(data, log, default_region)
+        values = xlsx.read_rows(data, log)
+        if values is not None:
+            texts = xlsx.as_text(values, dates_as_year=False)
+            at = xlsx.find_header(texts, lambda c: _is_statline_header(c) or labels.is_label_header(c))
+            if at is not None and not (values and long_format.is_long_header(texts[0][1])):
+                names = labels.is_label_header(texts[at][1])
+                preview.file_format = "statline (xlsx)"
+                rows = _statline(
+                    session,
+                    table_from_rows(texts[at:]),
+                    log,
+                    source or source_from_filename(filename, "CBS/Politie"),
+                    choice,
+                    names,
+                    trajectory_id,
+                )
+                filtered_here = True
+            else:
+                rows = long_format.parse_long_rows(
+                    xlsx.as_text(values, dates_as_year=True), log, default_region, decimal_comma=True
+                )
     else:
         text = decode(data, log)
         if text is not None:
-            numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-            header_line, header_text = numbered[0] if numbered else (None, "")
+            header_line, header_text = _first_line(text)
             delimiter = sniff_delimiter(header_text)
-            columns = {c.strip() for c in header_text.split(delimiter)}
+            header_cells = [c.strip().strip('"').strip() for c in header_text.split(delimiter)]
+            columns = set(header_cells)
             if {"Marges", "RegioS"} <= columns:
                 preview.file_format = veiligheidsmonitor.FORMAT
                 label = source or source_from_filename(filename, "Veiligheidsmonitor")
                 rows = veiligheidsmonitor.parse_veiligheidsmonitor(text, delimiter, log, label)
-            elif {"RegioS", "Perioden"} <= columns:
-                preview.file_format = statline.FORMAT
+            elif {"RegioS", "Perioden"} <= columns or labels.is_label_header(header_cells):
+                names = labels.is_label_header(header_cells)
+                preview.file_format = labels.FORMAT if names else statline.FORMAT
                 label = source or source_from_filename(filename, "CBS/Politie")
-                rows = statline.parse_statline(text, delimiter, log, label, current_mapping(session))
+                plain = data if not data.startswith(b"\xef\xbb\xbf") and len(text) == len(data) else None
+                table = read_table(text, delimiter, log, None if names else statline.needed_columns, plain)
+                rows = _statline(session, table, log, label, choice, names, trajectory_id)
+                filtered_here = True
             elif long_format.is_long_header(header_text.split(delimiter)):
                 preview.file_format = long_format.FORMAT
                 rows = long_format.parse_long_csv(text, delimiter, log, default_region)
@@ -183,12 +302,30 @@ def preview_import(
                     f"{', '.join(long_format.REQUIRED)}.",
                     line=header_line,
                 )
-    if not log.has_errors:
+    if not filtered_here and rows:
+        choice.observe(pd.Series([r.region_code for r in rows], dtype=object))
+        rows = [r for r in rows if choice.keeps(r.region_code)]
+    if not log.has_errors and not filtered_here:
         _check_duplicates(rows, log)
+    preview.available = dict(sorted(choice.seen.items()))
+    preview.chosen = sorted(choice.municipalities) if choice.municipalities is not None else None
+    if (
+        not log.has_errors
+        and choice.municipalities is not None
+        and choice.seen
+        and not (set(choice.seen) & choice.municipalities)
+    ):
+        wanted = ", ".join(sorted(choice.municipalities)) or "geen"
+        present = ", ".join(list(preview.available)[:10]) + (" …" if len(preview.available) > 10 else "")
+        log.error(
+            f"Het bestand heeft geen regels voor de gekozen gemeente(n) ({wanted}); wel voor {present}.",
+            "Kies hieronder welke gemeenten u wilt importeren, of download de tabel opnieuw met de gemeenten "
+            "van dit traject. Cijfers van andere gemeenten verschijnen nergens in de analyse.",
+        )
     if not log.has_errors and not rows:
         log.error("Er staan geen cijfers in het bestand.", "Controleer of u het goede bestand hebt gekozen.")
     preview.problems = list(log.problems)
     if not log.has_errors:
         preview.rows = rows
-        preview.replaces = _count_replaced(session, rows)
+        preview.replaces = len(stored_ids(session, rows))
     return preview

@@ -1,31 +1,35 @@
-"""CBS StatLine / politie open data raw-data CSV (47013NED, 83648NED, 47021NED …).
+"""CBS StatLine / politie open data tables (47013NED, 83648NED, 47021NED …), read column-wise.
 
 The raw download holds keys, not labels: `RegioS` (GM0148, NL01), `Perioden` (2024JJ00, 2024MM05), one
 optional classification such as `SoortMisdrijf` (keys padded to 6: `'1.1.1 '`) and measure columns whose
-number suffix shifts between versions. Counts are stored as published; rates "per 1,000 inhabitants" in the
-file are skipped because the app computes them in one place (`ivp_core.analysis.figures`) from the population.
-Monthly tables are summed to a year only when all twelve months are known.
+number suffix shifts between versions. StatLine's "CSV met labels" and a table saved as Excel are turned
+into this shape first (`labels.py`, `xlsx.py`). Counts are stored as published; rates "per 1,000
+inhabitants" in the file are skipped because the app computes them in one place (`ivp_core.analysis.figures`)
+from the population. Monthly tables are summed to a year only when all twelve months are known.
+
+Validation runs per column on the whole table at once (issue 18: a 5 MB download took 53 s row by row), and
+still names file, line and column for every refused cell.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import re
+
+import numpy as np
+import pandas as pd
 
 from ivp_core.analysis.importers.common import (
     KIND_OBJECTIVE,
+    THOUSANDS,
     FigureRow,
-    csv_rows,
+    RegionChoice,
+    current_year,
     has_suffix,
-    parse_number,
-    parse_period,
-    region_ok,
-    row_fits,
     strip_suffix,
-    table_header,
 )
 from ivp_core.analysis.importers.errors import ProblemLog
 from ivp_core.analysis.importers.mapping import TOTAL_KEYS, MappingRow, crime_indicator
+from ivp_core.analysis.importers.table import Table, report_many
 
 FORMAT = "statline"
 # Known measures by their column name without suffix: (label, unit). Anything else is reported and skipped.
@@ -37,38 +41,78 @@ MEASURES = {
     "TotaalGeregistreerdeDiefstallen": ("Geregistreerde diefstallen", "aantal"),
     "GeregistreerdeOverlast": ("Geregistreerde overlast", "aantal"),
 }
-_DERIVED_MARKERS = ("Per1000", "Relatief", "Percentage", "Ophelderingspercentage")
-_DIMENSIONS = {"RegioS", "Perioden"}
+DERIVED_MARKERS = ("Per1000", "Relatief", "Percentage", "Ophelderingspercentage")
+DIMENSIONS = ("RegioS", "Perioden")
+_REGION = r"^[A-Z]{2}[0-9A-Z]{2,8}$"
+_PERIOD = r"^(\d{4})(JJ|MM|KW|X0)(\d{2})$"
+_PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
+_EXCEL_DATE = re.compile(r"^(\d{1,2})([-/])(\d{1,2})[-/](\d{2}|\d{4})(?: 0?0:00(?::00)?)?$")
+_NUMBER_ACTION = "Gebruik een getal met een punt als decimaalteken, of een punt (.) voor onbekend."
+_REGION_ACTION = "Gebruik CBS-codes zoals GM0148 (gemeente) of NL01 (Nederland)."
+_DATE_FIX = (
+    "Open een StatLine-CSV niet door te dubbelklikken: kies in Excel Gegevens > Uit tekst/CSV en zet de "
+    "kolom {column} op 'Tekst', of importeer het gedownloade CSV-bestand hier rechtstreeks."
+)
 
 
-@dataclass
-class _Cell:
-    value: float | None
-    line: int
+def _known_crime_keys(mapping: dict[str, MappingRow]) -> set[str]:
+    return set(mapping) | set(TOTAL_KEYS)
 
 
-def parse_statline(
-    text: str, delimiter: str, log: ProblemLog, source: str, mapping: dict[str, MappingRow]
-) -> list[FigureRow]:
-    rows = csv_rows(text, delimiter)
-    header = table_header(
-        rows,
-        log,
-        ("RegioS", "Perioden"),
-        "Download de tabel als onbewerkte dataset (CSV) met regio's en perioden als kolommen.",
-    )
-    if header is None:
-        return []
-    header_line, columns = header
-    classifications = [c for c in columns if c not in _DIMENSIONS and c != "ID" and not has_suffix(c)]
-    if len(classifications) > 1:
+def repair_excel_dates(
+    crime: pd.Series, lines: np.ndarray, column: str, mapping: dict[str, MappingRow], log: ProblemLog
+) -> pd.Series:
+    """Excel reads the key `1.1.1` as 1 January 2001 and writes it back as `1-1-2001`. Turn such a date back
+    into the key when exactly one known crime type fits; otherwise say which keys it may have been."""
+    known = _known_crime_keys(mapping)
+    fixes: dict[str, str] = {}
+    repaired: list[str] = []
+    for raw in crime.unique():
+        match = _EXCEL_DATE.match(str(raw))
+        if not match:
+            continue
+        first, separator, second, year = match.groups()
+        short = str(int(year) % 100)
+        candidates = {f"{int(first)}.{int(second)}.{short}"}
+        if separator == "/":  # an English Excel writes month/day
+            candidates.add(f"{int(second)}.{int(first)}.{short}")
+        fitting = sorted(candidates & known)
+        if len(fitting) == 1:
+            fixes[raw] = fitting[0]
+            repaired.append(f"{raw} → {fitting[0]}")
+            continue
+        line = int(lines[np.flatnonzero((crime == raw).to_numpy())[0]])
+        guess = " of ".join(fitting or sorted(candidates))
         log.error(
-            f"De tabel heeft meer dan één indeling ({', '.join(classifications)}); dat wordt niet ondersteund.",
-            "Filter bij het downloaden op één indeling, of gebruik het lange formaat.",
-            line=header_line,
+            f"'{raw}' is een datum: Excel heeft de code van de misdrijfsoort ({guess}) in een datum veranderd"
+            + (", en dat is niet eenduidig." if len(fitting) > 1 else "."),
+            _DATE_FIX.format(column=column),
+            line=line,
+            column=column,
         )
-        return []
-    crime_column = classifications[0] if classifications else None
+    if repaired:
+        log.warning(
+            "Excel had codes van misdrijfsoorten in datums veranderd; ze zijn teruggezet: "
+            + ", ".join(repaired[:10])
+            + (" …" if len(repaired) > 10 else "")
+            + ".",
+            "Controleer in het voorbeeld of de misdrijfsoorten kloppen.",
+            column=column,
+        )
+    return crime.replace(fixes) if fixes else crime
+
+
+def needed_columns(columns: list[str]) -> list[int]:
+    """The columns the parser reads: dimensions, the classification and the known measures (not ID or
+    rates), so a large download's other columns are never loaded."""
+    return [
+        index
+        for index, column in enumerate(columns)
+        if column != "ID" and (not has_suffix(column) or strip_suffix(column) in MEASURES)
+    ]
+
+
+def _measures(columns: list[str], header_line: int, log: ProblemLog) -> dict[int, tuple[str, str]]:
     measures: dict[int, tuple[str, str]] = {}
     for index, column in enumerate(columns):
         if not has_suffix(column):
@@ -76,7 +120,7 @@ def parse_statline(
         base = strip_suffix(column)
         if base in MEASURES:
             measures[index] = MEASURES[base]
-        elif any(marker in base for marker in _DERIVED_MARKERS):
+        elif any(marker in base for marker in DERIVED_MARKERS):
             log.warning(
                 f"Kolom '{column}' is een afgeleid cijfer en wordt overgeslagen.",
                 "De app rekent zelf per 1.000 inwoners uit de inwonersaantallen.",
@@ -90,6 +134,104 @@ def parse_statline(
                 line=header_line,
                 column=column,
             )
+    return measures
+
+
+def _values(raw: pd.Series, lines: np.ndarray, column: str, log: ProblemLog) -> pd.Series:
+    """The numbers of one count column; every cell that is not a plain, whole, non-negative count is an
+    error with its line."""
+    unknown = raw.isin([".", ""])
+    plain = raw.str.match(_PLAIN_NUMBER)
+    thousands = raw.str.match(THOUSANDS) & ~unknown
+    numbers = pd.to_numeric(raw.where(plain & ~unknown), errors="coerce")
+    not_number = ~unknown & (~plain | ~np.isfinite(numbers.fillna(0.0)))
+    report_many(
+        log,
+        lines[not_number.to_numpy()],
+        column,
+        "'{cell}' is geen getal.",
+        _NUMBER_ACTION,
+        raw[not_number].tolist(),
+    )
+    if thousands.any():
+        cells = raw[thousands].tolist()
+        report_many(
+            log,
+            lines[thousands.to_numpy()],
+            column,
+            "'{cell}' lijkt een getal met een punt als scheiding voor duizendtallen; dit is een kolom met "
+            "aantallen.",
+            "Schrijf aantallen zonder punt (1296, niet 1.296); zet in Excel de optie 'Scheidingsteken voor "
+            "duizendtallen' uit, of download de tabel opnieuw als onbewerkte dataset.",
+            cells,
+        )
+    negative = (numbers < 0) & ~not_number
+    report_many(
+        log,
+        lines[negative.to_numpy()],
+        column,
+        "'{cell}' is een negatief aantal.",
+        "Een aantal kan niet kleiner zijn dan 0; controleer de regel in de bron en verbeter het bestand.",
+        raw[negative].tolist(),
+    )
+    return numbers.where(~unknown)
+
+
+def _conflicts(long: pd.DataFrame, keys: list[str], log: ProblemLog) -> pd.DataFrame:
+    """Rows with the same key: the same value twice is harmless and kept once; two different values are an
+    error (before, the last row silently won)."""
+    duplicated = long.duplicated(keys, keep="first")
+    if not duplicated.any():
+        return long
+    first = long[~duplicated]
+    repeats = long[duplicated].merge(first, on=keys, suffixes=("", "_first"))
+    differs = ~(
+        (repeats["value"] == repeats["value_first"])
+        | (repeats["value"].isna() & repeats["value_first"].isna())
+    )
+    for row in repeats[differs].head(20).itertuples():
+        log.error(
+            f"Dit cijfer ({row.label}, {row.region}, {row.period}{', ' + row.crime if row.crime else ''}) staat "
+            f"ook op regel {row.line_first} met een andere waarde ({_show(row.value_first)} en "
+            f"{_show(row.value)}).",
+            "Haal een van de twee regels weg, of download de tabel opnieuw zodat elk cijfer één keer voorkomt.",
+            line=int(row.line),
+        )
+    if int(differs.sum()) > 20:
+        log.error(
+            f"En nog {int(differs.sum()) - 20} dubbele regel(s) met een andere waarde.",
+            "Download de tabel opnieuw zodat elk cijfer één keer voorkomt.",
+        )
+    return first
+
+
+def _show(value: float) -> str:
+    return "onbekend" if pd.isna(value) else f"{value:g}"
+
+
+def parse_statline_table(
+    table: Table, log: ProblemLog, source: str, mapping: dict[str, MappingRow], choice: RegionChoice
+) -> list[FigureRow]:
+    columns, header_line = table.columns, table.header_line
+    for name in DIMENSIONS:
+        if name not in columns:
+            log.error(
+                f"De kolom '{name}' ontbreekt.",
+                "Download de tabel als onbewerkte dataset (CSV) met regio's en perioden als kolommen.",
+                line=header_line,
+            )
+    if log.has_errors:
+        return []
+    classifications = [c for c in columns if c not in DIMENSIONS and c != "ID" and not has_suffix(c)]
+    if len(classifications) > 1:
+        log.error(
+            f"De tabel heeft meer dan één indeling ({', '.join(classifications)}); dat wordt niet ondersteund.",
+            "Filter bij het downloaden op één indeling, of gebruik het lange formaat.",
+            line=header_line,
+        )
+        return []
+    crime_column = classifications[0] if classifications else None
+    measures = _measures(columns, header_line, log)
     if not measures:
         log.error(
             "Het bestand bevat geen bekende meetkolom (zoals GeregistreerdeMisdrijven_1).",
@@ -97,64 +239,111 @@ def parse_statline(
             line=header_line,
         )
         return []
-    position = {name: columns.index(name) for name in _DIMENSIONS}
-    crime_at = columns.index(crime_column) if crime_column else None
+    frame, lines = table.frame, table.lines
+    region = frame[columns.index("RegioS")].astype(str).str.strip()
+    bad_region = ~region.str.match(_REGION)
+    report_many(
+        log,
+        lines[bad_region.to_numpy()],
+        "RegioS",
+        "'{cell}' is geen regiocode.",
+        _REGION_ACTION,
+        region[bad_region].tolist(),
+    )
+    choice.observe(region[~bad_region])
+    keep = (~bad_region & choice.mask(region)).to_numpy()
+    frame, lines, region = frame[keep], lines[keep], region[keep]
 
-    yearly: dict[tuple[str, str, int, str, str], _Cell] = {}
-    monthly: dict[tuple[str, str, int, str, str], dict[int, _Cell]] = defaultdict(dict)
-    for line, cells in rows:
-        if not row_fits(cells, columns, line, log):
-            continue
-        region = cells[position["RegioS"]].strip()
-        if not region_ok(region, line, log):
-            continue
-        period = parse_period(cells[position["Perioden"]])
-        if period is None:
-            log.error(
-                f"'{cells[position['Perioden']].strip()}' is geen periode.",
-                "Perioden hebben de vorm 2024JJ00 (jaar) of 2024MM05 (maand).",
-                line=line,
-                column="Perioden",
+    period = frame[columns.index("Perioden")].astype(str).str.strip()
+    parts = period.str.extract(_PERIOD)
+    bad_period = parts[0].isna()
+    report_many(
+        log,
+        lines[bad_period.to_numpy()],
+        "Perioden",
+        "'{cell}' is geen periode.",
+        "Perioden hebben de vorm 2024JJ00 (jaar) of 2024MM05 (maand).",
+        period[bad_period].tolist(),
+    )
+    year = pd.to_numeric(parts[0], errors="coerce")
+    now = current_year()
+    future = year > now
+    report_many(
+        log,
+        lines[future.to_numpy()],
+        "Perioden",
+        f"Het jaartal in '{{cell}}' ligt na het huidige jaar ({now}).",
+        "Controleer de periode; cijfers over de toekomst kunnen niet worden geïmporteerd.",
+        period[future].tolist(),
+    )
+    if crime_column is not None:
+        crime = frame[columns.index(crime_column)].astype(str).str.strip()
+        crime = repair_excel_dates(crime, lines, crime_column, mapping, log)
+    else:
+        crime = pd.Series("", index=frame.index)
+    parts_frames = []
+    for index, (label, unit) in measures.items():
+        raw = frame[index].astype(str).str.strip()
+        values = _values(raw, lines, columns[index], log)
+        parts_frames.append(
+            pd.DataFrame(
+                {
+                    "region": region.to_numpy(),
+                    "crime": crime.to_numpy(),
+                    "period": period.to_numpy(),
+                    "year": year.to_numpy(),
+                    "kind": parts[1].to_numpy(),
+                    "month": pd.to_numeric(parts[2], errors="coerce").to_numpy(),
+                    "label": label,
+                    "unit": unit,
+                    "value": values.to_numpy(dtype=float),
+                    "line": lines,
+                }
             )
-            continue
-        crime = cells[crime_at].strip() if crime_at is not None else ""
-        for index, (label, unit) in measures.items():
-            value, ok = parse_number(cells[index])
-            if not ok:
-                log.error(
-                    f"'{cells[index].strip()}' is geen getal.",
-                    "Gebruik een getal met een punt als decimaalteken, of een punt (.) voor onbekend.",
-                    line=line,
-                    column=columns[index],
-                )
-                continue
-            key = (region, crime, period.year, label, unit)
-            if period.kind == "JJ":
-                yearly[key] = _Cell(value, line)
-            elif period.kind == "MM":
-                monthly[key][period.number] = _Cell(value, line)
+        )
     if log.has_errors:
         return []
-
-    incomplete_years: dict[int, int] = defaultdict(int)
-    for key, months in monthly.items():
-        if key in yearly:
-            continue
-        if len(months) == 12 and all(c.value is not None for c in months.values()):
-            yearly[key] = _Cell(
-                sum(c.value or 0.0 for c in months.values()), min(c.line for c in months.values())
+    long = pd.concat(parts_frames, ignore_index=True).sort_values("line", kind="stable")
+    long = _conflicts(long, ["region", "crime", "period", "label"], log)
+    if log.has_errors:
+        return []
+    series = ["region", "crime", "year", "label", "unit"]
+    yearly = long[long["kind"] == "JJ"][[*series, "value", "line"]]
+    monthly = long[long["kind"] == "MM"]
+    if len(monthly):
+        grouped = (
+            monthly.groupby(series, sort=False)
+            .agg(
+                months=("month", "nunique"),
+                known=("value", "count"),
+                value=("value", "sum"),
+                line=("line", "min"),
             )
-        else:
-            incomplete_years[key[2]] += 1
-    for year, count in sorted(incomplete_years.items()):
-        log.warning(
-            f"{year}: voor {count} reeks(en) zijn niet alle 12 maanden bekend; dat jaar is niet opgeteld.",
-            "Laad het jaar opnieuw zodra alle maanden gepubliceerd zijn.",
+            .reset_index()
         )
+        complete = (grouped["months"] == 12) & (grouped["known"] == 12)
+        have_year = grouped.set_index(series).index.isin(yearly.set_index(series).index)
+        for year_value, count in grouped[~complete & ~have_year].groupby("year").size().items():
+            log.warning(
+                f"{int(year_value)}: voor {count} reeks(en) zijn niet alle 12 maanden bekend; dat jaar is niet "
+                "opgeteld.",
+                "Laad het jaar opnieuw zodra alle maanden gepubliceerd zijn.",
+            )
+        yearly = pd.concat([yearly, grouped[complete & ~have_year][[*series, "value", "line"]]])
+    yearly = yearly.sort_values("line", kind="stable")
+    return _figure_rows(yearly, source, mapping, crime_column, log)
 
+
+def _figure_rows(
+    yearly: pd.DataFrame,
+    source: str,
+    mapping: dict[str, MappingRow],
+    crime_column: str | None,
+    log: ProblemLog,
+) -> list[FigureRow]:
+    labels: dict[tuple[str, str], tuple[str, str | None]] = {}
     unmapped: set[str] = set()
-    figures: list[FigureRow] = []
-    for (region, crime, year, label, unit), cell in sorted(yearly.items(), key=lambda kv: kv[1].line):
+    for crime, label in yearly[["crime", "label"]].drop_duplicates().itertuples(index=False):
         theme_code: str | None = None
         indicator = label
         if crime:
@@ -166,16 +355,28 @@ def parse_statline(
                 name = ""
                 unmapped.add(crime)
             indicator = crime_indicator(label, crime, name)
-        figures.append(
-            FigureRow(
-                region, theme_code, indicator, year, cell.value, unit, source, KIND_OBJECTIVE, line=cell.line
-            )
-        )
+        labels[(crime, label)] = (indicator, theme_code)
     if unmapped:
         log.warning(
             f"Misdrijfsoort(en) {', '.join(sorted(unmapped))} staan niet in de koppeltabel; de cijfers worden "
             "bewaard zonder thema.",
             "Voeg de soort toe aan de koppeltabel of laat hem buiten beschouwing.",
             column=crime_column,
+        )
+    figures = []
+    for region, crime, year, label, unit, value, line in yearly.itertuples(index=False):
+        indicator, theme_code = labels[(crime, label)]
+        figures.append(
+            FigureRow(
+                region,
+                theme_code,
+                indicator,
+                int(year),
+                None if pd.isna(value) else float(value),
+                unit,
+                source,
+                KIND_OBJECTIVE,
+                line=int(line),
+            )
         )
     return figures
