@@ -56,6 +56,7 @@ def _register_feature(subparsers: argparse._SubParsersAction, module: str) -> No
 FEATURE_COMMANDS: tuple[str, ...] = (
     "ivp_core.trajectory.cli",
     "ivp_core.advice.aggregate.cli",
+    "ivp_core.advice.cli",
     "ivp_core.report.cli",
     "ivp_core.backup.cli",
 )
