@@ -20,10 +20,9 @@ from ivp_core.advice.decision import (
     STATUS_LABELS,
     DecisionError,
     DecisionRequest,
-    decision_history,
+    decision_views,
     default_gremium,
     default_meeting_date,
-    describe_decision,
     local_today,
     record_decision,
 )
@@ -124,24 +123,7 @@ def counting_note(advice: Advice, left_out: list[tuple[str, str]], include_open:
     return text
 
 
-def _decision_rows(trajectory_id: int, municipality_id: int) -> list[dict[str, object]]:
-    """The recorded decisions, newest meeting first, as plain values (no ORM rows across reruns)."""
-    with session_scope(readonly=True) as db:
-        return [
-            {
-                "words": describe_decision(d),
-                "chosen": [str(c) for c in d.chosen],
-                "focus": dict(d.focus or {}),
-                "reason": d.reason,
-                "by": d.decided_by,
-                "at": d.decided_at,
-                "status": d.status,
-            }
-            for d in decision_history(db, trajectory_id, municipality_id)
-        ]
-
-
-def _chosen_in_words(chosen: list[str], focus: dict[str, str]) -> str:
+def _chosen_in_words(chosen: tuple[str, ...], focus: dict[str, str]) -> str:
     return "; ".join(
         f"{c} {names[c]}" + (f" (focus: {plain(focus[c])})" if focus.get(c) else "") for c in chosen
     )
@@ -151,26 +133,27 @@ def _chosen_in_words(chosen: list[str], focus: dict[str, str]) -> str:
 def decision_section(advice: Advice, options: AdviceOptions) -> None:
     """The record of the choice. A fragment: picking themes redraws the focus fields, not the whole advice."""
     st.subheader("Keuze vastleggen")
-    history = _decision_rows(trajectory.id, municipality.id)
+    with session_scope(readonly=True) as db:
+        history = decision_views(db, trajectory.id, municipality.id)
     if history:
         latest = history[0]
-        st.success(f"**{latest['words']}:** " + _chosen_in_words(latest["chosen"], latest["focus"]))  # type: ignore[arg-type]
-        st.caption(f"Vastgelegd op {latest['at']:%d-%m-%Y %H:%M} door {plain(str(latest['by']))}.")
-        if latest["reason"]:
+        st.success(f"**{latest.words}:** " + _chosen_in_words(latest.chosen, latest.focus))
+        st.caption(f"Vastgelegd op {latest.recorded_at:%d-%m-%Y %H:%M} door {plain(latest.decided_by)}.")
+        if latest.reason:
             st.caption("Reden:")
-            st.text(str(latest["reason"]))
+            st.text(latest.reason)
         if len(history) > 1:
             with st.expander(f"Eerdere vastleggingen ({len(history) - 1})"):
                 for row in history[1:]:
-                    st.markdown(f"- **{row['words']}:** " + _chosen_in_words(row["chosen"], row["focus"]))  # type: ignore[arg-type]
+                    st.markdown(f"- **{row.words}:** " + _chosen_in_words(row.chosen, row.focus))
     # After an advice the next step is normally the raad's vaststelling; otherwise an advice.
-    proposed = ADOPTED if history and history[0]["status"] == ADVICE else ADVICE
+    proposed = ADOPTED if history and history[0].status == ADVICE else ADVICE
     with session_scope(readonly=True) as db:
         row = db.get(Trajectory, trajectory.id)
         gremium_default = default_gremium(row, proposed) if row else "raadscommissie"
         date_default = default_meeting_date(db, trajectory.id, proposed)
-    start_choice = list(history[0]["chosen"]) if history else list(advice.result.priorities)[:4]  # type: ignore[call-overload]
-    start_focus: dict[str, str] = dict(history[0]["focus"]) if history else {}  # type: ignore[call-overload]
+    start_choice = list(history[0].chosen) if history else list(advice.result.priorities)[:4]
+    start_focus = dict(history[0].focus) if history else {}
     left, right = st.columns(2)
     statuses = list(STATUS_LABELS)
     status = left.radio(
@@ -207,8 +190,9 @@ def decision_section(advice: Advice, options: AdviceOptions) -> None:
     focus: dict[str, str] = {}
     if chosen:
         st.markdown("**Eigen focus binnen het thema** (mag leeg blijven)")
-        for code in chosen:
-            focus[code] = st.text_input(
+        slots = st.columns(2)
+        for i, code in enumerate(chosen):
+            focus[code] = slots[i % 2].text_input(
                 f"Focus binnen {code} {full_names[code]}",
                 value=start_focus.get(code, ""),
                 max_chars=200,
@@ -217,7 +201,7 @@ def decision_section(advice: Advice, options: AdviceOptions) -> None:
             )
     reason = st.text_area(
         "Waarom (verplicht als u afwijkt van het advies)",
-        value=str(history[0]["reason"]) if history else "",
+        value=history[0].reason if history else "",
         max_chars=4000,
         key="decision_reason",
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -62,6 +62,12 @@ class DecisionError(ValueError):
 
 def long_date_nl(value: date) -> str:
     return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored UTC moment in the municipality's time; SQLite hands it back without a zone."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_ZONE)
 
 
 def local_today() -> date:
@@ -239,6 +245,41 @@ def latest_trajectory_decision(db: Session, trajectory_id: int) -> PriorityDecis
     return db.scalar(_history_query(trajectory_id, None, any_municipality=True).limit(1))
 
 
+@dataclass(frozen=True)
+class DecisionView:
+    """A recorded decision as plain values, safe to keep between page runs (no ORM row)."""
+
+    id: int
+    words: str
+    status: str
+    gremium: str
+    meeting_date: date | None
+    chosen: tuple[str, ...]
+    focus: dict[str, str]
+    reason: str
+    decided_by: str
+    recorded_at: datetime | None
+
+
+def decision_views(db: Session, trajectory_id: int, municipality_id: int | None) -> list[DecisionView]:
+    """The history, newest meeting first, each with its description in words."""
+    return [
+        DecisionView(
+            id=d.id,
+            words=describe_decision(d),
+            status=d.status,
+            gremium=d.gremium,
+            meeting_date=d.meeting_date,
+            chosen=tuple(str(c) for c in d.chosen),
+            focus={str(k): str(v) for k, v in (d.focus or {}).items()},
+            reason=d.reason,
+            decided_by=d.decided_by,
+            recorded_at=local_time(d.decided_at) if d.decided_at else None,
+        )
+        for d in decision_history(db, trajectory_id, municipality_id)
+    ]
+
+
 def describe_decision(decision: PriorityDecision) -> str:
     """The record in words, e.g. "Advies van de raadscommissie van 14 oktober 2026". An advice is never
     called "vastgesteld"; a record from before gremium and meeting were kept says when it was recorded."""
@@ -249,4 +290,6 @@ def describe_decision(decision: PriorityDecision) -> str:
     if gremium and when:
         return f"Advies van {gremium} van {when}"
     recorded = decision.decided_at
-    return f"Keuze vastgelegd op {long_date_nl(recorded.date())}" if recorded else "Keuze vastgelegd"
+    return (
+        f"Keuze vastgelegd op {long_date_nl(local_time(recorded).date())}" if recorded else "Keuze vastgelegd"
+    )

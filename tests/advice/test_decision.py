@@ -12,6 +12,7 @@ from ivp_core.advice.decision import (
     DecisionError,
     DecisionRequest,
     decision_history,
+    decision_views,
     describe_decision,
     latest_decision,
     latest_trajectory_decision,
@@ -188,6 +189,12 @@ def test_an_advice_followed_by_the_raad_keeps_both_and_shows_the_adoption(engine
         by_trajectory = latest_trajectory_decision(db, world.trajectory_id)
         assert by_trajectory is not None and by_trajectory.id == adopted
         assert db.scalar(select(func.count(PriorityDecision.id))) == 2
+        views = decision_views(db, world.trajectory_id, world.municipality_id)
+    assert [v.words for v in views] == [
+        "Vastgesteld door de gemeenteraad op 9 november 2026",
+        "Advies van de raadscommissie van 14 oktober 2026",
+    ]
+    assert all(v.recorded_at is not None and v.recorded_at.utcoffset() is not None for v in views)
 
 
 def test_a_record_from_before_meetings_were_kept_is_never_called_adopted(engine: Engine) -> None:
