@@ -148,6 +148,9 @@ def decision_section(advice: Advice, options: AdviceOptions) -> None:
                     st.markdown(f"- **{row.words}:** " + _chosen_in_words(row.chosen, row.focus))
     # After an advice the next step is normally the raad's vaststelling; otherwise an advice.
     proposed = ADOPTED if history and history[0].status == ADVICE else ADVICE
+    # Keys tied to the newest stored record: after each save the form starts afresh from the history,
+    # proposing the next step, instead of keeping what was typed for the previous record (the name stays).
+    form = max((h.id for h in history), default=0)
     with session_scope(readonly=True) as db:
         row = db.get(Trajectory, trajectory.id)
         gremium_default = default_gremium(row, proposed) if row else "raadscommissie"
@@ -161,7 +164,7 @@ def decision_section(advice: Advice, options: AdviceOptions) -> None:
         statuses,
         index=statuses.index(proposed),
         format_func=STATUS_LABELS.__getitem__,
-        key="decision_status",
+        key=f"decision_status_{form}",
         help="Een opiniërende sessie geeft een advies; alleen de gemeenteraad stelt de prioriteiten vast.",
     )
     gremia = list(GREMIUM_LABELS)
@@ -170,14 +173,14 @@ def decision_section(advice: Advice, options: AdviceOptions) -> None:
         gremia,
         index=gremia.index(gremium_default) if gremium_default in gremia else 0,
         format_func=GREMIUM_LABELS.__getitem__,
-        key="decision_gremium",
+        key=f"decision_gremium_{form}",
     )
     meeting = right.date_input(
         "Datum van de vergadering",
         value=date_default,
         max_value=local_today(),
         format="DD-MM-YYYY",
-        key="decision_date",
+        key=f"decision_date_{form}",
     )
     chosen = st.multiselect(
         "Prioriteiten",
@@ -185,7 +188,7 @@ def decision_section(advice: Advice, options: AdviceOptions) -> None:
         default=[c for c in start_choice if c in catalogue.theme_codes],
         max_selections=4,
         format_func=lambda c: f"{c} {full_names[c]}",
-        key="decision_themes",
+        key=f"decision_themes_{form}",
     )
     focus: dict[str, str] = {}
     if chosen:
@@ -197,13 +200,13 @@ def decision_section(advice: Advice, options: AdviceOptions) -> None:
                 value=start_focus.get(code, ""),
                 max_chars=200,
                 placeholder="bijvoorbeeld: woninginbraken" if code == "1.3" else "",
-                key=f"decision_focus_{code}",
+                key=f"decision_focus_{code}_{form}",
             )
     reason = st.text_area(
         "Waarom (verplicht als u afwijkt van het advies)",
         value=history[0].reason if history else "",
         max_chars=4000,
-        key="decision_reason",
+        key=f"decision_reason_{form}",
     )
     decided_by = st.text_input("Uw naam", max_chars=120, key="decision_by")
     if st.button("Keuze vastleggen", type="primary", key="decision_save"):
@@ -223,9 +226,6 @@ def decision_section(advice: Advice, options: AdviceOptions) -> None:
         except DecisionError as exc:
             st.error(str(exc))
         else:
-            # Forget the typed form, so it proposes the next step from the new record (the name stays).
-            for key in [k for k in st.session_state if str(k).startswith("decision_") and k != "decision_by"]:
-                del st.session_state[key]
             st.toast("De keuze is vastgelegd, samen met het advies en de instellingen.")
             st.rerun(scope="app")
 

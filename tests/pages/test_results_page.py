@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
@@ -12,6 +13,11 @@ from tests.advice.decision_world import World, build_world
 from tests.opinion_helpers import open_session
 
 ROOT = Path(__file__).resolve().parents[2]
+DATE = "Datum van de vergadering"
+FOCUS = {
+    "1.3": "Focus binnen 1.3 Objectieve veiligheid/veelvoorkomende en 'high impact'-criminaliteit",
+    "4.1": "Focus binnen 4.1 Verkeersveiligheid",
+}
 
 
 def _results_page() -> AppTest:
@@ -38,15 +44,20 @@ def test_results_page_shows_advice_method_weights_and_charts(
     assert "going concern" in markdown
 
 
+def _form(at: AppTest, kind: str, label: str) -> Any:
+    """A widget of the decision form by its label (its key changes with each record)."""
+    return next(w for w in at.get(kind) if w.label == label)
+
+
 def _fill_decision(
     at: AppTest, *, status: str, gremium: str, day: date, themes: list[str], focus: dict[str, str], by: str
 ) -> None:
-    at.radio(key="decision_status").set_value(status)
-    at.selectbox(key="decision_gremium").set_value(gremium)
-    at.date_input(key="decision_date").set_value(day)
-    at.multiselect(key="decision_themes").set_value(themes).run()
+    _form(at, "radio", "Status").set_value(status)
+    _form(at, "selectbox", "Gremium").set_value(gremium)
+    _form(at, "date_input", DATE).set_value(day)
+    _form(at, "multiselect", "Prioriteiten").set_value(themes).run()
     for code, wording in focus.items():
-        at.text_input(key=f"decision_focus_{code}").input(wording)
+        _form(at, "text_input", FOCUS[code]).input(wording)
     at.text_input(key="decision_by").input(by)
     at.button(key="decision_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -95,10 +106,11 @@ def test_an_advice_then_the_raads_adoption_are_recorded_and_shown(
     assert "Advies van de raadscommissie van 14 oktober 2026" in text and "astgesteld door" not in text
     assert "(focus: woninginbraken)" in text
     # After an advice the form proposes the raad's vaststelling, keeping the chosen themes and focus.
-    assert at.radio(key="decision_status").value == "vastgesteld"
-    assert at.selectbox(key="decision_gremium").value == "raad"
-    assert at.text_input(key="decision_focus_1.3").value == "woninginbraken"
-    at.date_input(key="decision_date").set_value(date(2026, 11, 9))
+    assert _form(at, "radio", "Status").value == "vastgesteld"
+    assert _form(at, "selectbox", "Gremium").value == "raad"
+    assert _form(at, "date_input", DATE).value is None
+    assert _form(at, "text_input", FOCUS["1.3"]).value == "woninginbraken"
+    _form(at, "date_input", DATE).set_value(date(2026, 11, 9))
     at.text_input(key="decision_by").input("Griffier Jansen")
     at.button(key="decision_save").click().run()
     assert not at.error, [e.value for e in at.error]
@@ -112,6 +124,10 @@ def test_an_advice_then_the_raads_adoption_are_recorded_and_shown(
     text = _texts(at)
     assert "Vastgesteld door de gemeenteraad op 9 november 2026" in text
     assert "Advies van de raadscommissie van 14 oktober 2026" in text  # the history stays
+    # After the vaststelling the form starts afresh: a new advice would be the next record.
+    assert _form(at, "radio", "Status").value == "advies"
+    assert _form(at, "selectbox", "Gremium").value == "raadscommissie"
+    assert _form(at, "date_input", DATE).value is None
 
 
 def test_the_commission_cannot_adopt_and_nothing_is_stored(engine: Engine, admin_password: str) -> None:
