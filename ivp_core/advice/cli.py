@@ -13,8 +13,18 @@ from ivp_core.commands import CliError
 from ivp_core.trajectory.cli import resolve_trajectory_id
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
-#: Who recorded the decision when --by is not given: the record must never be anonymous.
-DEFAULT_BY = "via de opdrachtregel"
+
+
+def default_by() -> str:
+    """Who recorded the decision when --by is not given: the record is never anonymous, so the login name of
+    whoever ran the command, marked as coming from the command line."""
+    import getpass
+
+    try:
+        user = getpass.getuser().strip()
+    except (KeyError, OSError):  # no login name in a bare container
+        user = ""
+    return f"{user} (opdrachtregel)" if user else "opdrachtregel"
 
 
 def parse_date(raw: str | None) -> date | None:
@@ -82,7 +92,7 @@ def _decide(args: argparse.Namespace) -> int:
     request = DecisionRequest(
         chosen=parse_themes(args.themes),
         reason=args.reason or "",
-        decided_by=args.by if args.by is not None else DEFAULT_BY,
+        decided_by=args.by if args.by is not None else default_by(),
         status=args.status,
         gremium=args.gremium,
         meeting_date=parse_date(args.date),
@@ -133,5 +143,5 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help='eigen focus binnen een thema: 1.3="woninginbraken"',
     )
     decide.add_argument("--reason", default="", help="waarom (verplicht als de keuze afwijkt van het advies)")
-    decide.add_argument("--by", help=f"wie de keuze vastlegt (standaard: '{DEFAULT_BY}')")
+    decide.add_argument("--by", help="wie de keuze vastlegt (standaard: uw inlognaam met '(opdrachtregel)')")
     decide.set_defaults(func=_decide)
