@@ -113,7 +113,7 @@ def test_a_joint_trajectory_needs_the_municipality(
     assert main([*argv, "--municipality", "dalfsen", "--reason", "Alleen inbraak"]) == 0
     with session_scope(engine) as db:
         stored = db.scalars(select(PriorityDecision)).one()
-        assert stored.decided_by.endswith("opdrachtregel")  # without --by the record still says who
+        assert "opdrachtregel" in stored.decided_by  # without --by the record still says who
 
 
 def test_without_a_closed_session_there_is_nothing_to_decide_on(
