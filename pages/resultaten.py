@@ -4,23 +4,44 @@ the advice rather than take it on trust."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from ivp_core.advice.aggregate import ANALYSIS_GROUP, AggregationError, AggregationSettings
 from ivp_core.advice.aggregate.explain import describe_method, explain_priorities, group_name_nl, percent_nl
 from ivp_core.advice.aggregate.representativeness import DIMENSION_NAMES_NL
-from ivp_core.advice.results import (
-    AUTO_RULE,
-    Advice,
+from ivp_core.advice.decision import (
+    ADOPTED,
+    ADVICE,
+    GREMIUM_LABELS,
+    STATUS_LABELS,
     DecisionError,
-    compute_advice,
-    latest_decision,
+    DecisionRequest,
+    decision_views,
+    default_gremium,
+    default_meeting_date,
+    local_today,
     record_decision,
 )
+from ivp_core.advice.previous import PreviousItem, compare, previous_priorities
+from ivp_core.advice.results import (
+    AUTO_RULE,
+    NOT_COUNTED_NL,
+    Advice,
+    AdviceOptions,
+    compute_advice_with,
+    partition_sessions,
+    remember_options,
+    stored_options,
+)
 from ivp_core.catalogue import load_catalogue
+from ivp_core.consultation.sessions import KINDS, METHOD_LABELS
+from ivp_core.consultation.sessions import STATUS_LABELS as SESSION_STATUS_LABELS
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import ThemeAnalysis
+from ivp_core.storage.models import ThemeAnalysis, Trajectory
 from ui import auth
 from ui.context import page_header
 from ui.result_charts import (
@@ -52,29 +73,161 @@ def _advice(
     trajectory_id: int,
     municipality_id: int,
     weights: tuple[tuple[str, float], ...] | None,
-    top_k: int,
-    rule: str,
-    with_analysis: bool,
-    reweight: bool,
-    include_open: bool,
+    options: AdviceOptions,
     resamples: int = AggregationSettings.resamples,
 ) -> Advice:
-    settings = AggregationSettings(
-        group_weights=dict(weights) if weights else None,
-        top_k=top_k,
-        ranking_rule=rule,  # type: ignore[arg-type]
-        resamples=resamples,
-    )
     with session_scope() as db:
-        return compute_advice(
-            db,
-            trajectory_id,
-            municipality_id,
-            settings,
-            with_analysis=with_analysis,
-            reweight_residents=reweight,
-            include_open=include_open,
+        return compute_advice_with(
+            db, trajectory_id, municipality_id, options, dict(weights) if weights else None, resamples
         )
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def _left_out(trajectory_id: int, municipality_id: int, include_open: bool) -> list[tuple[str, str]]:
+    """(session title, why it does not count) for the note beside the numbers."""
+    with session_scope(readonly=True) as db:
+        part = partition_sessions(db, trajectory_id, municipality_id, include_open)
+        return [(row.title, NOT_COUNTED_NL[why]) for row, why in part.left_out]
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def _previous(trajectory_id: int, municipality_id: int) -> list[PreviousItem]:
+    with session_scope(readonly=True) as db:
+        return previous_priorities(db, trajectory_id, municipality_id)
+
+
+def _stored_options(trajectory_id: int) -> AdviceOptions:
+    with session_scope(readonly=True) as db:
+        return stored_options(db, trajectory_id)
+
+
+def plain(text: str) -> str:
+    """User text inside Markdown, shown as typed (a session title like "**Raad**" is not made bold)."""
+    return "".join(f"\\{c}" if c in "\\`*_{}[]()<>#+-.!|~$" else c for c in text)
+
+
+def counting_note(advice: Advice, left_out: list[tuple[str, str]], include_open: bool) -> str:
+    """Which sessions the numbers above come from, said beside them: only closed sessions count unless the
+    toggle is set, and a session that does not count is named."""
+    n = len(advice.sessions)
+    ballots = sum(s.ballots for s in advice.sessions)
+    which = "afgesloten en open" if include_open else "alleen afgesloten"
+    text = (
+        f"Geteld: {which} sessies, {n} {'sessie' if n == 1 else 'sessies'} met samen {ballots} "
+        f"{'stemformulier' if ballots == 1 else 'stemformulieren'}."
+    )
+    if left_out:
+        text += " Niet meegeteld: " + "; ".join(f"{plain(title)} ({why})" for title, why in left_out) + "."
+    if not include_open and any(why == NOT_COUNTED_NL["open"] for _, why in left_out):
+        text += " Open sessies tellen mee als u dat aanzet bij 'Instellingen van de berekening'."
+    return text
+
+
+def _chosen_in_words(chosen: tuple[str, ...], focus: dict[str, str]) -> str:
+    return "; ".join(
+        f"{c} {names[c]}" + (f" (focus: {plain(focus[c])})" if focus.get(c) else "") for c in chosen
+    )
+
+
+@st.fragment
+def decision_section(advice: Advice, options: AdviceOptions) -> None:
+    """The record of the choice. A fragment: picking themes redraws the focus fields, not the whole advice."""
+    st.subheader("Keuze vastleggen")
+    with session_scope(readonly=True) as db:
+        history = decision_views(db, trajectory.id, municipality.id)
+    if history:
+        latest = history[0]
+        st.success(f"**{latest.words}:** " + _chosen_in_words(latest.chosen, latest.focus))
+        st.caption(f"Vastgelegd op {latest.recorded_at:%d-%m-%Y %H:%M} door {plain(latest.decided_by)}.")
+        if latest.reason:
+            st.caption("Reden:")
+            st.text(latest.reason)
+        if len(history) > 1:
+            with st.expander(f"Eerdere vastleggingen ({len(history) - 1})"):
+                for row in history[1:]:
+                    st.markdown(f"- **{row.words}:** " + _chosen_in_words(row.chosen, row.focus))
+    # After an advice the next step is normally the raad's vaststelling; otherwise an advice.
+    proposed = ADOPTED if history and history[0].status == ADVICE else ADVICE
+    # Keys tied to the newest stored record: after each save the form starts afresh from the history,
+    # proposing the next step, instead of keeping what was typed for the previous record (the name stays).
+    form = max((h.id for h in history), default=0)
+    with session_scope(readonly=True) as db:
+        row = db.get(Trajectory, trajectory.id)
+        gremium_default = default_gremium(row, proposed) if row else "raadscommissie"
+        date_default = default_meeting_date(db, trajectory.id, proposed)
+    start_choice = list(history[0].chosen) if history else list(advice.result.priorities)[:4]
+    start_focus = dict(history[0].focus) if history else {}
+    left, right = st.columns(2)
+    statuses = list(STATUS_LABELS)
+    status = left.radio(
+        "Status",
+        statuses,
+        index=statuses.index(proposed),
+        format_func=STATUS_LABELS.__getitem__,
+        key=f"decision_status_{form}",
+        help="Een opiniërende sessie geeft een advies; alleen de gemeenteraad stelt de prioriteiten vast.",
+    )
+    gremia = list(GREMIUM_LABELS)
+    gremium = right.selectbox(
+        "Gremium",
+        gremia,
+        index=gremia.index(gremium_default) if gremium_default in gremia else 0,
+        format_func=GREMIUM_LABELS.__getitem__,
+        key=f"decision_gremium_{form}",
+    )
+    meeting = right.date_input(
+        "Datum van de vergadering",
+        value=date_default,
+        max_value=local_today(),
+        format="DD-MM-YYYY",
+        key=f"decision_date_{form}",
+    )
+    chosen = st.multiselect(
+        "Prioriteiten",
+        catalogue.theme_codes,
+        default=[c for c in start_choice if c in catalogue.theme_codes],
+        max_selections=4,
+        format_func=lambda c: f"{c} {full_names[c]}",
+        key=f"decision_themes_{form}",
+    )
+    focus: dict[str, str] = {}
+    if chosen:
+        st.markdown("**Eigen focus binnen het thema** (mag leeg blijven)")
+        slots = st.columns(2)
+        for i, code in enumerate(chosen):
+            focus[code] = slots[i % 2].text_input(
+                f"Focus binnen {code} {full_names[code]}",
+                value=start_focus.get(code, ""),
+                max_chars=200,
+                placeholder="bijvoorbeeld: woninginbraken" if code == "1.3" else "",
+                key=f"decision_focus_{code}_{form}",
+            )
+    reason = st.text_area(
+        "Waarom (verplicht als u afwijkt van het advies)",
+        value=history[0].reason if history else "",
+        max_chars=4000,
+        key=f"decision_reason_{form}",
+    )
+    decided_by = st.text_input("Uw naam", max_chars=120, key="decision_by")
+    if st.button("Keuze vastleggen", type="primary", key="decision_save"):
+        request = DecisionRequest(
+            chosen=chosen,
+            reason=reason,
+            decided_by=decided_by,
+            status=status,
+            gremium=gremium,
+            meeting_date=meeting if isinstance(meeting, date) else None,
+            focus=focus,
+        )
+        try:
+            with session_scope() as db:
+                record_decision(db, trajectory.id, municipality.id, advice, request)
+                remember_options(db, trajectory.id, options)
+        except DecisionError as exc:
+            st.error(str(exc))
+        else:
+            st.toast("De keuze is vastgelegd, samen met het advies en de instellingen.")
+            st.rerun(scope="app")
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -86,25 +239,29 @@ def _summaries(trajectory_id: int, municipality_id: int) -> dict[str, str]:
         return {code: summary for code, summary in rows if summary}
 
 
+stored = _stored_options(trajectory.id)
 with st.expander("Instellingen van de berekening", expanded=False, icon=":material/tune:"):
     left, right = st.columns(2)
     top_k = left.radio(
         "Aantal prioriteiten",
         [3, 4],
-        index=1,
+        index=[3, 4].index(stored.top_k),
         horizontal=True,
         help="De methode adviseert hoogstens drie of vier prioriteiten.",
     )
-    rule: str = left.selectbox("Rekenregel", list(RULES), format_func=RULES.__getitem__)  # type: ignore[assignment]
-    with_analysis = left.toggle("De analyse van de cijfers telt mee als groep", value=False)
-    include_open = left.toggle("Ook stemmen van sessies die nog open zijn", value=False)
+    rule: str = left.selectbox(  # type: ignore[assignment]
+        "Rekenregel", list(RULES), index=list(RULES).index(stored.ranking_rule), format_func=RULES.__getitem__
+    )
+    with_analysis = left.toggle("De analyse van de cijfers telt mee als groep", value=stored.with_analysis)
+    include_open = left.toggle("Ook stemmen van sessies die nog open zijn", value=stored.include_open)
     reweight = right.toggle(
         "Inwoners wegen naar de bevolking (wijk en leeftijd)",
-        value=False,
+        value=stored.reweight_residents,
         help="Groepen die weinig meededen tellen dan zwaarder, zodat de uitslag beter past bij de hele bevolking.",
     )
+    options = AdviceOptions(top_k, rule, with_analysis, reweight, include_open)
     # Only the groups present are needed here: no robustness resamples for this first, cheap pass.
-    probe = _advice(trajectory.id, municipality.id, None, top_k, rule, with_analysis, False, include_open, 0)
+    probe = _advice(trajectory.id, municipality.id, None, replace(options, reweight_residents=False), 0)
     right.markdown("**Gewicht per groep** (standaard gelijk; een groep weegt even zwaar, hoe groot ook)")
     weights: dict[str, float] = {}
     for group in probe.result.groups:
@@ -125,25 +282,37 @@ if not probe.sessions:
 
 try:
     chosen_weights = tuple(sorted(weights.items())) if sum(weights.values()) > 0 else None
-    advice = _advice(
-        trajectory.id, municipality.id, chosen_weights, top_k, rule, with_analysis, reweight, include_open
-    )
+    advice = _advice(trajectory.id, municipality.id, chosen_weights, options)
 except AggregationError as exc:
     st.error(exc.message_nl)
     st.stop()
 result = advice.result
 
 st.caption(describe_method(result))
+st.caption(counting_note(advice, _left_out(trajectory.id, municipality.id, include_open), include_open))
 
-# --- the advice -------------------------------------------------------------------------------------------
-cols = st.columns(max(len(result.priorities), 1))
-for col, code in zip(cols, result.priorities, strict=False):
-    row = result.theme(code)
-    with col, st.container(border=True):
-        st.markdown(f"**{row.rank}. {full_names[code]}**")
-        st.caption(f"Thema {code} · veld {catalogue.field_of(code).name}")
-        if row.p_top is not None:
-            st.metric(f"Kans op top {result.top_k}", percent_nl(row.p_top))
+# --- the advice, beside the previous IVP's priorities ----------------------------------------------------------
+previous = _previous(trajectory.id, municipality.id)
+advice_area, previous_area = st.columns([3, 1]) if previous else (st.container(), None)
+with advice_area:
+    cols = st.columns(max(len(result.priorities), 1))
+    for col, code in zip(cols, result.priorities, strict=False):
+        row = result.theme(code)
+        with col, st.container(border=True):
+            st.markdown(f"**{row.rank}. {full_names[code]}**")
+            st.caption(f"Thema {code} · veld {catalogue.field_of(code).name}")
+            if row.p_top is not None:
+                st.metric(f"Kans op top {result.top_k}", percent_nl(row.p_top))
+if previous_area is not None:
+    change = compare(previous, result.priorities)
+    with previous_area, st.container(border=True):
+        st.markdown("**Prioriteiten van het vorige IVP**")
+        for item in previous:
+            mark = "opnieuw in het advies" if item.theme in change.kept else "nu niet in het advies"
+            wording = f": {plain(item.wording)}" if item.wording else ""
+            st.markdown(f"- {item.theme} {plain(names.get(item.theme, ''))}{wording} ({mark})")
+        if change.new:
+            st.caption("Nieuw in het advies: " + ", ".join(f"{c} {names[c]}" for c in change.new))
 if result.boundary_tie:
     st.warning(
         "Gelijke stand op de grens: "
@@ -325,15 +494,20 @@ with tabs[6]:
             "streefwaarden, extra inzet en een uitvoeringsprogramma."
         )
 with tabs[7]:
+    st.markdown(
+        "Deze sessies tellen mee in het advies"
+        + (" (afgesloten en open sessies)." if include_open else " (alleen afgesloten sessies).")
+    )
     st.dataframe(
         pd.DataFrame(
             [
                 {
                     "Sessie": s.title,
-                    "Groep": group_name_nl(s.group),
-                    "Methode": s.method,
-                    "Datum": s.held_on,
-                    "Status": s.status,
+                    "Soort": KINDS[s.kind][1] if s.kind in KINDS else s.kind,
+                    "Groep": group_name_nl(s.group).capitalize(),
+                    "Manier van stemmen": METHOD_LABELS.get(s.method, s.method),
+                    "Datum": date.fromisoformat(s.held_on).strftime("%d-%m-%Y") if s.held_on else "",
+                    "Status": SESSION_STATUS_LABELS.get(s.status, s.status),
                     "Stemformulieren": s.ballots,
                 }
                 for s in advice.sessions
@@ -342,41 +516,12 @@ with tabs[7]:
         hide_index=True,
         width="stretch",
     )
+    left_out = _left_out(trajectory.id, municipality.id, include_open)
+    if left_out:
+        st.markdown("**Niet meegeteld**")
+        for title, why in left_out:
+            st.markdown(f"- {plain(title)} ({why})")
 
 # --- final choice -----------------------------------------------------------------------------------------
 st.divider()
-st.subheader("Keuze vastleggen")
-with session_scope() as db:
-    decision = latest_decision(db, trajectory.id, municipality.id)
-    previous = (
-        (list(decision.chosen), decision.decided_by, decision.decided_at, decision.reason)
-        if decision
-        else None
-    )
-if previous:
-    chosen_before, by, at, why = previous
-    st.success(
-        f"Vastgelegd op {at:%d-%m-%Y %H:%M} door {by}: " + ", ".join(f"{c} {names[c]}" for c in chosen_before)
-    )
-    if why:
-        st.caption("Reden: ")
-        st.text(why)
-with st.form("decision"):
-    chosen = st.multiselect(
-        "Prioriteiten",
-        catalogue.theme_codes,
-        default=list(result.priorities)[:4],
-        max_selections=4,
-        format_func=lambda c: f"{c} {full_names[c]}",
-    )
-    reason = st.text_area("Waarom (verplicht als u afwijkt van het advies)", max_chars=4000)
-    decided_by = st.text_input("Uw naam", max_chars=120)
-    if st.form_submit_button("Keuze vastleggen", type="primary"):
-        try:
-            with session_scope() as db:
-                record_decision(db, trajectory.id, municipality.id, advice, chosen, reason, decided_by)
-        except DecisionError as exc:
-            st.error(str(exc))
-        else:
-            st.success("De keuze is vastgelegd, samen met het advies en de instellingen.")
-            st.rerun()
+decision_section(advice, options)

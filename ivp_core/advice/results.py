@@ -1,5 +1,6 @@
 """From the database to the advice: the stored ballots, the analysis and the population, fed to the pure
-aggregation in `ivp_core.advice.aggregate`, and the final choice stored beside the advice it answered.
+aggregation in `ivp_core.advice.aggregate`, which `ivp_core.advice.decision` stores
+beside the final choice it answered.
 
 The aggregation itself knows no database; this module is the only bridge, so what a results page shows and
 what `python -m ivp_core aggregate` computes from an exported ballot file come from the same function.
@@ -8,8 +9,9 @@ what `python -m ivp_core aggregate` computes from an exported ballot file come f
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,8 +36,7 @@ from ivp_core.storage.models import (
     OpinionSession,
     Participant,
     PopulationShare,
-    PriorityDecision,
-    utcnow,
+    Trajectory,
 )
 
 RESIDENT_GROUP = "inwoners"
@@ -52,10 +53,6 @@ def resolve_rule(rule: str, inputs: list[SessionBallots]) -> RankingRule:
     return "borda" if len({s.method for s in inputs}) > 1 else "default"
 
 
-class DecisionError(ValueError):
-    """A final choice that cannot be stored as given; the message is shown to the facilitator."""
-
-
 @dataclass(frozen=True)
 class SessionSummary:
     id: int
@@ -68,11 +65,25 @@ class SessionSummary:
     ballots: int
 
 
-def counted_sessions(
+#: Why a session of the trajectory does not count, in words for the results page.
+NOT_COUNTED_NL: Final[dict[str, str]] = {
+    "open": "nog open",
+    "concept": "nog niet geopend",
+    "superseded": "vervangen door een volgende ronde",
+}
+
+
+@dataclass(frozen=True)
+class SessionPartition:
+    counted: list[OpinionSession]
+    #: (session, reason code from NOT_COUNTED_NL) for each session that is left out.
+    left_out: list[tuple[OpinionSession, str]]
+
+
+def partition_sessions(
     db: Session, trajectory_id: int, municipality_id: int | None = None, include_open: bool = False
-) -> list[OpinionSession]:
-    """Sessions whose ballots count: closed ones (open ones on request), and of a Delphi series only the
-    latest round, because a werkgroep that scores twice must not count twice."""
+) -> SessionPartition:
+    """Which sessions count and, for the page to say so beside the numbers, which do not and why."""
     query = select(OpinionSession).where(OpinionSession.trajectory_id == trajectory_id)
     if municipality_id is not None:
         query = query.where(
@@ -81,7 +92,24 @@ def counted_sessions(
     rows = list(db.scalars(query.order_by(OpinionSession.id)))
     superseded = {r.previous_round_id for r in rows if r.previous_round_id is not None}
     allowed = {"gesloten", "open"} if include_open else {"gesloten"}
-    return [r for r in rows if r.id not in superseded and r.status in allowed]
+    counted: list[OpinionSession] = []
+    left_out: list[tuple[OpinionSession, str]] = []
+    for row in rows:
+        if row.id in superseded:
+            left_out.append((row, "superseded"))
+        elif row.status in allowed:
+            counted.append(row)
+        else:
+            left_out.append((row, row.status if row.status in NOT_COUNTED_NL else "concept"))
+    return SessionPartition(counted, left_out)
+
+
+def counted_sessions(
+    db: Session, trajectory_id: int, municipality_id: int | None = None, include_open: bool = False
+) -> list[OpinionSession]:
+    """Sessions whose ballots count: closed ones (open ones on request), and of a Delphi series only the
+    latest round, because a werkgroep that scores twice must not count twice."""
+    return partition_sessions(db, trajectory_id, municipality_id, include_open).counted
 
 
 def load_session_ballots(db: Session, sessions: list[OpinionSession]) -> list[SessionBallots]:
@@ -248,55 +276,78 @@ def follows_advice(result: AggregationResult, chosen: list[str]) -> bool:
     return set(chosen) <= advised and (advised - tied) <= set(chosen)
 
 
-def record_decision(
+@dataclass(frozen=True)
+class AdviceOptions:
+    """The results page's choices besides the group weights. Kept with the trajectory when a decision is
+    recorded, so the command line computes the advice that decision answered, not a differently set one."""
+
+    top_k: int = 4
+    ranking_rule: str = AUTO_RULE
+    with_analysis: bool = False
+    reweight_residents: bool = False
+    include_open: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any] | None) -> AdviceOptions:
+        """Read leniently: a value of the wrong type (an old or hand-edited setting) falls back to the default."""
+        stored = (settings or {}).get("advice")
+        if not isinstance(stored, Mapping):
+            return cls()
+        base = cls()
+        top_k = stored.get("top_k")
+        rule = stored.get("ranking_rule")
+        flags = {
+            name: stored[name] if isinstance(stored.get(name), bool) else getattr(base, name)
+            for name in ("with_analysis", "reweight_residents", "include_open")
+        }
+        return cls(
+            top_k=top_k if top_k in (3, 4) else base.top_k,
+            ranking_rule=rule if rule in (AUTO_RULE, "default", "borda", "schulze") else base.ranking_rule,
+            **flags,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "top_k": self.top_k,
+            "ranking_rule": self.ranking_rule,
+            "with_analysis": self.with_analysis,
+            "reweight_residents": self.reweight_residents,
+            "include_open": self.include_open,
+        }
+
+
+def stored_options(db: Session, trajectory_id: int) -> AdviceOptions:
+    trajectory = db.get(Trajectory, trajectory_id)
+    return AdviceOptions.from_settings(trajectory.settings if trajectory else None)
+
+
+def remember_options(db: Session, trajectory_id: int, options: AdviceOptions) -> None:
+    trajectory = db.get(Trajectory, trajectory_id)
+    if trajectory is not None:
+        # A new dict, so the JSON column sees the change.
+        trajectory.settings = {**(trajectory.settings or {}), "advice": options.to_dict()}
+
+
+def compute_advice_with(
     db: Session,
     trajectory_id: int,
-    municipality_id: int | None,
-    advice: Advice,
-    chosen: list[str],
-    reason: str,
-    decided_by: str,
-) -> PriorityDecision:
-    """Store the advice and the final choice together; a choice other than the advice needs a reason."""
-    codes = load_catalogue().theme_codes
-    unknown = [c for c in chosen if c not in codes]
-    if unknown:
-        raise DecisionError(f"Onbekende thema's: {', '.join(unknown)}.")
-    if len(set(chosen)) != len(chosen):
-        raise DecisionError("Een thema staat twee keer in de keuze.")
-    if not 1 <= len(chosen) <= 4:
-        raise DecisionError(
-            "Kies één tot en met vier prioriteiten; de methode adviseert er hoogstens drie of vier."
-        )
-    reason = reason.strip()
-    if not follows_advice(advice.result, chosen) and not reason:
-        raise DecisionError(
-            "U kiest andere prioriteiten dan het advies. Schrijf kort op waarom; dat komt in het verslag."
-        )
-    if not decided_by.strip():
-        raise DecisionError("Vul uw naam in, zodat het verslag zegt wie de keuze vastlegde.")
-    decision = PriorityDecision(
-        trajectory_id=trajectory_id,
-        municipality_id=municipality_id,
-        settings=advice.settings_dict(),
-        advice={**advice.result.to_dict(), "consensus": advice.consensus.to_dict()},
-        chosen=list(chosen),
-        reason=reason,
-        decided_by=decided_by.strip()[:120],
-        decided_at=utcnow(),
+    municipality_id: int,
+    options: AdviceOptions,
+    group_weights: Mapping[str, float] | None = None,
+    resamples: int = AggregationSettings.resamples,
+) -> Advice:
+    settings = AggregationSettings(
+        group_weights=group_weights,
+        top_k=options.top_k,
+        ranking_rule=options.ranking_rule,  # type: ignore[arg-type]
+        resamples=resamples,
     )
-    db.add(decision)
-    db.flush()
-    return decision
-
-
-def latest_decision(db: Session, trajectory_id: int, municipality_id: int | None) -> PriorityDecision | None:
-    return db.scalar(
-        select(PriorityDecision)
-        .where(
-            PriorityDecision.trajectory_id == trajectory_id,
-            PriorityDecision.municipality_id == municipality_id,
-        )
-        .order_by(PriorityDecision.decided_at.desc(), PriorityDecision.id.desc())
-        .limit(1)
+    return compute_advice(
+        db,
+        trajectory_id,
+        municipality_id,
+        settings,
+        with_analysis=options.with_analysis,
+        reweight_residents=options.reweight_residents,
+        include_open=options.include_open,
     )

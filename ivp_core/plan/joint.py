@@ -33,7 +33,8 @@ from typing import Final, Literal
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate import AggregationError, AggregationSettings
-from ivp_core.advice.results import AUTO_RULE, compute_advice, latest_decision
+from ivp_core.advice.decision import latest_decision
+from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.models import Trajectory
 

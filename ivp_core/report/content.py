@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate.consensus import Consensus
 from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationResult
+from ivp_core.advice.decision import latest_trajectory_decision as _latest_decision
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
 from ivp_core.consultation.pseudonyms import fill_pseudonyms
@@ -327,15 +328,6 @@ def method_detail(method: str, settings: Mapping[str, Any]) -> str:
         ]
         return "criteria: " + "; ".join(parts)
     return ""
-
-
-def _latest_decision(db: Session, trajectory_id: int) -> PriorityDecision | None:
-    return db.scalars(
-        select(PriorityDecision)
-        .where(PriorityDecision.trajectory_id == trajectory_id)
-        .order_by(PriorityDecision.decided_at.desc(), PriorityDecision.id.desc())
-        .limit(1)
-    ).first()
 
 
 def _sessions(db: Session, trajectory_id: int) -> list[OpinionSession]:

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import Engine, func, select
 
 from ivp_core.advice.aggregate import AggregationSettings
+from ivp_core.advice.decision import DecisionError, DecisionRequest, latest_decision, record_decision
 from ivp_core.advice.results import (
-    DecisionError,
     compute_advice,
     counted_sessions,
-    latest_decision,
     load_session_ballots,
-    record_decision,
 )
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Ballot, OpinionSession, PriorityDecision, Trajectory
@@ -75,13 +75,16 @@ def test_choosing_otherwise_needs_a_reason_and_is_stored_with_the_advice(demo_en
     with session_scope(demo_engine) as db:
         advice = compute_advice(db, tid, mid, AggregationSettings(resamples=50))
     other = [t.theme for t in advice.result.themes[-3:]]
+    meeting = date(2026, 10, 14)
     with pytest.raises(DecisionError, match="Schrijf kort op waarom"), session_scope(demo_engine) as db:
-        record_decision(db, tid, mid, advice, other, "", "Griffier")
+        record_decision(db, tid, mid, advice, DecisionRequest(other, "", "Griffier", meeting_date=meeting))
+    five = [t.theme for t in advice.result.themes[:5]]
     with pytest.raises(DecisionError, match="vier"), session_scope(demo_engine) as db:
-        record_decision(db, tid, mid, advice, [t.theme for t in advice.result.themes[:5]], "x", "Griffier")
+        record_decision(db, tid, mid, advice, DecisionRequest(five, "x", "Griffier", meeting_date=meeting))
     with session_scope(demo_engine) as db:
         assert db.scalar(select(func.count(PriorityDecision.id))) == 0
-        record_decision(db, tid, mid, advice, other, "De raad wil iets anders.", "Griffier")
+        request = DecisionRequest(other, "De raad wil iets anders.", "Griffier", meeting_date=meeting)
+        record_decision(db, tid, mid, advice, request)
     with session_scope(demo_engine) as db:
         stored = latest_decision(db, tid, mid)
         assert stored is not None and stored.chosen == other

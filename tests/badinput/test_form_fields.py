@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,7 +14,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate.model import AggregationSettings
-from ivp_core.advice.results import Advice, compute_advice, record_decision
+from ivp_core.advice.decision import DecisionRequest, record_decision
+from ivp_core.advice.results import Advice, compute_advice
 from ivp_core.analysis import texts as analysis_texts
 from ivp_core.consultation import comments, participation, sessions
 from ivp_core.plan.indicators import IndicatorInput, save_indicator
@@ -76,7 +78,8 @@ def _theme_text(theme: str = "1.3", author: str = "Coördinator", **texts: str) 
 def _decide(chosen: list[str] | None = None, reason: str = "", by: str = "Griffier") -> Callable[[Session, World], Any]:
     def call(db: Session, w: World) -> Any:
         pick = chosen if chosen is not None else [t.theme for t in w.advice.result.themes[-2:]]
-        return record_decision(db, w.trajectory_id, w.municipality_id, w.advice, pick, reason, by)
+        request = DecisionRequest(pick, reason, by, meeting_date=date(2026, 10, 14))
+        return record_decision(db, w.trajectory_id, w.municipality_id, w.advice, request)
 
     return call
 

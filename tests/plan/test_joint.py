@@ -30,11 +30,14 @@ Shared in order (count desc, mean asc): 5.2, 3.1, 1.3, 4.1. Local: A = (1.1), B 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import Engine
 
 from ivp_core.advice.aggregate import AggregationSettings
-from ivp_core.advice.results import compute_advice, record_decision
+from ivp_core.advice.decision import DecisionRequest, record_decision
+from ivp_core.advice.results import compute_advice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation import participation, sessions
 from ivp_core.plan.joint import LocalResult, combine, joint_view, quorum
@@ -109,9 +112,10 @@ def test_a_recorded_choice_replaces_the_advice(engine: Engine) -> None:
     tid, ids = build_joint(engine)
     with session_scope(engine) as db:
         advice = compute_advice(db, tid, ids["C"], AggregationSettings(top_k=4, resamples=0))
-        record_decision(
-            db, tid, ids["C"], advice, ["5.2", "3.1", "1.4", "1.3"], "Inbraken in de kern", "Griffier"
+        request = DecisionRequest(
+            ["5.2", "3.1", "1.4", "1.3"], "Inbraken in de kern", "Griffier", meeting_date=date(2026, 10, 14)
         )
+        record_decision(db, tid, ids["C"], advice, request)
     with session_scope(engine) as db:
         joint = joint_view(db, tid)
     c = next(m for m in joint.municipalities if m.municipality_id == ids["C"])

@@ -1,0 +1,295 @@
+"""The outcome of Stap 3 as a record: which gremium chose which priorities, at which meeting, with what standing.
+
+Kernbeleid Veiligheid lets the prioritisation happen in an *opiniërende* session of the raad or a
+raadscommissie ("dus geen formele vaststelling"), with the College or a mixed gremium as alternatives and the
+Driehoek involved; but "De gemeenteraad stelt het IVP vast" (and by the Politiewet the raad sets the
+priorities at least once every four years). So an advice may come from any of the four gremia, while only the
+raad adopts. An advice followed later by the raad's vaststelling keeps both records: the history is part of
+what the report tells the council.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from ivp_core.advice.results import Advice, follows_advice
+from ivp_core.catalogue import load_catalogue
+from ivp_core.storage.models import Milestone, PriorityDecision, Trajectory, utcnow
+
+#: The gremia that may hold the prioritisation, as a noun phrase used inside a Dutch sentence.
+GREMIA: Final[dict[str, str]] = {
+    "raadscommissie": "de raadscommissie",
+    "raad": "de gemeenteraad",
+    "college": "het college van B en W",
+    "driehoek": "de driehoek",
+}
+#: The same gremia as a label for a choice list.
+GREMIUM_LABELS: Final[dict[str, str]] = {
+    "raadscommissie": "Raadscommissie",
+    "raad": "Gemeenteraad",
+    "college": "College van B en W",
+    "driehoek": "Driehoek (burgemeester, officier van justitie, politie)",
+}
+ADVICE: Final = "advies"
+ADOPTED: Final = "vastgesteld"
+STATUS_LABELS: Final[dict[str, str]] = {
+    ADVICE: "Advies (opiniërende sessie, geen formeel besluit)",
+    ADOPTED: "Vastgesteld door de gemeenteraad",
+}
+#: Only this gremium adopts the priorities (method: "De gemeenteraad stelt het IVP vast"; Politiewet art. 38b).
+ADOPTING_GREMIUM: Final = "raad"
+#: The planning milestone whose date is the default meeting date for each status (Stap 1's planning).
+MILESTONE_FOR_STATUS: Final[dict[str, str]] = {ADVICE: "opiniesessie", ADOPTED: "raadsbesluit"}
+MAX_FOCUS_LENGTH: Final = 200
+MONTHS_NL: Final = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+#: A meeting date is compared with today in the municipality's own time zone, not the server's.
+LOCAL_ZONE: Final = ZoneInfo("Europe/Amsterdam")
+
+
+class DecisionError(ValueError):
+    """A final choice that cannot be stored as given; the message is shown to the facilitator as is."""
+
+
+def long_date_nl(value: date) -> str:
+    return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored UTC moment in the municipality's time; SQLite hands it back without a zone."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_ZONE)
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_ZONE).date()
+
+
+def default_gremium(trajectory: Trajectory, status: str) -> str:
+    """Stap 1 records who holds the opinion session and who decides; an adoption defaults to the deciding
+    gremium, an advice to the opinion gremium."""
+    chosen = trajectory.deciding_gremium if status == ADOPTED else trajectory.opinion_gremium
+    return chosen or (ADOPTING_GREMIUM if status == ADOPTED else "raadscommissie")
+
+
+def default_meeting_date(db: Session, trajectory_id: int, status: str) -> date | None:
+    """The planned date of the matching milestone, so a decision taken as planned needs no typing."""
+    kind = MILESTONE_FOR_STATUS.get(status)
+    if kind is None:
+        return None
+    return db.scalar(
+        select(Milestone.due_on)
+        .where(
+            Milestone.trajectory_id == trajectory_id, Milestone.kind == kind, Milestone.due_on.is_not(None)
+        )
+        .order_by(Milestone.due_on.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    """What a person asked to record, before it is checked; None means "take the trajectory's default"."""
+
+    chosen: Sequence[str]
+    reason: str
+    decided_by: str
+    status: str = ADVICE
+    gremium: str | None = None
+    meeting_date: date | None = None
+    focus: Mapping[str, str] | None = None
+
+
+def _check_themes(chosen: Sequence[str]) -> list[str]:
+    codes = load_catalogue().theme_codes
+    picked = [str(c).strip() for c in chosen]
+    unknown = [c for c in picked if c not in codes]
+    if unknown:
+        raise DecisionError(f"Onbekende thema's: {', '.join(unknown)}.")
+    if len(set(picked)) != len(picked):
+        raise DecisionError("Een thema staat twee keer in de keuze.")
+    if not 1 <= len(picked) <= 4:
+        raise DecisionError(
+            "Kies één tot en met vier prioriteiten; de methode adviseert er hoogstens drie of vier."
+        )
+    return picked
+
+
+def _check_focus(focus: Mapping[str, str] | None, chosen: Sequence[str]) -> dict[str, str]:
+    """The focus is the municipality's own wording within a chosen theme; a focus on a theme that is not
+    chosen would never show, so it is refused rather than dropped."""
+    out: dict[str, str] = {}
+    for code, wording in (focus or {}).items():
+        text = " ".join(str(wording).split())
+        if not text:
+            continue
+        if code not in chosen:
+            raise DecisionError(
+                f"U geeft een focus voor thema {code}, maar dat thema staat niet in de keuze."
+            )
+        if len(text) > MAX_FOCUS_LENGTH:
+            raise DecisionError(
+                f"De focus voor thema {code} is te lang (hoogstens {MAX_FOCUS_LENGTH} tekens)."
+            )
+        out[code] = text
+    return out
+
+
+def _check_record(
+    trajectory: Trajectory, status: str, gremium: str, meeting_date: date | None, today: date
+) -> None:
+    if status not in STATUS_LABELS:
+        raise DecisionError(f"Onbekende status '{status}'. Kies 'advies' of 'vastgesteld'.")
+    if gremium not in GREMIA:
+        raise DecisionError(f"Onbekend gremium '{gremium}'. Kies uit: {', '.join(GREMIA)}.")
+    if status == ADOPTED and gremium != ADOPTING_GREMIUM:
+        raise DecisionError(
+            f"Alleen de gemeenteraad stelt de prioriteiten vast; {GREMIA[gremium]} geeft een advies. "
+            "Leg deze keuze vast met de status 'advies', of kies als gremium de gemeenteraad."
+        )
+    if meeting_date is None:
+        raise DecisionError("Vul de datum van de vergadering in waarin de keuze is gemaakt.")
+    if meeting_date > today:
+        raise DecisionError(
+            f"De vergadering van {long_date_nl(meeting_date)} is nog niet geweest. "
+            "Leg de keuze vast na de vergadering."
+        )
+    if trajectory.archived_at is not None:
+        raise DecisionError("Dit traject is gearchiveerd; er kan geen keuze meer bij.")
+
+
+def record_decision(
+    db: Session,
+    trajectory_id: int,
+    municipality_id: int | None,
+    advice: Advice,
+    request: DecisionRequest,
+    *,
+    today: date | None = None,
+) -> PriorityDecision:
+    """Store the advice and the final choice together as one record; a choice other than the advice needs a
+    reason. Every check runs before anything is written, so a refusal leaves the database as it was."""
+    trajectory = db.get(Trajectory, trajectory_id)
+    if trajectory is None:
+        raise DecisionError(f"Traject {trajectory_id} bestaat niet.")
+    if municipality_id is not None and municipality_id not in {m.id for m in trajectory.municipalities}:
+        raise DecisionError("Deze gemeente hoort niet bij het traject.")
+    status = request.status.strip().lower()
+    gremium = (request.gremium or "").strip().lower() or default_gremium(trajectory, status)
+    meeting_date = request.meeting_date or default_meeting_date(db, trajectory_id, status)
+    _check_record(trajectory, status, gremium, meeting_date, today or local_today())
+    chosen = _check_themes(request.chosen)
+    focus = _check_focus(request.focus, chosen)
+    reason = request.reason.strip()
+    if not follows_advice(advice.result, chosen) and not reason:
+        raise DecisionError(
+            "U kiest andere prioriteiten dan het advies. Schrijf kort op waarom; dat komt in het verslag."
+        )
+    decided_by = request.decided_by.strip()
+    if not decided_by:
+        raise DecisionError("Vul uw naam in, zodat het verslag zegt wie de keuze vastlegde.")
+    decision = PriorityDecision(
+        trajectory_id=trajectory_id,
+        municipality_id=municipality_id,
+        settings=advice.settings_dict(),
+        advice={**advice.result.to_dict(), "consensus": advice.consensus.to_dict()},
+        chosen=chosen,
+        reason=reason,
+        decided_by=decided_by[:120],
+        decided_at=utcnow(),
+        gremium=gremium,
+        meeting_date=meeting_date,
+        status=status,
+        focus=focus,
+    )
+    db.add(decision)
+    db.flush()
+    return decision
+
+
+def _history_query(
+    trajectory_id: int, municipality_id: int | None, *, any_municipality: bool = False
+) -> Select[tuple[PriorityDecision]]:
+    """Newest meeting first: a vaststelling of 28 October outranks the commission's advice of 14 October
+    whichever was typed in first; records of the same meeting (a correction) by when they were recorded.
+    Records from before meetings were dated sort last."""
+    query = select(PriorityDecision).where(PriorityDecision.trajectory_id == trajectory_id)
+    if not any_municipality:
+        query = query.where(PriorityDecision.municipality_id == municipality_id)
+    return query.order_by(
+        PriorityDecision.meeting_date.desc().nulls_last(),
+        PriorityDecision.decided_at.desc(),
+        PriorityDecision.id.desc(),
+    )
+
+
+def decision_history(db: Session, trajectory_id: int, municipality_id: int | None) -> list[PriorityDecision]:
+    return list(db.scalars(_history_query(trajectory_id, municipality_id)))
+
+
+def latest_decision(db: Session, trajectory_id: int, municipality_id: int | None) -> PriorityDecision | None:
+    return db.scalar(_history_query(trajectory_id, municipality_id).limit(1))
+
+
+def latest_trajectory_decision(db: Session, trajectory_id: int) -> PriorityDecision | None:
+    """The latest record of any municipality of the trajectory (the report of a one-municipality IVP)."""
+    return db.scalar(_history_query(trajectory_id, None, any_municipality=True).limit(1))
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """A recorded decision as plain values, safe to keep between page runs (no ORM row)."""
+
+    id: int
+    words: str
+    status: str
+    gremium: str
+    meeting_date: date | None
+    chosen: tuple[str, ...]
+    focus: dict[str, str]
+    reason: str
+    decided_by: str
+    recorded_at: datetime | None
+
+
+def decision_views(db: Session, trajectory_id: int, municipality_id: int | None) -> list[DecisionView]:
+    """The history, newest meeting first, each with its description in words."""
+    return [
+        DecisionView(
+            id=d.id,
+            words=describe_decision(d),
+            status=d.status,
+            gremium=d.gremium,
+            meeting_date=d.meeting_date,
+            chosen=tuple(str(c) for c in d.chosen),
+            focus={str(k): str(v) for k, v in (d.focus or {}).items()},
+            reason=d.reason,
+            decided_by=d.decided_by,
+            recorded_at=local_time(d.decided_at) if d.decided_at else None,
+        )
+        for d in decision_history(db, trajectory_id, municipality_id)
+    ]
+
+
+def describe_decision(decision: PriorityDecision) -> str:
+    """The record in words, e.g. "Advies van de raadscommissie van 14 oktober 2026". An advice is never
+    called "vastgesteld"; a record from before gremium and meeting were kept says when it was recorded."""
+    gremium = GREMIA.get(decision.gremium)
+    when = long_date_nl(decision.meeting_date) if decision.meeting_date else None
+    if decision.status == ADOPTED and when:
+        return f"Vastgesteld door {gremium or GREMIA[ADOPTING_GREMIUM]} op {when}"
+    if gremium and when:
+        return f"Advies van {gremium} van {when}"
+    recorded = decision.decided_at
+    return (
+        f"Keuze vastgelegd op {long_date_nl(local_time(recorded).date())}" if recorded else "Keuze vastgelegd"
+    )
