@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ivp_core.advice.aggregate.cli import InputError, build_sessions, read_rows
+from ivp_core.advice.aggregate.cli import InputError, _clean_rows, build_sessions, read_rows
 from ivp_core.advice.aggregate.model import SessionBallots
 from ivp_core.consultation.ballots import Method
 
@@ -191,3 +191,32 @@ def ballot_files(draw: st.DrawFn) -> str:
 )
 def test_generated_files_read_as_before(text: str, method: Method, budget_given: bool) -> None:
     assert_same(text, method, budget_given)
+
+
+LONG = "group,participant,theme,value\n" + "".join(
+    f"inwoners,deelnemer-{p:04d}-van-de-wijk-centrum,{t},{(p + i) % 5 + 1}\n"
+    for p in range(40)
+    for i, t in enumerate(THEMES22[:6])
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        (GOOD, True),
+        (GOOD.replace(",", ";"), True),
+        (GOOD.replace("\n", "\r\n"), True),
+        (GOOD.rstrip("\n"), True),
+        (LONG, True),  # participants of 35 bytes: five words per cell
+        (LONG.replace("-van-de-wijk-centrum", "-" * 70), False),  # longer than a clean cell may be
+        (GOOD + "raad,r3,2.1,3\n\n", False),  # a blank line
+        (GOOD + "raad,r3 ,2.1,3\n", False),  # a space
+        (GOOD + "raad,r3,2.1,zeven\n", False),  # a value that is no number
+        (GOOD.replace("raad", "r\u00e4ad"), False),  # not ASCII
+    ],
+)
+def test_clean_files_are_read_by_numpy_with_the_same_outcome(text: str, clean: bool) -> None:
+    delimiter = ";" if ";" in text else ","
+    assert (_clean_rows(text, delimiter, THEMES22) is not None) == clean
+    for method in ("rating", "points", "ranking"):
+        assert_same(text, method)  # type: ignore[arg-type]
