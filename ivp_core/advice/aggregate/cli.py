@@ -51,9 +51,9 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 #: Cells longer than this (bytes) send a file the general way (a cell costs this much per row there).
 _MAX_CLEAN_CELL = 64
 #: Bytes a clean file's rows consist of: printable ASCII except the space and the quote, and newlines.
-_CLEAN_BYTE = np.zeros(256, dtype=bool)
-_CLEAN_BYTE[0x21:0x7F] = True
-_CLEAN_BYTE[[ord('"'), ord("\n")]] = [False, True]
+_CLEAN_BYTES = bytes(b for b in range(0x21, 0x7F) if b != ord('"')) + b"\n"
+#: Rows whose distinct cells are taken as the likely full set of a column's cells.
+_SAMPLE_ROWS = 4096
 #: _LOW_BYTES[n] keeps the first n bytes of a little-endian 64-bit word.
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 #: Whitespace a cell could start or end with (newlines end rows, so they never do).
@@ -330,9 +330,9 @@ def _clean_rows(text: str, delimiter: str, valid_themes: Sequence[str]) -> Ballo
         data += b"\n"
     head_end = data.index(b"\n")
     col = _check_header(data[:head_end].decode().split(delimiter))
+    if len(data) == head_end + 1 or data[head_end + 1 :].translate(None, _CLEAN_BYTES):
+        return None  # no rows, or a byte that is not clean
     body = np.frombuffer(data, dtype=np.uint8)[head_end + 1 :]
-    if body.size == 0 or not _CLEAN_BYTE[body].all():
-        return None
     newline = np.flatnonzero(body == ord("\n"))
     marks = np.flatnonzero(body == ord(delimiter))
     width = len(col)
@@ -390,12 +390,33 @@ def _distinct_cells(
     key = words[:, 0].copy()
     for j in range(1, n_words):
         key = key * np.uint64(0x9E3779B97F4A7C15) ^ words[:, j]  # wraps around, as a hash should
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    first, inverse = _factorise(key)
     if n_words > 1 and not (words[first[inverse]] == words).all():
         return None
     texts = words[first].view(f"S{8 * n_words}").reshape(-1).tolist()  # NUL padding falls off
     return inverse.astype(np.int64), [t.decode() for t in texts]
+
+
+def _factorise(key: npt.NDArray[np.uint64]) -> tuple[IntArray, IntArray]:
+    """(first row of each distinct key, each row's index among them), without sorting every row if avoidable.
+
+    A participant's rows usually follow each other, so only the first row of each run of equal keys
+    is sorted; a column of a few distinct values (themes, values) is looked up in the distinct keys
+    of its first rows. Either way the result equals a plain ``np.unique``.
+    """
+    n = len(key)
+    change = np.ones(n, dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=change[1:])
+    run_start = np.flatnonzero(change)
+    if len(run_start) <= n // 2:
+        _, first_run, run_code = np.unique(key[run_start], return_index=True, return_inverse=True)
+        return run_start[first_run], run_code.reshape(-1)[np.cumsum(change) - 1]
+    distinct, first = np.unique(key[:_SAMPLE_ROWS], return_index=True)
+    position = np.minimum(np.searchsorted(distinct, key), len(distinct) - 1)
+    if (distinct[position] == key).all():
+        return first, position.astype(np.int64)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 def read_rows(text: str, valid_themes: Sequence[str]) -> BallotRows:
