@@ -54,6 +54,8 @@ _MAX_CLEAN_CELL = 64
 _CLEAN_BYTES = bytes(b for b in range(0x21, 0x7F) if b != ord('"')) + b"\n"
 #: Rows whose distinct cells are taken as the likely full set of a column's cells.
 _SAMPLE_ROWS = 4096
+#: Up to this many ballots to validate one by one, each finds its rows by a scan instead of a sort.
+_FEW_BALLOTS = 8
 #: _LOW_BYTES[n] keeps the first n bytes of a little-endian 64-bit word.
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 #: Whitespace a cell could start or end with (newlines end rows, so they never do).
@@ -510,15 +512,15 @@ def build_sessions(
     """
     m = len(themes)
     pair = rows.group * len(rows.participant_names) + rows.participant
-    _, first_row, of_row = np.unique(pair, return_index=True, return_inverse=True)
+    first_row, of_row = _factorise(pair.astype(np.uint64))
     appearance = np.argsort(first_row, kind="stable")
     ballot_of = np.empty_like(appearance)
     ballot_of[appearance] = np.arange(len(appearance))
-    ballot = ballot_of[of_row.reshape(-1)]
+    ballot = ballot_of[of_row]
     first_row = first_row[appearance]
     cell = ballot * m + rows.theme
-    _, first_cell, of_cell = np.unique(cell, return_index=True, return_inverse=True)
-    if len(first_cell) < len(cell):
+    if np.bincount(cell).max() > 1:  # a theme twice on one ballot: find the first repeat in file order
+        _, first_cell, of_cell = np.unique(cell, return_index=True, return_inverse=True)
         repeated = np.ones(len(cell), dtype=bool)
         repeated[first_cell] = False
         r = int(np.flatnonzero(repeated)[0])
@@ -538,10 +540,17 @@ def build_sessions(
         flagged = _ballot_problem(method, check, budget_given, matrix)
     except BallotError:  # bad settings: the first ballot says so, in the words validate_ballot uses
         flagged = np.ones(len(first_row), dtype=bool)
-    by_ballot = np.argsort(ballot, kind="stable")  # each ballot's rows together, in file order
-    bounds = np.searchsorted(ballot[by_ballot], np.arange(len(first_row) + 1))
-    for b in sorted({0, *np.flatnonzero(flagged).tolist()}):
-        _validate_one(rows, method, settings, themes, budget_given, by_ballot[bounds[b] : bounds[b + 1]])
+    to_check = sorted({0, *np.flatnonzero(flagged).tolist()})  # the first ballot also checks the settings
+    if len(to_check) > _FEW_BALLOTS:
+        by_ballot = np.argsort(ballot, kind="stable")  # each ballot's rows together, in file order
+        bounds = np.searchsorted(ballot[by_ballot], np.arange(len(first_row) + 1))
+    for b in to_check:
+        at = (
+            by_ballot[bounds[b] : bounds[b + 1]]
+            if len(to_check) > _FEW_BALLOTS
+            else np.flatnonzero(ballot == b)
+        )
+        _validate_one(rows, method, settings, themes, budget_given, at)
     table = np.nan_to_num(matrix, nan=0.0) if method == "points" else matrix
     values = [dict(zip(themes, r, strict=True)) for r in table.tolist()]
     if method != "points":  # an empty cell or a theme left out is None, as validate_ballot has it
