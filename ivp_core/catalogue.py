@@ -16,6 +16,10 @@ import yaml
 
 from ivp_core.config import DATA_DIR
 
+#: libyaml's parser when PyYAML was built with it (about 20x faster than the pure-Python one, which took
+#: half a second at every start of a command); the same safe subset either way.
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 CATALOGUE_FILE = DATA_DIR / "catalogue.yaml"
 EXPECTED_THEMES_PER_FIELD = {"1": 4, "2": 5, "3": 4, "4": 4, "5": 5}
 _THEME_CODE = re.compile(r"^[1-5]\.[1-9]$")
@@ -216,7 +220,7 @@ def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
 
 def load_catalogue_file(path: Path) -> Catalogue:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # a safe loader, C or Python
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path.name} kan niet worden gelezen: {exc}") from exc
     if not isinstance(raw, dict):
@@ -226,5 +230,5 @@ def load_catalogue_file(path: Path) -> Catalogue:
 
 @cache
 def load_catalogue() -> Catalogue:
-    """The shipped catalogue, read once per process."""
+    """The shipped catalogue, parsed once per process: every page and command asks for it."""
     return load_catalogue_file(CATALOGUE_FILE)

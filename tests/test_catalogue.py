@@ -54,3 +54,13 @@ def _write(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
 def test_a_broken_catalogue_is_refused_with_a_clear_message(tmp_path: Path, mutate, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CatalogueError, match=message):
         load_catalogue_file(_write(tmp_path, mutate))
+
+
+def test_the_c_loader_and_the_python_loader_read_the_same_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml is used where PyYAML has it; without it the pure-Python loader must give the same catalogue."""
+    import ivp_core.catalogue as catalogue
+
+    with_c = load_catalogue_file(CATALOGUE_FILE)
+    monkeypatch.setattr(catalogue, "_YAML_LOADER", yaml.SafeLoader)
+    assert load_catalogue_file(CATALOGUE_FILE) == with_c
+    assert load_catalogue() is load_catalogue()  # parsed once per process

@@ -20,6 +20,10 @@ BoolArray = npt.NDArray[np.bool_]
 _CHUNK_ROWS = 4096
 #: Margins smaller than this are treated as exact ties: survey weights make sums like 0.1+0.2-0.3.
 MARGIN_EPS = 1e-12
+#: Strengths closer than this are one strength. A combined margin carries the rounding of every group's
+#: weight (12 decimals each), so an exact tie can come out as -7e-13 and be read as a defeat; no real
+#: difference between two margins (shares of raters) is this small.
+STRENGTH_EPS = 1e-9
 
 
 def _row_chunks(n: int, size: int = _CHUNK_ROWS) -> Iterator[slice]:
@@ -89,13 +93,15 @@ def _dense_ranks(values: FloatArray) -> IntArray:
     """Replace the values of each m x m matrix by their dense rank (0 = smallest), as small ints.
 
     Strongest paths only take minima and maxima, so any order-preserving recoding gives the same
-    comparisons; 16-bit integers make the Floyd-Warshall passes about four times faster.
+    comparisons; 16-bit integers make the Floyd-Warshall passes about four times faster. Values
+    within :data:`STRENGTH_EPS` of the next smaller one share its rank (a margin that close to 0
+    is no edge).
     """
     batch_shape, mm = values.shape[:-2], values.shape[-2:]
     flat = values.reshape(-1, mm[0] * mm[1])
     order = np.argsort(flat, axis=1, kind="stable")
     ordered = np.take_along_axis(flat, order, axis=1)
-    steps = np.concatenate([np.zeros((flat.shape[0], 1)), np.diff(ordered, axis=1) > 0], axis=1)
+    steps = np.concatenate([np.zeros((flat.shape[0], 1)), np.diff(ordered, axis=1) > STRENGTH_EPS], axis=1)
     dtype = np.int16 if flat.shape[1] < np.iinfo(np.int16).max else np.int32
     dense = np.empty(flat.shape, dtype=dtype)
     np.put_along_axis(dense, order, np.cumsum(steps, axis=1).astype(dtype), axis=1)

@@ -97,6 +97,23 @@ def test_top_k_rankings_agree_with_pref_voting_with_ties(case: dict[str, Any], r
     assert same_weak_order(_ours(case, rule), {themes[c]: oracle[c] for c in range(len(themes))})
 
 
+def test_schulze_exact_tie_under_weights_that_do_not_divide_evenly() -> None:
+    """Weights 3:1:2 are stored rounded (1/6, 1/3): the 2.1-3.1 margin, exactly 0, must stay a tie."""
+    themes = ["1.1", "2.1", "3.1", "4.1"]
+    order_a = {"1.1": 1, "2.1": 2, "3.1": 3, "4.1": 4}
+    order_b = {"1.1": 1, "3.1": 2, "2.1": 3, "4.1": 4}
+    case = {
+        "themes": themes,
+        "groups": [
+            ("g0", [order_a, order_b, order_b], 3),
+            ("g1", [{"3.1": 1, "2.1": 2, "1.1": 3, "4.1": 4}], 3),
+            ("g2", [order_a], 6),
+        ],
+        "weights": {"g0": 3.0, "g1": 1.0, "g2": 2.0},
+    }
+    assert _ours(case, "schulze") == {"1.1": 1, "2.1": 2, "3.1": 2, "4.1": 4}
+
+
 def test_schulze_wikipedia_example() -> None:
     """45 voters, 5 candidates: E > A > C > B > D (en.wikipedia.org/wiki/Schulze_method)."""
     blocks = [
