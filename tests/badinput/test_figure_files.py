@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
 from ivp_core.analysis.importers import ImportRejected, import_file, preview_import
@@ -18,6 +16,7 @@ from ivp_core.storage.models import Municipality
 from tests.badinput.dutch import assert_dutch
 from tests.badinput.snapshot import assert_unchanged, take
 from tests.opinion_helpers import make_trajectory
+from tests.spreadsheets import xlsx_bytes
 
 HEADER = "theme_code,indicator,year,value,unit,source"
 GOOD_ROW = "1.3,Woninginbraken,2023,40,aantal,Politie"
@@ -28,15 +27,6 @@ def _csv(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _fifty_megabytes() -> bytes:
@@ -101,7 +91,7 @@ CASES = [
     Case("old-excel", "oud.xls", lambda: b"\xd0\xcf\x11\xe0" + b"\0" * 100, (".xls",)),
     Case("corrupt-xlsx", "kapot.xlsx", lambda: b"PK\x03\x04" + b"niet echt een werkmap", ("Excel",)),
     Case("xlsx-missing-column", "blad.xlsx",
-         lambda: _xlsx([["theme_code", "indicator", "year", "value"], ["1.3", "Inbraak", 2023, 4]]),
+         lambda: xlsx_bytes([["theme_code", "indicator", "year", "value"], ["1.3", "Inbraak", 2023, 4]]),
          ("ontbreekt",)),
     Case("fifty-megabytes", "groot-bestand.csv", _fifty_megabytes, ("te groot", "MB")),
     Case("statline-negative-count", "min.csv",

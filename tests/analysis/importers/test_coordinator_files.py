@@ -3,12 +3,10 @@ labels download and Excel copies, keys Excel turned into dates, refusals that ch
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
 from ivp_core.analysis.importers import (
@@ -26,6 +24,7 @@ from ivp_core.storage.models import Figure, ImportBatch, Municipality
 from ivp_core.trajectory.trajectories import create_trajectory
 from tests.badinput.dutch import assert_dutch
 from tests.badinput.snapshot import assert_unchanged, take
+from tests.spreadsheets import xlsx_bytes
 
 HEAD = "ID;SoortMisdrijf;RegioS;Perioden;GeregistreerdeMisdrijven_1\n"
 THREE = (
@@ -64,15 +63,6 @@ def _regions(engine: Engine) -> set[str]:
         return set(s.scalars(select(Figure.region_code)))
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_multi_municipality_file_keeps_the_trajectorys_own_and_the_benchmark(
@@ -223,7 +213,7 @@ def test_statline_csv_with_labels(engine: Engine, trajectory_id: int) -> None:
 
 
 def test_statline_table_saved_as_xlsx_with_title_rows(engine: Engine, trajectory_id: int) -> None:
-    data = _xlsx(
+    data = xlsx_bytes(
         [
             ["Geregistreerde criminaliteit; soort misdrijf, regio"],
             [],
@@ -243,8 +233,8 @@ def test_statline_table_saved_as_xlsx_with_title_rows(engine: Engine, trajectory
     assert any("datums" in w.message and "2-5-2002 → 2.5.2" in w.message for w in preview.warnings)
 
 
-def test_labels_saved_as_xlsx(engine: Engine, trajectory_id: int) -> None:
-    data = _xlsx(
+def test_labels_saved_asxlsx_bytes(engine: Engine, trajectory_id: int) -> None:
+    data = xlsx_bytes(
         [
             ["Soort misdrijf", "Regio's", "Perioden", "Geregistreerde misdrijven (aantal)"],
             ["Totaal misdrijven", "Dalfsen", 2023, 395],

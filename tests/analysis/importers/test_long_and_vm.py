@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
 from ivp_core.analysis.importers import import_file, preview_import
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure
-
-
-def _xlsx(rows: list[list[object]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
+from tests.spreadsheets import xlsx_bytes
 
 HEADER = ["theme_code", "indicator", "year", "value", "unit", "source"]
 
 
 def test_xlsx_long_format_imports(engine: Engine, municipality_id: int) -> None:
-    data = _xlsx(
+    data = xlsx_bytes(
         [
             [*HEADER, "region_code", "kind"],
             ["4.2", "Woningbranden", 2022, 13, "aantal", "Brandweer", None, None],
