@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.report.content import Report, group_label, nl_percent
+from ivp_core.report.content import Report, nl_percent
 
 CHOSEN = "#1f4e79"
 OTHER = "#c9d3de"
@@ -120,7 +120,7 @@ def participation_chart(report: Report) -> Chart | None:
     ax.barh(range(len(sessions)), [s.n_ballots for s in sessions], color=CHOSEN)
     for i, s in enumerate(sessions):
         ax.text(s.n_ballots, i, f" {s.n_ballots}", va="center", fontsize=7)
-    ax.set_yticks(range(len(sessions)), [f"{s.title} ({group_label(s.group).lower()})" for s in sessions])
+    ax.set_yticks(range(len(sessions)), [f"{s.title} ({report.group(s.group).lower()})" for s in sessions])
     ax.invert_yaxis()
     ax.set_xlabel("Aantal ingevulde stemformulieren", fontsize=8)
     _style(ax)

@@ -166,7 +166,7 @@ def _block(document: DocumentObject, block: Block) -> None:
 
 def render_docx(report: Report) -> bytes:
     document = Document()
-    _setup(document, f"{report.title} · {', '.join(report.municipalities)} {report.period}")
+    _setup(document, f"{report.title} · {report.municipality or ', '.join(report.municipalities)} {report.period}")
     document.core_properties.title = report.title
     document.core_properties.language = "nl-NL"
     document.core_properties.author = ""

@@ -36,7 +36,8 @@ def parse_formats(raw: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def base_name(report: Report) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", " ".join(report.municipalities).lower()).strip("-") or "traject"
+    who = report.municipality if len(report.municipalities) > 1 else " ".join(report.municipalities)
+    slug = re.sub(r"[^a-z0-9]+", "-", who.lower()).strip("-") or "traject"
     return f"verslag-prioritering-{slug}-{report.period.replace('–', '-')}"
 
 

@@ -168,8 +168,10 @@ def test_the_report_has_a_shared_part_a_part_per_municipality_and_the_indicators
         spec = IndicatorInput("5.2", "Signalen ondermijning", "RIEC", "objectief", 2024, "27", 2030, "20")
         save_indicator(db, tid, ids["C"], spec)
     with session_scope(engine) as db:
-        report = build_report(db, tid)
-    assert report.joint is not None
+        report = build_report(db, tid, municipality_id=ids["C"])
+        report_a = build_report(db, tid, municipality_id=ids["A"])
+    assert report.joint is not None and report.municipality == "Gemeente C"
+    assert report_a.effect_indicators == ()  # one report per municipality: C's indicators stay in C's
     catalogue = load_catalogue()
 
     def labels(*codes: str) -> tuple[str, ...]:
