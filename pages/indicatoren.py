@@ -121,6 +121,8 @@ with left:
         )
     for kind in suggestions.missing_kinds:
         st.caption(f"Geen {kind}e cijfers geïmporteerd; de catalogus noemt er wel (zie hieronder).")
+    for note in suggestions.notes:
+        st.caption(note)
     with st.expander("Suggesties uit Kernbeleid Veiligheid", icon=":material/menu_book:"):
         for item in suggestions.catalogue:
             proposal = " (voorstel van deze tool)" if item.proposed else ""

@@ -659,7 +659,7 @@ def _robustness(
         if (w.get("low") or 0) <= 0 and (w.get("high") or 0) >= 1:
             lines.append(
                 f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {nl_percent(w.get('weight'))}) maakt voor "
-                f"de top {k} niet uit: elk gewicht tussen 0% en 100% geeft dezelfde top {k}."
+                f"de top {k} niet uit: elk gewicht tussen 0\u00a0% en 100\u00a0% geeft dezelfde top {k}."
             )
             continue
         lines.append(

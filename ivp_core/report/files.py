@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+from sqlalchemy.orm import Session
+
 from ivp_core.report.content import Report
 
 FORMATS: Final = ("docx", "xlsx", "csv", "html")
@@ -61,3 +63,18 @@ def render(report: Report, fmt: str) -> dict[str, bytes]:
 
         return {f"{name}-{file.removeprefix('verslag-')}": data for file, data in render_csv(report).items()}
     raise FormatError(f"Onbekend formaat: {fmt}.")
+
+
+def all_documents(db: Session, trajectory_id: int, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+    """Every document of a trajectory in the given formats: the verslag once per municipality."""
+    from ivp_core.report.content import build_report
+    from ivp_core.storage.models import Trajectory
+
+    trajectory = db.get(Trajectory, trajectory_id)
+    members = [m.id for m in trajectory.municipalities] if trajectory is not None else []
+    files: dict[str, bytes] = {}
+    for municipality_id in members or [None]:
+        report = build_report(db, trajectory_id, municipality_id=municipality_id)
+        for fmt in formats:
+            files.update(render(report, fmt))
+    return files

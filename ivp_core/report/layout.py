@@ -134,7 +134,7 @@ def _summary(report: Report) -> Iterator[Block]:
         )
         yield Paragraph(
             f"De overige {len(report.going_concern)} thema's zijn going concern: de lopende aanpak gaat "
-            "door, zonder extra inzet. Zij staan per veiligheidsveld in hoofdstuk 3."
+            "door, zonder extra inzet. Zij staan per veiligheidsveld bij 'Going concern-thema's'."
         )
 
 
