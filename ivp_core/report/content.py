@@ -342,6 +342,7 @@ class Report:
     decided_by: str = ""
     deciding_gremium: str = "raad"
     group_names: Mapping[str, str] = field(default_factory=dict)
+    municipality_id: int | None = None
 
     @property
     def has_result(self) -> bool:
@@ -980,4 +981,5 @@ def build_report(
         decided_by=decision.decided_by if decision is not None else "",
         deciding_gremium=trajectory.deciding_gremium or "raad",
         group_names=labels,
+        municipality_id=municipality_id,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from docx import Document
@@ -197,7 +198,7 @@ def _block(document: DocumentObject, block: Block) -> None:
     elif isinstance(block, TableBlock):
         _table(document, block)
     elif isinstance(block, Image):
-        document.add_picture(io.BytesIO(block.chart.png), width=Cm(TEXT_WIDTH_CM))
+        document.add_picture(io.BytesIO(block.chart.png), width=Cm(TEXT_WIDTH_CM * block.width))
         picture = document.paragraphs[-1]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True  # never a caption alone at the top of a page
@@ -205,14 +206,20 @@ def _block(document: DocumentObject, block: Block) -> None:
         caption.add_run(_clean(caption_text(block.chart)))
 
 
-def render_docx(report: Report) -> bytes:
+def render_blocks_docx(blocks: Sequence[Block], title: str, header: str) -> bytes:
+    """Any document of the product (verslag, analysis, IVP draft, uitvoeringsplan) as Word."""
     document = Document()
-    _setup(document, f"{report.title} · {report.municipality or ', '.join(report.municipalities)} {report.period}")
-    document.core_properties.title = report.title
+    _setup(document, header)
+    document.core_properties.title = title
     document.core_properties.language = "nl-NL"
     document.core_properties.author = ""
-    for block in document_blocks(report):
+    for block in blocks:
         _block(document, block)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def render_docx(report: Report) -> bytes:
+    who = report.municipality or ", ".join(report.municipalities)
+    return render_blocks_docx(document_blocks(report), report.title, f"{report.title} · {who} {report.period}")

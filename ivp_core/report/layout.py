@@ -44,6 +44,7 @@ class TableBlock:
 @dataclass(frozen=True)
 class Image:
     chart: Chart
+    width: float = 1.0  # share of the text width
 
 
 @dataclass(frozen=True)
@@ -400,10 +401,10 @@ def document_blocks(report: Report) -> list[Block]:
         _accounting(report),
     ):
         blocks.extend(part)
-    return _renumber(blocks)
+    return renumber(blocks)
 
 
-def _renumber(blocks: list[Block]) -> list[Block]:
+def renumber(blocks: list[Block]) -> list[Block]:
     """Number the level-1 headings consecutively, so a report without a choice has no gaps."""
     out: list[Block] = []
     n = 0
