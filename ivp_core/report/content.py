@@ -25,7 +25,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
 from ivp_core.consultation.pseudonyms import fill_pseudonyms
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
-from ivp_core.plan.joint import BASIS_LABELS, joint_view
+from ivp_core.plan.joint import BASIS_LABELS, agreed_sets, joint_view, police_priorities, too_many_warnings
 from ivp_core.storage.models import (
     Ballot,
     BallotItem,
@@ -64,7 +64,9 @@ DECISION_SETTING_LABELS: Final[dict[str, str]] = {
     "tie_tolerance": "Tolerantie voor gelijke scores",
     "with_analysis": "Veiligheidsanalyse telt mee als groep",
 }
-_SHOWN_WITH_ADVICE: Final = frozenset({"top_k", "ranking_rule", "resamples", "tie_tolerance", "group_weights"})
+_SHOWN_WITH_ADVICE: Final = frozenset(
+    {"top_k", "ranking_rule", "resamples", "tie_tolerance", "group_weights"}
+)
 #: Technical settings a reader cannot judge (or, for ``reweighted_residents``, that the record does not hold
 #: reliably: it is set whenever a comparison was computed), and the session ids the report lists anyway.
 _NOT_REPORTED: Final = frozenset({"seed", "weight_concentration", "reweighted_residents", "sessions"})
@@ -307,6 +309,10 @@ class JointPart:
     municipalities: tuple[str, ...]
     ranks: tuple[tuple[str, str, tuple[int | None, ...]], ...]  # (theme label, status, rank per municipality)
     shared_codes: tuple[str, ...] = ()
+    agreed_on: datetime | None = None  # set when the municipalities recorded their agreed sets
+    local_codes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    police: tuple[str, ...] = ()  # the police unit's priorities, shown beside the proposal
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -655,7 +661,9 @@ def _robustness(
             if p_above is not None
             else ""
         )
-        lines.append(f"{a} {names.get(a, '')} en {b} {names.get(b, '')} liggen dicht bij elkaar{where}{stays}.")
+        lines.append(
+            f"{a} {names.get(a, '')} en {b} {names.get(b, '')} liggen dicht bij elkaar{where}{stays}."
+        )
     for w in rob.get("weight_ranges") or []:
         if (w.get("low") or 0) <= 0 and (w.get("high") or 0) >= 1:
             lines.append(
@@ -790,7 +798,9 @@ def _setting_text(value: Any, labels: Mapping[str, str]) -> str:
     if isinstance(value, float):
         return nl_number(value, 3)
     if isinstance(value, Mapping):
-        return "; ".join(f"{group_label(str(k), labels)}: {_setting_text(v, labels)}" for k, v in value.items())
+        return "; ".join(
+            f"{group_label(str(k), labels)}: {_setting_text(v, labels)}" for k, v in value.items()
+        )
     if isinstance(value, list | tuple):
         return ", ".join(_setting_text(v, labels) for v in value)
     return RULE_LABELS.get(str(value), str(value))
@@ -836,19 +846,37 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
         return f"{code} {names.get(code, code)}"
 
     n = len(joint.municipalities)
+    agreed = agreed_sets(db, trajectory_id)
+    shared = agreed.shared if agreed is not None else joint.shared
+    local = agreed.local if agreed is not None else joint.local
+    member_names = {m.municipality_id: m.name for m in joint.municipalities}
+    rule = (
+        f"Voorstel van het hulpmiddel: gezamenlijk is een thema dat prioriteit is in minstens {joint.quorum} van "
+        f"de {n} gemeenten, of dat elke gemeente plaatste met een gemiddelde plaats van {joint.top_k} of beter. "
+        "Lokaal: prioriteit in een gemeente, maar niet gezamenlijk. Elke gemeente telt met haar vastgelegde "
+        "keuze, of anders met het advies uit haar eigen sessies."
+    )
+    if agreed is not None:
+        rule = f"De gemeenten legden hun afspraak vast op {nl_date(agreed.recorded_at)}. " + rule
     return JointPart(
-        rule=(
-            f"Gezamenlijk: prioriteit in minstens {joint.quorum} van de {n} gemeenten, of door elke gemeente "
-            f"geplaatst met een gemiddelde plaats van {joint.top_k} of beter. Lokaal: prioriteit in een "
-            "gemeente, maar niet gezamenlijk. Elke gemeente telt met haar vastgelegde keuze, of anders met het "
-            "advies uit haar eigen sessies."
-        ),
-        shared=tuple(label(c) for c in joint.shared),
-        shared_codes=tuple(joint.shared),
+        rule=rule,
+        shared=tuple(label(c) for c in shared),
+        shared_codes=tuple(shared),
         local=tuple(
-            (m.name, BASIS_LABELS[m.basis], tuple(label(c) for c in joint.local.get(m.municipality_id, ())))
+            (
+                m.name,
+                "afspraak tussen de gemeenten" if agreed is not None else BASIS_LABELS[m.basis],
+                tuple(label(c) for c in local.get(m.municipality_id, ())),
+            )
             for m in joint.municipalities
         ),
+        agreed_on=agreed.recorded_at if agreed is not None else None,
+        local_codes={mid: tuple(codes) for mid, codes in local.items()},
+        police=tuple(
+            f"{label(code)}: {text}" if code and text else label(code) if code else text
+            for code, text in police_priorities(db, trajectory_id)
+        ),
+        warnings=tuple(too_many_warnings(agreed, member_names)) if agreed is not None else (),
         municipalities=tuple(m.name for m in joint.municipalities),
         ranks=tuple(
             (label(t.theme), t.status, tuple(t.ranks.get(m.municipality_id) for m in joint.municipalities))
@@ -863,7 +891,10 @@ def current_advice(db: Session, trajectory_id: int, municipality_id: int) -> dic
 
     Without it the report would say "no outcome yet" while the app shows a full advice."""
     advice = compute_advice(
-        db, trajectory_id, municipality_id, AggregationSettings(ranking_rule=AUTO_RULE)  # type: ignore[arg-type]
+        db,
+        trajectory_id,
+        municipality_id,
+        AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]
     )
     if not any(t.score is not None for t in advice.result.themes):
         return {}
@@ -913,13 +944,16 @@ def build_report(
     chosen_codes = [
         str(c) for c in (decision.chosen if decision is not None else advice.get("priorities") or [])
     ]
+    joint = _joint_part(db, trajectory_id) if len(members) > 1 else None
+    shared = joint.shared_codes if joint is not None else ()
+    if joint is not None and joint.agreed_on is not None and municipality_id is not None:
+        # the agreed joint sets are this municipality's priorities: the shared part first, then its own
+        chosen_codes = [*shared, *joint.local_codes.get(municipality_id, ())]
     analysis = _analysis(db, trajectory_id, municipality_id)
     catalogue = load_catalogue()
     sessions = _sessions(db, trajectory_id, municipality_id if len(members) > 1 else None)
     labels = _group_names(sessions)
     remarks = _remarks(db, sessions, labels)
-    joint = _joint_part(db, trajectory_id) if len(members) > 1 else None
-    shared = joint.shared_codes if joint is not None else ()
     focus = decision.focus if decision is not None else {}
 
     def line(code: str) -> ThemeLine:

@@ -95,7 +95,9 @@ def _summary(report: Report) -> Iterator[Block]:
     who = participation_phrase(report)
     took_part = (
         f"In {n_sessions} {'sessie' if n_sessions == 1 else 'sessies'} vulden {total} deelnemers een "
-        f"stemformulier in ({who})." if total else "Er zijn nog geen stemformulieren ingevuld."
+        f"stemformulier in ({who})."
+        if total
+        else "Er zijn nog geen stemformulieren ingevuld."
     )
     place = f"{report.municipality}: " if len(report.municipalities) > 1 else ""
     n = len(report.chosen)
@@ -159,7 +161,9 @@ def _shorten(text: str, limit: int = 300) -> str:
 def _priorities(report: Report) -> Iterator[Block]:
     if not report.chosen:
         return
-    yield Heading(1, "2 Gekozen prioriteiten en waarom" if report.status else "2 Voorgestelde prioriteiten en waarom")
+    yield Heading(
+        1, "2 Gekozen prioriteiten en waarom" if report.status else "2 Voorgestelde prioriteiten en waarom"
+    )
     if report.reason:
         yield Paragraph(report.reason, label="Motivering van de keuze: ")
     for note in report.deviations:
@@ -210,6 +214,11 @@ def _joint(report: Report) -> Iterator[Block]:
         return
     yield Heading(1, "9 Gezamenlijk IVP: samen waar het kan, lokaal waar het moet")
     yield Paragraph(part.rule, style="note")
+    for warning in part.warnings:
+        yield Paragraph(warning, label="Let op: ")
+    if part.police:
+        yield Paragraph("Prioriteiten van de politie-eenheid, meegewogen naast het voorstel:")
+        yield Bullets(part.police)
     yield Heading(2, "Gezamenlijke (bovenlokale) prioriteiten")
     yield Bullets(part.shared) if part.shared else Paragraph("Geen thema is in (bijna) alle gemeenten hoog.")
     for name, basis, themes in part.local:
@@ -221,7 +230,10 @@ def _joint(report: Report) -> Iterator[Block]:
     )
     n = len(part.municipalities)
     yield TableBlock(
-        ("Thema", "Voorstel", *part.municipalities), rows, (5, 2, *(2,) * n), tuple(range(2, 2 + n))
+        ("Thema", "Voorstel hulpmiddel", *part.municipalities),
+        rows,
+        (5, 2.4, *(2,) * n),
+        tuple(range(2, 2 + n)),
     )
 
 
@@ -335,7 +347,14 @@ def _outcome(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
     if "ranking" in charts:
         yield Image(charts["ranking"])
     yield TableBlock(
-        ("Plaats", "Thema", "Score", f"Kans top {report.top_k}", "Advies", "Keuze" if report.status else "Voorstel"),
+        (
+            "Plaats",
+            "Thema",
+            "Score",
+            f"Kans top {report.top_k}",
+            "Advies",
+            "Keuze" if report.status else "Voorstel",
+        ),
         tuple(
             (
                 str(r.rank),
@@ -384,7 +403,11 @@ def document_blocks(report: Report) -> list[Block]:
         meta.append("Fictief voorbeeld: alle namen en cijfers zijn verzonnen.")
     names = report.municipality if len(report.municipalities) > 1 else ", ".join(report.municipalities)
     own_name = names in report.trajectory
-    subtitle = f"{report.trajectory} {report.period}" if own_name else f"{names} · {report.trajectory} {report.period}"
+    subtitle = (
+        f"{report.trajectory} {report.period}"
+        if own_name
+        else f"{names} · {report.trajectory} {report.period}"
+    )
     if len(report.municipalities) > 1:
         meta.append(f"Gezamenlijk IVP van {', '.join(report.municipalities)}; dit verslag gaat over {names}.")
     blocks: list[Block] = [TitleBlock(report.title, subtitle, tuple(meta))]
