@@ -6,11 +6,12 @@ import csv
 import io
 import re
 import zipfile
+from datetime import date
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.report.content import Report, build_report
@@ -169,9 +170,59 @@ def test_report_without_decision_shows_participation_only(engine: Engine, built:
     assert any(t.startswith("Er is nog geen keuze vastgelegd.") for t in texts)
     assert not any("vastgesteld" in t and "nog niet vastgesteld" not in t for t in texts)
     assert images == 3
-    weights = [r for r in rows if len(r) == 4 and r[0] in ("Raadscommissie", "Inwoners", "Ambtelijke werkgroep")]
+    weights = [
+        r for r in rows if len(r) == 4 and r[0] in ("Raadscommissie", "Inwoners", "Ambtelijke werkgroep")
+    ]
     assert len(weights) == 3 and all(r[1].endswith("\u00a0%") for r in weights)
     settings = [r for r in rows if len(r) == 2]
     assert ["Aantal prioriteiten (top k)", "4"] in settings
     workbook = load_workbook(io.BytesIO(render_xlsx(report)))
     assert workbook["Resultaat"].max_row == 23
+
+
+@pytest.mark.parametrize(
+    ("status", "gremium", "meeting", "expected", "forbidden"),
+    [
+        (
+            "advies",
+            "raadscommissie",
+            date(2026, 10, 14),
+            "Advies van de raadscommissie van 14 oktober 2026",
+            "Vastgesteld",
+        ),
+        (
+            "vastgesteld",
+            "raad",
+            date(2026, 11, 5),
+            "Vastgesteld door de gemeenteraad op 5 november 2026",
+            "Advies van",
+        ),
+        ("advies", "", None, "als advies (nog niet vastgesteld)", "Vastgesteld door"),  # an older record
+    ],
+)
+def test_wording_follows_the_recorded_decision(
+    engine: Engine,
+    built: Built,
+    status: str,
+    gremium: str,
+    meeting: date | None,
+    expected: str,
+    forbidden: str,
+) -> None:
+    with session_scope(engine) as db:
+        decision = db.scalars(select(PriorityDecision)).one()
+        decision.status, decision.gremium, decision.meeting_date = status, gremium, meeting
+        decision.focus = {built.chosen[0]: "woninginbraken"}
+    with session_scope(engine) as db:
+        report = build_report(db, built.trajectory_id)
+    paragraphs, _rows, _images = _docx_text(render_docx(report))
+    lead = next(t for _, t in paragraphs if "prioriteiten voor het Integraal Veiligheidsplan" in t)
+    assert lead.startswith(expected) or expected in lead
+    assert forbidden not in lead
+    assert not any(forbidden in t for _, t in paragraphs if "Samenvatting" not in t)
+    if status == "advies":
+        assert any(
+            t.startswith("Dit is een advies. Het besluit over de prioriteiten neemt de gemeenteraad")
+            for _, t in paragraphs
+        )
+    assert any(t == "Focus binnen het thema: woninginbraken" for _, t in paragraphs)
