@@ -70,10 +70,12 @@ def _figures(pairs: list[SeriesPair], municipality: str, bench: str) -> Iterator
         if chart is not None:
             yield Image(chart, width=0.75)
     yield TableBlock(
-        ("Indicator", "Eenheid", "Bron", "Jaren", municipality, bench),
-        tuple((p.local.indicator, p.local.unit, p.local.source, p.local.years, *_value(p)) for p in known),
-        (5.5, 2.2, 3.2, 1.8, 2.2, 1.6),
-        (4, 5),
+        ("Indicator (eenheid)", "Bron", "Jaren", "Laatste waarde", bench),
+        tuple(
+            (f"{p.local.indicator} ({p.local.unit})", p.local.source, p.local.years, *_value(p)) for p in known
+        ),
+        (6, 4.5, 1.8, 2.4, 1.8),
+        (3, 4),
     )
 
 

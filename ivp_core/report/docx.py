@@ -93,7 +93,7 @@ def _row_flag(row, name: str) -> None:  # type: ignore[no-untyped-def]
 
 #: Conservative width of one character of 9 pt text (bold, in the wider fallback fonts too) and a cell's
 #: inner margins: a column narrower than its longest word splits that word ("Streefwaar|de").
-CHAR_CM: Final = 0.2
+CHAR_CM: Final = 0.18
 CELL_PADDING_CM: Final = 0.45
 _BREAKS = re.compile(r"[\s]+|(?<=[/–-])")
 

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivp_core.analysis.figures import all_theme_series, benchmark_of
 from ivp_core.catalogue import load_catalogue
 from ivp_core.plan.actions import COLUMNS, list_actions
 from ivp_core.report.content import CHAPTERS, Report, ThemeLine, build_report, nl_date, nl_number
@@ -33,7 +34,7 @@ from ivp_core.report.layout import (
     themes_per_field,
 )
 from ivp_core.report.safety import neutralise_row
-from ivp_core.storage.models import Milestone, PlanAction, ThemeAnalysis, WerkgroepMember
+from ivp_core.storage.models import Milestone, Municipality, PlanAction, ThemeAnalysis, WerkgroepMember
 
 TO_FILL = "In te vullen door de werkgroep."
 MILESTONE_LABELS = {
@@ -142,6 +143,36 @@ def _going_concern(report: Report, texts: dict[str, ThemeAnalysis]) -> Iterator[
             yield Paragraph(approach or "De lopende aanpak gaat door.", label=f"{t.code} {t.name}: ")
 
 
+#: Overarching themes whose figures make the strategic indicators: crime overall and the feeling of safety.
+STRATEGIC_THEMES = ("1.3", "1.4")
+
+
+def _strategic_indicators(db: Session, trajectory_id: int, municipality_id: int | None) -> Iterator[Block]:
+    """The baselines for the quantitative part of the strategic goal, from the imported figures."""
+    municipality = db.get(Municipality, municipality_id) if municipality_id is not None else None
+    if municipality is None or not municipality.cbs_code:
+        return
+    series = all_theme_series(db, municipality.cbs_code.strip(), benchmark_of(db, trajectory_id))
+    rows = []
+    for code in STRATEGIC_THEMES:
+        for pair in series.get(code, [])[:2]:
+            latest = pair.local.latest
+            if latest is not None:
+                rows.append(
+                    (
+                        f"{pair.local.indicator} ({pair.local.unit})",
+                        pair.local.source,
+                        f"{nl_number(latest.value, 1)} ({latest.year})",
+                        "In te vullen",
+                    )
+                )
+    if rows:
+        yield Paragraph("Overstijgende indicatoren met hun nulmeting; de streefwaarde kiest de gemeente:")
+        yield TableBlock(
+            ("Indicator", "Bron", "Nulmeting", "Streefwaarde"), tuple(rows), (6, 4, 2.6, 2.4), (2,)
+        )
+
+
 def _coordination(db: Session, trajectory_id: int) -> Iterator[Block]:
     members = list(
         db.scalars(
@@ -221,6 +252,7 @@ def build_plan_documents(
         if lines:
             blocks += [Heading(2, f"Veld {fld.code}: {fld.name}"), Bullets(tuple(lines))]
     blocks += [chapter(2), Paragraph(chapters[2][1], style="note"), Paragraph(TO_FILL, label="Visie: ")]
+    blocks += _strategic_indicators(db, trajectory_id, mid)
     blocks += [chapter(3), Paragraph(chapters[3][1], style="note"), Paragraph(TO_FILL)]
     blocks += [chapter(4), Paragraph(chapters[4][1], style="note")]
     if report.chosen:

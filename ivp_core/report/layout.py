@@ -83,8 +83,11 @@ def participation_phrase(report: Report) -> str:
         total = sum(entries.values())
         if not total:
             continue
-        how = ", ".join(f"{n} {entry.lower()}" for entry, n in sorted(entries.items()))
-        parts.append(f"{report.group(group).lower()}: {total} ({how})")
+        if len([n for n in entries.values() if n]) == 1:
+            how = next(entry.lower() for entry, n in entries.items() if n)
+        else:
+            how = ", ".join(f"{n} {entry.lower()}" for entry, n in sorted(entries.items()) if n)
+        parts.append(f"{report.group(group).lower()} {total} ({how})")
     return "; ".join(parts)
 
 
@@ -95,7 +98,7 @@ def _summary(report: Report) -> Iterator[Block]:
     who = participation_phrase(report)
     took_part = (
         f"In {n_sessions} {'sessie' if n_sessions == 1 else 'sessies'} vulden {total} deelnemers een "
-        f"stemformulier in ({who})."
+        f"stemformulier in: {who}."
         if total
         else "Er zijn nog geen stemformulieren ingevuld."
     )

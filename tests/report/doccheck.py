@@ -143,28 +143,41 @@ PDFTOTEXT = shutil.which("pdftotext")
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{4,}")
 
 
-def pdf_text(docx: bytes) -> str:
-    """The DOCX as LibreOffice lays it out on A4, as plain text (one line per printed line)."""
+def pdf_texts(documents: dict[str, bytes]) -> dict[str, str]:
+    """Each DOCX as LibreOffice lays it out on A4, as plain text; one LibreOffice run for all of them."""
     assert SOFFICE and PDFTOTEXT
+    texts = {}
     with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "doc.docx"
-        source.write_bytes(docx)
+        sources = []
+        for i, data in enumerate(documents.values()):
+            source = Path(tmp) / f"doc{i}.docx"
+            source.write_bytes(data)
+            sources.append(str(source))
         subprocess.run(
             [SOFFICE, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-             "--outdir", tmp, str(source)],
-            check=True, capture_output=True, timeout=180,
+             "--outdir", tmp, *sources],
+            check=True, capture_output=True, timeout=600,
         )  # fmt: skip
-        subprocess.run([PDFTOTEXT, "-layout", str(Path(tmp) / "doc.pdf"), str(Path(tmp) / "doc.txt")], check=True)
-        return (Path(tmp) / "doc.txt").read_text(encoding="utf-8")
+        for i, name in enumerate(documents):
+            pdf, txt = Path(tmp) / f"doc{i}.pdf", Path(tmp) / f"doc{i}.txt"
+            subprocess.run([PDFTOTEXT, "-layout", str(pdf), str(txt)], check=True)
+            texts[name] = txt.read_text(encoding="utf-8")
+    return texts
 
 
-def broken_words(docx: bytes) -> list[str]:
-    """Words of table cells that the printed page does not hold whole as often as the document does.
+def broken_words(documents: dict[str, bytes]) -> dict[str, list[str]]:
+    """Per DOCX the words of table cells that the printed page does not hold whole as often as the document.
 
     A word split inside a narrow cell ("Streefwaar|de") shows on paper as two fragments, so the whole
     word is found fewer times in the PDF's text than in the DOCX (headers only add occurrences)."""
-    paragraphs, cells = docx_parts(docx)
-    wanted = Counter(w for c in cells for w in WORD.findall(c))
-    everywhere = Counter(w for t in (*paragraphs, *cells) for w in WORD.findall(t))
-    printed = Counter(WORD.findall(pdf_text(docx)))
-    return sorted(w for w in wanted if printed[w] < everywhere[w])
+    printed_texts = pdf_texts(documents)
+    found = {}
+    for name, docx in documents.items():
+        paragraphs, cells = docx_parts(docx)
+        wanted = Counter(w for c in cells for w in WORD.findall(c))
+        everywhere = Counter(w for t in (*paragraphs, *cells) for w in WORD.findall(t))
+        printed = Counter(WORD.findall(printed_texts[name]))
+        broken = sorted(w for w in wanted if printed[w] < everywhere[w])
+        if broken:
+            found[name] = broken
+    return found

@@ -15,9 +15,9 @@ from tests.report.doccheck import PDFTOTEXT, SOFFICE, broken_words, file_problem
 from tests.report.factory import build_trajectory
 
 
-def _documents(engine: Engine, trajectory_id: int) -> dict[str, bytes]:
+def _documents(engine: Engine, trajectory_id: int, formats: tuple[str, ...] = FORMATS) -> dict[str, bytes]:
     with session_scope(engine) as db:
-        return all_documents(db, trajectory_id, FORMATS)
+        return all_documents(db, trajectory_id, formats)
 
 
 def _check(files: dict[str, bytes]) -> None:
@@ -66,12 +66,16 @@ def test_dates_are_amsterdam_days() -> None:
 
 
 @pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice (soffice) or pdftotext is not installed")
-def test_no_word_is_split_inside_a_table_cell(engine: Engine) -> None:
+def test_no_word_is_split_inside_a_table_cell(demo_engine: Engine) -> None:
     from ivp_core.demo.joint import load_joint_demo
 
-    built = build_trajectory(engine)
-    joint = load_joint_demo(engine)
-    for tid in (built.trajectory_id, joint):
-        for name, data in _documents(engine, tid).items():
-            if name.endswith(".docx"):
-                assert broken_words(data) == [], name
+    built = build_trajectory(demo_engine)
+    joint = load_joint_demo(demo_engine)
+    with session_scope(demo_engine) as db:
+        ids = [t.id for t in db.query(Trajectory)]
+    assert built.trajectory_id in ids and joint in ids and len(ids) == 3  # the demo, the joint demo, our own
+    documents = {}
+    for tid in ids:
+        documents.update({n: d for n, d in _documents(demo_engine, tid, ("docx",)).items()})
+    assert len(documents) == 4 * (1 + 1 + 2)  # four documents per municipality
+    assert broken_words(documents) == {}
