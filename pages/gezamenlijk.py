@@ -13,6 +13,7 @@ from ivp_core.plan.joint import (
     AGREE_SPREAD,
     BASIS_LABELS,
     DIFFER_SPREAD,
+    AgreedSets,
     JointChoiceError,
     JointResult,
     agreed_sets,
@@ -200,8 +201,9 @@ st.caption(
 )
 if agreed is not None:
     st.info(f"Afspraak vastgelegd op {nl_date(agreed.recorded_at)}.", icon=":material/handshake:")
-    for warning in too_many_warnings(agreed, {m.id: m.name for m in trajectory.municipalities}):
-        st.warning(warning, icon=":material/warning:")
+shown = agreed if agreed is not None else AgreedSets(joint.shared, joint.local, None)
+for warning in too_many_warnings(shown, {m.id: m.name for m in trajectory.municipalities}):
+    st.warning(("Volgens het voorstel: " if agreed is None else "") + warning, icon=":material/warning:")
 codes = list(catalogue.theme_codes)
 with st.form("joint_choice"):
     shared_pick = st.multiselect(

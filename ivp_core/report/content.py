@@ -25,7 +25,14 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
 from ivp_core.consultation.pseudonyms import fill_pseudonyms
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
-from ivp_core.plan.joint import BASIS_LABELS, agreed_sets, joint_view, police_priorities, too_many_warnings
+from ivp_core.plan.joint import (
+    BASIS_LABELS,
+    AgreedSets,
+    agreed_sets,
+    joint_view,
+    police_priorities,
+    too_many_warnings,
+)
 from ivp_core.storage.models import (
     Ballot,
     BallotItem,
@@ -876,7 +883,7 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
             f"{label(code)}: {text}" if code and text else label(code) if code else text
             for code, text in police_priorities(db, trajectory_id)
         ),
-        warnings=tuple(too_many_warnings(agreed, member_names)) if agreed is not None else (),
+        warnings=tuple(too_many_warnings(AgreedSets(tuple(shared), local, None), member_names)),
         municipalities=tuple(m.name for m in joint.municipalities),
         ranks=tuple(
             (label(t.theme), t.status, tuple(t.ranks.get(m.municipality_id) for m in joint.municipalities))

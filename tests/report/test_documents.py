@@ -76,6 +76,6 @@ def test_no_word_is_split_inside_a_table_cell(demo_engine: Engine) -> None:
     assert built.trajectory_id in ids and joint in ids and len(ids) == 3  # the demo, the joint demo, our own
     documents = {}
     for tid in ids:
-        documents.update({n: d for n, d in _documents(demo_engine, tid, ("docx",)).items()})
-    assert len(documents) == 4 * (1 + 1 + 2)  # four documents per municipality
+        documents.update({f"{tid}/{n}": d for n, d in _documents(demo_engine, tid, ("docx",)).items()})
+    assert len(documents) == 4 * (1 + 1 + 3)  # four documents per municipality (the joint demo has three)
     assert broken_words(documents) == {}
