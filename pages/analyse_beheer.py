@@ -33,7 +33,9 @@ from ivp_core.analysis.importers.preview import (
     too_large_message,
 )
 from ivp_core.analysis.texts import (
+    ASPECT_EXTRA_SUFFIX,
     THEME_TEXTS,
+    aspect_texts,
     field_target,
     get_field_analysis,
     get_theme_analysis,
@@ -141,13 +143,18 @@ with tab_fields:
         )
         aspects: dict[str, str] = {}
         if field_code == "1":
-            st.markdown("**Huidige aanpak: de zes vaste aspecten van veld 1**")
+            st.markdown("**De zes vaste aspecten van veld 1: huidige aanpak en extra?**")
             for aspect in catalogue.approach_aspects_field1:
-                aspects[aspect.code] = st.text_area(
-                    f"{aspect.code}. {aspect.name}",
-                    str((field_row.aspects or {}).get(aspect.code, "")),
+                approach, extra = aspect_texts(field_row.aspects, aspect.code)
+                left, right = st.columns(2)
+                aspects[aspect.code] = left.text_area(
+                    f"{aspect.code}. {aspect.name}: huidige aanpak",
+                    approach,
                     help=aspect.explanation,
                     height=100,
+                )
+                aspects[aspect.code + ASPECT_EXTRA_SUFFIX] = right.text_area(
+                    f"{aspect.code}. {aspect.name}: extra?", extra, height=100
                 )
         if st.form_submit_button("Opslaan", type="primary"):
             try:

@@ -9,7 +9,20 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.plan.joint import AGREE_SPREAD, BASIS_LABELS, DIFFER_SPREAD, JointResult, joint_view
+from ivp_core.plan.joint import (
+    AGREE_SPREAD,
+    BASIS_LABELS,
+    DIFFER_SPREAD,
+    AgreedSets,
+    JointChoiceError,
+    JointResult,
+    agreed_sets,
+    joint_view,
+    police_priorities,
+    record_joint_choice,
+    too_many_warnings,
+)
+from ivp_core.report.content import nl_date
 from ivp_core.storage.db import session_scope
 from ui import auth
 from ui.context import current_trajectory
@@ -45,6 +58,9 @@ def _joint(trajectory_id: int, k: int) -> JointResult:
 
 
 joint = _joint(trajectory.id, top_k)
+with session_scope() as db:
+    police = police_priorities(db, trajectory.id)
+    agreed = agreed_sets(db, trajectory.id)
 for warning in joint.warnings:
     st.warning(warning, icon=":material/warning:")
 if not joint.municipalities:
@@ -75,6 +91,13 @@ with shared_col:
             st.markdown(f"**{label(code)}**  \nprioriteit in {where} · gemiddelde plaats {mean}")
     else:
         st.write("Geen thema is in (bijna) alle gemeenten hoog.")
+    st.markdown("**Prioriteiten van de politie-eenheid**")
+    if police:
+        st.markdown(
+            "\n".join(f"- {label(c)}: {t}" if c and t else f"- {label(c) if c else t}" for c, t in police)
+        )
+    else:
+        st.caption("Nog niet ingevoerd (stap 1, agenda's en politie-eenheid).")
 with local_col:
     st.subheader("Lokaal-specifieke prioriteiten")
     columns = st.columns(len(joint.municipalities))
@@ -169,3 +192,43 @@ with table_col:
             "Spreiding": st.column_config.NumberColumn(help="Hoogste min laagste plaats"),
         },
     )
+
+# ---------------------------------------------------------------------------------- the agreed sets (3a)
+st.subheader("Afspraak vastleggen")
+st.caption(
+    "Wat de gemeenten samen afspreken: de gezamenlijke prioriteiten en per gemeente de eigen. Het voorstel "
+    "hierboven staat al ingevuld; het verslag per gemeente volgt de vastgelegde afspraak."
+)
+if agreed is not None:
+    st.info(f"Afspraak vastgelegd op {nl_date(agreed.recorded_at)}.", icon=":material/handshake:")
+shown = agreed if agreed is not None else AgreedSets(joint.shared, joint.local, None)
+for warning in too_many_warnings(shown, {m.id: m.name for m in trajectory.municipalities}):
+    st.warning(("Volgens het voorstel: " if agreed is None else "") + warning, icon=":material/warning:")
+codes = list(catalogue.theme_codes)
+with st.form("joint_choice"):
+    shared_pick = st.multiselect(
+        "Gezamenlijke prioriteiten",
+        codes,
+        default=list(agreed.shared if agreed else joint.shared),
+        format_func=label,
+    )
+    local_pick = {}
+    for m in trajectory.municipalities:
+        default = agreed.local.get(m.id, ()) if agreed else joint.local.get(m.id, ())
+        local_pick[m.id] = st.multiselect(
+            f"Eigen prioriteiten van {m.name}",
+            codes,
+            default=list(default),
+            format_func=label,
+            key=f"local_{m.id}",
+        )
+    if st.form_submit_button("Afspraak vastleggen", type="primary"):
+        try:
+            with session_scope() as db:
+                sets = record_joint_choice(db, trajectory.id, shared_pick, local_pick)
+        except JointChoiceError as error:
+            st.error(error.message_nl, icon=":material/error:")
+        else:
+            st.success("De afspraak is vastgelegd.", icon=":material/check:")
+            for warning in too_many_warnings(sets, {m.id: m.name for m in trajectory.municipalities}):
+                st.warning(warning, icon=":material/warning:")

@@ -8,6 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.plan.actions import COLUMNS as ACTION_COLUMNS
+from ivp_core.plan.actions import MAX_LENGTHS as ACTION_MAX
+from ivp_core.plan.actions import ActionError, list_actions, save_actions
 from ivp_core.plan.indicators import (
     IndicatorError,
     IndicatorInput,
@@ -121,6 +124,8 @@ with left:
         )
     for kind in suggestions.missing_kinds:
         st.caption(f"Geen {kind}e cijfers geïmporteerd; de catalogus noemt er wel (zie hieronder).")
+    for note in suggestions.notes:
+        st.caption(note)
     with st.expander("Suggesties uit Kernbeleid Veiligheid", icon=":material/menu_book:"):
         for item in suggestions.catalogue:
             proposal = " (voorstel van deze tool)" if item.proposed else ""
@@ -222,3 +227,37 @@ if stored:
             st.rerun()
 else:
     st.caption("Nog geen indicatoren opgeslagen voor deze prioriteit.")
+
+# ------------------------------------------------------------------------------- uitvoeringsplan (stap 5)
+st.subheader(f"Uitvoeringsplan voor {labels[theme]}")
+st.caption(
+    "Per actie: wat er gebeurt, wie trekt, met welke partners, wanneer en met welk budget. Voeg rijen toe "
+    "onderaan de tabel; een lege rij telt niet mee. Het uitvoeringsplan en het IVP-concept downloadt u op de "
+    "pagina Verslag."
+)
+with session_scope() as db:
+    current_actions = [
+        {key: getattr(a, key) for key in ACTION_COLUMNS}
+        for a in list_actions(db, trajectory.id, municipality.id, theme)
+    ]
+with st.form(f"actions_{theme}", border=False):
+    edited = st.data_editor(
+        pd.DataFrame(current_actions, columns=list(ACTION_COLUMNS)),
+        column_config={
+            key: st.column_config.TextColumn(label, required=key == "action", max_chars=ACTION_MAX[key])
+            for key, label in ACTION_COLUMNS.items()
+        },
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=f"actions_editor_{theme}",
+    )
+    save_plan = st.form_submit_button("Uitvoeringsplan opslaan", type="primary")
+if save_plan:
+    try:
+        with session_scope() as db:
+            n = save_actions(db, trajectory.id, municipality.id, theme, edited.to_dict("records"))
+    except ActionError as error:
+        st.error(error.message_nl, icon=":material/error:")
+    else:
+        st.success(f"Opgeslagen: {n} {'actie' if n == 1 else 'acties'}.", icon=":material/check:")

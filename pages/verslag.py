@@ -15,9 +15,9 @@ from ivp_core.backup.archive import (
     import_backup,
     read_backup,
 )
-from ivp_core.report.content import Report, build_report, nl_date
+from ivp_core.report.content import Report, build_report
 from ivp_core.report.csv_export import render_csv_zip
-from ivp_core.report.files import MEDIA_TYPES, base_name, render
+from ivp_core.report.files import KIND_FORMATS, KIND_LABELS, MEDIA_TYPES, base_name, kind_files, render
 from ivp_core.storage.db import session_scope
 from ui import auth, context
 
@@ -39,14 +39,30 @@ if trajectory is None:
     st.stop()
 
 
-def _report() -> Report:
+municipality = context.current_municipality()
+municipality_id = municipality.id if municipality is not None else None
+
+
+@st.cache_data(ttl=10, show_spinner="Verslag wordt samengesteld…")
+def _cached_report(trajectory_id: int, municipality_id: int | None) -> Report:
+    """Cached briefly: before a choice is recorded the report computes the current advice."""
     with session_scope() as db:
-        return build_report(db, trajectory.id)
+        return build_report(db, trajectory_id, municipality_id=municipality_id)
+
+
+def _report() -> Report:
+    return _cached_report(trajectory.id, municipality_id)
 
 
 def _one_file(fmt: str) -> bytes:
     """Rendered only when the button is clicked (deferred download), never on every rerun."""
     (data,) = render(_report(), fmt).values()
+    return data
+
+
+def _kind_file(kind: str, fmt: str) -> bytes:
+    with session_scope() as db:
+        (data,) = kind_files(db, trajectory.id, municipality_id, kind, (fmt,)).values()
     return data
 
 
@@ -59,19 +75,17 @@ report = _report()
 
 # ------------------------------------------------------------------------------------------- report
 st.header("Verslag van de prioritering")
-if report.decided_at is not None:
-    st.write(
-        f"Keuze vastgelegd op **{nl_date(report.decided_at)}**: "
-        + ", ".join(f"{t.code} {t.name}" for t in report.chosen)
-        + "."
-    )
+if len(report.municipalities) > 1:
+    st.caption(f"Gezamenlijk IVP: dit verslag gaat over **{report.municipality}** (kies de gemeente links).")
+if report.status:
+    st.write(f"{report.decision_line}: " + ", ".join(t.label_with_focus for t in report.chosen) + ".")
 elif report.has_result:
-    st.warning("Er is nog geen definitieve keuze vastgelegd. Het verslag toont het advies als voorstel.")
-else:
     st.warning(
-        "Er is nog geen keuze vastgelegd. Het verslag bevat nu alleen de deelname. Leg de keuze vast op de "
-        "resultatenpagina en kom dan terug."
+        "Er is nog geen keuze vastgelegd. Het verslag toont het actuele advies als voorstel; leg de keuze "
+        "vast op de resultatenpagina."
     )
+else:
+    st.warning("Er zijn nog geen stemmen. Het verslag bevat nu alleen de deelname.")
 c1, c2, c3 = st.columns(3)
 c1.metric("Sessies", len(report.sessions))
 c2.metric("Ingevulde stemformulieren", report.total_ballots)
@@ -99,6 +113,31 @@ for column, (label, suffix, media, icon, build) in zip(st.columns(len(DOWNLOADS)
         type="primary" if media == "docx" else "secondary",
         width="stretch",
     )
+
+# -------------------------------------------------------------------------------- other documents
+st.header("Andere documenten voor de raad")
+st.caption(
+    "De veiligheidsanalyse (stap 2) gaat vóór de opiniërende sessie naar de raad; het IVP-concept (stap 4) "
+    "en het uitvoeringsplan (stap 5) vult u aan op de pagina Effectindicatoren."
+)
+FORMAT_LABELS = {"docx": ("Word", ":material/description:"), "xlsx": ("Excel", ":material/table_chart:"),
+                 "html": ("Afdrukken (HTML)", ":material/print:")}  # fmt: skip
+for kind in ("analyse", "ivp", "uitvoeringsplan"):
+    st.markdown(f"**{KIND_LABELS[kind]}**")
+    formats = KIND_FORMATS[kind]
+    stem = f"{kind}-{name}".replace("verslag-prioritering-", "")
+    for column, fmt in zip(st.columns(len(formats)), formats, strict=True):
+        label, icon = FORMAT_LABELS[fmt]
+        column.download_button(
+            label,
+            data=lambda kind=kind, fmt=fmt: _kind_file(kind, fmt),
+            file_name=f"{stem}.{fmt}",
+            mime=MEDIA_TYPES[fmt],
+            icon=icon,
+            on_click="ignore",
+            key=f"download_{kind}_{fmt}",
+            width="stretch",
+        )
 
 # ------------------------------------------------------------------------------------------- backup
 st.header("Back-up van het hele traject")

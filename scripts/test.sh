@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need (Debian chromium for the browser tests,
-# PostgreSQL for the second database run, nginx for the reverse-proxy test), the Python packages into .venv, then
-# lints and runs every test: on SQLite and, at the same time on the other core, the database tests on PostgreSQL.
+# PostgreSQL for the second database run, nginx for the reverse-proxy test, LibreOffice and poppler for the
+# document check), the Python packages into .venv, then lints and runs every test: on SQLite and, at the same
+# time on the other core, the database tests on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,10 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+  # the document check renders the DOCX reports to PDF (LibreOffice, Calibri's metric twin) and reads them back
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito)
   if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +31,15 @@ MAX_TEXT_LENGTH = 20_000
 MAX_AUTHOR_LENGTH = 120
 FIELD_PRIORITIES = "priorities_text"
 ASPECT_PREFIX = "aspects."
+#: The "extra?" answer of an aspect is stored beside its approach as "<code>.extra" in the same JSON, so older
+#: records (approach only, under "<code>") stay valid.
+ASPECT_EXTRA_SUFFIX = ".extra"
+
+
+def aspect_texts(aspects: dict[str, Any] | None, code: str) -> tuple[str, str]:
+    """(huidige aanpak, extra?) of one field-1 aspect."""
+    stored = aspects or {}
+    return str(stored.get(code) or "").strip(), str(stored.get(code + ASPECT_EXTRA_SUFFIX) or "").strip()
 
 
 @dataclass(frozen=True)
@@ -215,7 +225,8 @@ def update_field_analysis(
     if aspects:
         if field_code != "1":
             raise ValueError("Alleen veld 1 beschrijft de aanpak met de zes vaste aspecten.")
-        known = {a.code for a in load_catalogue().approach_aspects_field1}
+        codes = [a.code for a in load_catalogue().approach_aspects_field1]
+        known = {*codes, *(c + ASPECT_EXTRA_SUFFIX for c in codes)}
         unknown = set(aspects) - known
         if unknown:
             raise ValueError(
@@ -246,6 +257,9 @@ def label_of(attribute: str) -> str:
     if attribute.startswith(ASPECT_PREFIX):
         code = attribute.removeprefix(ASPECT_PREFIX)
         names = {a.code: a.name for a in load_catalogue().approach_aspects_field1}
+        if code.endswith(ASPECT_EXTRA_SUFFIX):
+            code = code.removesuffix(ASPECT_EXTRA_SUFFIX)
+            return f"Aspect {code}: {names.get(code, code)} – extra?"
         return f"Aspect {code}: {names.get(code, code)}"
     return attribute
 

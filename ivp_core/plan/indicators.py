@@ -22,6 +22,7 @@ Values are kept within 0 and, for percentages, 100 (rapportcijfers 10).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -29,7 +30,14 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ivp_core.analysis.figures import SeriesPair, benchmark_label, benchmark_of, region_of, theme_series
+from ivp_core.analysis.figures import (
+    SeriesPair,
+    benchmark_label,
+    benchmark_of,
+    crime_breakdown,
+    region_of,
+    theme_series,
+)
 from ivp_core.analysis.importers.common import KIND_OBJECTIVE, KIND_SUBJECTIVE, parse_number
 from ivp_core.analysis.signals import STABLE_BAND, TREND_WINDOW, level_of, trend_of
 from ivp_core.catalogue import EffectIndicator as CatalogueIndicator
@@ -38,6 +46,9 @@ from ivp_core.plan.joint import local_result
 from ivp_core.storage.models import EffectIndicator, Municipality, Trajectory
 
 AMBITION: Final = 0.10
+#: A police sum where one crime type makes up more than this share measures that crime type, not the theme
+#: (5.2 ondermijning's sum is mostly "horizontale fraude", online scams a municipality handles under 1.3).
+DOMINANT_SHARE: Final = 0.5
 MAX_PER_PRIORITY: Final = 3
 KINDS: Final = (KIND_OBJECTIVE, KIND_SUBJECTIVE)
 
@@ -95,6 +106,7 @@ class Suggestions:
     proposed: tuple[str, ...]  # labels of the proposed objective + subjective pair
     catalogue: tuple[CatalogueIndicator, ...]  # the method's suggestions for the theme
     missing_kinds: tuple[str, ...]  # kinds with no imported figures: take them from the catalogue
+    notes: tuple[str, ...] = ()  # why an indicator was not proposed
 
 
 UPPER_BOUNDS: Final = {"%": 100.0, "rapportcijfer": 10.0}
@@ -191,14 +203,39 @@ def measurable(pair: SeriesPair, target_year: int, bench_name: str) -> Measurabl
     )
 
 
-def suggest(pairs: Sequence[SeriesPair], theme_code: str, target_year: int, bench_name: str) -> Suggestions:
+def suggest(
+    pairs: Sequence[SeriesPair],
+    theme_code: str,
+    target_year: int,
+    bench_name: str,
+    dominated: dict[str, tuple[str, float]] | None = None,
+) -> Suggestions:
     """The theme's measurable indicators with one objective and one subjective proposed (the first of each
-    kind in the figures' order, which puts police sums and series with a benchmark first)."""
+    kind in the figures' order, which puts police sums and series with a benchmark first).
+
+    ``dominated`` maps an indicator to the crime type that makes up most of it and its share: such a sum is
+    not proposed, because its trend is that one crime type's trend."""
     theme = load_catalogue().theme(theme_code)
     items = [measurable(p, target_year, bench_name) for p in pairs if p.local.known]
+    dominated = dominated or {}
+    words = {w for name, _ in dominated.values() for w in re.findall(r"\w{5,}", name.lower())}
+    same = {
+        m.indicator
+        for m in items
+        if m.indicator not in dominated and words & set(re.findall(r"\w{5,}", m.indicator.lower()))
+    }
+    notes = tuple(
+        f"'{m.indicator}' niet voorgesteld: {nl(100 * dominated[m.indicator][1], 0)} % daarvan is "
+        f"'{dominated[m.indicator][0]}', dus de reeks meet vooral dat delict en niet het thema."
+        for m in items
+        if m.indicator in dominated
+    ) + tuple(f"'{m}' niet voorgesteld: meet hetzelfde delict." for m in sorted(same))
     proposed = []
     for kind in KINDS:
-        first = next((m for m in items if m.kind == kind), None)
+        first = next(
+            (m for m in items if m.kind == kind and m.indicator not in dominated and m.indicator not in same),
+            None,
+        )
         if first is not None:
             proposed.append(first.label)
     ordered = sorted(items, key=lambda m: m.label not in proposed)
@@ -212,7 +249,30 @@ def suggest(pairs: Sequence[SeriesPair], theme_code: str, target_year: int, benc
         missing_kinds=tuple(
             k for k in KINDS if k not in present and any(i.kind == k for i in theme.effect_indicators)
         ),
+        notes=notes,
     )
+
+
+def dominant_crime_types(
+    db: Session, theme_code: str, region_code: str, pairs: Sequence[SeriesPair]
+) -> dict[str, tuple[str, float]]:
+    """Police sums of the theme whose latest year is mostly one crime type: indicator → (type, share)."""
+    latest: dict[int, list[tuple[str, float]]] = {}
+    for count in crime_breakdown(db, theme_code, region_code):
+        if count.value is not None and count.value > 0:
+            name = count.indicator.split(": ", 1)[-1].removeprefix(count.code).strip()
+            latest.setdefault(count.year, []).append((name or count.indicator, count.value))
+    found = {}
+    for pair in pairs:
+        point = pair.local.latest
+        if not pair.local.parts or point is None or point.year not in latest:
+            continue
+        parts = latest[point.year]
+        total = sum(v for _, v in parts)
+        name, value = max(parts, key=lambda p: p[1])
+        if total > 0 and value / total > DOMINANT_SHARE:
+            found[pair.local.indicator] = (name, value / total)
+    return found
 
 
 def suggestions_for(
@@ -221,7 +281,8 @@ def suggestions_for(
     region = region_of(db, municipality_id)
     bench = benchmark_of(db, trajectory_id)
     pairs = theme_series(db, theme_code, region, bench) if region else []
-    return suggest(pairs, theme_code, target_year, benchmark_label(bench))
+    dominated = dominant_crime_types(db, theme_code, region, pairs) if region else {}
+    return suggest(pairs, theme_code, target_year, benchmark_label(bench), dominated)
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Final, Literal
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate import AggregationError, AggregationSettings
 from ivp_core.advice.decision import latest_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
-from ivp_core.storage.models import Trajectory
+from ivp_core.storage.models import AgendaInput, JointChoice, Trajectory, utcnow
 
 SHARE_QUORUM: Final = 2 / 3
 AGREE_SPREAD: Final = 3
@@ -220,3 +222,112 @@ def joint_view(db: Session, trajectory_id: int, top_k: int = DEFAULT_TOP_K) -> J
     members = sorted(trajectory.municipalities, key=lambda m: m.id)
     results = [local_result(db, trajectory_id, m.id, m.name, top_k) for m in members]
     return combine(results, load_catalogue().theme_codes, top_k)
+
+
+# ------------------------------------------------------------------------------------- the agreed sets
+
+#: The method's ceiling: three or four priorities per municipality, shared ones included.
+MAX_PRIORITIES: Final = 4
+
+
+class JointChoiceError(ValueError):
+    def __init__(self, message_nl: str) -> None:
+        super().__init__(message_nl)
+        self.message_nl = message_nl
+
+
+@dataclass(frozen=True)
+class AgreedSets:
+    """What the municipalities agreed in Stap 3a (may differ from the proposal)."""
+
+    shared: tuple[str, ...]
+    local: Mapping[int, tuple[str, ...]]
+    recorded_at: datetime | None
+
+    def total(self, municipality_id: int) -> int:
+        return len(self.shared) + len(self.local.get(municipality_id, ()))
+
+
+def agreed_sets(db: Session, trajectory_id: int) -> AgreedSets | None:
+    rows = list(
+        db.scalars(
+            select(JointChoice).where(JointChoice.trajectory_id == trajectory_id).order_by(JointChoice.id)
+        )
+    )
+    if not rows:
+        return None
+    local: dict[int, list[str]] = {}
+    for row in rows:
+        if row.municipality_id is not None:
+            local.setdefault(row.municipality_id, []).append(row.theme_code)
+    return AgreedSets(
+        tuple(r.theme_code for r in rows if r.municipality_id is None),
+        {m: tuple(codes) for m, codes in local.items()},
+        max(r.recorded_at for r in rows),
+    )
+
+
+def too_many_warnings(sets: AgreedSets, names: Mapping[int, str]) -> list[str]:
+    """One line per municipality that ends with more priorities than the method allows."""
+    return [
+        f"{name} heeft {sets.total(mid)} prioriteiten ({len(sets.shared)} gezamenlijk, "
+        f"{len(sets.local.get(mid, ()))} lokaal); de methode adviseert er hoogstens {MAX_PRIORITIES}."
+        for mid, name in names.items()
+        if sets.total(mid) > MAX_PRIORITIES
+    ]
+
+
+def record_joint_choice(
+    db: Session, trajectory_id: int, shared: Sequence[str], local: Mapping[int, Sequence[str]]
+) -> AgreedSets:
+    """Replace the agreed sets in one transaction: unknown themes, foreign municipalities, and a theme that is
+    both shared and local are refused; nothing is written then."""
+    trajectory = db.get(Trajectory, trajectory_id)
+    if trajectory is None:
+        raise JointChoiceError(f"Traject {trajectory_id} bestaat niet.")
+    codes = set(load_catalogue().theme_codes)
+    members = {m.id for m in trajectory.municipalities}
+    if len(members) < 2:
+        raise JointChoiceError("Een gezamenlijke keuze kan alleen in een traject met meerdere gemeenten.")
+    unknown = sorted({*shared, *(c for v in local.values() for c in v)} - codes)
+    if unknown:
+        raise JointChoiceError(f"Onbekende thema's: {', '.join(unknown)}.")
+    if set(local) - members:
+        raise JointChoiceError("Een gemeente in de keuze hoort niet bij dit traject.")
+    if not shared and not any(local.values()):
+        raise JointChoiceError("Kies minstens één gezamenlijke of lokale prioriteit.")
+    for own in local.values():
+        both = sorted(set(own) & set(shared))
+        if both:
+            raise JointChoiceError(
+                f"{', '.join(both)} staat zowel gezamenlijk als lokaal; kies één van beide."
+            )
+    db.execute(delete(JointChoice).where(JointChoice.trajectory_id == trajectory_id))
+    now = utcnow()
+    for code in dict.fromkeys(shared):
+        db.add(
+            JointChoice(trajectory_id=trajectory_id, municipality_id=None, theme_code=code, recorded_at=now)
+        )
+    for mid, own in local.items():
+        for code in dict.fromkeys(own):
+            db.add(
+                JointChoice(
+                    trajectory_id=trajectory_id, municipality_id=mid, theme_code=code, recorded_at=now
+                )
+            )
+    db.flush()
+    sets = agreed_sets(db, trajectory_id)
+    assert sets is not None
+    return sets
+
+
+def police_priorities(db: Session, trajectory_id: int) -> list[tuple[str | None, str]]:
+    """The police unit's priorities entered in Stap 1 (AgendaInput, source 'politie'): (theme, text)."""
+    return [
+        (row.theme_code, row.text)
+        for row in db.scalars(
+            select(AgendaInput)
+            .where(AgendaInput.trajectory_id == trajectory_id, AgendaInput.source == "politie")
+            .order_by(AgendaInput.id)
+        )
+    ]

@@ -14,8 +14,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ivp_core.analysis.figures import SeriesPair
 from ivp_core.catalogue import load_catalogue
-from ivp_core.report.content import Report, group_label, nl_percent
+from ivp_core.report.content import Report, nl_percent
 
 CHOSEN = "#1f4e79"
 OTHER = "#c9d3de"
@@ -43,9 +44,9 @@ def _figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     return fig, fig.subplots()
 
 
-def _png(fig: Figure) -> bytes:
+def _png(fig: Figure, dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=200, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
 
 
@@ -120,7 +121,7 @@ def participation_chart(report: Report) -> Chart | None:
     ax.barh(range(len(sessions)), [s.n_ballots for s in sessions], color=CHOSEN)
     for i, s in enumerate(sessions):
         ax.text(s.n_ballots, i, f" {s.n_ballots}", va="center", fontsize=7)
-    ax.set_yticks(range(len(sessions)), [f"{s.title} ({group_label(s.group).lower()})" for s in sessions])
+    ax.set_yticks(range(len(sessions)), [f"{s.title} ({report.group(s.group).lower()})" for s in sessions])
     ax.invert_yaxis()
     ax.set_xlabel("Aantal ingevulde stemformulieren", fontsize=8)
     _style(ax)
@@ -132,3 +133,29 @@ def participation_chart(report: Report) -> Chart | None:
 def render_charts(report: Report) -> tuple[Chart, ...]:
     charts = (ranking_chart(report), robustness_chart(report), participation_chart(report))
     return tuple(c for c in charts if c is not None)
+
+
+def series_chart(pair: SeriesPair, municipality: str, bench_name: str) -> Chart | None:
+    """One indicator of the analysis over the years, beside the benchmark: source, unit and years named."""
+    local = pair.local
+    if not local.known:
+        return None
+    fig, ax = _figure((WIDTH_IN * 0.75, 2.1))
+    ax.plot([p.year for p in local.known], [p.value for p in local.known], marker="o", color=CHOSEN,
+            label=municipality)  # fmt: skip
+    if pair.benchmark is not None and pair.benchmark.known:
+        known = pair.benchmark.known
+        ax.plot([p.year for p in known], [p.value for p in known], marker="s", color=ADVISED, linestyle="--",
+                label=bench_name)  # fmt: skip
+    ax.set_ylabel(local.unit, fontsize=8)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.grid(True, color="#e6e6e6", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=7, frameon=False)
+    return Chart(
+        f"series-{local.theme_code}-{local.indicator}",
+        local.indicator,
+        f"Eenheid: {local.unit}. Bron: {local.source}. Jaren: {local.years}.",
+        _png(fig, dpi=130),
+    )

@@ -10,36 +10,44 @@ from ivp_core.trajectory.cli import resolve_trajectory_id
 
 
 def _report(args: argparse.Namespace) -> int:
-    from ivp_core.report.content import ReportError, build_report
-    from ivp_core.report.files import FormatError, parse_formats, render
+    from ivp_core.report.content import ReportError
+    from ivp_core.report.files import FormatError, all_documents, parse_formats, parse_kinds
     from ivp_core.storage.db import session_scope
 
     try:
         formats = parse_formats(args.formats)
+        kinds = parse_kinds(args.kind)
     except FormatError as exc:
         raise CliError(exc.message_nl) from None
     trajectory_id = resolve_trajectory_id(args.trajectory)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     try:
         with session_scope() as db:
-            report = build_report(db, trajectory_id)
+            files = all_documents(db, trajectory_id, formats, kinds)
     except ReportError as exc:
         raise CliError(exc.message_nl) from None
-    if not report.has_result:
-        print("Let op: er is nog geen keuze vastgelegd; het verslag bevat alleen de deelname.")
-    for fmt in formats:
-        for name, data in render(report, fmt).items():
-            (out / name).write_bytes(data)
-            print(out / name)
+    if not files:
+        raise CliError(
+            f"Geen van de documenten ({', '.join(kinds)}) bestaat in het formaat {', '.join(formats)}."
+        )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+        print(out / name)
     return 0
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = subparsers.add_parser(
-        "report", help="schrijf het verslag van de prioritering (docx, xlsx, csv, html)"
+        "report",
+        help="schrijf de documenten voor de raad: verslag, veiligheidsanalyse, IVP-concept, uitvoeringsplan",
     )
     report.add_argument("--trajectory", type=int, help="id van het traject (niet nodig als er één is)")
     report.add_argument("--out", required=True, help="map waarin de bestanden komen")
     report.add_argument("--formats", default="docx,xlsx,csv,html", help="kommagescheiden: docx,xlsx,csv,html")
+    report.add_argument(
+        "--kind",
+        default="verslag",
+        help="kommagescheiden: verslag,analyse,ivp,uitvoeringsplan of alle (standaard: verslag)",
+    )
     report.set_defaults(func=_report)

@@ -11,23 +11,33 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate.consensus import Consensus
-from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationResult
-from ivp_core.advice.decision import latest_trajectory_decision as _latest_decision
+from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationResult, AggregationSettings
+from ivp_core.advice.decision import latest_decision, latest_trajectory_decision
+from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
 from ivp_core.consultation.pseudonyms import fill_pseudonyms
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
-from ivp_core.plan.joint import BASIS_LABELS, joint_view
+from ivp_core.plan.joint import (
+    BASIS_LABELS,
+    AgreedSets,
+    agreed_sets,
+    joint_view,
+    police_priorities,
+    too_many_warnings,
+)
 from ivp_core.storage.models import (
     Ballot,
     BallotItem,
+    Comment,
     EffectIndicator,
     Municipality,
     OpinionSession,
@@ -58,14 +68,25 @@ DECISION_SETTING_LABELS: Final[dict[str, str]] = {
     "group_weights": "Gekozen groepsgewichten",
     "top_k": "Aantal prioriteiten (top k)",
     "ranking_rule": "Rekenregel",
-    "seed": "Startwaarde toeval (seed)",
     "resamples": "Herberekeningen (gevoeligheid)",
-    "weight_concentration": "Spreiding gewichten (concentratie)",
     "tie_tolerance": "Tolerantie voor gelijke scores",
+    "with_analysis": "Veiligheidsanalyse telt mee als groep",
 }
 _SHOWN_WITH_ADVICE: Final = frozenset(
-    {"top_k", "ranking_rule", "seed", "resamples", "weight_concentration", "tie_tolerance", "group_weights"}
+    {"top_k", "ranking_rule", "resamples", "tie_tolerance", "group_weights"}
 )
+#: Technical settings a reader cannot judge (or, for ``reweighted_residents``, that the record does not hold
+#: reliably: it is set whenever a comparison was computed), and the session ids the report lists anyway.
+_NOT_REPORTED: Final = frozenset({"seed", "weight_concentration", "reweighted_residents", "sessions"})
+#: Who an opinion or a decision comes from, as a sentence names it.
+GREMIUM_LABELS: Final[dict[str, str]] = {
+    "raadscommissie": "de raadscommissie",
+    "raad": "de gemeenteraad",
+    "gemeenteraad": "de gemeenteraad",
+    "college": "het college van B&W",
+    "driehoek": "de lokale driehoek",
+}
+TIMEZONE: Final = ZoneInfo("Europe/Amsterdam")
 
 #: The IVP's chapters as Kernbeleid Veiligheid 2021 (Stap 4) describes them.
 CHAPTERS: Final[tuple[tuple[int, str, str], ...]] = (
@@ -121,8 +142,9 @@ def nl_number(value: float | None, digits: int = 2) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def nl_percent(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{nl_number(100 * value, digits)}%"
+def nl_percent(value: float | None, digits: int = 1) -> str:
+    """A share as Dutch readers write it, "98,7 %" (a non-breaking space keeps number and sign together)."""
+    return "–" if value is None else f"{nl_number(100 * value, digits)}\u00a0%"
 
 
 MONTHS: Final = (
@@ -141,12 +163,31 @@ MONTHS: Final = (
 )
 
 
+def local_time(value: datetime) -> datetime:
+    """A stored moment in Dutch time: recorded at 00:30 in Amsterdam is that day, not the UTC day before.
+
+    SQLite hands back naive datetimes; they were written as UTC."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(TIMEZONE)
+
+
 def nl_date(value: date | datetime | None) -> str:
-    return "–" if value is None else f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = local_time(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def group_label(group: str) -> str:
+def group_label(group: str, labels: Mapping[str, str] | None = None) -> str:
+    """A group's name; ``labels`` (a report's own) names the raad group after the gremium that met."""
+    if labels and group in labels:
+        return labels[group]
     return GROUP_LABELS.get(group, group)
+
+
+def gremium_label(gremium: str) -> str:
+    return GREMIUM_LABELS.get(gremium.strip().lower(), gremium.strip())
 
 
 # ---------------------------------------------------------------------------------------- model
@@ -168,10 +209,18 @@ class ThemeLine:
     reason: str = ""
     candidate: bool = False
     group_ranks: Mapping[str, int | None] = field(default_factory=dict)
+    focus: str = ""  # the municipality's own wording of the focus within the theme
+    remarks: tuple[str, ...] = ()  # approved remarks of participants
+    remark_groups: Mapping[str, int] = field(default_factory=dict)  # group label -> number of remarks
+    shared: bool = False  # a shared priority of a joint IVP
 
     @property
     def label(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def label_with_focus(self) -> str:
+        return f"{self.label}, met als focus: {self.focus}" if self.focus else self.label
 
 
 @dataclass(frozen=True)
@@ -198,6 +247,7 @@ class SessionRow:
     n_ballots: int
     n_counted: float  # sum of ballot weights: a show of hands of 12 counts as 12
     entries: Mapping[str, int]
+    municipality: str = ""  # empty: a session of all municipalities of the trajectory
 
 
 @dataclass(frozen=True)
@@ -266,6 +316,11 @@ class JointPart:
     local: tuple[tuple[str, str, tuple[str, ...]], ...]  # (municipality, basis of its result, theme labels)
     municipalities: tuple[str, ...]
     ranks: tuple[tuple[str, str, tuple[int | None, ...]], ...]  # (theme label, status, rank per municipality)
+    shared_codes: tuple[str, ...] = ()
+    agreed_on: datetime | None = None  # set when the municipalities recorded their agreed sets
+    local_codes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    police: tuple[str, ...] = ()  # the police unit's priorities, shown beside the proposal
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,10 +349,35 @@ class Report:
     ballots: tuple[BallotRow, ...]
     effect_indicators: tuple[IndicatorRow, ...] = ()
     joint: JointPart | None = None
+    municipality: str = ""  # the municipality this report is about (several in a joint trajectory)
+    status: str = ""  # "" (no choice recorded), advies or vastgesteld
+    gremium: str = ""
+    meeting_date: date | None = None
+    decided_by: str = ""
+    deciding_gremium: str = "raad"
+    group_names: Mapping[str, str] = field(default_factory=dict)
+    municipality_id: int | None = None
 
     @property
     def has_result(self) -> bool:
         return bool(self.ranking)
+
+    def group(self, key: str) -> str:
+        return group_label(key, self.group_names)
+
+    @property
+    def decision_line(self) -> str:
+        """Who decided what, when: never "vastgesteld" for an advice, never a click date as a meeting."""
+        if not self.status:
+            return "Nog geen keuze vastgelegd: dit is het actuele advies uit de prioritering"
+        who = gremium_label(self.gremium) if self.gremium else ""
+        if self.status == "vastgesteld":
+            who = who or gremium_label(self.deciding_gremium or "raad")
+            when = nl_date(self.meeting_date or self.decided_at)
+            return f"Vastgesteld door {who} op {when}"
+        if self.meeting_date is not None:
+            return f"Advies van {who or 'de opiniërende sessie'} van {nl_date(self.meeting_date)}"
+        return f"Keuze vastgelegd op {nl_date(self.decided_at)}, als advies (nog niet vastgesteld)"
 
     @property
     def total_ballots(self) -> int:
@@ -330,17 +410,44 @@ def method_detail(method: str, settings: Mapping[str, Any]) -> str:
     return ""
 
 
-def _sessions(db: Session, trajectory_id: int) -> list[OpinionSession]:
-    return list(
-        db.scalars(
-            select(OpinionSession)
-            .where(OpinionSession.trajectory_id == trajectory_id)
-            .order_by(OpinionSession.held_on, OpinionSession.id)
+def _latest_decision(
+    db: Session, trajectory_id: int, municipality_id: int | None, joint: bool
+) -> PriorityDecision | None:
+    """The municipality's latest choice (newest meeting first); in a single-municipality trajectory also one
+    stored without a municipality (older records), never another municipality's choice in a joint one."""
+    if joint:
+        return latest_decision(db, trajectory_id, municipality_id)
+    return latest_trajectory_decision(db, trajectory_id)
+
+
+def _sessions(db: Session, trajectory_id: int, municipality_id: int | None) -> list[OpinionSession]:
+    """The trajectory's sessions; for one municipality of a joint IVP its own and the shared ones."""
+    query = select(OpinionSession).where(OpinionSession.trajectory_id == trajectory_id)
+    if municipality_id is not None:
+        query = query.where(
+            (OpinionSession.municipality_id == municipality_id) | OpinionSession.municipality_id.is_(None)
         )
-    )
+    return list(db.scalars(query.order_by(OpinionSession.held_on, OpinionSession.id)))
+
+
+def _group_names(sessions: Sequence[OpinionSession]) -> dict[str, str]:
+    """The raad group named after the gremium that met: a raadscommissie is not the gemeenteraad."""
+    kinds: dict[str, set[str]] = {}
+    for s in sessions:
+        kinds.setdefault(s.group, set()).add(s.kind)
+    names = {}
+    for group, found in kinds.items():
+        if len(found) == 1:
+            (kind,) = found
+            if kind == "raadscommissie":
+                names[group] = "Raadscommissie"
+            elif kind == "driehoek":
+                names[group] = "Driehoek en partners"
+    return names
 
 
 def _session_rows(db: Session, sessions: Sequence[OpinionSession]) -> list[SessionRow]:
+    names = {m.id: m.name for m in db.scalars(select(Municipality))}
     rows = []
     for s in sessions:
         joined = db.scalar(
@@ -362,12 +469,15 @@ def _session_rows(db: Session, sessions: Sequence[OpinionSession]) -> list[Sessi
                 n_ballots=len(ballots),
                 n_counted=float(sum(w for _, w in ballots)),
                 entries=dict(entries),
+                municipality=names.get(s.municipality_id, "") if s.municipality_id else "",
             )
         )
     return rows
 
 
-def _group_rows(sessions: Sequence[SessionRow], advice: Mapping[str, Any]) -> list[GroupRow]:
+def _group_rows(
+    sessions: Sequence[SessionRow], advice: Mapping[str, Any], labels: Mapping[str, str]
+) -> list[GroupRow]:
     advice_groups = {g["group"]: g for g in advice.get("groups") or []}
     names = list(dict.fromkeys([*(s.group for s in sessions), *advice_groups]))
     rows = []
@@ -377,8 +487,8 @@ def _group_rows(sessions: Sequence[SessionRow], advice: Mapping[str, Any]) -> li
         rows.append(
             GroupRow(
                 group=name,
-                label=group_label(name),
-                weight=info.get("weight"),
+                label=group_label(name, labels),
+                weight=info.get("weight", (advice.get("group_weights") or {}).get(name)),
                 n_raters=int(info.get("n_raters", sum(s.n_ballots for s in own))),
                 n_ballots=sum(s.n_ballots for s in own),
                 sessions=tuple(s.title for s in own),
@@ -388,8 +498,19 @@ def _group_rows(sessions: Sequence[SessionRow], advice: Mapping[str, Any]) -> li
     return rows
 
 
-def _ballot_rows(db: Session, sessions: Sequence[OpinionSession]) -> list[BallotRow]:
+def _criterion_labels(session: OpinionSession) -> dict[str, str]:
+    return {
+        str(c.get("key")): str(c.get("label") or c.get("key"))
+        for c in (session.settings or {}).get("criteria") or []
+        if isinstance(c, Mapping)
+    }
+
+
+def _ballot_rows(
+    db: Session, sessions: Sequence[OpinionSession], labels: Mapping[str, str]
+) -> list[BallotRow]:
     by_id = {s.id: s for s in sessions}
+    criteria = {s.id: _criterion_labels(s) for s in sessions}
     if not by_id:
         return []
     participants = [
@@ -401,7 +522,7 @@ def _ballot_rows(db: Session, sessions: Sequence[OpinionSession]) -> list[Ballot
         )
     ]
     fill_pseudonyms(participants)
-    labels = {p["id"]: p["label"] for p in participants}
+    pseudonyms = {p["id"]: p["label"] for p in participants}
     result = db.execute(
         select(Ballot.session_id, Ballot.participant_id, Ballot.entry, Ballot.weight, BallotItem)
         .join(BallotItem, BallotItem.ballot_id == Ballot.id)
@@ -414,13 +535,13 @@ def _ballot_rows(db: Session, sessions: Sequence[OpinionSession]) -> list[Ballot
         rows.append(
             BallotRow(
                 session=s.title,
-                group=s.group,
-                method=s.method,
-                participant=labels[participant_id],
+                group=group_label(s.group, labels),
+                method=METHOD_LABELS.get(s.method, s.method),
+                participant=pseudonyms[participant_id],
                 entry=ENTRY_KINDS.get(entry, entry),
                 weight=float(weight),
                 theme=item.theme_code,
-                criterion=item.criterion,
+                criterion=criteria[session_id].get(item.criterion, item.criterion),
                 value=item.value,
             )
         )
@@ -437,11 +558,40 @@ def _analysis(db: Session, trajectory_id: int, municipality_id: int | None) -> d
     return found
 
 
+@dataclass(frozen=True)
+class _Remarks:
+    texts: tuple[str, ...]
+    groups: Mapping[str, int]
+
+
+def _remarks(
+    db: Session, sessions: Sequence[OpinionSession], labels: Mapping[str, str]
+) -> dict[str, _Remarks]:
+    """Approved remarks per theme: only what the facilitator let through reaches the raad."""
+    by_id = {s.id: s for s in sessions}
+    if not by_id:
+        return {}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for theme, text, session_id in db.execute(
+        select(Comment.theme_code, Comment.text, Comment.session_id)
+        .where(Comment.session_id.in_(list(by_id)), Comment.status == "goedgekeurd")
+        .order_by(Comment.id)
+    ):
+        found.setdefault(theme, []).append((text.strip(), group_label(by_id[session_id].group, labels)))
+    return {
+        theme: _Remarks(tuple(t for t, _ in items if t), dict(Counter(g for _, g in items)))
+        for theme, items in found.items()
+    }
+
+
 def _theme_line(
     code: str,
     ranking: Mapping[str, Mapping[str, Any]],
     analysis: Mapping[str, ThemeAnalysis],
     chosen: Sequence[str],
+    focus: Mapping[str, Any] | None = None,
+    remarks: Mapping[str, _Remarks] | None = None,
+    shared: Sequence[str] = (),
 ) -> ThemeLine:
     catalogue = load_catalogue()
     try:
@@ -464,6 +614,10 @@ def _theme_line(
         reason=text.candidate_reason if text else "",
         candidate=bool(text and text.candidate),
         group_ranks=dict(row.get("group_ranks") or {}),
+        focus=str((focus or {}).get(code) or "").strip(),
+        remarks=remarks[code].texts if remarks and code in remarks else (),
+        remark_groups=remarks[code].groups if remarks and code in remarks else {},
+        shared=code in shared,
     )
 
 
@@ -481,7 +635,9 @@ def _deviations(chosen: Sequence[ThemeLine], advised: Sequence[ThemeLine], top_k
     return notes
 
 
-def _robustness(advice: Mapping[str, Any], names: Mapping[str, str], chosen: Sequence[str]) -> list[str]:
+def _robustness(
+    advice: Mapping[str, Any], names: Mapping[str, str], chosen: Sequence[str], labels: Mapping[str, str]
+) -> list[str]:
     rob = advice.get("robustness")
     if not rob:
         return ["Er is geen gevoeligheidsanalyse berekend."]
@@ -511,57 +667,72 @@ def _robustness(advice: Mapping[str, Any], names: Mapping[str, str], chosen: Seq
             else ""
         )
         lines.append(
-            f"{a} en {b} liggen dicht bij elkaar{where} (verschil in score {nl_number(call.get('score_gap'), 3)}"
-            f"{stays})."
+            f"{a} {names.get(a, '')} en {b} {names.get(b, '')} liggen dicht bij elkaar{where}{stays}."
         )
     for w in rob.get("weight_ranges") or []:
         if (w.get("low") or 0) <= 0 and (w.get("high") or 0) >= 1:
             lines.append(
-                f"Het gewicht van {group_label(w['group']).lower()} (nu {nl_percent(w.get('weight'))}) maakt voor "
-                f"de top {k} niet uit: elk gewicht tussen 0% en 100% geeft dezelfde top {k}."
+                f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {nl_percent(w.get('weight'))}) maakt voor "
+                f"de top {k} niet uit: elk gewicht tussen 0\u00a0% en 100\u00a0% geeft dezelfde top {k}."
             )
             continue
         lines.append(
-            f"Het gewicht van {group_label(w['group']).lower()} (nu {nl_percent(w.get('weight'))}) kan liggen "
+            f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {nl_percent(w.get('weight'))}) kan liggen "
             f"tussen {nl_percent(w.get('low'))} en {nl_percent(w.get('high'))} zonder dat de top {k} verandert."
         )
     return lines
 
 
-def _consensus(advice: Mapping[str, Any], chosen: Sequence[ThemeLine], groups: Sequence[str]) -> list[str]:
+def _consensus(
+    advice: Mapping[str, Any],
+    chosen: Sequence[ThemeLine],
+    groups: Sequence[GroupRow],
+    labels: Mapping[str, str],
+) -> list[str]:
     """Agreement between groups, read from each group's own ranking in the advice."""
     k = advice.get("top_k")
-    voting = [g for g in groups if g != ANALYSIS_GROUP]
+    voting = [g.group for g in groups if g.group != ANALYSIS_GROUP]
     lines = []
     for theme in chosen:
         ranks = {g: theme.group_ranks.get(g) for g in voting}
-        inside = [group_label(g).lower() for g, r in ranks.items() if r is not None and k and r <= k]
+        inside = [group_label(g, labels).lower() for g, r in ranks.items() if r is not None and k and r <= k]
         if voting and len(inside) == len(voting):
             lines.append(f"{theme.label}: bij alle groepen in de eigen top {k}.")
         elif inside:
             lines.append(f"{theme.label}: in de eigen top {k} bij {', '.join(inside)}.")
         else:
             lines.append(f"{theme.label}: bij geen enkele groep in de eigen top {k}.")
-    return lines + _consensus_measures(advice.get("consensus") or {})
+    ballots = {g.group: g.n_ballots for g in groups}
+    return lines + _consensus_measures(advice.get("consensus") or {}, ballots, labels)
 
 
 def _agreement_word(rho: float) -> str:
     return "sterk" if rho >= 0.7 else "matig" if rho >= 0.4 else "weinig"
 
 
-def _consensus_measures(consensus: Mapping[str, Any]) -> list[str]:
-    """Kendall's W within and Spearman's rho between groups, from ``Consensus.to_dict()`` when stored."""
+def _consensus_measures(
+    consensus: Mapping[str, Any], ballots: Mapping[str, int], labels: Mapping[str, str]
+) -> list[str]:
+    """Kendall's W within and Spearman's rho between groups, from ``Consensus.to_dict()`` when stored.
+
+    W needs a ballot that scores every theme, so it says on how many of the group's ballots it rests."""
     lines = []
     for c in consensus.get("concordance") or []:
         if c.get("kendall_w") is not None:
+            used, total = c.get("n_raters"), ballots.get(c["group"])
+            base = (
+                f"berekend over de {used} volledig ingevulde van de {total} stemformulieren"
+                if total and used != total
+                else f"berekend over {used} stemformulieren"
+            )
             lines.append(
-                f"Overeenstemming binnen {group_label(c['group']).lower()}: Kendall's W = "
-                f"{nl_number(c['kendall_w'], 2)} ({c.get('n_raters')} deelnemers; 0 = geen, 1 = volledig)."
+                f"Overeenstemming binnen {group_label(c['group'], labels).lower()}: Kendall's W = "
+                f"{nl_number(c['kendall_w'], 2)} ({base}; 0 = geen, 1 = volledige overeenstemming)."
             )
     for a in consensus.get("agreements") or []:
         rho = a.get("spearman")
         if rho is not None:
-            g1, g2 = (group_label(g).lower() for g in a["groups"])
+            g1, g2 = (group_label(g, labels).lower() for g in a["groups"])
             lines.append(
                 f"De rangordes van {g1} en {g2} lijken {_agreement_word(rho)} op elkaar (Spearman "
                 f"{nl_number(rho, 2)} over {a.get('n_themes')} thema's)."
@@ -572,7 +743,7 @@ def _consensus_measures(consensus: Mapping[str, Any]) -> list[str]:
 _PER_THEME_UNSCORED = re.compile(r"^Thema('s)? .+ (is|zijn) niet beoordeeld door: ")
 
 
-def _warnings(advice: Mapping[str, Any]) -> list[str]:
+def _warnings(advice: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
     """The advice's caveats, with the per-theme "not scored by" lines folded into one line per group.
 
     Twenty near-identical lines hide the one caveat that matters; the grouped line is rebuilt from the
@@ -589,13 +760,15 @@ def _warnings(advice: Mapping[str, Any]) -> list[str]:
         ]
         if missing and weights.get(group):
             lines.append(
-                f"{group_label(group)} beoordeelde {len(missing)} thema's niet ({', '.join(missing)}); hun score "
+                f"{group_label(group, labels)} beoordeelde {len(missing)} thema's niet ({', '.join(missing)}); hun score "
                 "komt alleen van de andere groepen."
             )
     return lines
 
 
-def _settings(decision: PriorityDecision | None, advice: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _settings(
+    decision: PriorityDecision | None, advice: Mapping[str, Any], labels: Mapping[str, str]
+) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if advice:
         rows += [
@@ -604,38 +777,51 @@ def _settings(decision: PriorityDecision | None, advice: Mapping[str, Any]) -> l
             ("Tolerantie voor gelijke scores", nl_number(advice.get("tie_tolerance"), 3)),
         ]
         for g, w in (advice.get("group_weights") or {}).items():
-            rows.append((f"Gewicht {group_label(g).lower()}", nl_percent(w, 1)))
+            rows.append((f"Gewicht {group_label(g, labels).lower()}", nl_percent(w, 1)))
         rob = advice.get("robustness") or {}
         if rob:
-            rows += [
-                ("Herberekeningen (gevoeligheid)", str(rob.get("resamples"))),
-                ("Startwaarde toeval (seed)", str(rob.get("seed"))),
-                ("Spreiding gewichten (concentratie)", nl_number(rob.get("weight_concentration"), 1)),
-            ]
+            rows.append(("Herberekeningen voor de gevoeligheid", str(rob.get("resamples"))))
     if decision is not None:
         rows.append(("Keuze vastgelegd op", nl_date(decision.decided_at)))
+        if decision.decided_by:
+            rows.append(("Vastgelegd door", decision.decided_by))
         for key, value in sorted((decision.settings or {}).items()):
-            if key in _SHOWN_WITH_ADVICE and advice:
+            if key in _NOT_REPORTED or (key in _SHOWN_WITH_ADVICE and advice) or value is None:
                 continue
-            rows.append((DECISION_SETTING_LABELS.get(key, f"Instelling '{key}'"), _setting_text(value)))
+            label = DECISION_SETTING_LABELS.get(key)
+            if label is not None:
+                rows.append((label, _setting_text(value, labels)))
     return rows
 
 
-def _setting_text(value: Any) -> str:
+def _setting_text(value: Any, labels: Mapping[str, str]) -> str:
+    """A stored setting in words: never a Python literal such as ``True``, ``None`` or ``[1, 2]``."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if value is None:
+        return "–"
     if isinstance(value, float):
         return nl_number(value, 3)
     if isinstance(value, Mapping):
-        return "; ".join(f"{group_label(str(k))}: {_setting_text(v)}" for k, v in value.items())
-    return str(value)
+        return "; ".join(
+            f"{group_label(str(k), labels)}: {_setting_text(v, labels)}" for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return ", ".join(_setting_text(v, labels) for v in value)
+    return RULE_LABELS.get(str(value), str(value))
 
 
-def _indicator_rows(db: Session, trajectory_id: int) -> list[IndicatorRow]:
+def _indicator_rows(db: Session, trajectory_id: int, municipality_id: int | None) -> list[IndicatorRow]:
+    """The trajectory's effect indicators; with ``municipality_id`` that municipality's and the shared ones."""
     catalogue = load_catalogue()
     names = {m.id: m.name for m in db.scalars(select(Municipality))}
+    query = select(EffectIndicator).where(EffectIndicator.trajectory_id == trajectory_id)
+    if municipality_id is not None:
+        query = query.where(
+            (EffectIndicator.municipality_id == municipality_id) | EffectIndicator.municipality_id.is_(None)
+        )
     rows = db.scalars(
-        select(EffectIndicator)
-        .where(EffectIndicator.trajectory_id == trajectory_id)
-        .order_by(EffectIndicator.municipality_id, EffectIndicator.theme_code, EffectIndicator.id)
+        query.order_by(EffectIndicator.municipality_id, EffectIndicator.theme_code, EffectIndicator.id)
     )
     return [
         IndicatorRow(
@@ -665,18 +851,37 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
         return f"{code} {names.get(code, code)}"
 
     n = len(joint.municipalities)
+    agreed = agreed_sets(db, trajectory_id)
+    shared = agreed.shared if agreed is not None else joint.shared
+    local = agreed.local if agreed is not None else joint.local
+    member_names = {m.municipality_id: m.name for m in joint.municipalities}
+    rule = (
+        f"Voorstel van het hulpmiddel: gezamenlijk is een thema dat prioriteit is in minstens {joint.quorum} van "
+        f"de {n} gemeenten, of dat elke gemeente plaatste met een gemiddelde plaats van {joint.top_k} of beter. "
+        "Lokaal: prioriteit in een gemeente, maar niet gezamenlijk. Elke gemeente telt met haar vastgelegde "
+        "keuze, of anders met het advies uit haar eigen sessies."
+    )
+    if agreed is not None:
+        rule = f"De gemeenten legden hun afspraak vast op {nl_date(agreed.recorded_at)}. " + rule
     return JointPart(
-        rule=(
-            f"Gezamenlijk: prioriteit in minstens {joint.quorum} van de {n} gemeenten, of door elke gemeente "
-            f"geplaatst met een gemiddelde plaats van {joint.top_k} of beter. Lokaal: prioriteit in een "
-            "gemeente, maar niet gezamenlijk. Elke gemeente telt met haar vastgelegde keuze, of anders met het "
-            "advies uit haar eigen sessies."
-        ),
-        shared=tuple(label(c) for c in joint.shared),
+        rule=rule,
+        shared=tuple(label(c) for c in shared),
+        shared_codes=tuple(shared),
         local=tuple(
-            (m.name, BASIS_LABELS[m.basis], tuple(label(c) for c in joint.local.get(m.municipality_id, ())))
+            (
+                m.name,
+                "afspraak tussen de gemeenten" if agreed is not None else BASIS_LABELS[m.basis],
+                tuple(label(c) for c in local.get(m.municipality_id, ())),
+            )
             for m in joint.municipalities
         ),
+        agreed_on=agreed.recorded_at if agreed is not None else None,
+        local_codes={mid: tuple(codes) for mid, codes in local.items()},
+        police=tuple(
+            f"{label(code)}: {text}" if code and text else label(code) if code else text
+            for code, text in police_priorities(db, trajectory_id)
+        ),
+        warnings=tuple(too_many_warnings(AgreedSets(tuple(shared), local, None), member_names)),
         municipalities=tuple(m.name for m in joint.municipalities),
         ranks=tuple(
             (label(t.theme), t.status, tuple(t.ranks.get(m.municipality_id) for m in joint.municipalities))
@@ -686,29 +891,55 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
     )
 
 
+def current_advice(db: Session, trajectory_id: int, municipality_id: int) -> dict[str, Any]:
+    """The advice the results page shows with its default settings, for a report before a choice is recorded.
+
+    Without it the report would say "no outcome yet" while the app shows a full advice."""
+    advice = compute_advice(
+        db,
+        trajectory_id,
+        municipality_id,
+        AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]
+    )
+    if not any(t.score is not None for t in advice.result.themes):
+        return {}
+    return {**advice.result.to_dict(), "consensus": advice.consensus.to_dict()}
+
+
 def build_report(
     db: Session,
     trajectory_id: int,
     *,
+    municipality_id: int | None = None,
     result: AggregationResult | Mapping[str, Any] | None = None,
     consensus: Consensus | Mapping[str, Any] | None = None,
     today: date | None = None,
 ) -> Report:
-    """The report of Stap 3 for one trajectory.
+    """The report of Stap 3 for one trajectory and one of its municipalities (the first when not given).
 
     The advice comes from ``result`` when given (the results page's live result), otherwise from the
-    latest stored final choice (``advice`` = ``AggregationResult.to_dict()``, optionally with a
-    ``"consensus"`` key holding ``Consensus.to_dict()``, which ``consensus`` can also pass in); the chosen priorities always come from that final choice (without one,
-    the advised priorities are shown as a proposal).
+    municipality's latest recorded choice (``advice`` = ``AggregationResult.to_dict()`` with a
+    ``"consensus"`` key), otherwise it is computed as the results page shows it; the chosen priorities come
+    from the recorded choice (without one, the advised priorities are shown as a proposal).
     """
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise ReportError(f"Traject {trajectory_id} bestaat niet.")
-    decision = _latest_decision(db, trajectory_id)
-    if result is None:
-        advice: Mapping[str, Any] = decision.advice if decision is not None else {}
+    members = list(trajectory.municipalities)
+    if municipality_id is None:
+        municipality_id = members[0].id if members else None
+    elif municipality_id not in {m.id for m in members}:
+        raise ReportError(f"Gemeente {municipality_id} hoort niet bij traject {trajectory_id}.")
+    municipality = next((m for m in members if m.id == municipality_id), None)
+    decision = _latest_decision(db, trajectory_id, municipality_id, len(members) > 1)
+    if result is not None:
+        advice: Mapping[str, Any] = result.to_dict() if isinstance(result, AggregationResult) else result
+    elif decision is not None:
+        advice = decision.advice or {}
+    elif municipality_id is not None:
+        advice = current_advice(db, trajectory_id, municipality_id)
     else:
-        advice = result.to_dict() if isinstance(result, AggregationResult) else result
+        advice = {}
     if consensus is not None:
         advice = {
             **advice,
@@ -718,12 +949,20 @@ def build_report(
     chosen_codes = [
         str(c) for c in (decision.chosen if decision is not None else advice.get("priorities") or [])
     ]
-    municipality_id = decision.municipality_id if decision is not None else None
+    joint = _joint_part(db, trajectory_id) if len(members) > 1 else None
+    shared = joint.shared_codes if joint is not None else ()
+    if joint is not None and joint.agreed_on is not None and municipality_id is not None:
+        # the agreed joint sets are this municipality's priorities: the shared part first, then its own
+        chosen_codes = [*shared, *joint.local_codes.get(municipality_id, ())]
     analysis = _analysis(db, trajectory_id, municipality_id)
     catalogue = load_catalogue()
+    sessions = _sessions(db, trajectory_id, municipality_id if len(members) > 1 else None)
+    labels = _group_names(sessions)
+    remarks = _remarks(db, sessions, labels)
+    focus = decision.focus if decision is not None else {}
 
     def line(code: str) -> ThemeLine:
-        return _theme_line(code, ranking_raw, analysis, chosen_codes)
+        return _theme_line(code, ranking_raw, analysis, chosen_codes, focus, remarks, shared)
 
     chosen = tuple(line(c) for c in chosen_codes)
     advised = tuple(line(c) for c in advice.get("priorities") or [])
@@ -731,9 +970,8 @@ def build_report(
     chapters = tuple(
         Chapter(n, title, text, chosen if n == 4 else going if n == 5 else ()) for n, title, text in CHAPTERS
     )
-    sessions = _sessions(db, trajectory_id)
     session_rows = _session_rows(db, sessions)
-    groups = _group_rows(session_rows, advice)
+    groups = _group_rows(session_rows, advice, labels)
     names = {t.code: t.name for t in catalogue.themes}
     ranking = tuple(
         RankingRow(
@@ -750,14 +988,13 @@ def build_report(
         )
         for r in advice.get("ranking") or []
     )
-    municipalities = tuple(m.name for m in trajectory.municipalities)
     return Report(
         title="Verslag prioritering Integraal Veiligheidsplan",
-        municipalities=municipalities,
+        municipalities=tuple(m.name for m in members),
         trajectory=trajectory.name,
         period=f"{trajectory.period_start}–{trajectory.period_end}",
         fictitious=trajectory.fictitious,
-        generated_on=today or date.today(),
+        generated_on=today or datetime.now(TIMEZONE).date(),
         decided_at=decision.decided_at if decision is not None else None,
         reason=decision.reason if decision is not None else "",
         chosen=chosen,
@@ -769,11 +1006,19 @@ def build_report(
         groups=tuple(groups),
         ranking=ranking,
         top_k=advice.get("top_k"),
-        robustness=tuple(_robustness(advice, names, chosen_codes)) if advice else (),
-        consensus=tuple(_consensus(advice, chosen, [g.group for g in groups])) if advice else (),
-        warnings=tuple(_warnings(advice)),
-        settings=tuple(_settings(decision, advice)),
-        ballots=tuple(_ballot_rows(db, sessions)),
-        effect_indicators=tuple(_indicator_rows(db, trajectory_id)),
-        joint=_joint_part(db, trajectory_id) if len(municipalities) > 1 else None,
+        robustness=tuple(_robustness(advice, names, chosen_codes, labels)) if advice else (),
+        consensus=tuple(_consensus(advice, chosen, groups, labels)) if advice else (),
+        warnings=tuple(_warnings(advice, labels)),
+        settings=tuple(_settings(decision, advice, labels)),
+        ballots=tuple(_ballot_rows(db, sessions, labels)),
+        effect_indicators=tuple(_indicator_rows(db, trajectory_id, municipality_id if joint else None)),
+        joint=joint,
+        municipality=municipality.name if municipality is not None else "",
+        status=(decision.status or "advies") if decision is not None else "",
+        gremium=decision.gremium if decision is not None else "",
+        meeting_date=decision.meeting_date if decision is not None else None,
+        decided_by=decision.decided_by if decision is not None else "",
+        deciding_gremium=trajectory.deciding_gremium or "raad",
+        group_names=labels,
+        municipality_id=municipality_id,
     )

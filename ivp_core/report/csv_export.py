@@ -12,7 +12,7 @@ import re
 import zipfile
 from datetime import date, datetime
 
-from ivp_core.report.content import Report
+from ivp_core.report.content import Report, nl_percent
 from ivp_core.report.safety import Cell, neutralise_row
 from ivp_core.report.tables import Sheet, report_sheets
 
@@ -34,7 +34,12 @@ def sheet_csv(sheet: Sheet) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_text(v) for v in neutralise_row(sheet.header)])
     for row in sheet.rows:
-        writer.writerow([_text(v) for v in neutralise_row(row)])
+        writer.writerow(
+            [
+                nl_percent(v) if i in sheet.percent and isinstance(v, float) else _text(v)
+                for i, v in enumerate(neutralise_row(row))
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
+from typing import Final
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -89,17 +91,57 @@ def _row_flag(row, name: str) -> None:  # type: ignore[no-untyped-def]
     row._tr.get_or_add_trPr().append(flag)
 
 
+#: Conservative width of one character of 9 pt text (bold, in the wider fallback fonts too) and a cell's
+#: inner margins: a column narrower than its longest word splits that word ("Streefwaar|de").
+CHAR_CM: Final = 0.18
+CELL_PADDING_CM: Final = 0.45
+_BREAKS = re.compile(r"[\s]+|(?<=[/–-])")
+
+
+def _longest_word_cm(texts: list[str]) -> float:
+    longest = max((len(w) for t in texts for w in _BREAKS.split(t) if w), default=1)
+    return longest * CHAR_CM + CELL_PADDING_CM
+
+
+def column_widths(block: TableBlock, total_cm: float = TEXT_WIDTH_CM) -> list[float]:
+    """The relative widths scaled to the page, then widened where a column's longest word would not fit,
+    taking the room from columns that have more than they need (a word may break after "/" or "-")."""
+    total = sum(block.widths)
+    widths = [total_cm * w / total for w in block.widths]
+    minimum = [
+        min(_longest_word_cm([block.header[i], *(row[i] for row in block.rows)]), total_cm / 2)
+        for i in range(len(widths))
+    ]
+    if sum(minimum) >= total_cm:
+        return [total_cm * m / sum(minimum) for m in minimum]
+    for _ in range(len(widths)):
+        deficit = sum(max(0.0, m - w) for w, m in zip(widths, minimum, strict=True))
+        if deficit <= 1e-6:
+            break
+        slack = [max(0.0, w - m) for w, m in zip(widths, minimum, strict=True)]
+        room = sum(slack)
+        widths = [
+            max(w, m) - (deficit * sl / room if room else 0.0)
+            for w, m, sl in zip(widths, minimum, slack, strict=True)
+        ]
+    return widths
+
+
+def _breakable(text: str) -> str:
+    """A zero-width space after a slash lets "Georganiseerde/ondermijnende" wrap there, not mid-word."""
+    return text.replace("/", "/\u200b")
+
+
 def _table(document: DocumentObject, block: TableBlock) -> None:
     table = document.add_table(rows=1, cols=len(block.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    total = sum(block.widths)
-    widths = [Cm(TEXT_WIDTH_CM * w / total) for w in block.widths]
+    widths = [Cm(w) for w in column_widths(block)]
     _row_flag(table.rows[0], "w:tblHeader")
     for i, text in enumerate(block.header):
         cell = table.rows[0].cells[i]
         cell.text = ""
-        run = cell.paragraphs[0].add_run(_clean(text))
+        run = cell.paragraphs[0].add_run(_breakable(_clean(text)))
         run.bold = True
         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         _shade(cell, "1F4E79")
@@ -109,7 +151,7 @@ def _table(document: DocumentObject, block: TableBlock) -> None:
         cells = row.cells
         for i, text in enumerate(values):
             paragraph = cells[i].paragraphs[0]
-            run = paragraph.add_run(_clean(text))
+            run = paragraph.add_run(_breakable(_clean(text)))
             run.bold = r in block.bold_rows
             if i in block.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -156,7 +198,7 @@ def _block(document: DocumentObject, block: Block) -> None:
     elif isinstance(block, TableBlock):
         _table(document, block)
     elif isinstance(block, Image):
-        document.add_picture(io.BytesIO(block.chart.png), width=Cm(TEXT_WIDTH_CM))
+        document.add_picture(io.BytesIO(block.chart.png), width=Cm(TEXT_WIDTH_CM * block.width))
         picture = document.paragraphs[-1]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True  # never a caption alone at the top of a page
@@ -164,14 +206,20 @@ def _block(document: DocumentObject, block: Block) -> None:
         caption.add_run(_clean(caption_text(block.chart)))
 
 
-def render_docx(report: Report) -> bytes:
+def render_blocks_docx(blocks: Sequence[Block], title: str, header: str) -> bytes:
+    """Any document of the product (verslag, analysis, IVP draft, uitvoeringsplan) as Word."""
     document = Document()
-    _setup(document, f"{report.title} · {', '.join(report.municipalities)} {report.period}")
-    document.core_properties.title = report.title
+    _setup(document, header)
+    document.core_properties.title = title
     document.core_properties.language = "nl-NL"
     document.core_properties.author = ""
-    for block in document_blocks(report):
+    for block in blocks:
         _block(document, block)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def render_docx(report: Report) -> bytes:
+    who = report.municipality or ", ".join(report.municipalities)
+    return render_blocks_docx(document_blocks(report), report.title, f"{report.title} · {who} {report.period}")

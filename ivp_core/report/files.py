@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+from sqlalchemy.orm import Session
 
 from ivp_core.report.content import Report
 
@@ -36,7 +38,8 @@ def parse_formats(raw: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def base_name(report: Report) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", " ".join(report.municipalities).lower()).strip("-") or "traject"
+    who = report.municipality if len(report.municipalities) > 1 else " ".join(report.municipalities)
+    slug = re.sub(r"[^a-z0-9]+", "-", who.lower()).strip("-") or "traject"
     return f"verslag-prioritering-{slug}-{report.period.replace('–', '-')}"
 
 
@@ -60,3 +63,90 @@ def render(report: Report, fmt: str) -> dict[str, bytes]:
 
         return {f"{name}-{file.removeprefix('verslag-')}": data for file, data in render_csv(report).items()}
     raise FormatError(f"Onbekend formaat: {fmt}.")
+
+
+KINDS: Final = ("verslag", "analyse", "ivp", "uitvoeringsplan")
+KIND_LABELS: Final[dict[str, str]] = {
+    "verslag": "Verslag prioritering (stap 3)",
+    "analyse": "Veiligheidsanalyse (stap 2)",
+    "ivp": "IVP, concept (stap 4)",
+    "uitvoeringsplan": "Uitvoeringsplan (stap 5)",
+}
+#: The formats each document exists in: the verslag has its tables as spreadsheets, the uitvoeringsplan its
+#: action table; the analysis and the IVP draft are texts.
+KIND_FORMATS: Final[dict[str, tuple[str, ...]]] = {
+    "verslag": FORMATS,
+    "analyse": ("docx", "html"),
+    "ivp": ("docx", "html"),
+    "uitvoeringsplan": ("docx", "xlsx", "html"),
+}
+
+
+def parse_kinds(raw: str | Iterable[str]) -> tuple[str, ...]:
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    wanted = tuple(dict.fromkeys(i.strip().lower() for i in items if i.strip()))
+    if "alle" in wanted or "all" in wanted:
+        return KINDS
+    unknown = [k for k in wanted if k not in KINDS]
+    if unknown or not wanted:
+        raise FormatError(
+            f"Onbekend document: {', '.join(unknown) or '(leeg)'}. Kies uit {', '.join(KINDS)} of alle."
+        )
+    return wanted
+
+
+def _blocks_files(
+    stem: str, title: str, header: str, blocks: Sequence[Any], formats: Iterable[str]
+) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "docx":
+            from ivp_core.report.docx import render_blocks_docx
+
+            files[f"{stem}.docx"] = render_blocks_docx(blocks, title, header)
+        elif fmt == "html":
+            from ivp_core.report.html import render_blocks_html
+
+            files[f"{stem}.html"] = render_blocks_html(blocks, header).encode("utf-8")
+    return files
+
+
+def kind_files(
+    db: Session, trajectory_id: int, municipality_id: int | None, kind: str, formats: Iterable[str] = FORMATS
+) -> dict[str, bytes]:
+    """One document of one municipality in the wanted formats it exists in."""
+    wanted = [f for f in formats if f in KIND_FORMATS[kind]]
+    if kind == "verslag":
+        from ivp_core.report.content import build_report
+
+        report = build_report(db, trajectory_id, municipality_id=municipality_id)
+        return {name: data for fmt in wanted for name, data in render(report, fmt).items()}
+    if kind == "analyse":
+        from ivp_core.report.analysis import build_analysis_document
+
+        doc = build_analysis_document(db, trajectory_id, municipality_id)
+        return _blocks_files(doc.stem, doc.title, doc.header, doc.blocks, wanted)
+    from ivp_core.report.ivp import build_plan_documents, plan_xlsx
+
+    draft, plan = build_plan_documents(db, trajectory_id, municipality_id)
+    doc = draft if kind == "ivp" else plan
+    files = _blocks_files(doc.stem, doc.title, doc.header, doc.blocks, wanted)
+    if kind == "uitvoeringsplan" and "xlsx" in wanted:
+        files[f"{doc.stem}.xlsx"] = plan_xlsx(plan)
+    return files
+
+
+def all_documents(
+    db: Session, trajectory_id: int, formats: Iterable[str] = FORMATS, kinds: Iterable[str] = KINDS
+) -> dict[str, bytes]:
+    """Every document of a trajectory in the given formats, once per municipality."""
+    from ivp_core.storage.models import Trajectory
+
+    trajectory = db.get(Trajectory, trajectory_id)
+    members = [m.id for m in trajectory.municipalities] if trajectory is not None else []
+    formats = tuple(formats)
+    files: dict[str, bytes] = {}
+    for municipality_id in members or [None]:
+        for kind in kinds:
+            files.update(kind_files(db, trajectory_id, municipality_id, kind, formats))
+    return files

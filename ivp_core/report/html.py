@@ -6,6 +6,7 @@ Every piece of text is escaped: comments and reasons are typed by people and mus
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from html import escape
 
 from ivp_core.report.content import Report
@@ -88,13 +89,20 @@ def _block(block: Block) -> str:
         data = base64.b64encode(block.chart.png).decode("ascii")
         alt = escape(f"{block.chart.title}: {block.chart.caption}")
         caption = escape(caption_text(block.chart))
-        return f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"><figcaption>{caption}</figcaption></figure>'
+        style = f' style="width:{100 * block.width:.0f}%"' if block.width < 1 else ""
+        return f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"{style}><figcaption>{caption}</figcaption></figure>'
     raise TypeError(f"unknown block {block!r}")
 
 
 def render_html(report: Report) -> str:
-    body = "\n".join(_block(b) for b in document_blocks(report))
-    title = escape(f"{report.title} – {', '.join(report.municipalities)} {report.period}")
+    who = report.municipality or ", ".join(report.municipalities)
+    return render_blocks_html(document_blocks(report), f"{report.title} – {who} {report.period}")
+
+
+def render_blocks_html(blocks: Sequence[Block], title: str) -> str:
+    """Any document of the product as one printable page."""
+    body = "\n".join(_block(b) for b in blocks)
+    title = escape(title)
     return (
         '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.report.charts import Chart, render_charts
-from ivp_core.report.content import Report, ThemeLine, group_label, nl_date, nl_number, nl_percent
+from ivp_core.report.content import Report, ThemeLine, gremium_label, nl_date, nl_number, nl_percent
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class TableBlock:
 @dataclass(frozen=True)
 class Image:
     chart: Chart
+    width: float = 1.0  # share of the text width
 
 
 @dataclass(frozen=True)
@@ -70,52 +71,119 @@ def _placement(t: ThemeLine, top_k: int | None) -> str:
     return "; ".join(parts) + "."
 
 
+def participation_phrase(report: Report) -> str:
+    """Who took part, per group with numbers and how they voted: "240 inwoners (online), 14 …"."""
+    per_group: dict[str, dict[str, int]] = {}
+    for s in report.sessions:
+        target = per_group.setdefault(s.group, {})
+        for entry, n in s.entries.items():
+            target[entry] = target.get(entry, 0) + n
+    parts = []
+    for group, entries in per_group.items():
+        total = sum(entries.values())
+        if not total:
+            continue
+        if len([n for n in entries.values() if n]) == 1:
+            how = next(entry.lower() for entry, n in entries.items() if n)
+        else:
+            how = ", ".join(f"{n} {entry.lower()}" for entry, n in sorted(entries.items()) if n)
+        parts.append(f"{report.group(group).lower()} {total} ({how})")
+    return "; ".join(parts)
+
+
 def _summary(report: Report) -> Iterator[Block]:
     yield Heading(1, "1 Samenvatting")
     total = report.total_ballots
     n_sessions = len([s for s in report.sessions if s.n_ballots])
-    if report.chosen and report.decided_at is not None:
+    who = participation_phrase(report)
+    took_part = (
+        f"In {n_sessions} {'sessie' if n_sessions == 1 else 'sessies'} vulden {total} deelnemers een "
+        f"stemformulier in: {who}."
+        if total
+        else "Er zijn nog geen stemformulieren ingevuld."
+    )
+    place = f"{report.municipality}: " if len(report.municipalities) > 1 else ""
+    n = len(report.chosen)
+    if report.chosen and report.status:
         yield Paragraph(
-            f"Op {nl_date(report.decided_at)} zijn {len(report.chosen)} prioriteiten vastgesteld voor het "
-            f"Integraal Veiligheidsplan {report.period}. Zij volgen uit de veiligheidsanalyse (stap 2) en de "
-            f"prioritering (stap 3), waarin {total} deelnemers in {n_sessions} sessies hun oordeel gaven.",
+            f"{place}{report.decision_line}: {n} prioriteiten voor het Integraal Veiligheidsplan "
+            f"{report.period}. Zij volgen uit de veiligheidsanalyse (stap 2) en de prioritering (stap 3). "
+            + took_part,
             style="lead",
         )
+        if report.status != "vastgesteld":
+            yield Paragraph(
+                f"Dit is een advies. Het besluit over de prioriteiten neemt "
+                f"{gremium_label(report.deciding_gremium or 'raad')}.",
+                style="note",
+            )
     elif report.chosen:
         yield Paragraph(
-            "Er is nog geen definitieve keuze vastgelegd. Hieronder staat het advies uit de prioritering; "
-            f"{total} deelnemers gaven in {n_sessions} sessies hun oordeel.",
+            f"{place}Er is nog geen keuze vastgelegd. Hieronder staat het actuele advies uit de prioritering "
+            f"als voorstel: {n} prioriteiten. " + took_part,
             style="lead",
         )
     else:
         yield Paragraph(
-            "Er is nog geen uitkomst van de prioritering. Dit verslag bevat alleen de deelname.", style="lead"
+            f"{place}Er zijn nog geen stemmen om een advies op te baseren. Dit verslag bevat alleen de deelname. "
+            + took_part,
+            style="lead",
         )
     if report.chosen:
-        yield Paragraph("De prioriteiten:", label="")
-        yield Bullets(tuple(f"{t.label} (veld {t.field_name})" for t in report.chosen))
-        yield Paragraph(
-            f"De overige {len(report.going_concern)} thema's blijven going concern: de lopende aanpak gaat "
-            "door, zonder extra inzet. Zij krijgen een plaats in hoofdstuk 5 van het IVP."
+        yield Paragraph("De prioriteiten:")
+        yield Bullets(
+            tuple(
+                f"{t.label_with_focus} (veld {t.field_name})"
+                + (" – gezamenlijke prioriteit" if t.shared else "")
+                for t in report.chosen
+            )
         )
+        yield Paragraph(
+            f"De overige {len(report.going_concern)} thema's zijn going concern: de lopende aanpak gaat "
+            "door, zonder extra inzet. Zij staan per veiligheidsveld bij 'Going concern-thema's'."
+        )
+
+
+def _remark_blocks(t: ThemeLine, report: Report) -> Iterator[Block]:
+    if not t.remarks:
+        return
+    groups = ", ".join(f"{g.lower()} {n}" for g, n in t.remark_groups.items())
+    count = len(t.remarks)
+    yield Paragraph(
+        f"{count} {'opmerking' if count == 1 else 'opmerkingen'} van deelnemers ({groups}). Een greep:",
+        label="Wat deelnemers zeiden: ",
+    )
+    yield Bullets(tuple(f"“{_shorten(text)}”" for text in t.remarks[:3]))
+
+
+def _shorten(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
 def _priorities(report: Report) -> Iterator[Block]:
     if not report.chosen:
         return
-    yield Heading(1, "2 Gekozen prioriteiten en waarom")
+    yield Heading(
+        1, "2 Gekozen prioriteiten en waarom" if report.status else "2 Voorgestelde prioriteiten en waarom"
+    )
     if report.reason:
         yield Paragraph(report.reason, label="Motivering van de keuze: ")
     for note in report.deviations:
         yield Paragraph(note, style="note")
     for t in report.chosen:
         yield Heading(2, f"Thema {t.code} – {t.name}")
+        if t.focus:
+            yield Paragraph(t.focus, label="Focus binnen het thema: ")
+        if t.shared:
+            yield Paragraph("Gezamenlijke prioriteit van de samenwerkende gemeenten.", style="note")
         yield Paragraph(f"Veiligheidsveld: {t.field_name}. {_placement(t, report.top_k)}")
         if t.summary:
             yield Paragraph(t.summary, label="Uit de veiligheidsanalyse: ")
         if t.reason:
             label = "Waarom kandidaat: " if t.candidate else "Toelichting (in de analyse geen kandidaat): "
             yield Paragraph(t.reason, label=label)
+        yield from _remark_blocks(t, report)
 
 
 def _effect_indicators(report: Report) -> Iterator[Block]:
@@ -149,6 +217,11 @@ def _joint(report: Report) -> Iterator[Block]:
         return
     yield Heading(1, "9 Gezamenlijk IVP: samen waar het kan, lokaal waar het moet")
     yield Paragraph(part.rule, style="note")
+    for warning in part.warnings:
+        yield Paragraph(warning, label="Let op: ")
+    if part.police:
+        yield Paragraph("Prioriteiten van de politie-eenheid, meegewogen naast het voorstel:")
+        yield Bullets(part.police)
     yield Heading(2, "Gezamenlijke (bovenlokale) prioriteiten")
     yield Bullets(part.shared) if part.shared else Paragraph("Geen thema is in (bijna) alle gemeenten hoog.")
     for name, basis, themes in part.local:
@@ -160,7 +233,10 @@ def _joint(report: Report) -> Iterator[Block]:
     )
     n = len(part.municipalities)
     yield TableBlock(
-        ("Thema", "Voorstel", *part.municipalities), rows, (5, 2, *(2,) * n), tuple(range(2, 2 + n))
+        ("Thema", "Voorstel hulpmiddel", *part.municipalities),
+        rows,
+        (5, 2.4, *(2,) * n),
+        tuple(range(2, 2 + n)),
     )
 
 
@@ -190,21 +266,26 @@ def _going_concern(report: Report) -> Iterator[Block]:
     )
 
 
+def themes_per_field(themes: tuple[ThemeLine, ...]) -> Iterator[str]:
+    """Themes clustered per veiligheidsveld, one line per field: not eighteen names in a row."""
+    catalogue = load_catalogue()
+    for fld in catalogue.fields:
+        own = [t for t in themes if catalogue.field_of(t.code).code == fld.code]
+        if own:
+            yield f"Veld {fld.code} {fld.name}: " + "; ".join(f"{t.code} {t.name}" for t in own)
+
+
 def _contents(report: Report) -> Iterator[Block]:
     yield Heading(1, "4 Inhoudsopgave van het IVP")
     yield Paragraph(
         "Volgens Kernbeleid Veiligheid (stap 4) krijgt het IVP zeven hoofdstukken. De prioriteiten worden "
-        "uitgewerkt in hoofdstuk 4, de going concern-thema's in hoofdstuk 5."
+        "uitgewerkt in hoofdstuk 4 van het IVP, de going concern-thema's in hoofdstuk 5 van het IVP."
     )
     for chapter in report.chapters:
-        yield Heading(2, f"Hoofdstuk {chapter.number} {chapter.title}")
+        yield Heading(2, f"IVP-hoofdstuk {chapter.number}: {chapter.title}")
         yield Paragraph(chapter.description)
         if chapter.themes:
-            yield Bullets(
-                tuple(
-                    f"{chapter.number}.{i} {t.name} (thema {t.code})" for i, t in enumerate(chapter.themes, 1)
-                )
-            )
+            yield Bullets(tuple(themes_per_field(chapter.themes)))
 
 
 def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
@@ -217,20 +298,24 @@ def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
         "'Meegeteld' telt een handopsteking als het "
         "aantal opgestoken handen."
     )
+    if who := participation_phrase(report):
+        yield Paragraph(f"Per groep: {who}.")
     yield TableBlock(
         ("Sessie", "Datum", "Groep", "Methode", "Ingevuld", "Meegeteld"),
         tuple(
             (
-                s.title + (f" (ronde {s.round_no})" if s.round_no > 1 else ""),
+                s.title
+                + (f" (ronde {s.round_no})" if s.round_no > 1 else "")
+                + (f" – {s.municipality}" if s.municipality and len(report.municipalities) > 1 else ""),
                 nl_date(s.held_on),
-                group_label(s.group),
+                report.group(s.group),
                 s.method,
                 str(s.n_ballots),
                 nl_number(s.n_counted, 0),
             )
             for s in report.sessions
         ),
-        (3.4, 2.5, 2.2, 3.0, 2.5, 2.5),
+        (4.4, 2.6, 2.6, 3.0, 2.1, 2.3),
         (4, 5),
     )
     yield Paragraph("Werkwijze per sessie:")
@@ -251,7 +336,7 @@ def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
             )
             for g in report.groups
         ),
-        (3, 1.6, 2.0, 6),
+        (3.2, 1.8, 2.4, 6),
         (1, 2),
     )
     if "participation" in charts:
@@ -265,7 +350,14 @@ def _outcome(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
     if "ranking" in charts:
         yield Image(charts["ranking"])
     yield TableBlock(
-        ("Plaats", "Thema", "Score", f"Kans top {report.top_k}", "Advies", "Keuze"),
+        (
+            "Plaats",
+            "Thema",
+            "Score",
+            f"Kans top {report.top_k}",
+            "Advies",
+            "Keuze" if report.status else "Voorstel",
+        ),
         tuple(
             (
                 str(r.rank),
@@ -277,7 +369,7 @@ def _outcome(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
             )
             for r in report.ranking
         ),
-        (1.6, 6.0, 1.4, 1.6, 2.0, 2.6),
+        (1.5, 6.0, 1.4, 2.2, 2.2, 2.8),
         (0, 2, 3),
         tuple(i for i, r in enumerate(report.ranking) if r.chosen),
     )
@@ -312,13 +404,15 @@ def document_blocks(report: Report) -> list[Block]:
     meta = [f"Gemaakt op {nl_date(report.generated_on)}"]
     if report.fictitious:
         meta.append("Fictief voorbeeld: alle namen en cijfers zijn verzonnen.")
-    names = ", ".join(report.municipalities)
-    own_name = all(m in report.trajectory for m in report.municipalities)
+    names = report.municipality if len(report.municipalities) > 1 else ", ".join(report.municipalities)
+    own_name = names in report.trajectory
     subtitle = (
         f"{report.trajectory} {report.period}"
         if own_name
         else f"{names} · {report.trajectory} {report.period}"
     )
+    if len(report.municipalities) > 1:
+        meta.append(f"Gezamenlijk IVP van {', '.join(report.municipalities)}; dit verslag gaat over {names}.")
     blocks: list[Block] = [TitleBlock(report.title, subtitle, tuple(meta))]
     for part in (
         _summary(report),
@@ -333,10 +427,10 @@ def document_blocks(report: Report) -> list[Block]:
         _accounting(report),
     ):
         blocks.extend(part)
-    return _renumber(blocks)
+    return renumber(blocks)
 
 
-def _renumber(blocks: list[Block]) -> list[Block]:
+def renumber(blocks: list[Block]) -> list[Block]:
     """Number the level-1 headings consecutively, so a report without a choice has no gaps."""
     out: list[Block] = []
     n = 0

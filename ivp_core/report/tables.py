@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ivp_core.report.content import Report, group_label, nl_date
+from ivp_core.report.content import Report, nl_date
 from ivp_core.report.safety import Cell
 
 INDICATOR_SHEET: Final = "Effectindicatoren"
@@ -22,6 +22,7 @@ class Sheet:
     header: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[int, ...] = ()
+    percent: tuple[int, ...] = ()  # columns holding a share (0–1), shown as a Dutch percentage
 
 
 def _yes(flag: bool) -> str:
@@ -44,8 +45,8 @@ def result_sheet(report: Report) -> Sheet:
         "Gekozen",
         "Hoofdstuk IVP",
         "Gelijk met",
-        *(f"Score {group_label(g).lower()}" for g in groups),
-        *(f"Plaats {group_label(g).lower()}" for g in groups),
+        *(f"Score {report.group(g).lower()}" for g in groups),
+        *(f"Plaats {report.group(g).lower()}" for g in groups),
     )
     rows = tuple(
         (
@@ -63,14 +64,13 @@ def result_sheet(report: Report) -> Sheet:
         )
         for r in report.ranking
     )
-    return Sheet("Resultaat", header, rows, (8, 8, 48, 9, 10, 11, 9, 26, 14))
+    return Sheet("Resultaat", header, rows, (8, 8, 48, 9, 10, 11, 9, 26, 14), percent=(4,))
 
 
 def group_sheet(report: Report) -> Sheet:
-    header = ("Groep", "Omschrijving", "Gewicht", "Deelnemers", "Stemformulieren", "Sessies", "Methoden")
+    header = ("Groep", "Gewicht", "Deelnemers", "Stemformulieren", "Sessies", "Methoden")
     rows = tuple(
         (
-            g.group,
             g.label,
             _round(g.weight),
             g.n_raters,
@@ -80,12 +80,13 @@ def group_sheet(report: Report) -> Sheet:
         )
         for g in report.groups
     )
-    return Sheet("Per groep", header, rows, (12, 28, 9, 11, 15, 36, 30))
+    return Sheet("Per groep", header, rows, (28, 9, 11, 15, 36, 30), percent=(1,))
 
 
 def session_sheet(report: Report) -> Sheet:
     header = (
         "Sessie",
+        "Gemeente",
         "Soort",
         "Groep",
         "Datum",
@@ -101,8 +102,9 @@ def session_sheet(report: Report) -> Sheet:
     rows = tuple(
         (
             s.title,
+            s.municipality or "alle gemeenten",
             s.kind,
-            group_label(s.group),
+            report.group(s.group),
             nl_date(s.held_on),
             s.method,
             s.method_detail,
@@ -115,7 +117,7 @@ def session_sheet(report: Report) -> Sheet:
         )
         for s in report.sessions
     )
-    return Sheet("Per sessie", header, rows, (32, 26, 18, 16, 26, 40, 7, 10, 10, 15, 18, 24))
+    return Sheet("Per sessie", header, rows, (32, 18, 26, 18, 16, 26, 40, 7, 10, 10, 15, 18, 24))
 
 
 def ballot_sheet(report: Report) -> Sheet:
@@ -156,7 +158,8 @@ def settings_sheet(report: Report) -> Sheet:
         ("Gemeente(n)", ", ".join(report.municipalities)),
         ("Periode", report.period),
         ("Verslag gemaakt op", nl_date(report.generated_on)),
-        ("Gekozen prioriteiten", "; ".join(t.label for t in report.chosen)),
+        ("Stand van de keuze", report.decision_line),
+        ("Prioriteiten", "; ".join(t.label_with_focus for t in report.chosen)),
         ("Motivering keuze", report.reason),
         *report.settings,
     ]

@@ -30,6 +30,9 @@ def render_xlsx(report: Report) -> bytes:
         ws.freeze_panes = "A2"
         if sheet.rows:
             ws.auto_filter.ref = ws.dimensions
+        for column in sheet.percent:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+                cell.number_format = "0.0 %"
         for index, width in enumerate(sheet.widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
     buffer = io.BytesIO()

@@ -378,3 +378,34 @@ class EffectIndicator(Base):
     target_year: Mapped[int | None]
     target_value: Mapped[float | None] = mapped_column(Float)
     rationale: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanAction(Base):
+    """Stap 5: one row of the uitvoeringsplan of a priority: what is done, who leads, with whom, when, budget."""
+
+    __tablename__ = "plan_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    theme_code: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    action: Mapped[str] = mapped_column(Text)
+    trekker: Mapped[str] = mapped_column(String(200), default="")
+    partners: Mapped[str] = mapped_column(Text, default="")
+    planning: Mapped[str] = mapped_column(String(200), default="")
+    budget: Mapped[str] = mapped_column(String(200), default="")  # "€ 25.000 per jaar", "binnen bestaand budget"
+
+
+class JointChoice(Base):
+    """Stap 3a of a joint IVP as agreed: a theme in the shared set (municipality NULL) or in one municipality's
+    local set. What the municipalities agreed, which may differ from the tool's proposal."""
+
+    __tablename__ = "joint_choice"
+    __table_args__ = (UniqueConstraint("trajectory_id", "municipality_id", "theme_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    theme_code: Mapped[str] = mapped_column(String(8))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

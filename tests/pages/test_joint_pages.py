@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from ivp_core.demo.joint import load_joint_demo
@@ -66,3 +66,35 @@ def test_saving_a_target_value_on_the_indicator_page(demo_engine: Engine, admin_
         assert (row.target_value, row.target_year) == (4.5, 2030)
         assert row.baseline_year is not None and row.indicator
     assert at.dataframe and at.dataframe[0].value["Indicator"].tolist() == [row.indicator]
+
+
+def test_joint_page_records_the_agreed_sets_and_warns_above_four(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    from ivp_core.storage.models import AgendaInput, JointChoice, Trajectory
+
+    tid = load_joint_demo(demo_engine)
+    with session_scope(demo_engine) as db:
+        db.add(AgendaInput(trajectory_id=tid, source="politie", theme_code="5.2", text="Ondermijning"))
+        first = db.get(Trajectory, tid).municipalities[0]
+    at = _page("pages/gezamenlijk.py", tid)
+    assert "5.2 Ondermijnende criminaliteit: Ondermijning" in " ".join(m.value for m in at.markdown)
+    shared = next(m for m in at.multiselect if m.label == "Gezamenlijke prioriteiten")
+    own = next(m for m in at.multiselect if m.label == f"Eigen prioriteiten van {first.name}")
+    shared.set_value(["5.2", "3.1", "1.3"])
+    own.set_value(["1.3", "2.5"])  # 1.3 both shared and local: refused
+    at.button(key="FormSubmitter:joint_choice-Afspraak vastleggen").click().run()
+    assert any("zowel gezamenlijk als lokaal" in e.value for e in at.error)
+    with session_scope(demo_engine) as db:
+        assert db.scalars(select(JointChoice)).first() is None
+    next(m for m in at.multiselect if m.label == f"Eigen prioriteiten van {first.name}").set_value(
+        ["1.1", "2.5"]
+    )
+    at.button(key="FormSubmitter:joint_choice-Afspraak vastleggen").click().run()
+    assert not at.exception and not at.error
+    assert any(f"{first.name} heeft 5 prioriteiten" in w.value for w in at.warning)
+    with session_scope(demo_engine) as db:
+        mine = select(func.count()).select_from(JointChoice).where(
+            (JointChoice.municipality_id == first.id) | JointChoice.municipality_id.is_(None)
+        )
+        assert db.scalar(mine) == 5  # three shared and the first municipality's own two

@@ -147,3 +147,17 @@ def test_demo_suggestions_take_the_baseline_from_the_imported_figures(demo_engin
     assert first.label in suggestions.proposed
     kinds = {m.kind for m in suggestions.measurable if m.label in suggestions.proposed}
     assert kinds == {"objectief", "subjectief"} or suggestions.missing_kinds
+
+
+def test_a_police_sum_that_is_mostly_one_crime_type_is_not_proposed(demo_engine: Engine) -> None:
+    """The demo's 5.2 police sum is 81 % horizontale fraude (online scams, which its analysis puts under 1.3):
+    proposing it, or the survey's fraud series, as the effect indicator of ondermijning would measure scams."""
+    from ivp_core.plan.indicators import suggestions_for
+
+    with session_scope(demo_engine) as db:
+        trajectory = db.scalars(select(Trajectory)).one()
+        municipality_id = trajectory.municipalities[0].id
+        suggestions = suggestions_for(db, trajectory.id, municipality_id, "5.2", 2030)
+    assert not any("fraude" in p.lower() or "soorten in dit thema" in p for p in suggestions.proposed)
+    assert any("Horizontale fraude" in n for n in suggestions.notes)
+    assert suggestions.proposed  # something else is proposed instead

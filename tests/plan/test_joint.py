@@ -33,7 +33,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from ivp_core.advice.aggregate import AggregationSettings
 from ivp_core.advice.decision import DecisionRequest, record_decision
@@ -172,8 +172,10 @@ def test_the_report_has_a_shared_part_a_part_per_municipality_and_the_indicators
         spec = IndicatorInput("5.2", "Signalen ondermijning", "RIEC", "objectief", 2024, "27", 2030, "20")
         save_indicator(db, tid, ids["C"], spec)
     with session_scope(engine) as db:
-        report = build_report(db, tid)
-    assert report.joint is not None
+        report = build_report(db, tid, municipality_id=ids["C"])
+        report_a = build_report(db, tid, municipality_id=ids["A"])
+    assert report.joint is not None and report.municipality == "Gemeente C"
+    assert report_a.effect_indicators == ()  # one report per municipality: C's indicators stay in C's
     catalogue = load_catalogue()
 
     def labels(*codes: str) -> tuple[str, ...]:
@@ -194,3 +196,48 @@ def test_the_report_has_a_shared_part_a_part_per_municipality_and_the_indicators
     assert Bullets(report.joint.shared) in blocks
     table = next(b for b in blocks if isinstance(b, TableBlock) and b.header[0] == "Gemeente")
     assert table.rows[0][:2] == ("Gemeente C", labels("5.2")[0])
+
+
+def test_the_agreed_sets_are_recorded_warned_and_written_per_municipality(engine: Engine) -> None:
+    from ivp_core.plan.joint import JointChoiceError, agreed_sets, record_joint_choice, too_many_warnings
+    from ivp_core.report.content import build_report
+    from ivp_core.report.layout import Bullets, Paragraph, document_blocks
+    from ivp_core.storage.models import AgendaInput, JointChoice
+
+    tid, ids = build_joint(engine)
+    with session_scope(engine) as db:
+        db.add(
+            AgendaInput(
+                trajectory_id=tid, source="politie", theme_code="5.2", text="Ondermijning in het buitengebied"
+            )
+        )
+    for shared, local, message in (
+        (["1.3"], {ids["A"]: ["1.3"]}, "zowel gezamenlijk als lokaal"),
+        (["9.9"], {}, "Onbekende thema's: 9.9"),
+        ([], {}, "minstens één"),
+    ):
+        with pytest.raises(JointChoiceError, match=message), session_scope(engine) as db:
+            record_joint_choice(db, tid, shared, local)
+    with session_scope(engine) as db:
+        assert db.scalars(select(JointChoice)).first() is None  # nothing half-written
+        sets = record_joint_choice(
+            db, tid, ["5.2", "3.1", "1.3"], {ids["A"]: ["1.1", "1.2"], ids["C"]: ["1.4"]}
+        )
+        names = {ids[k]: f"Gemeente {k}" for k in ids}
+        assert too_many_warnings(sets, names) == [
+            "Gemeente A heeft 5 prioriteiten (3 gezamenlijk, 2 lokaal); de methode adviseert er hoogstens 4."
+        ]
+    with session_scope(engine) as db:
+        assert agreed_sets(db, tid).local == {ids["A"]: ("1.1", "1.2"), ids["C"]: ("1.4",)}
+        report = build_report(db, tid, municipality_id=ids["C"])
+    # C's report: the shared part named as such, then C's own; not A's or B's
+    assert [t.code for t in report.chosen] == ["5.2", "3.1", "1.3", "1.4"]
+    assert [t.shared for t in report.chosen] == [True, True, True, False]
+    blocks = document_blocks(report)
+    bullets = [i for b in blocks if isinstance(b, Bullets) for i in b.items]
+    assert any(i.startswith("5.2 ") and i.endswith("– gezamenlijke prioriteit") for i in bullets)
+    assert any(i.startswith("1.4 ") and "gezamenlijk" not in i for i in bullets)
+    assert any("5.2 " in i and "Ondermijning in het buitengebied" in i for i in bullets)  # the police unit
+    notes = [b.text for b in blocks if isinstance(b, Paragraph)]
+    assert any("Gemeente A heeft 5 prioriteiten" in t for t in notes)
+    assert any(t.startswith("Gemeente C: ") for t in notes)  # p1 names the municipality

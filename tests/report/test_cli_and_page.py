@@ -69,6 +69,30 @@ def test_page_offers_downloads_to_facilitator(engine: Engine, admin_password: st
         "Excel",
         "CSV (zip)",
         "Afdrukken (HTML)",
+        *("Word", "Afdrukken (HTML)"),  # veiligheidsanalyse
+        *("Word", "Afdrukken (HTML)"),  # IVP draft
+        *("Word", "Excel", "Afdrukken (HTML)"),  # uitvoeringsplan
         "Back-up downloaden (.zip)",
     ]
+    markdown = " ".join(m.value for m in at.markdown)
+    for kind in ("Veiligheidsanalyse (stap 2)", "IVP, concept (stap 4)", "Uitvoeringsplan (stap 5)"):
+        assert kind in markdown
     assert [m.value for m in at.metric] == ["3", "40", "4"]
+
+
+def test_cli_writes_every_document_kind(engine: Engine, tmp_path: Path) -> None:
+    built = build_trajectory(engine)
+    out = tmp_path / "uit"
+    argv = ("report", "--trajectory", str(built.trajectory_id), "--out", str(out), "--kind", "alle")
+    assert _run(*argv, "--formats", "docx,xlsx") == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert files == [
+        "ivp-concept-testdorp-2027-2030.docx",
+        "uitvoeringsplan-testdorp-2027-2030.docx",
+        "uitvoeringsplan-testdorp-2027-2030.xlsx",
+        "veiligheidsanalyse-testdorp-2027-2030.docx",
+        "verslag-prioritering-testdorp-2027-2030.docx",
+        "verslag-prioritering-testdorp-2027-2030.xlsx",
+    ]
+    with pytest.raises(CliError, match="Onbekend document: besluit"):
+        _run("report", "--out", str(tmp_path), "--kind", "besluit")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from datetime import date
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.report.content import Report, build_report
@@ -50,14 +52,19 @@ def test_docx_has_priorities_going_concern_and_participation(report: Report, bui
     priority_headings = [h for h in headings if h.startswith("Thema ")]
     assert priority_headings == [f"Thema {c} – {names[c]}" for c in built.chosen]
     # the IVP's table of contents: chapters 1-7, priorities in 4, going concern in 5
-    chapters = [h for h in headings if h.startswith("Hoofdstuk ")]
-    assert [h.split()[1] for h in chapters] == [str(n) for n in range(1, 8)]
-    bullets = [text for style, text in paragraphs if style == "List Bullet"]
-    chapter4 = [b for b in bullets if b.startswith("4.") and "(thema " in b]
-    chapter5 = [b for b in bullets if b.startswith("5.") and "(thema " in b]
-    assert [b.rsplit("(thema ", 1)[1].rstrip(")") for b in chapter4] == list(built.chosen)
+    chapters = [h for h in headings if h.startswith("IVP-hoofdstuk ")]
+    assert [h.split()[1].rstrip(":") for h in chapters] == [str(n) for n in range(1, 8)]
+    # chapters 4 and 5 list their themes clustered per field, without chapter numbers that clash with codes
+    texts = [text for _, text in paragraphs]
+    start = texts.index(next(h for h in texts if h.startswith("IVP-hoofdstuk 4")))
+    end = texts.index(next(h for h in texts if h.startswith("IVP-hoofdstuk 6")))
+    split = texts.index(next(h for h in texts if h.startswith("IVP-hoofdstuk 5")))
+    code = re.compile(r"(?:: |; )(\d\.\d) ")
+    chapter4 = [c for t in texts[start:split] if t.startswith("Veld ") for c in code.findall(t)]
+    chapter5 = [c for t in texts[split:end] if t.startswith("Veld ") for c in code.findall(t)]
+    assert sorted(chapter4) == sorted(built.chosen)
     going = [c for c in load_catalogue().theme_codes if c not in built.chosen]
-    assert [b.rsplit("(thema ", 1)[1].rstrip(")") for b in chapter5] == going
+    assert chapter5 == going
     # going concern table: every other theme once
     table_codes = [r[1] for r in rows if len(r) == 4 and r[1] in names]
     assert sorted(table_codes) == sorted(going)
@@ -66,8 +73,8 @@ def test_docx_has_priorities_going_concern_and_participation(report: Report, bui
     assert {title: int(r[4]) for title, r in session_rows.items()} == built.n_ballots
     assert session_rows["Online raadpleging"][1] == "1 oktober 2026"
     assert session_rows["Raadscommissie Bestuur"][5] == "11"  # a show of hands of 3 counts as 3
-    weights = [r for r in rows if len(r) == 4 and r[0] == "Gemeenteraad"]
-    assert weights and weights[0][1] == "33,3%"
+    weights = [r for r in rows if len(r) == 4 and r[0] == "Raadscommissie"]  # the gremium that met
+    assert weights and weights[0][1] == "33,3\u00a0%"
     assert images == 3
     assert any("Geadviseerd maar niet gekozen" in t for _, t in paragraphs)
     assert any(t.startswith("Overeenstemming binnen inwoners: Kendall's W = 0,") for _, t in paragraphs)
@@ -88,7 +95,7 @@ def test_xlsx_sheets_and_content(report: Report, built: Built) -> None:
     ballots = sessions[0].index("Stemformulieren")
     assert {r[0]: r[ballots] for r in sessions[1:]} == built.n_ballots
     groups = {r[0]: r for r in workbook["Per groep"].iter_rows(min_row=2, values_only=True)}
-    assert groups["inwoners"][3] == 25 and groups["raad"][2] == pytest.approx(1 / 3, abs=1e-4)
+    assert groups["Inwoners"][2] == 25 and groups["Raadscommissie"][1] == pytest.approx(1 / 3, abs=1e-4)
     votes = list(workbook["Stemmen"].iter_rows(values_only=True))
     assert len(votes) - 1 == len(report.ballots) > 500
     assert votes[0] == (
@@ -142,7 +149,10 @@ def test_no_token_or_hash_in_any_export(report: Report, built: Built) -> None:
     joined = b"\n".join(blobs)
     for secret in (*built.token_hashes, *built.code_hashes):
         assert secret.encode() not in joined
-    assert FORMULA_COMMENT.encode() not in joined  # comments are not part of the report at all
+    # an approved remark is quoted in the documents (as text), never in a spreadsheet cell
+    assert FORMULA_COMMENT.encode() not in b"\n".join(render_csv(report).values())
+    paragraphs, _rows, _images = _docx_text(render_docx(report))
+    assert f"“{FORMULA_COMMENT}”" in [t for _, t in paragraphs]
     labels = {b.participant for b in report.ballots}
     assert labels and all(label[0] in "PD" and label[1:].isdigit() for label in labels)
 
@@ -152,9 +162,67 @@ def test_report_without_decision_shows_participation_only(engine: Engine, built:
         db.execute(delete(PriorityDecision))
     with session_scope(engine) as db:
         report = build_report(db, built.trajectory_id)
-    assert not report.has_result and report.chosen == () and report.total_ballots == 40
-    paragraphs, _rows, images = _docx_text(render_docx(report))
-    assert any("nog geen uitkomst" in t for _, t in paragraphs)
-    assert images == 1  # the participation chart only
+    # before a choice is recorded the report presents the advice the results page shows, as a proposal
+    assert report.has_result and report.status == "" and report.total_ballots == 40
+    assert report.chosen and [t.code for t in report.chosen] == [t.code for t in report.advised]
+    paragraphs, rows, images = _docx_text(render_docx(report))
+    texts = [t for _, t in paragraphs]
+    assert any(t.startswith("Er is nog geen keuze vastgelegd.") for t in texts)
+    assert not any("vastgesteld" in t and "nog niet vastgesteld" not in t for t in texts)
+    assert images == 3
+    weights = [
+        r for r in rows if len(r) == 4 and r[0] in ("Raadscommissie", "Inwoners", "Ambtelijke werkgroep")
+    ]
+    assert len(weights) == 3 and all(r[1].endswith("\u00a0%") for r in weights)
+    settings = [r for r in rows if len(r) == 2]
+    assert ["Aantal prioriteiten (top k)", "4"] in settings
     workbook = load_workbook(io.BytesIO(render_xlsx(report)))
-    assert workbook["Resultaat"].max_row == 1
+    assert workbook["Resultaat"].max_row == 23
+
+
+@pytest.mark.parametrize(
+    ("status", "gremium", "meeting", "expected", "forbidden"),
+    [
+        (
+            "advies",
+            "raadscommissie",
+            date(2026, 10, 14),
+            "Advies van de raadscommissie van 14 oktober 2026",
+            "Vastgesteld",
+        ),
+        (
+            "vastgesteld",
+            "raad",
+            date(2026, 11, 5),
+            "Vastgesteld door de gemeenteraad op 5 november 2026",
+            "Advies van",
+        ),
+        ("advies", "", None, "als advies (nog niet vastgesteld)", "Vastgesteld door"),  # an older record
+    ],
+)
+def test_wording_follows_the_recorded_decision(
+    engine: Engine,
+    built: Built,
+    status: str,
+    gremium: str,
+    meeting: date | None,
+    expected: str,
+    forbidden: str,
+) -> None:
+    with session_scope(engine) as db:
+        decision = db.scalars(select(PriorityDecision)).one()
+        decision.status, decision.gremium, decision.meeting_date = status, gremium, meeting
+        decision.focus = {built.chosen[0]: "woninginbraken"}
+    with session_scope(engine) as db:
+        report = build_report(db, built.trajectory_id)
+    paragraphs, _rows, _images = _docx_text(render_docx(report))
+    lead = next(t for _, t in paragraphs if "prioriteiten voor het Integraal Veiligheidsplan" in t)
+    assert lead.startswith(expected) or expected in lead
+    assert forbidden not in lead
+    assert not any(forbidden in t for _, t in paragraphs if "Samenvatting" not in t)
+    if status == "advies":
+        assert any(
+            t.startswith("Dit is een advies. Het besluit over de prioriteiten neemt de gemeenteraad")
+            for _, t in paragraphs
+        )
+    assert any(t == "Focus binnen het thema: woninginbraken" for _, t in paragraphs)

@@ -1,0 +1,183 @@
+"""The document check: what a griffier must never find in a document the raad receives.
+
+Used by the tests over every generated format: DOCX (paragraphs and table cells), XLSX (all cells), CSV and
+HTML. A Python literal or an internal key betrays a value that was printed instead of written out; a
+percentage without the Dutch space, an ISO date or a word split inside a table cell betrays a layout that
+nobody read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+
+from docx import Document
+from openpyxl import load_workbook
+
+from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
+from ivp_core.report.content import GROUP_LABELS
+
+LITERAL = re.compile(r"\b(None|True|False)\b|\[\s*[-\d'\"][^\]]*\]|\{\s*['\"]")
+#: Keys that never appear in Dutch prose, wherever they stand.
+CODE_WORDS = re.compile(
+    r"\b(reweighted_residents|with_analysis|weight_concentration|group_weights|data_weight|top_k|"
+    r"close_call_threshold|tie_tolerance|beinvloedbaarheid|p_top|ranking_rule|seed|concentratie)\b"
+)
+#: Keys that are ordinary words too, wrong only as the whole content of a cell.
+CELL_KEYS = frozenset({*KINDS, *METHOD_LABELS, *STATUS_LABELS, *GROUP_LABELS, "ernst", "impact"})
+PERCENT_WITHOUT_SPACE = re.compile(r"\d%")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def text_problems(texts: Iterable[str], where: str) -> list[str]:
+    found = []
+    for text in texts:
+        for pattern, what in (
+            (LITERAL, "Python-waarde"),
+            (CODE_WORDS, "interne sleutel"),
+            (PERCENT_WITHOUT_SPACE, "percentage zonder spatie"),
+            (ISO_DATE, "datum niet in het Nederlands"),
+        ):
+            if match := pattern.search(text):
+                found.append(f"{where}: {what} {match.group(0)!r} in {text[:120]!r}")
+    return found
+
+
+def cell_problems(cells: Iterable[str], where: str) -> list[str]:
+    cells = list(cells)
+    found = [f"{where}: interne sleutel als cel {c!r}" for c in cells if c.strip() in CELL_KEYS]
+    return found + text_problems(cells, where)
+
+
+def docx_parts(data: bytes) -> tuple[list[str], list[str]]:
+    document = Document(io.BytesIO(data))
+    paragraphs = [p.text for p in document.paragraphs]
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return paragraphs, cells
+
+
+def xlsx_cells(data: bytes) -> tuple[list[str], list[str]]:
+    """Text cells as shown, and the number formats of numeric cells under a header that names a share."""
+    workbook = load_workbook(io.BytesIO(data))
+    texts, shares = [], []
+    for ws in workbook:
+        header = [str(c.value or "") for c in ws[1]]
+        for row in ws.iter_rows(min_row=1):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+                elif isinstance(cell.value, bool):
+                    texts.append(str(cell.value))  # a bool cell shows TRUE/FALSE: a literal
+                elif isinstance(cell.value, float) and cell.column - 1 < len(header):
+                    name = header[cell.column - 1]
+                    if name.startswith(("Kans", "Gewicht")):
+                        shares.append(f"{name}: {cell.number_format}")
+    return texts, shares
+
+
+def csv_cells(data: bytes) -> list[str]:
+    return [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";") for c in row]
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.cells: list[str] = []
+        self._in: list[str] = []
+        self._skip = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip = tag in ("style", "script")
+        if tag in ("td", "th"):
+            self._in.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._in:
+            self.cells.append(self._in.pop())
+        self._skip = False
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self.parts.append(data)
+        if self._in:
+            self._in[-1] += data
+
+
+def html_parts(data: bytes) -> tuple[list[str], list[str]]:
+    parser = _Text()
+    parser.feed(data.decode("utf-8"))
+    return parser.parts, parser.cells
+
+
+def file_problems(name: str, data: bytes) -> list[str]:
+    if name.endswith(".docx"):
+        paragraphs, cells = docx_parts(data)
+        return text_problems(paragraphs, name) + cell_problems(cells, name)
+    if name.endswith(".xlsx"):
+        texts, shares = xlsx_cells(data)
+        return cell_problems(texts, name) + [f"{name}: aandeel niet als percentage ({s})" for s in shares if "%" not in s]
+    if name.endswith(".csv"):
+        return cell_problems(csv_cells(data), name)
+    if name.endswith(".html"):
+        parts, cells = html_parts(data)
+        return text_problems(parts, name) + cell_problems(cells, name)
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return [p for n in archive.namelist() for p in file_problems(n, archive.read(n))]
+    return []
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+WORD = re.compile(r"[A-Za-zÀ-ÿ]{4,}")
+
+
+def pdf_texts(documents: dict[str, bytes]) -> dict[str, str]:
+    """Each DOCX as LibreOffice lays it out on A4, as plain text; one LibreOffice run for all of them."""
+    assert SOFFICE and PDFTOTEXT
+    texts = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = []
+        for i, data in enumerate(documents.values()):
+            source = Path(tmp) / f"doc{i}.docx"
+            source.write_bytes(data)
+            sources.append(str(source))
+        subprocess.run(
+            [SOFFICE, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
+             "--outdir", tmp, *sources],
+            check=True, capture_output=True, timeout=600,
+        )  # fmt: skip
+        for i, name in enumerate(documents):
+            pdf, txt = Path(tmp) / f"doc{i}.pdf", Path(tmp) / f"doc{i}.txt"
+            subprocess.run([PDFTOTEXT, "-layout", str(pdf), str(txt)], check=True)
+            texts[name] = txt.read_text(encoding="utf-8")
+    return texts
+
+
+def broken_words(documents: dict[str, bytes]) -> dict[str, list[str]]:
+    """Per DOCX the words of table cells that the printed page does not hold whole as often as the document.
+
+    A word split inside a narrow cell ("Streefwaar|de") shows on paper as two fragments, so the whole
+    word is found fewer times in the PDF's text than in the DOCX (headers only add occurrences)."""
+    printed_texts = pdf_texts(documents)
+    found = {}
+    for name, docx in documents.items():
+        paragraphs, cells = docx_parts(docx)
+        wanted = Counter(w for c in cells for w in WORD.findall(c))
+        everywhere = Counter(w for t in (*paragraphs, *cells) for w in WORD.findall(t))
+        printed = Counter(WORD.findall(printed_texts[name]))
+        broken = sorted(w for w in wanted if printed[w] < everywhere[w])
+        if broken:
+            found[name] = broken
+    return found
