@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import long_date
 from ivp_core.plan.joint import (
     AGREE_SPREAD,
     BASIS_LABELS,
@@ -22,7 +23,6 @@ from ivp_core.plan.joint import (
     record_joint_choice,
     too_many_warnings,
 )
-from ivp_core.report.content import nl_date
 from ivp_core.storage.db import session_scope
 from ui import auth
 from ui.context import current_trajectory
@@ -200,7 +200,7 @@ st.caption(
     "hierboven staat al ingevuld; het verslag per gemeente volgt de vastgelegde afspraak."
 )
 if agreed is not None:
-    st.info(f"Afspraak vastgelegd op {nl_date(agreed.recorded_at)}.", icon=":material/handshake:")
+    st.info(f"Afspraak vastgelegd op {long_date(agreed.recorded_at)}.", icon=":material/handshake:")
 shown = agreed if agreed is not None else AgreedSets(joint.shared, joint.local, None)
 for warning in too_many_warnings(shown, {m.id: m.name for m in trajectory.municipalities}):
     st.warning(("Volgens het voorstel: " if agreed is None else "") + warning, icon=":material/warning:")

@@ -23,7 +23,6 @@ from ivp_core.advice.decision import (
     decision_views,
     default_gremium,
     default_meeting_date,
-    local_today,
     record_decision,
 )
 from ivp_core.advice.previous import PreviousItem, compare, previous_priorities
@@ -40,6 +39,7 @@ from ivp_core.advice.results import (
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS
 from ivp_core.consultation.sessions import STATUS_LABELS as SESSION_STATUS_LABELS
+from ivp_core.dutch import local_today
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import ThemeAnalysis, Trajectory
 from ui import auth

@@ -17,6 +17,7 @@ CORE = Path(__file__).resolve().parents[1] / "ivp_core"
 ORDER: tuple[str, ...] = (
     "config",
     "commands",
+    "dutch",
     "catalogue",
     "storage",
     "access",

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.results import Advice, follows_advice
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import local_time, local_today, long_date
 from ivp_core.storage.models import Milestone, PriorityDecision, Trajectory, utcnow
 
 #: The gremia that may hold the prioritisation, as a noun phrase used inside a Dutch sentence.
@@ -48,30 +48,8 @@ ADOPTING_GREMIUM: Final = "raad"
 #: The planning milestone whose date is the default meeting date for each status (Stap 1's planning).
 MILESTONE_FOR_STATUS: Final[dict[str, str]] = {ADVICE: "opiniesessie", ADOPTED: "raadsbesluit"}
 MAX_FOCUS_LENGTH: Final = 200
-MONTHS_NL: Final = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
-#: A meeting date is compared with today in the municipality's own time zone, not the server's.
-LOCAL_ZONE: Final = ZoneInfo("Europe/Amsterdam")
-
-
 class DecisionError(ValueError):
     """A final choice that cannot be stored as given; the message is shown to the facilitator as is."""
-
-
-def long_date_nl(value: date) -> str:
-    return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
-
-
-def local_time(moment: datetime) -> datetime:
-    """A stored UTC moment in the municipality's time; SQLite hands it back without a zone."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL_ZONE)
-
-
-def local_today() -> date:
-    return datetime.now(LOCAL_ZONE).date()
 
 
 def default_gremium(trajectory: Trajectory, status: str) -> str:
@@ -160,7 +138,7 @@ def _check_record(
         raise DecisionError("Vul de datum van de vergadering in waarin de keuze is gemaakt.")
     if meeting_date > today:
         raise DecisionError(
-            f"De vergadering van {long_date_nl(meeting_date)} is nog niet geweest. "
+            f"De vergadering van {long_date(meeting_date)} is nog niet geweest. "
             "Leg de keuze vast na de vergadering."
         )
     if trajectory.archived_at is not None:
@@ -284,12 +262,12 @@ def describe_decision(decision: PriorityDecision) -> str:
     """The record in words, e.g. "Advies van de raadscommissie van 14 oktober 2026". An advice is never
     called "vastgesteld"; a record from before gremium and meeting were kept says when it was recorded."""
     gremium = GREMIA.get(decision.gremium)
-    when = long_date_nl(decision.meeting_date) if decision.meeting_date else None
+    when = long_date(decision.meeting_date) if decision.meeting_date else None
     if decision.status == ADOPTED and when:
         return f"Vastgesteld door {gremium or GREMIA[ADOPTING_GREMIUM]} op {when}"
     if gremium and when:
         return f"Advies van {gremium} van {when}"
     recorded = decision.decided_at
     return (
-        f"Keuze vastgelegd op {long_date_nl(local_time(recorded).date())}" if recorded else "Keuze vastgelegd"
+        f"Keuze vastgelegd op {long_date(local_time(recorded).date())}" if recorded else "Keuze vastgelegd"
     )

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from ivp_core.analysis.figures import SeriesPair, all_theme_series, benchmark_label, benchmark_of
 from ivp_core.analysis.texts import aspect_texts
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import AMSTERDAM, long_date, nl_number
 from ivp_core.report.charts import series_chart
-from ivp_core.report.content import TIMEZONE, ReportError, nl_date, nl_number
+from ivp_core.report.content import ReportError
 from ivp_core.report.layout import Block, Bullets, Heading, Image, Paragraph, TableBlock, TitleBlock, renumber
 from ivp_core.storage.models import FieldAnalysis, Municipality, ThemeAnalysis, Trajectory
 
@@ -128,7 +129,7 @@ def build_analysis_document(
     bench = benchmark_label(bench_code)
     series = all_theme_series(db, municipality.cbs_code.strip(), bench_code) if municipality.cbs_code else {}
     period = f"{trajectory.period_start}–{trajectory.period_end}"
-    meta = [f"Gemaakt op {nl_date(today or datetime.now(TIMEZONE).date())}"]
+    meta = [f"Gemaakt op {long_date(today or datetime.now(AMSTERDAM).date())}"]
     if trajectory.fictitious or municipality.fictitious:
         meta.append("Fictief voorbeeld: alle namen en cijfers zijn verzonnen.")
     blocks: list[Block] = [

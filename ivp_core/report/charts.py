@@ -16,7 +16,8 @@ from matplotlib.patches import Patch
 
 from ivp_core.analysis.figures import SeriesPair
 from ivp_core.catalogue import load_catalogue
-from ivp_core.report.content import Report, nl_percent
+from ivp_core.dutch import nl_percent
+from ivp_core.report.content import Report
 
 CHOSEN = "#1f4e79"
 OTHER = "#c9d3de"

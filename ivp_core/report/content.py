@@ -11,9 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
 from ivp_core.consultation.pseudonyms import fill_pseudonyms
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
+from ivp_core.dutch import AMSTERDAM, long_date, nl_number, nl_percent
 from ivp_core.plan.joint import (
     BASIS_LABELS,
     AgreedSets,
@@ -86,7 +86,6 @@ GREMIUM_LABELS: Final[dict[str, str]] = {
     "college": "het college van B&W",
     "driehoek": "de lokale driehoek",
 }
-TIMEZONE: Final = ZoneInfo("Europe/Amsterdam")
 
 #: The IVP's chapters as Kernbeleid Veiligheid 2021 (Stap 4) describes them.
 CHAPTERS: Final[tuple[tuple[int, str, str], ...]] = (
@@ -132,51 +131,6 @@ CHAPTERS: Final[tuple[tuple[int, str, str], ...]] = (
 
 
 # ------------------------------------------------------------------------------------ formatting
-
-
-def nl_number(value: float | None, digits: int = 2) -> str:
-    """Dutch notation (decimal comma, thousands dot), '–' for a missing value."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def nl_percent(value: float | None, digits: int = 1) -> str:
-    """A share as Dutch readers write it, "98,7 %" (a non-breaking space keeps number and sign together)."""
-    return "–" if value is None else f"{nl_number(100 * value, digits)}\u00a0%"
-
-
-MONTHS: Final = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
-def local_time(value: datetime) -> datetime:
-    """A stored moment in Dutch time: recorded at 00:30 in Amsterdam is that day, not the UTC day before.
-
-    SQLite hands back naive datetimes; they were written as UTC."""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(TIMEZONE)
-
-
-def nl_date(value: date | datetime | None) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, datetime):
-        value = local_time(value)
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def group_label(group: str, labels: Mapping[str, str] | None = None) -> str:
@@ -373,11 +327,11 @@ class Report:
         who = gremium_label(self.gremium) if self.gremium else ""
         if self.status == "vastgesteld":
             who = who or gremium_label(self.deciding_gremium or "raad")
-            when = nl_date(self.meeting_date or self.decided_at)
+            when = long_date(self.meeting_date or self.decided_at)
             return f"Vastgesteld door {who} op {when}"
         if self.meeting_date is not None:
-            return f"Advies van {who or 'de opiniërende sessie'} van {nl_date(self.meeting_date)}"
-        return f"Keuze vastgelegd op {nl_date(self.decided_at)}, als advies (nog niet vastgesteld)"
+            return f"Advies van {who or 'de opiniërende sessie'} van {long_date(self.meeting_date)}"
+        return f"Keuze vastgelegd op {long_date(self.decided_at)}, als advies (nog niet vastgesteld)"
 
     @property
     def total_ballots(self) -> int:
@@ -782,7 +736,7 @@ def _settings(
         if rob:
             rows.append(("Herberekeningen voor de gevoeligheid", str(rob.get("resamples"))))
     if decision is not None:
-        rows.append(("Keuze vastgelegd op", nl_date(decision.decided_at)))
+        rows.append(("Keuze vastgelegd op", long_date(decision.decided_at)))
         if decision.decided_by:
             rows.append(("Vastgelegd door", decision.decided_by))
         for key, value in sorted((decision.settings or {}).items()):
@@ -862,7 +816,7 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
         "keuze, of anders met het advies uit haar eigen sessies."
     )
     if agreed is not None:
-        rule = f"De gemeenten legden hun afspraak vast op {nl_date(agreed.recorded_at)}. " + rule
+        rule = f"De gemeenten legden hun afspraak vast op {long_date(agreed.recorded_at)}. " + rule
     return JointPart(
         rule=rule,
         shared=tuple(label(c) for c in shared),
@@ -994,7 +948,7 @@ def build_report(
         trajectory=trajectory.name,
         period=f"{trajectory.period_start}–{trajectory.period_end}",
         fictitious=trajectory.fictitious,
-        generated_on=today or datetime.now(TIMEZONE).date(),
+        generated_on=today or datetime.now(AMSTERDAM).date(),
         decided_at=decision.decided_at if decision is not None else None,
         reason=decision.reason if decision is not None else "",
         chosen=chosen,

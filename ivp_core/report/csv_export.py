@@ -12,7 +12,8 @@ import re
 import zipfile
 from datetime import date, datetime
 
-from ivp_core.report.content import Report, nl_percent
+from ivp_core.dutch import nl_percent
+from ivp_core.report.content import Report
 from ivp_core.report.safety import Cell, neutralise_row
 from ivp_core.report.tables import Sheet, report_sheets
 

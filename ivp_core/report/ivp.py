@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from ivp_core.analysis.figures import all_theme_series, benchmark_of
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import long_date, nl_number
 from ivp_core.plan.actions import COLUMNS, list_actions
-from ivp_core.report.content import CHAPTERS, Report, ThemeLine, build_report, nl_date, nl_number
+from ivp_core.report.content import CHAPTERS, Report, ThemeLine, build_report
 from ivp_core.report.layout import (
     Block,
     Bullets,
@@ -202,7 +203,7 @@ def _coordination(db: Session, trajectory_id: int) -> Iterator[Block]:
             tuple(
                 (
                     m.title or MILESTONE_LABELS.get(m.kind, "Mijlpaal"),
-                    nl_date(m.due_on),
+                    long_date(m.due_on),
                     "ja" if m.done else "nee",
                 )
                 for m in milestones

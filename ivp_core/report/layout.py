@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import long_date, nl_number, nl_percent
 from ivp_core.report.charts import Chart, render_charts
-from ivp_core.report.content import Report, ThemeLine, gremium_label, nl_date, nl_number, nl_percent
+from ivp_core.report.content import Report, ThemeLine, gremium_label
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,7 @@ def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
                 s.title
                 + (f" (ronde {s.round_no})" if s.round_no > 1 else "")
                 + (f" – {s.municipality}" if s.municipality and len(report.municipalities) > 1 else ""),
-                nl_date(s.held_on),
+                long_date(s.held_on),
                 report.group(s.group),
                 s.method,
                 str(s.n_ballots),
@@ -401,7 +402,7 @@ def _accounting(report: Report) -> Iterator[Block]:
 
 def document_blocks(report: Report) -> list[Block]:
     charts = {c.key: c for c in render_charts(report)}
-    meta = [f"Gemaakt op {nl_date(report.generated_on)}"]
+    meta = [f"Gemaakt op {long_date(report.generated_on)}"]
     if report.fictitious:
         meta.append("Fictief voorbeeld: alle namen en cijfers zijn verzonnen.")
     names = report.municipality if len(report.municipalities) > 1 else ", ".join(report.municipalities)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import argparse
 import io
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.shared import Pt
@@ -19,20 +18,11 @@ from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.commands import CliError
+from ivp_core.dutch import AMSTERDAM, long_date
 from ivp_core.storage.models import Trajectory
 from ivp_core.trajectory.cli import command_group, resolve_trajectory_id
 from ivp_core.trajectory.population import typed_inhabitants
 from ivp_core.trajectory.stap1 import AGENDA_SOURCES, GREMIA, MILESTONE_KINDS, read_stap1
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
-
-
-def dutch_date(value: date | None) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else "nog niet gepland"
 
 
 def dutch_count(value: int) -> str:
@@ -79,7 +69,7 @@ def render_startnote(db: Session, trajectory_id: int, now: datetime | None = Non
         document.add_paragraph(
             "Let op: dit is een fictief voorbeeld. De gemeente en de gegevens zijn verzonnen."
         )
-    document.add_paragraph(f"Opgesteld op {dutch_date(made.date())} om {made:%H:%M} uur.")
+    document.add_paragraph(f"Opgesteld op {long_date(made.date())} om {made:%H:%M} uur.")
 
     document.add_heading("1. Aanleiding", level=1)
     names = ", ".join(m.name for m in members) or "nog geen gemeente gekozen"
@@ -130,7 +120,7 @@ def render_startnote(db: Session, trajectory_id: int, now: datetime | None = Non
             [
                 [
                     m.title or MILESTONE_KINDS.get(m.kind, m.kind),
-                    dutch_date(m.due_on),
+                    long_date(m.due_on, missing="nog niet gepland"),
                     "ja" if m.done else "nee",
                 ]
                 for m in stap1.milestones

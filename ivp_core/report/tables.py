@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ivp_core.report.content import Report, nl_date
+from ivp_core.dutch import long_date
+from ivp_core.report.content import Report
 from ivp_core.report.safety import Cell
 
 INDICATOR_SHEET: Final = "Effectindicatoren"
@@ -105,7 +106,7 @@ def session_sheet(report: Report) -> Sheet:
             s.municipality or "alle gemeenten",
             s.kind,
             report.group(s.group),
-            nl_date(s.held_on),
+            long_date(s.held_on),
             s.method,
             s.method_detail,
             s.round_no,
@@ -157,7 +158,7 @@ def settings_sheet(report: Report) -> Sheet:
         ("Traject", report.trajectory),
         ("Gemeente(n)", ", ".join(report.municipalities)),
         ("Periode", report.period),
-        ("Verslag gemaakt op", nl_date(report.generated_on)),
+        ("Verslag gemaakt op", long_date(report.generated_on)),
         ("Stand van de keuze", report.decision_line),
         ("Prioriteiten", "; ".join(t.label_with_focus for t in report.chosen)),
         ("Motivering keuze", report.reason),

@@ -10,11 +10,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ivp_core.dutch import AMSTERDAM
 from ivp_core.storage.models import Municipality, Trajectory, trajectory_municipality
 from ivp_core.trajectory.municipalities import (
     MunicipalityInput,
@@ -24,7 +24,6 @@ from ivp_core.trajectory.municipalities import (
 )
 from ivp_core.trajectory.population import remove_typed_inhabitants, set_inhabitants, typed_inhabitants
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAX_TITLE = 200
 FIRST_PLAN_YEAR = 2000
 LAST_PLAN_YEAR = 2100

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine
 
-from ivp_core.report.content import nl_date
+from ivp_core.dutch import long_date
 from ivp_core.report.files import FORMATS, all_documents
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
@@ -61,8 +61,8 @@ def test_the_check_finds_what_it_looks_for() -> None:
 
 
 def test_dates_are_amsterdam_days() -> None:
-    assert nl_date(datetime(2026, 10, 14, 22, 30, tzinfo=UTC)) == "15 oktober 2026"  # 00:30 in Amsterdam
-    assert nl_date(datetime(2026, 1, 14, 22, 30)) == "14 januari 2026"  # naive = UTC; 23:30 in winter
+    assert long_date(datetime(2026, 10, 14, 22, 30, tzinfo=UTC)) == "15 oktober 2026"  # 00:30 in Amsterdam
+    assert long_date(datetime(2026, 1, 14, 22, 30)) == "14 januari 2026"  # naive = UTC; 23:30 in winter
 
 
 @pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice (soffice) or pdftotext is not installed")

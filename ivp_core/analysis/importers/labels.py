@@ -14,31 +14,13 @@ from ivp_core.analysis.importers.errors import ProblemLog
 from ivp_core.analysis.importers.mapping import TOTAL_KEYS, MappingRow
 from ivp_core.analysis.importers.statline import DERIVED_MARKERS, MEASURES
 from ivp_core.analysis.importers.table import Table
+from ivp_core.dutch import MONTHS as DUTCH_MONTHS
 
 FORMAT = "statline (labels)"
 REGION_LABELS = ("regio's", "regio", "regios", "gemeenten", "gemeente")
 CRIME_LABELS = ("soort misdrijf", "soort misdrijven", "misdrijven", "soort overlast")
 NATIONAL = {"nederland": "NL01"}
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
+MONTHS = {name: number for number, name in enumerate(DUTCH_MONTHS, start=1)}
 _CODE_IN_LABEL = re.compile(r"^(\d+(?:\.\d+)+)\s")
 _YEAR = re.compile(r"^(\d{4})\*?$")
 _MONTH = re.compile(r"^(\d{4})\s+([a-z]+)\*?$")

@@ -1,0 +1,50 @@
+"""Dutch notation, one rule for every page, document and command: month names, dates and times in the
+municipality's own time zone (Europe/Amsterdam, whatever the server's clock says), numbers and percentages.
+
+A moment is stored in UTC; shown in UTC, a vote at 00:30 would carry yesterday's date. SQLite hands stored
+moments back without a zone: they were written as UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Final
+from zoneinfo import ZoneInfo
+
+AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
+MONTHS: Final = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored moment in Dutch time."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(AMSTERDAM)
+
+
+def local_today() -> date:
+    return datetime.now(AMSTERDAM).date()
+
+
+def long_date(value: date | datetime | None, missing: str = "–") -> str:
+    """"14 oktober 2026"; a moment is first put in Dutch time."""
+    if value is None:
+        return missing
+    if isinstance(value, datetime):
+        value = local_time(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def nl_number(value: float | None, digits: int = 2) -> str:
+    """Decimal comma and thousands dot, '–' for a missing value."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def nl_percent(value: float | None, digits: int = 1) -> str:
+    """A share as Dutch readers write it, "98,7 %" (a non-breaking space keeps number and sign together)."""
+    return "–" if value is None else f"{nl_number(100 * value, digits)}\u00a0%"
