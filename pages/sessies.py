@@ -261,7 +261,7 @@ chosen = st.selectbox(
     "Sessie",
     ids,
     index=ids.index(selected) if selected in ids else 0,
-    format_func=lambda i: f"{by_id[i].label} · {by_id[i].kind_label}",
+    format_func=lambda i: live_view.session_label(by_id[i]),
 )
 st.session_state[SELECTED_KEY] = chosen
 _details(by_id[chosen])
