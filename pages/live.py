@@ -105,7 +105,7 @@ if chosen is None:
 shown = live_view.shared_screen(chosen.id)
 if shown is None:
     st.stop()
-with st.expander("Bediening begeleider", expanded=True):
+with st.expander("Bediening begeleider", expanded=shown.status != "open"):
     live_view.session_controls(shown, key=f"live:{shown.id}")
     if shown.status == "gesloten":
         st.button(

@@ -114,8 +114,11 @@ def shared_screen(session_id: int) -> SessionInfo | None:
 
 def session_label(info: SessionInfo) -> str:
     """What a selector shows: unique per session, because Streamlit maps a chosen label back to the first
-    option with that label, so two sessions with the same title, date and status would be confused."""
-    return f"{info.label} · {info.kind_label} · code {info.code}"
+    option with that label (two sessions with the same title and date were confused). No status in it:
+    a label that changes when the session opens would no longer match the browser's choice."""
+    when = f" ({info.held_on:%d-%m-%Y})" if info.held_on else ""
+    round_part = f", ronde {info.round_no}" if info.round_no > 1 else ""
+    return f"{info.title}{when}{round_part} · {info.kind_label} · code {info.code}"
 
 
 def public_base_url() -> str:
