@@ -20,6 +20,7 @@ st.html(
     """<style>
     [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
     [data-testid="stToolbar"], [data-testid="stStatusWidget"], [data-testid="stDecoration"],
+    [data-testid="stElementToolbar"], [data-testid="stFullScreenFrame"] button,
     div[role="dialog"] { display: none !important; }
     [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
     [data-testid="stApp"]:not([data-test-connection-state="CONNECTED"])::after {

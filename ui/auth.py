@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 import os
+import secrets
 import time
 from collections.abc import Callable
 
@@ -24,6 +25,7 @@ _ROLE_KEY = "ivp_role"
 _TOKEN_KEY = "ivp_login_token"
 _COOKIE_CHECKED_KEY = "ivp_login_cookie_checked"
 _COOKIE_CLEAR_KEY = "ivp_login_cookie_clear"
+_CLIENT_KEY = "ivp_login_client"
 COOKIE_NAME = "ivp_login"
 FACILITATOR = "facilitator"
 
@@ -154,10 +156,10 @@ def client_key() -> str:
         address = forwarded.split(",")[-1].strip()
         if address:
             return f"addr:{address}"
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return f"session:{ctx.session_id if ctx else 'none'}"
+    client = st.session_state.get(_CLIENT_KEY)
+    if not client:
+        client = st.session_state[_CLIENT_KEY] = secrets.token_hex(16)
+    return f"session:{client}"
 
 
 class LoginBlocked(Exception):

@@ -117,7 +117,7 @@ def test_presenter_link_survives_a_restart_and_acts_on_the_right_session(
     clerk.reload()
     wait_idle(clerk, timeout=60_000)
     expect(clerk.get_by_test_id("join-code")).to_have_text(second)
-    expect(clerk.get_by_role("link", name="Sessies")).to_be_visible()
+    expect(clerk.get_by_role("link", name="Sessies")).to_be_visible(timeout=60_000)
     clerk.get_by_text("Bediening begeleider").click()
     clerk.get_by_role("button", name="Sessie sluiten").click()
     expect(projector.get_by_text("De sessie is gesloten.")).to_be_visible(timeout=10_000)
