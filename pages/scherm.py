@@ -21,7 +21,7 @@ st.html(
     [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
     [data-testid="stToolbar"], [data-testid="stStatusWidget"], [data-testid="stDecoration"],
     [data-testid="stElementToolbar"], [data-testid="stFullScreenFrame"] button,
-    div[role="dialog"] { display: none !important; }
+    [data-testid="stDialog"], .stDialog, div[role="dialog"] { display: none !important; }
     [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
     [data-testid="stApp"]:not([data-test-connection-state="CONNECTED"])::after {
       content: "Verbinding wordt hersteld. Het scherm komt vanzelf terug.";

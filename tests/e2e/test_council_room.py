@@ -109,10 +109,16 @@ def test_presenter_link_survives_a_restart_and_acts_on_the_right_session(
         phone.context.close()
 
     # Kill the server without warning and start it again: the projector comes back by itself.
+    app_root = projector.get_by_test_id("stApp")
     served_app.kill()
+    expect(app_root).not_to_have_attribute("data-test-connection-state", "CONNECTED", timeout=60_000)
+    projector.screenshot(path=str(SHOTS / "presenter-reconnecting-1920x1080.png"))
     served_app.start()
+    expect(app_root).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=120_000)
+    wait_idle(projector, timeout=60_000)
     expect(projector.get_by_test_id("join-code")).to_have_text(second, timeout=60_000)
     expect(projector.get_by_test_id("live-ballots")).to_have_text("8", timeout=60_000)
+    expect(projector.get_by_test_id("stDialog")).to_be_hidden()
     projector.screenshot(path=str(SHOTS / "presenter-1920x1080.png"))
 
     # The clerk's tab is still logged in after F5, on the same session, and closes the right one.
