@@ -60,6 +60,10 @@ def test_facilitator_urls_stay_locked_until_login_and_again_after_logout(
 ) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
+    # The very first request of a fresh server process is run by Streamlit as a bare page file and sent
+    # to the start page (ui/__init__.py); open the start page first, as the facilitator does.
+    page.goto(served_app.base_url)
+    expect(_nav_link(page, "Inloggen begeleider")).to_be_visible(timeout=60_000)
     for spec in FACILITATOR_PAGES:
         page.goto(f"{served_app.base_url}/{spec.url_path}")
         wait_idle(page)
