@@ -46,7 +46,11 @@ def _pages(specs: list[tuple[str, str, str, str]], default: str | None = None) -
 
 
 sections: dict[str, list[st.Page]] = {
-    "Algemeen": _pages(PUBLIC_PAGES, default="start"),
+    "Algemeen": [
+        *_pages(PUBLIC_PAGES, default="start"),
+        # The projector's read-only screen, opened only through a presenter link (never in the menu).
+        st.Page("pages/scherm.py", title="Scherm", url_path="scherm", visibility="hidden"),
+    ],
 }
 if ANALYSIS_PAGES:
     sections["Veiligheidsanalyse"] = _pages(ANALYSIS_PAGES)
@@ -61,9 +65,16 @@ else:
     sections["Begeleiding"] = [
         st.Page(
             "pages/inloggen.py", title="Inloggen begeleider", url_path="inloggen", icon=":material/login:"
-        )
+        ),
+        # A facilitator page's address (a bookmark, F5 after the login expired) opens a Dutch login that
+        # returns to it, instead of Streamlit's English "Page not found".
+        *(
+            st.Page(auth.login_gate(url_path), title=title, url_path=url_path, visibility="hidden")
+            for _, title, url_path, _ in FACILITATOR_PAGES
+        ),
     ]
 
 page = st.navigation(sections)
+auth.sync_cookie()
 sidebar_selector()
 page.run()

@@ -8,7 +8,9 @@ Each simulated participant opens `/stem?code=…` (which joins them), clicks one
 think time as a person does, and then all press "Stem versturen" together. Reported: latency from pressing
 the button to the "Dank u wel" (which the page shows only after the commit) and to the ballot row's own
 timestamp in the database; errors; and lost votes: acknowledged ballots that are missing from the database
-or differ from what was sent. With `--viewers K` it then opens K shared live screens for `--viewer-seconds`
+or differ from what was sent. With `--presenter` a projector screen (the read-only presenter link, polling
+as a browser does) watches the ballot count during the vote, and the script reports the delay from each
+"Dank u wel" to the moment the screen showed that many ballots. With `--viewers K` it then opens K shared live screens for `--viewer-seconds`
 and reports the server's CPU and how many live-tally queries the server sent per refresh interval.
 
 Safety: loopback servers only, every count is capped, and a hard time limit stops the run (and the server
@@ -65,6 +67,8 @@ MAX_TIME_LIMIT: Final = 900.0
 PARTICIPANT_PAGE: Final = "stem"
 LIVE_PAGE: Final = "live"
 LOGIN_PAGE: Final = "inloggen"
+PRESENTER_PAGE: Final = "scherm"
+_BALLOT_COUNT: Final = re.compile(r"data-testid='live-ballots'[^>]*>(\d+)")
 SUBMIT_LABEL: Final = "Stem versturen"
 THANKS: Final = "Dank u wel"
 _ERROR_LINE: Final = re.compile(r"^[\w.]+(Error|Exception)\b")  # the last line of a logged traceback
@@ -122,6 +126,7 @@ class Report:
     join_latency: dict[str, float | None]
     vote_phase: ServerUsage | None
     live: LiveCost | None = None
+    screen_latency: dict[str, float | None] | None = None  # thanked vote → presenter screen shows it
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -363,6 +368,43 @@ async def measure_live(
     return LiveCost(viewers, interval, counts[0], counts[1], idle, watched)
 
 
+async def presenter_screen(
+    base_url: str, token: str, seen: list[tuple[float, int]], stop: asyncio.Event, timeout: float
+) -> None:
+    """The projector: open the presenter link and rerun its fastest timed fragment as the browser's timer
+    does (interval after the previous run finished), noting the wall time whenever the ballot count rises."""
+    client = StreamlitClient(base_url, PRESENTER_PAGE, urlencode({"k": token}))
+    try:
+        await client.connect(timeout)
+        run = await client.rerun(timeout=timeout)
+        if client.auto_rerun is None:
+            raise RuntimeError(f"the presenter page did not ask for a refresh; texts: {run.texts()[:3]}")
+        interval, fragment = client.auto_rerun
+        while not stop.is_set():
+            for text in run.texts():
+                if found := _BALLOT_COUNT.search(text):
+                    count = int(found.group(1))
+                    if not seen or count > seen[-1][1]:
+                        seen.append((time.time(), count))
+            await asyncio.sleep(interval)
+            run = await client.rerun(fragment_id=fragment, auto=True, timeout=timeout)
+    finally:
+        await client.close()
+
+
+def screen_delays(votes: Sequence[Vote], seen: Sequence[tuple[float, int]]) -> list[float]:
+    """The k-th thanked vote (in time order) is on screen when the count first reaches k."""
+    thanked = sorted(
+        v.submitted_wall + v.ack_s for v in votes if v.ack_s is not None and v.submitted_wall is not None
+    )
+    delays = []
+    for k, at in enumerate(thanked, start=1):
+        shown = next((t for t, count in seen if count >= k), None)
+        if shown is not None:
+            delays.append(max(0.0, shown - at))
+    return delays
+
+
 # ------------------------------------------------------------------------------------------ the run
 
 
@@ -427,6 +469,7 @@ async def run_load(
     meter: ServerMeter | None = None,
     timeout: float = 60.0,
     seed: int = 1,
+    presenter: bool = False,
 ) -> Report:
     """Participant i talks to server i mod len(base_urls), as a proxy spreads browsers over app servers."""
     urls = [require_loopback(u) for u in ([base_urls] if isinstance(base_urls, str) else base_urls)]
@@ -437,6 +480,17 @@ async def run_load(
         raise SystemExit(f"no session with code {code!r} in {make_url(database_url).render_as_string()}")
     for url in urls:
         await warm_up(url, timeout)
+
+    seen: list[tuple[float, int]] = []
+    stop_screen = asyncio.Event()
+    screen_task = None
+    if presenter:
+        from ivp_core.access.presenter import create_link
+
+        with db.session_scope(db.get_engine(database_url)) as s:
+            token = create_link(s, found.id)
+        screen_task = asyncio.create_task(presenter_screen(urls[0], token, seen, stop_screen, timeout))
+        await asyncio.sleep(3.0)  # the projector is on before the members start
 
     load_before = _loadavg()
     rng = random.Random(seed)
@@ -461,6 +515,10 @@ async def run_load(
     )
     vote_usage = await meter.stop()
     client_cpu = time.process_time() - client_cpu0
+    if screen_task is not None:
+        await asyncio.sleep(3.0)  # time for the last thanked votes to reach the screen
+        stop_screen.set()
+        await screen_task
     stored, lost, stored_delays = check_stored(database_url, found.id, votes)
     acked = [v for v in votes if v.ack_s is not None]
     report = Report(
@@ -475,6 +533,10 @@ async def run_load(
         join_latency=percentiles([v.join_s for v in votes if v.join_s is not None]),
         vote_phase=vote_usage,
     )
+    if presenter:
+        delays = screen_delays(votes, seen)
+        report.screen_latency = percentiles(delays)
+        report.notes.append(f"presenter screen saw {len(delays)} of {len(acked)} thanked votes")
     report.notes.append(
         f"machine load average (1 min) {load_before} before, {_loadavg()} after the vote phase "
         f"on {os.cpu_count()} cores: other work on the machine slows every figure"
@@ -578,6 +640,8 @@ def _print(report: Report) -> None:
     print(f"join (page load)   {fmt(report.join_latency)}")
     print(f"submit → thank you {fmt(report.ack_latency)}")
     print(f"submit → stored    {fmt(report.stored_latency)}   (ballot row timestamp)")
+    if report.screen_latency is not None:
+        print(f"thanked → screen   {fmt(report.screen_latency)}   (presenter link, count on the projector)")
     if report.vote_phase and report.vote_phase.cpu_percent is not None:
         u = report.vote_phase
         print(
@@ -629,6 +693,9 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=0.0,
         help="spread the button presses over this many seconds (0: all in the same instant, the worst case)",
+    )
+    p.add_argument(
+        "--presenter", action="store_true", help="watch the vote on a presenter screen; report thanked → screen"
     )
     p.add_argument("--viewers", type=int, default=0, help="shared live screens to measure afterwards")
     p.add_argument("--viewer-seconds", type=float, default=20.0)
@@ -690,6 +757,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     run_load(
                         base_urls, database_url, code, args.participants, think_s=args.think, submit_window_s=args.submit_window,
                         viewers=args.viewers, viewer_seconds=args.viewer_seconds, meter=meter,
+                        presenter=args.presenter,
                     ),
                     args.time_limit,
                 )

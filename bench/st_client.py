@@ -216,7 +216,9 @@ class StreamlitClient:
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
-            self.auto_rerun = (msg.auto_rerun.interval, msg.auto_rerun.fragment_id)
+            # A page may have several timed fragments; keep the fastest, which is the one that shows news.
+            if self.auto_rerun is None or msg.auto_rerun.interval <= self.auto_rerun[0]:
+                self.auto_rerun = (msg.auto_rerun.interval, msg.auto_rerun.fragment_id)
         elif kind == "script_finished":
             self._current.status = msg.script_finished
             if msg.script_finished in _FINAL_STATUSES:

@@ -1,16 +1,15 @@
-"""Shared screen of a running session: how to join, how many are in, and (only when chosen) the results.
+"""Facilitator's live screen: the shared screen of one session, its controls and its projector link.
 
-The only page with `run_every`: the timer lives in the browser, so the cost is one rerun of the fragment per
-open shared screen every two seconds, and every screen reads the same cached snapshot (one tally query per
-second per server process), not a query per viewer. Results stay hidden until the facilitator shows them,
-so early votes do not anchor later ones.
+The projector itself opens the read-only presenter link (pages/scherm.py), which needs no login; the controls
+(open/close, show results, next round) stay here, behind the facilitator's login.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.consultation import comments, live, sessions
+from ivp_core.access import presenter
+from ivp_core.consultation import sessions
 from ivp_core.storage.db import session_scope
 from ui import auth, live_view
 from ui.context import current_trajectory
@@ -18,47 +17,9 @@ from ui.context import current_trajectory
 auth.require_facilitator()
 
 SESSION_PARAM = "sessie"
-
-
-@st.cache_data(ttl=1, show_spinner=False)
-def _snapshot(
-    session_id: int,
-) -> tuple[sessions.SessionInfo, live.LiveTally, list[comments.CommentInfo]] | None:
-    with session_scope(readonly=True) as db:
-        info = sessions.get_session(db, session_id)
-        if info is None:
-            return None
-        return info, live.live_tally(db, info), comments.approved_comments(db, session_id)
-
-
-@st.fragment(run_every=2)
-def live_panel(session_id: int) -> None:
-    snapshot = _snapshot(session_id)
-    if snapshot is None:
-        st.error("Deze sessie bestaat niet meer.")
-        return
-    info, tally, approved = snapshot
-    live_view.counts(tally)
-    if info.status == "gesloten":
-        st.info("De sessie is gesloten. Er kan niet meer gestemd worden.")
-    elif info.status == "concept":
-        st.info("De sessie is nog niet geopend.")
-    if not info.show_results:
-        st.markdown("De uitslag is verborgen. De begeleider kan die tonen, bijvoorbeeld na het sluiten.")
-    else:
-        if info.method == "criteria":
-            left, right = st.columns(2)
-            with left:
-                st.subheader("Criteriascore")
-                live_view.results_chart(info, tally)
-            with right:
-                st.subheader("Impact × beïnvloedbaarheid")
-                live_view.matrix_chart(info, tally)
-        else:
-            st.subheader("Tussenstand")
-            live_view.results_chart(info, tally)
-        live_view.convergence_chart(info, tally)
-    live_view.approved_comments(approved)
+#: Presenter tokens this facilitator created in this browser session (session id → token): the database
+#: keeps only their hashes, so a link can be shown only to whoever just made it.
+SHOWN_LINKS_KEY = "ivp_presenter_links"
 
 
 def _choose(trajectory_id: int) -> sessions.SessionInfo | None:
@@ -74,28 +35,81 @@ def _choose(trajectory_id: int) -> sessions.SessionInfo | None:
         default = int(wanted)
     by_id = {s.id: s for s in available}
     chosen = st.sidebar.selectbox(
-        "Sessie op het scherm", ids, index=ids.index(default), format_func=lambda i: by_id[i].label
+        "Sessie op het scherm",
+        ids,
+        index=ids.index(default),
+        format_func=lambda i: live_view.session_label(by_id[i]),
     )
     st.query_params[SESSION_PARAM] = str(chosen)
     return by_id[chosen]
+
+
+def _new_link(session_id: int) -> None:
+    with session_scope() as db:
+        st.session_state.setdefault(SHOWN_LINKS_KEY, {})[session_id] = presenter.create_link(db, session_id)
+
+
+def _revoke(session_id: int) -> None:
+    with session_scope() as db:
+        presenter.revoke_links(db, session_id)
+    st.session_state.setdefault(SHOWN_LINKS_KEY, {}).pop(session_id, None)
+
+
+def presenter_link(session: sessions.SessionInfo) -> None:
+    """The projector's link: made when the live screen is first opened for a session, shown only here."""
+    shown: dict[int, str] = st.session_state.setdefault(SHOWN_LINKS_KEY, {})
+    with session_scope(readonly=True) as db:
+        active = presenter.active_links(db, session.id)
+    if not active and session.id not in shown:
+        _new_link(session.id)
+        with session_scope(readonly=True) as db:
+            active = presenter.active_links(db, session.id)
+    token = shown.get(session.id)
+    st.markdown(
+        "**Link voor de beamer.** Open deze link op de computer van de beamer: die toont alleen dit scherm, "
+        "zonder knoppen en zonder wachtwoord, en komt na een storing vanzelf terug."
+    )
+    if token:
+        url = live_view.presenter_url(token)
+        st.code(url, language=None)
+        st.link_button("Scherm openen in een nieuw venster", url, icon=":material/open_in_new:")
+    else:
+        st.caption(
+            f"Er {'is' if len(active) == 1 else 'zijn'} {len(active)} schermlink(s) actief. Een link wordt "
+            "alleen getoond aan wie hem maakt; maak een nieuwe als u hem niet meer heeft."
+        )
+    left, right = st.columns(2)
+    left.button("Nieuwe schermlink maken", on_click=_new_link, args=(session.id,), key=f"link:new:{session.id}")
+    right.button(
+        "Alle schermlinks intrekken",
+        on_click=_revoke,
+        args=(session.id,),
+        key=f"link:revoke:{session.id}",
+        disabled=not active,
+    )
+
+
+def _next_round(session_id: int) -> None:
+    with session_scope() as db:
+        nxt = sessions.start_next_round(db, session_id)
+    st.query_params[SESSION_PARAM] = str(nxt.id)
 
 
 trajectory = current_trajectory()
 if trajectory is None:
     st.info("Er is nog geen traject.")
     st.stop()
-session = _choose(trajectory.id)
-if session is None:
+chosen = _choose(trajectory.id)
+if chosen is None:
     st.stop()
-st.header(session.title)
-if session.status == "gesloten":
-    live_panel(session.id)
-else:
-    # Join instructions left, live numbers right: both fit on one 1920×1080 screen without scrolling.
-    join_col, live_col = st.columns([2, 3], gap="large")
-    with join_col:
-        live_view.join_panel(session)
-    with live_col:
-        live_panel(session.id)
-with st.expander("Bediening begeleider", expanded=session.status != "open"):
-    live_view.session_controls(session, key=f"live:{session.id}", after_change=_snapshot.clear)
+shown = live_view.shared_screen(chosen.id)
+if shown is None:
+    st.stop()
+with st.expander("Bediening begeleider", expanded=shown.status != "open"):
+    live_view.session_controls(shown, key=f"live:{shown.id}")
+    if shown.status == "gesloten":
+        st.button(
+            "Volgende ronde (Delphi) starten", on_click=_next_round, args=(shown.id,), key=f"next:{shown.id}"
+        )
+with st.expander("Link voor de beamer", expanded=True):
+    presenter_link(shown)

@@ -200,6 +200,13 @@ def _invitations(info: sessions.SessionInfo) -> None:
         )
 
 
+def _next_round(session_id: int) -> None:
+    """A callback, so the selector (keyed by SELECTED_KEY) can be moved to the new round before it is drawn."""
+    with session_scope() as db:
+        nxt = sessions.start_next_round(db, session_id)
+    st.session_state[SELECTED_KEY] = nxt.id
+
+
 def _details(info: sessions.SessionInfo) -> None:
     url = join_url(live_view.public_base_url(), info.code)
     st.markdown(
@@ -224,11 +231,8 @@ def _details(info: sessions.SessionInfo) -> None:
         icon=":material/cast:",
         query_params={"sessie": str(info.id)},
     )
-    if info.status == "gesloten" and right.button("Volgende ronde (Delphi) starten"):
-        with session_scope() as db:
-            nxt = sessions.start_next_round(db, info.id)
-        st.session_state[SELECTED_KEY] = nxt.id
-        st.rerun()
+    if info.status == "gesloten":
+        right.button("Volgende ronde (Delphi) starten", on_click=_next_round, args=(info.id,))
     tabs = st.tabs(["Griffier: invoer", "Opmerkingen", "Uitnodigingscodes"])
     with tabs[0]:
         if info.is_open:
@@ -256,12 +260,10 @@ if not available:
     st.stop()
 ids = [s.id for s in available]
 by_id = {s.id: s for s in available}
-selected = st.session_state.get(SELECTED_KEY)
+if st.session_state.get(SELECTED_KEY) not in ids:
+    st.session_state[SELECTED_KEY] = ids[0]
+# Keyed by the session id itself (and labelled uniquely): the choice survives reruns and acts on that id.
 chosen = st.selectbox(
-    "Sessie",
-    ids,
-    index=ids.index(selected) if selected in ids else 0,
-    format_func=lambda i: f"{by_id[i].label} · {by_id[i].kind_label}",
+    "Sessie", ids, key=SELECTED_KEY, format_func=lambda i: live_view.session_label(by_id[i])
 )
-st.session_state[SELECTED_KEY] = chosen
 _details(by_id[chosen])

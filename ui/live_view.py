@@ -12,12 +12,113 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.consultation import live, sessions
+from ivp_core.consultation import comments, live, sessions
 from ivp_core.consultation.comments import CommentInfo
 from ivp_core.consultation.qr import join_url, qr_png
 from ivp_core.consultation.sessions import SessionInfo
 from ivp_core.storage.db import session_scope
 from ui.ballot_form import fmt
+
+#: How often a shared screen asks whether anything changed: twice a second keeps a thanked vote on the
+#: screen within a second (see bench/load_session.py), and a poll costs one small indexed query.
+POLL_SECONDS = 0.5
+
+Snapshot = tuple[sessions.SessionInfo, live.LiveTally, list[CommentInfo]]
+
+
+@st.cache_data(ttl=0.3, show_spinner=False)
+def _marker(session_id: int) -> tuple[object, ...] | None:
+    """Shared by every screen of this server process: at most about three marker queries a second."""
+    with session_scope(readonly=True) as db:
+        return live.change_marker(db, session_id)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _snapshot(session_id: int, marker: tuple[object, ...]) -> Snapshot | None:
+    """The full tally, computed once per change of the marker (the marker is only part of the cache key)."""
+    with session_scope(readonly=True) as db:
+        info = sessions.get_session(db, session_id)
+        if info is None:
+            return None
+        return info, live.live_tally(db, info), comments.approved_comments(db, session_id)
+
+
+def current_snapshot(session_id: int) -> Snapshot | None:
+    marker = _marker(session_id)
+    return None if marker is None else _snapshot(session_id, marker)
+
+
+def forget_changes() -> None:
+    """After the facilitator's own change, so the next poll reads the database instead of the cached marker."""
+    _marker.clear()
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def live_panel(session_id: int, drawn_status: str) -> None:
+    """Counts, status and (only when shown) the results; redrawn by a poll of the session's change marker.
+
+    `drawn_status` is the status the page around it was drawn for: when the session opens or closes, the
+    whole page is redrawn (the join panel appears or goes), not only this panel.
+    """
+    snapshot = current_snapshot(session_id)
+    if snapshot is None:
+        st.error("Deze sessie bestaat niet meer.")
+        return
+    info, tally, approved = snapshot
+    if info.status != drawn_status:
+        st.rerun(scope="app")
+    counts(tally)
+    if info.status == "gesloten":
+        st.info("De sessie is gesloten. Er kan niet meer gestemd worden.")
+    elif info.status == "concept":
+        st.info("De sessie is nog niet geopend.")
+    if not info.show_results:
+        st.markdown("De uitslag is verborgen. De begeleider kan die tonen, bijvoorbeeld na het sluiten.")
+    else:
+        if info.method == "criteria":
+            left, right = st.columns(2)
+            with left:
+                st.subheader("Criteriascore")
+                results_chart(info, tally)
+            with right:
+                st.subheader("Impact × beïnvloedbaarheid")
+                matrix_chart(info, tally)
+        else:
+            st.subheader("Tussenstand")
+            results_chart(info, tally)
+        convergence_chart(info, tally)
+    approved_comments(approved)
+
+
+def shared_screen(session_id: int) -> SessionInfo | None:
+    """Title, join instructions and the live panel: what the projector shows, on one 1920×1080 screen.
+
+    Reads the session through the same cached snapshot as the panel, so page and panel agree on its status.
+    """
+    snapshot = current_snapshot(session_id)
+    if snapshot is None:
+        st.error("Deze sessie bestaat niet meer.")
+        return None
+    session = snapshot[0]
+    st.header(session.title)
+    if session.status == "gesloten":
+        live_panel(session.id, session.status)
+        return session
+    join_col, live_col = st.columns([2, 3], gap="large")
+    with join_col:
+        join_panel(session)
+    with live_col:
+        live_panel(session.id, session.status)
+    return session
+
+
+def session_label(info: SessionInfo) -> str:
+    """What a selector shows: unique per session, because Streamlit maps a chosen label back to the first
+    option with that label (two sessions with the same title and date were confused). No status in it:
+    a label that changes when the session opens would no longer match the browser's choice."""
+    when = f" ({info.held_on:%d-%m-%Y})" if info.held_on else ""
+    round_part = f", ronde {info.round_no}" if info.round_no > 1 else ""
+    return f"{info.title}{when}{round_part} · {info.kind_label} · code {info.code}"
 
 
 def public_base_url() -> str:
@@ -29,6 +130,13 @@ def public_base_url() -> str:
     # Drop the current page's path segment; keep a base path the app may be served under.
     path = url.path.rstrip("/").rsplit("/", 1)[0] if url.path.count("/") > 1 else ""
     return f"{url.scheme}://{url.netloc}{path}"
+
+
+PRESENTER_PATH = "scherm"
+
+
+def presenter_url(token: str) -> str:
+    return f"{public_base_url()}/{PRESENTER_PATH}?k={token}"
 
 
 def join_panel(session: SessionInfo) -> None:
@@ -50,6 +158,7 @@ def _set_status(session_id: int, action: str, after: Callable[[], None] | None) 
             sessions.open_session(db, session_id)
         else:
             sessions.close_session(db, session_id)
+    forget_changes()
     if after is not None:
         after()
 
@@ -57,6 +166,7 @@ def _set_status(session_id: int, action: str, after: Callable[[], None] | None) 
 def _set_show(session_id: int, key: str, after: Callable[[], None] | None) -> None:
     with session_scope() as db:
         sessions.set_show_results(db, session_id, bool(st.session_state[key]))
+    forget_changes()
     if after is not None:
         after()
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.consultation.ballots import IMPACT_KEY, INFLUENCE_KEY, parse_criteria
 from ivp_core.consultation.sessions import SessionInfo
-from ivp_core.storage.models import Ballot, BallotItem, Participant
+from ivp_core.storage.models import Ballot, BallotItem, Comment, OpinionSession, Participant
 
 CellKey = tuple[str, str]  # (theme, criterion); criterion is "" unless the method is "criteria"
 
@@ -155,6 +155,36 @@ def live_tally(db: Session, session: SessionInfo) -> LiveTally:
         else:
             raw.append((int(a), theme, criterion, float(b), float(c)))
     return LiveTally(sid, participants, ballots, represented, out_cells, _raw_spreads(raw))
+
+
+def change_marker(db: Session, session_id: int) -> tuple[object, ...] | None:
+    """A cheap fingerprint of everything the shared screen shows; None when the session is gone.
+
+    The shared screen polls this twice a second and recomputes the tally only when it changes, so 40 phones
+    and a few screens cost one small indexed query per poll, not a full recomputation. It covers new and
+    edited ballots (count, latest `updated_at`, total weight), joins, the session's status and visibility,
+    its Delphi link and the approved remarks.
+    """
+    row = db.execute(
+        select(
+            OpinionSession.status,
+            OpinionSession.show_results,
+            OpinionSession.title,
+            select(func.count(Ballot.id)).where(Ballot.session_id == session_id).scalar_subquery(),
+            select(func.max(Ballot.updated_at)).where(Ballot.session_id == session_id).scalar_subquery(),
+            select(func.coalesce(func.sum(Ballot.weight), 0.0))
+            .where(Ballot.session_id == session_id)
+            .scalar_subquery(),
+            select(func.count(Participant.id)).where(Participant.session_id == session_id).scalar_subquery(),
+            select(func.count(Comment.id))
+            .where(Comment.session_id == session_id, Comment.status == "goedgekeurd")
+            .scalar_subquery(),
+            select(func.coalesce(func.sum(Comment.id), 0))
+            .where(Comment.session_id == session_id, Comment.status == "goedgekeurd")
+            .scalar_subquery(),
+        ).where(OpinionSession.id == session_id)
+    ).first()
+    return None if row is None else tuple(str(v) for v in row)
 
 
 def round_spreads(db: Session, session_id: int) -> dict[CellKey, Spread]:

@@ -1,6 +1,6 @@
 """documents: the uitvoeringsplan's actions per priority (Stap 5) and the agreed joint sets (Stap 3a)
 
-Revision ID: 0003_d_documents
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-04 16:40:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_d_documents"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
