@@ -378,3 +378,16 @@ class EffectIndicator(Base):
     target_year: Mapped[int | None]
     target_value: Mapped[float | None] = mapped_column(Float)
     rationale: Mapped[str] = mapped_column(Text, default="")
+
+
+class InstallationSecret(Base):
+    """A secret of this installation kept in the database, so every app server on one PostgreSQL shares it.
+
+    Today only the key that signs backups (``name = "backup_hmac"``); never shown, logged or exported.
+    """
+
+    __tablename__ = "installation_secret"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
