@@ -21,6 +21,7 @@ from ivp_core.backup.format import (
     TABLES,
     BackupConflict,
     BackupError,
+    BackupUnsigned,
     OnConflict,
     foreign_keys,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "BackupConflict",
     "BackupContent",
     "BackupError",
+    "BackupUnsigned",
     "ImportReport",
     "OnConflict",
     "RestorePlan",

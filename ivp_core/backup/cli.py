@@ -35,7 +35,7 @@ def _regions(raw: str | None) -> list[str] | None:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from ivp_core.backup.archive import BackupError, check_backup, restore
+    from ivp_core.backup.archive import BackupError, BackupUnsigned, check_backup, restore
     from ivp_core.backup.format import MAX_BACKUP_BYTES
     from ivp_core.storage import db
 
@@ -66,7 +66,7 @@ def _restore(args: argparse.Namespace) -> int:
             if args.on_conflict == "refuse" and "Kies" in exc.message_nl
             else ""
         )
-        if "niet-ondertekende" in exc.message_nl:
+        if isinstance(exc, BackupUnsigned):
             hint = " Gebruik daarvoor --accept-unsigned."
         raise CliError(exc.message_nl + hint) from None
     print(f"Geïmporteerd als traject {report.trajectory_id}: {report.trajectory_name}")

@@ -110,6 +110,10 @@ class BackupError(ValueError):
         self.message_nl = message_nl
 
 
+class BackupUnsigned(BackupError):
+    """The file is not signed by this installation; the caller may let the coordinator accept it explicitly."""
+
+
 class BackupConflict(BackupError):
     """The import would overwrite something: the caller must ask the user and say what to do."""
 

@@ -35,6 +35,7 @@ from ivp_core.backup.format import (
     TABLES,
     BackupConflict,
     BackupError,
+    BackupUnsigned,
     OnConflict,
     foreign_keys,
 )
@@ -187,7 +188,7 @@ def check_backup(
     file.verify_checksums()
     problem = signature_problem(existing_backup_key(engine), file.manifest_bytes, file.signature)
     if problem is not None and not accept_unsigned:
-        raise BackupError(
+        raise BackupUnsigned(
             f"{problem} Alleen als u de herkomst vertrouwt, kunt u het toch inlezen door uitdrukkelijk "
             "te kiezen voor het inlezen van een niet-ondertekende back-up."
         )
