@@ -91,6 +91,7 @@ class MeaningChecker:
     _open_index: int = 0
     _ballot_done: bytearray = field(default_factory=bytearray)
     _participant_voted: bytearray = field(default_factory=bytearray)
+    _handlers: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         catalogue = load_catalogue()
@@ -142,10 +143,12 @@ class MeaningChecker:
         self._references(table, index, row)
         if "trajectory_id" in row and table != "import_batch" and row["trajectory_id"] != self.trajectory_id:
             raise row_error(table, index, "de rij hoort niet bij het traject van deze back-up.")
-        getattr(self, f"_{table}", _nothing)(index, row)
-        if "id" in row and table not in ("ballot_item",):
-            payload = row.get("session_id") or 0
-            self._index(table, row["id"], payload)
+        handler = self._handlers.get(table)
+        if handler is None:
+            handler = self._handlers[table] = getattr(self, f"_{table}", _nothing)
+        handler(index, row)
+        if "id" in row and table != "ballot_item":
+            self._index(table, row["id"], row.get("session_id") or 0)
 
     def _municipality(self, index: int, row: dict[str, Any]) -> None:
         wijken = row["wijken"]

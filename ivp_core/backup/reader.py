@@ -36,7 +36,7 @@ from ivp_core.backup.format import (
     TABLES_ADDED_IN_0002,
     BackupError,
     column_default,
-    db_value,
+    converter_for,
     exported_columns,
     table_file,
 )
@@ -257,6 +257,30 @@ class BackupFile:
                 f"Het back-upbestand is beschadigd of gewijzigd: de controlecode van tabel '{name}' klopt niet."
             )
 
+    @staticmethod
+    def _odd_row(
+        name: str,
+        index: int,
+        row: dict[str, Any],
+        expected: set[str],
+        may_lack: frozenset[str],
+        converters: list[tuple[str, Any, Any]],
+    ) -> dict[str, Any]:
+        """A row whose columns differ from the schema: refused, unless it lacks only what 0002 added."""
+        keys = set(row)
+        if keys - expected:
+            unknown = ", ".join(sorted(keys - expected))
+            raise BackupError(f"Het back-upbestand is ongeldig: tabel '{name}' bevat onbekende kolommen ({unknown}).")
+        missing = expected - keys - may_lack
+        if missing:
+            raise BackupError(
+                f"Het back-upbestand is onvolledig: tabel '{name}' mist kolommen ({', '.join(sorted(missing))})."
+            )
+        return {
+            column: convert(name, index, row[column]) if column in row else default
+            for column, convert, default in converters
+        }
+
     def rows(self, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         """(index, row) with every value checked against its column type and turned into a database value.
 
@@ -268,6 +292,7 @@ class BackupFile:
         table = TABLES[name]
         columns = exported_columns(name)
         expected = {c.name for c in columns}
+        converters = [(c.name, converter_for(c), column_default(c)) for c in columns]
         may_lack = ADDED_IN_0002.get(name, frozenset()) if self.before_0002 else frozenset()
         pk = [c.name for c in table.primary_key.columns]
         announced = self.row_count(name)
@@ -285,21 +310,10 @@ class BackupFile:
                 raise BackupError(
                     f"Het back-upbestand is ongeldig: tabel '{name}', rij {index + 1} is geen record."
                 )
-            keys = set(row)
-            if keys - expected:
-                unknown = ", ".join(sorted(keys - expected))
-                raise BackupError(
-                    f"Het back-upbestand is ongeldig: tabel '{name}' bevat onbekende kolommen ({unknown})."
-                )
-            missing = expected - keys - may_lack
-            if missing:
-                raise BackupError(
-                    f"Het back-upbestand is onvolledig: tabel '{name}' mist kolommen ({', '.join(sorted(missing))})."
-                )
-            clean = {
-                c.name: db_value(name, index, c, row[c.name]) if c.name in row else column_default(c)
-                for c in columns
-            }
+            if row.keys() == expected:
+                clean = {column: convert(name, index, row[column]) for column, convert, _ in converters}
+            else:
+                clean = self._odd_row(name, index, row, expected, may_lack, converters)
             key = tuple(clean[k] for k in pk)
             if any(v is None for v in key):
                 raise BackupError(f"Het back-upbestand is ongeldig: tabel '{name}' heeft een lege sleutel.")
