@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Engine, and_, delete, insert, or_, select, text, update
+from sqlalchemy import Engine, and_, delete, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -145,17 +145,25 @@ def _shared_impact(db: Session, differing: dict[str, int], own_trajectories: Col
     return SharedImpact(tuple(regions), sum(differing.values()), names, others)
 
 
+def _existing_figures(db: Session, rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], Any]:
+    """The figures here with the same key as rows of the file (looked up by region: one short query)."""
+    table = TABLES["figure"]
+    regions = sorted({r["region_code"] for r in rows})
+    wanted = {tuple(r[k] for k in _FIGURE_KEY) for r in rows}
+    found = {}
+    for row in db.execute(select(table).where(table.c.region_code.in_(regions))).mappings():
+        key = tuple(row[k] for k in _FIGURE_KEY)
+        if key in wanted:
+            found[key] = row
+    return found
+
+
 def _figure_differences(db: Session, rows: list[dict[str, Any]], into: dict[str, int]) -> list[tuple[int, dict[str, Any]]]:
     """(id here, row from the file) for every figure that exists here with other values."""
     table = TABLES["figure"]
     value_cols = [c.name for c in table.columns if c.name not in (*_FIGURE_KEY, "id", "batch_id")]
     keys = [tuple(r[k] for k in _FIGURE_KEY) for r in rows]
-    here = {
-        tuple(r[k] for k in _FIGURE_KEY): r
-        for r in db.execute(
-            select(table).where(or_(*(and_(*(table.c[k] == v for k, v in zip(_FIGURE_KEY, key, strict=True))) for key in keys)))
-        ).mappings()
-    }
+    here = _existing_figures(db, rows)
     out = []
     for key, row in zip(keys, rows, strict=True):
         found = here.get(key)
@@ -436,16 +444,8 @@ class _Writer:
         ignored: dict[str, int] = {}
         differing = _figure_differences(db, rows, ignored)
         self.differing.extend((here, self._remap("figure", row)) for here, row in differing)
-        table = TABLES["figure"]
         keys = [tuple(r[k] for k in _FIGURE_KEY) for r in rows]
-        present = {
-            tuple(r)
-            for r in db.execute(
-                select(*(table.c[k] for k in _FIGURE_KEY)).where(
-                    or_(*(and_(*(table.c[k] == v for k, v in zip(_FIGURE_KEY, key, strict=True))) for key in keys))
-                )
-            )
-        }
+        present = set(_existing_figures(db, rows))
         new_rows = [self._remap("figure", r) for key, r in zip(keys, rows, strict=True) if key not in present]
         self._count(self.report.reused, "figure", len(rows) - len(new_rows) - len(differing))
         self.created["figure"].extend(self._insert_many(db, "figure", new_rows))
