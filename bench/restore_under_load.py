@@ -119,6 +119,7 @@ class Outcome:
     votes_cast: int
     votes_stored: int
     vote_errors: int
+    error_kinds: tuple[str, ...]
     p50: float
     p95: float
     worst: float
@@ -187,6 +188,7 @@ def run(database_url: str, ballots: int, phones: int = 40, backup_path: Path | N
         votes_cast=cast[0],
         votes_stored=stored,
         vote_errors=len(errors),
+        error_kinds=tuple(sorted({e[:120] for e in errors}))[:5],
         p50=pct(0.5),
         p95=pct(0.95),
         worst=times[-1] if times else float("nan"),
@@ -199,6 +201,7 @@ def report(outcome: Outcome) -> str:
         f"peak RSS {outcome.peak_rss_mb:.0f} MB (target ≤ 300 MB)\n"
         f"votes meanwhile: {outcome.votes_cast} cast, {outcome.votes_stored} stored, {outcome.vote_errors} errors; "
         f"press → stored p50 {outcome.p50:.3f} s, p95 {outcome.p95:.3f} s (target ≤ 1 s), worst {outcome.worst:.3f} s"
+        + "".join(f"\n  error: {kind}" for kind in outcome.error_kinds)
     )
 
 

@@ -45,8 +45,9 @@ from ivp_core.backup.signing import existing_backup_key, signature_problem
 from ivp_core.consultation.sessions import new_join_code
 from ivp_core.storage.db import session_scope
 
-#: Rows per write transaction: ±20–50 ms of holding the write lock, so a vote waits at most that long.
-CHUNK_ROWS: Final = 2000
+#: Rows per write transaction: a few ms of holding the write lock on a quiet machine, so a vote waits at most
+#: that long (2000 held SQLite's lock long enough on a busy machine for some votes to hit the busy timeout).
+CHUNK_ROWS: Final = 500
 PENDING_SUFFIX: Final = " (herstel bezig)"
 _FIGURE_KEY: Final = ("region_code", "indicator", "year", "source")
 _FIGURE_COMPARE_CHUNK: Final = 500
