@@ -4,33 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.backup.archive import (
-    MAX_BACKUP_BYTES,
-    BackupContent,
-    BackupError,
-    OnConflict,
-    backup_filename,
-    export_trajectory,
-    find_conflicts,
-    import_backup,
-    read_backup,
-)
 from ivp_core.report.content import Report, build_report
 from ivp_core.report.csv_export import render_csv_zip
 from ivp_core.report.files import KIND_FORMATS, KIND_LABELS, MEDIA_TYPES, base_name, kind_files, render
 from ivp_core.storage.db import session_scope
-from ui import auth, context
+from ui import auth, backup_panel, context
 
 auth.require_facilitator()
-
-TABLE_LABELS = {
-    "opinion_session": "sessies",
-    "participant": "deelnemers",
-    "ballot": "stemformulieren",
-    "theme_analysis": "analyseteksten",
-    "figure": "cijfers",
-    "priority_decision": "vastgelegde keuzes",
-}
 
 st.title("Verslag en back-up")
 trajectory = context.current_trajectory()
@@ -64,11 +44,6 @@ def _kind_file(kind: str, fmt: str) -> bytes:
     with session_scope() as db:
         (data,) = kind_files(db, trajectory.id, municipality_id, kind, (fmt,)).values()
     return data
-
-
-def _backup() -> bytes:
-    with session_scope() as db:
-        return export_trajectory(db, trajectory.id)
 
 
 report = _report()
@@ -139,79 +114,4 @@ for kind in ("analyse", "ivp", "uitvoeringsplan"):
             width="stretch",
         )
 
-# ------------------------------------------------------------------------------------------- backup
-st.header("Back-up van het hele traject")
-st.write(
-    "Eén bestand met alles van dit traject: analyse met geschiedenis, cijfers, sessies, stemmen, opmerkingen "
-    "en de vastgelegde keuze. Hiermee zet u het traject over naar een andere installatie of bewaart u het "
-    "voor de volgende coördinator. Deelnemers staan erin onder een schuilnaam; hun codes niet."
-)
-st.download_button(
-    "Back-up downloaden (.zip)",
-    data=_backup,
-    file_name=backup_filename(trajectory.name, trajectory.period_start, trajectory.period_end),
-    mime=MEDIA_TYPES["zip"],
-    icon=":material/download:",
-    on_click="ignore",
-)
-
-st.subheader("Back-up inlezen")
-upload = st.file_uploader(
-    "Kies een back-upbestand (.zip)",
-    type=["zip"],
-    max_upload_size=MAX_BACKUP_BYTES // (1024 * 1024),
-    key="verslag_backup_upload",
-)
-if upload is None:
-    st.stop()
-
-try:
-    content: BackupContent = read_backup(upload.getvalue())
-except BackupError as exc:
-    st.error(exc.message_nl)
-    st.stop()
-
-start, end = content.period
-counts = content.counts()
-st.write(f"In dit bestand: traject **{content.trajectory_name}** ({start}–{end}).")
-st.caption(" · ".join(f"{counts.get(table, 0)} {label}" for table, label in TABLE_LABELS.items()))
-
-with session_scope() as db:
-    conflicts = find_conflicts(db, content)
-
-choice: OnConflict = "refuse"
-confirmed = True
-if conflicts:
-    st.warning(
-        f"Er bestaat hier al een traject '{content.trajectory_name}' ({start}–{end}). Er wordt niets "
-        "overschreven zonder dat u dat hieronder kiest."
-    )
-    option = st.radio(
-        "Wat wilt u doen?",
-        ["new_copy", "replace"],
-        format_func={
-            "new_copy": "Inlezen als kopie, naast het bestaande traject",
-            "replace": "Het bestaande traject vervangen door de back-up",
-        }.__getitem__,
-        key="verslag_conflict_choice",
-    )
-    choice = "replace" if option == "replace" else "new_copy"
-    if choice == "replace":
-        confirmed = st.checkbox(
-            f"Ik begrijp dat het bestaande traject '{content.trajectory_name}' met alle analyses, sessies en "
-            "stemmen wordt verwijderd en vervangen. Dit kan niet ongedaan worden gemaakt.",
-            key="verslag_confirm_replace",
-        )
-
-if st.button("Back-up inlezen", type="primary", disabled=not confirmed, icon=":material/upload:"):
-    try:
-        result = import_backup(upload.getvalue(), on_conflict=choice)
-    except BackupError as exc:
-        st.error(exc.message_nl)
-    else:
-        context.clear_cache()
-        st.success(
-            f"Ingelezen als traject '{result.trajectory_name}'. Kies het in de zijbalk om het te bekijken."
-        )
-        for note in result.notes:
-            st.write(f"- {note}")
+backup_panel.render(trajectory)

@@ -5,9 +5,15 @@ server process has called `st.navigation`, Streamlit treats a `pages/` folder as
 the very first visitor of a fresh server could open `/sessies` directly and run that file without `app.py`
 (and without its login gate). Every page imports `ui`, so the first import switches that mode off and
 reruns the request through `app.py`. The facilitator pages also check the role themselves.
+
+It also installs `widget_guard`, which checks every widget value a browser sends before any page reads it.
 """
 
-from streamlit.runtime.pages_manager import PagesManager
+from ui import widget_guard
+
+widget_guard.install()
+
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 
 if PagesManager.uses_pages_directory:
     import streamlit as st

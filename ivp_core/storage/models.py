@@ -434,3 +434,16 @@ class LoginToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InstallationSecret(Base):
+    """A secret of this installation kept in the database, so every app server on one PostgreSQL shares it.
+
+    Today only the key that signs backups (``name = "backup_hmac"``); never shown, logged or exported.
+    """
+
+    __tablename__ = "installation_secret"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

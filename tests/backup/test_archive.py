@@ -4,14 +4,13 @@ and a bad file that changes nothing."""
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
-from ivp_core.backup import archive
+from ivp_core.backup import format as backup_format
 from ivp_core.backup.archive import (
     BackupConflict,
     BackupError,
@@ -22,6 +21,7 @@ from ivp_core.backup.archive import (
 )
 from ivp_core.storage import db
 from ivp_core.storage.models import Base, Figure, Participant, Trajectory
+from tests.backup.tamper import edit_rows, edit_table, lines_of, rows_of
 from tests.report.factory import build_trajectory
 
 
@@ -49,7 +49,7 @@ def second_engine(tmp_path: Path) -> Engine:
 def test_round_trip_into_empty_database_is_lossless(engine: Engine, second_engine: Engine) -> None:
     built = build_trajectory(engine)
     first = _export(engine, built.trajectory_id)
-    report = import_backup(first, engine=second_engine)
+    report = import_backup(first, engine=second_engine, accept_unsigned=True)
     second = _export(second_engine, report.trajectory_id)
     assert canonical_content(first) == canonical_content(second)
     content = read_backup(first)
@@ -103,29 +103,10 @@ def test_import_refuses_to_overwrite_without_asking(engine: Engine) -> None:
     assert replaced.replaced_trajectory_id == built.trajectory_id
 
 
-def _tamper(data: bytes, table: str, change, *, fix_hash: bool) -> bytes:  # type: ignore[no-untyped-def]
-    source = zipfile.ZipFile(io.BytesIO(data))
-    manifest = json.loads(source.read("manifest.json"))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in source.namelist():
-            payload = source.read(name)
-            if name == f"tables/{table}.json":
-                payload = change(payload)
-                if fix_hash:
-                    import hashlib
-
-                    manifest["tables"][table]["sha256"] = hashlib.sha256(payload).hexdigest()
-            if name != "manifest.json":
-                target.writestr(name, payload)
-        target.writestr("manifest.json", json.dumps(manifest))
-    return out.getvalue()
-
-
-def _set_first(table_json: bytes, column: str, value: object) -> bytes:
-    obj = json.loads(table_json)
-    obj["rows"][0][column] = value
-    return json.dumps(obj).encode()
+def _set_first(table_lines: bytes, column: str, value: object) -> bytes:
+    rows = rows_of(table_lines)
+    rows[0][column] = value
+    return lines_of(rows)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +116,7 @@ def _set_first(table_json: bytes, column: str, value: object) -> bytes:
         ("ballot_item", lambda b: _set_first(b, "value", "vijf"), True, "geen getal"),
         ("ballot", lambda b: _set_first(b, "participant_id", 999_999), True, "niet in het bestand"),
         ("participant", lambda b: _set_first(b, "token_hash", "abc"), True, "onbekende kolommen"),
-        ("opinion_session", lambda b: b[:40], True, "geen geldige JSON"),
+        ("opinion_session", lambda b: b[:40] + b"\n", True, "geen geldige JSON"),
         ("trajectory", lambda b: _set_first(b, "name", None), True, "mag niet leeg"),
     ],
 )
@@ -143,10 +124,10 @@ def test_malformed_backup_changes_nothing(
     engine: Engine, second_engine: Engine, table, change, fix_hash, message
 ) -> None:  # type: ignore[no-untyped-def]
     built = build_trajectory(engine)
-    bad = _tamper(_export(engine, built.trajectory_id), table, change, fix_hash=fix_hash)
+    bad = edit_table(_export(engine, built.trajectory_id), table, change, fix_hash=fix_hash)
     before = _row_counts(second_engine)
     with pytest.raises(BackupError) as exc:
-        import_backup(bad, engine=second_engine)
+        import_backup(bad, engine=second_engine, accept_unsigned=True)
     assert message in exc.value.message_nl
     assert _row_counts(second_engine) == before
 
@@ -156,17 +137,15 @@ def test_database_refusal_rolls_back_everything(engine: Engine, second_engine: E
     built = build_trajectory(engine)
     data = _export(engine, built.trajectory_id)
 
-    def duplicate_analysis(payload: bytes) -> bytes:
-        obj = json.loads(payload)
-        copy = dict(obj["rows"][-1])
-        copy["id"] = max(r["id"] for r in obj["rows"]) + 1
-        obj["rows"].append(copy)  # same (trajectory, municipality, theme): unique constraint
-        return json.dumps(obj).encode()
+    def duplicate_analysis(rows: list[dict[str, object]]) -> None:
+        copy = dict(rows[-1])
+        copy["id"] = max(int(r["id"]) for r in rows) + 1  # type: ignore[call-overload]
+        rows.append(copy)  # same (trajectory, municipality, theme): unique constraint
 
-    bad = _tamper(data, "theme_analysis", duplicate_analysis, fix_hash=True)
+    bad = edit_rows(data, "theme_analysis", duplicate_analysis)
     before = _row_counts(second_engine)
     with pytest.raises(BackupError) as exc:
-        import_backup(bad, engine=second_engine)
+        import_backup(bad, engine=second_engine, accept_unsigned=True)
     assert "niets veranderd" in exc.value.message_nl
     assert _row_counts(second_engine) == before
 
@@ -174,14 +153,14 @@ def test_database_refusal_rolls_back_everything(engine: Engine, second_engine: E
 def test_not_a_backup_and_too_large(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(BackupError, match="geen zip"):
         import_backup(b"hallo", engine=engine)
-    monkeypatch.setattr(archive, "MAX_BACKUP_BYTES", 10)
+    monkeypatch.setattr(backup_format, "MAX_BACKUP_BYTES", 10)
     with pytest.raises(BackupError, match="te groot"):
         import_backup(b"x" * 11, engine=engine)
 
 
 def test_imported_participants_cannot_be_resumed(engine: Engine, second_engine: Engine) -> None:
     built = build_trajectory(engine)
-    report = import_backup(_export(engine, built.trajectory_id), engine=second_engine)
+    report = import_backup(_export(engine, built.trajectory_id), engine=second_engine, accept_unsigned=True)
     with db.session_scope(second_engine) as s:
         hashes = list(s.scalars(select(Participant.token_hash)))
     assert report.trajectory_id

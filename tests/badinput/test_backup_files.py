@@ -3,7 +3,6 @@ in Dutch before or inside one transaction, so the database stays as it was."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
@@ -14,64 +13,45 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from ivp_core.backup.archive import MANIFEST_NAME, BackupError, export_trajectory, import_backup
+from ivp_core.backup.archive import (
+    MANIFEST_NAME,
+    SIGNATURE_NAME,
+    BackupError,
+    export_trajectory,
+    import_backup,
+)
 from ivp_core.storage.db import session_scope
+from tests.backup.tamper import edit_rows, edit_table, members, rezip
 from tests.badinput.dutch import assert_dutch
 from tests.badinput.snapshot import assert_unchanged, take
 from tests.opinion_helpers import make_trajectory, open_session, vote
 
 
-def _members(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, payload in members.items():
-            archive.writestr(name, payload)
-    return out.getvalue()
-
-
-def _edit_table(table: str, edit: Callable[[dict[str, Any]], None], *, resign: bool) -> Callable[[bytes], bytes]:
-    """Change a table file; with `resign` the manifest's checksum is updated too, as a careful forger would."""
-
-    def make(good: bytes) -> bytes:
-        members = _members(good)
-        manifest = json.loads(members[MANIFEST_NAME])
-        path = manifest["tables"][table]["file"]
-        content = json.loads(members[path])
-        edit(content)
-        members[path] = json.dumps(content).encode()
-        if resign:
-            manifest["tables"][table]["sha256"] = hashlib.sha256(members[path]).hexdigest()
-            members[MANIFEST_NAME] = json.dumps(manifest).encode()
-        return _zip(members)
-
-    return make
-
-
 def _edit_manifest(edit: Callable[[dict[str, Any]], None]) -> Callable[[bytes], bytes]:
     def make(good: bytes) -> bytes:
-        members = _members(good)
-        manifest = json.loads(members[MANIFEST_NAME])
+        parts = members(good)
+        manifest = json.loads(parts[MANIFEST_NAME])
         edit(manifest)
-        members[MANIFEST_NAME] = json.dumps(manifest).encode()
-        return _zip(members)
+        parts[MANIFEST_NAME] = json.dumps(manifest).encode()
+        return rezip(parts)
 
     return make
 
 
 def _without(name: str) -> Callable[[bytes], bytes]:
-    return lambda good: _zip({k: v for k, v in _members(good).items() if k != name})
+    return lambda good: rezip({k: v for k, v in members(good).items() if k != name})
+
+
+def _rows(table: str, change: Callable[[list[dict[str, Any]]], None]) -> Callable[[bytes], bytes]:
+    """An edit with the checksum fixed, as a careful forger would (the signature then no longer fits)."""
+    return lambda good: edit_rows(good, table, change)
 
 
 def _zip_bomb(good: bytes) -> bytes:
     """A small file that unpacks to 401 MB of zeros (compressed about a thousandfold)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, payload in _members(good).items():
+        for name, payload in members(good).items():
             archive.writestr(name, payload)
         with archive.open("tables/vulling.json", "w", force_zip64=True) as member:
             chunk = b"\0" * (1024 * 1024)
@@ -80,31 +60,70 @@ def _zip_bomb(good: bytes) -> bytes:
     return out.getvalue()
 
 
-def _damaged_member(good: bytes) -> bytes:
-    """One flipped byte inside a stored (uncompressed) table: the zip's own CRC check catches it."""
+def _lying_zip_bomb(good: bytes) -> bytes:
+    """The ballot table replaced by 200 MB of rows, while the zip claims it unpacks to 1 kB."""
+    parts = members(good)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for name, payload in _members(good).items():
-            archive.writestr(name, payload)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, payload in parts.items():
+            if name != "tables/ballot.jsonl":
+                archive.writestr(name, payload)
+        with archive.open("tables/ballot.jsonl", "w", force_zip64=True) as member:
+            chunk = b'{"id":1}\n' * (1024 * 1024 // 9)
+            for _ in range(200):
+                member.write(chunk)
     raw = bytearray(out.getvalue())
-    at = raw.index(b'"table": "trajectory"') + 2
-    raw[at] = ord("T")
+    # rewrite the uncompressed size (and its zip64 copy) in both headers of that member to 1024
+    name = b"tables/ballot.jsonl"
+    at = 0
+    while (at := raw.find(name, at + 1)) != -1:
+        for header, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            start = at - (30 if header == b"PK\x03\x04" else 46)
+            if raw[start : start + 4] == header:
+                if raw[start + size_at : start + size_at + 4] != b"\xff\xff\xff\xff":
+                    raw[start + size_at : start + size_at + 4] = (1024).to_bytes(4, "little")
+                extra_len_at = start + (28 if header == b"PK\x03\x04" else 30)
+                extra_at = at + len(name)
+                extra = raw[extra_at : extra_at + int.from_bytes(raw[extra_len_at : extra_len_at + 2], "little")]
+                if extra[:2] == b"\x01\x00":  # zip64: uncompressed size first
+                    raw[extra_at + 4 : extra_at + 12] = (1024).to_bytes(8, "little")
     return bytes(raw)
 
 
-def _set_first(column: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def edit(content: dict[str, Any]) -> None:
-        content["rows"][0][column] = value
-
-    return edit
-
-
-def _add_column(content: dict[str, Any]) -> None:
-    content["rows"][0]["token_hash"] = "0" * 64
+def _damaged_member(good: bytes) -> bytes:
+    """One flipped byte inside a stored (uncompressed) table: the zip's own CRC check catches it."""
+    raw = bytearray(rezip(members(good), zipfile.ZIP_STORED))
+    at = raw.index(b'"name":"IVP Testgemeente"') + 9
+    raw[at] = ord("X")
+    return bytes(raw)
 
 
-def _dangling_ballot(content: dict[str, Any]) -> None:
-    content["rows"][0]["participant_id"] = 987_654
+def _deep_json(good: bytes) -> bytes:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    return edit_table(good, "trajectory", lambda payload: payload.replace(b'"settings":{', b'"settings":{"x":' + deep + b",", 1))
+
+
+def _wrong_signature(good: bytes) -> bytes:
+    parts = members(good)
+    signature = json.loads(parts[SIGNATURE_NAME])
+    signature["hmac_sha256"] = "0" * 64
+    parts[SIGNATURE_NAME] = json.dumps(signature).encode()
+    return rezip(parts)
+
+
+def _set(column: str, value: Any, row: int = 0) -> Callable[[list[dict[str, Any]]], None]:
+    def change(rows: list[dict[str, Any]]) -> None:
+        rows[row][column] = value
+
+    return change
+
+
+def _add_column(rows: list[dict[str, Any]]) -> None:
+    rows[0]["token_hash"] = "0" * 64
+
+
+def _dangling_ballot(rows: list[dict[str, Any]]) -> None:
+    rows[0]["participant_id"] = 987_654
 
 
 @dataclass(frozen=True)
@@ -112,6 +131,7 @@ class Case:
     id: str
     make: Callable[[bytes], bytes]  # from a good backup to a bad one
     keywords: tuple[str, ...]
+    accept_unsigned: bool = True  # a coordinator who accepted an unsigned file still gets every check
 
 
 CASES = [
@@ -120,21 +140,34 @@ CASES = [
     Case("truncated", lambda good: good[: len(good) // 2], ("geen zip",)),
     Case("over-50-mb", lambda good: good + b"\0" * (50 * 1024 * 1024), ("te groot", "50 MB")),
     Case("no-manifest", _without(MANIFEST_NAME), ("onvolledig", "manifest")),
-    Case("manifest-not-json", lambda good: _zip({**_members(good), MANIFEST_NAME: b"{niet: json"}), ("JSON",)),
+    Case("manifest-not-json", lambda good: rezip({**members(good), MANIFEST_NAME: b"{niet: json"}), ("JSON",)),
     Case("foreign-format", _edit_manifest(lambda m: m.update(format="iets-anders")), ("geen back-upbestand",)),
     Case("future-version", _edit_manifest(lambda m: m.update(format_version=99)), ("nieuwere versie",)),
-    Case("missing-table", _without("tables/ballot.json"), ("onvolledig",)),
-    Case("edited-without-checksum", _edit_table("trajectory", _set_first("name", "Vervalst"), resign=False),
+    Case("missing-table", _without("tables/ballot.jsonl"), ("onvolledig",)),
+    Case("edited-without-checksum",
+         lambda good: edit_table(good, "trajectory", lambda p: p.replace(b"Testgemeente", b"Vervalst"), fix_hash=False),
          ("controlecode", "trajectory")),
-    Case("wrong-type", _edit_table("trajectory", _set_first("period_start", "<script>"), resign=True),
-         ("geheel getal",)),
-    Case("smuggled-token-column", _edit_table("participant", _add_column, resign=True), ("onbekende kolommen",)),
-    Case("dangling-reference", _edit_table("ballot", _dangling_ballot, resign=True), ("verwijst",)),
-    Case("overlong-text", _edit_table("opinion_session", _set_first("title", "t" * 5000), resign=True),
-         ("hoogstens 200 tekens",)),
+    Case("wrong-type", _rows("trajectory", _set("period_start", "<script>")), ("geheel getal",)),
+    Case("smuggled-token-column", _rows("participant", _add_column), ("onbekende kolommen",)),
+    Case("dangling-reference", _rows("ballot", _dangling_ballot), ("verwijst",)),
+    Case("overlong-text", _rows("opinion_session", _set("title", "t" * 5000)), ("hoogstens 200 tekens",)),
     Case("zip-bomb", _zip_bomb, ("te groot",)),
+    Case("zip-bomb-lying-sizes", _lying_zip_bomb, ("beschadigd",)),
+    Case("deep-json", _deep_json, ("genest",)),
     Case("damaged-member", _damaged_member, ("beschadigd",)),
-    Case("same-trajectory-again", lambda good: good, ("bestaat hier al",)),
+    Case("same-trajectory-again", lambda good: good, ("bestaat hier al",), accept_unsigned=False),
+    # issue 17: the meaning, not only the type
+    Case("status-hacked", _rows("opinion_session", _set("status", "hacked")), ("status", "hacked")),
+    Case("weight-1e9", _rows("ballot", _set("weight", 1e9)), ("gewicht",)),
+    Case("method-evil", _rows("opinion_session", _set("method", "evil")), ("method", "evil")),
+    Case("themes-evil", _rows("opinion_session", _set("themes", {"evil": 1})), ("thema",)),
+    Case("score-1e12", _rows("ballot_item", _set("value", 1e12)), ("punten",)),
+    Case("theme-not-in-catalogue", _rows("opinion_session", _set("themes", ["1.1", "9.9"])), ("catalogus",)),
+    Case("kind-evil", _rows("opinion_session", _set("kind", "evil")), ("kind",)),
+    Case("decision-settings", _rows("trajectory", _set("settings", {"top_k": -5})), ("rekeninstellingen",)),
+    Case("wrong-signature", _wrong_signature, ("ondertekening",), accept_unsigned=False),
+    Case("unsigned-not-accepted", _without(SIGNATURE_NAME), ("niet ondertekend",), accept_unsigned=False),
+    Case("edited-and-not-accepted", _rows("ballot", _set("weight", 2.0)), ("klopt niet",), accept_unsigned=False),
 ]
 
 
@@ -152,7 +185,7 @@ def test_bad_backup_is_refused_in_dutch_and_changes_nothing(case: Case, good_bac
     bad = case.make(good_backup)
     before = take(engine)
     with pytest.raises(BackupError) as refused:
-        import_backup(bad, engine=engine)
+        import_backup(bad, engine=engine, accept_unsigned=case.accept_unsigned)
     assert_dutch(refused.value.message_nl, case.keywords)
     assert_unchanged(before, engine)
 

@@ -1,0 +1,613 @@
+"""Restoring a backup: check everything first, then write in short chunks that votes can pass between.
+
+1. :func:`check_backup` reads the whole file once without writing: signature, types, meaning, references
+   (:mod:`ivp_core.backup.meaning`), and what a restore would change here: a trajectory with the same name
+   and period, and installation-wide figures of its municipalities that differ (:class:`SharedImpact`).
+2. :func:`restore` reads the file a second time and writes it in transactions of :data:`CHUNK_ROWS` rows,
+   each through the write gate, so phones voting meanwhile wait for one chunk (milliseconds), not for a
+   million ballots. The new trajectory is hidden while it is written (archived, named "… (herstel
+   bezig)", its sessions closed to votes) and becomes itself in one last short transaction, which also
+   removes a replaced trajectory. If anything fails on the way, everything written so far is removed again,
+   so the database is as before.
+
+"Vervangen" replaces the trajectory only. Figures are shared by the whole installation (one value per
+region, indicator, year and source): a differing figure here is kept unless the caller passes
+``replace_shared_figures`` with exactly the regions :class:`SharedImpact` named, after the coordinator saw
+which municipalities and other trajectories that changes. The crime-type mapping of the installation is
+never overwritten by a restore; missing entries are added.
+"""
+
+from __future__ import annotations
+
+import secrets
+from array import array
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy import Engine, and_, delete, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ivp_core.backup.format import (
+    TABLE_ORDER,
+    TABLES,
+    BackupConflict,
+    BackupError,
+    BackupUnsigned,
+    OnConflict,
+    foreign_keys,
+)
+from ivp_core.backup.meaning import IdIndex, MeaningChecker
+from ivp_core.backup.reader import BackupFile
+from ivp_core.backup.signing import existing_backup_key, signature_problem
+from ivp_core.consultation.sessions import new_join_code
+from ivp_core.storage.db import session_scope
+
+#: Rows per write transaction: a few ms of holding the write lock on a quiet machine, so a vote waits at most
+#: that long (2000 held SQLite's lock long enough on a busy machine for some votes to hit the busy timeout).
+CHUNK_ROWS: Final = 500
+PENDING_SUFFIX: Final = " (herstel bezig)"
+_FIGURE_KEY: Final = ("region_code", "indicator", "year", "source")
+_FIGURE_COMPARE_CHUNK: Final = 500
+#: Tables written one chunk at a time with their new ids kept in arrays (they can hold a million rows).
+_CHUNKED: Final = ("participant", "ballot", "ballot_item", "comment", "invitation_code")
+
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, text: str) -> None:
+    """Callers without a progress bar."""
+
+
+@dataclass(frozen=True)
+class SharedImpact:
+    """Installation-wide figures a restore would change, and who else sees them."""
+
+    regions: tuple[str, ...] = ()
+    figures: int = 0
+    municipalities: tuple[str, ...] = ()
+    trajectories: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.figures > 0
+
+    def describe(self) -> str:
+        """Dutch: exactly what would change, for the coordinator to confirm."""
+        if not self:
+            return "Geen gedeelde cijfers wijken af."
+        where = ", ".join(self.municipalities) or "geen gemeente in deze installatie"
+        others = ", ".join(self.trajectories) or "geen ander traject"
+        return (
+            f"{self.figures} cijfer(s) van regio's {', '.join(self.regions)} wijken af van de cijfers in deze "
+            f"installatie. Vervangen verandert de cijfers van gemeente(n): {where}; andere trajecten die ze "
+            f"gebruiken: {others}."
+        )
+
+
+@dataclass
+class RestorePlan:
+    """A fully checked backup and what restoring it would do here; nothing has been written."""
+
+    data: bytes
+    content_sha256: str
+    trajectory_name: str
+    period: tuple[int, int]
+    counts: dict[str, int]
+    signed: bool
+    conflicts: list[int]
+    shared: SharedImpact
+    indexes: dict[str, IdIndex] = field(repr=False, default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, to show the user (Dutch notes)."""
+
+    trajectory_id: int
+    trajectory_name: str
+    inserted: dict[str, int] = field(default_factory=dict)
+    reused: dict[str, int] = field(default_factory=dict)
+    replaced_trajectory_id: int | None = None
+    shared: SharedImpact = field(default_factory=SharedImpact)
+    notes: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------- check
+
+
+def _same_period(name: str, start: int, end: int) -> Any:
+    t = TABLES["trajectory"]
+    return and_(t.c.name == name, t.c.period_start == start, t.c.period_end == end)
+
+
+def _shared_impact(db: Session, differing: dict[str, int], own_trajectories: Collection[int]) -> SharedImpact:
+    if not differing:
+        return SharedImpact()
+    municipality, link, trajectory = TABLES["municipality"], TABLES["trajectory_municipality"], TABLES["trajectory"]
+    regions = sorted(differing)
+    names = tuple(db.scalars(select(municipality.c.name).where(municipality.c.cbs_code.in_(regions)).order_by(municipality.c.name)))
+    users = set(
+        db.scalars(
+            select(link.c.trajectory_id)
+            .join(municipality, municipality.c.id == link.c.municipality_id)
+            .where(municipality.c.cbs_code.in_(regions))
+        )
+    )
+    for trajectory_id, settings in db.execute(select(trajectory.c.id, trajectory.c.settings)):
+        wanted = (settings or {}).get("benchmark_regions") or []
+        if isinstance(wanted, list) and set(map(str, wanted)) & set(regions):
+            users.add(trajectory_id)
+    users -= set(own_trajectories)
+    others = tuple(
+        db.scalars(select(trajectory.c.name).where(trajectory.c.id.in_(users)).order_by(trajectory.c.name))
+    ) if users else ()
+    return SharedImpact(tuple(regions), sum(differing.values()), names, others)
+
+
+def _existing_figures(db: Session, rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], Any]:
+    """The figures here with the same key as rows of the file (looked up by region: one short query)."""
+    table = TABLES["figure"]
+    regions = sorted({r["region_code"] for r in rows})
+    wanted = {tuple(r[k] for k in _FIGURE_KEY) for r in rows}
+    found = {}
+    for row in db.execute(select(table).where(table.c.region_code.in_(regions))).mappings():
+        key = tuple(row[k] for k in _FIGURE_KEY)
+        if key in wanted:
+            found[key] = row
+    return found
+
+
+def _figure_differences(db: Session, rows: list[dict[str, Any]], into: dict[str, int]) -> list[tuple[int, dict[str, Any]]]:
+    """(id here, row from the file) for every figure that exists here with other values."""
+    table = TABLES["figure"]
+    value_cols = [c.name for c in table.columns if c.name not in (*_FIGURE_KEY, "id", "batch_id")]
+    keys = [tuple(r[k] for k in _FIGURE_KEY) for r in rows]
+    here = _existing_figures(db, rows)
+    out = []
+    for key, row in zip(keys, rows, strict=True):
+        found = here.get(key)
+        if found is not None and any(found[c] != row[c] for c in value_cols):
+            into[row["region_code"]] = into.get(row["region_code"], 0) + 1
+            out.append((found["id"], row))
+    return out
+
+
+def _in_chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for _, row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def check_backup(
+    data: bytes, *, engine: Engine | None = None, accept_unsigned: bool = False, progress: Progress = _no_progress
+) -> RestorePlan:
+    """Read and check the whole backup without writing; raises BackupError (Dutch) for anything wrong.
+
+    A backup not signed by this installation (made elsewhere, edited, or of format 1) is refused unless
+    ``accept_unsigned``; it is then checked exactly as strictly as a signed one.
+    """
+    file = BackupFile(data)
+    file.verify_checksums()
+    problem = signature_problem(existing_backup_key(engine), file.manifest_bytes, file.signature)
+    if problem is not None and not accept_unsigned:
+        raise BackupUnsigned(
+            f"{problem} Alleen als u de herkomst vertrouwt, kunt u het toch inlezen door uitdrukkelijk "
+            "te kiezen voor het inlezen van een niet-ondertekende back-up."
+        )
+    checker = MeaningChecker()
+    total = sum(file.row_count(n) for n in TABLE_ORDER) or 1
+    done = 0
+    differing: dict[str, int] = {}
+    file.start_pass()
+    for name in TABLE_ORDER:
+        progress(done / total, f"Controleren: {name}")
+        if name == "figure":
+            rows: list[dict[str, Any]] = []
+            for index, row in file.rows(name):
+                checker.check(name, index, row)
+                rows.append(row)
+                if len(rows) >= _FIGURE_COMPARE_CHUNK:
+                    with session_scope(engine, readonly=True) as db:
+                        _figure_differences(db, rows, differing)
+                    rows = []
+            if rows:
+                with session_scope(engine, readonly=True) as db:
+                    _figure_differences(db, rows, differing)
+        else:
+            for index, row in file.rows(name):
+                checker.check(name, index, row)
+                if index % 20_000 == 0:
+                    progress((done + index) / total, f"Controleren: {name}")
+        checker.end_table(name)
+        done += file.row_count(name)
+    wanted = file.manifest["trajectory"]
+    name = wanted.get("name")
+    start, end = wanted.get("period_start"), wanted.get("period_end")
+    trajectory_rows = list(file.rows("trajectory"))
+    if len(trajectory_rows) != 1 or any(
+        trajectory_rows[0][1][k] != wanted.get(k) for k in ("name", "period_start", "period_end")
+    ):
+        raise BackupError("Het back-upbestand is ongeldig: het bevat niet precies het traject uit de inhoudsopgave.")
+    t = TABLES["trajectory"]
+    with session_scope(engine, readonly=True) as db:
+        conflicts = list(db.scalars(select(t.c.id).where(_same_period(name, start, end))))
+        shared = _shared_impact(db, differing, conflicts)
+    progress(1.0, "Gecontroleerd")
+    return RestorePlan(
+        data=data,
+        content_sha256=file.sha256,
+        trajectory_name=str(name),
+        period=(int(start), int(end)),
+        counts={n: file.row_count(n) for n in TABLE_ORDER},
+        signed=problem is None,
+        conflicts=conflicts,
+        shared=shared,
+        indexes={n: checker.indexes[n] for n in ("participant", "ballot") if n in checker.indexes},
+    )
+
+
+# ------------------------------------------------------------------------------------------- write
+
+
+def _unusable_hash() -> str:
+    """A value in a hash column that no token or code can produce (hashes are 64 hex digits, no colon)."""
+    return "geimporteerd:" + secrets.token_hex(25)
+
+
+def _allocate_ids(db: Session, name: str, n: int) -> list[int]:
+    """New ids for n rows, taken before the insert so a plain (fast) multi-row insert can be used.
+
+    PostgreSQL hands them out from the table's own sequence, so votes inserting at the same time get others.
+    SQLite has one writer: inside this write transaction nobody else inserts, so the next n after the
+    highest id are free.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        return list(
+            db.scalars(
+                text(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n)"),
+                {"n": n},
+            )
+        )
+    highest = db.scalar(text(f'SELECT COALESCE(MAX(id), 0) FROM "{name}"')) or 0
+    return list(range(highest + 1, highest + 1 + n))
+
+
+class _Writer:
+    """Writes one checked backup in chunks; remembers what it created so a failure can remove it again."""
+
+    def __init__(self, plan: RestorePlan, on_conflict: OnConflict, engine: Engine | None, progress: Progress) -> None:
+        self.plan = plan
+        self.on_conflict = on_conflict
+        self.engine = engine
+        self.progress = progress
+        self.file = BackupFile(plan.data)
+        self.ids: dict[str, dict[Any, int]] = {name: {} for name in TABLE_ORDER}
+        self.new_ids: dict[str, array[int]] = {}
+        self.report = ImportReport(trajectory_id=0, trajectory_name=plan.trajectory_name)
+        self.created: dict[str, list[Any]] = {"municipality": [], "import_batch": [], "figure": [], "crime_type_mapping": []}
+        self.session_status: dict[int, str] = {}
+        self.differing: list[tuple[int, dict[str, Any]]] = []
+        self.trajectory_id: int | None = None
+        self.done = 0
+        self.total = sum(plan.counts.values()) or 1
+
+    # ---- helpers
+    def _count(self, bucket: dict[str, int], name: str, n: int = 1) -> None:
+        bucket[name] = bucket.get(name, 0) + n
+
+    def _new_id(self, target: str, old: Any) -> Any:
+        if target in self.new_ids:
+            index = self.plan.indexes[target]
+            at = index.position(old)
+            assert at is not None
+            return self.new_ids[target][at]
+        return self.ids[target][old]
+
+    def _remap(self, name: str, row: dict[str, Any]) -> dict[str, Any]:
+        values = dict(row)
+        for column, target in foreign_keys(name):
+            if values[column] is not None:
+                values[column] = self._new_id(target, values[column])
+        return values
+
+    def _insert_many(self, db: Session, name: str, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows and return their new ids in the same order (one statement per chunk)."""
+        if not rows:
+            return []
+        table = TABLES[name]
+        olds = [row.pop("id", None) for row in rows]
+        if "id" not in table.c:
+            db.execute(insert(table), rows)
+            self._count(self.report.inserted, name, len(rows))
+            return []
+        new = _allocate_ids(db, name, len(rows))
+        for row, row_id in zip(rows, new, strict=True):
+            row["id"] = row_id
+        db.execute(insert(table), rows)
+        if name not in _CHUNKED:
+            for old, created in zip(olds, new, strict=True):
+                self.ids[name][old] = created
+        self._count(self.report.inserted, name, len(rows))
+        return new
+
+    def _step(self, name: str, n: int) -> None:
+        self.done += n
+        self.progress(min(self.done / self.total, 1.0), f"Inlezen: {name}")
+
+    # ---- run
+    def run(self, replace_shared: bool) -> ImportReport:
+        self.file.start_pass()
+        with session_scope(self.engine) as db:
+            self._head(db)
+        try:
+            for name in ("import_batch", "figure"):
+                for chunk in _in_chunks(self.file.rows(name), CHUNK_ROWS):
+                    with session_scope(self.engine) as db:
+                        getattr(self, f"_{name}")(db, chunk)
+                    self._step(name, len(chunk))
+            with session_scope(self.engine) as db:
+                self._crime_types(db, [row for _, row in self.file.rows("crime_type_mapping")])
+                self._sessions(db, [row for _, row in self.file.rows("opinion_session")])
+            for name in _CHUNKED:
+                self._chunked(name)
+            with session_scope(self.engine) as db:
+                for name in ("population_share", "priority_decision", "effect_indicator"):
+                    self._insert_many(db, name, [self._remap(name, r) for _, r in self.file.rows(name)])
+                self._finish(db, replace_shared)
+        except BaseException:
+            self._undo()
+            raise
+        return self.report
+
+    def _head(self, db: Session) -> None:
+        """Conflicts, municipalities, the (still hidden) trajectory and its small tables: one transaction."""
+        start, end = self.plan.period
+        t = TABLES["trajectory"]
+        existing = list(db.scalars(select(t.c.id).where(_same_period(self.plan.trajectory_name, start, end))))
+        if existing and self.on_conflict == "refuse":
+            raise BackupConflict(
+                f"Er bestaat hier al een traject '{self.plan.trajectory_name}' ({start}–{end}). "
+                "Kies of u het als kopie wilt importeren of het bestaande traject wilt vervangen."
+            )
+        self.replacing = existing if self.on_conflict == "replace" else []
+        municipality = TABLES["municipality"]
+        for _, row in self.file.rows("municipality"):
+            found = db.scalar(select(municipality.c.id).where(municipality.c.name == row["name"]))
+            if found is None:
+                old = row["id"]
+                new = self._insert_many(db, "municipality", [dict(row)])[0]
+                self.ids["municipality"][old] = new
+                self.created["municipality"].append(new)
+            else:
+                self.ids["municipality"][row["id"]] = found
+                self._count(self.report.reused, "municipality")
+        _, trajectory = next(iter(self.file.rows("trajectory")))
+        self.final_name = trajectory["name"]
+        if existing and self.on_conflict == "new_copy":
+            self.final_name = self._copy_name(db, trajectory["name"], start, end)
+            self.report.notes.append(f"Geïmporteerd als kopie: '{self.final_name}'.")
+        self.final_archived = trajectory["archived_at"]
+        pending = {
+            **trajectory,
+            "name": self.final_name[: 200 - len(PENDING_SUFFIX)] + PENDING_SUFFIX,
+            "archived_at": datetime.now(UTC),
+        }
+        self.trajectory_id = self._insert_many(db, "trajectory", [pending])[0]
+        self.ids["trajectory"][trajectory["id"]] = self.trajectory_id
+        for name in (
+            "trajectory_municipality",
+            "werkgroep_member",
+            "milestone",
+            "previous_priority",
+            "agenda_input",
+            "theme_analysis",
+            "field_analysis",
+            "text_revision",
+        ):
+            self._insert_many(db, name, [self._remap(name, r) for _, r in self.file.rows(name)])
+
+    def _copy_name(self, db: Session, name: str, start: int, end: int) -> str:
+        t = TABLES["trajectory"]
+        for n in range(1, 1000):
+            suffix = " (kopie)" if n == 1 else f" (kopie {n})"
+            candidate = name[: 200 - len(suffix)] + suffix
+            if db.scalar(select(t.c.id).where(_same_period(candidate, start, end))) is None:
+                return candidate
+        raise BackupError("Er kon geen vrije naam voor de kopie worden gevonden.")
+
+    def _import_batch(self, db: Session, rows: list[dict[str, Any]]) -> None:
+        table = TABLES["import_batch"]
+        for row in rows:
+            values = self._remap("import_batch", row)
+            municipality = table.c.municipality_id
+            same = and_(
+                municipality.is_(None) if values["municipality_id"] is None else municipality == values["municipality_id"],
+                table.c.filename == values["filename"],
+                table.c.sha256 == values["sha256"],
+                table.c.row_count == values["row_count"],
+            )
+            found = db.scalar(select(table.c.id).where(same).limit(1))
+            if found is None:
+                new = self._insert_many(db, "import_batch", [values])[0]
+                self.created["import_batch"].append(new)
+            else:
+                self.ids["import_batch"][row["id"]] = found
+                self._count(self.report.reused, "import_batch")
+
+    def _figure(self, db: Session, rows: list[dict[str, Any]]) -> None:
+        ignored: dict[str, int] = {}
+        differing = _figure_differences(db, rows, ignored)
+        self.differing.extend((here, self._remap("figure", row)) for here, row in differing)
+        keys = [tuple(r[k] for k in _FIGURE_KEY) for r in rows]
+        present = set(_existing_figures(db, rows))
+        new_rows = [self._remap("figure", r) for key, r in zip(keys, rows, strict=True) if key not in present]
+        self._count(self.report.reused, "figure", len(rows) - len(new_rows) - len(differing))
+        self.created["figure"].extend(self._insert_many(db, "figure", new_rows))
+
+    def _crime_types(self, db: Session, rows: list[dict[str, Any]]) -> None:
+        """The installation's crime-type mapping is kept; only what it lacks is added."""
+        table = TABLES["crime_type_mapping"]
+        here = {r["crime_type_code"]: dict(r) for r in db.execute(select(table)).mappings()}
+        missing = [dict(r) for r in rows if r["crime_type_code"] not in here]
+        kept = sum(1 for r in rows if r["crime_type_code"] in here and here[r["crime_type_code"]] != r)
+        self._insert_many(db, "crime_type_mapping", missing)
+        self.created["crime_type_mapping"].extend(r["crime_type_code"] for r in missing)
+        if kept:
+            self.report.notes.append(
+                f"{kept} koppeling(en) van misdrijfsoort aan thema wijken af van die in deze installatie; "
+                "de koppeling van deze installatie is behouden."
+            )
+
+    def _sessions(self, db: Session, rows: list[dict[str, Any]]) -> None:
+        """Sessions are written closed to votes ("concept") and get their own status in the last step."""
+        table = TABLES["opinion_session"]
+        later: list[tuple[int, int]] = []
+        for row in rows:
+            values = {**row, "previous_round_id": None}
+            values = self._remap("opinion_session", values)
+            if db.scalar(select(table.c.id).where(table.c.code == values["code"])) is not None:
+                values["code"] = self._free_code(db)
+                self._count(self.report.reused, "nieuwe sessiecode")
+            values["status"] = "concept"
+            new_id = self._insert_many(db, "opinion_session", [values])[0]
+            self.ids["opinion_session"][row["id"]] = new_id
+            self.session_status[new_id] = row["status"]
+            if row["previous_round_id"] is not None:
+                later.append((new_id, row["previous_round_id"]))
+        for new_id, previous in later:
+            db.execute(
+                update(table).where(table.c.id == new_id).values(previous_round_id=self.ids["opinion_session"][previous])
+            )
+
+    def _free_code(self, db: Session) -> str:
+        table = TABLES["opinion_session"]
+        for _ in range(50):
+            code = new_join_code()
+            if db.scalar(select(table.c.id).where(table.c.code == code)) is None:
+                return code
+        raise BackupError("Er kon geen vrije sessiecode worden gemaakt; probeer het opnieuw.")
+
+    def _chunked(self, name: str) -> None:
+        keep = name in self.plan.indexes
+        if keep:
+            self.new_ids[name] = array("q")
+        for chunk in _in_chunks(self.file.rows(name), CHUNK_ROWS):
+            values = [self._remap(name, r) for r in chunk]
+            if name == "participant":
+                for v in values:
+                    v["token_hash"] = _unusable_hash()
+            elif name == "invitation_code":
+                for v in values:
+                    v["code_hash"] = _unusable_hash()
+            with session_scope(self.engine) as db:
+                new = self._insert_many(db, name, values)
+            if keep:
+                self.new_ids[name].extend(new)
+            self._step(name, len(chunk))
+        if name == "invitation_code" and self.plan.counts.get(name):
+            self.report.notes.append("Uitnodigingscodes zijn meegenomen als telling, maar zijn hier niet meer te gebruiken.")
+
+    def _finish(self, db: Session, replace_shared: bool) -> None:
+        """The one short transaction that makes the restored trajectory itself and removes a replaced one."""
+        t, sessions = TABLES["trajectory"], TABLES["opinion_session"]
+        if self.replacing:
+            db.execute(delete(t).where(t.c.id.in_(self.replacing)))
+            self.report.replaced_trajectory_id = self.replacing[0]
+            self.report.notes.append(
+                f"Het bestaande traject '{self.plan.trajectory_name}' is vervangen (alleen het traject zelf)."
+            )
+        db.execute(
+            update(t).where(t.c.id == self.trajectory_id).values(name=self.final_name, archived_at=self.final_archived)
+        )
+        for status in set(self.session_status.values()):
+            ids = [i for i, s in self.session_status.items() if s == status]
+            db.execute(update(sessions).where(sessions.c.id.in_(ids)).values(status=status))
+        figure = TABLES["figure"]
+        if self.differing and replace_shared:
+            for figure_id, values in self.differing:
+                values.pop("id", None)
+                db.execute(update(figure).where(figure.c.id == figure_id).values(**values))
+            self._count(self.report.inserted, "figure (bijgewerkt)", len(self.differing))
+            self.report.notes.append("Gedeelde cijfers vervangen. " + self.plan.shared.describe())
+        elif self.differing:
+            self.report.notes.append(
+                f"{len(self.differing)} gedeelde cijfer(s) in de back-up wijken af; de cijfers van deze "
+                "installatie zijn behouden (die gebruiken ook andere trajecten)."
+            )
+        self.report.trajectory_id = self.trajectory_id or 0
+        self.report.trajectory_name = self.final_name
+        self.report.shared = self.plan.shared
+
+    def _undo(self) -> None:
+        """Remove what this restore wrote (best effort in one transaction); the trajectory cascades."""
+        if self.trajectory_id is None:
+            return
+        t = TABLES["trajectory"]
+        with session_scope(self.engine) as db:
+            db.execute(delete(t).where(t.c.id == self.trajectory_id))
+            for name, column in (("figure", "id"), ("import_batch", "id"), ("municipality", "id"), ("crime_type_mapping", "crime_type_code")):
+                created = self.created[name]
+                table = TABLES[name]
+                for at in range(0, len(created), 500):
+                    db.execute(delete(table).where(table.c[column].in_(created[at : at + 500])))
+
+
+def restore(
+    plan: RestorePlan,
+    *,
+    on_conflict: OnConflict = "refuse",
+    replace_shared_figures: Collection[str] | None = None,
+    engine: Engine | None = None,
+    progress: Progress = _no_progress,
+) -> ImportReport:
+    """Write a checked backup (see the module docstring); on any problem nothing is left changed.
+
+    ``replace_shared_figures``: the region codes whose installation-wide figures the coordinator confirmed
+    to replace; it must be exactly ``plan.shared.regions``, else the restore refuses (the impact changed or
+    was not seen). None keeps the installation's figures.
+    """
+    if on_conflict not in ("refuse", "new_copy", "replace"):
+        raise ValueError(f"unknown on_conflict {on_conflict!r}")
+    replace_shared = False
+    if replace_shared_figures is not None:
+        if set(replace_shared_figures) != set(plan.shared.regions):
+            raise BackupConflict(
+                "De bevestigde regio's ("
+                + (", ".join(sorted(replace_shared_figures)) or "geen")
+                + ") zijn niet precies de regio's waarvan de cijfers zouden veranderen. "
+                + plan.shared.describe()
+            )
+        replace_shared = bool(plan.shared)
+    writer = _Writer(plan, on_conflict, engine, progress)
+    try:
+        return writer.run(replace_shared)
+    except BackupError:
+        raise
+    except SQLAlchemyError as exc:
+        raise BackupError(
+            "Het importeren is afgebroken en er is niets veranderd: de database weigerde de gegevens "
+            f"({exc.__class__.__name__})."
+        ) from exc
+
+
+def import_backup(
+    data: bytes,
+    *,
+    on_conflict: OnConflict = "refuse",
+    engine: Engine | None = None,
+    accept_unsigned: bool = False,
+    replace_shared_figures: Collection[str] | None = None,
+    progress: Progress = _no_progress,
+) -> ImportReport:
+    """Check, then restore: the one call for scripts and tests."""
+    plan = check_backup(data, engine=engine, accept_unsigned=accept_unsigned, progress=progress)
+    return restore(
+        plan, on_conflict=on_conflict, replace_shared_figures=replace_shared_figures, engine=engine, progress=progress
+    )
