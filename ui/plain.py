@@ -95,13 +95,15 @@ div[role="radiogroup"] label[data-baseweb="radio"] { min-height: 44px; min-width
   padding: 6px 10px; margin: 2px 4px 2px 0; align-items: center; box-sizing: border-box; }
 .stMainBlockContainer button, .stMainBlockContainer input, .stMainBlockContainer [data-baseweb="select"] > div,
 .stMainBlockContainer summary { min-height: 44px; }
+.stMainBlockContainer button { min-width: 44px; }
 [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] { display: none !important; }
 </style>
 """
 
 #: Runs in the page itself (st.html with JavaScript): the document's language, and Streamlit's English
-#: screen-reader texts and status words in Dutch.
-_LANG_JS: Final = """
+#: screen-reader texts and status words in Dutch. The empty span first: HTML that starts with <script> is
+#: parsed into <head> by the sanitiser and dropped; and no "<" inside the script (DOMPurify drops it).
+_LANG_JS: Final = """<span hidden></span>
 <script>
 (function () {
   const root = window.parent && window.parent.document ? window.parent.document : document;
@@ -115,6 +117,10 @@ _LANG_JS: Final = """
                        "RUNNING...": "BEZIG…", "Stop": "Stop"};
         if (words[el.textContent]) el.textContent = words[el.textContent];
       });
+    // Streamlit's sectioned navigation puts section headings directly inside its list; a list that is
+    // not a valid list is read out wrongly, so the navigation is presented as plain groups of links.
+    root.querySelectorAll('[data-testid="stSidebarNav"] ul, [data-testid="stSidebarNav"] li')
+      .forEach((el) => { if (el.getAttribute("role") !== "none") el.setAttribute("role", "none"); });
   };
   fix();
   if (!root.__ivpLangObserver) {
@@ -126,10 +132,23 @@ _LANG_JS: Final = """
 """
 
 
-def participant_chrome() -> None:
-    """Call first on a participant page: its look, language and Dutch status words."""
-    st.html(_PARTICIPANT_CSS)
+#: Every page: Streamlit's caption grey is too light on the grey sidebar (WCAG AA 4.5:1); this is ≈ 7:1.
+_GLOBAL_CSS: Final = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #3d4450 !important; opacity: 1 !important; }
+</style>
+"""
+
+
+def page_language() -> None:
+    """On every page (app.py): `lang="nl"`, Dutch screen-reader and status words, a valid navigation."""
+    st.html(_GLOBAL_CSS)
     st.html(_LANG_JS, unsafe_allow_javascript=True)
+
+
+def participant_chrome() -> None:
+    """Call first on a participant page: no sidebar, a clear focus ring, thumb-sized choices."""
+    st.html(_PARTICIPANT_CSS)
 
 
 def set_browser_cookie(name: str, value: str, days: int = 120) -> None:
@@ -141,6 +160,6 @@ def set_browser_cookie(name: str, value: str, days: int = 120) -> None:
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,128}", value) or not re.fullmatch(r"[a-z_]{1,40}", name):
         raise ValueError("cookie name or value not URL-safe")
     st.html(
-        f"<script>document.cookie = '{name}={value}; path=/; max-age={days * 86400}; SameSite=Lax';</script>",
+        f"<span hidden></span><script>document.cookie = '{name}={value}; path=/; max-age={days * 86400}; SameSite=Lax';</script>",
         unsafe_allow_javascript=True,
     )

@@ -212,7 +212,7 @@ def test_resident_page_has_no_serious_accessibility_violations(
         settings={"wijken": ["Centrum", "Noord"]},
     )
     expect(page.get_by_role("button", name="Stem versturen")).to_be_visible()
-    page.get_by_text("Cijfers en analyse").first.click()
+    page.get_by_text("Cijfers over dit onderwerp").first.click()
     page.screenshot(path=str(SHOTS / "participant-resident-390x844.png"))
     # Streamlit's own sectioned sidebar navigation puts section headings directly in its <ul> ('list',
     # 'listitem'); that is the framework's markup, not this page's, and is reported separately.
