@@ -87,9 +87,9 @@ def _token() -> str:
         else:
             token = participation.new_token()
         st.session_state[TOKEN_KEY] = token
-    if st.context.cookies.get(COOKIE) != token and not st.session_state.get("ivp_cookie_set"):
-        set_browser_cookie(COOKIE, str(token))
-        st.session_state["ivp_cookie_set"] = True
+    # Written on every run, not once: an element that appears only on the first run shifts every widget
+    # after it on the next run, so the radio a keyboard user just changed would lose its focus.
+    set_browser_cookie(COOKIE, str(token))
     if st.query_params.get("t") != token:
         st.query_params["t"] = token
     return str(token)

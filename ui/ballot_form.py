@@ -108,7 +108,7 @@ def ballot_inputs(
         if theme.field_code != current_field:
             current_field = theme.field_code
             field = catalogue.field(current_field)
-            st.subheader(field.label, divider="gray")
+            st.subheader(field.label, divider="gray", anchor=False)
             if plain:
                 st.markdown(field.plain_explanation)
         key = f"{key_prefix}:{code}"

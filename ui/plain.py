@@ -8,6 +8,7 @@ literal character, so the text shows exactly as typed and nothing is ever fetche
 
 from __future__ import annotations
 
+import html
 import re
 import string
 from typing import Final
@@ -26,7 +27,11 @@ def md_escape(text: str | None) -> str:
 
 
 def plain_header(text: str | None) -> None:
-    st.header(md_escape(text), anchor=False)
+    """A typed title as a heading: HTML-escaped, never Markdown, so a URL in it is not even a link."""
+    st.html(
+        '<h2 style="font-size:1.75rem;font-weight:700;line-height:1.25;margin:0 0 0.5rem 0;'
+        f'overflow-wrap:anywhere">{html.escape(text or "")}</h2>'
+    )
 
 
 #: Plain words first, the method's official theme name second (B1: no jargon without a translation).
@@ -89,9 +94,10 @@ html { -webkit-text-size-adjust: 100%; }
 .stMainBlockContainer, .stMainBlockContainer * { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 .stMainBlockContainer p, .stMainBlockContainer h1, .stMainBlockContainer h2, .stMainBlockContainer h3,
 .stMainBlockContainer label { overflow-wrap: break-word; }
-*:focus-visible, [data-baseweb="radio"]:focus-within, [data-baseweb="checkbox"]:focus-within {
+*:focus-visible, label[data-testid="stRadioOption"]:has(input:focus-visible),
+[data-baseweb="checkbox"]:has(input:focus-visible) {
   outline: 3px solid #0b3d91 !important; outline-offset: 2px !important; }
-div[role="radiogroup"] label[data-baseweb="radio"] { min-height: 44px; min-width: 44px;
+div[role="radiogroup"] label[data-testid="stRadioOption"] { min-height: 44px; min-width: 44px;
   padding: 6px 10px; margin: 2px 4px 2px 0; align-items: center; box-sizing: border-box; }
 .stMainBlockContainer button, .stMainBlockContainer input, .stMainBlockContainer [data-baseweb="select"] > div,
 .stMainBlockContainer summary { min-height: 44px; }
@@ -109,8 +115,14 @@ _LANG_JS: Final = """<span hidden></span>
   const root = window.parent && window.parent.document ? window.parent.document : document;
   const fix = () => {
     root.documentElement.setAttribute("lang", "nl");
-    const skip = root.querySelector('a[href="#main-content"], [data-testid="stSkipLink"]');
+    const skip = root.querySelector('[data-testid="stSkipToContent"]');
     if (skip && skip.textContent !== "Naar de inhoud") skip.textContent = "Naar de inhoud";
+    const labels = {"Main menu": "Menu", "Link to heading": "Link naar dit kopje", "App pages": "Pagina's",
+                    "Close": "Sluiten", "Collapse sidebar": "Menu inklappen", "Expand sidebar": "Menu openen"};
+    root.querySelectorAll("[aria-label]").forEach((el) => {
+      const nl = labels[el.getAttribute("aria-label")];
+      if (nl) el.setAttribute("aria-label", nl);
+    });
     root.querySelectorAll('[data-testid="stStatusWidget"] label, [data-testid="stConnectionStatus"] label')
       .forEach((el) => {
         const words = {"CONNECTING": "VERBINDEN…", "Connecting": "Verbinden…", "Running...": "Bezig…",
