@@ -321,3 +321,25 @@ def test_residents_take_part_one_ballot_each(
     clerk.get_by_role("button", name="Stem ongeldig maken").click()
     expect(clerk.get_by_text("Ongeldig: P1", exact=False)).to_be_visible(timeout=30_000)
     assert _count(database_url, cid) == (1, 2)
+
+
+def test_a_waiting_phone_moves_on_by_itself_when_voting_opens(
+    served_app: ServedApp, browser: Browser, database_url: str
+) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto(served_app.base_url)
+    expect(page.get_by_role("link", name="Stemmen", exact=True)).to_be_visible(timeout=60_000)
+    with session_scope(get_engine(database_url)) as db:
+        trajectory = db.scalars(select(Trajectory)).first()
+        assert trajectory is not None
+        created = sessions.create_session(
+            db, trajectory_id=trajectory.id, kind="raadscommissie", title="Commissie", method="rating",
+            themes=THEMES,
+        )
+    page.goto(f"{served_app.base_url}/stem?code={created.code}")
+    expect(page.get_by_text("Stemmen kan nog niet", exact=False)).to_be_visible(timeout=30_000)
+    _check_page(page, "resident-0-waiting-390x844.png")
+    with session_scope(get_engine(database_url)) as db:
+        sessions.open_session(db, created.id)
+    expect(page.get_by_role("button", name="Stem versturen")).to_be_visible(timeout=30_000)
