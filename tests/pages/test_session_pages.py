@@ -233,7 +233,7 @@ def test_resident_panel_needs_an_unused_invitation_code(demo_engine: Engine) -> 
     at.text_input[0].input(code.lower())
     at.button[0].click().run()
     assert not at.error
-    _number(at, "Punten voor Sociale kwaliteit").set_value(4).run()
+    _number(at, "Punten voor Buren en overlast in de buurt").set_value(4).run()
     next(b for b in at.button if b.label == "Stem versturen").click().run()
     assert any("Uw stem is ontvangen" in s.value for s in at.success)
 
