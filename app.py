@@ -10,9 +10,11 @@ import streamlit as st
 from ui import auth
 from ui.bootstrap import ensure_database
 from ui.context import sidebar_selector
+from ui.plain import page_language
 
 st.set_page_config(page_title="IVP-prioritering", page_icon="🛡️", layout="wide")
 ensure_database()
+page_language()  # lang="nl" and Dutch chrome texts on every page (ui/plain.py)
 
 # Each section lists (file, title, url_path, icon). Keep one line per page so pages can be added in one edit.
 PUBLIC_PAGES = [

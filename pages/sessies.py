@@ -12,7 +12,7 @@ from ivp_core.consultation import comments, participation, sessions
 from ivp_core.consultation.ballots import DEFAULT_CRITERIA
 from ivp_core.consultation.qr import join_url
 from ivp_core.storage.db import session_scope
-from ui import auth, live_view
+from ui import auth, live_view, participation_panel
 from ui.ballot_form import ballot_inputs
 from ui.context import current_municipality, current_trajectory
 
@@ -214,6 +214,7 @@ def _details(info: sessions.SessionInfo) -> None:
     )
     st.markdown(f"**Link voor deelnemers:** {url}")
     live_view.session_controls(info, key=f"sessies:{info.id}")
+    participation_panel.render(info)
     with session_scope(readonly=True) as db:
         entries = participation.entry_counts(db, info.id)
     if entries:

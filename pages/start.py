@@ -24,10 +24,11 @@ if trajectory.fictitious:
         icon=":material/info:",
     )
 st.markdown(
-    "Elke vier jaar kiest de gemeenteraad de veiligheidsprioriteiten van de gemeente. Dat gebeurt met de "
-    "methode *Kernbeleid Veiligheid*: eerst een **veiligheidsanalyse** van 22 thema's in vijf velden, "
-    "daarna een **prioritering** van hoogstens drie of vier thema's. De andere thema's lopen door als "
-    "*overige strategische thema's*."
+    "Elke vier jaar kiest de gemeenteraad welke onderwerpen over veiligheid voorgaan. "
+    "Eerst bekijkt de gemeente 22 onderwerpen: hoe staat het ervoor? "
+    "Daarna kiest de raad er hoogstens drie of vier die voorgaan. "
+    "Aan de andere onderwerpen blijft de gemeente gewoon werken. "
+    "De gemeente werkt zo volgens de methode *Kernbeleid Veiligheid*."
 )
 
 col_raad, col_inwoner, col_coordinator = st.columns(3, gap="large")
@@ -59,7 +60,10 @@ st.divider()
 st.markdown("##### Waar staat dit traject?")
 step1, step2, step3 = st.columns(3)
 step1.metric("Stap 2 · Thema's geanalyseerd", f"{progress.themes_with_analysis} van 22")
-step1.caption(f"{progress.themes_with_figures} thema's met cijfers, {progress.candidates} kandidaat-prioriteiten")
+step1.caption(
+    f"{progress.themes_with_figures} onderwerpen met cijfers. "
+    f"{progress.candidates} onderwerpen kunnen misschien voorgaan (kandidaat)."
+)
 step2.metric("Stap 3 · Sessies", progress.sessions)
 step2.caption(f"{progress.open_sessions} open, {progress.ballots} ingevulde stemformulieren")
 step3.metric("Prioriteiten gekozen", "ja" if progress.decided else "nog niet")

@@ -1,41 +1,53 @@
-"""Participant page (`/stem?code=…`): join without an account and cast or change one ballot.
+"""Participant page (`/stem?code=…`): read what the consultation is for, then cast or change one ballot.
 
-The anonymous token is kept in `st.session_state` and in the URL query parameter `t`. Why the URL and not a
-cookie: Streamlit cannot set a cookie without a third-party component (an extra iframe and JavaScript
-round trip on every phone in the room), while the URL survives a reload, a dropped connection, a server
-restart and a phone that suspends the browser tab. The join link and QR code never contain `t`; a
-participant who forwards their own address bar would share their ballot, which the page warns about. The
-token is never logged or shown; the database keeps only its salted sha256 hash.
+The anonymous token lives in this browser: in a first-party cookie (so opening the original link again in
+the same browser resumes the same ballot), in `st.session_state`, and in the query parameter `t` (so a
+reload, a server restart or a suspended phone tab keeps it even where cookies are blocked). The join link
+and QR code never contain `t`. The token is never logged or shown; the database keeps only its salted hash.
+
+No participant row is written when the page opens: only the first ballot creates one
+(`ballot_box.cast`), together with the invitation code or e-mail link it uses.
 """
 
 from __future__ import annotations
+
+import os
 
 import streamlit as st
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
-from ivp_core.consultation import ballot_box, comments, live, participation
+from ivp_core.consultation import ballot_box, comments, consultation_info, live, participation, verification
 from ivp_core.consultation.ballot_evidence import ThemeEvidence, ballot_evidence
 from ivp_core.consultation.sessions import SessionInfo, find_by_code, normalise_code
 from ivp_core.storage.db import session_scope
 from ui.ballot_form import ballot_inputs, ballot_values, fmt, points_counter
+from ui.plain import PLAIN_TREND, md_escape, participant_chrome, plain_header, set_browser_cookie, strip_codes
 
 TOKEN_KEY = "ivp_participant_token"
+COOKIE = "ivp_deelnemer"
 
-PRIVACY = (
-    "Wat we opslaan: uw antwoorden, uw opmerkingen en, als u die invult, uw wijk of kern en leeftijdsgroep. "
-    "Uw browser krijgt een willekeurige sleutel, zodat u uw stem later nog kunt wijzigen; wij bewaren daarvan "
-    "alleen een onherkenbare afgeleide.\n\n"
-    "Wat we niet opslaan: uw naam, e-mailadres, IP-adres of kenmerken van uw telefoon of browser "
-    "(geen 'fingerprint'). Er worden geen cookies voor reclame of statistiek gebruikt.\n\n"
-    "De uitkomsten worden alleen opgeteld gebruikt voor het Integraal Veiligheidsplan."
-)
+BUSY = "Het is nu erg druk. Uw stem is nog niet opgeslagen. Wacht een paar seconden en druk dan opnieuw op de knop."
+
+ADMISSION_TEXT = {
+    "open": "Iedereen met de link kan meedoen. Deze telefoon of computer onthoudt uw antwoorden. "
+    "Zo kunt u ze later nog aanpassen.",
+    "uitnodiging": "U doet mee met de code uit uw brief. Elke code geeft één stem.",
+    "email": "U krijgt een link per e-mail. Elk e-mailadres geeft één stem.",
+    "zetels": "Elk lid van de groep stemt één keer. De begeleider ziet hoeveel leden al hebben gestemd.",
+}
 
 
 @st.cache_data(ttl=1, show_spinner=False)
 def _session(code: str) -> SessionInfo | None:
     with session_scope(readonly=True) as db:
         return find_by_code(db, code)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _texts(session_id: int) -> consultation_info.ConsultationText:
+    with session_scope(readonly=True) as db:
+        return consultation_info.consultation_text(db, session_id)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -50,17 +62,11 @@ def _round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
         return live.round_spreads(db, previous_id)
 
 
-BUSY = (
-    "Het is nu erg druk. Uw stem is nog niet opgeslagen. Wacht een paar seconden en druk dan nog een keer "
-    "op de knop."
-)
-
-
 def _ask_code(message: str | None = None) -> None:
     if message:
         st.error(message)
     with st.form("code"):
-        typed = st.text_input("Code van de bijeenkomst", max_chars=12, placeholder="Bijvoorbeeld K7QX4MPA")
+        typed = st.text_input("Code", max_chars=12, placeholder="Bijvoorbeeld K7QX4MPA")
         if st.form_submit_button("Verder", type="primary"):
             st.query_params.clear()
             st.query_params["code"] = normalise_code(typed)
@@ -69,12 +75,22 @@ def _ask_code(message: str | None = None) -> None:
 
 
 def _token() -> str:
-    """The same token across reruns and reloads: session state first, then the URL, else a fresh one."""
+    """The same token across reruns, reloads and a reopened link: state, then URL, then cookie, else new."""
     token = st.session_state.get(TOKEN_KEY)
     if not participation.is_valid_token(token):
         from_url = st.query_params.get("t")
-        token = from_url if participation.is_valid_token(from_url) else participation.new_token()
+        from_cookie = st.context.cookies.get(COOKIE)
+        from_cookie = from_cookie if isinstance(from_cookie, str) else None  # AppTest hands back a mock
+        if participation.is_valid_token(from_url):
+            token = from_url
+        elif participation.is_valid_token(from_cookie):
+            token = from_cookie
+        else:
+            token = participation.new_token()
         st.session_state[TOKEN_KEY] = token
+    # Written on every run, not once: an element that appears only on the first run shifts every widget
+    # after it on the next run, so the radio a keyboard user just changed would lose its focus.
+    set_browser_cookie(COOKIE, str(token))
     if st.query_params.get("t") != token:
         st.query_params["t"] = token
     return str(token)
@@ -82,27 +98,27 @@ def _token() -> str:
 
 def _show_evidence(evidence: ThemeEvidence) -> None:
     if evidence.empty:
-        st.markdown("Voor dit thema zijn nog geen cijfers of analyse ingevoerd.")
+        st.markdown("Hierover zijn nog geen cijfers.")
         return
     for signal in evidence.figures:
-        line = f"{signal.indicator}: {fmt(signal.latest_value)} {signal.unit} in {signal.latest_year}"
-        if signal.trend and signal.trend_change is not None:
-            line += f"; trend {signal.trend} ({signal.trend_change:+.0%})"
+        line = f"{strip_codes(signal.indicator)}: {fmt(signal.latest_value)} {signal.unit} in {signal.latest_year}"
+        if signal.trend:
+            line += f". In de laatste jaren: {PLAIN_TREND.get(signal.trend, signal.trend)}"
         if signal.level and signal.benchmark_value is not None:
-            word = "met" if signal.level == "vergelijkbaar" else "dan"
-            line += f"; {signal.level} {word} {evidence.benchmark_label} ({fmt(signal.benchmark_value)})"
-        st.text(f"• {line}. Bron: {signal.source}.")
+            word = "ongeveer even veel als" if signal.level == "vergelijkbaar" else f"{signal.level} dan"
+            line += f". Dat is {word} in {evidence.benchmark_label} ({fmt(signal.benchmark_value)})"
+        st.text(f"• {line}. Bron: {strip_codes(signal.source)}.")
     text = evidence.summary or evidence.problem_text
     if text:
-        st.markdown("**Uit de veiligheidsanalyse**")
+        st.markdown("**Wat de gemeente erover schrijft**")
         st.text(text)
 
 
 def _profile(session: SessionInfo, known: participation.ParticipantInfo | None, key_prefix: str) -> None:
-    """Optional wijk/kern and age band, asked only in a resident consultation; read back by `_profile_values`."""
+    """Optional wijk/kern and age band, asked only of residents; read back by `_profile_values`."""
     if session.kind != "inwonersconsultatie":
         return
-    st.subheader("Over u (mag leeg blijven)", divider="gray")
+    st.subheader("Over u (dit mag u overslaan)", divider="gray", anchor=False)
     wijken = session.settings.get("wijken") or []
     if wijken:
         options = [None, *wijken]
@@ -127,25 +143,84 @@ def _profile_values(key_prefix: str) -> tuple[str | None, str | None]:
     return st.session_state.get(f"{key_prefix}:wijk"), st.session_state.get(f"{key_prefix}:leeftijd")
 
 
-def _join(session: SessionInfo, token: str) -> participation.ParticipantInfo:
-    """Register this browser; in a resident panel first ask for the invitation code from the letter."""
-    invitation = None
-    if session.requires_invitation:
+def _about(session: SessionInfo, mode: str) -> None:
+    """Why, who decides, until when, and the privacy notice: before the first question or code."""
+    texts = _texts(session.id)
+    for question, answer in texts.info:
+        st.markdown(f"**{question}**  \n{md_escape(answer)}")
+    if texts.closes_at is not None:
+        st.markdown(f"**Tot wanneer kunt u meedoen?**  \nTot {consultation_info.local_text(texts.closes_at)}.")
+    st.markdown(f"**Eén stem per persoon**  \n{ADMISSION_TEXT[mode]}")
+    with st.expander("Privacy: wat doen we met uw gegevens?"):
+        for heading, text in texts.privacy:
+            st.markdown(f"**{heading}**  \n{md_escape(text)}")
+
+
+@st.fragment(run_every=5)
+def _wait_for_open(code: str) -> None:
+    """A phone that opened the link early moves on by itself once the facilitator opens the vote."""
+    session = _session(code)
+    if session is not None and session.status != "concept":
+        st.rerun()
+
+
+def _admission_step(session: SessionInfo, mode: str) -> tuple[str | None, str | None]:
+    """(invitation code, e-mail link secret) for a first ballot, asked before the questions; may stop."""
+    if mode == "uitnodiging":
+        code = st.session_state.get(f"ivp_invitation:{session.id}")
+        if code:
+            return code, None
         with st.form("uitnodiging"):
-            invitation = st.text_input("Uw uitnodigingscode (staat in uw brief)", max_chars=16)
-            if not st.form_submit_button("Verder", type="primary"):
-                st.stop()
-    try:
-        with session_scope() as db:
-            return participation.join(db, session.id, token, invitation_code=invitation)
-    except participation.ParticipationError as exc:
-        st.error(exc.message_nl)
+            typed = st.text_input("Uw code uit de brief", max_chars=16)
+            pressed = st.form_submit_button("Verder", type="primary")
+        if pressed:
+            try:
+                with session_scope(readonly=True) as db:
+                    participation.check_invitation(db, session.id, typed)
+            except participation.ParticipationError as exc:
+                st.error(exc.message_nl)
+            else:
+                st.session_state[f"ivp_invitation:{session.id}"] = normalise_code(typed)
+                st.rerun()
         st.stop()
-        raise
+    if mode == "email":
+        nonce = st.query_params.get("v") or st.session_state.get(f"ivp_link:{session.id}")
+        if nonce:
+            try:
+                with session_scope(readonly=True) as db:
+                    verification.check_link(db, session.id, nonce)
+            except verification.VerificationError as exc:
+                st.error(exc.message_nl)
+            else:
+                st.session_state[f"ivp_link:{session.id}"] = nonce
+                return None, nonce
+        _request_link(session)
+        st.stop()
+    return None, None
+
+
+def _request_link(session: SessionInfo) -> None:
+    with st.form("email"):
+        st.markdown("Vul uw e-mailadres in. U krijgt dan een link om mee te doen. We bewaren uw adres niet.")
+        typed = st.text_input("Uw e-mailadres", max_chars=254, autocomplete="email")
+        pressed = st.form_submit_button("Stuur mij de link", type="primary")
+    if not pressed:
+        return
+    base = os.environ.get("IVP_PUBLIC_URL", "").rstrip("/") or (st.context.url or "").rstrip("/")
+    if base and not base.endswith("/stem"):
+        base += "/stem"
+    try:
+        smtp = verification.SmtpSettings.from_env()
+        with session_scope() as db:
+            participation.writable_session(db, session.id)
+            nonce = verification.request_link(db, session.id, typed)
+        verification.send_link(smtp, typed, f"{base}?code={session.code}&v={nonce}", session.title)
+    except (verification.VerificationError, participation.ParticipationError) as exc:
+        st.error(exc.message_nl)
     except (OperationalError, SQLAlchemyTimeoutError):
         st.error(BUSY)
-        st.stop()
-        raise
+    else:
+        st.success("We hebben u een e-mail gestuurd. Open de link in die e-mail om mee te doen.")
 
 
 def _state_key(session: SessionInfo) -> str:
@@ -153,27 +228,32 @@ def _state_key(session: SessionInfo) -> str:
 
 
 def main() -> None:
+    participant_chrome()
     code = normalise_code(st.query_params.get("code"))
     if not code:
-        st.title("Meedoen")
-        st.write("Vul de code in die u op het scherm of in uw uitnodiging ziet.")
+        st.title("Meedoen", anchor=False)
+        st.write("Vul de code in. U vindt de code op het scherm of in uw brief.")
         _ask_code()
     session = _session(code)
     if session is None:
-        st.title("Meedoen")
+        st.title("Meedoen", anchor=False)
         _ask_code(participation.refusal(None))
     assert session is not None
-    st.header(session.title)
-    st.markdown(
-        session.kind_label
-        + (f" · {session.held_on:%d-%m-%Y}" if session.held_on else "")
-        + (f" · ronde {session.round_no}" if session.round_no > 1 else "")
-    )
-    refusal = participation.refusal(session.status)
+    plain_header(session.title)
+    if session.held_on:
+        st.markdown(f"{session.held_on:%d-%m-%Y}" + (f" · ronde {session.round_no}" if session.round_no > 1 else ""))
+    status = consultation_info.effective_status(session.status, session.settings)
+    if status == "gesloten" and session.status == "open":
+        with session_scope() as db:
+            consultation_info.close_if_due(db, session.id)
+    refusal = participation.refusal(status)
     if refusal:
         st.warning(refusal)
+        if status == "concept":
+            _wait_for_open(code)
         st.stop()
 
+    mode = consultation_info.admission(session.settings, session.requires_invitation)
     token = _token()
     plain = session.kind == "inwonersconsultatie"
     # Looked up once per browser session; later reruns (every click on a phone) need no database query.
@@ -183,19 +263,18 @@ def main() -> None:
             known = participation.find_participant(db, session.id, token)
             stored = participation.my_ballot(db, session.id, token) if known else None
             remarks_stored = comments.my_comments(db, session.id, token) if known else {}
-        if known is None:
-            known = _join(session, token)
         st.session_state[state_key] = (known, stored, remarks_stored)
     known, existing, my_remarks = st.session_state[state_key]
-    if existing:
-        st.info("U heeft al gestemd. U kunt uw stem hieronder wijzigen tot de sessie sluit.")
 
-    with st.expander("Privacy: wat slaan we op?"):
-        st.markdown(PRIVACY)
+    _about(session, mode)
+    invitation, link = _admission_step(session, mode) if known is None else (None, None)
+    if existing:
+        st.info("U heeft al gestemd. Hieronder staan uw antwoorden. U kunt ze nog aanpassen.")
+    st.divider()
     evidence = _evidence(session)
     round1 = _round1(session.previous_round_id) if session.previous_round_id else None
     if round1:
-        st.info(f"Dit is ronde {session.round_no}. Bij elk thema ziet u wat de groep in ronde 1 gaf.")
+        st.info(f"Dit is ronde {session.round_no}. Bij elk onderwerp ziet u wat de groep de vorige keer koos.")
     key_prefix = f"stem:{session.id}"
     values, _ = ballot_inputs(
         session,
@@ -210,12 +289,19 @@ def main() -> None:
     st.divider()
     if session.method == "points":
         points_counter(st, session, values)
-    st.markdown("Stuur deze link niet door: met de link in uw adresbalk kan iemand anders uw stem wijzigen.")
-    _submit(session, token, known, key_prefix)
+    st.markdown("Stuur de link in uw adresbalk niet door. Met die link kan iemand anders uw antwoorden aanpassen.")
+    _submit(session, token, known, key_prefix, invitation, link)
 
 
 @st.fragment
-def _submit(session: SessionInfo, token: str, known: participation.ParticipantInfo, key_prefix: str) -> None:
+def _submit(
+    session: SessionInfo,
+    token: str,
+    known: participation.ParticipantInfo | None,
+    key_prefix: str,
+    invitation: str | None,
+    link: str | None,
+) -> None:
     """The button and its answer, as a fragment: pressing it reruns only this, not the whole ballot.
 
     With 300 phones pressing at once, redrawing every theme block per press was most of the server's work.
@@ -227,7 +313,18 @@ def _submit(session: SessionInfo, token: str, known: participation.ParticipantIn
     wijk, age = _profile_values(key_prefix)
     try:
         with session_scope() as db:
-            receipt = ballot_box.cast(db, session.id, token, values, remarks=remarks, wijk=wijk, age_band=age)
+            receipt = ballot_box.cast(
+                db,
+                session.id,
+                token,
+                values,
+                remarks=remarks,
+                wijk=wijk,
+                age_band=age,
+                invitation_code=invitation,
+                verification=link,
+            )
+            joined = participation.find_participant(db, session.id, token)
     except participation.ParticipationError as exc:
         st.error(exc.message_nl)
     except (OperationalError, IntegrityError, SQLAlchemyTimeoutError):
@@ -238,12 +335,12 @@ def _submit(session: SessionInfo, token: str, known: participation.ParticipantIn
     else:
         # Only now, after the commit, is the ballot on disk: safe to say thank you.
         st.session_state[_state_key(session)] = (
-            known,
+            joined or known,
             values,
             {t: x for t, x in remarks.items() if x.strip()},
         )
-        what = "gewijzigd" if receipt.changed else "ontvangen"
-        st.success(f"Dank u wel! Uw stem is {what}. U kunt hem nog wijzigen zolang de sessie open is.")
+        what = "aangepast" if receipt.changed else "ontvangen"
+        st.success(f"Dank u wel! Uw stem is {what}. U kunt uw antwoorden nog aanpassen tot het stemmen sluit.")
 
 
 main()

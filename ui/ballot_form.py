@@ -19,6 +19,7 @@ from ivp_core.catalogue import Theme, load_catalogue
 from ivp_core.consultation.ballots import parse_criteria
 from ivp_core.consultation.live import Spread
 from ivp_core.consultation.sessions import SessionInfo
+from ui.plain import md_escape, plain_theme
 
 NO_OPINION = "Geen mening"
 RATING_HELP = "1 = niet belangrijk, 5 = heel belangrijk"
@@ -52,9 +53,12 @@ def _choice(label: str, lo: int, hi: int, current: Any, key: str, help_text: str
     )
 
 
-def _theme_header(theme: Theme) -> None:
-    """Short plain-language line on every ballot: on a phone the long explanation would bury the inputs."""
-    st.markdown(f"**{theme.code} {theme.short_name}**")
+def _theme_header(theme: Theme, plain: bool) -> None:
+    """Short plain-language line on every ballot: on a phone the long explanation would bury the inputs.
+
+    Residents read a plain label first and the method's official name second, without the theme code.
+    """
+    st.markdown(f"**{md_escape(plain_theme(theme))}**" if plain else f"**{theme.code} {theme.short_name}**")
     st.markdown(theme.plain_explanation)
 
 
@@ -94,7 +98,9 @@ def ballot_inputs(
             f"Kies uw top {session.settings['k']}: plaats 1 is het belangrijkst. Elke plaats één keer."
         )
     elif session.method == "rating":
-        st.markdown(f"Geef elk thema een score. {RATING_HELP}.")
+        st.markdown(
+            f"Geef elk onderwerp een cijfer. {RATING_HELP}." if plain else f"Geef elk thema een score. {RATING_HELP}."
+        )
     criteria = parse_criteria(session.settings) if session.method == "criteria" else ()
     current_field = None
     for code in session.themes:
@@ -102,19 +108,20 @@ def ballot_inputs(
         if theme.field_code != current_field:
             current_field = theme.field_code
             field = catalogue.field(current_field)
-            st.subheader(field.label, divider="gray")
+            st.subheader(field.label, divider="gray", anchor=False)
             if plain:
                 st.markdown(field.plain_explanation)
         key = f"{key_prefix}:{code}"
         with st.container(border=True):
-            _theme_header(theme)
+            _theme_header(theme, plain)
+            name = plain_theme(theme).split(" (officieel")[0] if plain else theme.short_name
             if evidence is not None:
-                with st.expander("Cijfers en analyse"):
+                with st.expander("Cijfers over dit onderwerp" if plain else "Cijfers en analyse"):
                     evidence(code)
             if session.method == "points":
                 budget = int(session.settings["budget"])
                 st.number_input(
-                    f"Punten voor {theme.short_name}",
+                    f"Punten voor {name}",
                     min_value=0,
                     max_value=budget,
                     step=1,
@@ -126,7 +133,7 @@ def ballot_inputs(
                 current = existing.get(code)
                 options: list[int | None] = [None, *range(1, k + 1)]
                 st.selectbox(
-                    f"Plaats voor {theme.short_name}",
+                    f"Plaats voor {name}",
                     options,
                     index=options.index(int(current)) if current else 0,
                     format_func=lambda v: "Niet in mijn top" if v is None else f"Plaats {v}",
@@ -135,12 +142,12 @@ def ballot_inputs(
             elif session.method == "rating":
                 _round1(round1, code)
                 _choice(
-                    f"Hoe belangrijk is {theme.short_name}?",
+                    f"Hoe belangrijk is dit voor u: {name}?" if plain else f"Hoe belangrijk is {theme.short_name}?",
                     int(session.settings["scale_min"]),
                     int(session.settings["scale_max"]),
                     existing.get(code),
                     key,
-                    RATING_HELP,
+                    None if plain else RATING_HELP,
                 )
             else:
                 mine = existing.get(code) or {}

@@ -33,8 +33,14 @@ def cast(
     remarks: Mapping[str, str | None] | None = None,
     wijk: str | None = None,
     age_band: str | None = None,
+    invitation_code: str | None = None,
+    verification: str | None = None,
 ) -> BallotReceipt:
     """Store the press, or refuse it with a Dutch `ParticipationError` and leave nothing written.
+
+    The participant row is made here, at the first ballot, never when a page opens: an opened page that
+    never votes leaves nothing behind, so "joined" counts only people who voted. `invitation_code` and
+    `verification` (the e-mail link's secret) are claimed in this same transaction.
 
     Same refusals as `participation.join`, `participation.submit_ballot` and `comments.save_comments`
     together. The ballot is validated before anything is written; a refused remark is found after the ballot
@@ -44,7 +50,16 @@ def cast(
     # A participant who joined when the page opened only needs a shared lock; a new one gets a number.
     row = writable_session(db, session_id, shared=known is not None)
     items = ballot_items(row, values)
-    participant = enrol(db, row, token, wijk=wijk, age_band=age_band, participant=known)
+    participant = enrol(
+        db,
+        row,
+        token,
+        wijk=wijk,
+        age_band=age_band,
+        participant=known,
+        invitation_code=invitation_code,
+        verification=verification,
+    )
     receipt = write_ballot(db, row, participant, items)
     if remarks:
         save_remarks(db, row, participant, remarks)

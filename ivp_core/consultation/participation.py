@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ivp_core.consultation.ballots import BallotError, validate_ballot
+from ivp_core.consultation.consultation_info import admission, closing_passed
 from ivp_core.consultation.sessions import (
     JOIN_ALPHABET,
     SessionError,
@@ -30,7 +31,16 @@ from ivp_core.consultation.sessions import (
     normalise_code,
     theme_labels,
 )
-from ivp_core.storage.models import Ballot, BallotItem, InvitationCode, OpinionSession, Participant, utcnow
+from ivp_core.consultation.verification import VerificationError, claim_link
+from ivp_core.storage.models import (
+    Ballot,
+    BallotItem,
+    BallotVoid,
+    InvitationCode,
+    OpinionSession,
+    Participant,
+    utcnow,
+)
 
 #: Age bands offered to residents (CBS-style, so the consultation can be weighed to the population).
 AGE_BANDS: Final = ("jonger dan 25 jaar", "25 tot 45 jaar", "45 tot 65 jaar", "65 jaar of ouder")
@@ -111,11 +121,18 @@ def writable_session(db: Session, session_id: int, *, shared: bool = False) -> O
     message = refusal(row.status if row is not None else None)
     if message or row is None:
         raise ParticipationError(message or UNKNOWN_SESSION)
+    if closing_passed(row.settings):
+        # The clock closes the session, whether or not a page or job has written the status yet.
+        raise ParticipationError(refusal("gesloten") or "")
     return row
 
 
-NOT_JOINED: Final = "U bent nog niet aangemeld bij deze sessie. Open de link of de QR-code opnieuw."
-UNKNOWN_SESSION: Final = "Er is geen sessie met deze code. Controleer de code of de link."
+NOT_JOINED: Final = "U bent nog niet aangemeld. Open de link of de QR-code opnieuw."
+UNKNOWN_SESSION: Final = "We kennen deze code niet. Kijk of u de code goed heeft overgenomen."
+VOIDED: Final = "Uw stem is ongeldig gemaakt door de begeleider. U kunt niet opnieuw stemmen. Vraag de begeleider waarom."
+SEATS_FULL: Final = (
+    "Alle plaatsen in deze bijeenkomst zijn al bezet. Heeft u nog niet gestemd? Meld het bij de begeleider."
+)
 
 
 def refusal(status: str | None) -> str | None:
@@ -123,11 +140,9 @@ def refusal(status: str | None) -> str | None:
     if status is None:
         return UNKNOWN_SESSION
     if status == "concept":
-        return "Deze sessie is nog niet geopend. Wacht tot de begeleider de sessie opent en probeer het dan opnieuw."
+        return "Stemmen kan nog niet. Wacht even: deze pagina gaat vanzelf verder zodra het begint."
     if status == "gesloten":
-        return (
-            "Deze sessie is gesloten. Stemmen of uw stem wijzigen kan niet meer. Dank u wel voor het meedoen."
-        )
+        return "Stemmen kan niet meer: het stemmen is gesloten. Dank u wel voor het meedoen."
     return None
 
 
@@ -201,6 +216,7 @@ def enrol(
     age_band: str | None = None,
     invitation_code: str | None = None,
     participant: Participant | None = None,
+    verification: str | None = None,
 ) -> Participant:
     """`join` on a session row the caller has already locked, so a ballot's transaction looks it up once.
 
@@ -214,10 +230,17 @@ def enrol(
     if participant is None:
         participant = participant_row(db, row.id, token)
     if participant is None:
-        invitation = _claim_invitation(db, row, invitation_code) if row.requires_invitation else None
+        mode = admission(row.settings, row.requires_invitation)
+        invitation = _claim_invitation(db, row, invitation_code) if mode == "uitnodiging" else None
+        identity = _claim_email(db, row, verification) if mode == "email" else None
+        if mode == "zetels":
+            _check_seat(db, row)
         participant = _new_participant(db, row.id, hash_token(row.id, token))
+        participant.identity_hash = identity
         if invitation is not None:
             invitation.used_by = participant.id
+    elif participant.voided_at is not None:
+        raise ParticipationError(VOIDED)
     if wijk is not None:
         participant.wijk = wijk
     if age_band is not None:
@@ -229,6 +252,95 @@ def enrol(
 def find_participant(db: Session, session_id: int, token: str) -> ParticipantInfo | None:
     participant = participant_row(db, session_id, token)
     return _participant_info(participant) if participant else None
+
+
+def _claim_email(db: Session, row: OpinionSession, verification: str | None) -> str:
+    if not verification:
+        raise ParticipationError("Vraag eerst een link aan via uw e-mail. Open daarna de link uit de e-mail.")
+    try:
+        return claim_link(db, row.id, verification)
+    except VerificationError as exc:
+        raise ParticipationError(exc.message_nl) from exc
+
+
+def _online_participants(db: Session, session_id: int) -> int:
+    """Members who voted from a phone and still count: a voided ballot frees its seat."""
+    return int(
+        db.scalar(
+            select(func.count(Participant.id)).where(
+                Participant.session_id == session_id,
+                Participant.label.like("P%"),
+                Participant.voided_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+def _check_seat(db: Session, row: OpinionSession) -> None:
+    seats = (row.settings or {}).get("seats")
+    if seats and _online_participants(db, row.id) >= int(seats):
+        raise ParticipationError(SEATS_FULL)
+
+
+def seats_status(db: Session, session_id: int) -> tuple[int | None, int]:
+    """(seats set by the facilitator or None, members who joined from a phone)."""
+    row = db.get(OpinionSession, session_id)
+    seats = (row.settings or {}).get("seats") if row is not None else None
+    return (int(seats) if seats else None), _online_participants(db, session_id)
+
+
+@dataclass(frozen=True)
+class BallotLine:
+    """One online or entered ballot, as the facilitator sees it when choosing one to void."""
+
+    participant_label: str
+    entry: str
+    submitted_at: Any
+
+
+def ballots_for_void(db: Session, session_id: int) -> list[BallotLine]:
+    rows = db.execute(
+        select(Participant.label, Ballot.entry, Ballot.submitted_at)
+        .join(Ballot, Ballot.participant_id == Participant.id)
+        .where(Ballot.session_id == session_id)
+        .order_by(Ballot.submitted_at, Ballot.id)
+    ).all()
+    return [BallotLine(label, entry, at) for label, entry, at in rows]
+
+
+def void_ballot(db: Session, session_id: int, participant_label: str, reason: str, *, by: str = "") -> None:
+    """Remove one ballot with a recorded reason; that participant cannot vote again in this session.
+
+    For a council or werkgroep session where someone voted twice or a stranger joined. The ballot's values
+    are deleted (they must no longer count anywhere); the reason, who and when stay in `ballot_void`.
+    """
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ParticipationError("Schrijf op waarom deze stem ongeldig is (minstens 5 tekens).")
+    if len(reason) > 1000:
+        raise ParticipationError("De reden mag hoogstens 1000 tekens lang zijn.")
+    locked_row(db, session_id)
+    participant = db.scalar(
+        select(Participant).where(Participant.session_id == session_id, Participant.label == participant_label)
+    )
+    ballot = (
+        db.scalar(select(Ballot).where(Ballot.session_id == session_id, Ballot.participant_id == participant.id))
+        if participant is not None
+        else None
+    )
+    if participant is None or ballot is None:
+        raise ParticipationError(f"Er is geen stem van {participant_label} in deze sessie.")
+    db.delete(ballot)
+    participant.voided_at = utcnow()
+    db.add(BallotVoid(session_id=session_id, participant_label=participant_label, reason=reason, voided_by=by))
+    db.flush()
+
+
+def voids(db: Session, session_id: int) -> list[BallotVoid]:
+    return list(
+        db.scalars(select(BallotVoid).where(BallotVoid.session_id == session_id).order_by(BallotVoid.voided_at))
+    )
 
 
 # ------------------------------------------------------------------------------------- invitations
@@ -261,19 +373,24 @@ def invitation_counts(db: Session, session_id: int) -> tuple[int, int]:
     return int(issued), int(used)
 
 
-def _claim_invitation(db: Session, row: OpinionSession, code: str | None) -> InvitationCode:
+def check_invitation(db: Session, session_id: int, code: str | None) -> None:
+    """Whether a typed invitation code can be used, checked when typed; it is only bound to a ballot at cast."""
+    row = db.get(OpinionSession, session_id)
+    if row is None:
+        raise ParticipationError(UNKNOWN_SESSION)
+    _claim_invitation(db, row, code, lock=False)
+
+
+def _claim_invitation(db: Session, row: OpinionSession, code: str | None, *, lock: bool = True) -> InvitationCode:
     if not normalise_code(code):
         raise ParticipationError(
             "Voor deze raadpleging heeft u een uitnodigingscode nodig. Die staat in uw brief."
         )
-    invitation = db.scalar(
-        select(InvitationCode)
-        .where(
-            InvitationCode.session_id == row.id,
-            InvitationCode.code_hash == _hash_invitation(row.id, code or ""),
-        )
-        .with_for_update()
+    stmt = select(InvitationCode).where(
+        InvitationCode.session_id == row.id,
+        InvitationCode.code_hash == _hash_invitation(row.id, code or ""),
     )
+    invitation = db.scalar(stmt.with_for_update() if lock else stmt)
     if invitation is None:
         raise ParticipationError("Deze uitnodigingscode klopt niet. Controleer de code in uw brief.")
     if invitation.used_by is not None:

@@ -257,6 +257,7 @@ class Participant(Base):
     """An anonymous participant: only a hash of the browser's token is kept, never an IP address."""
 
     __tablename__ = "participant"
+    __table_args__ = (UniqueConstraint("session_id", "identity_hash", name="uq_participant_identity"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
@@ -265,6 +266,9 @@ class Participant(Base):
     wijk: Mapped[str | None] = mapped_column(String(80))
     age_band: Mapped[str | None] = mapped_column(String(20))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # E-mail sessions: HMAC of the verified address, so one address gives one participant per session.
+    identity_hash: Mapped[str | None] = mapped_column(String(64))
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # ballot removed, may not vote
 
 
 class Ballot(Base):
@@ -321,6 +325,33 @@ class InvitationCode(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_by: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+
+
+class BallotVoid(Base):
+    """A ballot the facilitator removed, with the reason: the record stays, the votes no longer count."""
+
+    __tablename__ = "ballot_void"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
+    participant_label: Mapped[str] = mapped_column(String(40), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    voided_by: Mapped[str] = mapped_column(String(120), default="")
+    voided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EmailVerification(Base):
+    """A one-time link sent to an address; only keyed hashes of the address and of the link's secret."""
+
+    __tablename__ = "email_verification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
+    email_hash: Mapped[str] = mapped_column(String(64), index=True)
+    nonce_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PopulationShare(Base):

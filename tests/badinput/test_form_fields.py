@@ -118,7 +118,7 @@ CASES = [
     # joining and ballots
     Case("join-junk-token", lambda db, w: participation.join(db, w.session_id, "../../etc/passwd"), ("sleutel",)),
     Case("join-unknown-session", lambda db, w: participation.join(db, 999_999, participation.new_token()),
-         ("geen sessie",)),
+         ("kennen deze code niet",)),
     Case("join-unknown-wijk", lambda db, w: participation.join(db, w.session_id, w.token, wijk="<b>x</b>" * 50),
          ("wijk",)),
     Case("join-unknown-age", lambda db, w: participation.join(db, w.session_id, w.token, age_band="-1"),

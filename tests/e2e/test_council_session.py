@@ -159,7 +159,7 @@ def test_council_session(served_app: ServedApp, browser: Browser, database_url: 
     screen.get_by_role("button", name="Sessie sluiten").click()
     expect(screen.get_by_text("De sessie is gesloten.")).to_be_visible(timeout=10_000)
     late.get_by_role("button", name="Stem versturen").click()
-    expect(late.get_by_text("Deze sessie is gesloten.")).to_be_visible(timeout=20_000)
+    expect(late.get_by_text("Stemmen kan niet meer", exact=False)).to_be_visible(timeout=20_000)
     assert _stored(database_url, info.id) == (10, {t: float(v) for t, v in expected.items()})
 
     # Kill the server without warning, start it again: all ten ballots are still there.
@@ -212,7 +212,7 @@ def test_resident_page_has_no_serious_accessibility_violations(
         settings={"wijken": ["Centrum", "Noord"]},
     )
     expect(page.get_by_role("button", name="Stem versturen")).to_be_visible()
-    page.get_by_text("Cijfers en analyse").first.click()
+    page.get_by_text("Cijfers over dit onderwerp").first.click()
     page.screenshot(path=str(SHOTS / "participant-resident-390x844.png"))
     # Streamlit's own sectioned sidebar navigation puts section headings directly in its <ul> ('list',
     # 'listitem'); that is the framework's markup, not this page's, and is reported separately.

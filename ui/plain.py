@@ -1,0 +1,177 @@
+"""Resident-facing helpers: text that can never become Markdown or HTML, plain B1 labels, and page chrome.
+
+Titles, trajectory names and remarks are typed by people; rendered as Markdown, a title such as
+`![](http://host/x.png)` would make every visitor's browser fetch that image (leaking their IP address).
+`md_escape` backslash-escapes every ASCII punctuation character, which CommonMark always reads as the
+literal character, so the text shows exactly as typed and nothing is ever fetched or linked.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from typing import Final
+
+import streamlit as st
+
+from ivp_core.catalogue import Theme
+
+_PUNCT: Final = frozenset(string.punctuation)
+
+
+def md_escape(text: str | None) -> str:
+    """Text as Markdown that shows exactly these characters: no links, images, emphasis or HTML."""
+    out = "".join("\\" + ch if ch in _PUNCT else ch for ch in (text or ""))
+    return out.replace("\n", "  \n")
+
+
+def plain_header(text: str | None) -> None:
+    """A typed title as a heading: HTML-escaped, never Markdown, so a URL in it is not even a link."""
+    st.html(
+        '<h2 style="font-size:1.75rem;font-weight:700;line-height:1.25;margin:0 0 0.5rem 0;'
+        f'overflow-wrap:anywhere">{html.escape(text or "")}</h2>'
+    )
+
+
+#: Plain words first, the method's official theme name second (B1: no jargon without a translation).
+PLAIN_THEME: Final[dict[str, str]] = {
+    "1.1": "Buren en overlast in de buurt",
+    "1.2": "Een schone en hele buurt",
+    "1.3": "Inbraak, diefstal en geweld",
+    "1.4": "Hoe veilig u zich voelt",
+    "2.1": "Veilig winkelen",
+    "2.2": "Veilige bedrijven en bedrijventerreinen",
+    "2.3": "Veilig uitgaan",
+    "2.4": "Veilige feesten en evenementen",
+    "2.5": "Veilig voor toeristen",
+    "3.1": "Overlast door jongeren",
+    "3.2": "Jongeren en misdaad",
+    "3.3": "Jongeren, alcohol en drugs",
+    "3.4": "Veilig in en om de school",
+    "4.1": "Veilig verkeer",
+    "4.2": "Brand voorkomen",
+    "4.3": "Gevaarlijke stoffen in de buurt",
+    "4.4": "Rampen en crises",
+    "5.1": "Mensen tegenover elkaar, en extreme ideeën",
+    "5.2": "Zware misdaad achter gewone bedrijven",
+    "5.3": "Een gemeente die zich niet laat misbruiken",
+    "5.4": "Veilige computers en gegevens",
+    "5.5": "Eerlijke ambtenaren en bestuurders",
+}
+
+#: What a trend word means in plain Dutch.
+PLAIN_TREND: Final[dict[str, str]] = {
+    "stijgend": "het wordt meer",
+    "stabiel": "het blijft ongeveer gelijk",
+    "dalend": "het wordt minder",
+}
+
+
+def plain_theme(theme: Theme) -> str:
+    """"Inbraak, diefstal en geweld (officieel: Objectieve veiligheid)"."""
+    plain = PLAIN_THEME.get(theme.code)
+    return f"{plain} (officieel: {theme.short_name})" if plain else theme.short_name
+
+
+_CODES: Final = re.compile(r"\s*\((?:[A-Z]{1,3}\d{1,4}|\d{4,6}[A-Z]{2,4})\)|\b\d{5}[A-Z]{3}\b")
+
+
+def strip_codes(text: str) -> str:
+    """Drop table and question codes such as "(E33)" or "47013NED" that mean nothing to a resident."""
+    return re.sub(r"\s{2,}", " ", _CODES.sub("", text)).strip(" ,;")
+
+
+# --------------------------------------------------------------------------------------------- chrome
+
+#: Participant pages: no navigation sidebar, a clear focus ring (dark blue on white ≈ 10:1), thumb-sized
+#: choices, and long Dutch words that wrap between syllables (hyphens) instead of mid-word breaks.
+_PARTICIPANT_CSS: Final = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] { display: none !important; }
+html { -webkit-text-size-adjust: 100%; }
+.stMainBlockContainer, .stMainBlockContainer * { overflow-wrap: normal; word-break: normal; hyphens: auto; }
+.stMainBlockContainer p, .stMainBlockContainer h1, .stMainBlockContainer h2, .stMainBlockContainer h3,
+.stMainBlockContainer label { overflow-wrap: break-word; }
+*:focus-visible, label[data-testid="stRadioOption"]:has(input:focus-visible),
+[data-baseweb="checkbox"]:has(input:focus-visible) {
+  outline: 3px solid #0b3d91 !important; outline-offset: 2px !important; }
+div[role="radiogroup"] label[data-testid="stRadioOption"] { min-height: 44px; min-width: 44px;
+  padding: 6px 10px; margin: 2px 4px 2px 0; align-items: center; box-sizing: border-box; }
+.stMainBlockContainer button, .stMainBlockContainer input, .stMainBlockContainer [data-baseweb="select"] > div,
+.stMainBlockContainer summary { min-height: 44px; }
+.stMainBlockContainer button { min-width: 44px; }
+[data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] { display: none !important; }
+</style>
+"""
+
+#: Runs in the page itself (st.html with JavaScript): the document's language, and Streamlit's English
+#: screen-reader texts and status words in Dutch. The empty span first: HTML that starts with <script> is
+#: parsed into <head> by the sanitiser and dropped; and no "<" inside the script (DOMPurify drops it).
+_LANG_JS: Final = """<span hidden></span>
+<script>
+(function () {
+  const root = window.parent && window.parent.document ? window.parent.document : document;
+  const fix = () => {
+    root.documentElement.setAttribute("lang", "nl");
+    const skip = root.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && skip.textContent !== "Naar de inhoud") skip.textContent = "Naar de inhoud";
+    const labels = {"Main menu": "Menu", "Link to heading": "Link naar dit kopje", "App pages": "Pagina's",
+                    "Close": "Sluiten", "Collapse sidebar": "Menu inklappen", "Expand sidebar": "Menu openen"};
+    root.querySelectorAll("[aria-label]").forEach((el) => {
+      const nl = labels[el.getAttribute("aria-label")];
+      if (nl) el.setAttribute("aria-label", nl);
+    });
+    root.querySelectorAll('[data-testid="stStatusWidget"] label, [data-testid="stConnectionStatus"] label')
+      .forEach((el) => {
+        const words = {"CONNECTING": "VERBINDEN…", "Connecting": "Verbinden…", "Running...": "Bezig…",
+                       "RUNNING...": "BEZIG…", "Stop": "Stop"};
+        if (words[el.textContent]) el.textContent = words[el.textContent];
+      });
+    // Streamlit's sectioned navigation puts section headings directly inside its list; a list that is
+    // not a valid list is read out wrongly, so the navigation is presented as plain groups of links.
+    root.querySelectorAll('[data-testid="stSidebarNav"] ul, [data-testid="stSidebarNav"] li')
+      .forEach((el) => { if (el.getAttribute("role") !== "none") el.setAttribute("role", "none"); });
+  };
+  fix();
+  if (!root.__ivpLangObserver) {
+    root.__ivpLangObserver = new MutationObserver(fix);
+    root.__ivpLangObserver.observe(root.body, {subtree: true, childList: true, characterData: true});
+  }
+})();
+</script>
+"""
+
+
+#: Every page: Streamlit's caption grey is too light on the grey sidebar (WCAG AA 4.5:1); this is ≈ 7:1.
+_GLOBAL_CSS: Final = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #3d4450 !important; opacity: 1 !important; }
+</style>
+"""
+
+
+def page_language() -> None:
+    """On every page (app.py): `lang="nl"`, Dutch screen-reader and status words, a valid navigation."""
+    st.html(_GLOBAL_CSS)
+    st.html(_LANG_JS, unsafe_allow_javascript=True)
+
+
+def participant_chrome() -> None:
+    """Call first on a participant page: no sidebar, a clear focus ring, thumb-sized choices."""
+    st.html(_PARTICIPANT_CSS)
+
+
+def set_browser_cookie(name: str, value: str, days: int = 120) -> None:
+    """Keep a value in this browser (first-party cookie, path /) so a reopened link finds it again.
+
+    `value` must be URL-safe (the caller's tokens are); Streamlit can read cookies (`st.context.cookies`)
+    but not set them, so a few lines of script do.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,128}", value) or not re.fullmatch(r"[a-z_]{1,40}", name):
+        raise ValueError("cookie name or value not URL-safe")
+    st.html(
+        f"<span hidden></span><script>document.cookie = '{name}={value}; path=/; max-age={days * 86400}; SameSite=Lax';</script>",
+        unsafe_allow_javascript=True,
+    )
