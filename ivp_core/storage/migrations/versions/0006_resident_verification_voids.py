@@ -1,7 +1,7 @@
 """residents: e-mail identity and void mark on participants, voided-ballot records, e-mail verifications
 
-Revision ID: 0003_h_residents
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-04 16:10:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_h_residents"
-down_revision = "0002"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
