@@ -36,6 +36,8 @@ TABLE_LABELS = {
     "theme_analysis": "analyseteksten",
     "figure": "cijfers",
     "priority_decision": "vastgelegde keuzes",
+    "joint_choice": "thema's in de gezamenlijke keuze",
+    "plan_action": "acties in het uitvoeringsplan",
 }
 _PLAN_KEY = "backup_panel_plan"
 
@@ -61,9 +63,9 @@ def _checked(data: bytes, accept_unsigned: bool) -> RestorePlan | BackupError:
 def render(trajectory: TrajectoryRef) -> None:
     st.header("Back-up van het hele traject")
     st.write(
-        "Eén bestand met alles van dit traject: analyse met geschiedenis, cijfers, sessies, stemmen, opmerkingen "
-        "en de vastgelegde keuze. Hiermee zet u het traject over naar een andere installatie of bewaart u het "
-        "voor de volgende coördinator. Deelnemers staan erin onder een schuilnaam; hun codes niet. De back-up "
+        "Eén bestand met alles van dit traject: analyse met geschiedenis, cijfers, sessies, stemmen, opmerkingen, "
+        "de vastgelegde keuze, de gezamenlijke keuze en het uitvoeringsplan. Hiermee zet u het traject over naar "
+        "een andere installatie of bewaart u het voor de volgende coördinator. Deelnemers staan erin onder een schuilnaam; hun codes niet. De back-up "
         "is ondertekend door deze installatie."
     )
 

@@ -1,8 +1,8 @@
 """What a backup file is: its members, its tables in order, its limits and the conversion of values.
 
-File format (version 2, written since issue 17): a zip with
+File format (version 3, written since migration 0003's tables are backed up; version 2 since issue 17): a zip with
 
-* ``manifest.json``: ``{"format": "ivp-prioritering-backup", "format_version": 2, "schema_revision": …,
+* ``manifest.json``: ``{"format": "ivp-prioritering-backup", "format_version": 3, "schema_revision": …,
   "created_at": …, "trajectory": {"name", "period_start", "period_end"}, "tables": {table: {"file",
   "rows", "sha256"}}}``.
 * ``tables/<table>.jsonl``: one JSON object per line, one line per row, rows in ascending id order. One
@@ -13,7 +13,13 @@ File format (version 2, written since issue 17): a zip with
 
 Version 1 (before issue 17) had ``tables/<table>.json`` = ``{"table": name, "rows": [...]}`` and no
 signature; it is still read (as unsigned), and a version-1 file written before migration 0002 (schema
-revision ``0001``) gets the defaults of the columns and tables that 0002 added.
+revision ``0001``) gets the defaults of the columns and tables that 0002 added. Versions 1 and 2 have no
+``plan_action`` and ``joint_choice`` (the exporter did not know them yet, whatever the file's schema revision):
+they restore without an uitvoeringsplan and without an agreed joint choice. Version 3 adds those two tables
+and nothing else.
+
+Every table of the schema is either in :data:`TABLE_ORDER` or in :data:`NOT_IN_BACKUP` with the reason it
+stays behind (tests/backup/test_tables.py holds the schema to that).
 
 Ids are only local keys inside the file; a restore gives every row a new id and rewrites the references.
 Left out on purpose: a participant's ``token_hash`` and an invitation code's ``code_hash``.
@@ -32,7 +38,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, St
 from ivp_core.storage import models as m
 
 FORMAT_NAME: Final = "ivp-prioritering-backup"
-FORMAT_VERSION: Final = 2
+FORMAT_VERSION: Final = 3
 MANIFEST_NAME: Final = "manifest.json"
 SIGNATURE_NAME: Final = "signature.json"
 #: Files above this size are refused before anything is unpacked or parsed.
@@ -73,7 +79,17 @@ TABLE_ORDER: Final[tuple[str, ...]] = (
     "population_share",
     "priority_decision",
     "effect_indicator",
+    "plan_action",
+    "joint_choice",
 )
+#: Tables of the schema that a backup leaves out on purpose, with the reason. A new table goes either into
+#: `TABLE_ORDER` (and through export, meaning and restore) or here; a test refuses any third way.
+NOT_IN_BACKUP: Final[dict[str, str]] = {
+    "presenter_link": "access tokens (hashed) of projector links of this installation; they are made again there",
+    "login_token": "the facilitators' browser logins of this installation",
+    "installation_secret": "this installation's own keys (backup signing); a backup must never carry them",
+    "alembic_version": "Alembic's bookkeeping of the schema revision; the manifest names the revision instead",
+}
 #: Columns never written to a backup: they would let someone link a vote to a browser or a letter.
 EXCLUDED_COLUMNS: Final[dict[str, frozenset[str]]] = {
     "participant": frozenset({"token_hash"}),
@@ -92,6 +108,8 @@ PER_TRAJECTORY: Final = (
     "population_share",
     "priority_decision",
     "effect_indicator",
+    "plan_action",
+    "joint_choice",
 )
 #: What migration 0002 added: a file of schema revision 0001 lacks these and gets their defaults.
 ADDED_IN_0002: Final[dict[str, frozenset[str]]] = {
@@ -101,6 +119,8 @@ ADDED_IN_0002: Final[dict[str, frozenset[str]]] = {
     "priority_decision": frozenset({"gremium", "meeting_date", "status", "focus"}),
 }
 TABLES_ADDED_IN_0002: Final = frozenset({"werkgroep_member", "milestone", "previous_priority", "agenda_input"})
+#: Tables first written in format version 3: a file of version 1 or 2 lacks them and restores without them.
+TABLES_ADDED_IN_FORMAT_3: Final = frozenset({"plan_action", "joint_choice"})
 TABLES: Final[dict[str, Table]] = {name: m.Base.metadata.tables[name] for name in TABLE_ORDER}
 
 

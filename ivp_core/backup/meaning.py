@@ -29,6 +29,9 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.ballots import METHODS, BallotError, normalise_settings, validate_ballot
 from ivp_core.consultation.participation import ENTRY_KINDS
 from ivp_core.consultation.sessions import KINDS, STATUS_LABELS
+from ivp_core.plan.actions import COLUMNS as ACTION_COLUMNS
+from ivp_core.plan.actions import ActionError, validate_rows
+from ivp_core.plan.joint import JointChoiceError, check_joint_sets
 
 #: Same bounds as the griffier's entry of a show of hands (`participation.record_manual_ballot`).
 MIN_BALLOT_WEIGHT: Final = 1.0
@@ -44,6 +47,8 @@ MIN_YEAR: Final = 1990
 MAX_YEAR: Final = 2100
 #: A figure larger than this is no count, rate or score of a municipality (the largest are counts ~10⁶).
 MAX_FIGURE: Final = 1e9
+#: A theme's uitvoeringsplan is a short table; its position is the row number on the page.
+MAX_ACTION_POSITION: Final = 10_000
 _AGGREGATION_KEYS: Final = frozenset(
     {"group_weights", "top_k", "ranking_rule", "data_weight", "seed", "resamples", "tie_tolerance"}
 )
@@ -83,6 +88,10 @@ class MeaningChecker:
     indexes: dict[str, IdIndex] = field(default_factory=dict)
     sessions: dict[int, SessionFacts] = field(default_factory=dict)
     municipality_regions: dict[int, str | None] = field(default_factory=dict)
+    members: set[int] = field(default_factory=set)  # municipalities of the trajectory (not only in the file)
+    # the agreed joint sets, checked as one choice at the end of the table
+    _joint_shared: list[str] = field(default_factory=list)
+    _joint_local: dict[int, list[str]] = field(default_factory=dict)
     _theme_codes: frozenset[str] = field(default_factory=frozenset)
     _field_codes: frozenset[str] = field(default_factory=frozenset)
     # the ballot whose items are being collected, and which ballots are done (one byte per ballot)
@@ -215,6 +224,15 @@ class MeaningChecker:
     def _gremia(self, table: str, index: int, row: Mapping[str, Any], *columns: str) -> None:
         self._short_text(table, index, row, *columns)
 
+    def _trajectory_municipality(self, index: int, row: dict[str, Any]) -> None:
+        self.members.add(row["municipality_id"])
+
+    def _member(self, table: str, index: int, municipality_id: int | None) -> None:
+        """A municipality-specific row must belong to one of the trajectory's own municipalities (the file also
+        holds municipalities that only supplied figures)."""
+        if municipality_id is not None and municipality_id not in self.members:
+            raise row_error(table, index, "de gemeente hoort niet bij het traject van deze back-up.")
+
     def _milestone(self, index: int, row: dict[str, Any]) -> None:
         self._one_of("milestone", index, "kind", row["kind"], MILESTONE_KINDS)
 
@@ -324,9 +342,17 @@ class MeaningChecker:
             self._open_items[theme] = row["value"]
 
     def end_table(self, table: str) -> None:
-        """Checks that need the whole table: the last ballot, and that there was exactly one trajectory."""
+        """Checks that need the whole table: the last ballot, the joint choice as a whole, and that there was
+        exactly one trajectory."""
         if table == "ballot_item":
             self.finish_ballot()
+        if table == "joint_choice" and (self._joint_shared or self._joint_local):
+            try:
+                check_joint_sets(self._joint_shared, self._joint_local, self.members)
+            except JointChoiceError as exc:
+                raise BackupError(
+                    f"Het back-upbestand is ongeldig: tabel 'joint_choice': {exc.message_nl}"
+                ) from None
         if table == "trajectory" and self.trajectory_id is None:
             raise BackupError("Het back-upbestand is ongeldig: het bevat geen traject.")
 
@@ -383,6 +409,34 @@ class MeaningChecker:
         for column in ("baseline_value", "target_value"):
             if row[column] is not None and abs(row[column]) > MAX_FIGURE:
                 raise row_error("effect_indicator", index, f"de waarde in '{column}' is onwaarschijnlijk groot.")
+
+    def _plan_action(self, index: int, row: dict[str, Any]) -> None:
+        """Stap 5: the texts exactly as `actions.validate_rows` stores them (the page saves nothing else)."""
+        table = "plan_action"
+        self._theme(table, index, row["theme_code"])
+        self._member(table, index, row["municipality_id"])
+        if not 0 <= row["position"] <= MAX_ACTION_POSITION:
+            raise row_error(table, index, f"de volgorde {row['position']} kan niet.")
+        texts = {key: row[key] for key in ACTION_COLUMNS}
+        try:
+            cleaned = validate_rows([texts])
+        except ActionError as exc:
+            raise row_error(table, index, exc.message_nl.removeprefix("Rij 1: ")) from None
+        if not cleaned:
+            raise row_error(table, index, "de actie is leeg.")
+        if vars(cleaned[0]) != texts:
+            raise row_error(table, index, "de tekst bevat stuurtekens of witruimte die de toepassing niet opslaat.")
+
+    def _joint_choice(self, index: int, row: dict[str, Any]) -> None:
+        """Stap 3a: one theme of the shared set (no municipality) or of one member's local set."""
+        table = "joint_choice"
+        theme, municipality = row["theme_code"], row["municipality_id"]
+        self._theme(table, index, theme)
+        self._member(table, index, municipality)
+        chosen = self._joint_shared if municipality is None else self._joint_local.setdefault(municipality, [])
+        if theme in chosen:
+            raise row_error(table, index, f"het thema '{theme}' staat twee keer in dezelfde keuze.")
+        chosen.append(theme)
 
 
 def _nothing(index: int, row: dict[str, Any]) -> None:

@@ -34,6 +34,7 @@ from ivp_core.backup.format import (
     TABLE_ORDER,
     TABLES,
     TABLES_ADDED_IN_0002,
+    TABLES_ADDED_IN_FORMAT_3,
     BackupError,
     column_default,
     converter_for,
@@ -142,7 +143,9 @@ class BackupFile:
             raise BackupError("Het back-upbestand is onvolledig: de inhoudsopgave (manifest) mist gegevens.")
         for name in TABLE_ORDER:
             entry = tables.get(name)
-            if entry is None and (name in TABLES_ADDED_IN_0002 and version == 1):
+            if entry is None and (
+                (name in TABLES_ADDED_IN_0002 and version == 1) or (name in TABLES_ADDED_IN_FORMAT_3 and version < 3)
+            ):
                 continue
             if (
                 not isinstance(entry, dict)

@@ -53,6 +53,32 @@ _FIGURE_KEY: Final = ("region_code", "indicator", "year", "source")
 _FIGURE_COMPARE_CHUNK: Final = 500
 #: Tables written one chunk at a time with their new ids kept in arrays (they can hold a million rows).
 _CHUNKED: Final = ("participant", "ballot", "ballot_item", "comment", "invitation_code")
+#: Small per-trajectory tables written with the hidden trajectory in the first transaction.
+_HEAD_TABLES: Final = (
+    "trajectory_municipality",
+    "werkgroep_member",
+    "milestone",
+    "previous_priority",
+    "agenda_input",
+    "theme_analysis",
+    "field_analysis",
+    "text_revision",
+)
+#: Small per-trajectory tables written in the last transaction, after the sessions they may follow.
+_LAST_TABLES: Final = ("population_share", "priority_decision", "effect_indicator", "plan_action", "joint_choice")
+#: Every table a restore writes, by the step that writes it; must be `TABLE_ORDER` exactly (a test checks),
+#: so a table added to the backup cannot be exported and then silently dropped on the way back.
+WRITTEN_TABLES: Final = (
+    "municipality",
+    "trajectory",
+    *_HEAD_TABLES,
+    "import_batch",
+    "figure",
+    "crime_type_mapping",
+    "opinion_session",
+    *_CHUNKED,
+    *_LAST_TABLES,
+)
 
 Progress = Callable[[float, str], None]
 
@@ -358,7 +384,7 @@ class _Writer:
             for name in _CHUNKED:
                 self._chunked(name)
             with session_scope(self.engine) as db:
-                for name in ("population_share", "priority_decision", "effect_indicator"):
+                for name in _LAST_TABLES:
                     self._insert_many(db, name, [self._remap(name, r) for _, r in self.file.rows(name)])
                 self._finish(db, replace_shared)
         except BaseException:
@@ -401,16 +427,7 @@ class _Writer:
         }
         self.trajectory_id = self._insert_many(db, "trajectory", [pending])[0]
         self.ids["trajectory"][trajectory["id"]] = self.trajectory_id
-        for name in (
-            "trajectory_municipality",
-            "werkgroep_member",
-            "milestone",
-            "previous_priority",
-            "agenda_input",
-            "theme_analysis",
-            "field_analysis",
-            "text_revision",
-        ):
+        for name in _HEAD_TABLES:
             self._insert_many(db, name, [self._remap(name, r) for _, r in self.file.rows(name)])
 
     def _copy_name(self, db: Session, name: str, start: int, end: int) -> str:

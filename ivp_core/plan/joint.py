@@ -26,7 +26,7 @@ The rule (n municipalities with a local result, k = the number of priorities per
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final, Literal
@@ -277,22 +277,14 @@ def too_many_warnings(sets: AgreedSets, names: Mapping[int, str]) -> list[str]:
     ]
 
 
-def record_joint_choice(
-    db: Session, trajectory_id: int, shared: Sequence[str], local: Mapping[int, Sequence[str]]
-) -> AgreedSets:
-    """Replace the agreed sets in one transaction: unknown themes, foreign municipalities, and a theme that is
-    both shared and local are refused; nothing is written then."""
-    trajectory = db.get(Trajectory, trajectory_id)
-    if trajectory is None:
-        raise JointChoiceError(f"Traject {trajectory_id} bestaat niet.")
-    codes = set(load_catalogue().theme_codes)
-    members = {m.id for m in trajectory.municipalities}
-    if len(members) < 2:
+def check_joint_sets(shared: Sequence[str], local: Mapping[int, Sequence[str]], members: Collection[int]) -> None:
+    """The rules an agreed choice must meet, also applied to one read from a backup: raises JointChoiceError."""
+    if len(set(members)) < 2:
         raise JointChoiceError("Een gezamenlijke keuze kan alleen in een traject met meerdere gemeenten.")
-    unknown = sorted({*shared, *(c for v in local.values() for c in v)} - codes)
+    unknown = sorted({*shared, *(c for v in local.values() for c in v)} - set(load_catalogue().theme_codes))
     if unknown:
         raise JointChoiceError(f"Onbekende thema's: {', '.join(unknown)}.")
-    if set(local) - members:
+    if set(local) - set(members):
         raise JointChoiceError("Een gemeente in de keuze hoort niet bij dit traject.")
     if not shared and not any(local.values()):
         raise JointChoiceError("Kies minstens één gezamenlijke of lokale prioriteit.")
@@ -302,6 +294,17 @@ def record_joint_choice(
             raise JointChoiceError(
                 f"{', '.join(both)} staat zowel gezamenlijk als lokaal; kies één van beide."
             )
+
+
+def record_joint_choice(
+    db: Session, trajectory_id: int, shared: Sequence[str], local: Mapping[int, Sequence[str]]
+) -> AgreedSets:
+    """Replace the agreed sets in one transaction: unknown themes, foreign municipalities, and a theme that is
+    both shared and local are refused; nothing is written then."""
+    trajectory = db.get(Trajectory, trajectory_id)
+    if trajectory is None:
+        raise JointChoiceError(f"Traject {trajectory_id} bestaat niet.")
+    check_joint_sets(shared, local, {m.id for m in trajectory.municipalities})
     db.execute(delete(JointChoice).where(JointChoice.trajectory_id == trajectory_id))
     now = utcnow()
     for code in dict.fromkeys(shared):

@@ -20,7 +20,10 @@ from ivp_core.backup.archive import (
     export_trajectory,
     import_backup,
 )
+from ivp_core.plan.actions import save_actions
+from ivp_core.plan.joint import record_joint_choice
 from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import Municipality, Trajectory
 from tests.backup.tamper import edit_rows, edit_table, members, rezip
 from tests.badinput.dutch import assert_dutch
 from tests.badinput.snapshot import assert_unchanged, take
@@ -167,15 +170,36 @@ CASES = [
     Case("decision-settings", _rows("trajectory", _set("settings", {"top_k": -5})), ("rekeninstellingen",)),
     Case("wrong-signature", _wrong_signature, ("ondertekening",), accept_unsigned=False),
     Case("unsigned-not-accepted", _without(SIGNATURE_NAME), ("niet ondertekend",), accept_unsigned=False),
+    # the uitvoeringsplan and the agreed joint choice (migration 0003's tables)
+    Case("action-theme-outside-catalogue", _rows("plan_action", _set("theme_code", "9.9")), ("plan_action", "catalogus")),
+    Case("action-overlong", _rows("plan_action", _set("action", "a" * 2001)), ("plan_action", "hoogstens 2000 tekens")),
+    Case("action-empty", _rows("plan_action", _set("action", "")), ("plan_action", "actie")),
+    Case("action-control-characters", _rows("plan_action", _set("trekker", "Gemeente\n=cmd")), ("plan_action", "stuurtekens")),
+    Case("joint-choice-municipality-not-in-backup", _rows("joint_choice", _set("municipality_id", 987_654)),
+         ("joint_choice", "verwijst", "municipality")),
+    Case("joint-choice-theme-outside-catalogue", _rows("joint_choice", _set("theme_code", "evil")),
+         ("joint_choice", "catalogus")),
+    Case("joint-choice-shared-and-local", _rows("joint_choice", _set("theme_code", "1.1", row=-1)),
+         ("joint_choice", "zowel gezamenlijk als lokaal")),
     Case("edited-and-not-accepted", _rows("ballot", _set("weight", 2.0)), ("klopt niet",), accept_unsigned=False),
 ]
 
 
 @pytest.fixture
 def good_backup(engine: Engine) -> bytes:
+    """A joint trajectory of two municipalities with a vote, an agreed joint choice and an uitvoeringsplan."""
     trajectory_id = make_trajectory(engine)
     session = open_session(engine, trajectory_id)
     vote(engine, session.id, {"1.1": 6, "1.3": 4})
+    with session_scope(engine) as db:
+        trajectory = db.get(Trajectory, trajectory_id)
+        assert trajectory is not None
+        own = trajectory.municipalities[0].id
+        neighbour = Municipality(name="Buurgemeente", cbs_code="GM9998", fictitious=True)
+        trajectory.municipalities.append(neighbour)
+        db.flush()
+        record_joint_choice(db, trajectory_id, ["1.1"], {own: ["1.3"], neighbour.id: ["2.1"]})
+        save_actions(db, trajectory_id, own, "1.1", [{"action": "Buurtpreventie uitbreiden", "trekker": "Gemeente"}])
     with session_scope(engine) as db:
         return export_trajectory(db, trajectory_id)
 
