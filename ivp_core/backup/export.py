@@ -106,7 +106,7 @@ def table_rows(session: Session, trajectory_id: int) -> Iterator[tuple[str, Iter
                 row["trajectory_id"] = None  # another trajectory's import: not in this file
             yield row
 
-    by_session = {"participant", "ballot", "comment", "invitation_code"}
+    by_session = {"participant", "ballot", "comment", "invitation_code", "ballot_void"}
     for name in TABLE_ORDER:
         table = t[name]
         if name == "municipality":

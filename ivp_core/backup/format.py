@@ -16,7 +16,8 @@ signature; it is still read (as unsigned), and a version-1 file written before m
 revision ``0001``) gets the defaults of the columns and tables that 0002 added. Versions 1 and 2 have no
 ``plan_action`` and ``joint_choice`` (the exporter did not know them yet, whatever the file's schema revision):
 they restore without an uitvoeringsplan and without an agreed joint choice. Version 3 adds those two tables
-and nothing else.
+and nothing else. Version 4 adds ``ballot_void`` (the facilitator's record of a voided ballot, with the reason);
+older files restore without such records (a voided participant keeps its ``voided_at`` mark where the file has it).
 
 Every table of the schema is either in :data:`TABLE_ORDER` or in :data:`NOT_IN_BACKUP` with the reason it
 stays behind (tests/backup/test_tables.py holds the schema to that).
@@ -38,7 +39,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, St
 from ivp_core.storage import models as m
 
 FORMAT_NAME: Final = "ivp-prioritering-backup"
-FORMAT_VERSION: Final = 3
+FORMAT_VERSION: Final = 4
 MANIFEST_NAME: Final = "manifest.json"
 SIGNATURE_NAME: Final = "signature.json"
 #: Files above this size are refused before anything is unpacked or parsed.
@@ -76,6 +77,7 @@ TABLE_ORDER: Final[tuple[str, ...]] = (
     "ballot_item",
     "comment",
     "invitation_code",
+    "ballot_void",
     "population_share",
     "priority_decision",
     "effect_indicator",
@@ -89,10 +91,13 @@ NOT_IN_BACKUP: Final[dict[str, str]] = {
     "login_token": "the facilitators' browser logins of this installation",
     "installation_secret": "this installation's own keys (backup signing); a backup must never carry them",
     "alembic_version": "Alembic's bookkeeping of the schema revision; the manifest names the revision instead",
+    "email_verification": "pending one-time e-mail links of this installation, keyed with its own IVP_EMAIL_KEY",
 }
 #: Columns never written to a backup: they would let someone link a vote to a browser or a letter.
 EXCLUDED_COLUMNS: Final[dict[str, frozenset[str]]] = {
-    "participant": frozenset({"token_hash"}),
+    # identity_hash: a keyed hash of a verified e-mail address, personal data and useless without this
+    # installation's IVP_EMAIL_KEY.
+    "participant": frozenset({"token_hash", "identity_hash"}),
     "invitation_code": frozenset({"code_hash"}),
 }
 #: Tables whose rows belong to the trajectory itself (a trajectory_id column, ON DELETE CASCADE).
@@ -121,6 +126,8 @@ ADDED_IN_0002: Final[dict[str, frozenset[str]]] = {
 TABLES_ADDED_IN_0002: Final = frozenset({"werkgroep_member", "milestone", "previous_priority", "agenda_input"})
 #: Tables first written in format version 3: a file of version 1 or 2 lacks them and restores without them.
 TABLES_ADDED_IN_FORMAT_3: Final = frozenset({"plan_action", "joint_choice"})
+#: Tables first written in format version 4.
+TABLES_ADDED_IN_FORMAT_4: Final = frozenset({"ballot_void"})
 TABLES: Final[dict[str, Table]] = {name: m.Base.metadata.tables[name] for name in TABLE_ORDER}
 
 

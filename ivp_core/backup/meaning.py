@@ -27,7 +27,7 @@ from ivp_core.advice.aggregate.model import AggregationError
 from ivp_core.backup.format import BackupError, foreign_keys, row_error
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.ballots import METHODS, BallotError, normalise_settings, validate_ballot
-from ivp_core.consultation.participation import ENTRY_KINDS
+from ivp_core.consultation.participation import ENTRY_KINDS, MAX_VOID_REASON, MIN_VOID_REASON
 from ivp_core.consultation.sessions import KINDS, STATUS_LABELS
 from ivp_core.plan.actions import COLUMNS as ACTION_COLUMNS
 from ivp_core.plan.actions import ActionError, validate_rows
@@ -409,6 +409,11 @@ class MeaningChecker:
         for column in ("baseline_value", "target_value"):
             if row[column] is not None and abs(row[column]) > MAX_FIGURE:
                 raise row_error("effect_indicator", index, f"de waarde in '{column}' is onwaarschijnlijk groot.")
+
+    def _ballot_void(self, index: int, row: dict[str, Any]) -> None:
+        """A voided ballot's record, as `participation.void_ballot` writes it: a reason of 5 to 1,000 characters."""
+        if not MIN_VOID_REASON <= len(row["reason"].strip()) <= MAX_VOID_REASON:
+            raise row_error("ballot_void", index, "de reden bij een vervallen stem moet 5 tot 1.000 tekens lang zijn.")
 
     def _plan_action(self, index: int, row: dict[str, Any]) -> None:
         """Stap 5: the texts exactly as `actions.validate_rows` stores them (the page saves nothing else)."""

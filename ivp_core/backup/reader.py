@@ -35,6 +35,7 @@ from ivp_core.backup.format import (
     TABLES,
     TABLES_ADDED_IN_0002,
     TABLES_ADDED_IN_FORMAT_3,
+    TABLES_ADDED_IN_FORMAT_4,
     BackupError,
     column_default,
     converter_for,
@@ -144,7 +145,9 @@ class BackupFile:
         for name in TABLE_ORDER:
             entry = tables.get(name)
             if entry is None and (
-                (name in TABLES_ADDED_IN_0002 and version == 1) or (name in TABLES_ADDED_IN_FORMAT_3 and version < 3)
+                (name in TABLES_ADDED_IN_0002 and version == 1)
+                or (name in TABLES_ADDED_IN_FORMAT_3 and version < 3)
+                or (name in TABLES_ADDED_IN_FORMAT_4 and version < 4)
             ):
                 continue
             if (

@@ -52,7 +52,7 @@ PENDING_SUFFIX: Final = " (herstel bezig)"
 _FIGURE_KEY: Final = ("region_code", "indicator", "year", "source")
 _FIGURE_COMPARE_CHUNK: Final = 500
 #: Tables written one chunk at a time with their new ids kept in arrays (they can hold a million rows).
-_CHUNKED: Final = ("participant", "ballot", "ballot_item", "comment", "invitation_code")
+_CHUNKED: Final = ("participant", "ballot", "ballot_item", "comment", "invitation_code", "ballot_void")
 #: Small per-trajectory tables written with the hidden trajectory in the first transaction.
 _HEAD_TABLES: Final = (
     "trajectory_municipality",

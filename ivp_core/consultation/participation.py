@@ -42,6 +42,10 @@ from ivp_core.storage.models import (
     utcnow,
 )
 
+#: Bounds of the reason a facilitator gives for voiding a ballot (also checked when a backup is restored).
+MIN_VOID_REASON: Final = 5
+MAX_VOID_REASON: Final = 1000
+
 #: Age bands offered to residents (CBS-style, so the consultation can be weighed to the population).
 AGE_BANDS: Final = ("jonger dan 25 jaar", "25 tot 45 jaar", "45 tot 65 jaar", "65 jaar of ouder")
 #: Ways a ballot can reach the database; the griffier's entries stay recognisable in every export.
@@ -316,9 +320,9 @@ def void_ballot(db: Session, session_id: int, participant_label: str, reason: st
     are deleted (they must no longer count anywhere); the reason, who and when stay in `ballot_void`.
     """
     reason = (reason or "").strip()
-    if len(reason) < 5:
+    if len(reason) < MIN_VOID_REASON:
         raise ParticipationError("Schrijf op waarom deze stem ongeldig is (minstens 5 tekens).")
-    if len(reason) > 1000:
+    if len(reason) > MAX_VOID_REASON:
         raise ParticipationError("De reden mag hoogstens 1000 tekens lang zijn.")
     locked_row(db, session_id)
     participant = db.scalar(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, select
+from sqlalchemy import Engine, MetaData, func, select, update
 
 from ivp_core.backup.archive import BackupError, canonical_content, export_trajectory, import_backup
 from ivp_core.backup.format import (
@@ -20,12 +20,22 @@ from ivp_core.backup.format import (
     foreign_keys,
 )
 from ivp_core.backup.restore import WRITTEN_TABLES
+from ivp_core.consultation.participation import void_ballot
 from ivp_core.plan.actions import list_actions, save_actions
 from ivp_core.plan.joint import agreed_sets, record_joint_choice
 from ivp_core.storage import db
-from ivp_core.storage.models import Base, JointChoice, Municipality, PlanAction
+from ivp_core.storage.models import (
+    Ballot,
+    BallotVoid,
+    Base,
+    JointChoice,
+    Municipality,
+    Participant,
+    PlanAction,
+)
 from tests.backup.tamper import members, rezip
 from tests.badinput.snapshot import assert_unchanged, take
+from tests.opinion_helpers import make_trajectory, open_session, vote
 from tests.plan.test_joint import build_joint
 
 
@@ -157,3 +167,25 @@ def test_format_3_without_the_plan_tables_is_incomplete(engine: Engine, second_e
     with pytest.raises(BackupError, match="onvolledig: tabel 'plan_action' ontbreekt"):
         import_backup(rezip(parts), engine=second_engine, accept_unsigned=True)
     assert_unchanged(before, second_engine)
+
+
+def test_a_voided_ballot_keeps_its_record_and_no_address_hash_leaves(engine: Engine, second_engine: Engine) -> None:
+    """The facilitator's reason for voiding a ballot moves with the trajectory; a verified address's keyed
+    hash (useless without this installation's key, and personal data) does not."""
+    tid = make_trajectory(engine)
+    session = open_session(engine, tid, kind="werkgroep")
+    for values in ({"1.1": 6, "1.3": 4}, {"1.3": 10}):
+        vote(engine, session.id, values)
+    with db.session_scope(engine) as s:
+        label = s.scalars(select(Participant.label).order_by(Participant.id)).first()
+        assert label is not None
+        s.execute(update(Participant).where(Participant.label == label).values(identity_hash="a" * 64))
+        void_ballot(s, session.id, label, "Twee keer gestemd met twee telefoons.", by="griffier")
+    data = _export(engine, tid)
+    assert b"a" * 64 not in data
+    import_backup(data, engine=second_engine, accept_unsigned=True)
+    with db.session_scope(second_engine, readonly=True) as s:
+        voids = s.execute(select(BallotVoid.participant_label, BallotVoid.reason, BallotVoid.voided_by)).all()
+        assert [tuple(v) for v in voids] == [(label, "Twee keer gestemd met twee telefoons.", "griffier")]
+        assert s.scalar(select(func.count()).select_from(Ballot)) == 1
+        assert s.scalars(select(Participant.identity_hash)).all() == [None, None]
