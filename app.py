@@ -76,7 +76,8 @@ else:
         ),
     ]
 
-page = st.navigation(sections)
+# Expanded: the whole menu shows, instead of Streamlit's English "View N more" behind which it hides a long one.
+page = st.navigation(sections, expanded=True)
 auth.sync_cookie()
 sidebar_selector()
 page.run()
