@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate.consensus import Consensus
 from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationResult
+from ivp_core.advice.decision import describe_decision
 from ivp_core.advice.decision import latest_trajectory_decision as _latest_decision
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
@@ -277,6 +278,8 @@ class Report:
     fictitious: bool
     generated_on: date
     decided_at: datetime | None
+    #: The record in words ("Advies van de raadscommissie van …"): an advice must not read as adopted.
+    decision_words: str
     reason: str
     chosen: tuple[ThemeLine, ...]
     advised: tuple[ThemeLine, ...]
@@ -759,6 +762,7 @@ def build_report(
         fictitious=trajectory.fictitious,
         generated_on=today or date.today(),
         decided_at=decision.decided_at if decision is not None else None,
+        decision_words=describe_decision(decision) if decision is not None else "",
         reason=decision.reason if decision is not None else "",
         chosen=chosen,
         advised=advised,

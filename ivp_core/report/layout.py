@@ -76,8 +76,8 @@ def _summary(report: Report) -> Iterator[Block]:
     n_sessions = len([s for s in report.sessions if s.n_ballots])
     if report.chosen and report.decided_at is not None:
         yield Paragraph(
-            f"Op {nl_date(report.decided_at)} zijn {len(report.chosen)} prioriteiten vastgesteld voor het "
-            f"Integraal Veiligheidsplan {report.period}. Zij volgen uit de veiligheidsanalyse (stap 2) en de "
+            f"{report.decision_words}: {len(report.chosen)} prioriteiten voor het Integraal Veiligheidsplan "
+            f"{report.period}. Zij volgen uit de veiligheidsanalyse (stap 2) en de "
             f"prioritering (stap 3), waarin {total} deelnemers in {n_sessions} sessies hun oordeel gaven.",
             style="lead",
         )
