@@ -15,7 +15,7 @@ from ivp_core.backup.archive import (
     import_backup,
     read_backup,
 )
-from ivp_core.report.content import Report, build_report, nl_date
+from ivp_core.report.content import Report, build_report
 from ivp_core.report.csv_export import render_csv_zip
 from ivp_core.report.files import MEDIA_TYPES, base_name, render
 from ivp_core.storage.db import session_scope
@@ -60,11 +60,7 @@ report = _report()
 # ------------------------------------------------------------------------------------------- report
 st.header("Verslag van de prioritering")
 if report.decided_at is not None:
-    st.write(
-        f"Keuze vastgelegd op **{nl_date(report.decided_at)}**: "
-        + ", ".join(f"{t.code} {t.name}" for t in report.chosen)
-        + "."
-    )
+    st.write(f"**{report.decision_words}**: " + ", ".join(f"{t.code} {t.name}" for t in report.chosen) + ".")
 elif report.has_result:
     st.warning("Er is nog geen definitieve keuze vastgelegd. Het verslag toont het advies als voorstel.")
 else:

@@ -82,12 +82,14 @@ def _import_three_municipalities(page: Page, tmp_path: Path) -> None:
     expect(chosen).to_be_visible()
     for other in OTHERS:
         expect(page.get_by_test_id("stMultiSelect").get_by_text(other)).to_have_count(0)
-    expect(page.get_by_text(re.compile(r"47013NED_TypedDataSet\.csv · soort: .* · 0 fout\(en\)"))).to_be_visible()
-    page.screenshot(path=str(SHOTS / "flow-import-preview-1920x1080.png"), full_page=True)
+    expect(
+        page.get_by_text(re.compile(r"47013NED_TypedDataSet\.csv · soort: .* · 0 fout\(en\)"))
+    ).to_be_visible()
+    page.screenshot(path=str(SHOTS / "flow-import-preview-1920x1080.png"))
     page.get_by_role("button", name="Importeren (alles of niets)").click()
-    expect(page.get_by_text(re.compile(r"\d+ cijfers uit 47013NED_TypedDataSet\.csv zijn opgeslagen"))).to_be_visible(
-        timeout=60_000
-    )
+    expect(
+        page.get_by_text(re.compile(r"\d+ cijfers uit 47013NED_TypedDataSet\.csv zijn opgeslagen"))
+    ).to_be_visible(timeout=60_000)
     wait_idle(page)
 
 
@@ -133,6 +135,7 @@ def _record_advice(page: Page) -> None:
     _open(page, "Advies en keuze")
     expect(page.get_by_role("button", name="Keuze vastleggen")).to_be_visible(timeout=120_000)
     wait_idle(page, 120_000)
+    page.screenshot(path=str(SHOTS / "flow-results-top-1920x1080.png"))
     expect(
         page.get_by_role("radio", name="Advies (opiniërende sessie, geen formeel besluit)")
     ).to_be_checked()
@@ -140,11 +143,11 @@ def _record_advice(page: Page) -> None:
     page.get_by_role("textbox", name="Uw naam").fill("Griffier Dalfsen")
     page.get_by_role("textbox", name="Uw naam").press("Tab")
     wait_idle(page)
-    page.screenshot(path=str(SHOTS / "flow-results-1920x1080.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "flow-results-form-1920x1080.png"))
     page.get_by_role("button", name="Keuze vastleggen").click()
     expect(page.get_by_text(f"{ADVICE_WORDS}:")).to_be_visible(timeout=120_000)
     wait_idle(page, 120_000)
-    page.screenshot(path=str(SHOTS / "flow-decision-1920x1080.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "flow-decision-1920x1080.png"))
 
 
 def test_a_real_municipality_from_an_empty_installation_to_the_decision(
@@ -158,7 +161,7 @@ def test_a_real_municipality_from_an_empty_installation_to_the_decision(
     log_in(page, real_installation.base_url)
 
     create_trajectory_in_browser(page, "IVP Dalfsen", CODE, NAME)
-    page.screenshot(path=str(SHOTS / "flow-trajectory-1920x1080.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "flow-trajectory-1920x1080.png"))
 
     _import_three_municipalities(page, tmp_path)
     with session_scope(engine) as db:
@@ -172,6 +175,7 @@ def test_a_real_municipality_from_an_empty_installation_to_the_decision(
     _open(page, "Verslag en back-up")
     word = page.get_by_role("button", name="Word")
     expect(word).to_be_visible(timeout=120_000)
+    expect(page.get_by_text(f"{ADVICE_WORDS}: 1.3 ")).to_be_visible()  # an advice, not "vastgesteld"
     with page.expect_download(timeout=120_000) as arrived:
         word.click()
     target = tmp_path / arrived.value.suggested_filename
@@ -179,7 +183,7 @@ def test_a_real_municipality_from_an_empty_installation_to_the_decision(
     assert target.suffix == ".docx" and "dalfsen" in target.name
     text = docx_text(target)
     assert NAME in text and ADVICE_WORDS in text
-    page.screenshot(path=str(SHOTS / "flow-report-1920x1080.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "flow-report-1920x1080.png"))
 
     with session_scope(engine) as db:
         assert [(t.name, t.fictitious) for t in db.scalars(select(Trajectory))] == [("IVP Dalfsen", False)]
@@ -189,7 +193,9 @@ def test_a_real_municipality_from_an_empty_installation_to_the_decision(
             *TEXTS.values(),
             True,
         )
-        batch = db.scalars(select(ImportBatch).where(ImportBatch.filename == "47013NED_TypedDataSet.csv")).one()
+        batch = db.scalars(
+            select(ImportBatch).where(ImportBatch.filename == "47013NED_TypedDataSet.csv")
+        ).one()
         assert batch.imported_by == "Coördinator Dalfsen"
         council = db.scalars(select(OpinionSession)).one()
         assert (council.kind, council.status) == ("raadscommissie", "gesloten")
