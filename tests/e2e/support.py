@@ -169,7 +169,9 @@ def log_in(page: Any, base_url: str) -> None:
     page.get_by_role("link", name="Inloggen begeleider").first.click()
     page.get_by_label("Wachtwoord").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("link", name="Uitloggen")).to_be_visible(timeout=30_000)
+    # The first facilitator page: with a trajectory selector in the sidebar, Streamlit folds the menu's tail
+    # ("View 4 more"), so the last items (such as Uitloggen) are not shown.
+    expect(page.get_by_role("link", name="Trajecten", exact=True)).to_be_visible(timeout=30_000)
     wait_idle(page, 60_000)
 
 
