@@ -294,15 +294,19 @@ st.caption(counting_note(advice, _left_out(trajectory.id, municipality.id, inclu
 # --- the advice, beside the previous IVP's priorities ----------------------------------------------------------
 previous = _previous(trajectory.id, municipality.id)
 advice_area, previous_area = st.columns([3, 1]) if previous else (st.container(), None)
+# At most four cards side by side: a tie at the boundary can put many themes in the advice (all 19 themes
+# without a vote, in a session on all 22), and one column each squeezed the names to a letter per line.
+CARDS_PER_ROW = 4
 with advice_area:
-    cols = st.columns(max(len(result.priorities), 1))
-    for col, code in zip(cols, result.priorities, strict=False):
-        row = result.theme(code)
-        with col, st.container(border=True):
-            st.markdown(f"**{row.rank}. {full_names[code]}**")
-            st.caption(f"Thema {code} · veld {catalogue.field_of(code).name}")
-            if row.p_top is not None:
-                st.metric(f"Kans op top {result.top_k}", percent_nl(row.p_top))
+    for start in range(0, len(result.priorities), CARDS_PER_ROW):
+        codes = result.priorities[start : start + CARDS_PER_ROW]
+        for col, code in zip(st.columns(min(len(result.priorities), CARDS_PER_ROW)), codes, strict=False):
+            row = result.theme(code)
+            with col, st.container(border=True):
+                st.markdown(f"**{row.rank}. {full_names[code]}**")
+                st.caption(f"Thema {code} · veld {catalogue.field_of(code).name}")
+                if row.p_top is not None:
+                    st.metric(f"Kans op top {result.top_k}", percent_nl(row.p_top))
 if previous_area is not None:
     change = compare(previous, result.priorities)
     with previous_area, st.container(border=True):

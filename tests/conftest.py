@@ -98,4 +98,4 @@ def admin_password(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 # The browser fixtures, registered once for every test folder (see tests/e2e/support.py).
-from tests.e2e.support import browser, served_app  # noqa: E402, F401
+from tests.e2e.support import browser, real_installation, served_app  # noqa: E402, F401

@@ -267,7 +267,5 @@ def describe_decision(decision: PriorityDecision) -> str:
         return f"Vastgesteld door {gremium or GREMIA[ADOPTING_GREMIUM]} op {when}"
     if gremium and when:
         return f"Advies van {gremium} van {when}"
-    recorded = decision.decided_at
-    return (
-        f"Keuze vastgelegd op {long_date(local_time(recorded).date())}" if recorded else "Keuze vastgelegd"
-    )
+    recorded = f"Keuze vastgelegd op {long_date(decision.decided_at)}" if decision.decided_at else "Keuze vastgelegd"
+    return recorded if decision.status == ADOPTED else f"{recorded}, als advies"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate.consensus import Consensus
 from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationResult, AggregationSettings
-from ivp_core.advice.decision import latest_decision, latest_trajectory_decision
+from ivp_core.advice.decision import describe_decision, latest_decision, latest_trajectory_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
@@ -286,6 +286,8 @@ class Report:
     fictitious: bool
     generated_on: date
     decided_at: datetime | None
+    #: The record in words ("Advies van de raadscommissie van …"): an advice must not read as adopted.
+    decision_words: str
     reason: str
     chosen: tuple[ThemeLine, ...]
     advised: tuple[ThemeLine, ...]
@@ -321,17 +323,8 @@ class Report:
 
     @property
     def decision_line(self) -> str:
-        """Who decided what, when: never "vastgesteld" for an advice, never a click date as a meeting."""
-        if not self.status:
-            return "Nog geen keuze vastgelegd: dit is het actuele advies uit de prioritering"
-        who = gremium_label(self.gremium) if self.gremium else ""
-        if self.status == "vastgesteld":
-            who = who or gremium_label(self.deciding_gremium or "raad")
-            when = long_date(self.meeting_date or self.decided_at)
-            return f"Vastgesteld door {who} op {when}"
-        if self.meeting_date is not None:
-            return f"Advies van {who or 'de opiniërende sessie'} van {long_date(self.meeting_date)}"
-        return f"Keuze vastgelegd op {long_date(self.decided_at)}, als advies (nog niet vastgesteld)"
+        """Who decided what, when (the decision record's own words): never "vastgesteld" for an advice."""
+        return self.decision_words or "Nog geen keuze vastgelegd: dit is het actuele advies uit de prioritering"
 
     @property
     def total_ballots(self) -> int:
@@ -950,6 +943,7 @@ def build_report(
         fictitious=trajectory.fictitious,
         generated_on=today or datetime.now(AMSTERDAM).date(),
         decided_at=decision.decided_at if decision is not None else None,
+        decision_words=describe_decision(decision) if decision is not None else "",
         reason=decision.reason if decision is not None else "",
         chosen=chosen,
         advised=advised,

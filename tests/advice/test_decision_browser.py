@@ -15,7 +15,7 @@ from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PriorityDecision
 from tests.advice.decision_world import build_world
 from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.support import ServedApp, wait_idle
+from tests.e2e.support import ServedApp, type_date, wait_idle
 
 pytestmark = pytest.mark.e2e
 FOCUS_13 = "Focus binnen 1.3 Objectieve veiligheid/veelvoorkomende en 'high impact'-criminaliteit"
@@ -32,14 +32,6 @@ def app_with_world(engine: Engine, database_url: str, tmp_path: Path) -> Iterato
         yield app
     finally:
         app.kill(signal.SIGTERM)
-
-
-def _type_date(page: object, day: str) -> None:
-    """Streamlit's date field is three spin buttons; typing the digits fills them in turn."""
-    page.get_by_role("spinbutton", name="day, Datum van de vergadering").click()  # type: ignore[attr-defined]
-    page.keyboard.type(day)  # type: ignore[attr-defined]
-    page.keyboard.press("Tab")  # type: ignore[attr-defined]
-    wait_idle(page)
 
 
 def test_commission_advice_then_raad_adoption_in_the_browser(
@@ -61,7 +53,7 @@ def test_commission_advice_then_raad_adoption_in_the_browser(
     expect(
         page.get_by_role("radio", name="Advies (opiniërende sessie, geen formeel besluit)")
     ).to_be_checked()
-    _type_date(page, "14102026")
+    type_date(page, "Datum van de vergadering", "14102026")
     page.get_by_label(FOCUS_13).fill("woninginbraken")
     page.get_by_label("Uw naam").fill("Griffier Jansen")
     page.get_by_label("Uw naam").press("Tab")
@@ -77,7 +69,7 @@ def test_commission_advice_then_raad_adoption_in_the_browser(
     expect(page.get_by_role("radio", name="Vastgesteld door de gemeenteraad")).to_be_checked()
     expect(page.get_by_role("spinbutton", name="day, Datum van de vergadering")).to_have_text("dd")
     expect(page.get_by_label(FOCUS_13)).to_have_value("woninginbraken")
-    _type_date(page, "09112026")
+    type_date(page, "Datum van de vergadering", "09112026")
     page.get_by_role("button", name="Keuze vastleggen").click()
     expect(page.get_by_text("Vastgesteld door de gemeenteraad op 9 november 2026:")).to_be_visible(
         timeout=60_000

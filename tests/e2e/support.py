@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,3 +140,95 @@ def wait_idle(page: object, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script (it draws over a websocket after load)."""
     page.evaluate("window.__ivpIdleSince = undefined")  # type: ignore[attr-defined]
     page.wait_for_function(_IDLE_JS, arg=[_QUIET_MS], polling=50, timeout=timeout)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def real_installation(database_url: str, tmp_path: Path) -> Iterator[ServedApp]:
+    """The app as a municipality installs it: IVP_NO_DEMO=1, so the empty database stays empty."""
+    state = tmp_path / "served"
+    state.mkdir()
+    app = ServedApp(database_url=database_url, state_dir=state, extra_env={"IVP_NO_DEMO": "1"})
+    app.start()
+    try:
+        yield app
+    finally:
+        app.kill(signal.SIGTERM)
+
+
+# --------------------------------------------------------------------------- what a person does, step by step
+PHONE = {"width": 390, "height": 844}
+SCREEN = {"width": 1920, "height": 1080}
+
+
+def log_in(page: Any, base_url: str) -> None:
+    """Open the app and log in as the facilitator; done when the facilitator's menu is there."""
+    from playwright.sync_api import expect
+
+    page.goto(base_url)
+    wait_idle(page, 60_000)
+    page.get_by_role("link", name="Inloggen begeleider").first.click()
+    page.get_by_label("Wachtwoord").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    # The first facilitator page: with a trajectory selector in the sidebar, Streamlit folds the menu's tail
+    # ("View 4 more"), so the last items (such as Uitloggen) are not shown.
+    expect(page.get_by_role("link", name="Trajecten", exact=True)).to_be_visible(timeout=30_000)
+    wait_idle(page, 60_000)
+
+
+def create_trajectory_in_browser(page: Any, title: str, code: str, name: str) -> None:
+    """Fill in the Trajecten page's form for a new trajectory of one municipality and wait until it is chosen."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Trajecten", exact=True).first.click()
+    expect(page.get_by_text("Nieuw traject aanmaken")).to_be_visible(timeout=20_000)
+    wait_idle(page)
+    if not page.get_by_role("button", name="Traject aanmaken").is_visible():
+        page.get_by_text("Nieuw traject aanmaken").click()  # folded once a real trajectory exists
+    expect(page.get_by_role("button", name="Traject aanmaken")).to_be_visible()
+    form = page.get_by_test_id("stForm").first
+    for label, value in (
+        ("Titel", title),
+        ("CBS-code", code),
+        ("Naam van de gemeente", name),
+        ("Inwoners (mag leeg)", "29000"),
+        ("Wijken en kernen (mag leeg)", "Dalfsen, Nieuwleusen"),
+    ):
+        form.get_by_role("textbox", name=label, exact=True).fill(value)
+    page.get_by_role("button", name="Traject aanmaken").click()
+    expect(page.get_by_text("Het traject is aangemaakt en gekozen.")).to_be_visible(timeout=20_000)
+    wait_idle(page)
+
+
+def type_date(page: Any, label: str, digits: str) -> None:
+    """Streamlit's date field is three spin buttons; typing the digits (ddmmyyyy) fills them in turn."""
+    page.get_by_role("spinbutton", name=f"day, {label}").click()
+    page.keyboard.type(digits)
+    page.keyboard.press("Tab")
+    wait_idle(page)
+
+
+def vote_points_on_phone(
+    browser: Any, base_url: str, code: str, ballot: dict[str, int], submit: bool = True, shot: Path | None = None
+) -> Any:
+    """One participant on their own phone (a separate browser context) opens /stem?code=… and spreads points."""
+    from playwright.sync_api import expect
+
+    from ivp_core.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{base_url}/stem?code={code}")
+    wait_idle(page, 60_000)
+    if shot is not None:
+        page.screenshot(path=str(shot))
+    for theme, points in ballot.items():
+        field = page.get_by_label(f"Punten voor {catalogue.theme(theme).short_name}")
+        field.fill(str(points))
+        field.press("Enter")
+        wait_idle(page)
+    expect(page.get_by_text(f"Verdeeld: {sum(ballot.values())} van 10 punten").first).to_be_visible()
+    if submit:
+        page.get_by_role("button", name="Stem versturen").click()
+        expect(page.get_by_text("Dank u wel! Uw stem is ontvangen.")).to_be_visible(timeout=20_000)
+    return page

@@ -21,8 +21,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation import sessions
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import Ballot, BallotItem
-from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.support import ServedApp, wait_idle
+from tests.e2e.support import PHONE, SCREEN, ServedApp, log_in, vote_points_on_phone, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -36,45 +35,12 @@ def _patient_expectations() -> Iterator[None]:
 
 
 SHOTS = Path("/tmp/shots")
-PHONE = {"width": 390, "height": 844}
-SCREEN = {"width": 1920, "height": 1080}
 
 
 def _points(i: int, themes: list[str]) -> dict[str, int]:
     """Participant i's ballot: 10 points over three themes, different per participant."""
     first, second = themes[i % len(themes)], themes[(i + 1) % len(themes)]
     return {first: 5 + i % 3, second: 5 - i % 3}
-
-
-def _log_in(page: Page, base_url: str) -> None:
-    page.goto(base_url)
-    wait_idle(page)
-    page.get_by_role("link", name="Inloggen begeleider").click()
-    page.get_by_label("Wachtwoord").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("link", name="Live scherm")).to_be_visible(timeout=20_000)
-
-
-def _vote(
-    browser: Browser, base_url: str, code: str, ballot: dict[str, int], submit: bool = True, shot: str = ""
-) -> Page:
-    catalogue = load_catalogue()
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(f"{base_url}/stem?code={code}")
-    wait_idle(page)
-    if shot:
-        page.screenshot(path=str(SHOTS / shot))
-    for theme, points in ballot.items():
-        field = page.get_by_label(f"Punten voor {catalogue.theme(theme).short_name}")
-        field.fill(str(points))
-        field.press("Enter")
-        wait_idle(page)
-    expect(page.get_by_text(f"Verdeeld: {sum(ballot.values())} van 10 punten").first).to_be_visible()
-    if submit:
-        page.get_by_role("button", name="Stem versturen").click()
-        expect(page.get_by_text("Dank u wel! Uw stem is ontvangen.")).to_be_visible(timeout=20_000)
-    return page
 
 
 def _stored(database_url: str, session_id: int) -> tuple[int, dict[str, float]]:
@@ -101,7 +67,7 @@ def test_council_session(served_app: ServedApp, browser: Browser, database_url: 
     SHOTS.mkdir(exist_ok=True)
     screen_context = browser.new_context(viewport=SCREEN)
     screen = screen_context.new_page()
-    _log_in(screen, served_app.base_url)
+    log_in(screen, served_app.base_url)
 
     # Create a points session on the analysis' candidate themes and open it.
     screen.get_by_role("link", name="Sessies").click()
@@ -142,8 +108,8 @@ def test_council_session(served_app: ServedApp, browser: Browser, database_url: 
         ballot = _points(i, themes)
         for theme, points in ballot.items():
             expected[theme] += points
-        shot = "participant-390x844-top.png" if i == 0 else ""
-        phones.append(_vote(browser, served_app.base_url, code, ballot, shot=shot))
+        shot = SHOTS / "participant-390x844-top.png" if i == 0 else None
+        phones.append(vote_points_on_phone(browser, served_app.base_url, code, ballot, shot=shot))
         if i == 0:
             phones[0].screenshot(path=str(SHOTS / "participant-390x844.png"))
 
@@ -155,7 +121,7 @@ def test_council_session(served_app: ServedApp, browser: Browser, database_url: 
     screen.screenshot(path=str(SHOTS / "live-1920x1080.png"))
 
     # An eleventh member fills in the form, but the session closes before they press the button.
-    late = _vote(browser, served_app.base_url, code, _points(10, themes), submit=False)
+    late = vote_points_on_phone(browser, served_app.base_url, code, _points(10, themes), submit=False)
     screen.get_by_role("button", name="Sessie sluiten").click()
     expect(screen.get_by_text("De sessie is gesloten.")).to_be_visible(timeout=10_000)
     late.get_by_role("button", name="Stem versturen").click()
@@ -167,7 +133,7 @@ def test_council_session(served_app: ServedApp, browser: Browser, database_url: 
     served_app.start()
     assert _stored(database_url, info.id) == (10, {t: float(v) for t, v in expected.items()})
     restarted = browser.new_context(viewport=SCREEN).new_page()
-    _log_in(restarted, served_app.base_url)
+    log_in(restarted, served_app.base_url)
     restarted.get_by_role("link", name="Live scherm").click()
     expect(restarted.get_by_test_id("live-ballots")).to_have_text("10", timeout=20_000)
     expect(restarted.get_by_text("De sessie is gesloten.")).to_be_visible()

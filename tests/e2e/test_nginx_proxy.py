@@ -16,8 +16,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from bench.load_session import wait_healthy
-from tests.e2e.support import ROOT, ServedApp, free_port, wait_idle
-from tests.e2e.test_council_session import _log_in
+from tests.e2e.support import ROOT, ServedApp, free_port, log_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -144,7 +143,7 @@ def test_nginx_example_serves_the_app_with_websocket_and_sticky_sessions(
 
         context = browser.new_context(viewport={"width": 1920, "height": 1080})
         page = context.new_page()
-        _log_in(page, proxy.base_url)  # several script runs over the proxied websocket, state kept
+        log_in(page, proxy.base_url)  # several script runs over the proxied websocket, state kept
         page.get_by_role("link", name="Live scherm").click()
         wait_idle(page)
         expect(page.get_by_role("heading", name="Inloggen begeleider")).to_have_count(0)

@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import Engine, select
 
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
 from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.support import ServedApp, wait_idle
+from tests.e2e.support import ServedApp, create_trajectory_in_browser, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def real_installation(database_url: str, tmp_path: Path) -> Iterator[ServedApp]:
-    """The app as a municipality installs it: IVP_NO_DEMO=1, so the empty database stays empty."""
-    state = tmp_path / "served"
-    state.mkdir()
-    app = ServedApp(database_url=database_url, state_dir=state, extra_env={"IVP_NO_DEMO": "1"})
-    app.start()
-    try:
-        yield app
-    finally:
-        app.kill(signal.SIGTERM)
-
-
-def _create(page: Page, title: str, code: str, name: str) -> None:
-    page.get_by_role("link", name="Trajecten", exact=True).first.click()
-    expect(page.get_by_text("Nieuw traject aanmaken")).to_be_visible(timeout=20_000)
-    wait_idle(page)
-    if not page.get_by_role("button", name="Traject aanmaken").is_visible():
-        page.get_by_text("Nieuw traject aanmaken").click()  # folded once a real trajectory exists
-    expect(page.get_by_role("button", name="Traject aanmaken")).to_be_visible()
-    form = page.get_by_test_id("stForm").first
-    for label, value in (
-        ("Titel", title),
-        ("CBS-code", code),
-        ("Naam van de gemeente", name),
-        ("Inwoners (mag leeg)", "29000"),
-        ("Wijken en kernen (mag leeg)", "Dalfsen, Nieuwleusen"),
-    ):
-        form.get_by_role("textbox", name=label, exact=True).fill(value)
-    page.get_by_role("button", name="Traject aanmaken").click()
-    expect(page.get_by_text("Het traject is aangemaakt en gekozen.")).to_be_visible(timeout=20_000)
-    wait_idle(page)
 
 
 def test_a_trajectory_created_in_the_browser_is_selected(
@@ -64,13 +26,13 @@ def test_a_trajectory_created_in_the_browser_is_selected(
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_text("Maak er een aan op de pagina Trajecten")).to_be_visible(timeout=20_000)
 
-    _create(page, "IVP Dalfsen", "GM0148", "Dalfsen")
+    create_trajectory_in_browser(page, "IVP Dalfsen", "GM0148", "Dalfsen")
     page.get_by_role("link", name="Start", exact=True).click()
     expect(page.get_by_role("heading", name="IVP Dalfsen")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("fictief voorbeeld")).to_have_count(0)
 
     # A second trajectory: the sidebar's selector appears and holds the new one.
-    _create(page, "Vechtdal", "GM0175", "Ommen")
+    create_trajectory_in_browser(page, "Vechtdal", "GM0175", "Ommen")
     selector = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Traject")
     expect(selector).to_have_value("Vechtdal 2027–2030", timeout=20_000)
     page.get_by_role("link", name="Start", exact=True).click()

@@ -16,8 +16,7 @@ from bench.fixture import open_load_session, stored_ballots
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation import sessions
 from ivp_core.storage.db import session_scope
-from tests.e2e.support import ServedApp, wait_idle
-from tests.e2e.test_council_session import PHONE, SCREEN, _log_in
+from tests.e2e.support import PHONE, SCREEN, ServedApp, log_in, wait_idle
 
 pytestmark = [
     pytest.mark.e2e,
@@ -43,7 +42,7 @@ def test_a_vote_through_one_server_shows_on_the_live_screen_of_the_other(
         voting, showing = servers
 
         screen = browser.new_context(viewport=SCREEN).new_page()
-        _log_in(screen, showing.base_url)
+        log_in(screen, showing.base_url)
         screen.get_by_role("link", name="Live scherm").click()
         expect(screen.get_by_test_id("join-code")).to_have_text(session.code, timeout=20_000)
         expect(screen.get_by_test_id("live-ballots")).to_have_text("0")

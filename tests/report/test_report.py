@@ -197,7 +197,7 @@ def test_report_without_decision_shows_participation_only(engine: Engine, built:
             "Vastgesteld door de gemeenteraad op 5 november 2026",
             "Advies van",
         ),
-        ("advies", "", None, "als advies (nog niet vastgesteld)", "Vastgesteld door"),  # an older record
+        ("advies", "", None, ", als advies", "Vastgesteld door"),  # an older record
     ],
 )
 def test_wording_follows_the_recorded_decision(

@@ -113,7 +113,8 @@ class ImportPreview:
                 {
                     "Soort": p.severity,
                     "Bestand": p.file,
-                    "Regel": p.line,
+                    # A problem of the whole file has no line: an empty cell, not the table's grey "None".
+                    "Regel": "" if p.line is None else str(p.line),
                     "Kolom": p.column or "",
                     "Wat is er mis": p.message,
                     "Wat kunt u doen": p.action,

@@ -333,3 +333,26 @@ def test_cli_refuses_bad_file_with_exit_2_and_nothing_on_stdout(
     assert main(["import", str(path), "--municipality", "Dalfsen"]) == 2
     assert "GM0148" in capsys.readouterr().err
     assert_unchanged(before, engine)
+
+
+def test_the_police_monthly_download_sums_known_years_and_shows_file_level_warnings_without_a_line(
+    engine: Engine, trajectory_id: int
+) -> None:
+    from tests.own_municipality import STATLINE_47013
+
+    preview = _preview(engine, trajectory_id, "47013NED_TypedDataSet.csv", STATLINE_47013.encode())
+    assert preview.ok, preview.problems
+    assert {
+        (r.region_code, r.indicator, r.value)
+        for r in preview.rows
+        if r.indicator.startswith("Geregistreerde")
+    } == {
+        ("GM0148", "Geregistreerde misdrijven: 0.0.0 Totaal misdrijven", 420.0),
+        ("GM0148", "Geregistreerde misdrijven: 1.1.1 Diefstal/inbraak woning", 60.0),
+        ("GM0148", "Geregistreerde misdrijven: 1.3.1 Ongevallen (weg)", 120.0),
+        ("NL01", "Geregistreerde misdrijven: 0.0.0 Totaal misdrijven", 804000.0),
+    }
+    # Internetaangiften are unknown ('.') every month: that year is not added up, and the warning is about
+    # the whole file, so its line cell is empty rather than Streamlit's grey "None".
+    frame = preview.problems_frame()
+    assert list(frame["Regel"]) == [""] and "niet alle 12 maanden" in frame["Wat is er mis"].iloc[0]
