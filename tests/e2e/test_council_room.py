@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, Page, expect
 from ivp_core.consultation import sessions
 from ivp_core.storage.db import get_engine, session_scope
 from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.support import ServedApp, wait_idle
-from tests.e2e.test_council_session import SCREEN, _log_in, _points, _vote
+from tests.e2e.support import SCREEN, ServedApp, log_in, vote_points_on_phone, wait_idle
+from tests.e2e.test_council_session import _points
 
 pytestmark = pytest.mark.e2e
 
@@ -71,7 +71,7 @@ def test_presenter_link_survives_a_restart_and_acts_on_the_right_session(
     clerk = browser.new_context(viewport=SCREEN).new_page()
     clerk.goto(served_app.base_url)  # the first visit loads the demo trajectory: slow on a busy machine
     expect(clerk.get_by_role("link", name="Inloggen begeleider")).to_be_visible(timeout=120_000)
-    _log_in(clerk, served_app.base_url)
+    log_in(clerk, served_app.base_url)
     clerk.get_by_role("link", name="Sessies").click()
     expect(clerk.get_by_role("heading", name="Sessies")).to_be_visible()
     wait_idle(clerk)
@@ -103,7 +103,7 @@ def test_presenter_link_survives_a_restart_and_acts_on_the_right_session(
     with session_scope(get_engine(database_url), readonly=True) as db:
         themes = list(sessions.find_by_code(db, second).themes)  # type: ignore[union-attr]
     for i in range(8):
-        phone = _vote(browser, served_app.base_url, second, _points(i, themes))
+        phone = vote_points_on_phone(browser, served_app.base_url, second, _points(i, themes))
         # Generous here; the benchmark (bench/load_session.py) measures the real delay.
         expect(projector.get_by_test_id("live-ballots")).to_have_text(str(i + 1), timeout=10_000)
         phone.context.close()
