@@ -75,7 +75,7 @@ def write_large_backup(engine: Engine, target: Path, ballots: int) -> None:
     lines = {
         "participant": lambda i: (
             f'{{"age_band":null,"id":{i},"joined_at":"{STAMP}","label":"P{i}","session_id":{session_id},'
-            f'"wijk":null}}\n'
+            f'"voided_at":null,"wijk":null}}\n'
         ),
         "ballot": lambda i: (
             f'{{"entry":"online","id":{i},"participant_id":{i},"session_id":{session_id},'
