@@ -26,6 +26,9 @@ from streamlit.runtime.state.session_state import Serialized, WStates
 
 LOG = logging.getLogger("ivp.widgets")
 _MARK = "_ivp_checked"
+#: Value kinds Streamlit's own front end sends for another registered kind: a number input that holds a
+#: float sends a whole number as ``int_value`` (seen on the phone ballot), which its deserializer reads fine.
+_COMPATIBLE = frozenset({("int_value", "double_value")})
 
 
 def problem(state: Any, metadata: WidgetMetadata[Any]) -> str | None:
@@ -33,7 +36,7 @@ def problem(state: Any, metadata: WidgetMetadata[Any]) -> str | None:
     kind = state.WhichOneof("value")
     if kind is None or metadata.value_type is None:
         return None  # a cleared value: the widget falls back to its default
-    if kind != metadata.value_type:
+    if kind != metadata.value_type and (kind, metadata.value_type) not in _COMPATIBLE:
         return f"{kind} for a {metadata.value_type} widget"
     if kind == "double_value" and not math.isfinite(state.double_value):
         return "a number that is not finite"

@@ -81,3 +81,19 @@ def test_wrong_widget_value_is_ignored_with_a_log_line(
 def test_right_widget_value_still_counts(app: AppTest) -> None:
     app.number_input(key="aantal").set_value(7).run()
     assert app.markdown[-1].value.startswith("som=8 ")
+
+
+def test_a_whole_number_for_a_float_input_counts_as_the_browser_sends_it(
+    app: AppTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Streamlit's front end sends a whole number typed into a float input as `int_value` (the phone ballot
+    does): that is a right value, not a forged one."""
+    states = WidgetStates()
+    state = states.widgets.add()
+    state.id = _widget_id(app, "aandeel")
+    state.int_value = 1
+    with caplog.at_level(logging.WARNING, logger="ivp.widgets"):
+        app._run(states)
+    assert not app.exception, app.exception
+    assert app.markdown[-1].value == "som=4 aandeel=2.00 eens=False themas=0"
+    assert not [r for r in caplog.records if r.name == "ivp.widgets"]
