@@ -180,8 +180,8 @@ def create_trajectory_in_browser(page: Any, title: str, code: str, name: str) ->
     from playwright.sync_api import expect
 
     page.get_by_role("link", name="Trajecten", exact=True).first.click()
-    expect(page.get_by_text("Nieuw traject aanmaken")).to_be_visible(timeout=20_000)
-    wait_idle(page)
+    expect(page.get_by_text("Nieuw traject aanmaken")).to_be_visible(timeout=60_000)
+    wait_idle(page, 60_000)
     if not page.get_by_role("button", name="Traject aanmaken").is_visible():
         page.get_by_text("Nieuw traject aanmaken").click()  # folded once a real trajectory exists
     expect(page.get_by_role("button", name="Traject aanmaken")).to_be_visible()
@@ -195,7 +195,7 @@ def create_trajectory_in_browser(page: Any, title: str, code: str, name: str) ->
     ):
         form.get_by_role("textbox", name=label, exact=True).fill(value)
     page.get_by_role("button", name="Traject aanmaken").click()
-    expect(page.get_by_text("Het traject is aangemaakt en gekozen.")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Het traject is aangemaakt en gekozen.")).to_be_visible(timeout=90_000)
     wait_idle(page)
 
 
