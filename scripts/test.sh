@@ -30,7 +30,8 @@ fi
 .venv/bin/ruff check .
 
 # Two phases. First the tests without a browser, on both databases at once (one per core): they only need CPU.
-# Then the browser tests (marked e2e), one database after the other, so that a served app and Chromium get
+# Then the browser tests (marked e2e) and the large-restore test (marked big, it measures phones voting during a
+# restore), one database after the other, so that a served app and Chromium get
 # the machine to themselves and their waits stay far from their timeouts. The PostgreSQL runs keep only the
 # tests that touch a database (tests/conftest.py deselects the rest: they already ran on SQLite).
 pg_url=""
@@ -51,11 +52,11 @@ failed=()
 pg_log=$(mktemp)
 pg_pid=""
 if [ -n "$pg_url" ]; then
-  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m "not e2e" "$@" >"$pg_log" 2>&1 &
+  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m "not e2e and not big" "$@" >"$pg_log" 2>&1 &
   pg_pid=$!
 fi
 echo "== Tests without a browser on the embedded default (SQLite)"
-pytest_phase .venv/bin/python -m pytest -m "not e2e" "$@" || failed+=("SQLite")
+pytest_phase .venv/bin/python -m pytest -m "not e2e and not big" "$@" || failed+=("SQLite")
 if [ -n "$pg_pid" ]; then
   pg_status=0
   wait "$pg_pid" || pg_status=$?
@@ -65,11 +66,11 @@ if [ -n "$pg_pid" ]; then
 fi
 rm -f "$pg_log"
 
-echo "== Browser tests on SQLite"
-pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m e2e "$@" || failed+=("SQLite, browser")
+echo "== Browser tests and the large restore on SQLite"
+pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m "e2e or big" "$@" || failed+=("SQLite, browser")
 if [ -n "$pg_url" ]; then
-  echo "== Browser tests on PostgreSQL"
-  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m e2e "$@" || failed+=("PostgreSQL, browser")
+  echo "== Browser tests and the large restore on PostgreSQL"
+  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m "e2e or big" "$@" || failed+=("PostgreSQL, browser")
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then
