@@ -3,10 +3,7 @@ commission with a focus, then the raad's vaststelling, on a trajectory a user ma
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -14,37 +11,25 @@ from sqlalchemy import Engine, select
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PriorityDecision
 from tests.advice.decision_world import build_world
-from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.support import ServedApp, type_date, wait_idle
+from tests.e2e.support import ServedApp, log_in, type_date, wait_idle
 
 pytestmark = pytest.mark.e2e
 FOCUS_13 = "Focus binnen 1.3 Objectieve veiligheid/veelvoorkomende en 'high impact'-criminaliteit"
 
 
 @pytest.fixture
-def app_with_world(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[ServedApp]:
+def world(engine: Engine) -> None:
+    """A trajectory a user made, with closed sessions; built before the app starts (fixture order)."""
     build_world(engine)
-    state = tmp_path / "served"
-    state.mkdir()
-    app = ServedApp(database_url=database_url, state_dir=state, extra_env={"IVP_NO_DEMO": "1"})
-    app.start()
-    try:
-        yield app
-    finally:
-        app.kill(signal.SIGTERM)
 
 
 def test_commission_advice_then_raad_adoption_in_the_browser(
-    engine: Engine, app_with_world: ServedApp, browser: object
+    engine: Engine, world: None, real_installation: ServedApp, browser: object
 ) -> None:
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
-    page.goto(app_with_world.base_url)
-    wait_idle(page, 60_000)
-    page.get_by_role("link", name="Inloggen begeleider").click()
-    page.get_by_label("Wachtwoord").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, real_installation.base_url)
     page.get_by_role("link", name="Advies en keuze").click()
     expect(page.get_by_role("button", name="Keuze vastleggen")).to_be_visible(timeout=120_000)
     wait_idle(page, 120_000)
