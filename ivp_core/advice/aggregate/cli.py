@@ -31,8 +31,8 @@ from ivp_core.advice.aggregate.model import (
     AggregationError,
     AggregationResult,
     AggregationSettings,
+    BallotTable,
     RankingRule,
-    RaterBallot,
     SessionBallots,
 )
 from ivp_core.consultation.ballots import BallotError, Method, normalise_settings, validate_ballot
@@ -551,24 +551,21 @@ def build_sessions(
             else np.flatnonzero(ballot == b)
         )
         _validate_one(rows, method, settings, themes, budget_given, at)
-    table = np.nan_to_num(matrix, nan=0.0) if method == "points" else matrix
-    values = [dict(zip(themes, r, strict=True)) for r in table.tolist()]
-    if method != "points":  # an empty cell or a theme left out is None, as validate_ballot has it
-        for b in np.flatnonzero(np.isnan(matrix).any(axis=1)).tolist():
-            values[b] = {t: (None if x != x else x) for t, x in values[b].items()}
-    per_group: dict[str, list[RaterBallot]] = {}
-    firsts = zip(rows.group[first_row].tolist(), rows.participant[first_row].tolist(), strict=True)
-    for b, (g, p) in enumerate(firsts):
-        per_group.setdefault(rows.group_names[g], []).append(
-            RaterBallot(rows.participant_names[p], values[b], {})
-        )
+    table = np.nan_to_num(matrix, nan=0.0) if method == "points" else matrix  # points: left out is 0
+    group_of = rows.group[first_row]
     if method == "points" and not budget_given:
-        spent = [sum(v or 0.0 for v in b.values()) for b in values]
-        settings = {**settings, "budget": max(1, math.ceil(max(spent, default=1)))}
-    return [
-        SessionBallots(f"csv:{group}", group, method, tuple(themes), settings, tuple(b))
-        for group, b in sorted(per_group.items())
-    ]
+        # Summed left to right, as Python's sum() adds a ballot's points: the budget is bit-identical.
+        spent = float(np.cumsum(table, axis=1)[:, -1].max()) if len(table) else 1.0
+        settings = {**settings, "budget": max(1, math.ceil(spent))}
+    names = np.array(rows.participant_names, dtype=object)[rows.participant[first_row]]
+    sessions = []
+    for g in sorted(range(len(rows.group_names)), key=rows.group_names.__getitem__):
+        mine = np.flatnonzero(group_of == g)
+        if len(mine):
+            group = rows.group_names[g]
+            ballots = BallotTable(names[mine].tolist(), themes, table[mine])
+            sessions.append(SessionBallots(f"csv:{group}", group, method, tuple(themes), settings, ballots))
+    return sessions
 
 
 def _validate_one(
