@@ -334,17 +334,22 @@ def _clean_rows(text: str, delimiter: str, valid_themes: Sequence[str]) -> Ballo
     col = _check_header(data[:head_end].decode().split(delimiter))
     if len(data) == head_end + 1 or data[head_end + 1 :].translate(None, _CLEAN_BYTES):
         return None  # no rows, or a byte that is not clean
-    body = np.frombuffer(data, dtype=np.uint8)[head_end + 1 :]
-    newline = np.flatnonzero(body == ord("\n"))
-    marks = np.flatnonzero(body == ord(delimiter))
     width = len(col)
-    per_line = np.diff(np.searchsorted(marks, newline), prepend=0)
-    if (per_line != width - 1).any():
+    # The rows' bytes, then zeros so that a cell's words can be read past the last row.
+    body = np.frombuffer(data + bytes(_MAX_CLEAN_CELL + 8), dtype=np.uint8, offset=head_end + 1)
+    bounds = np.flatnonzero((body == ord("\n")) | (body == ord(delimiter)))  # one pass for both marks
+    # Every row is width - 1 delimiters and a newline, in that order: else the general way words it.
+    if len(bounds) % width:
         return None
-    inner = marks.reshape(-1, width - 1)
-    starts = np.column_stack([np.concatenate(([0], newline[:-1] + 1)), inner + 1])
-    ends = np.column_stack([inner, newline])
-    padded = np.concatenate([body, np.zeros(_MAX_CLEAN_CELL + 8, dtype=np.uint8)])
+    marks = body[bounds].reshape(-1, width)
+    if (marks[:, -1] != ord("\n")).any() or (marks[:, :-1] != ord(delimiter)).any():
+        return None
+    ends = bounds.reshape(-1, width)
+    starts = np.empty_like(ends)
+    starts.reshape(-1)[1:] = bounds[:-1] + 1
+    starts[0, 0] = 0
+    newline = ends[:, -1]
+    padded = body
     codes: dict[str, IntArray] = {}
     names: dict[str, tuple[str, ...]] = {}
     for name in COLUMNS:
@@ -384,11 +389,12 @@ def _distinct_cells(
     if widest > _MAX_CLEAN_CELL:
         return None
     n_words = max(1, -(-widest // 8))
-    windows = np.lib.stride_tricks.as_strided(padded, shape=(padded.size - 7, 8), strides=(1, 1))
+    # The eight bytes from every offset, as one little-endian word each (a view, nothing copied).
+    at = np.ndarray((padded.size - 7,), dtype="<u8", buffer=padded, offset=0, strides=(1,))
     words = np.empty((len(starts), n_words), dtype=np.uint64)
     for j in range(n_words):
         rest = np.clip(length - 8 * j, 0, 8)
-        words[:, j] = windows[starts + 8 * j].view("<u8").reshape(-1) & _LOW_BYTES[rest]
+        words[:, j] = at[starts + 8 * j] & _LOW_BYTES[rest]
     key = words[:, 0].copy()
     for j in range(1, n_words):
         key = key * np.uint64(0x9E3779B97F4A7C15) ^ words[:, j]  # wraps around, as a hash should
