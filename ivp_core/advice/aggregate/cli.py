@@ -348,12 +348,10 @@ def _clean_rows(text: str, delimiter: str, valid_themes: Sequence[str]) -> Ballo
     starts = np.empty_like(ends)
     starts.reshape(-1)[1:] = bounds[:-1] + 1
     starts[0, 0] = 0
-    newline = ends[:, -1]
-    padded = body
     codes: dict[str, IntArray] = {}
     names: dict[str, tuple[str, ...]] = {}
     for name in COLUMNS:
-        distinct = _distinct_cells(padded, starts[:, col[name]], ends[:, col[name]])
+        distinct = _distinct_cells(body, starts[:, col[name]], ends[:, col[name]])
         if distinct is None:
             return None
         codes[name], names[name] = distinct[0], tuple(distinct[1])
@@ -365,7 +363,7 @@ def _clean_rows(text: str, delimiter: str, valid_themes: Sequence[str]) -> Ballo
     if (themes < 0).any() or np.isinf(values).any():
         return None
     return BallotRows(
-        np.arange(2, 2 + len(newline), dtype=np.int64),
+        np.arange(2, 2 + len(ends), dtype=np.int64),
         codes["group"],
         codes["participant"],
         themes[codes["theme"]],
