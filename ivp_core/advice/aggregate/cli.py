@@ -31,8 +31,8 @@ from ivp_core.advice.aggregate.model import (
     AggregationError,
     AggregationResult,
     AggregationSettings,
+    BallotTable,
     RankingRule,
-    RaterBallot,
     SessionBallots,
 )
 from ivp_core.consultation.ballots import BallotError, Method, normalise_settings, validate_ballot
@@ -334,21 +334,24 @@ def _clean_rows(text: str, delimiter: str, valid_themes: Sequence[str]) -> Ballo
     col = _check_header(data[:head_end].decode().split(delimiter))
     if len(data) == head_end + 1 or data[head_end + 1 :].translate(None, _CLEAN_BYTES):
         return None  # no rows, or a byte that is not clean
-    body = np.frombuffer(data, dtype=np.uint8)[head_end + 1 :]
-    newline = np.flatnonzero(body == ord("\n"))
-    marks = np.flatnonzero(body == ord(delimiter))
     width = len(col)
-    per_line = np.diff(np.searchsorted(marks, newline), prepend=0)
-    if (per_line != width - 1).any():
+    # The rows' bytes, then zeros so that a cell's words can be read past the last row.
+    body = np.frombuffer(data + bytes(_MAX_CLEAN_CELL + 8), dtype=np.uint8, offset=head_end + 1)
+    bounds = np.flatnonzero((body == ord("\n")) | (body == ord(delimiter)))  # one pass for both marks
+    # Every row is width - 1 delimiters and a newline, in that order: else the general way words it.
+    if len(bounds) % width:
         return None
-    inner = marks.reshape(-1, width - 1)
-    starts = np.column_stack([np.concatenate(([0], newline[:-1] + 1)), inner + 1])
-    ends = np.column_stack([inner, newline])
-    padded = np.concatenate([body, np.zeros(_MAX_CLEAN_CELL + 8, dtype=np.uint8)])
+    marks = body[bounds].reshape(-1, width)
+    if (marks[:, -1] != ord("\n")).any() or (marks[:, :-1] != ord(delimiter)).any():
+        return None
+    ends = bounds.reshape(-1, width)
+    starts = np.empty_like(ends)
+    starts.reshape(-1)[1:] = bounds[:-1] + 1
+    starts[0, 0] = 0
     codes: dict[str, IntArray] = {}
     names: dict[str, tuple[str, ...]] = {}
     for name in COLUMNS:
-        distinct = _distinct_cells(padded, starts[:, col[name]], ends[:, col[name]])
+        distinct = _distinct_cells(body, starts[:, col[name]], ends[:, col[name]])
         if distinct is None:
             return None
         codes[name], names[name] = distinct[0], tuple(distinct[1])
@@ -360,7 +363,7 @@ def _clean_rows(text: str, delimiter: str, valid_themes: Sequence[str]) -> Ballo
     if (themes < 0).any() or np.isinf(values).any():
         return None
     return BallotRows(
-        np.arange(2, 2 + len(newline), dtype=np.int64),
+        np.arange(2, 2 + len(ends), dtype=np.int64),
         codes["group"],
         codes["participant"],
         themes[codes["theme"]],
@@ -384,11 +387,12 @@ def _distinct_cells(
     if widest > _MAX_CLEAN_CELL:
         return None
     n_words = max(1, -(-widest // 8))
-    windows = np.lib.stride_tricks.as_strided(padded, shape=(padded.size - 7, 8), strides=(1, 1))
+    # The eight bytes from every offset, as one little-endian word each (a view, nothing copied).
+    at = np.ndarray((padded.size - 7,), dtype="<u8", buffer=padded, offset=0, strides=(1,))
     words = np.empty((len(starts), n_words), dtype=np.uint64)
     for j in range(n_words):
         rest = np.clip(length - 8 * j, 0, 8)
-        words[:, j] = windows[starts + 8 * j].view("<u8").reshape(-1) & _LOW_BYTES[rest]
+        words[:, j] = at[starts + 8 * j] & _LOW_BYTES[rest]
     key = words[:, 0].copy()
     for j in range(1, n_words):
         key = key * np.uint64(0x9E3779B97F4A7C15) ^ words[:, j]  # wraps around, as a hash should
@@ -551,24 +555,21 @@ def build_sessions(
             else np.flatnonzero(ballot == b)
         )
         _validate_one(rows, method, settings, themes, budget_given, at)
-    table = np.nan_to_num(matrix, nan=0.0) if method == "points" else matrix
-    values = [dict(zip(themes, r, strict=True)) for r in table.tolist()]
-    if method != "points":  # an empty cell or a theme left out is None, as validate_ballot has it
-        for b in np.flatnonzero(np.isnan(matrix).any(axis=1)).tolist():
-            values[b] = {t: (None if x != x else x) for t, x in values[b].items()}
-    per_group: dict[str, list[RaterBallot]] = {}
-    firsts = zip(rows.group[first_row].tolist(), rows.participant[first_row].tolist(), strict=True)
-    for b, (g, p) in enumerate(firsts):
-        per_group.setdefault(rows.group_names[g], []).append(
-            RaterBallot(rows.participant_names[p], values[b], {})
-        )
+    table = np.nan_to_num(matrix, nan=0.0) if method == "points" else matrix  # points: left out is 0
+    group_of = rows.group[first_row]
     if method == "points" and not budget_given:
-        spent = [sum(v or 0.0 for v in b.values()) for b in values]
-        settings = {**settings, "budget": max(1, math.ceil(max(spent, default=1)))}
-    return [
-        SessionBallots(f"csv:{group}", group, method, tuple(themes), settings, tuple(b))
-        for group, b in sorted(per_group.items())
-    ]
+        # Summed left to right, as Python's sum() adds a ballot's points: the budget is bit-identical.
+        spent = float(np.cumsum(table, axis=1)[:, -1].max()) if len(table) else 1.0
+        settings = {**settings, "budget": max(1, math.ceil(spent))}
+    names = np.array(rows.participant_names, dtype=object)[rows.participant[first_row]]
+    sessions = []
+    for g in sorted(range(len(rows.group_names)), key=rows.group_names.__getitem__):
+        mine = np.flatnonzero(group_of == g)
+        if len(mine):
+            group = rows.group_names[g]
+            ballots = BallotTable(names[mine].tolist(), themes, table[mine])
+            sessions.append(SessionBallots(f"csv:{group}", group, method, tuple(themes), settings, ballots))
+    return sessions
 
 
 def _validate_one(

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ivp_core.advice.aggregate.condorcet import FloatArray
 from ivp_core.advice.aggregate.model import (
@@ -250,6 +249,8 @@ def aggregate(
     if settings.resamples > 0:
         # One BLAS thread: the bootstrap is many small matrix products, and in a multi-threaded app server
         # extra BLAS threads only fight each other for the two cores (measured 4-8x slower under load).
+        from threadpoolctl import threadpool_limits  # here: a command without resamples never needs it
+
         with threadpool_limits(limits=1):
             robustness = analyse_robustness(groups, w, stats, order, ranks, universe, settings)
         p_top = {t.theme: t.p_top for t in robustness.themes}

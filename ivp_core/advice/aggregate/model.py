@@ -7,9 +7,12 @@ choice without anyone mutating it on the way. ``to_dict`` gives plain JSON-ready
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal, get_args, overload
+
+import numpy as np
+import numpy.typing as npt
 
 from ivp_core.consultation.ballots import Method, NormalisedBallot
 
@@ -60,11 +63,64 @@ class RaterBallot:
         return cls(participant, dict(ballot.values), dict(ballot.criteria), weight, wijk, age_band)
 
 
+class BallotTable(Sequence[RaterBallot]):
+    """Many plain ballots of one session as one matrix (participants x the session's themes).
+
+    A CSV of 20,000 residents would otherwise become 20,000 dicts that the scoring turns straight back
+    into this matrix; the table hands the matrix to the scoring as is and makes a :class:`RaterBallot`
+    only for whoever asks for one. Every ballot has weight 1 and no criteria or background; NaN is a
+    missing value (None in the ballot). It compares equal to the tuple of the ballots it stands for.
+    """
+
+    __slots__ = ("participants", "themes", "values")
+
+    def __init__(
+        self, participants: Sequence[str], themes: Sequence[str], values: npt.NDArray[np.float64]
+    ) -> None:
+        if values.shape != (len(participants), len(themes)):
+            raise ValueError("BallotTable: values must be participants x themes")
+        self.participants = tuple(participants)
+        self.themes = tuple(themes)
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.participants)
+
+    @overload
+    def __getitem__(self, i: int) -> RaterBallot: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[RaterBallot, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> RaterBallot | tuple[RaterBallot, ...]:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        row = self.values[i].tolist()
+        return RaterBallot(
+            self.participants[i],
+            {t: (None if x != x else x) for t, x in zip(self.themes, row, strict=True)},
+        )
+
+    def __iter__(self) -> Iterator[RaterBallot]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, BallotTable | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"BallotTable({len(self)} ballots x {len(self.themes)} themes)"
+
+
 @dataclass(frozen=True)
 class SessionBallots:
     """All ballots of one session; ``themes`` are the themes that were on the ballot.
 
     A theme not in ``themes`` is missing for every participant of the session, not scored zero.
+    ``ballots`` is a tuple of :class:`RaterBallot` or, for many plain ballots, a :class:`BallotTable`.
     """
 
     session_id: str
@@ -72,7 +128,7 @@ class SessionBallots:
     method: Method
     themes: tuple[str, ...]
     settings: Mapping[str, Any]
-    ballots: tuple[RaterBallot, ...]
+    ballots: Sequence[RaterBallot]
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,13 @@ from ivp_core.advice.aggregate.condorcet import (
     schulze_ranks,
     tier_scores,
 )
-from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationError, RankingRule, SessionBallots
+from ivp_core.advice.aggregate.model import (
+    ANALYSIS_GROUP,
+    AggregationError,
+    BallotTable,
+    RankingRule,
+    SessionBallots,
+)
 from ivp_core.consultation.ballots import BallotError, normalise_settings, parse_criteria
 
 #: Above this many float64 cells, feature rows are rebuilt per chunk instead of kept in memory.
@@ -60,12 +66,27 @@ def _raw_matrix(session: SessionBallots, index: Mapping[str, int], m: int, fill:
     x = np.full((len(session.ballots), m), np.nan)
     if not session.ballots:
         return x
-    try:
-        rows = np.array([list(map(b.values.get, session.themes)) for b in session.ballots], dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise AggregationError(f"Sessie '{session.session_id}': een stemwaarde is geen getal.") from exc
+    if isinstance(session.ballots, BallotTable):
+        rows = _table_rows(session.ballots, session.themes)
+    else:
+        try:
+            rows = np.array([list(map(b.values.get, session.themes)) for b in session.ballots], dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise AggregationError(f"Sessie '{session.session_id}': een stemwaarde is geen getal.") from exc
     x[:, cols] = np.where(np.isnan(rows), fill, rows).reshape(len(session.ballots), len(cols))
     return x
+
+
+def _table_rows(table: BallotTable, themes: Sequence[str]) -> FloatArray:
+    """The table's values in the order of ``themes``; a theme the table lacks is missing (NaN)."""
+    if table.themes == tuple(themes):
+        return table.values
+    column = {t: j for j, t in enumerate(table.themes)}
+    rows = np.full((len(table), len(themes)), np.nan)
+    for j, t in enumerate(themes):
+        if t in column:
+            rows[:, j] = table.values[:, column[t]]
+    return rows
 
 
 def _fail(session: SessionBallots, row: int, what: str) -> AggregationError:
@@ -216,11 +237,12 @@ def build_groups(
         members = by_group[name]
         mats = [rater_scores(s, themes, rule) for s in members]
         scores = np.concatenate(mats, axis=0) if mats else np.empty((0, len(themes)))
-        weights = np.array([b.weight for s in members for b in s.ballots], dtype=float)
+        weights = np.concatenate([np.zeros(0), *map(_ballot_weights, members)])
         if weights.size and (not np.all(np.isfinite(weights)) or (weights < 0).any()):
             raise AggregationError(f"Groep '{name}': een gewicht per deelnemer is negatief of geen getal.")
-        keys = [(b.participant, s.session_id) for s in members for b in s.ballots]
-        order = _canonical_order(keys, scores)
+        participants = [p for s in members for p in _participants(s)]
+        session_ids = [s.session_id for s in members for _ in range(len(s.ballots))]
+        order = _canonical_order(participants, session_ids, scores)
         groups.append(
             GroupData(
                 name=name,
@@ -236,14 +258,33 @@ def build_groups(
     return tuple(groups)
 
 
-def _canonical_order(keys: Sequence[tuple[str, str]], scores: FloatArray) -> IntArray:
+def _ballot_weights(session: SessionBallots) -> FloatArray:
+    if isinstance(session.ballots, BallotTable):
+        return np.ones(len(session.ballots))
+    return np.array([b.weight for b in session.ballots], dtype=float)
+
+
+def _participants(session: SessionBallots) -> Sequence[str]:
+    if isinstance(session.ballots, BallotTable):
+        return session.ballots.participants
+    return [b.participant for b in session.ballots]
+
+
+def _canonical_order(participants: Sequence[str], sessions: Sequence[str], scores: FloatArray) -> IntArray:
     """Sort raters by participant, session and then ballot content: resampling depends on the order."""
-    if not keys:
+    if not participants:
         return np.zeros(0, dtype=np.int64)
-    _, part = np.unique(np.array([k[0] for k in keys], dtype=object).astype(str), return_inverse=True)
-    _, sess = np.unique(np.array([k[1] for k in keys], dtype=object).astype(str), return_inverse=True)
+    names = np.array(participants, dtype=str)
+    if len(set(sessions)) == 1:
+        # One session whose participants have one ballot each (the usual case): the names fix the order.
+        order = np.argsort(names, kind="stable")
+        ordered = names[order]
+        if (ordered[1:] != ordered[:-1]).all():
+            return order.astype(np.int64)
+    _, part = np.unique(names, return_inverse=True)
+    _, sess = np.unique(np.array(sessions, dtype=str), return_inverse=True)
     columns = [scores[:, j] for j in range(scores.shape[1] - 1, -1, -1)]
-    return np.lexsort([*columns, sess, part]).astype(np.int64)
+    return np.lexsort([*columns, sess.reshape(-1), part.reshape(-1)]).astype(np.int64)
 
 
 def _analysis_group(data_scores: Mapping[str, float], themes: Sequence[str], rule: RankingRule) -> GroupData:
