@@ -97,7 +97,10 @@ def _child(kind: str, path: str, url: str) -> None:
 
 def _run(kind: str, path: Path, url: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(path), url], stdout=subprocess.PIPE, text=True, check=True
+        [sys.executable, __file__, "--child", kind, str(path), url],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 

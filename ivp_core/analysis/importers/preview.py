@@ -228,7 +228,11 @@ def preview_import(
     municipality = session.get(Municipality, municipality_id) if municipality_id is not None else None
     default_region = municipality.cbs_code if municipality else None
     preview = ImportPreview(
-        filename, "onbekend", sha256 or hashlib.sha256(data).hexdigest(), municipality_id, trajectory_id=trajectory_id
+        filename,
+        "onbekend",
+        sha256 or hashlib.sha256(data).hexdigest(),
+        municipality_id,
+        trajectory_id=trajectory_id,
     )
     lower = filename.lower()
     rows: list[FigureRow] = []

@@ -234,7 +234,9 @@ def read_table(
     frame = _read("\n".join(kept).encode("utf-8") if quoted else raw[source.start :], delimiter, usecols)
     if len(frame) != len(numbers):  # a line of spaces only: read the kept lines alone
         all_lines = text.split("\n")
-        frame = _read("\n".join(all_lines[n - 1].rstrip("\r") for n in numbers).encode("utf-8"), delimiter, usecols)
+        frame = _read(
+            "\n".join(all_lines[n - 1].rstrip("\r") for n in numbers).encode("utf-8"), delimiter, usecols
+        )
     frame = frame.iloc[1:].reset_index(drop=True)
     frame.columns = usecols
     return Table(first, columns, frame, np.asarray(numbers[1:], dtype=np.int64))
