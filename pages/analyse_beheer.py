@@ -183,7 +183,8 @@ def _municipality_names() -> dict[str, str]:
 def _cached_preview(name: str, data: bytes, chosen: tuple[str, ...] | None) -> ImportPreview:
     """The preview of one uploaded file is computed once per content and choice of municipalities, not on
     every rerun of the page (issue 18: a 5 MB file was parsed again at every click)."""
-    key = (hashlib.sha256(data).hexdigest(), name, trajectory.id, chosen)
+    digest = hashlib.sha256(data).hexdigest()
+    key = (digest, name, trajectory.id, chosen)
     cache: dict[tuple[object, ...], ImportPreview] = st.session_state.setdefault("import_previews", {})
     if key not in cache:
         cache.clear()  # one file at a time: keep memory bounded
@@ -195,6 +196,7 @@ def _cached_preview(name: str, data: bytes, chosen: tuple[str, ...] | None) -> I
                 municipality.id,
                 trajectory_id=trajectory.id,
                 municipalities=list(chosen) if chosen is not None else None,
+                sha256=digest,
             )
     return cache[key]
 

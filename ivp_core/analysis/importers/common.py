@@ -7,6 +7,7 @@ its line and column, never a silent zero.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -50,16 +51,22 @@ class FigureRow:
         return (self.region_code, self.indicator, self.year, self.source)
 
 
-def decode(data: bytes, log: ProblemLog) -> str | None:
-    """Text of the file: UTF-8 (BOM or not) first, Windows-1252 as Excel on Windows writes it otherwise."""
-    if not data.strip():
+def _readable(data: bytes, log: ProblemLog) -> bool:
+    if not data or data.isspace():  # not `data.strip()`: that copies a 50 MB upload
         log.error("Het bestand is leeg.", "Kies het bestand opnieuw; misschien is de download mislukt.")
-        return None
+        return False
     if b"\x00" in data[:4096]:
         log.error(
             "Dit is geen tekstbestand (CSV).",
             "Kies een CSV-bestand of een Excel-bestand (.xlsx) in het lange formaat.",
         )
+        return False
+    return True
+
+
+def decode(data: bytes, log: ProblemLog) -> str | None:
+    """Text of the file: UTF-8 (BOM or not) first, Windows-1252 as Excel on Windows writes it otherwise."""
+    if not _readable(data, log):
         return None
     try:
         return data.decode("utf-8-sig")
@@ -80,6 +87,60 @@ def decode(data: bytes, log: ProblemLog) -> str | None:
         "Controleer in het voorbeeld of letters met accenten goed zijn overgekomen.",
     )
     return text.removeprefix("\ufeff")
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Checked a megabyte at a time, so a 50 MB upload is never held a second time as decoded text."""
+    if data.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1024 * 1024
+    try:
+        for offset in range(0, len(data), step):
+            decoder.decode(data[offset : offset + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@dataclass
+class CsvSource:
+    """A text file as UTF-8 bytes: the upload itself when it is UTF-8 (no copy, no decoded text kept), or the
+    Windows-1252 text re-encoded. Readers that need a Python string ask for `text`; the StatLine reader
+    streams over `data` and never does."""
+
+    data: bytes
+    start: int  # 3 after a UTF-8 byte order mark
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = str(memoryview(self.data)[self.start :], "utf-8")
+        return self._text
+
+    def first_line(self) -> tuple[int | None, str]:
+        """(line number, text) of the first non-blank line, without splitting a large file into lines."""
+        position, number = self.start, 1
+        while position < len(self.data):
+            end = self.data.find(b"\n", position)
+            end = len(self.data) if end < 0 else end
+            line = self.data[position:end]
+            if line.strip():
+                return number, line.decode("utf-8")
+            position, number = end + 1, number + 1
+        return None, ""
+
+
+def open_source(data: bytes, log: ProblemLog) -> CsvSource | None:
+    """The file ready to read, or None after the same Dutch messages `decode` gives."""
+    if not _readable(data, log):
+        return None
+    if _is_utf8(data):
+        return CsvSource(data, 3 if data.startswith(codecs.BOM_UTF8) else 0)
+    text = decode(data, log)
+    return None if text is None else CsvSource(text.encode("utf-8"), 0, text)
 
 
 def sniff_delimiter(header: str) -> str:

@@ -19,8 +19,8 @@ from ivp_core.analysis.importers import labels, long_format, statline, veilighei
 from ivp_core.analysis.importers.common import (
     FigureRow,
     RegionChoice,
-    decode,
     municipality_of,
+    open_source,
     sniff_delimiter,
     source_from_filename,
 )
@@ -197,18 +197,6 @@ def _statline(
     return statline.parse_statline_table(table, log, label, mapping, choice)
 
 
-def _first_line(text: str) -> tuple[int | None, str]:
-    """(line number, text) of the first non-blank line, without splitting a large file into lines."""
-    start, number = 0, 1
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        if text[start:end].strip():
-            return number, text[start:end]
-        start, number = end + 1, number + 1
-    return None, ""
-
-
 def _is_statline_header(cells: list[str]) -> bool:
     return {"RegioS", "Perioden"} <= set(cells)
 
@@ -222,12 +210,14 @@ def preview_import(
     *,
     trajectory_id: int | None = None,
     municipalities: set[str] | list[str] | None = None,
+    sha256: str | None = None,
 ) -> ImportPreview:
     """Parse `data` (the uploaded bytes) without writing anything. `source` overrides the source label of
     StatLine and Veiligheidsmonitor tables (default: derived from the table id in the file name).
 
     `municipalities` (CBS codes) says which municipalities of a file holding several are imported; by default
-    the trajectory's own. Without a trajectory every row is kept (scripts, the demo)."""
+    the trajectory's own. Without a trajectory every row is kept (scripts, the demo). `sha256` is the file's
+    hash when the caller already has it (the page keys its cache by it; hashing 50 MB twice is waste)."""
     log = ProblemLog(filename)
     if municipalities is not None:
         choice = RegionChoice({m.strip().upper() for m in municipalities})
@@ -238,7 +228,11 @@ def preview_import(
     municipality = session.get(Municipality, municipality_id) if municipality_id is not None else None
     default_region = municipality.cbs_code if municipality else None
     preview = ImportPreview(
-        filename, "onbekend", hashlib.sha256(data).hexdigest(), municipality_id, trajectory_id=trajectory_id
+        filename,
+        "onbekend",
+        sha256 or hashlib.sha256(data).hexdigest(),
+        municipality_id,
+        trajectory_id=trajectory_id,
     )
     lower = filename.lower()
     rows: list[FigureRow] = []
@@ -274,27 +268,32 @@ def preview_import(
                     xlsx.as_text(values, dates_as_year=True), log, default_region, decimal_comma=True
                 )
     else:
-        text = decode(data, log)
-        if text is not None:
-            header_line, header_text = _first_line(text)
+        text_file = open_source(data, log)
+        if text_file is not None:
+            header_line, header_text = text_file.first_line()
             delimiter = sniff_delimiter(header_text)
             header_cells = [c.strip().strip('"').strip() for c in header_text.split(delimiter)]
             columns = set(header_cells)
             if {"Marges", "RegioS"} <= columns:
                 preview.file_format = veiligheidsmonitor.FORMAT
                 label = source or source_from_filename(filename, "Veiligheidsmonitor")
-                rows = veiligheidsmonitor.parse_veiligheidsmonitor(text, delimiter, log, label)
+                rows = veiligheidsmonitor.parse_veiligheidsmonitor(text_file.text, delimiter, log, label)
             elif {"RegioS", "Perioden"} <= columns or labels.is_label_header(header_cells):
                 names = labels.is_label_header(header_cells)
                 preview.file_format = labels.FORMAT if names else statline.FORMAT
                 label = source or source_from_filename(filename, "CBS/Politie")
-                plain = data if not data.startswith(b"\xef\xbb\xbf") and len(text) == len(data) else None
-                table = read_table(text, delimiter, log, None if names else statline.needed_columns, plain)
+                table = read_table(
+                    text_file,
+                    delimiter,
+                    log,
+                    None if names else statline.needed_columns,
+                    None if names else statline.region_filter(choice),
+                )
                 rows = _statline(session, table, log, label, choice, names, trajectory_id)
                 filtered_here = True
             elif long_format.is_long_header(header_text.split(delimiter)):
                 preview.file_format = long_format.FORMAT
-                rows = long_format.parse_long_csv(text, delimiter, log, default_region)
+                rows = long_format.parse_long_csv(text_file.text, delimiter, log, default_region)
             else:
                 log.error(
                     "Het soort bestand is niet herkend.",

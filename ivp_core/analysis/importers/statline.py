@@ -29,7 +29,7 @@ from ivp_core.analysis.importers.common import (
 )
 from ivp_core.analysis.importers.errors import ProblemLog
 from ivp_core.analysis.importers.mapping import TOTAL_KEYS, MappingRow, crime_indicator
-from ivp_core.analysis.importers.table import Table, report_many
+from ivp_core.analysis.importers.table import MAX_REPORTED, RowFilterFor, Table, report_many
 
 FORMAT = "statline"
 # Known measures by their column name without suffix: (label, unit). Anything else is reported and skipped.
@@ -209,6 +209,36 @@ def _show(value: float) -> str:
     return "onbekend" if pd.isna(value) else f"{value:g}"
 
 
+class RegionStep:
+    """Checks the region codes and keeps the chosen municipalities' rows (plus comparison regions), one block of
+    the file at a time: the reader calls it per block, so a 50 MB download of every municipality never sits in
+    memory whole. Bad codes are collected across blocks and reported once, capped like every other check."""
+
+    def __init__(self, column: int, choice: RegionChoice) -> None:
+        self.column = column
+        self.choice = choice
+        self.bad_lines: list[np.ndarray] = []
+        self.bad_cells: list[str] = []
+
+    def __call__(self, frame: pd.DataFrame, lines: np.ndarray) -> np.ndarray:
+        region = frame[self.column].astype(str).str.strip()
+        bad = ~region.str.match(_REGION).to_numpy(dtype=bool)
+        if bad.any():
+            self.bad_lines.append(lines[bad])
+            self.bad_cells.extend(region[bad].head(MAX_REPORTED - len(self.bad_cells)).tolist())
+        self.choice.observe(region[~bad])
+        return ~bad & self.choice.mask(region).to_numpy()
+
+    def report(self, log: ProblemLog) -> None:
+        lines = np.concatenate(self.bad_lines) if self.bad_lines else np.zeros(0, dtype=np.int64)
+        report_many(log, lines, "RegioS", "'{cell}' is geen regiocode.", _REGION_ACTION, self.bad_cells)
+
+
+def region_filter(choice: RegionChoice) -> RowFilterFor:
+    """The row filter the reader applies while streaming a raw download (when the file has `RegioS`)."""
+    return lambda columns: RegionStep(columns.index("RegioS"), choice) if "RegioS" in columns else None
+
+
 def parse_statline_table(
     table: Table, log: ProblemLog, source: str, mapping: dict[str, MappingRow], choice: RegionChoice
 ) -> list[FigureRow]:
@@ -240,19 +270,13 @@ def parse_statline_table(
         )
         return []
     frame, lines = table.frame, table.lines
+    regions = table.row_filter
+    if not isinstance(regions, RegionStep):  # not filtered while reading (Excel, labels, quoted cells)
+        regions = RegionStep(columns.index("RegioS"), choice)
+        keep = regions(frame, lines)
+        frame, lines = frame[keep], lines[keep]
+    regions.report(log)
     region = frame[columns.index("RegioS")].astype(str).str.strip()
-    bad_region = ~region.str.match(_REGION)
-    report_many(
-        log,
-        lines[bad_region.to_numpy()],
-        "RegioS",
-        "'{cell}' is geen regiocode.",
-        _REGION_ACTION,
-        region[bad_region].tolist(),
-    )
-    choice.observe(region[~bad_region])
-    keep = (~bad_region & choice.mask(region)).to_numpy()
-    frame, lines, region = frame[keep], lines[keep], region[keep]
 
     period = frame[columns.index("Perioden")].astype(str).str.strip()
     parts = period.str.extract(_PERIOD)
