@@ -29,7 +29,10 @@ RESIDENT_BALLOTS: tuple[dict[str, int], ...] = (
     {"1.3": 4, "4.1": 4, "3.1": 2, "1.4": 5, "2.3": 1},
 )
 REMARKS: dict[str, tuple[str, ...]] = {
-    "1.3": ("Er wordt veel ingebroken in Nieuwleusen. Graag meer toezicht.", "Inbraken in de wijk baren zorgen."),
+    "1.3": (
+        "Er wordt veel ingebroken in Nieuwleusen. Graag meer toezicht.",
+        "Inbraken in de wijk baren zorgen.",
+    ),
     "4.1": ("Jongeren hangen 's avonds bij het station.",),
 }
 
