@@ -41,3 +41,13 @@ def test_the_analysis_has_figures_texts_and_both_answers_per_aspect(engine: Engi
     assert any(b.text == "1.3 en 1.1 liggen voor de hand." for b in doc.blocks if isinstance(b, Paragraph))
     captions = [b.chart.caption for b in doc.blocks if isinstance(b, Image)]
     assert captions and all(c.startswith("Eenheid: ") and "Bron: " in c and "Jaren: " in c for c in captions)
+
+
+def test_the_demo_fills_both_answers_of_every_field_one_aspect(demo_engine: Engine) -> None:
+    with session_scope(demo_engine) as db:
+        trajectory = db.query(Trajectory).one()
+        doc = build_analysis_document(db, trajectory.id, trajectory.municipalities[0].id)
+    aspects = next(b for b in doc.blocks if isinstance(b, TableBlock) and b.header[0] == "Aspect")
+    assert len(aspects.rows) == 6
+    assert all(row[1] and row[2] and "Nog niet ingevuld" not in " ".join(row) for row in aspects.rows)
+    assert aspects.rows[0][2].startswith("Een wijkveiligheidsplan ook voor Oosterhof")
