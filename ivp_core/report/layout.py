@@ -13,6 +13,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import long_date, nl_number, nl_percent
 from ivp_core.report.charts import Chart, render_charts
 from ivp_core.report.content import Report, ThemeLine, gremium_label
+from ivp_core.report.remarks import summarise_remarks, summary_sentences
 
 
 @dataclass(frozen=True)
@@ -145,16 +146,12 @@ def _summary(report: Report) -> Iterator[Block]:
         )
 
 
-def _remark_blocks(t: ThemeLine, report: Report) -> Iterator[Block]:
+def _remark_blocks(t: ThemeLine) -> Iterator[Block]:
     if not t.remarks:
         return
-    groups = ", ".join(f"{g.lower()} {n}" for g, n in t.remark_groups.items())
-    count = len(t.remarks)
-    yield Paragraph(
-        f"{count} {'opmerking' if count == 1 else 'opmerkingen'} van deelnemers ({groups}). Een greep:",
-        label="Wat deelnemers zeiden: ",
-    )
-    yield Bullets(tuple(f"“{_shorten(text)}”" for text in t.remarks[:3]))
+    summary = summarise_remarks(t.remarks, t.remark_groups, ignore=t.name)
+    yield Paragraph(summary_sentences(summary), label="Wat deelnemers zeiden: ")
+    yield Bullets(tuple(f"“{_shorten(text)}”" for text in summary.quotes))
 
 
 def _shorten(text: str, limit: int = 300) -> str:
@@ -184,7 +181,7 @@ def _priorities(report: Report) -> Iterator[Block]:
         if t.reason:
             label = "Waarom kandidaat: " if t.candidate else "Toelichting (in de analyse geen kandidaat): "
             yield Paragraph(t.reason, label=label)
-        yield from _remark_blocks(t, report)
+        yield from _remark_blocks(t)
 
 
 def _effect_indicators(report: Report) -> Iterator[Block]:
