@@ -34,6 +34,7 @@ from ivp_core.plan.joint import (
     police_priorities,
     too_many_warnings,
 )
+from ivp_core.report.ranks import shared_places
 from ivp_core.storage.models import (
     Ballot,
     BallotItem,
@@ -270,6 +271,7 @@ class JointPart:
     local: tuple[tuple[str, str, tuple[str, ...]], ...]  # (municipality, basis of its result, theme labels)
     municipalities: tuple[str, ...]
     ranks: tuple[tuple[str, str, tuple[int | None, ...]], ...]  # (theme label, status, rank per municipality)
+    shared_places: tuple[frozenset[int], ...] = ()  # per municipality: places more than one of its themes hold
     shared_codes: tuple[str, ...] = ()
     agreed_on: datetime | None = None  # set when the municipalities recorded their agreed sets
     local_codes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
@@ -329,6 +331,11 @@ class Report:
     @property
     def total_ballots(self) -> int:
         return sum(s.n_ballots for s in self.sessions)
+
+    @property
+    def shared_places(self) -> frozenset[int]:
+        """Places in the advice held by more than one theme, printed as "14 (gedeeld)"."""
+        return shared_places(r.rank for r in self.ranking)
 
 
 class ReportError(ValueError):
@@ -835,6 +842,7 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
             for t in joint.themes
             if t.status != "overig"
         ),
+        shared_places=tuple(shared_places(m.ranks.values()) for m in joint.municipalities),
     )
 
 

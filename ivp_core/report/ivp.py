@@ -109,7 +109,8 @@ def _priority(
     if t.shared:
         yield Paragraph("Gezamenlijke prioriteit van de samenwerkende gemeenten.", style="note")
     why = " ".join(x for x in (t.summary, t.reason) if x) or TO_FILL
-    place = f" In de prioritering kwam het thema op plaats {t.rank}." if t.rank else ""
+    shared = "een gedeelde plaats" if t.rank in report.shared_places else "plaats"
+    place = f" In de prioritering kwam het thema op {shared} {t.rank}." if t.rank else ""
     yield Paragraph(why + place, label="Waarom prioritair: ")
     approach = texts.approach_text.strip() if texts is not None else ""
     extra = texts.extra_text.strip() if texts is not None else ""
