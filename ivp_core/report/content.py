@@ -18,7 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate.consensus import Consensus
-from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationResult, AggregationSettings
+from ivp_core.advice.aggregate.model import (
+    ANALYSIS_GROUP,
+    AggregationError,
+    AggregationResult,
+    AggregationSettings,
+)
 from ivp_core.advice.decision import describe_decision, latest_decision, latest_trajectory_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
@@ -849,13 +854,17 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
 def current_advice(db: Session, trajectory_id: int, municipality_id: int) -> dict[str, Any]:
     """The advice the results page shows with its default settings, for a report before a choice is recorded.
 
-    Without it the report would say "no outcome yet" while the app shows a full advice."""
-    advice = compute_advice(
-        db,
-        trajectory_id,
-        municipality_id,
-        AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]
-    )
+    Without it the report would say "no outcome yet" while the app shows a full advice. A trajectory just
+    made (no votes, no analysis) has no advice at all: the documents are still written, with what is missing."""
+    try:
+        advice = compute_advice(
+            db,
+            trajectory_id,
+            municipality_id,
+            AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]
+        )
+    except AggregationError:
+        return {}
     if not any(t.score is not None for t in advice.result.themes):
         return {}
     return {**advice.result.to_dict(), "consensus": advice.consensus.to_dict()}

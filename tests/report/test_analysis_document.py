@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from ivp_core.analysis.texts import update_field_analysis
-from ivp_core.report.analysis import build_analysis_document
+from ivp_core.report.analysis import NOT_FILLED, build_analysis_document
 from ivp_core.report.layout import Heading, Image, Paragraph, TableBlock
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
@@ -35,7 +35,7 @@ def test_the_analysis_has_figures_texts_and_both_answers_per_aspect(engine: Engi
         if isinstance(b, TableBlock) and b.header == ("Aspect", "Huidige aanpak", "Extra?")
     )
     assert aspects.rows[0][1:] == ("Wijkteams in drie wijken.", "Een wijkteam voor de kernen.")
-    assert aspects.rows[1][1:] == ("Schouw.", "Nog niet ingevuld.")  # an approach stored without an extra
+    assert aspects.rows[1][1:] == ("Schouw.", NOT_FILLED)  # an approach stored without an extra
     labels = [b.label for b in doc.blocks if isinstance(b, Paragraph)]
     assert {"Problematiek: ", "Huidige aanpak: ", "Extra? "} <= set(labels)
     assert any(b.text == "1.3 en 1.1 liggen voor de hand." for b in doc.blocks if isinstance(b, Paragraph))
