@@ -65,6 +65,10 @@ TO_FILL_STEERING = (
     "In te vullen door de werkgroep " + IN_DOCUMENT + ": wie de voortgang bewaakt, wanneer de raad "
     "wordt geïnformeerd en hoe. De werkgroep en de planning legt u vast op de pagina 'Trajecten' (stap 1)."
 )
+NO_SUMMARIES = (
+    "Nog geen samenvatting van de veiligheidsanalyse. Vul per thema een korte samenvatting in op de pagina "
+    "'Analyse beheren'; dan staat hier per veiligheidsveld de uitgangssituatie."
+)
 NO_ACTIONS = "Nog geen acties. Vul ze in op de pagina 'Effectindicatoren' (uitvoeringsplan)."
 TO_FILL_BUDGET = (
     "Nog geen budgetten. Vul per actie het budget in op de pagina 'Effectindicatoren' (uitvoeringsplan); "
@@ -277,6 +281,8 @@ def build_plan_documents(
 
     blocks += [chapter(1), Paragraph(chapters[1][1], style="note")]
     catalogue = load_catalogue()
+    if not any(t.summary.strip() for t in texts.values()):
+        blocks.append(Paragraph(NO_SUMMARIES))
     for fld in catalogue.fields:
         lines = [
             f"{t.code} {t.name}: {texts[t.code].summary.strip()}"

@@ -36,4 +36,5 @@ def test_an_empty_trajectorys_documents_say_what_to_fill_in_and_where(engine: En
     texts = _texts(draft.blocks) + _texts(plan.blocks) + _texts(analysis.blocks)
     open_places = [t for t in texts if OPEN.search(t)]
     assert len(open_places) >= 5  # visie, hoofdstuk 3, sturing, budgetten, the analysis texts
+    assert any(t.startswith("Nog geen samenvatting van de veiligheidsanalyse") for t in open_places)
     assert [t for t in open_places if not WHERE.search(t)] == []
