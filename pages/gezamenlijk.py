@@ -23,6 +23,7 @@ from ivp_core.plan.joint import (
     record_joint_choice,
     too_many_warnings,
 )
+from ivp_core.report.ranks import RANK_NOTE, shared_places
 from ivp_core.storage.db import session_scope
 from ui import auth
 from ui.context import current_trajectory
@@ -126,11 +127,13 @@ Dit is een voorstel. De gemeenten kiezen samen, en houden rekening met de priori
 
 st.subheader("Plaats per gemeente")
 order = [label(t.theme) for t in joint.themes]
+shared = {m.municipality_id: shared_places(m.ranks.values()) for m in joint.municipalities}
 rows = [
     {
         "Thema": label(t.theme),
         "Gemeente": joint.name_of(mid),
         "Plaats": rank,
+        "Plaats gedeeld": "ja" if rank in shared[mid] else "nee",
         "Prioriteit": "ja" if mid in t.high_in else "nee",
         "Voorstel": t.status,
     }
@@ -154,7 +157,7 @@ with chart_col:
         color=alt.Color(
             "Plaats:Q", scale=alt.Scale(scheme="blues", reverse=True, domain=[1, 22]), legend=None
         ),
-        tooltip=["Thema", "Gemeente", "Plaats", "Prioriteit", "Voorstel"],
+        tooltip=["Thema", "Gemeente", "Plaats", "Plaats gedeeld", "Prioriteit", "Voorstel"],
     )
     outline = base.transform_filter(alt.datum.Prioriteit == "ja").mark_rect(
         fill=None, stroke="#d4a017", strokeWidth=3
@@ -164,7 +167,9 @@ with chart_col:
         color=alt.condition(alt.datum.Plaats <= 8, alt.value("white"), alt.value("#222")),
     )
     st.altair_chart((cells + outline + text).properties(height=24 * len(order)), width="stretch")
-    st.caption("Getal = plaats in de eigen uitslag (1 = belangrijkst). Gele rand = lokale prioriteit.")
+    st.caption(
+        "Getal = plaats in de eigen uitslag (1 = belangrijkst). Gele rand = lokale prioriteit. " + RANK_NOTE
+    )
 with table_col:
     table = pd.DataFrame(
         [

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.analysis.figures import crime_breakdown
+from ivp_core.analysis.texts import aspect_texts
 from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import session_scope
 from ui.charts import nl_number, show_series
@@ -106,11 +107,19 @@ if field.code == "1":
     st.divider()
     st.header("Huidige aanpak in veld 1: de zes aspecten")
     st.caption(
-        "Kernbeleid Veiligheid beschrijft de aanpak van veld 1 niet per thema, maar met zes vaste aspecten."
+        "Kernbeleid Veiligheid beschrijft de aanpak van veld 1 niet per thema, maar met zes vaste aspecten: "
+        "per aspect wat er nu gebeurt en wat er extra nodig zou kunnen zijn."
     )
     for aspect in catalogue.approach_aspects_field1:
+        approach, extra = aspect_texts(view.aspects, aspect.code)
         st.markdown(f"**{aspect.code}. {aspect.name}**")
-        _text(view.aspects.get(aspect.code, ""))
+        now_col, extra_col = st.columns(2)
+        with now_col:
+            st.caption("Huidige aanpak")
+            _text(approach)
+        with extra_col:
+            st.caption("Extra?")
+            _text(extra, "Nog geen mogelijke versterkingen genoemd.")
 
 st.divider()
 st.header("Mogelijke prioriteiten in dit veld")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ivp_core.analysis.importers import import_demo_figures
 from ivp_core.catalogue import load_catalogue
 from ivp_core.config import DATA_DIR
-from ivp_core.consultation import participation, sessions
+from ivp_core.consultation import comments, participation, sessions
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import FieldAnalysis, Municipality, PopulationShare, ThemeAnalysis
 from ivp_core.trajectory.trajectories import create_trajectory
@@ -105,6 +105,17 @@ def _session_themes(spec: Any, analysis: dict[str, Any]) -> list[str]:
     return [str(code) for code in spec]
 
 
+def add_remarks(session: Session, session_id: int, tokens: dict[str, str], path: Path) -> None:
+    """The participants' remarks as they typed them, then the facilitator's moderation, as the pages do it."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            comment_id = comments.save_comment(
+                session, session_id, tokens[row["participant"]], row["theme"], row["text"]
+            )
+            if comment_id is not None and row["status"] != "nieuw":
+                comments.set_status(session, comment_id, row["status"])
+
+
 def add_sessions(
     session: Session,
     trajectory_id: int,
@@ -136,11 +147,14 @@ def add_sessions(
         with (demo_dir / spec["ballots"]).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 by_participant[row["participant"]].append(row)
-        for rows in by_participant.values():
+        tokens: dict[str, str] = {}
+        for key, rows in by_participant.items():
             values, wijk, age_band = _ballot_values(spec["method"], rows)
-            token = participation.new_token()
-            participation.join(session, created.id, token, wijk=wijk, age_band=age_band)
-            participation.submit_ballot(session, created.id, token, values)
+            tokens[key] = participation.new_token()
+            participation.join(session, created.id, tokens[key], wijk=wijk, age_band=age_band)
+            participation.submit_ballot(session, created.id, tokens[key], values)
+        if spec.get("remarks"):
+            add_remarks(session, created.id, tokens, demo_dir / spec["remarks"])
         if spec.get("status", "gesloten") == "gesloten":
             sessions.close_session(session, created.id)
 

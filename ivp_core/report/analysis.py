@@ -38,6 +38,10 @@ class AnalysisDocument:
     blocks: tuple[Block, ...]
 
 
+#: A text the werkgroep has not written yet, with the page where it is written.
+NOT_FILLED = "Nog niet ingevuld (pagina 'Analyse beheren')."
+
+
 def _value(pair: SeriesPair) -> tuple[str, str]:
     latest = pair.local.latest
     local = f"{nl_number(latest.value, 1)} ({latest.year})" if latest else "–"
@@ -47,14 +51,18 @@ def _value(pair: SeriesPair) -> tuple[str, str]:
 
 def _texts(row: ThemeAnalysis | None) -> Iterator[Block]:
     if row is None or not any((row.problem_text, row.approach_text, row.extra_text)):
-        yield Paragraph("De werkgroep heeft voor dit thema nog geen analyse geschreven.", style="note")
+        yield Paragraph(
+            "De werkgroep heeft voor dit thema nog geen analyse geschreven. Dat gebeurt op de pagina "
+            "'Analyse beheren' (problematiek, huidige aanpak, extra?).",
+            style="note",
+        )
         return
     for label, text in (
         ("Problematiek: ", row.problem_text),
         ("Huidige aanpak: ", row.approach_text),
         ("Extra? ", row.extra_text),
     ):
-        yield Paragraph(text.strip() or "Nog niet ingevuld.", label=label)
+        yield Paragraph(text.strip() or NOT_FILLED, label=label)
     if row.candidate:
         yield Paragraph(
             row.candidate_reason.strip() or "Geen argument genoteerd.", label="Kandidaat-prioriteit: "
@@ -73,7 +81,8 @@ def _figures(pairs: list[SeriesPair], municipality: str, bench: str) -> Iterator
     yield TableBlock(
         ("Indicator (eenheid)", "Bron", "Jaren", "Laatste waarde", bench),
         tuple(
-            (f"{p.local.indicator} ({p.local.unit})", p.local.source, p.local.years, *_value(p)) for p in known
+            (f"{p.local.indicator} ({p.local.unit})", p.local.source, p.local.years, *_value(p))
+            for p in known
         ),
         (6, 4.5, 1.8, 2.4, 1.8),
         (3, 4),
@@ -91,8 +100,7 @@ def _aspects(row: FieldAnalysis | None) -> Iterator[Block]:
     yield TableBlock(
         ("Aspect", "Huidige aanpak", "Extra?"),
         tuple(
-            (f"{a.code}. {a.name}", *(t or "Nog niet ingevuld." for t in aspect_texts(stored, a.code)))
-            for a in aspects
+            (f"{a.code}. {a.name}", *(t or NOT_FILLED for t in aspect_texts(stored, a.code))) for a in aspects
         ),
         (3, 6, 5),
     )
@@ -165,7 +173,11 @@ def build_analysis_document(
         blocks.append(Heading(2, f"Mogelijke prioriteiten in veld {fld.code}"))
         text = field_row.priorities_text.strip() if field_row is not None else ""
         blocks.append(
-            Paragraph(text or "De werkgroep heeft voor dit veld nog geen mogelijke prioriteiten genoteerd.")
+            Paragraph(
+                text
+                or "De werkgroep heeft voor dit veld nog geen mogelijke prioriteiten genoteerd. Dat gebeurt op "
+                "de pagina 'Analyse beheren' (tab Velden)."
+            )
         )
     stem = f"veiligheidsanalyse-{_slug(municipality.name)}-{trajectory.period_start}-{trajectory.period_end}"
     return AnalysisDocument(TITLE, f"{TITLE} · {municipality.name} {period}", stem, tuple(renumber(blocks)))

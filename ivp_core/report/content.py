@@ -18,7 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate.consensus import Consensus
-from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationResult, AggregationSettings
+from ivp_core.advice.aggregate.model import (
+    ANALYSIS_GROUP,
+    AggregationError,
+    AggregationResult,
+    AggregationSettings,
+)
 from ivp_core.advice.decision import describe_decision, latest_decision, latest_trajectory_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
@@ -34,6 +39,7 @@ from ivp_core.plan.joint import (
     police_priorities,
     too_many_warnings,
 )
+from ivp_core.report.ranks import shared_places
 from ivp_core.storage.models import (
     Ballot,
     BallotItem,
@@ -270,6 +276,7 @@ class JointPart:
     local: tuple[tuple[str, str, tuple[str, ...]], ...]  # (municipality, basis of its result, theme labels)
     municipalities: tuple[str, ...]
     ranks: tuple[tuple[str, str, tuple[int | None, ...]], ...]  # (theme label, status, rank per municipality)
+    shared_places: tuple[frozenset[int], ...] = ()  # per municipality: places more than one of its themes hold
     shared_codes: tuple[str, ...] = ()
     agreed_on: datetime | None = None  # set when the municipalities recorded their agreed sets
     local_codes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
@@ -329,6 +336,11 @@ class Report:
     @property
     def total_ballots(self) -> int:
         return sum(s.n_ballots for s in self.sessions)
+
+    @property
+    def shared_places(self) -> frozenset[int]:
+        """Places in the advice held by more than one theme, printed as "14 (gedeeld)"."""
+        return shared_places(r.rank for r in self.ranking)
 
 
 class ReportError(ValueError):
@@ -835,19 +847,24 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
             for t in joint.themes
             if t.status != "overig"
         ),
+        shared_places=tuple(shared_places(m.ranks.values()) for m in joint.municipalities),
     )
 
 
 def current_advice(db: Session, trajectory_id: int, municipality_id: int) -> dict[str, Any]:
     """The advice the results page shows with its default settings, for a report before a choice is recorded.
 
-    Without it the report would say "no outcome yet" while the app shows a full advice."""
-    advice = compute_advice(
-        db,
-        trajectory_id,
-        municipality_id,
-        AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]
-    )
+    Without it the report would say "no outcome yet" while the app shows a full advice. A trajectory just
+    made (no votes, no analysis) has no advice at all: the documents are still written, with what is missing."""
+    try:
+        advice = compute_advice(
+            db,
+            trajectory_id,
+            municipality_id,
+            AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]
+        )
+    except AggregationError:
+        return {}
     if not any(t.score is not None for t in advice.result.themes):
         return {}
     return {**advice.result.to_dict(), "consensus": advice.consensus.to_dict()}

@@ -38,6 +38,42 @@ from ivp_core.report.safety import neutralise_row
 from ivp_core.storage.models import Milestone, Municipality, PlanAction, ThemeAnalysis, WerkgroepMember
 
 TO_FILL = "In te vullen door de werkgroep."
+#: Where each missing part is filled in: a page of the app, or this document itself when the app has no
+#: field for it. A griffier who meets a placeholder must know what is missing and who adds it where.
+IN_DOCUMENT = "in dit Word-document (de app heeft hiervoor geen invulveld)"
+TO_FILL_WHY = (
+    "In te vullen: waarom dit thema prioriteit is (samenvatting en motivering). Vul het in op de pagina "
+    "'Analyse beheren' (samenvatting en reden kandidaat bij het thema)."
+)
+TO_FILL_APPROACH = (
+    "In te vullen: wat er nu al gebeurt. Vul het in op de pagina 'Analyse beheren' (huidige aanpak)."
+)
+TO_FILL_EXTRA = (
+    "In te vullen: welke extra inzet er komt. Vul het in op de pagina 'Analyse beheren' (extra?) en werk het "
+    "uit in acties op de pagina 'Effectindicatoren' (uitvoeringsplan)."
+)
+TO_FILL_FLANKING = (
+    "In te vullen door de werkgroep " + IN_DOCUMENT + ": welk beleid buiten veiligheid (zorg, jeugd, "
+    "ruimte) meehelpt."
+)
+TO_FILL_VISION = (
+    "In te vullen door de werkgroep " + IN_DOCUMENT + ": de visie op veiligheid en de strategische "
+    "doelstelling voor de planperiode."
+)
+TO_FILL_CHAPTER3 = "In te vullen door de werkgroep " + IN_DOCUMENT + ", volgens de toelichting hierboven."
+TO_FILL_STEERING = (
+    "In te vullen door de werkgroep " + IN_DOCUMENT + ": wie de voortgang bewaakt, wanneer de raad "
+    "wordt geïnformeerd en hoe. De werkgroep en de planning legt u vast op de pagina 'Trajecten' (stap 1)."
+)
+NO_SUMMARIES = (
+    "Nog geen samenvatting van de veiligheidsanalyse. Vul per thema een korte samenvatting in op de pagina "
+    "'Analyse beheren'; dan staat hier per veiligheidsveld de uitgangssituatie."
+)
+NO_ACTIONS = "Nog geen acties. Vul ze in op de pagina 'Effectindicatoren' (uitvoeringsplan)."
+TO_FILL_BUDGET = (
+    "Nog geen budgetten. Vul per actie het budget in op de pagina 'Effectindicatoren' (uitvoeringsplan); "
+    "dan verschijnt het hier."
+)
 MILESTONE_LABELS = {
     "analyse_gereed": "Veiligheidsanalyse gereed",
     "opiniesessie": "Opiniërende sessie",
@@ -108,14 +144,15 @@ def _priority(
         yield Paragraph(t.focus, label="Focus: ")
     if t.shared:
         yield Paragraph("Gezamenlijke prioriteit van de samenwerkende gemeenten.", style="note")
-    why = " ".join(x for x in (t.summary, t.reason) if x) or TO_FILL
-    place = f" In de prioritering kwam het thema op plaats {t.rank}." if t.rank else ""
+    why = " ".join(x for x in (t.summary, t.reason) if x) or TO_FILL_WHY
+    shared = "een gedeelde plaats" if t.rank in report.shared_places else "plaats"
+    place = f" In de prioritering kwam het thema op {shared} {t.rank}." if t.rank else ""
     yield Paragraph(why + place, label="Waarom prioritair: ")
     approach = texts.approach_text.strip() if texts is not None else ""
     extra = texts.extra_text.strip() if texts is not None else ""
-    yield Paragraph(approach or TO_FILL, label="Huidige aanpak: ")
-    yield Paragraph(extra or TO_FILL, label="Hoofdlijnen van de extra inzet: ")
-    yield Paragraph(TO_FILL, label="Flankerend beleid: ")
+    yield Paragraph(approach or TO_FILL_APPROACH, label="Huidige aanpak: ")
+    yield Paragraph(extra or TO_FILL_EXTRA, label="Hoofdlijnen van de extra inzet: ")
+    yield Paragraph(TO_FILL_FLANKING, label="Flankerend beleid: ")
     table = _indicators(report, t.code)
     if table is None:
         yield Paragraph(
@@ -164,7 +201,7 @@ def _strategic_indicators(db: Session, trajectory_id: int, municipality_id: int 
                         f"{pair.local.indicator} ({pair.local.unit})",
                         pair.local.source,
                         f"{nl_number(latest.value, 1)} ({latest.year})",
-                        "In te vullen",
+                        "door de gemeente te kiezen",
                     )
                 )
     if rows:
@@ -212,7 +249,7 @@ def _coordination(db: Session, trajectory_id: int) -> Iterator[Block]:
         )
     yield Paragraph(
         "Sturing en voortgangsbewaking: jaarlijks een uitvoeringsprogramma en een verantwoording aan de raad. "
-        + TO_FILL
+        + TO_FILL_STEERING
     )
 
 
@@ -244,6 +281,8 @@ def build_plan_documents(
 
     blocks += [chapter(1), Paragraph(chapters[1][1], style="note")]
     catalogue = load_catalogue()
+    if not any(t.summary.strip() for t in texts.values()):
+        blocks.append(Paragraph(NO_SUMMARIES))
     for fld in catalogue.fields:
         lines = [
             f"{t.code} {t.name}: {texts[t.code].summary.strip()}"
@@ -252,9 +291,13 @@ def build_plan_documents(
         ]
         if lines:
             blocks += [Heading(2, f"Veld {fld.code}: {fld.name}"), Bullets(tuple(lines))]
-    blocks += [chapter(2), Paragraph(chapters[2][1], style="note"), Paragraph(TO_FILL, label="Visie: ")]
+    blocks += [
+        chapter(2),
+        Paragraph(chapters[2][1], style="note"),
+        Paragraph(TO_FILL_VISION, label="Visie: "),
+    ]
     blocks += _strategic_indicators(db, trajectory_id, mid)
-    blocks += [chapter(3), Paragraph(chapters[3][1], style="note"), Paragraph(TO_FILL)]
+    blocks += [chapter(3), Paragraph(chapters[3][1], style="note"), Paragraph(TO_FILL_CHAPTER3)]
     blocks += [chapter(4), Paragraph(chapters[4][1], style="note")]
     if report.chosen:
         blocks.append(Bullets(tuple(t.label_with_focus for t in report.chosen)))
@@ -275,7 +318,7 @@ def build_plan_documents(
             )
         )
     else:
-        blocks.append(Paragraph("Nog geen budgetten in het uitvoeringsplan. " + TO_FILL))
+        blocks.append(Paragraph(TO_FILL_BUDGET))
     slug = _slug(who)
     period = report.period.replace("–", "-")
     draft = PlanDocument(
@@ -297,9 +340,7 @@ def build_plan_documents(
     for t in report.chosen:
         plan_blocks.append(Heading(2, f"{t.code} {t.name}" + (f" – focus: {t.focus}" if t.focus else "")))
         own = actions.get(t.code, [])
-        plan_blocks.append(
-            _action_table(own) if own else Paragraph("Nog geen acties ingevuld.", style="note")
-        )
+        plan_blocks.append(_action_table(own) if own else Paragraph(NO_ACTIONS, style="note"))
     if report.going_concern:
         plan_blocks += [
             Heading(1, "2 Overige strategische thema's"),
@@ -339,11 +380,7 @@ def plan_xlsx(plan: PlanDocument) -> bytes:
                 )
             )
         if not actions:
-            ws.append(
-                neutralise_row(
-                    [f"{theme.code} {theme.name}", theme.focus, "Nog geen acties ingevuld.", "", "", "", ""]
-                )
-            )
+            ws.append(neutralise_row([f"{theme.code} {theme.name}", theme.focus, NO_ACTIONS, "", "", "", ""]))
     fill = PatternFill("solid", fgColor="1F4E79")
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")

@@ -13,6 +13,8 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import long_date, nl_number, nl_percent
 from ivp_core.report.charts import Chart, render_charts
 from ivp_core.report.content import Report, ThemeLine, gremium_label
+from ivp_core.report.ranks import RANK_NOTE, place_text
+from ivp_core.report.remarks import summarise_remarks, summary_sentences
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,12 @@ def caption_text(chart: Chart) -> str:
     return f"{chart.title}{end} {chart.caption}"
 
 
-def _placement(t: ThemeLine, top_k: int | None) -> str:
+def _placement(t: ThemeLine, report: Report) -> str:
     if t.rank is None:
         return "Niet gescoord in de sessies."
-    parts = [f"Plaats {t.rank} in het advies", f"score {nl_number(t.score, 2)}"]
+    shared = "Gedeelde plaats" if t.rank in report.shared_places else "Plaats"
+    parts = [f"{shared} {t.rank} in het advies", f"score {nl_number(t.score, 2)}"]
+    top_k = report.top_k
     if t.p_top is not None and top_k:
         parts.append(f"kans op de top {top_k}: {nl_percent(t.p_top)}")
     return "; ".join(parts) + "."
@@ -145,16 +149,12 @@ def _summary(report: Report) -> Iterator[Block]:
         )
 
 
-def _remark_blocks(t: ThemeLine, report: Report) -> Iterator[Block]:
+def _remark_blocks(t: ThemeLine) -> Iterator[Block]:
     if not t.remarks:
         return
-    groups = ", ".join(f"{g.lower()} {n}" for g, n in t.remark_groups.items())
-    count = len(t.remarks)
-    yield Paragraph(
-        f"{count} {'opmerking' if count == 1 else 'opmerkingen'} van deelnemers ({groups}). Een greep:",
-        label="Wat deelnemers zeiden: ",
-    )
-    yield Bullets(tuple(f"“{_shorten(text)}”" for text in t.remarks[:3]))
+    summary = summarise_remarks(t.remarks, t.remark_groups, ignore=t.name)
+    yield Paragraph(summary_sentences(summary), label="Wat deelnemers zeiden: ")
+    yield Bullets(tuple(f"“{_shorten(text)}”" for text in summary.quotes))
 
 
 def _shorten(text: str, limit: int = 300) -> str:
@@ -178,13 +178,13 @@ def _priorities(report: Report) -> Iterator[Block]:
             yield Paragraph(t.focus, label="Focus binnen het thema: ")
         if t.shared:
             yield Paragraph("Gezamenlijke prioriteit van de samenwerkende gemeenten.", style="note")
-        yield Paragraph(f"Veiligheidsveld: {t.field_name}. {_placement(t, report.top_k)}")
+        yield Paragraph(f"Veiligheidsveld: {t.field_name}. {_placement(t, report)}")
         if t.summary:
             yield Paragraph(t.summary, label="Uit de veiligheidsanalyse: ")
         if t.reason:
             label = "Waarom kandidaat: " if t.candidate else "Toelichting (in de analyse geen kandidaat): "
             yield Paragraph(t.reason, label=label)
-        yield from _remark_blocks(t, report)
+        yield from _remark_blocks(t)
 
 
 def _effect_indicators(report: Report) -> Iterator[Block]:
@@ -229,16 +229,20 @@ def _joint(report: Report) -> Iterator[Block]:
         yield Heading(2, f"Lokaal-specifiek: {name}")
         yield Paragraph(f"Op basis van: {basis}.", style="note")
         yield Bullets(themes) if themes else Paragraph("Geen eigen prioriteit naast de gezamenlijke.")
+    shared = part.shared_places or tuple(frozenset() for _ in part.municipalities)
     rows = tuple(
-        (theme, status, *("–" if r is None else str(r) for r in ranks)) for theme, status, ranks in part.ranks
+        (theme, status, *(place_text(r, places) for r, places in zip(ranks, shared, strict=True)))
+        for theme, status, ranks in part.ranks
     )
     n = len(part.municipalities)
+    yield Paragraph("Plaats van elk thema in het advies of de keuze van elke gemeente:")
     yield TableBlock(
         ("Thema", "Voorstel hulpmiddel", *part.municipalities),
         rows,
-        (5, 2.4, *(2,) * n),
+        (5, 2.4, *(2.4,) * n),
         tuple(range(2, 2 + n)),
     )
+    yield Paragraph(RANK_NOTE, style="note")
 
 
 def _going_concern(report: Report) -> Iterator[Block]:
@@ -259,12 +263,14 @@ def _going_concern(report: Report) -> Iterator[Block]:
                     f"{fld.code} {fld.name}" if i == 0 else "",
                     t.code,
                     t.name,
-                    "–" if t.rank is None else str(t.rank),
+                    place_text(t.rank, report.shared_places),
                 )
             )
     yield TableBlock(
-        ("Veiligheidsveld", "Code", "Thema", "Plaats in advies"), tuple(rows), (4, 1.3, 6.5, 1.8), (3,)
+        ("Veiligheidsveld", "Code", "Thema", "Plaats in advies"), tuple(rows), (4, 1.3, 6.0, 2.3), (3,)
     )
+    if any(t.rank in report.shared_places for t in report.going_concern):
+        yield Paragraph(RANK_NOTE, style="note")
 
 
 def themes_per_field(themes: tuple[ThemeLine, ...]) -> Iterator[str]:
@@ -361,7 +367,7 @@ def _outcome(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
         ),
         tuple(
             (
-                str(r.rank),
+                place_text(r.rank, report.shared_places),
                 f"{r.code} {r.name}",
                 nl_number(r.score, 3),
                 nl_percent(r.p_top),
@@ -370,10 +376,12 @@ def _outcome(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
             )
             for r in report.ranking
         ),
-        (1.5, 6.0, 1.4, 2.2, 2.2, 2.8),
+        (2.2, 5.6, 1.4, 2.0, 2.0, 2.8),
         (0, 2, 3),
         tuple(i for i, r in enumerate(report.ranking) if r.chosen),
     )
+    if report.shared_places:
+        yield Paragraph(RANK_NOTE, style="note")
 
 
 def _robustness(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:

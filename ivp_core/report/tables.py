@@ -46,6 +46,7 @@ def result_sheet(report: Report) -> Sheet:
         "Gekozen",
         "Hoofdstuk IVP",
         "Gelijk met",
+        "Plaats gedeeld",
         *(f"Score {report.group(g).lower()}" for g in groups),
         *(f"Plaats {report.group(g).lower()}" for g in groups),
     )
@@ -60,12 +61,13 @@ def result_sheet(report: Report) -> Sheet:
             _yes(r.chosen),
             "4 Prioriteiten" if r.chosen else "5 Overige strategische thema's",
             ", ".join(r.tied_with),
+            _yes(r.rank in report.shared_places),
             *(_round(r.group_scores.get(g)) for g in groups),
             *(r.group_ranks.get(g) for g in groups),
         )
         for r in report.ranking
     )
-    return Sheet("Resultaat", header, rows, (8, 8, 48, 9, 10, 11, 9, 26, 14), percent=(4,))
+    return Sheet("Resultaat", header, rows, (8, 8, 48, 9, 10, 11, 9, 26, 14, 10), percent=(4,))
 
 
 def group_sheet(report: Report) -> Sheet:

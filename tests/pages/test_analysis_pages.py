@@ -58,6 +58,12 @@ def test_field_one_uses_the_six_aspects(demo_engine: Engine) -> None:
     text = " ".join(m.value for m in at.markdown)
     for aspect in load_catalogue().approach_aspects_field1:
         assert f"{aspect.code}. {aspect.name}" in text
+    # Both answers of the method per aspect: what happens now, and what could be added.
+    captions = [c.value for c in at.caption]
+    assert captions.count("Huidige aanpak") == 6 and captions.count("Extra?") == 6
+    texts = [t.value for t in at.text]
+    assert any(t.startswith("Een wijkveiligheidsplan ook voor Oosterhof") for t in texts)
+    assert "Nog geen mogelijke versterkingen genoemd." not in text  # the demo fills every aspect's extra
 
 
 def test_presentation_has_no_editing_controls_and_steps_through_fields(demo_engine: Engine) -> None:
