@@ -15,7 +15,12 @@ import streamlit as st
 from ivp_core.startup import prepare_database
 
 _ENGLISH_ROOT: Final = '<html lang="en">'
-_DUTCH_ROOT: Final = '<html lang="nl">'
+#: The page's English before any script runs: the language, the tab title, and the text without JavaScript.
+_DUTCH: Final = {
+    _ENGLISH_ROOT: '<html lang="nl">',
+    "<title>Streamlit</title>": "<title>IVP-prioritering</title>",
+    "You need to enable JavaScript to run this app.": "Zet JavaScript aan om deze pagina te gebruiken.",
+}
 
 
 @st.cache_resource(show_spinner="Database wordt voorbereid…")
@@ -67,7 +72,9 @@ def serve_dutch_html() -> int:
     folder = tempfile.mkdtemp(prefix="ivp-html-nl-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     index = Path(folder) / "index.html"
-    index.write_text(original.replace(_ENGLISH_ROOT, _DUTCH_ROOT, 1), encoding="utf-8")
+    for english, dutch in _DUTCH.items():
+        original = original.replace(english, dutch, 1)
+    index.write_text(original, encoding="utf-8")
     for handler in handlers:
         if folder not in handler.all_directories:
             handler.all_directories.insert(0, folder)  # "/" and index.html: looked up here first

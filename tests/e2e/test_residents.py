@@ -14,6 +14,7 @@ import email.policy
 import http.server
 import re
 import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
@@ -26,7 +27,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.consultation import consultation_info, sessions
+from ivp_core.consultation import consultation_info, participation, sessions
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import Ballot, OpinionSession, Participant, Trajectory, utcnow
 from tests.conftest import ADMIN_PASSWORD
@@ -370,9 +371,47 @@ def test_the_page_is_dutch_from_its_first_byte(served_app: ServedApp, browser: B
         with urllib.request.urlopen(served_app.base_url + path, timeout=30) as response:
             head = response.read().decode("utf-8", "replace")
         assert '<html lang="nl">' in head and 'lang="en"' not in head, (path, head)
+        assert "<title>IVP-prioritering</title>" in head and "enable JavaScript" not in head
     # Streamlit's own scripts still come from its folder: a fresh load works, and is Dutch before any script.
     page.goto(f"{served_app.base_url}/stem", wait_until="commit")
     page.wait_for_selector("html", state="attached")
     assert page.evaluate("document.documentElement.getAttribute('lang')") == "nl"
     expect(page.get_by_role("button", name="Verder")).to_be_visible(timeout=30_000)
     page.close()
+
+
+def test_a_tap_while_the_page_is_still_drawing_is_kept(
+    served_app: ServedApp, browser: Browser, database_url: str
+) -> None:
+    """Reload the phone ballot and tap a score as soon as the first option shows: the tap must count.
+
+    Until the first run of the page is done the options take no taps and a Dutch "even geduld" bar shows
+    (ui/plain.py); Playwright's click then waits, as a person would tap again, instead of being lost.
+    """
+    SHOTS.mkdir(exist_ok=True)
+    warm = browser.new_page()
+    warm.goto(served_app.base_url)
+    expect(warm.get_by_role("link", name="Stemmen", exact=True)).to_be_visible(timeout=60_000)
+    warm.close()
+    sid, code = _session(database_url, kind="inwonersconsultatie", title="Tikken", method="rating", themes=THEMES)
+    page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(f"{served_app.base_url}/stem?code={code}")
+    expect(page.get_by_role("button", name="Stem versturen")).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    first = page.get_by_role("radiogroup", name=re.compile(re.escape(PLAIN_THEME["1.1"])))
+    for score in ("4", "2", "5", "1", "3"):
+        page.reload(wait_until="commit")
+        option = first.get_by_text(score, exact=True)
+        expect(option).to_be_visible(timeout=30_000)
+        if score == "4":
+            page.screenshot(path=str(SHOTS / "resident-9-reload-drawing-390x844.png"))
+        option.click()
+        wait_idle(page)
+        picked = first.get_by_role("radio", checked=True).evaluate("e => e.closest('label').innerText")
+        assert picked.strip() == score
+    _submit(page)
+    token = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["t"][0]
+    with session_scope(get_engine(database_url), readonly=True) as db:
+        stored = participation.my_ballot(db, sid, token)
+    assert stored is not None and stored["1.1"] == 3
+    assert page.evaluate("document.documentElement.hasAttribute('data-ivp-ready')")
