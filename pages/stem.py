@@ -74,7 +74,8 @@ def _ask_code(message: str | None = None) -> None:
     if message:
         st.error(message)
     with st.form("code"):
-        typed = st.text_input("Code", max_chars=12, placeholder="Bijvoorbeeld K7QX4MPA")
+        # The example in the placeholder stays short: a field cannot wrap, and at 200 % text a long one is cut.
+        typed = st.text_input("Code", max_chars=12, placeholder="K7QX4MPA")
         if st.form_submit_button("Verder", type="primary"):
             st.query_params.clear()
             st.query_params["code"] = normalise_code(typed)
@@ -240,7 +241,7 @@ def main() -> None:
     code = normalise_code(st.query_params.get("code"))
     if not code:
         st.title("Meedoen", anchor=False)
-        st.write("Vul de code in. U vindt de code op het scherm of in uw brief.")
+        st.write("Vul de code in. U vindt de code op het scherm of in uw brief. Een code ziet er zo uit: K7QX4MPA.")
         _ask_code()
     session = _session(code)
     if session is None:

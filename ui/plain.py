@@ -138,7 +138,8 @@ html { -webkit-text-size-adjust: 100%; font-size: 100% !important; }
 @media (max-width: 640px) {
   .stMainBlockContainer { padding: 3rem 12px 4rem 12px !important; }
   [data-testid="stExpanderDetails"] { padding-left: 10px !important; padding-right: 10px !important; }
-  [class*="st-key-ivp-box-"] { padding-left: 10px !important; padding-right: 10px !important; }
+  [class*="st-key-ivp-box-"], [data-testid="stForm"] { padding-left: 10px !important; padding-right: 10px !important; }
+  .stMainBlockContainer h1 { font-size: 2rem !important; }
 }
 .stMainBlockContainer, .stMainBlockContainer * { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 .stMainBlockContainer p, .stMainBlockContainer h1, .stMainBlockContainer h2, .stMainBlockContainer h3,
