@@ -59,9 +59,9 @@ def _break_token(match: re.Match[str]) -> str:
     token = match.group(0)
     if _LONG_WORD.fullmatch(token.strip(_EDGE_PUNCT)):
         return _LONG_WORD.sub(lambda m: _syllables(m.group(0)), token)
-    # A web address or code: a zero-width space after its punctuation, so it wraps at "/" or "." and never
-    # between two letters; a hyphen would change the address.
-    return _LONG_WORD.sub(lambda m: _syllables(m.group(0)), _TOKEN_PUNCT.sub("\\g<0>\u200b", token))
+    # A web address or code: a zero-width space after its punctuation, so it wraps at "/" or "." rather than
+    # between two letters; no hyphens, which would change the address.
+    return _TOKEN_PUNCT.sub("\\g<0>\u200b", token)
 
 
 def plain_header(text: str | None) -> None:
