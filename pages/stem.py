@@ -22,7 +22,15 @@ from ivp_core.consultation.ballot_evidence import ThemeEvidence, ballot_evidence
 from ivp_core.consultation.sessions import SessionInfo, find_by_code, normalise_code
 from ivp_core.storage.db import session_scope
 from ui.ballot_form import ballot_inputs, ballot_values, fmt, points_counter
-from ui.plain import PLAIN_TREND, md_escape, participant_chrome, plain_header, set_browser_cookie, strip_codes
+from ui.plain import (
+    PLAIN_TREND,
+    breakable,
+    md_escape,
+    participant_chrome,
+    plain_header,
+    set_browser_cookie,
+    strip_codes,
+)
 
 TOKEN_KEY = "ivp_participant_token"
 COOKIE = "ivp_deelnemer"
@@ -66,7 +74,8 @@ def _ask_code(message: str | None = None) -> None:
     if message:
         st.error(message)
     with st.form("code"):
-        typed = st.text_input("Code", max_chars=12, placeholder="Bijvoorbeeld K7QX4MPA")
+        # The example in the placeholder stays short: a field cannot wrap, and at 200 % text a long one is cut.
+        typed = st.text_input("Code", max_chars=12, placeholder="K7QX4MPA")
         if st.form_submit_button("Verder", type="primary"):
             st.query_params.clear()
             st.query_params["code"] = normalise_code(typed)
@@ -107,11 +116,11 @@ def _show_evidence(evidence: ThemeEvidence) -> None:
         if signal.level and signal.benchmark_value is not None:
             word = "ongeveer even veel als" if signal.level == "vergelijkbaar" else f"{signal.level} dan"
             line += f". Dat is {word} in {evidence.benchmark_label} ({fmt(signal.benchmark_value)})"
-        st.text(f"• {line}. Bron: {strip_codes(signal.source)}.")
+        st.text(breakable(f"• {line}. Bron: {strip_codes(signal.source)}."))
     text = evidence.summary or evidence.problem_text
     if text:
         st.markdown("**Wat de gemeente erover schrijft**")
-        st.text(text)
+        st.text(breakable(text))
 
 
 def _profile(session: SessionInfo, known: participation.ParticipantInfo | None, key_prefix: str) -> None:
@@ -147,13 +156,13 @@ def _about(session: SessionInfo, mode: str) -> None:
     """Why, who decides, until when, and the privacy notice: before the first question or code."""
     texts = _texts(session.id)
     for question, answer in texts.info:
-        st.markdown(f"**{question}**  \n{md_escape(answer)}")
+        st.markdown(f"**{md_escape(breakable(question))}**  \n{md_escape(breakable(answer))}")
     if texts.closes_at is not None:
         st.markdown(f"**Tot wanneer kunt u meedoen?**  \nTot {consultation_info.local_text(texts.closes_at)}.")
-    st.markdown(f"**Eén stem per persoon**  \n{ADMISSION_TEXT[mode]}")
+    st.markdown(f"**Eén stem per persoon**  \n{breakable(ADMISSION_TEXT[mode])}")
     with st.expander("Privacy: wat doen we met uw gegevens?"):
         for heading, text in texts.privacy:
-            st.markdown(f"**{heading}**  \n{md_escape(text)}")
+            st.markdown(f"**{md_escape(breakable(heading))}**  \n{md_escape(breakable(text))}")
 
 
 @st.fragment(run_every=5)
@@ -232,7 +241,7 @@ def main() -> None:
     code = normalise_code(st.query_params.get("code"))
     if not code:
         st.title("Meedoen", anchor=False)
-        st.write("Vul de code in. U vindt de code op het scherm of in uw brief.")
+        st.write("Vul de code in. U vindt de code op het scherm of in uw brief. Een code ziet er zo uit: K7QX4MPA.")
         _ask_code()
     session = _session(code)
     if session is None:

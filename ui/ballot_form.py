@@ -19,7 +19,7 @@ from ivp_core.catalogue import Theme, load_catalogue
 from ivp_core.consultation.ballots import parse_criteria
 from ivp_core.consultation.live import Spread
 from ivp_core.consultation.sessions import SessionInfo
-from ui.plain import md_escape, plain_theme
+from ui.plain import breakable, md_escape, plain_theme
 
 NO_OPINION = "Geen mening"
 RATING_HELP = "1 = niet belangrijk, 5 = heel belangrijk"
@@ -58,8 +58,12 @@ def _theme_header(theme: Theme, plain: bool) -> None:
 
     Residents read a plain label first and the method's official name second, without the theme code.
     """
-    st.markdown(f"**{md_escape(plain_theme(theme))}**" if plain else f"**{theme.code} {theme.short_name}**")
-    st.markdown(theme.plain_explanation)
+    if plain:
+        st.markdown(f"**{md_escape(breakable(plain_theme(theme)))}**")
+        st.markdown(md_escape(breakable(theme.plain_explanation)))
+    else:
+        st.markdown(f"**{theme.code} {theme.short_name}**")
+        st.markdown(theme.plain_explanation)
 
 
 def _round1(spreads: Mapping[tuple[str, str], Spread] | None, theme: str, criterion: str = "") -> None:
@@ -108,11 +112,12 @@ def ballot_inputs(
         if theme.field_code != current_field:
             current_field = theme.field_code
             field = catalogue.field(current_field)
-            st.subheader(field.label, divider="gray", anchor=False)
+            st.subheader(breakable(field.label) if plain else field.label, divider="gray", anchor=False)
             if plain:
-                st.markdown(field.plain_explanation)
+                st.markdown(md_escape(breakable(field.plain_explanation)))
         key = f"{key_prefix}:{code}"
-        with st.container(border=True):
+        # The key gives the box a CSS class (st-key-ivp-box-…): ui/plain.py narrows its margins on a phone.
+        with st.container(border=True, key=f"ivp-box-{key}"):
             _theme_header(theme, plain)
             name = plain_theme(theme).split(" (officieel")[0] if plain else theme.short_name
             if evidence is not None:

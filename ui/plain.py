@@ -8,14 +8,17 @@ literal character, so the text shows exactly as typed and nothing is ever fetche
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import string
 from typing import Final
 
+import pyphen
 import streamlit as st
 
 from ivp_core.catalogue import Theme
+from ui.bootstrap import serve_dutch_html
 
 _PUNCT: Final = frozenset(string.punctuation)
 
@@ -26,11 +29,46 @@ def md_escape(text: str | None) -> str:
     return out.replace("\n", "  \n")
 
 
+SOFT_HYPHEN: Final = "\u00ad"
+#: Words from this many letters on get soft hyphens. At 200 % text on a 360 px phone a body line holds about
+#: 18 letters and a title line about 10, so shorter words always fit and never need a break.
+_LONG_WORD: Final = re.compile(r"[^\W\d_]{10,}")
+_DUTCH: Final = pyphen.Pyphen(lang="nl_NL", left=3, right=3)
+_LONG_TOKEN: Final = re.compile(r"\S{10,}")
+_EDGE_PUNCT: Final = string.punctuation + "“”‘’…"
+_TOKEN_PUNCT: Final = re.compile(r"[/.:?&=_@#]+(?=\S)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _syllables(word: str) -> str:
+    return _DUTCH.inserted(word, hyphen=SOFT_HYPHEN)
+
+
+def breakable(text: str | None) -> str:
+    """Long Dutch compounds get soft hyphens between syllables ("Voor­beeld­ge­meente").
+
+    Why: at 200 % text on a small phone a word such as "gegevensbescherming" is wider than the line. Without
+    a break point the browser must either scroll sideways or cut the word anywhere ("gegevensbes|cherming");
+    with soft hyphens it breaks between syllables and shows a hyphen, and only where the line is too short.
+    CSS `hyphens: auto` would do the same, but only in browsers that ship a Dutch dictionary.
+    """
+    return _LONG_TOKEN.sub(_break_token, text or "")
+
+
+def _break_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if _LONG_WORD.fullmatch(token.strip(_EDGE_PUNCT)):
+        return _LONG_WORD.sub(lambda m: _syllables(m.group(0)), token)
+    # A web address or code: a zero-width space after its punctuation, so it wraps at "/" or "." rather than
+    # between two letters; no hyphens, which would change the address.
+    return _TOKEN_PUNCT.sub("\\g<0>\u200b", token)
+
+
 def plain_header(text: str | None) -> None:
     """A typed title as a heading: HTML-escaped, never Markdown, so a URL in it is not even a link."""
     st.html(
         '<h2 style="font-size:1.75rem;font-weight:700;line-height:1.25;margin:0 0 0.5rem 0;'
-        f'overflow-wrap:anywhere">{html.escape(text or "")}</h2>'
+        f'overflow-wrap:break-word">{html.escape(breakable(text))}</h2>'
     )
 
 
@@ -86,11 +124,23 @@ def strip_codes(text: str) -> str:
 
 #: Participant pages: no navigation sidebar, a clear focus ring (dark blue on white ≈ 10:1), thumb-sized
 #: choices, and long Dutch words that wrap between syllables (hyphens) instead of mid-word breaks.
+#: A tap while the page is still being drawn after a (re)load could be lost (the first run of the script
+#: had not finished; measured 1 in 8 taps): until the first run is done, inputs take no taps and a Dutch
+#: "even geduld" bar shows. The page's script (page_language) marks the document ready.
+#: The root font size follows the visitor's own browser setting (Streamlit fixes it at 16 px, so a larger
+#: text setting had no effect); on a phone the side margins are fixed pixels, not rem, so that larger text
+#: gets the width instead of ever wider margins.
 _PARTICIPANT_CSS: Final = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] { display: none !important; }
-html { -webkit-text-size-adjust: 100%; }
+html { -webkit-text-size-adjust: 100%; font-size: 100% !important; }
+@media (max-width: 640px) {
+  .stMainBlockContainer { padding: 3rem 12px 4rem 12px !important; }
+  [data-testid="stExpanderDetails"] { padding-left: 10px !important; padding-right: 10px !important; }
+  [class*="st-key-ivp-box-"], [data-testid="stForm"] { padding-left: 10px !important; padding-right: 10px !important; }
+  .stMainBlockContainer h1 { font-size: 2rem !important; }
+}
 .stMainBlockContainer, .stMainBlockContainer * { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 .stMainBlockContainer p, .stMainBlockContainer h1, .stMainBlockContainer h2, .stMainBlockContainer h3,
 .stMainBlockContainer label { overflow-wrap: break-word; }
@@ -103,6 +153,11 @@ div[role="radiogroup"] label[data-testid="stRadioOption"] { min-height: 44px; mi
 .stMainBlockContainer summary { min-height: 44px; }
 .stMainBlockContainer button { min-width: 44px; }
 [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] { display: none !important; }
+html:not([data-ivp-ready]) [data-testid="stMain"] :is(label, button, input, textarea, summary,
+  [data-baseweb="select"]) { pointer-events: none !important; }
+html:not([data-ivp-ready]) [data-testid="stMain"]::after { content: "Even geduld: de pagina wordt nog geladen…";
+  position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; padding: 12px 16px; text-align: center;
+  background: #0b3d91; color: #ffffff; font-size: 1rem; }
 </style>
 """
 
@@ -134,10 +189,19 @@ _LANG_JS: Final = """<span hidden></span>
     root.querySelectorAll('[data-testid="stSidebarNav"] ul, [data-testid="stSidebarNav"] li')
       .forEach((el) => { if (el.getAttribute("role") !== "none") el.setAttribute("role", "none"); });
   };
+  // Ready once the first run of the script has finished: until then participant pages take no taps
+  // (ui/plain.py _PARTICIPANT_CSS). Without Streamlit's run-state attribute, or after 15 s, ready anyway.
+  const ready = () => {
+    const app = root.querySelector('[data-testid="stApp"]');
+    const state = app ? app.getAttribute("data-test-script-state") : "";
+    if (state === "notRunning" || state === null) root.documentElement.setAttribute("data-ivp-ready", "");
+  };
   fix();
   if (!root.__ivpLangObserver) {
-    root.__ivpLangObserver = new MutationObserver(fix);
-    root.__ivpLangObserver.observe(root.body, {subtree: true, childList: true, characterData: true});
+    root.__ivpLangObserver = new MutationObserver(() => { fix(); ready(); });
+    root.__ivpLangObserver.observe(root.body, {subtree: true, childList: true, characterData: true,
+                                               attributes: true, attributeFilter: ["data-test-script-state"]});
+    setTimeout(() => root.documentElement.setAttribute("data-ivp-ready", ""), 15000);
   }
 })();
 </script>
@@ -154,6 +218,7 @@ _GLOBAL_CSS: Final = """
 
 def page_language() -> None:
     """On every page (app.py): `lang="nl"`, Dutch screen-reader and status words, a valid navigation."""
+    serve_dutch_html()
     st.html(_GLOBAL_CSS)
     st.html(_LANG_JS, unsafe_allow_javascript=True)
 

@@ -178,3 +178,31 @@ def test_email_link_through_a_real_smtp_server_one_ballot_per_address(engine: En
     assert _ballots(engine, sess.id) == 1
     with session_scope(engine, readonly=True) as s:
         assert s.scalar(select(func.count(BallotVoid.id))) == 0
+
+
+# ------------------------------------------------------------------ long words on a small phone (ui/plain.py)
+def test_long_dutch_words_get_soft_hyphens_between_syllables_only() -> None:
+    from ui.plain import SOFT_HYPHEN, breakable
+
+    text = "Wie is verwerkingsverantwoordelijke voor de gegevensbescherming? Een korte zin."
+    broken = breakable(text)
+    assert broken.replace(SOFT_HYPHEN, "") == text  # nothing else changes
+    assert "ver\u00adwer\u00adkings\u00adver\u00adant\u00adwoor\u00adde\u00adlijke" in broken
+    assert "gege\u00advens\u00adbe\u00adscher\u00adming?" in broken
+    assert breakable("Een korte zin.") == "Een korte zin."  # short words always fit: left alone
+    assert breakable(None) == ""
+
+
+def test_a_web_address_wraps_after_its_punctuation_without_hyphens() -> None:
+    from ui.plain import SOFT_HYPHEN, breakable
+
+    broken = breakable("Kijk op www.voorbeeldgemeente.nl/privacy")
+    assert SOFT_HYPHEN not in broken
+    assert broken == "Kijk op www.\u200bvoorbeeldgemeente.\u200bnl/\u200bprivacy"
+
+
+def test_outside_a_served_app_the_dutch_page_is_not_installed() -> None:
+    """Under AppTest (or a script run without Streamlit's server) there is no static handler to patch."""
+    from ui.bootstrap import _streamlit_static_handlers
+
+    assert _streamlit_static_handlers() == []

@@ -14,6 +14,8 @@ import email.policy
 import http.server
 import re
 import threading
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -25,11 +27,11 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.consultation import consultation_info, sessions
+from ivp_core.consultation import consultation_info, participation, sessions
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import Ballot, OpinionSession, Participant, Trajectory, utcnow
 from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.axe import serious_violations
+from tests.e2e.axe import enlarge_text, serious_violations, split_words
 from tests.e2e.support import ServedApp, free_port, wait_idle
 from ui.plain import PLAIN_THEME
 
@@ -118,7 +120,8 @@ def _count(database_url: str, session_id: int) -> tuple[int, int]:
 
 
 def _check_page(page: Page, shot: str | None = None) -> None:
-    """Every resident step: axe-core clean, Dutch, no jargon, no sidebar, nothing scrolling sideways."""
+    """Every resident step: axe-core clean, Dutch, no jargon, no sidebar, nothing scrolling sideways, no word
+    broken mid-word."""
     wait_idle(page)
     if shot:
         page.screenshot(path=str(SHOTS / shot), full_page=False)
@@ -126,11 +129,13 @@ def _check_page(page: Page, shot: str | None = None) -> None:
     assert page.evaluate("document.documentElement.lang") == "nl"
     assert page.locator("[data-testid='stSkipToContent']").text_content() == "Naar de inhoud"
     assert page.locator("[aria-label='Main menu'], [aria-label='Link to heading']").count() == 0
-    text = page.locator("[data-testid='stMain']").inner_text()
+    # Soft hyphens and zero-width spaces (ui/plain.breakable) must not hide a forbidden word.
+    text = re.sub("[\u00ad\u200b]", "", page.locator("[data-testid='stMain']").inner_text())
     found = [w for w in FORBIDDEN if w.lower() in text.lower()]
     assert found == [], found
     assert not page.locator("section[data-testid='stSidebar']").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert split_words(page) == []
 
 
 def _tap_targets(page: Page) -> list[dict[str, Any]]:
@@ -245,14 +250,23 @@ def test_residents_take_part_one_ballot_each(
     assert _count(database_url, sid) == (2, 2)
     desk.close()
 
-    # Resident 3, a small phone at 200 % text.
+    # Resident 3, a small phone at 200 % text: first the page that asks for the code, then every step.
     small = browser.new_page(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    small.goto(f"{served_app.base_url}/stem")
+    expect(small.get_by_role("button", name="Verder")).to_be_visible(timeout=30_000)
+    enlarge_text(small)
+    _check_page(small, "resident-7-code-200pct-360.png")
     small.goto(f"{served_app.base_url}/stem?code={code}")
     expect(small.get_by_role("button", name="Stem versturen")).to_be_visible(timeout=30_000)
-    small.add_style_tag(content="html { font-size: 200% !important; }")
-    _check_page(small, "resident-7-200pct-360.png")
+    enlarge_text(small)
+    _check_page(small, "resident-7-start-200pct-360.png")
+    small.get_by_text("Privacy: wat doen we met uw gegevens?").click()
+    for figures in small.get_by_text("Cijfers over dit onderwerp").all():
+        figures.click()
+    _check_page(small)  # every text of the page is open now: privacy statement, figures, all questions
     _rate(small, {"1.1": "3", "1.3": "5"})
     _submit(small)
+    _check_page(small, "resident-7-thanks-200pct-360.png")
     assert _count(database_url, sid) == (3, 3)
 
     # After the closing time nothing is stored, even though nobody closed the session.
@@ -343,3 +357,61 @@ def test_a_waiting_phone_moves_on_by_itself_when_voting_opens(
     with session_scope(get_engine(database_url)) as db:
         sessions.open_session(db, created.id)
     expect(page.get_by_role("button", name="Stem versturen")).to_be_visible(timeout=30_000)
+
+
+def test_the_page_is_dutch_from_its_first_byte(served_app: ServedApp, browser: Browser) -> None:
+    """Every address answers `<html lang="nl">` (ui/bootstrap.serve_dutch_html), not Streamlit's "en".
+
+    The app's code first runs when the first visitor's page connects, so that one page load comes first.
+    """
+    page = browser.new_page(viewport=PHONE)
+    page.goto(served_app.base_url)
+    expect(page.get_by_role("link", name="Stemmen", exact=True)).to_be_visible(timeout=60_000)
+    for path in ("/", "/stem", "/stem?code=K7QX4MPA", "/start"):
+        with urllib.request.urlopen(served_app.base_url + path, timeout=30) as response:
+            head = response.read().decode("utf-8", "replace")
+        assert '<html lang="nl">' in head and 'lang="en"' not in head, (path, head)
+        assert "<title>IVP-prioritering</title>" in head and "enable JavaScript" not in head
+    # Streamlit's own scripts still come from its folder: a fresh load works, and is Dutch before any script.
+    page.goto(f"{served_app.base_url}/stem", wait_until="commit")
+    page.wait_for_selector("html", state="attached")
+    assert page.evaluate("document.documentElement.getAttribute('lang')") == "nl"
+    expect(page.get_by_role("button", name="Verder")).to_be_visible(timeout=30_000)
+    page.close()
+
+
+def test_a_tap_while_the_page_is_still_drawing_is_kept(
+    served_app: ServedApp, browser: Browser, database_url: str
+) -> None:
+    """Reload the phone ballot and tap a score as soon as the first option shows: the tap must count.
+
+    Until the first run of the page is done the options take no taps and a Dutch "even geduld" bar shows
+    (ui/plain.py); Playwright's click then waits, as a person would tap again, instead of being lost.
+    """
+    SHOTS.mkdir(exist_ok=True)
+    warm = browser.new_page()
+    warm.goto(served_app.base_url)
+    expect(warm.get_by_role("link", name="Stemmen", exact=True)).to_be_visible(timeout=60_000)
+    warm.close()
+    sid, code = _session(database_url, kind="inwonersconsultatie", title="Tikken", method="rating", themes=THEMES)
+    page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(f"{served_app.base_url}/stem?code={code}")
+    expect(page.get_by_role("button", name="Stem versturen")).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    first = page.get_by_role("radiogroup", name=re.compile(re.escape(PLAIN_THEME["1.1"])))
+    for score in ("4", "2", "5", "1", "3"):
+        page.reload(wait_until="commit")
+        option = first.get_by_text(score, exact=True)
+        expect(option).to_be_visible(timeout=30_000)
+        if score == "4":
+            page.screenshot(path=str(SHOTS / "resident-9-reload-drawing-390x844.png"))
+        option.click()
+        wait_idle(page)
+        picked = first.get_by_role("radio", checked=True).evaluate("e => e.closest('label').innerText")
+        assert picked.strip() == score
+    _submit(page)
+    token = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["t"][0]
+    with session_scope(get_engine(database_url), readonly=True) as db:
+        stored = participation.my_ballot(db, sid, token)
+    assert stored is not None and stored["1.1"] == 3
+    assert page.evaluate("document.documentElement.hasAttribute('data-ivp-ready')")
