@@ -243,7 +243,7 @@ def compute_advice(
     if any(s.group == RESIDENT_GROUP for s in inputs) and pop:
         comparison = compare_reweighted(inputs, settings, pop, (RESIDENT_GROUP,), themes)
     result = (
-        comparison.reweighted if (reweight_residents and comparison) else aggregate(inputs, settings, themes)
+        comparison.weighted if (reweight_residents and comparison) else aggregate(inputs, settings, themes)
     )
     counts = {s.session_id: len(s.ballots) for s in inputs}
     summaries = tuple(

@@ -45,6 +45,19 @@ def test_advice_names_priorities_and_going_concern_for_all_22_themes(demo_engine
     assert [s.ballots for s in advice.sessions] == [8, 240, 19]
 
 
+def test_reweighting_the_residents_gives_the_weighted_result(demo_engine: Engine) -> None:
+    tid, mid = _ids(demo_engine)
+    settings = AggregationSettings(resamples=0)
+    with session_scope(demo_engine) as db:
+        plain = compute_advice(db, tid, mid, settings)
+        reweighted = compute_advice(db, tid, mid, settings, reweight_residents=True)
+    assert reweighted.reweighted is not None
+    assert reweighted.result.to_dict() == reweighted.reweighted.weighted.to_dict()
+    assert plain.result.to_dict() == plain.reweighted.raw.to_dict()  # type: ignore[union-attr]
+    # The demo's residents are not spread like the population, so weighting moves the residents' scores.
+    assert reweighted.result.scores != plain.result.scores
+
+
 def test_same_data_same_advice(demo_engine: Engine) -> None:
     tid, mid = _ids(demo_engine)
     with session_scope(demo_engine) as db:
