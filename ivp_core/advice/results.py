@@ -205,6 +205,8 @@ class Advice:
     reweighted: ReweightedComparison | None
     data_scores: dict[str, float] | None
     settings: AggregationSettings
+    #: True only when ``result`` is the reweighted one; a comparison alone does not reweight anything.
+    residents_reweighted: bool = False
 
     def settings_dict(self) -> dict[str, Any]:
         s = self.settings
@@ -214,7 +216,7 @@ class Advice:
             "ranking_rule": s.ranking_rule,
             "data_weight": s.data_weight,
             "with_analysis": self.data_scores is not None,
-            "reweighted_residents": self.reweighted is not None and s is not None,
+            "reweighted_residents": self.residents_reweighted,
             "seed": s.seed,
             "resamples": s.resamples,
             "tie_tolerance": s.tie_tolerance,
@@ -242,9 +244,8 @@ def compute_advice(
     comparison = None
     if any(s.group == RESIDENT_GROUP for s in inputs) and pop:
         comparison = compare_reweighted(inputs, settings, pop, (RESIDENT_GROUP,), themes)
-    result = (
-        comparison.weighted if (reweight_residents and comparison) else aggregate(inputs, settings, themes)
-    )
+    reweighted = bool(reweight_residents and comparison)
+    result = comparison.weighted if (reweighted and comparison) else aggregate(inputs, settings, themes)
     counts = {s.session_id: len(s.ballots) for s in inputs}
     summaries = tuple(
         SessionSummary(
@@ -266,6 +267,7 @@ def compute_advice(
         reweighted=comparison,
         data_scores=scores,
         settings=settings,
+        residents_reweighted=reweighted,
     )
 
 

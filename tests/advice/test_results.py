@@ -56,6 +56,13 @@ def test_reweighting_the_residents_gives_the_weighted_result(demo_engine: Engine
     assert plain.result.to_dict() == plain.reweighted.raw.to_dict()  # type: ignore[union-attr]
     # The demo's residents are not spread like the population, so weighting moves the residents' scores.
     assert reweighted.result.scores != plain.result.scores
+    assert (
+        plain.settings_dict()["reweighted_residents"],
+        reweighted.settings_dict()["reweighted_residents"],
+    ) == (
+        False,
+        True,
+    )
 
 
 def test_same_data_same_advice(demo_engine: Engine) -> None:
@@ -73,9 +80,17 @@ def test_a_later_delphi_round_replaces_the_earlier_one(demo_engine: Engine) -> N
         werkgroep = db.scalars(select(OpinionSession).where(OpinionSession.group == "werkgroep")).one()
         db.add(
             OpinionSession(
-                trajectory_id=tid, kind="werkgroep", group="werkgroep", title="Ronde 2", method=werkgroep.method,
-                settings=werkgroep.settings, themes=werkgroep.themes, code="RONDE2XX", status="gesloten",
-                round_no=2, previous_round_id=werkgroep.id,
+                trajectory_id=tid,
+                kind="werkgroep",
+                group="werkgroep",
+                title="Ronde 2",
+                method=werkgroep.method,
+                settings=werkgroep.settings,
+                themes=werkgroep.themes,
+                code="RONDE2XX",
+                status="gesloten",
+                round_no=2,
+                previous_round_id=werkgroep.id,
             )
         )
     with session_scope(demo_engine) as db:
