@@ -299,6 +299,78 @@ async def participant(
         await client.close()
 
 
+@dataclass
+class OpenBurst:
+    """N phones opening the vote page in the same instant: latency to the first full render, and its cost."""
+
+    opens: int
+    rendered: int
+    errors: list[str]
+    latency: dict[str, float | None]
+    usage: ServerUsage | None
+
+    @property
+    def cpu_s_per_open(self) -> float | None:
+        u = self.usage
+        if u is None or u.cpu_percent is None or not self.opens:
+            return None
+        return u.cpu_percent / 100.0 * u.seconds / self.opens
+
+    @property
+    def statements_per_open(self) -> float | None:
+        u = self.usage
+        return None if u is None or u.statements is None or not self.opens else u.statements / self.opens
+
+
+async def open_page(
+    base_url: str, code: str, timeout: float, start: asyncio.Event, clients: list[StreamlitClient]
+) -> float:
+    """One phone opening `/stem?code=…`: seconds from connecting to the first run that shows the ballot."""
+    client = StreamlitClient(base_url, PARTICIPANT_PAGE, urlencode({"code": code}))
+    clients.append(client)  # closed by the caller after the whole burst: a real phone stays connected
+    await start.wait()
+    t0 = time.monotonic()
+    await client.connect(timeout)
+    run = await client.rerun(timeout=timeout)
+    if problem := _problem(run):
+        raise RuntimeError(f"open: {problem}")
+    if not _ballot_radios(run):
+        raise RuntimeError(f"open: no ballot form on the page; texts: {run.texts()[:4]}")
+    return time.monotonic() - t0
+
+
+async def open_burst(
+    base_urls: str | Sequence[str],
+    code: str,
+    opens: int,
+    *,
+    meter: ServerMeter | None = None,
+    timeout: float = 120.0,
+) -> OpenBurst:
+    """All `opens` phones open the vote page at once (no voting): what a QR code on a big screen causes."""
+    urls = [require_loopback(u) for u in ([base_urls] if isinstance(base_urls, str) else base_urls)]
+    meter = meter or ServerMeter()
+    for url in urls:
+        await warm_up(url, timeout)
+    clients: list[StreamlitClient] = []
+    start = asyncio.Event()
+    tasks = [
+        asyncio.create_task(open_page(urls[i % len(urls)], code, timeout, start, clients))
+        for i in range(opens)
+    ]
+    await asyncio.sleep(0)  # every task is waiting at the start line
+    await meter.start()
+    start.set()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    usage = await meter.stop()
+    await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+    times = [r for r in results if isinstance(r, float)]
+    errors = [
+        f"#{i}: {type(r).__name__}: {r}"[:300] for i, r in enumerate(results) if isinstance(r, BaseException)
+    ]
+    return OpenBurst(opens, len(times), errors, percentiles(times), usage)
+
+
 # -------------------------------------------------------------------------------------- live viewers
 
 
@@ -695,7 +767,9 @@ def _parser() -> argparse.ArgumentParser:
         help="spread the button presses over this many seconds (0: all in the same instant, the worst case)",
     )
     p.add_argument(
-        "--presenter", action="store_true", help="watch the vote on a presenter screen; report thanked → screen"
+        "--presenter",
+        action="store_true",
+        help="watch the vote on a presenter screen; report thanked → screen",
     )
     p.add_argument("--viewers", type=int, default=0, help="shared live screens to measure afterwards")
     p.add_argument("--viewer-seconds", type=float, default=20.0)
@@ -708,14 +782,51 @@ def _parser() -> argparse.ArgumentParser:
         metavar="--section.key=value",
         help="extra streamlit option for --serve, e.g. --server-option=--runner.postScriptGC=false",
     )
+    p.add_argument(
+        "--open-burst",
+        type=int,
+        metavar="N",
+        help="instead of a vote: N phones open the vote page in the same instant; report the open p95, "
+        "server CPU seconds and SQL statements per open",
+    )
+    p.add_argument(
+        "--kind",
+        default="raadscommissie",
+        choices=("raadscommissie", "inwonersconsultatie"),
+        help="with --serve: the kind of session to put load on (residents see the longer page)",
+    )
     p.add_argument("--json", type=Path, help="also write the figures to this file")
     return p
+
+
+def _print_burst(burst: OpenBurst, notes: Sequence[str]) -> None:
+    stats = " ".join(
+        f"{k} {v * 1000:.0f} ms" if v is not None else f"{k} –" for k, v in burst.latency.items()
+    )
+    print(f"page opens         {burst.opens} at once, {burst.rendered} showed the ballot")
+    print(f"errors             {len(burst.errors)}")
+    for line in burst.errors[:10]:
+        print(f"  {line}")
+    print(f"open → ballot      {stats}")
+    u = burst.usage
+    if u is not None and u.cpu_percent is not None:
+        print(f"server during burst {u.cpu_percent:.0f}% CPU over {u.seconds:.1f} s")
+    if burst.cpu_s_per_open is not None:
+        print(f"CPU per open       {burst.cpu_s_per_open * 1000:.1f} ms (server processes)")
+    if burst.statements_per_open is not None:
+        print(f"SQL per open       {burst.statements_per_open:.2f} statements")
+    if u is not None:
+        print(f"server memory      {u.rss_mb} MB resident after the burst")
+    for note in notes:
+        print(f"note: {note}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if not 1 <= args.participants <= MAX_PARTICIPANTS:
         raise SystemExit(f"--participants must be 1…{MAX_PARTICIPANTS}")
+    if args.open_burst is not None and not 1 <= args.open_burst <= MAX_PARTICIPANTS:
+        raise SystemExit(f"--open-burst must be 1…{MAX_PARTICIPANTS}")
     if not 1 <= args.servers <= MAX_SERVERS:
         raise SystemExit(f"--servers must be 1…{MAX_SERVERS}")
     if not 0 <= args.viewers <= MAX_VIEWERS:
@@ -740,7 +851,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.serve:
                 database_url = args.database_url or f"sqlite:///{Path(tmp) / 'load.db'}"
-                session: LoadSession = open_load_session(db.get_engine(database_url))
+                session: LoadSession = open_load_session(db.get_engine(database_url), kind=args.kind)
                 db.dispose_engines()
                 for _ in range(args.servers):
                     served.append(serve(Path(tmp), database_url, extra_args=args.server_option))
@@ -752,6 +863,36 @@ def main(argv: Sequence[str] | None = None) -> int:
                     raise SystemExit("--url needs --code and --database-url (or DATABASE_URL)")
                 base_urls, code = args.url, args.code
                 meter = ServerMeter([args.server_pid] if args.server_pid else [])
+            if args.open_burst is not None:
+                load_before = _loadavg()
+                client_cpu0 = time.process_time()
+                burst = asyncio.run(
+                    asyncio.wait_for(
+                        open_burst(base_urls, code, args.open_burst, meter=meter), args.time_limit
+                    )
+                )
+                notes = [
+                    f"machine load average (1 min) {load_before} before, {_loadavg()} after the burst "
+                    f"on {os.cpu_count()} cores: other work on the machine slows every figure",
+                    f"this load client itself used {time.process_time() - client_cpu0:.2f} s CPU on the same machine",
+                    f"{len(served) or 'a running'} app server(s) on {database_url.split(':', 1)[0]}, "
+                    f"session kind {args.kind}, options {' '.join(args.server_option) or '(defaults)'}",
+                ]
+                _print_burst(burst, notes)
+                if args.json:
+                    args.json.write_text(
+                        json.dumps(
+                            {
+                                **asdict(burst),
+                                "cpu_s_per_open": burst.cpu_s_per_open,
+                                "statements_per_open": burst.statements_per_open,
+                                "notes": notes,
+                            },
+                            indent=2,
+                            default=str,
+                        )
+                    )
+                return 0 if not burst.errors else 1
             report = asyncio.run(
                 asyncio.wait_for(
                     run_load(

@@ -54,12 +54,18 @@ def check_password(candidate: str) -> bool:
 
 def oidc_configured() -> bool:
     """True when `.streamlit/secrets.toml` has an `[auth]` section for `st.login` (e.g. the municipality's
-    Entra ID) and `IVP_OIDC_ALLOWED` says whose accounts may act as facilitator."""
+    Entra ID) and `IVP_OIDC_ALLOWED` says whose accounts may act as facilitator.
+
+    The environment variable is checked first: without a secrets file, every `st.secrets` lookup searches
+    the disk again under a process-wide lock and raises, and this runs on every page run, so 300 phones
+    opening the vote page at once queued on that lock (docs/deployment.md, "Openen").
+    """
+    if not _oidc_allowed():
+        return False
     try:
-        has_auth = "auth" in st.secrets
+        return "auth" in st.secrets
     except Exception:
-        has_auth = False
-    return has_auth and bool(_oidc_allowed())
+        return False
 
 
 def _oidc_allowed() -> list[str]:
