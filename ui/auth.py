@@ -14,11 +14,11 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import streamlit as st
 
-from ivp_core.access import logins
+from ivp_core.access import logins, oidc
 from ivp_core.access.throttle import LoginThrottle
 from ivp_core.storage.db import session_scope
 
@@ -69,12 +69,7 @@ def oidc_configured() -> bool:
         has_auth = "auth" in st.secrets
     except Exception:
         has_auth = False
-    return has_auth and bool(_oidc_allowed())
-
-
-def _oidc_allowed() -> list[str]:
-    """E-mail addresses or `@domain` suffixes, comma-separated: a tenant's accounts are not all facilitators."""
-    return [p.strip().lower() for p in os.environ.get("IVP_OIDC_ALLOWED", "").split(",") if p.strip()]
+    return has_auth and bool(oidc.allowed_rules())
 
 
 def _secret(name: str) -> str:
@@ -99,41 +94,8 @@ def oidc_label() -> str:
     return "uw organisatie-account"
 
 
-def oidc_allows(email: str) -> bool:
-    """Whether `IVP_OIDC_ALLOWED` names this address or its domain (compared without case)."""
-    email = email.strip().lower()
-    if not email or "@" not in email:
-        return False
-    return any(email == rule or (rule.startswith("@") and email.endswith(rule)) for rule in _oidc_allowed())
-
-
-#: Why an OIDC account that the provider accepted is not a facilitator here (None: it is).
-OidcVerdict = Literal["niet ingelogd", "geen e-mail", "niet bevestigd", "niet toegestaan", "verlopen"] | None
-
-
-def oidc_verdict(claims: Mapping[str, Any], now: float | None = None) -> OidcVerdict:
-    """Judge the identity Streamlit read from its signed login cookie.
-
-    Streamlit keeps that cookie for 30 days; a facilitator login here lasts `LOGIN_HOURS`, as with the password,
-    counted from when the provider issued the identity (`iat`), so a laptop left in the council room does not stay
-    unlocked for a month. An address the provider marks as unverified does not count.
-    """
-    if not claims.get("is_logged_in"):
-        return "niet ingelogd"
-    email = str(claims.get("email") or "").strip()
-    if not email:
-        return "geen e-mail"
-    if claims.get("email_verified") is False:
-        return "niet bevestigd"
-    if not oidc_allows(email):
-        return "niet toegestaan"
-    try:
-        issued = float(claims.get("iat"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "verlopen"
-    if (time.time() if now is None else now) - issued > logins.LOGIN_HOURS * 3600:
-        return "verlopen"
-    return None
+def oidc_verdict(claims: Mapping[str, Any]) -> oidc.Verdict:
+    return oidc.verdict(claims, oidc.allowed_rules())
 
 
 def _oidc_claims() -> dict[str, Any]:
@@ -175,10 +137,6 @@ def follow_login_return(facilitator_pages: Mapping[str, str], on_start_page: boo
 def _remember_return(target: str) -> None:
     """Leave the wanted page's name in the browser before the visitor goes to the provider (see above)."""
     _set_cookie(RETURN_COOKIE, target, _RETURN_MINUTES * 60, same_site="Lax")
-
-
-def _log_in_with_oidc() -> None:
-    st.login()
 
 
 # ------------------------------------------------------------------------------------- the login cookie
@@ -366,7 +324,7 @@ def _oidc_login(return_to: str | None) -> None:
         st.error(_OIDC_REFUSALS[verdict].format(label=label, email=email))
     if return_to or not claims.get("is_logged_in"):
         _remember_return(return_to or LOGIN_PAGE)
-    st.button(f"Inloggen met {label}", type="primary", on_click=_log_in_with_oidc)
+    st.button(f"Inloggen met {label}", type="primary", on_click=st.login)
     if verdict in _OIDC_REFUSALS:
         st.button(f"Uitloggen bij {label}", on_click=st.logout)
 
