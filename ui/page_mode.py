@@ -1,0 +1,81 @@
+"""Streamlit's old page-folder mode must never run this app, not even in the first seconds after a restart.
+
+Until some script run of a server process has called `st.navigation`, Streamlit treats a `pages/` folder as the
+old (v1) page list: it runs a page file such as `pages/sessies.py` directly, without `app.py` (its login gate,
+wide layout, Dutch texts) and shows every file as a bare page list ("app, analyse beheer, …") in the sidebar.
+The first import of `ui` switches that mode off and reruns its own request through `app.py`. But after a restart
+several browsers reconnect at once (the projector, the clerk's tab, phones), and every run that started before
+the switch still ran in the old mode: the facilitator tab then showed the bare list until the next click.
+
+So the switch also (1) asks every other script run that is inside Streamlit's old-mode function to rerun the
+same address (a rerun request is thread-safe in Streamlit), and (2) wraps Streamlit's navigation so that a run
+that enters the old mode a moment later reruns itself before it draws anything.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from types import CodeType, FrameType
+from typing import Any
+
+import streamlit as st
+from streamlit.commands import navigation as _navigation_module
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import script_runner as _script_runner
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+from streamlit.runtime.scriptrunner_utils.script_run_context import (
+    SCRIPT_RUN_CONTEXT_ATTR_NAME,
+    ScriptRunContext,
+    get_script_run_ctx,
+)
+
+_FOLDER_MODE_CODE: CodeType = _script_runner._mpa_v1.__code__
+_original_navigation = _navigation_module._navigation
+
+
+def _in_folder_mode(frame: FrameType | None) -> bool:
+    """Whether this stack runs inside Streamlit's old page-folder function (`_mpa_v1`)."""
+    while frame is not None:
+        if frame.f_code is _FOLDER_MODE_CODE:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _same_address(ctx: ScriptRunContext) -> RerunData:
+    return RerunData(
+        query_string=ctx.query_string,
+        page_script_hash=ctx.page_script_hash,
+        page_name=ctx.pages_manager.intended_page_name or "",
+    )
+
+
+def _rerun_other_folder_mode_runs() -> int:
+    """Ask every other script thread that is inside the old mode to rerun its address; returns how many."""
+    frames = sys._current_frames()
+    asked = 0
+    for thread in threading.enumerate():
+        if thread is threading.current_thread() or not _in_folder_mode(frames.get(thread.ident or -1)):
+            continue
+        ctx: ScriptRunContext | None = getattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)
+        if ctx is not None and ctx.script_requests is not None:
+            asked += bool(ctx.script_requests.request_rerun(_same_address(ctx)))
+    return asked
+
+
+def _navigation_never_folder_mode(*args: Any, **kwargs: Any) -> Any:
+    page = _original_navigation(*args, **kwargs)
+    if _in_folder_mode(sys._getframe(1)):
+        PagesManager.uses_pages_directory = False
+        st.rerun()  # the same page, now through app.py (st.rerun keeps the address: the page is resolved)
+    return page
+
+
+def switch_off() -> None:
+    """Called once, when `ui` is first imported in a server process (see the module docstring)."""
+    PagesManager.uses_pages_directory = False
+    _navigation_module._navigation = _navigation_never_folder_mode
+    _rerun_other_folder_mode_runs()
+    if get_script_run_ctx() is not None and _in_folder_mode(sys._getframe(1)):
+        st.rerun()
