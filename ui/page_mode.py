@@ -9,7 +9,7 @@ the switch still ran in the old mode: the facilitator tab then showed the bare l
 
 So the switch also (1) asks every other script run that is inside Streamlit's old-mode function to rerun the
 same address (a rerun request is thread-safe in Streamlit), and (2) wraps Streamlit's navigation so that a run
-that enters the old mode a moment later reruns itself before it draws anything.
+that enters the old mode later (a moment after a restart; in Streamlit's AppTest, every run) runs app.py.
 """
 
 from __future__ import annotations
@@ -64,12 +64,20 @@ def _rerun_other_folder_mode_runs() -> int:
     return asked
 
 
-def _navigation_never_folder_mode(*args: Any, **kwargs: Any) -> Any:
-    page = _original_navigation(*args, **kwargs)
+def _navigation_never_folder_mode(pages: Any, *args: Any, **kwargs: Any) -> Any:
+    """In the old mode, hand Streamlit the main script (app.py) instead of the folder's page list.
+
+    Streamlit's old-mode function calls this with every file as a page and runs the page it returns. Returning
+    app.py, which calls `st.navigation` itself and resolves the requested address, turns that run into a normal
+    one in place: no bare list is sent, and a form submitted in this very run is not lost to a rerun.
+    """
     if _in_folder_mode(sys._getframe(1)):
         PagesManager.uses_pages_directory = False
-        st.rerun()  # the same page, now through app.py (st.rerun keeps the address: the page is resolved)
-    return page
+        main = next((page for page in pages if getattr(page, "_default", False)), None)
+        if main is not None:
+            main._can_be_called = True
+            return main
+    return _original_navigation(pages, *args, **kwargs)
 
 
 def switch_off() -> None:

@@ -151,6 +151,7 @@ def test_oidc_login_returns_to_the_asked_page_and_survives_reload_tab_and_restar
     expect(page.get_by_text("mag hier geen begeleider zijn")).to_be_visible(timeout=60_000)
     expect(page.get_by_text(REFUSED)).to_be_visible()
     wait_idle(page)
+    page.screenshot(path=str(tmp_path / "oidc-refused.png"))
     expect(_menu_link(page, "Sessies")).to_have_count(0)
     page.goto(f"{oidc_app.base_url}/sessies")
     wait_idle(page, 60_000)
