@@ -78,6 +78,10 @@ else:
 
 # Expanded: the whole menu shows, instead of Streamlit's English "View N more" behind which it hides a long one.
 page = st.navigation(sections, expanded=True)
+# Back from the OIDC provider (which always lands on the start page): go on to the page that was asked for.
+auth.follow_login_return(
+    {url_path: path for path, _, url_path, _ in FACILITATOR_PAGES}, on_start_page=page.url_path == ""
+)
 auth.sync_cookie()
 sidebar_selector()
 page.run()

@@ -6,5 +6,8 @@ import streamlit as st
 
 from ui import auth
 
-auth.log_out()
+if auth.log_out():
+    # On the way to the OIDC provider's logout; it sends the browser back to the app's start page.
+    st.info("U wordt uitgelogd…")
+    st.stop()
 st.switch_page("pages/start.py")

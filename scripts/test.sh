@@ -24,7 +24,7 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
 if command -v npm >/dev/null 2>&1; then
-  # axe-core, for the accessibility checks in the browser tests
+  # axe-core, for the accessibility checks in the browser tests; oidc-provider, for the OIDC login test
   npm install --no-audit --no-fund --silent
 fi
 .venv/bin/ruff check .

@@ -13,11 +13,12 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import streamlit as st
 
-from ivp_core.access import logins
+from ivp_core.access import logins, oidc
 from ivp_core.access.throttle import LoginThrottle
 from ivp_core.storage.db import session_scope
 
@@ -51,6 +52,15 @@ def check_password(candidate: str) -> bool:
 
 # ------------------------------------------------------------------------------------------ OIDC (st.login)
 
+#: Cookie that carries the facilitator page a visitor asked for across the provider's login, because Streamlit's
+#: /oauth2callback always lands on the app's home page. It holds only a page name from FACILITATOR_PAGES.
+RETURN_COOKIE = "ivp_login_return"
+_RETURN_HANDLED_KEY = "ivp_login_return_handled"
+_RETURN_CLEAR_KEY = "ivp_login_return_clear"
+#: What the return cookie holds when the visitor came from the plain login page (no page to go back to).
+LOGIN_PAGE = "inloggen"
+_RETURN_MINUTES = 15
+
 
 def oidc_configured() -> bool:
     """True when `.streamlit/secrets.toml` has an `[auth]` section for `st.login` (e.g. the municipality's
@@ -60,7 +70,7 @@ def oidc_configured() -> bool:
     the disk again under a process-wide lock and raises, and this runs on every page run, so 300 phones
     opening the vote page at once queued on that lock (docs/deployment.md, "Openen").
     """
-    if not _oidc_allowed():
+    if not oidc.allowed_rules():
         return False
     try:
         return "auth" in st.secrets
@@ -68,28 +78,85 @@ def oidc_configured() -> bool:
         return False
 
 
-def _oidc_allowed() -> list[str]:
-    """E-mail addresses or `@domain` suffixes, comma-separated: a tenant's accounts are not all facilitators."""
-    return [p.strip().lower() for p in os.environ.get("IVP_OIDC_ALLOWED", "").split(",") if p.strip()]
+def _secret(name: str) -> str:
+    try:
+        value = st.secrets.get(name)
+    except Exception:
+        value = None
+    return str(value).strip() if value else ""
+
+
+def oidc_label() -> str:
+    """The provider's name on the login button: people recognise "Microsoft Entra ID", not "OIDC"."""
+    label = os.environ.get("IVP_OIDC_LABEL", "").strip() or _secret("oidc_label")
+    if label:
+        return label
+    try:
+        metadata_url = str(st.secrets["auth"].get("server_metadata_url") or "")
+    except Exception:
+        metadata_url = ""
+    if "login.microsoftonline.com" in metadata_url:
+        return "Microsoft Entra ID"
+    return "uw organisatie-account"
+
+
+def oidc_verdict(claims: Mapping[str, Any]) -> oidc.Verdict:
+    return oidc.verdict(claims, oidc.allowed_rules())
+
+
+def _oidc_claims() -> dict[str, Any]:
+    if not oidc_configured():
+        return {}
+    try:
+        return dict(st.user.to_dict())
+    except Exception:
+        return {}
 
 
 def _oidc_facilitator() -> bool:
-    if not oidc_configured() or not st.user.is_logged_in:
-        return False
-    email = str(st.user.get("email") or "").lower()
-    if not email or st.user.get("email_verified") is False:
-        return False
-    return any(email == rule or (rule.startswith("@") and email.endswith(rule)) for rule in _oidc_allowed())
+    claims = _oidc_claims()
+    return bool(claims) and oidc_verdict(claims) is None
+
+
+def follow_login_return(facilitator_pages: Mapping[str, str], on_start_page: bool) -> None:
+    """Right after the provider's login, go on to the page the visitor asked for (or explain a refusal).
+
+    Streamlit's /oauth2callback always lands on the start page; the login page left the wanted page's name in
+    `RETURN_COOKIE`. Only names in `facilitator_pages` (url path -> file) are followed, so the cookie cannot send
+    anyone elsewhere. After a refusal the cookie stays (for 15 minutes), so that logging in with another account
+    still returns to the wanted page; after a success it is cleared.
+    """
+    if not on_start_page or st.session_state.get(_RETURN_HANDLED_KEY):
+        return
+    claims = _oidc_claims()
+    wanted = _cookie(RETURN_COOKIE)
+    if not claims.get("is_logged_in") or not wanted:
+        return
+    st.session_state[_RETURN_HANDLED_KEY] = True
+    if oidc_verdict(claims) is not None:
+        st.switch_page("pages/inloggen.py")  # says why this account is not let in
+    st.session_state[_RETURN_CLEAR_KEY] = True
+    if wanted in facilitator_pages:
+        st.switch_page(facilitator_pages[wanted])
+
+
+def _remember_return(target: str) -> None:
+    """Leave the wanted page's name in the browser before the visitor goes to the provider (see above)."""
+    _set_cookie(RETURN_COOKIE, target, _RETURN_MINUTES * 60, same_site="Lax")
 
 
 # ------------------------------------------------------------------------------------- the login cookie
 
 
-def _cookie_token() -> str | None:
+def _cookie(name: str) -> str | None:
     try:
-        return st.context.cookies.get(COOKIE_NAME)
+        return st.context.cookies.get(name)
     except Exception:
         return None
+
+
+def _cookie_token() -> str | None:
+    return _cookie(COOKIE_NAME)
 
 
 def is_facilitator() -> bool:
@@ -112,25 +179,34 @@ def is_facilitator() -> bool:
     return False
 
 
-def sync_cookie() -> None:
-    """Write (after a login) or clear (after a logout) the cookie in the browser.
+def _set_cookie(name: str, value: str, max_age: int, same_site: str = "Strict") -> None:
+    """Set (max_age > 0) or clear (0) a cookie in the browser.
 
     Streamlit reads cookies (`st.context.cookies`, as sent when the browser connected) but cannot set them,
-    so a small script sets it in the page. It is `SameSite=Strict`, `Secure` on HTTPS, and scoped to the app.
+    so a small script sets it in the page; `Secure` on HTTPS, and scoped to the app.
     """
-    token = st.session_state.get(_TOKEN_KEY)
-    if st.session_state.get(_COOKIE_CLEAR_KEY):
-        value, max_age = "", 0
-    elif token and st.session_state.get(_ROLE_KEY) == FACILITATOR and _cookie_token() != token:
-        value, max_age = str(token), logins.LOGIN_HOURS * 3600
-    else:
-        return
-    cookie = json.dumps(f"{COOKIE_NAME}={value}; Path=/; Max-Age={max_age}; SameSite=Strict")
+    cookie = json.dumps(f"{name}={value}; Path=/; Max-Age={max_age}; SameSite={same_site}")
     st.html(
         "<script>document.cookie = "
         f"{cookie} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
         unsafe_allow_javascript=True,
     )
+
+
+def sync_cookie() -> None:
+    """Write (after a login) or clear (after a logout) the login cookie, and clear a used return cookie.
+
+    The login cookie is `SameSite=Strict`: other sites cannot send it along.
+    """
+    if st.session_state.pop(_RETURN_CLEAR_KEY, False):
+        _set_cookie(RETURN_COOKIE, "", 0, same_site="Lax")
+    token = st.session_state.get(_TOKEN_KEY)
+    if st.session_state.get(_COOKIE_CLEAR_KEY):
+        if _cookie_token() is None and not token:
+            return
+        _set_cookie(COOKIE_NAME, "", 0)
+    elif token and st.session_state.get(_ROLE_KEY) == FACILITATOR and _cookie_token() != token:
+        _set_cookie(COOKIE_NAME, str(token), logins.LOGIN_HOURS * 3600)
 
 
 # -------------------------------------------------------------------------------------------- throttle
@@ -197,16 +273,22 @@ def log_in(candidate: str) -> bool:
     return False
 
 
-def log_out() -> None:
-    """Revoke this browser's login token in the database (so its cookie opens nothing) and clear the cookie."""
+def log_out() -> bool:
+    """Revoke this browser's login token in the database (so its cookie opens nothing) and clear the cookie.
+
+    Returns True when the browser is on its way to the OIDC provider's logout (Streamlit's `st.logout` clears
+    its own login cookie and then asks the provider to end the session there too): the page should stop.
+    """
     token = st.session_state.pop(_TOKEN_KEY, None) or _cookie_token()
     if token:
         with session_scope() as db:
             logins.revoke_login(db, token)
     st.session_state.pop(_ROLE_KEY, None)
     st.session_state[_COOKIE_CLEAR_KEY] = True
-    if oidc_configured() and st.user.is_logged_in:
+    if _oidc_claims().get("is_logged_in"):
         st.logout()
+        return True
+    return False
 
 
 def require_facilitator() -> None:
@@ -219,20 +301,58 @@ def require_facilitator() -> None:
 # ----------------------------------------------------------------------------------------- login pages
 
 
+def _plain(text: str) -> str:
+    """Text from the provider (an e-mail address) shown inside a Markdown message without acting as Markdown."""
+    return "".join(f"\\{c}" if c in "\\`*_{}[]()<>#+-.!|~" else c for c in text if c.isprintable())
+
+
+_OIDC_REFUSALS = {
+    "geen e-mail": "{label} gaf geen e-mailadres door voor dit account, dus de app kan niet nagaan of het een "
+    "begeleider is. Vraag de beheerder om de claim *email* mee te sturen.",
+    "niet bevestigd": "{label} meldt dat het e-mailadres {email} niet bevestigd is. Daarmee kunt u hier geen "
+    "begeleider zijn.",
+    "niet toegestaan": "U bent bij {label} ingelogd als {email}, maar dat account mag hier geen begeleider zijn. "
+    "Vraag de beheerder van de app om uw adres toe te voegen, of log in met een ander account.",
+}
+
+
+def _oidc_login(return_to: str | None) -> None:
+    """The provider's button, and why an account the provider accepted is not let in here."""
+    label = oidc_label()
+    claims = _oidc_claims()
+    verdict = oidc_verdict(claims)
+    email = _plain(str(claims.get("email") or ""))
+    if verdict == "verlopen":
+        st.warning(
+            f"Uw inlog is ouder dan {logins.LOGIN_HOURS} uur en daarom verlopen. Log opnieuw in met {label}."
+        )
+    elif verdict in _OIDC_REFUSALS:
+        st.error(_OIDC_REFUSALS[verdict].format(label=label, email=email))
+    if return_to or not claims.get("is_logged_in"):
+        _remember_return(return_to or LOGIN_PAGE)
+    st.button(f"Inloggen met {label}", type="primary", on_click=st.login)
+    if verdict in _OIDC_REFUSALS:
+        st.button(f"Uitloggen bij {label}", on_click=st.logout)
+
+
 def login_form(return_to: str | None = None) -> None:
     """The Dutch login page; with `return_to` (a facilitator page's address) it comes back there after login."""
     st.title("Inloggen begeleider")
     if return_to:
         st.info("Deze pagina is alleen voor de begeleider. Log in; daarna komt u vanzelf op deze pagina terug.")
-    if oidc_configured():
-        st.button("Inloggen met uw organisatie-account", type="primary", on_click=st.login)
+    oidc = oidc_configured()
+    if oidc:
+        _oidc_login(return_to)
     if configured_password() is None:
-        if not oidc_configured():
+        if not oidc:
             st.warning(
                 "Er is geen wachtwoord voor begeleiders ingesteld. Zet de omgevingsvariabele "
-                "`IVP_ADMIN_PASSWORD` (of `admin_password` in `.streamlit/secrets.toml`) en start de app opnieuw."
+                "`IVP_ADMIN_PASSWORD` (of `admin_password` in `.streamlit/secrets.toml`), of stel inloggen met "
+                "een organisatie-account in (zie docs/security.md), en start de app opnieuw."
             )
         st.stop()
+    if oidc:
+        st.caption("Of met het wachtwoord voor begeleiders:")
     with st.form("login"):
         password = st.text_input("Wachtwoord", type="password")
         submitted = st.form_submit_button("Inloggen", type="primary")

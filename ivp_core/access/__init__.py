@@ -1,4 +1,4 @@
-"""Who may do what: the facilitators' login throttle (and later their sessions and presenter links).
+"""Who may do what: the facilitators' login throttle, logins and OIDC accounts, and presenter links.
 
 Used by the UI's gate; imports nothing of the method's rooms, only the standard library and config.
 """
