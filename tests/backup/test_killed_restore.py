@@ -102,3 +102,24 @@ def test_a_running_restore_is_not_removed(engine: Engine) -> None:
         assert not state.stale()
         assert state.describe() == "herstel bezig (0%)"
         assert s.scalar(select(func.count(RestoreJob.id))) == 1
+
+
+def test_the_trajecten_page_shows_a_running_restore(engine: Engine, admin_password: str) -> None:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ivp_core.backup.staging import start_job
+    from ivp_core.trajectory.trajectories import create_trajectory
+
+    with db.session_scope(engine) as s:
+        trajectory = create_trajectory(s, "IVP Elders (herstel bezig)", 2027, 2030, [], fictitious=False)
+        start_job(s, trajectory.id, "herstel", rows_total=200)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=120)
+    at.session_state["ivp_role"] = "facilitator"
+    at.run()
+    at.switch_page("pages/trajecten.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    status = dict(zip(table["Titel"], table["Status"], strict=True))
+    assert status["IVP Elders (herstel bezig)"] == "herstel bezig (0%)"
