@@ -179,8 +179,11 @@ class Pacer:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One short write transaction; afterwards the next chunk size is set and the pause is taken."""
-        start = time.perf_counter()
         with session_scope(self.engine) as db:
+            # Take the write lock first (SQLite: BEGIN IMMEDIATE), so waiting for votes to finish is not
+            # counted as holding it: that would shrink the chunks and lengthen the pauses for nothing.
+            db.connection()
+            start = time.perf_counter()
             yield db
         held = time.perf_counter() - start
         self.held += held
