@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.backup.archive import backup_filename, export_trajectory
+from ivp_core.backup.staging import restore_states
 from ivp_core.catalogue import load_catalogue
 from ivp_core.report.startnote import render_startnote, startnote_filename
 from ivp_core.storage.db import session_scope
@@ -94,6 +95,7 @@ def _municipality_tables(
 
 with session_scope(readonly=True) as db:
     rows = manage.list_all(db)
+    restoring = restore_states(db)  # trajectories a restore is still writing, or removing
 
 st.title("Trajecten")
 st.caption(
@@ -110,7 +112,11 @@ if rows:
             [
                 {
                     "Titel": r.title,
-                    "Status": "fictief voorbeeld" if r.fictitious and not r.archived_at else r.status,
+                    "Status": restoring[r.id].describe()
+                    if r.id in restoring
+                    else "fictief voorbeeld"
+                    if r.fictitious and not r.archived_at
+                    else r.status,
                     "Periode": f"{r.period_start}–{r.period_end}",
                     "Gemeenten": ", ".join(name for _code, name in r.municipalities),
                     "Nr.": r.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def _regions(raw: str | None) -> list[str] | None:
 def _restore(args: argparse.Namespace) -> int:
     from ivp_core.backup.archive import BackupError, BackupUnsigned, check_backup, restore
     from ivp_core.backup.format import MAX_BACKUP_BYTES
+    from ivp_core.backup.staging import RESTORE_NICENESS
     from ivp_core.storage import db
 
     path = Path(args.file)
@@ -47,6 +49,8 @@ def _restore(args: argparse.Namespace) -> int:
             f"Het bestand is groter dan {MAX_BACKUP_BYTES // 1024 // 1024} MB; het wordt niet ingelezen."
         )
     db.migrate()
+    # The restore is a batch job beside a live app: on a busy machine it should be the one that waits.
+    os.nice(RESTORE_NICENESS)
     try:
         plan = check_backup(path.read_bytes(), accept_unsigned=args.accept_unsigned)
         if plan.shared and args.replace_shared_figures is None:

@@ -92,6 +92,8 @@ NOT_IN_BACKUP: Final[dict[str, str]] = {
     "installation_secret": "this installation's own keys (backup signing); a backup must never carry them",
     "alembic_version": "Alembic's bookkeeping of the schema revision; the manifest names the revision instead",
     "email_verification": "pending one-time e-mail links of this installation, keyed with its own IVP_EMAIL_KEY",
+    "restore_job": "bookkeeping of a restore running in this installation (process, heartbeat); never a trajectory's",
+    "restore_created": "which shared rows a running restore added here, to remove them if it is killed",
 }
 #: Columns never written to a backup: they would let someone link a vote to a browser or a letter.
 EXCLUDED_COLUMNS: Final[dict[str, frozenset[str]]] = {

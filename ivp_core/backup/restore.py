@@ -3,12 +3,14 @@
 1. :func:`check_backup` reads the whole file once without writing: signature, types, meaning, references
    (:mod:`ivp_core.backup.meaning`), and what a restore would change here: a trajectory with the same name
    and period, and installation-wide figures of its municipalities that differ (:class:`SharedImpact`).
-2. :func:`restore` reads the file a second time and writes it in transactions of :data:`CHUNK_ROWS` rows,
-   each through the write gate, so phones voting meanwhile wait for one chunk (milliseconds), not for a
-   million ballots. The new trajectory is hidden while it is written (archived, named "… (herstel
-   bezig)", its sessions closed to votes) and becomes itself in one last short transaction, which also
-   removes a replaced trajectory. If anything fails on the way, everything written so far is removed again,
-   so the database is as before.
+2. :func:`restore` reads the file a second time and writes it in short transactions paced by
+   :class:`~ivp_core.backup.staging.Pacer` (rows per transaction by time, a pause after each), so phones
+   voting meanwhile wait for one chunk (milliseconds), not for a million ballots. The new trajectory is
+   hidden while it is written (archived, named "… (herstel bezig)", its sessions closed to votes, a
+   ``restore_job`` row with this process and a heartbeat) and becomes itself in one last short
+   transaction, which also hides a replaced trajectory; that one is then removed in paced chunks. If anything
+   fails on the way, everything written so far is removed again, so the database is as before; if the
+   process is killed, the next restore or app start removes it (:func:`~ivp_core.backup.staging.remove_stale`).
 
 "Vervangen" replaces the trajectory only. Figures are shared by the whole installation (one value per
 region, indicator, year and source): a differing figure here is kept unless the caller passes
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import secrets
 from array import array
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -42,12 +44,11 @@ from ivp_core.backup.format import (
 from ivp_core.backup.meaning import IdIndex, MeaningChecker
 from ivp_core.backup.reader import BackupFile
 from ivp_core.backup.signing import existing_backup_key, signature_problem
+from ivp_core.backup.staging import Pacer, beat, note_created, remove_job, remove_stale, start_job
 from ivp_core.consultation.sessions import new_join_code
 from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import RestoreJob
 
-#: Rows per write transaction: a few ms of holding the write lock on a quiet machine, so a vote waits at most
-#: that long (2000 held SQLite's lock long enough on a busy machine for some votes to hit the busy timeout).
-CHUNK_ROWS: Final = 500
 PENDING_SUFFIX: Final = " (herstel bezig)"
 _FIGURE_KEY: Final = ("region_code", "indicator", "year", "source")
 _FIGURE_COMPARE_CHUNK: Final = 500
@@ -200,11 +201,12 @@ def _figure_differences(db: Session, rows: list[dict[str, Any]], into: dict[str,
     return out
 
 
-def _in_chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _in_chunks(rows: Iterable[tuple[int, dict[str, Any]]], pacer: Pacer) -> Iterator[list[dict[str, Any]]]:
+    """Rows in chunks of the size the pacer asks for now (it follows how long the last transaction took)."""
     chunk: list[dict[str, Any]] = []
     for _, row in rows:
         chunk.append(row)
-        if len(chunk) >= size:
+        if len(chunk) >= pacer.rows:
             yield chunk
             chunk = []
     if chunk:
@@ -317,10 +319,12 @@ class _Writer:
         self.ids: dict[str, dict[Any, int]] = {name: {} for name in TABLE_ORDER}
         self.new_ids: dict[str, array[int]] = {}
         self.report = ImportReport(trajectory_id=0, trajectory_name=plan.trajectory_name)
-        self.created: dict[str, list[Any]] = {"municipality": [], "import_batch": [], "figure": [], "crime_type_mapping": []}
         self.session_status: dict[int, str] = {}
         self.differing: list[tuple[int, dict[str, Any]]] = []
         self.trajectory_id: int | None = None
+        self.job_id: int | None = None
+        self.replaced_jobs: list[int] = []
+        self.pacer = Pacer(engine)
         self.done = 0
         self.total = sum(plan.counts.values()) or 1
 
@@ -374,9 +378,10 @@ class _Writer:
             self._head(db)
         try:
             for name in ("import_batch", "figure"):
-                for chunk in _in_chunks(self.file.rows(name), CHUNK_ROWS):
-                    with session_scope(self.engine) as db:
+                for chunk in _in_chunks(self.file.rows(name), self.pacer):
+                    with self.pacer.transaction() as db:
                         getattr(self, f"_{name}")(db, chunk)
+                        self._beat(db, len(chunk))
                     self._step(name, len(chunk))
             with session_scope(self.engine) as db:
                 self._crime_types(db, [row for _, row in self.file.rows("crime_type_mapping")])
@@ -390,7 +395,19 @@ class _Writer:
         except BaseException:
             self._undo()
             raise
+        for job_id in self.replaced_jobs:
+            try:
+                remove_job(self.pacer, job_id)
+            except SQLAlchemyError:
+                self.report.notes.append(
+                    "Het vervangen traject is verborgen maar nog niet helemaal verwijderd; dat gebeurt bij de "
+                    "volgende start van de app."
+                )
         return self.report
+
+    def _beat(self, db: Session, rows: int) -> None:
+        assert self.job_id is not None
+        beat(db, self.job_id, self.done + rows)
 
     def _head(self, db: Session) -> None:
         """Conflicts, municipalities, the (still hidden) trajectory and its small tables: one transaction."""
@@ -404,13 +421,14 @@ class _Writer:
             )
         self.replacing = existing if self.on_conflict == "replace" else []
         municipality = TABLES["municipality"]
+        created_municipalities = []
         for _, row in self.file.rows("municipality"):
             found = db.scalar(select(municipality.c.id).where(municipality.c.name == row["name"]))
             if found is None:
                 old = row["id"]
                 new = self._insert_many(db, "municipality", [dict(row)])[0]
                 self.ids["municipality"][old] = new
-                self.created["municipality"].append(new)
+                created_municipalities.append(new)
             else:
                 self.ids["municipality"][row["id"]] = found
                 self._count(self.report.reused, "municipality")
@@ -426,6 +444,8 @@ class _Writer:
             "archived_at": datetime.now(UTC),
         }
         self.trajectory_id = self._insert_many(db, "trajectory", [pending])[0]
+        self.job_id = start_job(db, self.trajectory_id, "herstel", self.total)
+        note_created(db, self.job_id, "municipality", created_municipalities)
         self.ids["trajectory"][trajectory["id"]] = self.trajectory_id
         for name in _HEAD_TABLES:
             self._insert_many(db, name, [self._remap(name, r) for _, r in self.file.rows(name)])
@@ -453,7 +473,7 @@ class _Writer:
             found = db.scalar(select(table.c.id).where(same).limit(1))
             if found is None:
                 new = self._insert_many(db, "import_batch", [values])[0]
-                self.created["import_batch"].append(new)
+                self._note(db, "import_batch", [new])
             else:
                 self.ids["import_batch"][row["id"]] = found
                 self._count(self.report.reused, "import_batch")
@@ -466,7 +486,7 @@ class _Writer:
         present = set(_existing_figures(db, rows))
         new_rows = [self._remap("figure", r) for key, r in zip(keys, rows, strict=True) if key not in present]
         self._count(self.report.reused, "figure", len(rows) - len(new_rows) - len(differing))
-        self.created["figure"].extend(self._insert_many(db, "figure", new_rows))
+        self._note(db, "figure", self._insert_many(db, "figure", new_rows))
 
     def _crime_types(self, db: Session, rows: list[dict[str, Any]]) -> None:
         """The installation's crime-type mapping is kept; only what it lacks is added."""
@@ -475,7 +495,7 @@ class _Writer:
         missing = [dict(r) for r in rows if r["crime_type_code"] not in here]
         kept = sum(1 for r in rows if r["crime_type_code"] in here and here[r["crime_type_code"]] != r)
         self._insert_many(db, "crime_type_mapping", missing)
-        self.created["crime_type_mapping"].extend(r["crime_type_code"] for r in missing)
+        self._note(db, "crime_type_mapping", [r["crime_type_code"] for r in missing])
         if kept:
             self.report.notes.append(
                 f"{kept} koppeling(en) van misdrijfsoort aan thema wijken af van die in deze installatie; "
@@ -515,7 +535,7 @@ class _Writer:
         keep = name in self.plan.indexes
         if keep:
             self.new_ids[name] = array("q")
-        for chunk in _in_chunks(self.file.rows(name), CHUNK_ROWS):
+        for chunk in _in_chunks(self.file.rows(name), self.pacer):
             values = [self._remap(name, r) for r in chunk]
             if name == "participant":
                 for v in values:
@@ -523,8 +543,9 @@ class _Writer:
             elif name == "invitation_code":
                 for v in values:
                     v["code_hash"] = _unusable_hash()
-            with session_scope(self.engine) as db:
+            with self.pacer.transaction() as db:
                 new = self._insert_many(db, name, values)
+                self._beat(db, len(chunk))
             if keep:
                 self.new_ids[name].extend(new)
             self._step(name, len(chunk))
@@ -532,10 +553,21 @@ class _Writer:
             self.report.notes.append("Uitnodigingscodes zijn meegenomen als telling, maar zijn hier niet meer te gebruiken.")
 
     def _finish(self, db: Session, replace_shared: bool) -> None:
-        """The one short transaction that makes the restored trajectory itself and removes a replaced one."""
+        """The one short transaction that makes the restored trajectory itself and hides a replaced one.
+
+        The replaced trajectory may hold a million ballots: removing them here would hold the database for
+        seconds. It is archived, its sessions closed, and marked for removal (a job of this process) so the
+        paced removal after this transaction, or the next start if this process dies, takes it away.
+        """
         t, sessions = TABLES["trajectory"], TABLES["opinion_session"]
         if self.replacing:
-            db.execute(delete(t).where(t.c.id.in_(self.replacing)))
+            db.execute(update(t).where(t.c.id.in_(self.replacing)).values(archived_at=datetime.now(UTC)))
+            db.execute(
+                update(sessions)
+                .where(sessions.c.trajectory_id.in_(self.replacing), sessions.c.status == "open")
+                .values(status="gesloten")
+            )
+            self.replaced_jobs = [start_job(db, old, "vervangen") for old in self.replacing]
             self.report.replaced_trajectory_id = self.replacing[0]
             self.report.notes.append(
                 f"Het bestaande traject '{self.plan.trajectory_name}' is vervangen (alleen het traject zelf)."
@@ -558,22 +590,19 @@ class _Writer:
                 f"{len(self.differing)} gedeelde cijfer(s) in de back-up wijken af; de cijfers van deze "
                 "installatie zijn behouden (die gebruiken ook andere trajecten)."
             )
+        db.execute(delete(RestoreJob).where(RestoreJob.id == self.job_id))  # and what it noted (cascade)
         self.report.trajectory_id = self.trajectory_id or 0
         self.report.trajectory_name = self.final_name
         self.report.shared = self.plan.shared
 
+    def _note(self, db: Session, table: str, keys: list[Any]) -> None:
+        assert self.job_id is not None
+        note_created(db, self.job_id, table, keys)
+
     def _undo(self) -> None:
-        """Remove what this restore wrote (best effort in one transaction); the trajectory cascades."""
-        if self.trajectory_id is None:
-            return
-        t = TABLES["trajectory"]
-        with session_scope(self.engine) as db:
-            db.execute(delete(t).where(t.c.id == self.trajectory_id))
-            for name, column in (("figure", "id"), ("import_batch", "id"), ("municipality", "id"), ("crime_type_mapping", "crime_type_code")):
-                created = self.created[name]
-                table = TABLES[name]
-                for at in range(0, len(created), 500):
-                    db.execute(delete(table).where(table.c[column].in_(created[at : at + 500])))
+        """Remove what this restore wrote, in the same paced chunks it was written in."""
+        if self.job_id is not None:
+            remove_job(self.pacer, self.job_id)
 
 
 def restore(
@@ -602,6 +631,7 @@ def restore(
                 + plan.shared.describe()
             )
         replace_shared = bool(plan.shared)
+    remove_stale(engine)
     writer = _Writer(plan, on_conflict, engine, progress)
     try:
         return writer.run(replace_shared)

@@ -478,3 +478,40 @@ class InstallationSecret(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RestoreJob(Base):
+    """A trajectory that a restore is still writing, or a replaced one it is still removing, and who does it.
+
+    A restore writes a large backup in many short transactions into a hidden staging trajectory. When that
+    process is killed (SIGKILL, power cut) it cannot clean up after itself; this row lets the next restore or
+    app start see that the writer is gone (its process no longer runs on this host, or its heartbeat is old)
+    and remove the half-written trajectory and the shared rows it had added (`RestoreCreated`).
+    """
+
+    __tablename__ = "restore_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SET NULL: the job outlives its trajectory while the shared rows it added are still being removed
+    trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="herstel")  # herstel | vervangen
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RestoreCreated(Base):
+    """A row of an installation-wide table (figure, municipality, …) that a running restore added.
+
+    Written in the same transaction as the row itself, so a killed restore's additions can be found and
+    removed; forgotten (cascade) once the restore finishes.
+    """
+
+    __tablename__ = "restore_created"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("restore_job.id", ondelete="CASCADE"), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    row_key: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from bench.restore_under_load import report, run
 from ivp_core.storage import db
-from ivp_core.storage.models import Ballot, BallotItem, OpinionSession, Trajectory
+from ivp_core.storage.models import Ballot, BallotItem, OpinionSession, RestoreJob, Trajectory
 
 BALLOTS = int(os.environ.get("IVP_BIG_RESTORE_BALLOTS", "20000"))
 MEMORY_CAP_MB = 500
@@ -33,10 +33,13 @@ def test_big_restore_bounded_memory_while_phones_vote(engine: Engine, database_u
     # a refused press is shown to the phone ("Het is nu erg druk") and can be repeated; on a machine with a
     # load of 10–17 on 2 cores 46 of 41 079 presses were refused during a 10⁶-ballot restore
     assert outcome.vote_errors <= 0.01 * (outcome.votes_cast + outcome.vote_errors)
-    assert outcome.p95 < 30  # only catches a restore that locks voters out; the target (1 s) is in the bench
+    # generous for a loaded CI machine (the target, 1 s, is measured by the bench); before the paced restore a
+    # busy machine gave p95 6.6 s at 10⁶ ballots
+    assert outcome.p95 < 5
     with db.session_scope(engine, readonly=True) as s:
         restored = s.scalar(select(Trajectory.id).where(Trajectory.name == "IVP Grootstad"))
         sessions = select(OpinionSession.id).where(OpinionSession.trajectory_id == restored)
         assert s.scalar(select(func.count()).select_from(Ballot).where(Ballot.session_id.in_(sessions))) == BALLOTS
         items = select(func.count()).select_from(BallotItem).join(Ballot).where(Ballot.session_id.in_(sessions))
         assert s.scalar(items) == BALLOTS
+        assert s.scalar(select(func.count()).select_from(RestoreJob)) == 0  # the staging bookkeeping is gone
