@@ -1,6 +1,6 @@
 """restore jobs: who writes a staging trajectory (host, pid, heartbeat) and which shared rows it added
 
-Revision ID: 0007_n_restore
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-04 19:10:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_n_restore"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
