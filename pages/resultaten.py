@@ -40,6 +40,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS
 from ivp_core.consultation.sessions import STATUS_LABELS as SESSION_STATUS_LABELS
 from ivp_core.dutch import local_today
+from ivp_core.report.ranks import RANK_EXPLANATION, place_text, shared_places
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import ThemeAnalysis, Trajectory
 from ui import auth
@@ -352,10 +353,11 @@ tabs = st.tabs(
 )
 with tabs[0]:
     st.altair_chart(score_chart(result, names), width="stretch")
+    shared = shared_places(t.rank for t in result.themes)
     table = pd.DataFrame(
         [
             {
-                "Plaats": t.rank,
+                "Plaats": place_text(t.rank, shared),
                 "Thema": f"{t.theme} {names[t.theme]}",
                 "Score": t.score,
                 **{group_name_nl(g): t.group_scores.get(g) for g in result.group_weights},
@@ -369,6 +371,8 @@ with tabs[0]:
         width="stretch",
         column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns[2:]},
     )
+    if shared:
+        st.caption(RANK_EXPLANATION)
 with tabs[1]:
     if result.robustness is None:
         st.info("Geen robuustheidsanalyse berekend.")

@@ -13,12 +13,12 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from typing import Final
 
-RANK_NOTE: Final = (
+RANK_EXPLANATION: Final = (
     "Plaats: 1 plus het aantal thema's dat duidelijk hoger scoort. Thema's die vrijwel gelijk scoren, delen "
     "een plaats ('gedeeld'). Daardoor kan na twee keer plaats 14 een plaats 15 volgen: dat thema scoort "
-    "duidelijk lager dan het ene thema op plaats 14, maar vrijwel gelijk aan het andere. De pagina "
-    "'Resultaten' toont dezelfde plaatsen."
+    "duidelijk lager dan het ene thema op plaats 14, maar vrijwel gelijk aan het andere."
 )
+RANK_NOTE: Final = RANK_EXPLANATION + " De pagina 'Resultaten' toont dezelfde plaatsen."
 
 
 def shared_places(ranks: Iterable[int | None]) -> frozenset[int]:

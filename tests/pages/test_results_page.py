@@ -44,6 +44,17 @@ def test_results_page_shows_advice_method_weights_and_charts(
     assert "going concern" in markdown
 
 
+def test_shared_places_are_marked_as_in_the_documents(demo_engine: Engine, admin_password: str) -> None:
+    at = _results_page()
+    table = next(d.value for d in at.dataframe if {"Plaats", "Score"} <= set(d.value.columns))
+    places = [str(p) for p in table["Plaats"]]
+    shared = [p.removesuffix(" (gedeeld)") for p in places if p.endswith(" (gedeeld)")]
+    assert shared, places  # the demo has themes that score nearly alike
+    plain = [p for p in places if not p.endswith(" (gedeeld)")]
+    assert all(shared.count(p) >= 2 for p in shared) and not set(shared) & set(plain)
+    assert "delen een plaats ('gedeeld')" in " ".join(c.value for c in at.caption)
+
+
 def _form(at: AppTest, kind: str, label: str) -> Any:
     """A widget of the decision form by its label (its key changes with each record)."""
     return next(w for w in at.get(kind) if w.label == label)

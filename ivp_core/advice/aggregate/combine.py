@@ -161,6 +161,29 @@ def _scored(stat: FloatArray, j: int) -> bool:
     return bool((~np.isnan(row)).any())
 
 
+def _unsupported(groups: Sequence[GroupData], w: FloatArray) -> np.ndarray:
+    """Themes that only points groups voted on and that got no point from anyone.
+
+    Points are a budget: a theme left at 0 by every participant is one nobody asked for. With few voters
+    (three council members putting all their points on two themes) the other themes all tie, and as a tie
+    at the boundary they would all be "advised". Other methods always express a preference, so a theme
+    they scored counts as supported, as does the analysis.
+    """
+    m = groups[0].scores.shape[1]
+    scored = np.zeros(m, dtype=bool)
+    supported = np.zeros(m, dtype=bool)
+    for g, weight in zip(groups, w, strict=True):
+        if weight <= 0:
+            continue
+        present = ~np.isnan(g.scores)
+        scored |= present.any(axis=0)
+        if g.fixed or set(g.methods) != {"points"}:
+            supported |= present.any(axis=0)
+        else:
+            supported |= (np.where(present, g.scores, 0.0) > 0).any(axis=0)
+    return scored & ~supported
+
+
 def _tied_with(ranks: np.ndarray, scores: FloatArray, j: int, rule: str, tol: float) -> list[int]:
     """Themes that cannot be told apart from theme j: same Schulze tier, or scores within ``tol``."""
     if np.isnan(scores[j]):
@@ -211,7 +234,8 @@ def aggregate(
             theme_sort_key(universe[j]),
         ),
     )
-    priority = {j for j in order if ranks[j] <= k and not np.isnan(scores[j])}
+    unsupported = _unsupported(groups, w)
+    priority = {j for j in order if ranks[j] <= k and not np.isnan(scores[j]) and not unsupported[j]}
     counts = [g.scored_counts() for g in groups]
     rows = []
     for j in order:
@@ -239,6 +263,12 @@ def aggregate(
         last = max(ranks[j] for j in priority)
         boundary = tuple(universe[j] for j in order if j in priority and ranks[j] == last)
     warnings = _warnings(groups, weights, universe, stats, settings)
+    left_out = [universe[j] for j in order if unsupported[j] and ranks[j] <= k]
+    if left_out:
+        warnings.append(
+            f"Niemand gaf een punt aan {', '.join(left_out)}. Die thema's worden daarom niet aanbevolen; "
+            f"het advies telt {len(priority)} {'prioriteit' if len(priority) == 1 else 'prioriteiten'}."
+        )
     if boundary:
         warnings.append(
             f"Op de grens van de top {k} liggen {', '.join(boundary)} binnen de tolerantie gelijk. "
@@ -271,4 +301,5 @@ def aggregate(
         boundary_tie=boundary,
         warnings=tuple(warnings),
         robustness=robustness,
+        unsupported=tuple(universe[j] for j in order if unsupported[j]),
     )

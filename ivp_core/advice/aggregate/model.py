@@ -322,6 +322,8 @@ class AggregationResult:
     boundary_tie: tuple[str, ...]
     warnings: tuple[str, ...]
     robustness: Robustness | None = None
+    #: Themes only points groups voted on and nobody gave a single point: never advised, whatever their place.
+    unsupported: tuple[str, ...] = ()
 
     @property
     def group_weights(self) -> dict[str, float]:
@@ -351,5 +353,6 @@ class AggregationResult:
             "tie_tolerance": self.tie_tolerance,
             "boundary_tie": list(self.boundary_tie),
             "warnings": list(self.warnings),
+            "unsupported": list(self.unsupported),
             "robustness": None if self.robustness is None else self.robustness.to_dict(),
         }

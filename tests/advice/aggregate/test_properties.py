@@ -214,9 +214,10 @@ def test_priorities_and_going_concern_split_the_themes(data: Any, rule: RankingR
     result = run(themes, sessions, ranking_rule=rule, top_k=k, tie_tolerance=0.01)
     assert set(result.priorities) | set(result.going_concern) == set(themes)
     assert not set(result.priorities) & set(result.going_concern)
-    n_scored = sum(1 for t in result.themes if t.score is not None)
+    n_eligible = sum(1 for t in result.themes if t.score is not None and t.theme not in result.unsupported)
     # more than k only when tied at the boundary, and then the tie is reported
-    assert len(result.priorities) >= min(k, n_scored)
+    assert len(result.priorities) >= min(k, n_eligible)
+    assert not set(result.priorities) & set(result.unsupported)
     assert (len(result.priorities) > k) == bool(result.boundary_tie)
     ranks = [t.rank for t in result.themes]
     assert ranks == sorted(ranks)

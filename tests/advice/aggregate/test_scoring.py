@@ -106,6 +106,22 @@ def test_ties_are_reported_not_hidden() -> None:
     assert result.theme(A).tied_with == (B,)
 
 
+def test_a_theme_nobody_gave_a_point_is_never_advised() -> None:
+    # Two council members put all their points on A: B and C tie at place 2 with nothing, and would all be
+    # "advised" as a tie at the boundary.
+    points = session("raad", "points", THEMES, [{A: 10, B: 0, C: 0}, {A: 10}])
+    result = run([points], top_k=2)
+    assert result.priorities == (A,)
+    assert set(result.unsupported) == {B, C} and set(result.going_concern) == {B, C}
+    assert result.boundary_tie == ()
+    assert any(w.startswith("Niemand gaf een punt aan 1.2, 1.3.") for w in result.warnings)
+    # One point is support; and a theme another method scored is supported by that method.
+    assert run([session("raad", "points", THEMES, [{A: 9, B: 1}])], top_k=2).priorities == (A, B)
+    rated = session("inwoners", "rating", THEMES, [{A: 1, B: 1, C: 2}])
+    mixed = run([points, rated], top_k=2)
+    assert mixed.unsupported == () and len(mixed.priorities) >= 2
+
+
 def test_tolerance_makes_near_equal_scores_a_tie() -> None:
     s = session("inwoners", "rating", THEMES, [{A: 5, B: 4, C: 1}, {A: 4, B: 5, C: 1}, {A: 5, B: 5, C: 1}])
     s = SessionBallots(
