@@ -69,6 +69,8 @@ def test_facilitator_urls_stay_locked_until_login_and_again_after_logout(
         wait_idle(page)
         _assert_locked(page, spec.url_path)
     _log_in(page, served_app.base_url)
+    # The page writes the cookie at the end of the run that logged in, which can be after the menu shows.
+    page.wait_for_function("document.cookie.split('; ').some(c => c.startsWith('ivp_login='))", timeout=30_000)
     login_cookie = next(c for c in context.cookies() if c["name"] == "ivp_login")
     for spec in FACILITATOR_PAGES:
         # Reachable through the menu once logged in, and a reload (a new session) stays logged in.
