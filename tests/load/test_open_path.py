@@ -17,20 +17,22 @@ class _NoSecrets:
         raise FileNotFoundError("No secrets found")
 
 
-def test_without_oidc_allowed_the_secrets_are_not_searched(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("IVP_OIDC_ALLOWED", raising=False)
+@pytest.mark.parametrize(
+    ("allowed", "lookups"),
+    [(None, 0), ("@gemeente.nl", 1)],
+    ids=["without IVP_OIDC_ALLOWED the secrets are not searched", "a missing secrets file means no OIDC"],
+)
+def test_oidc_is_off_without_allowed_accounts_or_secrets(
+    monkeypatch: pytest.MonkeyPatch, allowed: str | None, lookups: int
+) -> None:
+    if allowed is None:
+        monkeypatch.delenv("IVP_OIDC_ALLOWED", raising=False)
+    else:
+        monkeypatch.setenv("IVP_OIDC_ALLOWED", allowed)
     monkeypatch.setattr(auth.st, "secrets", _NoSecrets())
     _NoSecrets.looked_up = 0
     assert auth.oidc_configured() is False
-    assert _NoSecrets.looked_up == 0
-
-
-def test_with_oidc_allowed_a_missing_secrets_file_means_no_oidc(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IVP_OIDC_ALLOWED", "@gemeente.nl")
-    monkeypatch.setattr(auth.st, "secrets", _NoSecrets())
-    _NoSecrets.looked_up = 0
-    assert auth.oidc_configured() is False
-    assert _NoSecrets.looked_up == 1
+    assert _NoSecrets.looked_up == lookups
 
 
 def test_with_oidc_allowed_and_an_auth_section_oidc_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
