@@ -262,10 +262,16 @@ with st.expander("Instellingen van de berekening", expanded=False, icon=":materi
     )
     options = AdviceOptions(top_k, rule, with_analysis, reweight, include_open)
     # Only the groups present are needed here: no robustness resamples for this first, cheap pass.
-    probe = _advice(trajectory.id, municipality.id, None, replace(options, reweight_residents=False), 0)
-    right.markdown("**Gewicht per groep** (standaard gelijk; een groep weegt even zwaar, hoe groot ook)")
+    try:
+        probe: Advice | None = _advice(
+            trajectory.id, municipality.id, None, replace(options, reweight_residents=False), 0
+        )
+    except AggregationError:
+        probe = None  # nothing to combine yet: no counted ballots and no analysis figures
     weights: dict[str, float] = {}
-    for group in probe.result.groups:
+    if probe is not None:
+        right.markdown("**Gewicht per groep** (standaard gelijk; een groep weegt even zwaar, hoe groot ook)")
+    for group in probe.result.groups if probe is not None else ():
         weights[group.name] = right.slider(
             f"{group_name_nl(group.name).capitalize()} ({group.n_raters} deelnemers)"
             if group.name != ANALYSIS_GROUP
@@ -277,8 +283,11 @@ with st.expander("Instellingen van de berekening", expanded=False, icon=":materi
             key=f"w_{group.name}",
         )
 
-if not probe.sessions:
-    st.info("Er zijn nog geen afgesloten sessies met stemmen. Sluit een sessie af om het advies te zien.")
+if probe is None or not probe.sessions:
+    st.info(
+        "Er zijn nog geen afgesloten sessies met stemmen. Sluit een sessie af op de pagina Sessies, of zet bij "
+        "'Instellingen van de berekening' de stemmen van open sessies aan, om het advies te zien."
+    )
     st.stop()
 
 try:
