@@ -135,15 +135,20 @@ def _warnings(
     weighted = [i for i, g in enumerate(groups) if weights[g.name] > 0]
     # One line per set of absent groups: a shortlist ballot would otherwise give fifteen identical lines.
     unscored_by: dict[tuple[str, ...], list[str]] = {}
+    nobody: list[str] = []
     for j, theme in enumerate(themes):
         scored = [groups[i].name for i in weighted if _scored(stats[i], j)]
         absent = [groups[i].name for i in weighted if not _scored(stats[i], j)]
         if not scored:
-            out.append(
-                f"Thema {theme} is door geen enkele groep met gewicht beoordeeld en staat daarom onderaan."
-            )
+            nobody.append(theme)
         elif absent:
             unscored_by.setdefault(tuple(absent), []).append(theme)
+    if nobody:
+        subject = f"Thema {nobody[0]} is" if len(nobody) == 1 else f"Thema's {', '.join(nobody)} zijn"
+        out.append(
+            f"{subject} door geen enkele groep met gewicht beoordeeld en "
+            f"{'staat' if len(nobody) == 1 else 'staan'} daarom onderaan."
+        )
     for absent, codes in unscored_by.items():
         subject = f"Thema {codes[0]} is" if len(codes) == 1 else f"Thema's {', '.join(codes)} zijn"
         out.append(

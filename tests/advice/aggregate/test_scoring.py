@@ -58,6 +58,21 @@ def test_missing_is_not_zero_and_groups_are_renormalised_per_theme() -> None:
     assert any("niet beoordeeld door: werkgroep" in w for w in result.warnings)
 
 
+def test_themes_nobody_scored_are_named_in_one_line() -> None:
+    """A shortlist session leaves most of the 22 themes unscored: one line names them all, not one each."""
+    catalogue = tuple(f"{field}.{n}" for field, n in [(1, 1), (1, 2), (1, 3), (1, 4), (2, 1)])
+    sessions = [session("raad", "rating", (A, B), [{A: 5, B: 1}, {A: 4, B: 2}])]
+    result = aggregate(sessions, AggregationSettings(resamples=0), catalogue)
+    nobody = [w for w in result.warnings if "door geen enkele groep" in w]
+    assert nobody == [
+        "Thema's 1.3, 1.4, 2.1 zijn door geen enkele groep met gewicht beoordeeld en staan daarom onderaan."
+    ]
+    one = aggregate(sessions, AggregationSettings(resamples=0), (A, B, C))
+    assert [w for w in one.warnings if "door geen enkele groep" in w] == [
+        "Thema 1.3 is door geen enkele groep met gewicht beoordeeld en staat daarom onderaan."
+    ]
+
+
 def test_default_weights_are_equal_and_independent_of_group_size() -> None:
     small = session("raad", "rating", THEMES, [{A: 5, B: 1, C: 1}])
     big = session("inwoners", "rating", THEMES, [{A: 1, B: 5, C: 1}] * 50)
