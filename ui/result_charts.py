@@ -4,6 +4,7 @@ traced to the numbers in the tables beside it (and from there to the ballots).""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -15,6 +16,19 @@ PRIORITY_COLOUR = "#1f5f8b"
 OTHER_COLOUR = "#b8c4ce"
 #: Pixels per theme row: below about 26 Vega drops every other axis label on a 22-theme chart.
 ROW_HEIGHT = 28
+ChartT = TypeVar("ChartT", alt.Chart, alt.LayerChart)
+
+
+def row_sized(chart: ChartT, rows: int) -> ChartT:
+    """A fixed height per theme row for the plot itself.
+
+    Streamlit sizes a chart with autosize "fit", where the height also holds the legend and the axes: six
+    themes at 28 px left a plot of 20 px with the labels on top of each other. "fit-x" keeps the width
+    fitted to the page and gives the rows their own height.
+    """
+    return chart.properties(
+        height=ROW_HEIGHT * max(rows, 1), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
 
 
 def _label(names: Mapping[str, str], code: str) -> str:
@@ -48,7 +62,7 @@ def score_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Char
         scale=alt.Scale(domain=["prioriteit", "going concern"], range=[PRIORITY_COLOUR, OTHER_COLOUR]),
         legend=alt.Legend(title=None, orient="top"),
     )
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -62,8 +76,8 @@ def score_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Char
                 alt.Tooltip("Kans top:Q", format=".0%"),
             ],
         )
-        .properties(height=ROW_HEIGHT * len(frame))
     )
+    return row_sized(chart, len(frame))
 
 
 def rank_interval_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.LayerChart:
@@ -94,14 +108,14 @@ def rank_interval_chart(result: AggregationResult, names: Mapping[str, str]) -> 
             tooltip=["Thema", "Plaats", "Plaats hoog", "Plaats laag"],
         )
     )
-    return (rule + point).properties(height=ROW_HEIGHT * len(frame))
+    return row_sized(rule + point, len(frame))
 
 
 def p_top_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Chart:
     frame = ranking_frame(result, names).dropna(subset=["Kans top"])
     frame = frame[frame["Kans top"] > 0]
     order = list(frame.sort_values("Kans top", ascending=False)["Thema"])
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_bar(color=PRIORITY_COLOUR)
         .encode(
@@ -114,8 +128,8 @@ def p_top_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Char
             ),
             tooltip=["Thema", alt.Tooltip("Kans top:Q", format=".0%")],
         )
-        .properties(height=ROW_HEIGHT * max(len(frame), 1))
     )
+    return row_sized(chart, len(frame))
 
 
 def group_rank_heatmap(result: AggregationResult, names: Mapping[str, str]) -> alt.Chart:
@@ -147,7 +161,7 @@ def group_rank_heatmap(result: AggregationResult, names: Mapping[str, str]) -> a
         text="Plaats:Q",
         color=alt.condition(alt.datum.Plaats <= 6, alt.value("white"), alt.value("#222")),
     )
-    return (cells + text).properties(height=ROW_HEIGHT * len(order))
+    return row_sized(cells + text, len(order))
 
 
 def dispersion_heatmap(consensus: Consensus, names: Mapping[str, str]) -> alt.Chart:
@@ -162,7 +176,7 @@ def dispersion_heatmap(consensus: Consensus, names: Mapping[str, str]) -> alt.Ch
         for d in consensus.dispersion
     ]
     frame = pd.DataFrame(rows)
-    return (
+    chart = (
         alt.Chart(frame)
         .mark_rect()
         .encode(
@@ -180,8 +194,8 @@ def dispersion_heatmap(consensus: Consensus, names: Mapping[str, str]) -> alt.Ch
             ),
             tooltip=["Thema", "Groep", "Maat", alt.Tooltip("Spreiding:Q", format=".2f"), "Aantal"],
         )
-        .properties(height=ROW_HEIGHT * frame["Thema"].nunique())
     )
+    return row_sized(chart, frame["Thema"].nunique())
 
 
 def matrix_chart(consensus: Consensus, names: Mapping[str, str]) -> alt.LayerChart | None:

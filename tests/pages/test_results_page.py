@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -169,3 +170,14 @@ def test_the_previous_ivp_stands_beside_the_advice(engine: Engine, admin_passwor
     assert "woninginbraken (opnieuw in het advies)" in text
     assert "woonoverlast (nu niet in het advies)" in text
     assert "Nieuw in het advies: 4.1" in text
+
+
+def test_theme_charts_give_each_row_its_own_height(demo_engine: Engine, admin_password: str) -> None:
+    """Streamlit's default autosize counts legend and axes in the height: six themes got a 20 px plot."""
+    at = _results_page()
+    charts = [c.proto.spec for c in at.get("vega_lite_chart")]
+    row_sized = [json.loads(spec) for spec in charts if '"fit-x"' in spec]
+    assert len(row_sized) >= 4, [json.loads(s).get("autosize") for s in charts]
+    for spec in row_sized:
+        assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+        assert spec["height"] >= 28
