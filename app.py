@@ -14,7 +14,6 @@ from ui.plain import page_language
 
 st.set_page_config(page_title="IVP-prioritering", page_icon="🛡️", layout="wide")
 ensure_database()
-page_language()  # lang="nl" and Dutch chrome texts on every page (ui/plain.py)
 
 # Each section lists (file, title, url_path, icon). Keep one line per page so pages can be added in one edit.
 PUBLIC_PAGES = [
@@ -78,10 +77,13 @@ else:
 
 # Expanded: the whole menu shows, instead of Streamlit's English "View N more" behind which it hides a long one.
 page = st.navigation(sections, expanded=True)
+participant = page.url_path in {url_path for _, _, url_path, _ in PARTICIPANT_PAGES}
+page_language(participant)  # lang="nl" and Dutch chrome texts on every page (ui/plain.py)
 # Back from the OIDC provider (which always lands on the start page): go on to the page that was asked for.
 auth.follow_login_return(
     {url_path: path for path, _, url_path, _ in FACILITATOR_PAGES}, on_start_page=page.url_path == ""
 )
 auth.sync_cookie()
-sidebar_selector()
+if not participant:  # a resident's page has no sidebar, and needs no trajectory
+    sidebar_selector()
 page.run()

@@ -17,19 +17,14 @@ import streamlit as st
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
-from ivp_core.consultation import ballot_box, comments, consultation_info, live, participation, verification
-from ivp_core.consultation.ballot_evidence import ThemeEvidence, ballot_evidence
-from ivp_core.consultation.sessions import SessionInfo, find_by_code, normalise_code
+from ivp_core.consultation import ballot_box, comments, consultation_info, participation, verification
+from ivp_core.consultation.sessions import SessionInfo, normalise_code
 from ivp_core.storage.db import session_scope
-from ui.ballot_form import ballot_inputs, ballot_values, fmt, points_counter
+from ui import vote_page_text
+from ui.ballot_form import ballot_inputs, ballot_values, points_counter
 from ui.plain import (
-    PLAIN_TREND,
-    breakable,
-    md_escape,
-    participant_chrome,
     plain_header,
     set_browser_cookie,
-    strip_codes,
 )
 
 TOKEN_KEY = "ivp_participant_token"
@@ -37,37 +32,6 @@ COOKIE = "ivp_deelnemer"
 
 BUSY = "Het is nu erg druk. Uw stem is nog niet opgeslagen. Wacht een paar seconden en druk dan opnieuw op de knop."
 
-ADMISSION_TEXT = {
-    "open": "Iedereen met de link kan meedoen. Deze telefoon of computer onthoudt uw antwoorden. "
-    "Zo kunt u ze later nog aanpassen.",
-    "uitnodiging": "U doet mee met de code uit uw brief. Elke code geeft één stem.",
-    "email": "U krijgt een link per e-mail. Elk e-mailadres geeft één stem.",
-    "zetels": "Elk lid van de groep stemt één keer. De begeleider ziet hoeveel leden al hebben gestemd.",
-}
-
-
-@st.cache_data(ttl=1, show_spinner=False)
-def _session(code: str) -> SessionInfo | None:
-    with session_scope(readonly=True) as db:
-        return find_by_code(db, code)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _texts(session_id: int) -> consultation_info.ConsultationText:
-    with session_scope(readonly=True) as db:
-        return consultation_info.consultation_text(db, session_id)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _evidence(session: SessionInfo) -> dict[str, ThemeEvidence]:
-    with session_scope(readonly=True) as db:
-        return ballot_evidence(db, session)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
-    with session_scope(readonly=True) as db:
-        return live.round_spreads(db, previous_id)
 
 
 def _ask_code(message: str | None = None) -> None:
@@ -105,24 +69,6 @@ def _token() -> str:
     return str(token)
 
 
-def _show_evidence(evidence: ThemeEvidence) -> None:
-    if evidence.empty:
-        st.markdown("Hierover zijn nog geen cijfers.")
-        return
-    for signal in evidence.figures:
-        line = f"{strip_codes(signal.indicator)}: {fmt(signal.latest_value)} {signal.unit} in {signal.latest_year}"
-        if signal.trend:
-            line += f". In de laatste jaren: {PLAIN_TREND.get(signal.trend, signal.trend)}"
-        if signal.level and signal.benchmark_value is not None:
-            word = "ongeveer even veel als" if signal.level == "vergelijkbaar" else f"{signal.level} dan"
-            line += f". Dat is {word} in {evidence.benchmark_label} ({fmt(signal.benchmark_value)})"
-        st.text(breakable(f"• {line}. Bron: {strip_codes(signal.source)}."))
-    text = evidence.summary or evidence.problem_text
-    if text:
-        st.markdown("**Wat de gemeente erover schrijft**")
-        st.text(breakable(text))
-
-
 def _profile(session: SessionInfo, known: participation.ParticipantInfo | None, key_prefix: str) -> None:
     """Optional wijk/kern and age band, asked only of residents; read back by `_profile_values`."""
     if session.kind != "inwonersconsultatie":
@@ -154,21 +100,16 @@ def _profile_values(key_prefix: str) -> tuple[str | None, str | None]:
 
 def _about(session: SessionInfo, mode: str) -> None:
     """Why, who decides, until when, and the privacy notice: before the first question or code."""
-    texts = _texts(session.id)
-    for question, answer in texts.info:
-        st.markdown(f"**{md_escape(breakable(question))}**  \n{md_escape(breakable(answer))}")
-    if texts.closes_at is not None:
-        st.markdown(f"**Tot wanneer kunt u meedoen?**  \nTot {consultation_info.local_text(texts.closes_at)}.")
-    st.markdown(f"**Eén stem per persoon**  \n{breakable(ADMISSION_TEXT[mode])}")
+    about = vote_page_text.about_text(session.id, mode)
+    st.markdown(about.info)
     with st.expander("Privacy: wat doen we met uw gegevens?"):
-        for heading, text in texts.privacy:
-            st.markdown(f"**{md_escape(breakable(heading))}**  \n{md_escape(breakable(text))}")
+        st.markdown(about.privacy)
 
 
 @st.fragment(run_every=5)
 def _wait_for_open(code: str) -> None:
     """A phone that opened the link early moves on by itself once the facilitator opens the vote."""
-    session = _session(code)
+    session = vote_page_text.session_by_code(code)
     if session is not None and session.status != "concept":
         st.rerun()
 
@@ -237,13 +178,12 @@ def _state_key(session: SessionInfo) -> str:
 
 
 def main() -> None:
-    participant_chrome()
     code = normalise_code(st.query_params.get("code"))
     if not code:
         st.title("Meedoen", anchor=False)
         st.write("Vul de code in. U vindt de code op het scherm of in uw brief. Een code ziet er zo uit: K7QX4MPA.")
         _ask_code()
-    session = _session(code)
+    session = vote_page_text.session_by_code(code)
     if session is None:
         st.title("Meedoen", anchor=False)
         _ask_code(participation.refusal(None))
@@ -280,8 +220,8 @@ def main() -> None:
     if existing:
         st.info("U heeft al gestemd. Hieronder staan uw antwoorden. U kunt ze nog aanpassen.")
     st.divider()
-    evidence = _evidence(session)
-    round1 = _round1(session.previous_round_id) if session.previous_round_id else None
+    evidence = vote_page_text.evidence_by_theme(session)
+    round1 = vote_page_text.round1(session.previous_round_id) if session.previous_round_id else None
     if round1:
         st.info(f"Dit is ronde {session.round_no}. Bij elk onderwerp ziet u wat de groep de vorige keer koos.")
     key_prefix = f"stem:{session.id}"
@@ -290,7 +230,7 @@ def main() -> None:
         existing,
         key_prefix=key_prefix,
         plain=plain,
-        evidence=lambda theme: _show_evidence(evidence.get(theme, ThemeEvidence())),
+        evidence=lambda theme: st.markdown(evidence.get(theme, vote_page_text.NO_FIGURES)),
         comments=my_remarks,
         round1=round1,
     )

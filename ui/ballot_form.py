@@ -19,7 +19,7 @@ from ivp_core.catalogue import Theme, load_catalogue
 from ivp_core.consultation.ballots import parse_criteria
 from ivp_core.consultation.live import Spread
 from ivp_core.consultation.sessions import SessionInfo
-from ui.plain import breakable, md_escape, plain_theme
+from ui.plain import breakable, plain_markdown, plain_theme
 
 NO_OPINION = "Geen mening"
 RATING_HELP = "1 = niet belangrijk, 5 = heel belangrijk"
@@ -57,13 +57,13 @@ def _theme_header(theme: Theme, plain: bool) -> None:
     """Short plain-language line on every ballot: on a phone the long explanation would bury the inputs.
 
     Residents read a plain label first and the method's official name second, without the theme code.
+    Name and explanation are one element (two paragraphs): Streamlit's cost is per element, and this block
+    repeats for every theme on a page that 300 phones may open at once (docs/deployment.md, "Openen").
     """
     if plain:
-        st.markdown(f"**{md_escape(breakable(plain_theme(theme)))}**")
-        st.markdown(md_escape(breakable(theme.plain_explanation)))
+        st.markdown(f"**{plain_markdown(plain_theme(theme))}**\n\n{plain_markdown(theme.plain_explanation)}")
     else:
-        st.markdown(f"**{theme.code} {theme.short_name}**")
-        st.markdown(theme.plain_explanation)
+        st.markdown(f"**{theme.code} {theme.short_name}**\n\n{theme.plain_explanation}")
 
 
 def _round1(spreads: Mapping[tuple[str, str], Spread] | None, theme: str, criterion: str = "") -> None:
@@ -114,7 +114,7 @@ def ballot_inputs(
             field = catalogue.field(current_field)
             st.subheader(breakable(field.label) if plain else field.label, divider="gray", anchor=False)
             if plain:
-                st.markdown(md_escape(breakable(field.plain_explanation)))
+                st.markdown(plain_markdown(field.plain_explanation))
         key = f"{key_prefix}:{code}"
         # The key gives the box a CSS class (st-key-ivp-box-…): ui/plain.py narrows its margins on a phone.
         with st.container(border=True, key=f"ivp-box-{key}"):

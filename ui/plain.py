@@ -55,6 +55,16 @@ def breakable(text: str | None) -> str:
     return _LONG_TOKEN.sub(_break_token, text or "")
 
 
+@functools.lru_cache(maxsize=2048)
+def plain_markdown(text: str) -> str:
+    """`md_escape(breakable(text))`, remembered: the vote page shows the same texts to every phone.
+
+    Escaping goes character by character in Python; for the long information and privacy texts that was a
+    noticeable part of each page open (docs/deployment.md, "Openen").
+    """
+    return md_escape(breakable(text))
+
+
 def _break_token(match: re.Match[str]) -> str:
     token = match.group(0)
     if _LONG_WORD.fullmatch(token.strip(_EDGE_PUNCT)):
@@ -216,16 +226,16 @@ _GLOBAL_CSS: Final = """
 """
 
 
-def page_language() -> None:
-    """On every page (app.py): `lang="nl"`, Dutch screen-reader and status words, a valid navigation."""
+def page_language(participant: bool = False) -> None:
+    """On every page (app.py): `lang="nl"`, Dutch screen-reader and status words, a valid navigation.
+
+    `participant`: the page is one a resident opens on a phone (no sidebar, a clear focus ring, thumb-sized
+    choices). Its style goes in the same element as every page's: one element less on the page that 300
+    phones may open at once (docs/deployment.md, "Openen").
+    """
     serve_dutch_html()
-    st.html(_GLOBAL_CSS)
+    st.html(_GLOBAL_CSS + _PARTICIPANT_CSS if participant else _GLOBAL_CSS)
     st.html(_LANG_JS, unsafe_allow_javascript=True)
-
-
-def participant_chrome() -> None:
-    """Call first on a participant page: no sidebar, a clear focus ring, thumb-sized choices."""
-    st.html(_PARTICIPANT_CSS)
 
 
 def set_browser_cookie(name: str, value: str, days: int = 120) -> None:

@@ -1,0 +1,103 @@
+"""What every phone that opens the vote page shares: the session, its texts and figures, as ready Markdown.
+
+Why (issue 18, 300 phones opening `/stem` in the same second): Streamlit's cost is per element sent, and
+escaping and hyphenating the same texts for every phone was ours. So each block of text is built once per
+session, cached for all browsers, and drawn as one element: the consultation's information in one
+st.markdown, its privacy notice in one, a theme's figures in one.
+
+The cached functions live here and not in `pages/stem.py`: Streamlit executes a page's module body on every
+run, and re-creating a cached function there read its source (`inspect.getsource`) on every open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ivp_core.consultation import consultation_info, live
+from ivp_core.consultation.ballot_evidence import ThemeEvidence, ballot_evidence
+from ivp_core.consultation.sessions import SessionInfo, find_by_code
+from ivp_core.storage.db import session_scope
+from ui.ballot_form import fmt
+from ui.plain import PLAIN_TREND, breakable, plain_markdown, strip_codes
+
+ADMISSION_TEXT = {
+    "open": "Iedereen met de link kan meedoen. Deze telefoon of computer onthoudt uw antwoorden. "
+    "Zo kunt u ze later nog aanpassen.",
+    "uitnodiging": "U doet mee met de code uit uw brief. Elke code geeft één stem.",
+    "email": "U krijgt een link per e-mail. Elk e-mailadres geeft één stem.",
+    "zetels": "Elk lid van de groep stemt één keer. De begeleider ziet hoeveel leden al hebben gestemd.",
+}
+NO_FIGURES = "Hierover zijn nog geen cijfers."
+
+
+@dataclass(frozen=True)
+class AboutText:
+    """Why, who decides, until when (`info`), and the privacy notice (`privacy`): one Markdown block each."""
+
+    info: str
+    privacy: str
+
+
+@st.cache_data(ttl=1, show_spinner=False)
+def session_by_code(code: str) -> SessionInfo | None:
+    """Fresh within a second, so a vote the facilitator opens or closes shows on the next open."""
+    with session_scope(readonly=True) as db:
+        return find_by_code(db, code)
+
+
+def _question(heading: str, text: str) -> str:
+    """A bold question and its answer as one paragraph, exactly as typed (never a link or an image)."""
+    return f"**{plain_markdown(heading)}**  \n{plain_markdown(text)}"
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def about_text(session_id: int, mode: str) -> AboutText:
+    with session_scope(readonly=True) as db:
+        texts = consultation_info.consultation_text(db, session_id)
+    info = [_question(q, a) for q, a in texts.info]
+    if texts.closes_at is not None:
+        info.append(f"**Tot wanneer kunt u meedoen?**  \nTot {consultation_info.local_text(texts.closes_at)}.")
+    info.append(f"**Eén stem per persoon**  \n{breakable(ADMISSION_TEXT[mode])}")
+    return AboutText("\n\n".join(info), "\n\n".join(_question(h, t) for h, t in texts.privacy))
+
+
+def evidence_markdown(evidence: ThemeEvidence) -> str:
+    """A theme's key figures and what the municipality wrote, in plain words, as one Markdown block."""
+    if evidence.empty:
+        return NO_FIGURES
+    lines = []
+    for signal in evidence.figures:
+        line = f"{strip_codes(signal.indicator)}: {fmt(signal.latest_value)} {signal.unit} in {signal.latest_year}"
+        if signal.trend:
+            line += f". In de laatste jaren: {PLAIN_TREND.get(signal.trend, signal.trend)}"
+        if signal.level and signal.benchmark_value is not None:
+            word = "ongeveer even veel als" if signal.level == "vergelijkbaar" else f"{signal.level} dan"
+            line += f". Dat is {word} in {evidence.benchmark_label} ({fmt(signal.benchmark_value)})"
+        lines.append(plain_markdown(f"• {line}. Bron: {strip_codes(signal.source)}."))
+    blocks = ["  \n".join(lines)] if lines else []
+    text = evidence.summary or evidence.problem_text
+    if text:
+        blocks.append(f"**Wat de gemeente erover schrijft**\n\n{plain_markdown(text)}")
+    return "\n\n".join(blocks)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _evidence(key: tuple[int, int, int | None, tuple[str, ...]], _session: SessionInfo) -> dict[str, str]:
+    with session_scope(readonly=True) as db:
+        return {theme: evidence_markdown(found) for theme, found in ballot_evidence(db, _session).items()}
+
+
+def evidence_by_theme(session: SessionInfo) -> dict[str, str]:
+    """Per theme, its figures as Markdown; cached on what they depend on, not on the whole session.
+
+    Hashing the whole session (its settings dict included) on every open cost more than drawing a theme.
+    """
+    return _evidence((session.id, session.trajectory_id, session.municipality_id, session.themes), session)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
+    with session_scope(readonly=True) as db:
+        return live.round_spreads(db, previous_id)
