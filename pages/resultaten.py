@@ -374,11 +374,15 @@ with tabs[0]:
             for t in result.themes
         ]
     )
+    # A group that did not score a theme shows "–", not Streamlit's "None" (a Styler's na_rep is not shown).
+    # The rows are already in the order of the place, so the columns need not sort as numbers.
+    for column in table.columns[2:]:
+        table[column] = [f"{v:.3f}" if pd.notna(v) else "–" for v in table[column]]
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns[2:]},
+        column_config={c: st.column_config.TextColumn(c) for c in table.columns[2:]},
     )
     if shared:
         st.caption(RANK_EXPLANATION)

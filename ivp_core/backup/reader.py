@@ -120,7 +120,10 @@ class BackupFile:
         raw_signature = self._small(SIGNATURE_NAME, required=False)
         self.signature: Any = None if raw_signature is None else parse_json(raw_signature, SIGNATURE_NAME)
         known = {MANIFEST_NAME, SIGNATURE_NAME} | {self._entry(n)["file"] for n in self.present_tables}
-        unknown = sorted(set(self._zip.namelist()) - known)
+        # Folder entries carry no data: a backup unzipped to look inside and zipped again (`zip -r`, the
+        # Explorer) has them, and refusing it for that would only puzzle the coordinator.
+        files = {info.filename for info in self._zip.infolist() if not (info.is_dir() and info.file_size == 0)}
+        unknown = sorted(files - known)
         if unknown:
             raise BackupError(
                 f"Het back-upbestand bevat onderdelen die er niet in horen ({', '.join(unknown[:3])})."

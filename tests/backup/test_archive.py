@@ -166,3 +166,25 @@ def test_imported_participants_cannot_be_resumed(engine: Engine, second_engine: 
     assert report.trajectory_id
     assert hashes and not set(hashes) & set(built.token_hashes)
     assert all(h.startswith("geimporteerd:") for h in hashes)
+
+
+def test_a_backup_zipped_again_with_folder_entries_is_read(engine: Engine) -> None:
+    """Unzipped to look inside and zipped again: the folder entry "tables/" is no reason to refuse it."""
+    built = build_trajectory(engine)
+    original = _export(engine, built.trajectory_id)
+    rezipped = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(rezipped, "w") as target:
+        target.writestr(zipfile.ZipInfo("tables/"), b"")
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+    assert canonical_content(rezipped.getvalue()) == canonical_content(original)
+    assert read_backup(rezipped.getvalue()).counts() == read_backup(original).counts()
+    with (
+        zipfile.ZipFile(io.BytesIO(original)) as source,
+        zipfile.ZipFile(rezipped := io.BytesIO(), "w") as target,
+    ):
+        target.writestr("tables/extra.txt", b"x")  # a file that does not belong is still refused
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+    with pytest.raises(BackupError, match="niet in horen"):
+        read_backup(rezipped.getvalue())

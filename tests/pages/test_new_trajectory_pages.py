@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from ivp_core.consultation.sessions import close_session
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory import manage
 from ivp_core.trajectory.cli import municipality_inputs
@@ -45,3 +46,22 @@ def test_every_page_renders_on_an_own_trajectory(
     assert not at.exception, [e.value for e in at.exception]
     if page == "pages/resultaten.py":
         assert any("nog geen afgesloten sessies" in i.value for i in at.info)
+
+
+def test_the_ranking_table_shows_a_dash_where_no_group_scored(
+    engine: Engine, admin_password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shortlist session leaves most themes unscored: their cells read "–", never Python's "None"."""
+    trajectory_id = _own_trajectory(engine, monkeypatch)
+    session = open_session(engine, trajectory_id, themes=("1.1", "1.3", "4.1"))
+    for values in ({"1.1": 5, "1.3": 5}, {"1.3": 10}, {"4.1": 6, "1.1": 4}):
+        vote(engine, session.id, values)
+    with session_scope(engine) as db:
+        close_session(db, session.id)
+    at: AppTest = app("facilitator").run()
+    at.switch_page("pages/resultaten.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if {"Plaats", "Score"} <= set(d.value.columns))
+    cells = table.drop(columns=["Plaats", "Thema"]).to_numpy().ravel().tolist()
+    assert "–" in cells and all(isinstance(c, str) and c != "None" for c in cells)
+    assert table.loc[table["Thema"].str.startswith("1.3"), "Score"].item() != "–"
