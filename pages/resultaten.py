@@ -240,6 +240,10 @@ def _summaries(trajectory_id: int, municipality_id: int) -> dict[str, str]:
         return {code: summary for code, summary in rows if summary}
 
 
+def _score_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
 stored = _stored_options(trajectory.id)
 with st.expander("Instellingen van de berekening", expanded=False, icon=":material/tune:"):
     left, right = st.columns(2)
@@ -271,17 +275,17 @@ with st.expander("Instellingen van de berekening", expanded=False, icon=":materi
     weights: dict[str, float] = {}
     if probe is not None:
         right.markdown("**Gewicht per groep** (standaard gelijk; een groep weegt even zwaar, hoe groot ook)")
-    for group in probe.result.groups if probe is not None else ():
-        weights[group.name] = right.slider(
-            f"{group_name_nl(group.name).capitalize()} ({group.n_raters} deelnemers)"
-            if group.name != ANALYSIS_GROUP
-            else "De analyse (cijfers)",
-            0.0,
-            1.0,
-            float(round(group.weight, 2)),
-            0.05,
-            key=f"w_{group.name}",
-        )
+        for group in probe.result.groups:
+            weights[group.name] = right.slider(
+                f"{group_name_nl(group.name).capitalize()} ({group.n_raters} deelnemers)"
+                if group.name != ANALYSIS_GROUP
+                else "De analyse (cijfers)",
+                0.0,
+                1.0,
+                float(round(group.weight, 2)),
+                0.05,
+                key=f"w_{group.name}",
+            )
 
 if probe is None or not probe.sessions:
     st.info(
@@ -368,22 +372,15 @@ with tabs[0]:
             {
                 "Plaats": place_text(t.rank, shared),
                 "Thema": f"{t.theme} {names[t.theme]}",
-                "Score": t.score,
-                **{group_name_nl(g): t.group_scores.get(g) for g in result.group_weights},
+                # Text, with "–" where a group did not score the theme: as numbers, Streamlit shows "None"
+                # there. The rows are already in order of place, so the columns need not sort as numbers.
+                "Score": _score_text(t.score),
+                **{group_name_nl(g): _score_text(t.group_scores.get(g)) for g in result.group_weights},
             }
             for t in result.themes
         ]
     )
-    # A group that did not score a theme shows "–", not Streamlit's "None" (a Styler's na_rep is not shown).
-    # The rows are already in the order of the place, so the columns need not sort as numbers.
-    for column in table.columns[2:]:
-        table[column] = [f"{v:.3f}" if pd.notna(v) else "–" for v in table[column]]
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.TextColumn(c) for c in table.columns[2:]},
-    )
+    st.dataframe(table, hide_index=True, width="stretch")
     if shared:
         st.caption(RANK_EXPLANATION)
 with tabs[1]:

@@ -33,7 +33,6 @@ COOKIE = "ivp_deelnemer"
 BUSY = "Het is nu erg druk. Uw stem is nog niet opgeslagen. Wacht een paar seconden en druk dan opnieuw op de knop."
 
 
-
 def _ask_code(message: str | None = None) -> None:
     if message:
         st.error(message)
