@@ -144,18 +144,22 @@ def _warnings(
         elif absent:
             unscored_by.setdefault(tuple(absent), []).append(theme)
     if nobody:
-        subject = f"Thema {nobody[0]} is" if len(nobody) == 1 else f"Thema's {', '.join(nobody)} zijn"
         out.append(
-            f"{subject} door geen enkele groep met gewicht beoordeeld en "
+            f"{_themes_are(nobody)} door geen enkele groep met gewicht beoordeeld en "
             f"{'staat' if len(nobody) == 1 else 'staan'} daarom onderaan."
         )
     for absent, codes in unscored_by.items():
-        subject = f"Thema {codes[0]} is" if len(codes) == 1 else f"Thema's {', '.join(codes)} zijn"
+        subject = _themes_are(codes)
         out.append(
             f"{subject} niet beoordeeld door: {', '.join(absent)}. De score komt van de groepen die "
             f"{'het' if len(codes) == 1 else 'ze'} wel beoordeelden."
         )
     return out
+
+
+def _themes_are(codes: Sequence[str]) -> str:
+    """ "Thema 1.3 is" or "Thema's 1.2, 1.4 zijn": the subject of a warning about one or more themes."""
+    return f"Thema {codes[0]} is" if len(codes) == 1 else f"Thema's {', '.join(codes)} zijn"
 
 
 def _scored(stat: FloatArray, j: int) -> bool:
