@@ -34,7 +34,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -339,6 +339,30 @@ async def open_page(
     return time.monotonic() - t0
 
 
+#: One opening in a burst: (its number, the start line, where it leaves its client) → seconds until it rendered.
+OpenOne = Callable[[int, asyncio.Event, list[StreamlitClient]], Awaitable[float]]
+
+
+async def start_line_burst(
+    opens: int, open_one: OpenOne, meter: ServerMeter
+) -> tuple[list[float | BaseException], ServerUsage]:
+    """All openings wait at one start line and go at once; the meter covers exactly the burst.
+
+    Every client stays connected until the whole burst is done, as a real phone does, so the server carries
+    all of them while the last ones open.
+    """
+    clients: list[StreamlitClient] = []
+    start = asyncio.Event()
+    tasks = [asyncio.create_task(open_one(i, start, clients)) for i in range(opens)]
+    await asyncio.sleep(0)  # every task is waiting at the start line
+    await meter.start()
+    start.set()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    usage = await meter.stop()
+    await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+    return list(results), usage
+
+
 async def open_burst(
     base_urls: str | Sequence[str],
     code: str,
@@ -352,18 +376,9 @@ async def open_burst(
     meter = meter or ServerMeter()
     for url in urls:
         await warm_up(url, timeout)
-    clients: list[StreamlitClient] = []
-    start = asyncio.Event()
-    tasks = [
-        asyncio.create_task(open_page(urls[i % len(urls)], code, timeout, start, clients))
-        for i in range(opens)
-    ]
-    await asyncio.sleep(0)  # every task is waiting at the start line
-    await meter.start()
-    start.set()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    usage = await meter.stop()
-    await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+    results, usage = await start_line_burst(
+        opens, lambda i, start, clients: open_page(urls[i % len(urls)], code, timeout, start, clients), meter
+    )
     times = [r for r in results if isinstance(r, float)]
     errors = [
         f"#{i}: {type(r).__name__}: {r}"[:300] for i, r in enumerate(results) if isinstance(r, BaseException)

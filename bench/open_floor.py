@@ -21,7 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.load_session import ROOT, ServerMeter, _free_port, _loadavg, percentiles, wait_healthy
+from bench.load_session import (
+    ROOT,
+    ServerMeter,
+    _free_port,
+    _loadavg,
+    percentiles,
+    start_line_burst,
+    wait_healthy,
+)
 from bench.st_client import StreamlitClient
 
 BARE_PAGE = '''
@@ -51,16 +59,9 @@ async def burst(base_url: str, pid: int, opens: int, timeout: float = 120.0) -> 
     await warm.connect(timeout)
     await warm.rerun(timeout=timeout)
     await warm.close()
-    meter = ServerMeter([pid])
-    clients: list[StreamlitClient] = []
-    start = asyncio.Event()
-    tasks = [asyncio.create_task(_open(base_url, start, timeout, clients)) for _ in range(opens)]
-    await asyncio.sleep(0)
-    await meter.start()
-    start.set()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    usage = await meter.stop()
-    await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+    results, usage = await start_line_burst(
+        opens, lambda _, start, clients: _open(base_url, start, timeout, clients), ServerMeter([pid])
+    )
     times = [r for r in results if isinstance(r, float)]
     cpu_ms = usage.cpu_percent / 100.0 * usage.seconds / opens * 1000 if usage.cpu_percent is not None else None
     return {"rendered": len(times), "latency": percentiles(times), "cpu_ms_per_open": cpu_ms, "usage": usage}
