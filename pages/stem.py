@@ -219,7 +219,6 @@ def main() -> None:
     if existing:
         st.info("U heeft al gestemd. Hieronder staan uw antwoorden. U kunt ze nog aanpassen.")
     st.divider()
-    evidence = vote_page_text.evidence_by_theme(session)
     round1 = vote_page_text.round1(session.previous_round_id) if session.previous_round_id else None
     if round1:
         st.info(f"Dit is ronde {session.round_no}. Bij elk onderwerp ziet u wat de groep de vorige keer koos.")
@@ -229,7 +228,7 @@ def main() -> None:
         existing,
         key_prefix=key_prefix,
         plain=plain,
-        evidence=lambda theme: st.markdown(evidence.get(theme, vote_page_text.NO_FIGURES)),
+        evidence=vote_page_text.evidence_by_theme(session),
         comments=my_remarks,
         round1=round1,
     )

@@ -10,7 +10,7 @@ No `st.form`: the points counter must update while a participant distributes poi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -19,9 +19,10 @@ from ivp_core.catalogue import Theme, load_catalogue
 from ivp_core.consultation.ballots import parse_criteria
 from ivp_core.consultation.live import Spread
 from ivp_core.consultation.sessions import SessionInfo
-from ui.plain import breakable, plain_markdown, plain_theme
+from ui.plain import breakable, md_escape, plain_markdown, plain_theme
 
 NO_OPINION = "Geen mening"
+NO_FIGURES = "Hierover zijn nog geen cijfers."
 RATING_HELP = "1 = niet belangrijk, 5 = heel belangrijk"
 
 
@@ -53,17 +54,40 @@ def _choice(label: str, lo: int, hi: int, current: Any, key: str, help_text: str
     )
 
 
-def _theme_header(theme: Theme, plain: bool) -> None:
-    """Short plain-language line on every ballot: on a phone the long explanation would bury the inputs.
+#: The figures' disclosure under a theme: one HTML `<details>` inside the theme's Markdown element.
+FIGURES_LABEL = {True: "Cijfers over dit onderwerp", False: "Cijfers en analyse"}
 
-    Residents read a plain label first and the method's official name second, without the theme code.
-    Name and explanation are one element (two paragraphs): Streamlit's cost is per element, and this block
-    repeats for every theme on a page that 300 phones may open at once (docs/deployment.md, "Openen").
+
+def _theme_header(theme: Theme, plain: bool, figures: str | None) -> None:
+    """Name, explanation and (folded) figures of a theme as one element.
+
+    Residents read a plain label first and the method's official name second, without the theme code; on a
+    phone the long explanation would bury the inputs. One element, not three (text, expander, figures):
+    Streamlit's cost is per element, and this block repeats for every theme on a page that 300 phones may
+    open at once (docs/deployment.md, "Openen"). The figures fold away in a `<details>` element, which a
+    keyboard and a screen reader open as they open Streamlit's expander. HTML is on for that element only
+    to allow the `<details>`: every text in it is escaped Markdown (`plain_markdown`, catalogue texts).
     """
     if plain:
-        st.markdown(f"**{plain_markdown(plain_theme(theme))}**\n\n{plain_markdown(theme.plain_explanation)}")
+        head = f"**{plain_markdown(plain_theme(theme))}**\n\n{plain_markdown(theme.plain_explanation)}"
     else:
-        st.markdown(f"**{theme.code} {theme.short_name}**\n\n{theme.plain_explanation}")
+        head = f"**{theme.code} {theme.short_name}**\n\n{theme.plain_explanation}"
+    if figures is None:
+        st.markdown(head)
+        return
+    st.markdown(
+        f'{head}\n\n<details class="ivp-figures"><summary>{FIGURES_LABEL[plain]}</summary>\n\n'
+        f"{figures}\n\n</details>",
+        unsafe_allow_html=True,
+    )
+
+
+def _field_header(label: str, explanation: str, plain: bool) -> None:
+    """A field's heading; for residents with its plain explanation in the same element (one, not two)."""
+    if plain:
+        st.markdown(f"### {md_escape(breakable(label))}\n\n{plain_markdown(explanation)}")
+    else:
+        st.subheader(label, divider="gray", anchor=False)
 
 
 def _round1(spreads: Mapping[tuple[str, str], Spread] | None, theme: str, criterion: str = "") -> None:
@@ -80,14 +104,15 @@ def ballot_inputs(
     *,
     key_prefix: str,
     plain: bool = False,
-    evidence: Callable[[str], None] | None = None,
+    evidence: Mapping[str, str] | None = None,
     comments: Mapping[str, str] | None = None,
     round1: Mapping[tuple[str, str], Spread] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Render one input block per theme; return (values in `validate_ballot` shape, comments per theme).
 
-    `evidence(theme)` draws the theme's key figures and analysis inside an expander; `comments` not None
-    adds an optional remark field per theme, prefilled with the given texts.
+    `evidence` (theme → Markdown with every user text escaped, as `ui.vote_page_text` builds it) adds the
+    theme's key figures and analysis, folded; `comments` not None adds an optional remark field per theme,
+    prefilled with the given texts.
     """
     catalogue = load_catalogue()
     existing = existing or {}
@@ -112,17 +137,12 @@ def ballot_inputs(
         if theme.field_code != current_field:
             current_field = theme.field_code
             field = catalogue.field(current_field)
-            st.subheader(breakable(field.label) if plain else field.label, divider="gray", anchor=False)
-            if plain:
-                st.markdown(plain_markdown(field.plain_explanation))
+            _field_header(field.label, field.plain_explanation, plain)
         key = f"{key_prefix}:{code}"
         # The key gives the box a CSS class (st-key-ivp-box-…): ui/plain.py narrows its margins on a phone.
         with st.container(border=True, key=f"ivp-box-{key}"):
-            _theme_header(theme, plain)
+            _theme_header(theme, plain, None if evidence is None else evidence.get(code, NO_FIGURES))
             name = plain_theme(theme).split(" (officieel")[0] if plain else theme.short_name
-            if evidence is not None:
-                with st.expander("Cijfers over dit onderwerp" if plain else "Cijfers en analyse"):
-                    evidence(code)
             if session.method == "points":
                 budget = int(session.settings["budget"])
                 st.number_input(

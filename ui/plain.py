@@ -162,6 +162,9 @@ div[role="radiogroup"] label[data-testid="stRadioOption"] { min-height: 44px; mi
 .stMainBlockContainer button, .stMainBlockContainer input, .stMainBlockContainer [data-baseweb="select"] > div,
 .stMainBlockContainer summary { min-height: 44px; }
 .stMainBlockContainer button { min-width: 44px; }
+details.ivp-figures { border: 1px solid rgba(49, 51, 63, 0.25); border-radius: 0.5rem; margin: 0.25rem 0 0.75rem 0; }
+details.ivp-figures > summary { padding: 10px 12px; cursor: pointer; box-sizing: border-box; }
+details.ivp-figures > :not(summary) { padding: 0 12px; }
 [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] { display: none !important; }
 html:not([data-ivp-ready]) [data-testid="stMain"] :is(label, button, input, textarea, summary,
   [data-baseweb="select"]) { pointer-events: none !important; }

@@ -19,7 +19,7 @@ from ivp_core.consultation import consultation_info, live
 from ivp_core.consultation.ballot_evidence import ThemeEvidence, ballot_evidence
 from ivp_core.consultation.sessions import SessionInfo, find_by_code
 from ivp_core.storage.db import session_scope
-from ui.ballot_form import fmt
+from ui.ballot_form import NO_FIGURES, fmt
 from ui.plain import PLAIN_TREND, breakable, plain_markdown, strip_codes
 
 ADMISSION_TEXT = {
@@ -29,7 +29,6 @@ ADMISSION_TEXT = {
     "email": "U krijgt een link per e-mail. Elk e-mailadres geeft één stem.",
     "zetels": "Elk lid van de groep stemt één keer. De begeleider ziet hoeveel leden al hebben gestemd.",
 }
-NO_FIGURES = "Hierover zijn nog geen cijfers."
 
 
 @dataclass(frozen=True)

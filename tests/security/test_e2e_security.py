@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation import participation, sessions
 from ivp_core.storage.db import get_engine, session_scope
-from ivp_core.storage.models import Participant, Trajectory
+from ivp_core.storage.models import OpinionSession, Participant, Trajectory
 from tests.conftest import ADMIN_PASSWORD
 from tests.e2e.support import ServedApp, wait_idle
 from tests.security.hostile import MARKER, plant
@@ -154,7 +154,7 @@ def test_hostile_texts_execute_nothing_in_the_browser(served_app: ServedApp, bro
     dialogs: list[str] = []
     screen.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     _log_in(screen, served_app.base_url)  # the first run loads the demo trajectory the texts are planted in
-    plant(get_engine(served_app.database_url))
+    planted = plant(get_engine(served_app.database_url))
     _nav_link(screen, "Live scherm").click()
     wait_idle(screen)
     expect(screen.get_by_text("Opmerkingen", exact=True)).to_be_visible(timeout=20_000)
@@ -166,6 +166,17 @@ def test_hostile_texts_execute_nothing_in_the_browser(served_app: ServedApp, bro
         wait_idle(other)
         expect(other.get_by_text("[klik hier]", exact=False).first).to_be_visible(timeout=20_000)
         pages.append((name, other))
+    # The vote page folds the planted figures text into a <details> of the theme's Markdown (HTML on there).
+    with session_scope(get_engine(served_app.database_url), readonly=True) as db:
+        code = db.get(OpinionSession, planted).code  # type: ignore[union-attr]
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    phone.goto(f"{served_app.base_url}/stem?code={code}")
+    wait_idle(phone)
+    for figures in phone.get_by_text("Cijfers en analyse").all():
+        figures.click()
+    expect(phone.get_by_text("[klik hier]", exact=False).first).to_be_visible(timeout=20_000)
+    pages.append(("stem", phone))
     for name, page in pages:
         page.screenshot(path=str(SHOTS / f"security-hostile-{name}.png"), full_page=False)
         assert page.evaluate(f"typeof {MARKER}") == "undefined", f"a script ran on {name}"

@@ -3,11 +3,15 @@ page arrive in `st.text` elements, never in Markdown or HTML ones; the presentat
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import OpinionSession
 from tests.security.hostile import MARKER, PAYLOAD, plant
 from tests.security.pages import ROOT
 
@@ -61,3 +65,23 @@ def test_the_presentation_escapes_analysis_texts_and_keeps_them_in_one_html_bloc
         assert "<script" not in value and "<img" not in value and "<b>einde" not in value
         assert "&lt;script&gt;" in value
         assert "\n\n" not in value, "a blank line ends the HTML block: the rest is parsed as Markdown"
+
+
+#: Markup that would be live: a tag or a link whose opening character is not escaped with a backslash.
+_LIVE_MARKUP = re.compile(r"(?<!\\)<(script|img|b>)|(?<!\\)\]\(")
+
+
+def test_the_vote_page_shows_the_planted_figures_text_escaped_in_its_folded_block(demo_engine: Engine) -> None:
+    """The vote page folds a theme's figures and analysis into a `<details>` of the theme's Markdown, which needs
+    HTML on: what the municipality wrote must arrive there as escaped text, tags and links included."""
+    session_id = plant(demo_engine)
+    with session_scope(demo_engine, readonly=True) as db:
+        code = db.get(OpinionSession, session_id).code  # type: ignore[union-attr]
+    at = _open("pages/stem.py", {"code": code})
+    carrying = [str(m.value) for m in at.markdown if "klik hier" in str(m.value)]  # the marker is escaped too
+    assert carrying, "the planted summary is not on the vote page"
+    assert _interpreted(at) == []  # nowhere unescaped
+    for value in carrying:
+        assert "<details" in value  # the folded block, the one element with HTML on
+        assert _LIVE_MARKUP.search(value) is None, value
+        assert "\\<script\\>" in value  # the words are there, as typed, escaped
