@@ -70,6 +70,7 @@ LOGIN_PAGE: Final = "inloggen"
 PRESENTER_PAGE: Final = "scherm"
 _BALLOT_COUNT: Final = re.compile(r"data-testid='live-ballots'[^>]*>(\d+)")
 SUBMIT_LABEL: Final = "Stem versturen"
+START_LABEL: Final = "Beginnen"  # a resident's first screen (pages/stem.py): the questions come after the tap
 THANKS: Final = "Dank u wel"
 _ERROR_LINE: Final = re.compile(r"^[\w.]+(Error|Exception)\b")  # the last line of a logged traceback
 BALLOT_KEY_MARK: Final = "stem:"  # ui.ballot_form keys: "stem:<session id>:<theme code>"
@@ -246,6 +247,16 @@ def _problem(run: Run) -> str | None:
     return found[0] if found else None
 
 
+async def past_start_screen(client: StreamlitClient, run: Run, timeout: float) -> Run:
+    """On a resident's first screen, tap "Beginnen" at once (the worst case: nobody reads first)."""
+    if _ballot_radios(run) or not any(w.kind == "button" and w.label == START_LABEL for w in run.widgets()):
+        return run
+    run = await client.rerun([trigger_state(run.find("button", START_LABEL).id)], timeout=timeout)
+    if problem := _problem(run):
+        raise RuntimeError(f"Beginnen: {problem}")
+    return run
+
+
 async def participant(
     vote: Vote,
     base_url: str,
@@ -262,9 +273,10 @@ async def participant(
         t0 = time.monotonic()
         await client.connect(timeout)
         run = await client.rerun(timeout=timeout)
-        vote.join_s = time.monotonic() - t0
         if problem := _problem(run):
             raise RuntimeError(f"join: {problem}")
+        run = await past_start_screen(client, run, timeout)
+        vote.join_s = time.monotonic() - t0
         vote.token = parse_qs(client.query_string).get("t", [None])[0]
         radios = _ballot_radios(run)
         if not radios or not vote.token:
@@ -301,13 +313,17 @@ async def participant(
 
 @dataclass
 class OpenBurst:
-    """N phones opening the vote page in the same instant: latency to the first full render, and its cost."""
+    """N phones opening the vote page in the same instant: latency to the first screen and its cost; then, on a
+    resident's start screen, the same phones tapping "Beginnen" (all within `--read-seconds`): tap → ballot."""
 
     opens: int
     rendered: int
     errors: list[str]
-    latency: dict[str, float | None]
+    latency: dict[str, float | None]  # open → first screen (for council and werkgroep: the ballot)
     usage: ServerUsage | None
+    taps: int = 0  # phones whose first screen was the start screen and that tapped "Beginnen"
+    tap_latency: dict[str, float | None] | None = None  # tap → the ballot's questions
+    tap_usage: ServerUsage | None = None
 
     @property
     def cpu_s_per_open(self) -> float | None:
@@ -324,8 +340,9 @@ class OpenBurst:
 
 async def open_page(
     base_url: str, code: str, timeout: float, start: asyncio.Event, clients: list[StreamlitClient]
-) -> float:
-    """One phone opening `/stem?code=…`: seconds from connecting to the first run that shows the ballot."""
+) -> tuple[float, StreamlitClient, Run]:
+    """One phone opening `/stem?code=…`: seconds from connecting to the first screen (the ballot, or a
+    resident's start screen with "Beginnen"), and the client and run to go on from."""
     client = StreamlitClient(base_url, PARTICIPANT_PAGE, urlencode({"code": code}))
     clients.append(client)  # closed by the caller after the whole burst: a real phone stays connected
     await start.wait()
@@ -334,24 +351,35 @@ async def open_page(
     run = await client.rerun(timeout=timeout)
     if problem := _problem(run):
         raise RuntimeError(f"open: {problem}")
+    if not _ballot_radios(run) and not any(w.label == START_LABEL for w in run.widgets()):
+        raise RuntimeError(f"open: neither the ballot nor its start screen; texts: {run.texts()[:4]}")
+    return time.monotonic() - t0, client, run
+
+
+async def tap_start(client: StreamlitClient, run: Run, delay: float, timeout: float) -> float:
+    """After reading for `delay` seconds, tap "Beginnen": seconds from the tap to the ballot's questions."""
+    await asyncio.sleep(delay)
+    t0 = time.monotonic()
+    run = await past_start_screen(client, run, timeout)
     if not _ballot_radios(run):
-        raise RuntimeError(f"open: no ballot form on the page; texts: {run.texts()[:4]}")
+        raise RuntimeError(f"Beginnen: no ballot form after the tap; texts: {run.texts()[:4]}")
     return time.monotonic() - t0
 
 
-#: One opening in a burst: (its number, the start line, where it leaves its client) → seconds until it rendered.
-OpenOne = Callable[[int, asyncio.Event, list[StreamlitClient]], Awaitable[float]]
+#: One opening in a burst: (its number, the start line, where it leaves its client) → what it measured.
+OpenOne = Callable[[int, asyncio.Event, list[StreamlitClient]], Awaitable[T]]
 
 
 async def start_line_burst(
-    opens: int, open_one: OpenOne, meter: ServerMeter
-) -> tuple[list[float | BaseException], ServerUsage]:
+    opens: int, open_one: OpenOne[T], meter: ServerMeter, clients: list[StreamlitClient] | None = None
+) -> tuple[list[T | BaseException], ServerUsage]:
     """All openings wait at one start line and go at once; the meter covers exactly the burst.
 
     Every client stays connected until the whole burst is done, as a real phone does, so the server carries
     all of them while the last ones open.
     """
-    clients: list[StreamlitClient] = []
+    keep = clients is not None  # the caller goes on with the clients and closes them itself
+    clients = [] if clients is None else clients
     start = asyncio.Event()
     tasks = [asyncio.create_task(open_one(i, start, clients)) for i in range(opens)]
     await asyncio.sleep(0)  # every task is waiting at the start line
@@ -359,7 +387,8 @@ async def start_line_burst(
     start.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
     usage = await meter.stop()
-    await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+    if not keep:
+        await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
     return list(results), usage
 
 
@@ -370,20 +399,46 @@ async def open_burst(
     *,
     meter: ServerMeter | None = None,
     timeout: float = 120.0,
+    read_s: float = 0.0,
+    seed: int = 1,
 ) -> OpenBurst:
-    """All `opens` phones open the vote page at once (no voting): what a QR code on a big screen causes."""
+    """All `opens` phones open the vote page at once (no voting): what a QR code on a big screen causes.
+
+    Where the first screen is a resident's start screen, every phone then taps "Beginnen" after reading for a
+    time drawn from 0…`read_s` seconds (0: all in the same instant, the worst case).
+    """
     urls = [require_loopback(u) for u in ([base_urls] if isinstance(base_urls, str) else base_urls)]
     meter = meter or ServerMeter()
     for url in urls:
         await warm_up(url, timeout)
-    results, usage = await start_line_burst(
-        opens, lambda i, start, clients: open_page(urls[i % len(urls)], code, timeout, start, clients), meter
-    )
-    times = [r for r in results if isinstance(r, float)]
-    errors = [
-        f"#{i}: {type(r).__name__}: {r}"[:300] for i, r in enumerate(results) if isinstance(r, BaseException)
-    ]
-    return OpenBurst(opens, len(times), errors, percentiles(times), usage)
+    clients: list[StreamlitClient] = []
+    try:
+        results, usage = await start_line_burst(
+            opens,
+            lambda i, start, clients: open_page(urls[i % len(urls)], code, timeout, start, clients),
+            meter,
+            clients,
+        )
+        opened = [r for r in results if not isinstance(r, BaseException)]
+        errors = [
+            f"#{i}: {type(r).__name__}: {r}"[:300] for i, r in enumerate(results) if isinstance(r, BaseException)
+        ]
+        burst = OpenBurst(opens, len(opened), errors, percentiles([r[0] for r in opened]), usage)
+        starting = [(client, run) for _, client, run in opened if not _ballot_radios(run)]
+        if starting:
+            rng = random.Random(seed)
+            await meter.start()
+            taps = await asyncio.gather(
+                *(tap_start(client, run, rng.uniform(0, read_s), timeout) for client, run in starting),
+                return_exceptions=True,
+            )
+            burst.tap_usage = await meter.stop()
+            burst.errors += [f"tap: {type(t).__name__}: {t}"[:300] for t in taps if isinstance(t, BaseException)]
+            burst.taps = len(starting)
+            burst.tap_latency = percentiles([t for t in taps if isinstance(t, float)])
+        return burst
+    finally:
+        await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
 
 # -------------------------------------------------------------------------------------- live viewers
@@ -810,19 +865,27 @@ def _parser() -> argparse.ArgumentParser:
         choices=("raadscommissie", "inwonersconsultatie"),
         help="with --serve: the kind of session to put load on (residents see the longer page)",
     )
+    p.add_argument(
+        "--read-seconds",
+        type=float,
+        default=0.0,
+        help="with --open-burst on a resident's start screen: each phone taps Beginnen after 0…S s of reading "
+        "(0: all in the same instant, the worst case)",
+    )
     p.add_argument("--json", type=Path, help="also write the figures to this file")
     return p
 
 
 def _print_burst(burst: OpenBurst, notes: Sequence[str]) -> None:
-    stats = " ".join(
-        f"{k} {v * 1000:.0f} ms" if v is not None else f"{k} –" for k, v in burst.latency.items()
-    )
-    print(f"page opens         {burst.opens} at once, {burst.rendered} showed the ballot")
+    def stats(latency: dict[str, float | None]) -> str:
+        return " ".join(f"{k} {v * 1000:.0f} ms" if v is not None else f"{k} –" for k, v in latency.items())
+
+    print(f"page opens         {burst.opens} at once, {burst.rendered} showed their first screen")
     print(f"errors             {len(burst.errors)}")
     for line in burst.errors[:10]:
         print(f"  {line}")
-    print(f"open → ballot      {stats}")
+    first = "open → first screen" if burst.taps else "open → ballot"
+    print(f"{first:<19}{stats(burst.latency)}")
     u = burst.usage
     if u is not None and u.cpu_percent is not None:
         print(f"server during burst {u.cpu_percent:.0f}% CPU over {u.seconds:.1f} s")
@@ -832,6 +895,11 @@ def _print_burst(burst: OpenBurst, notes: Sequence[str]) -> None:
         print(f"SQL per open       {burst.statements_per_open:.2f} statements")
     if u is not None:
         print(f"server memory      {u.rss_mb} MB resident after the burst")
+    if burst.taps and burst.tap_latency is not None:
+        print(f"Beginnen → ballot  {stats(burst.tap_latency)} ({burst.taps} phones tapped)")
+        t = burst.tap_usage
+        if t is not None and t.cpu_percent is not None:
+            print(f"CPU per tap        {t.cpu_percent / 100.0 * t.seconds / burst.taps * 1000:.1f} ms (server processes)")
     for note in notes:
         print(f"note: {note}")
 
@@ -883,7 +951,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 client_cpu0 = time.process_time()
                 burst = asyncio.run(
                     asyncio.wait_for(
-                        open_burst(base_urls, code, args.open_burst, meter=meter), args.time_limit
+                        open_burst(base_urls, code, args.open_burst, meter=meter, read_s=args.read_seconds),
+                        args.time_limit,
                     )
                 )
                 notes = [

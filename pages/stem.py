@@ -176,6 +176,34 @@ def _state_key(session: SessionInfo) -> str:
     return f"ivp_participant:{session.id}"
 
 
+#: In the address once a resident tapped "Beginnen", so a reload goes straight back to the questions.
+STEP_PARAM = "stap"
+QUESTIONS_STEP = "vragen"
+
+
+def _begin() -> None:
+    st.query_params[STEP_PARAM] = QUESTIONS_STEP
+
+
+def _start_screen(session: SessionInfo) -> None:
+    """A resident reads what it is about first; the questions come after one tap on "Beginnen".
+
+    Why: the information and the privacy notice are read before the first question (one thing at a time,
+    in B1), and the page a QR code on a big screen opens on 300 phones at once is light: a tenth of the
+    ballot's elements. The ballot then follows per phone as each person taps, after reading
+    (docs/deployment.md, "Openen"). Council members and the werkgroep, who vote in the room, and anyone
+    who has voted already go straight to the questions.
+    """
+    if st.query_params.get(STEP_PARAM) == QUESTIONS_STEP:
+        return
+    n = len(session.themes)
+    minutes = max(1, round(n / 3))  # about twenty seconds per topic
+    topics = "is 1 onderwerp" if n == 1 else f"zijn {n} onderwerpen"
+    st.markdown(f"Er {topics}. Het invullen duurt ongeveer {minutes} {'minuut' if minutes == 1 else 'minuten'}.")
+    st.button("Beginnen", type="primary", width="stretch", on_click=_begin)
+    st.stop()
+
+
 def main() -> None:
     code = normalise_code(st.query_params.get("code"))
     if not code:
@@ -216,6 +244,8 @@ def main() -> None:
 
     _about(session, mode)
     invitation, link = _admission_step(session, mode) if known is None else (None, None)
+    if plain and mode == "open" and known is None:
+        _start_screen(session)  # an invitation code or e-mail link was the start for the others
     if existing:
         st.info("U heeft al gestemd. Hieronder staan uw antwoorden. U kunt ze nog aanpassen.")
     st.divider()

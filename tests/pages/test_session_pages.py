@@ -56,6 +56,14 @@ def _participant(code: str) -> AppTest:
     return at
 
 
+def _begin(at: AppTest) -> None:
+    """A resident's first screen: what it is about and "Beginnen"; the questions come after the tap."""
+    assert not [b for b in at.button if b.label == "Stem versturen"]
+    next(b for b in at.button if b.label == "Beginnen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b for b in at.button if b.label == "Stem versturen"]
+
+
 def _number(at: AppTest, label: str):  # type: ignore[no-untyped-def]
     return next(n for n in at.number_input if n.label == label)
 
@@ -139,6 +147,7 @@ def test_resident_page_has_privacy_statement_and_optional_profile(demo_engine: E
     )
     at = _participant(info.code)
     assert any("IP-adres" in m.value.replace("\\", "") for m in at.markdown)
+    _begin(at)
     wijk = next(s for s in at.selectbox if s.label == "In welke wijk of kern woont u?")
     assert wijk.options == ["Zeg ik liever niet", "Noord", "Zuid"]
     wijk.select("Zuid").run()
@@ -263,3 +272,34 @@ def test_a_busy_database_gets_a_dutch_message_and_stores_nothing(
     assert not at.exception, [e.value for e in at.exception]
     assert any("erg druk" in e.value for e in at.error)
     assert _ballots(demo_engine, info.id) == {}
+
+
+def test_a_resident_starts_with_what_it_is_about_and_a_reload_keeps_the_questions(demo_engine: Engine) -> None:
+    info = _open_points_session(demo_engine, kind="inwonersconsultatie")
+    at = _participant(info.code)
+    assert "Er zijn 3 onderwerpen. Het invullen duurt ongeveer 1 minuut." in [m.value for m in at.markdown]
+    assert not at.number_input  # no question before the tap
+    _begin(at)
+    assert at.query_params["stap"] == "vragen"
+    token = at.query_params["t"]
+    reloaded = _app()
+    reloaded.query_params.update({"code": info.code, "t": token, "stap": "vragen"})
+    reloaded.run()
+    reloaded.switch_page("pages/stem.py").run()
+    assert [b for b in reloaded.button if b.label == "Stem versturen"]
+    _number(reloaded, "Punten voor Buren en overlast in de buurt").set_value(10).run()
+    next(b for b in reloaded.button if b.label == "Stem versturen").click().run()
+    assert any("Uw stem is ontvangen" in s.value for s in reloaded.success)
+    back = _app()  # the original link again, with the token of the one who voted: the answers, no start screen
+    back.query_params.update({"code": info.code, "t": token})
+    back.run()
+    back.switch_page("pages/stem.py").run()
+    assert any("U heeft al gestemd" in i.value for i in back.info)
+    assert not [b for b in back.button if b.label == "Beginnen"]
+
+
+def test_council_members_go_straight_to_the_questions(demo_engine: Engine) -> None:
+    info = _open_points_session(demo_engine)  # raadscommissie
+    at = _participant(info.code)
+    assert not [b for b in at.button if b.label == "Beginnen"]
+    assert [b for b in at.button if b.label == "Stem versturen"]
