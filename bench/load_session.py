@@ -885,7 +885,7 @@ def _print_burst(burst: OpenBurst, notes: Sequence[str]) -> None:
     for line in burst.errors[:10]:
         print(f"  {line}")
     first = "open → first screen" if burst.taps else "open → ballot"
-    print(f"{first:<19}{stats(burst.latency)}")
+    print(f"{first:<20}{stats(burst.latency)}")
     u = burst.usage
     if u is not None and u.cpu_percent is not None:
         print(f"server during burst {u.cpu_percent:.0f}% CPU over {u.seconds:.1f} s")

@@ -46,9 +46,14 @@ def _ask_code(message: str | None = None) -> None:
     st.stop()
 
 
-def _token() -> str:
-    """The same token across reruns, reloads and a reopened link: state, then URL, then cookie, else new."""
+def _token() -> tuple[str, bool]:
+    """The same token across reruns, reloads and a reopened link: state, then URL, then cookie, else new.
+
+    Also whether this run made it: a token made just now has no participant, no ballot and no comments yet,
+    so the page need not ask the database (most of the phones a QR code brings in at once).
+    """
     token = st.session_state.get(TOKEN_KEY)
+    made = False
     if not participation.is_valid_token(token):
         from_url = st.query_params.get("t")
         from_cookie = st.context.cookies.get(COOKIE)
@@ -58,14 +63,14 @@ def _token() -> str:
         elif participation.is_valid_token(from_cookie):
             token = from_cookie
         else:
-            token = participation.new_token()
+            token, made = participation.new_token(), True
         st.session_state[TOKEN_KEY] = token
     # Written on every run, not once: an element that appears only on the first run shifts every widget
     # after it on the next run, so the radio a keyboard user just changed would lose its focus.
     set_browser_cookie(COOKIE, str(token))
     if st.query_params.get("t") != token:
         st.query_params["t"] = token
-    return str(token)
+    return str(token), made
 
 
 def _profile(session: SessionInfo, known: participation.ParticipantInfo | None, key_prefix: str) -> None:
@@ -230,11 +235,13 @@ def main() -> None:
         st.stop()
 
     mode = consultation_info.admission(session.settings, session.requires_invitation)
-    token = _token()
+    token, new_token = _token()
     plain = session.kind == "inwonersconsultatie"
     # Looked up once per browser session; later reruns (every click on a phone) need no database query.
     state_key = _state_key(session)
-    if state_key not in st.session_state:
+    if state_key not in st.session_state and new_token:
+        st.session_state[state_key] = (None, None, {})
+    elif state_key not in st.session_state:
         with session_scope(readonly=True) as db:
             known = participation.find_participant(db, session.id, token)
             stored = participation.my_ballot(db, session.id, token) if known else None

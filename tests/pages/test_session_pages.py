@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 from streamlit.testing.v1 import AppTest
 
 from ivp_core.catalogue import load_catalogue
@@ -303,3 +303,31 @@ def test_council_members_go_straight_to_the_questions(demo_engine: Engine) -> No
     at = _participant(info.code)
     assert not [b for b in at.button if b.label == "Beginnen"]
     assert [b for b in at.button if b.label == "Stem versturen"]
+
+
+def test_a_phone_that_opens_the_page_for_the_first_time_is_not_looked_up(demo_engine: Engine) -> None:
+    """A token made in this very run belongs to nobody yet: no participant query for most phones of a burst.
+    A phone that comes back with its token is looked up, so its earlier answers show."""
+    info = _open_points_session(demo_engine, kind="inwonersconsultatie")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(demo_engine, "before_cursor_execute", record)
+    try:
+        first = _participant(info.code)
+        looked_up_first = [s for s in statements if "participant" in s.lower()]
+        _begin(first)
+        _number(first, "Punten voor Buren en overlast in de buurt").set_value(10).run()
+        next(b for b in first.button if b.label == "Stem versturen").click().run()
+        statements.clear()
+        back = _app()
+        back.query_params.update({"code": info.code, "t": first.query_params["t"]})
+        back.run()
+        back.switch_page("pages/stem.py").run()
+    finally:
+        event.remove(demo_engine, "before_cursor_execute", record)
+    assert looked_up_first == []
+    assert [s for s in statements if "participant" in s.lower()]
+    assert any("U heeft al gestemd" in i.value for i in back.info)
