@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ivp_core.analysis.importers.errors import ProblemLog
@@ -306,10 +307,13 @@ class RegionChoice:
         self.municipalities = frozenset(municipalities) if municipalities is not None else None
         self.seen: dict[str, int] = {}
 
-    def observe(self, codes: pd.Series) -> None:
+    def observe(self, codes: pd.Series, counts: np.ndarray | None = None) -> None:
+        """Count the rows per municipality; `counts` when each code stands for that many rows."""
         owners = codes.str.slice(2, 6)
-        is_municipal = codes.str.slice(0, 2).isin(["GM", "WK", "BU"]) & owners.str.isdigit()
-        for owner, count in ("GM" + owners[is_municipal]).value_counts().items():
+        is_municipal = (codes.str.slice(0, 2).isin(["GM", "WK", "BU"]) & owners.str.isdigit()).to_numpy()
+        rows = np.ones(len(codes), dtype=np.int64) if counts is None else counts
+        per_owner = pd.Series(rows[is_municipal]).groupby(("GM" + owners[is_municipal]).to_numpy()).sum()
+        for owner, count in per_owner.items():
             self.seen[str(owner)] = self.seen.get(str(owner), 0) + int(count)
 
     def mask(self, codes: pd.Series) -> pd.Series:

@@ -27,6 +27,7 @@ from ivp_core.analysis.importers.common import (
     has_suffix,
     strip_suffix,
 )
+from ivp_core.analysis.importers.distinct import Distinct
 from ivp_core.analysis.importers.errors import ProblemLog
 from ivp_core.analysis.importers.mapping import TOTAL_KEYS, MappingRow, crime_indicator
 from ivp_core.analysis.importers.table import MAX_REPORTED, RowFilterFor, Table, report_many
@@ -137,44 +138,40 @@ def _measures(columns: list[str], header_line: int, log: ProblemLog) -> dict[int
     return measures
 
 
-def _values(raw: pd.Series, lines: np.ndarray, column: str, log: ProblemLog) -> pd.Series:
+def _values(cells: Distinct, lines: np.ndarray, column: str, log: ProblemLog) -> np.ndarray:
     """The numbers of one count column; every cell that is not a plain, whole, non-negative count is an
-    error with its line."""
+    error with its line. Checked once per distinct cell (`Distinct`), reported per row."""
+    raw = cells.values
     unknown = raw.isin([".", ""])
     plain = raw.str.match(_PLAIN_NUMBER)
-    thousands = raw.str.match(THOUSANDS) & ~unknown
+    thousands = cells.spread(raw.str.match(THOUSANDS) & ~unknown).to_numpy(dtype=bool)
     numbers = pd.to_numeric(raw.where(plain & ~unknown), errors="coerce")
-    not_number = ~unknown & (~plain | ~np.isfinite(numbers.fillna(0.0)))
+    not_number_value = ~unknown & (~plain | ~np.isfinite(numbers.fillna(0.0)))
+    not_number = cells.spread(not_number_value).to_numpy(dtype=bool)
     report_many(
-        log,
-        lines[not_number.to_numpy()],
-        column,
-        "'{cell}' is geen getal.",
-        _NUMBER_ACTION,
-        raw[not_number].tolist(),
+        log, lines[not_number], column, "'{cell}' is geen getal.", _NUMBER_ACTION, cells.cells(not_number)
     )
     if thousands.any():
-        cells = raw[thousands].tolist()
         report_many(
             log,
-            lines[thousands.to_numpy()],
+            lines[thousands],
             column,
             "'{cell}' lijkt een getal met een punt als scheiding voor duizendtallen; dit is een kolom met "
             "aantallen.",
             "Schrijf aantallen zonder punt (1296, niet 1.296); zet in Excel de optie 'Scheidingsteken voor "
             "duizendtallen' uit, of download de tabel opnieuw als onbewerkte dataset.",
-            cells,
+            cells.cells(thousands),
         )
-    negative = (numbers < 0) & ~not_number
+    negative = cells.spread((numbers < 0) & ~not_number_value).to_numpy(dtype=bool)
     report_many(
         log,
-        lines[negative.to_numpy()],
+        lines[negative],
         column,
         "'{cell}' is een negatief aantal.",
         "Een aantal kan niet kleiner zijn dan 0; controleer de regel in de bron en verbeter het bestand.",
-        raw[negative].tolist(),
+        cells.cells(negative),
     )
-    return numbers.where(~unknown)
+    return cells.spread(numbers.where(~unknown).to_numpy(dtype=float)).to_numpy(dtype=float)
 
 
 def _conflicts(long: pd.DataFrame, keys: list[str], log: ProblemLog) -> pd.DataFrame:
@@ -221,13 +218,15 @@ class RegionStep:
         self.bad_cells: list[str] = []
 
     def __call__(self, frame: pd.DataFrame, lines: np.ndarray) -> np.ndarray:
-        region = frame[self.column].astype(str).str.strip()
-        bad = ~region.str.match(_REGION).to_numpy(dtype=bool)
+        region = Distinct.of(frame[self.column])
+        bad_value = ~region.values.str.match(_REGION).to_numpy(dtype=bool)
+        bad = bad_value[region.codes]
         if bad.any():
             self.bad_lines.append(lines[bad])
-            self.bad_cells.extend(region[bad].head(MAX_REPORTED - len(self.bad_cells)).tolist())
-        self.choice.observe(region[~bad])
-        return ~bad & self.choice.mask(region).to_numpy()
+            first_bad = region.codes[bad][: MAX_REPORTED - len(self.bad_cells)]
+            self.bad_cells.extend(region.values.to_numpy()[first_bad].tolist())
+        self.choice.observe(region.values[~bad_value], region.counts()[~bad_value])
+        return ~bad & self.choice.mask(region.values).to_numpy(dtype=bool)[region.codes]
 
     def report(self, log: ProblemLog) -> None:
         lines = np.concatenate(self.bad_lines) if self.bad_lines else np.zeros(0, dtype=np.int64)
@@ -276,51 +275,52 @@ def parse_statline_table(
         keep = regions(frame, lines)
         frame, lines = frame[keep], lines[keep]
     regions.report(log)
-    region = frame[columns.index("RegioS")].astype(str).str.strip()
+    region = Distinct.of(frame[columns.index("RegioS")]).texts()
 
-    period = frame[columns.index("Perioden")].astype(str).str.strip()
-    parts = period.str.extract(_PERIOD)
-    bad_period = parts[0].isna()
+    periods = Distinct.of(frame[columns.index("Perioden")])
+    parts = periods.values.str.extract(_PERIOD)
+    bad_period = periods.spread(parts[0].isna()).to_numpy(dtype=bool)
     report_many(
         log,
-        lines[bad_period.to_numpy()],
+        lines[bad_period],
         "Perioden",
         "'{cell}' is geen periode.",
         "Perioden hebben de vorm 2024JJ00 (jaar) of 2024MM05 (maand).",
-        period[bad_period].tolist(),
+        periods.cells(bad_period),
     )
-    year = pd.to_numeric(parts[0], errors="coerce")
+    year_value = pd.to_numeric(parts[0], errors="coerce")
     now = current_year()
-    future = year > now
+    future = periods.spread(year_value > now).to_numpy(dtype=bool)
     report_many(
         log,
-        lines[future.to_numpy()],
+        lines[future],
         "Perioden",
         f"Het jaartal in '{{cell}}' ligt na het huidige jaar ({now}).",
         "Controleer de periode; cijfers over de toekomst kunnen niet worden geïmporteerd.",
-        period[future].tolist(),
+        periods.cells(future),
     )
     if crime_column is not None:
-        crime = frame[columns.index(crime_column)].astype(str).str.strip()
+        crime = Distinct.of(frame[columns.index(crime_column)]).texts()
         crime = repair_excel_dates(crime, lines, crime_column, mapping, log)
     else:
         crime = pd.Series("", index=frame.index)
     parts_frames = []
     for index, (label, unit) in measures.items():
-        raw = frame[index].astype(str).str.strip()
-        values = _values(raw, lines, columns[index], log)
+        values = _values(Distinct.of(frame[index]), lines, columns[index], log)
         parts_frames.append(
             pd.DataFrame(
                 {
                     "region": region.to_numpy(),
                     "crime": crime.to_numpy(),
-                    "period": period.to_numpy(),
-                    "year": year.to_numpy(),
-                    "kind": parts[1].to_numpy(),
-                    "month": pd.to_numeric(parts[2], errors="coerce").to_numpy(),
+                    "period": periods.texts().to_numpy(),
+                    "year": periods.spread(year_value.to_numpy(dtype=float)).to_numpy(),
+                    "kind": periods.spread(parts[1]).to_numpy(),
+                    "month": periods.spread(
+                        pd.to_numeric(parts[2], errors="coerce").to_numpy(dtype=float)
+                    ).to_numpy(),
                     "label": label,
                     "unit": unit,
-                    "value": values.to_numpy(dtype=float),
+                    "value": values,
                     "line": lines,
                 }
             )

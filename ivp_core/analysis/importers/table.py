@@ -73,20 +73,23 @@ def _line_layout(raw: bytes, delimiter: str, start: int = 0) -> tuple[np.ndarray
 
     for offset in range(start, len(raw), step):
         codes = np.frombuffer(raw, dtype=np.uint8, count=min(step, len(raw) - offset), offset=offset)
-        running = np.cumsum(codes == separator, dtype=np.int32)
+        # Delimiters before each line end, by searching the ends among the delimiters' positions (a running
+        # count over every byte cost twice as much).
+        separators = np.flatnonzero(codes == separator)
         local_ends = np.flatnonzero(codes == 10)
         if len(local_ends):
-            fields = np.diff(running[local_ends], prepend=0).astype(np.int32) + 1
+            running = np.searchsorted(separators, local_ends)
+            fields = np.diff(running, prepend=0).astype(np.int32) + 1
             fields[0] += carried
             ends = local_ends + offset
             starts = np.concatenate(([line_start], ends[:-1] + 1))
             numbers = np.arange(ended + 1, ended + 1 + len(ends), dtype=np.int32)
             keep(numbers, fields, starts, ends)
-            carried = int(running[-1] - running[local_ends[-1]])
+            carried = int(len(separators) - running[-1])
             line_start = int(ends[-1]) + 1
             ended += len(ends)
         else:
-            carried += int(running[-1])
+            carried += len(separators)
     if line_start < len(raw):  # a last line without a newline
         last = np.array([ended + 1], dtype=np.int32)
         keep(last, np.array([carried + 1], dtype=np.int32), np.array([line_start]), np.array([len(raw)]))
