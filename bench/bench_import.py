@@ -97,6 +97,11 @@ def _child(kind: str, path: str, url: str) -> None:
         from ivp_core.storage.models import Municipality
         from ivp_core.trajectory.trajectories import create_trajectory
 
+        case, _, writer = kind.partition("+")
+        if writer:  # force a writer ("all+executemany" on PostgreSQL: what COPY replaced)
+            from ivp_core.analysis.importers import bulk
+
+            bulk.uses_copy = lambda session: writer == "copy"  # type: ignore[assignment]
         engine = db.get_engine(url)
         db.migrate(engine)
         with session_scope(engine) as s:
@@ -114,7 +119,7 @@ def _child(kind: str, path: str, url: str) -> None:
             if backend is not None and _backend_pid(s.connection()) != backend:
                 backend = None  # the session got another server process: its CPU cannot be told apart
             preview = preview_import(
-                s, Path(path).name, data, None, trajectory_id=None if kind == "all" else trajectory_id
+                s, Path(path).name, data, None, trajectory_id=None if case == "all" else trajectory_id
             )
             assert preview.ok, preview.errors[:3]
             preview_seconds = time.perf_counter() - start
@@ -170,7 +175,9 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="5,50", help="file sizes in MB, comma-separated")
     parser.add_argument(
-        "--cases", default="trajectory,all", help="trajectory (GM0148 + NL01) and/or all rows"
+        "--cases",
+        default="trajectory,all",
+        help="trajectory (GM0148 + NL01) and/or all rows; '+executemany' or '+copy' forces the figure writer",
     )
     args = parser.parse_args()
     dialect = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"

@@ -26,6 +26,7 @@ from ivp_core.analysis.importers.common import (
     current_year,
     has_suffix,
     strip_suffix,
+    valid_region,
 )
 from ivp_core.analysis.importers.distinct import Distinct
 from ivp_core.analysis.importers.errors import ProblemLog
@@ -44,7 +45,6 @@ MEASURES = {
 }
 DERIVED_MARKERS = ("Per1000", "Relatief", "Percentage", "Ophelderingspercentage")
 DIMENSIONS = ("RegioS", "Perioden")
-_REGION = r"^[A-Z]{2}[0-9A-Z]{2,8}$"
 _PERIOD = r"^(\d{4})(JJ|MM|KW|X0)(\d{2})$"
 _PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 _EXCEL_DATE = re.compile(r"^(\d{1,2})([-/])(\d{1,2})[-/](\d{2}|\d{4})(?: 0?0:00(?::00)?)?$")
@@ -100,7 +100,7 @@ def repair_excel_dates(
             "Controleer in het voorbeeld of de misdrijfsoorten kloppen.",
             column=column,
         )
-    return crime.replace(fixes) if fixes else crime
+    return crime.astype(object).replace(fixes).astype("category") if fixes else crime
 
 
 def needed_columns(columns: list[str]) -> list[int]:
@@ -219,14 +219,16 @@ class RegionStep:
 
     def __call__(self, frame: pd.DataFrame, lines: np.ndarray) -> np.ndarray:
         region = Distinct.of(frame[self.column])
-        bad_value = ~region.values.str.match(_REGION).to_numpy(dtype=bool)
-        bad = bad_value[region.codes]
+        codes = region.values.tolist()
+        good_value = np.array([valid_region(code) for code in codes], dtype=bool)
+        bad = ~good_value[region.codes]
         if bad.any():
             self.bad_lines.append(lines[bad])
-            first_bad = region.codes[bad][: MAX_REPORTED - len(self.bad_cells)]
-            self.bad_cells.extend(region.values.to_numpy()[first_bad].tolist())
-        self.choice.observe(region.values[~bad_value], region.counts()[~bad_value])
-        return ~bad & self.choice.mask(region.values).to_numpy(dtype=bool)[region.codes]
+            self.bad_cells.extend(region.cells(bad)[: MAX_REPORTED - len(self.bad_cells)])
+        good = [code for code, ok in zip(codes, good_value, strict=True) if ok]
+        self.choice.observe(good, region.counts()[good_value].tolist())
+        keep_value = np.array([ok and self.choice.keeps(c) for c, ok in zip(codes, good_value, strict=True)])
+        return keep_value.astype(bool)[region.codes]
 
     def report(self, log: ProblemLog) -> None:
         lines = np.concatenate(self.bad_lines) if self.bad_lines else np.zeros(0, dtype=np.int64)
@@ -275,7 +277,8 @@ def parse_statline_table(
         keep = regions(frame, lines)
         frame, lines = frame[keep], lines[keep]
     regions.report(log)
-    region = Distinct.of(frame[columns.index("RegioS")]).texts()
+    # Text columns as categoricals: the long frame below holds every row twice (once per measure).
+    region = Distinct.of(frame[columns.index("RegioS")]).categorical()
 
     periods = Distinct.of(frame[columns.index("Perioden")])
     parts = periods.values.str.extract(_PERIOD)
@@ -300,26 +303,30 @@ def parse_statline_table(
         periods.cells(future),
     )
     if crime_column is not None:
-        crime = Distinct.of(frame[columns.index(crime_column)]).texts()
+        crime = pd.Series(Distinct.of(frame[columns.index(crime_column)]).categorical(), index=frame.index)
         crime = repair_excel_dates(crime, lines, crime_column, mapping, log)
     else:
-        crime = pd.Series("", index=frame.index)
+        crime = pd.Series(
+            pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [""]), index=frame.index
+        )
+    kind_codes, kinds = pd.factorize(parts[1])  # a bad period has no kind: code -1, a missing value
+    month_value = pd.to_numeric(parts[2], errors="coerce").to_numpy(dtype=float)
+    labels = list(dict.fromkeys(label for label, _ in measures.values()))
+    units = list(dict.fromkeys(unit for _, unit in measures.values()))
     parts_frames = []
     for index, (label, unit) in measures.items():
         values = _values(Distinct.of(frame[index]), lines, columns[index], log)
         parts_frames.append(
             pd.DataFrame(
                 {
-                    "region": region.to_numpy(),
-                    "crime": crime.to_numpy(),
-                    "period": periods.texts().to_numpy(),
+                    "region": region,
+                    "crime": crime.array,
+                    "period": periods.categorical(),
                     "year": periods.spread(year_value.to_numpy(dtype=float)).to_numpy(),
-                    "kind": periods.spread(parts[1]).to_numpy(),
-                    "month": periods.spread(
-                        pd.to_numeric(parts[2], errors="coerce").to_numpy(dtype=float)
-                    ).to_numpy(),
-                    "label": label,
-                    "unit": unit,
+                    "kind": pd.Categorical.from_codes(kind_codes[periods.codes], kinds),
+                    "month": periods.spread(month_value).to_numpy(),
+                    "label": _constant(labels, label, len(lines)),
+                    "unit": _constant(units, unit, len(lines)),
                     "value": values,
                     "line": lines,
                 }
@@ -356,6 +363,11 @@ def parse_statline_table(
         yearly = pd.concat([yearly, grouped[complete & ~have_year][[*series, "value", "line"]]])
     yearly = yearly.sort_values("line", kind="stable")
     return _figure_rows(yearly, source, mapping, crime_column, log)
+
+
+def _constant(categories: list[str], value: str, rows: int) -> pd.Categorical:
+    """`value` on every row, as a categorical shared by all measures' frames (so their concat stays one)."""
+    return pd.Categorical.from_codes(np.full(rows, categories.index(value), dtype=np.int16), categories)
 
 
 def _figure_rows(
