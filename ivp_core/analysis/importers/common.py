@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
+from typing import NamedTuple
 
 from ivp_core.analysis.importers.errors import ProblemLog
 
@@ -29,9 +30,11 @@ KINDS = (KIND_OBJECTIVE, KIND_SUBJECTIVE)
 POPULATION_INDICATOR = "Inwoners"
 
 
-@dataclass(frozen=True)
-class FigureRow:
-    """One value ready to be stored as a Figure; `line` points back to where it came from in the file."""
+class FigureRow(NamedTuple):
+    """One value ready to be stored as a Figure; `line` points back to where it came from in the file.
+
+    A named tuple, not a frozen dataclass: a download kept whole makes 10^5 of them, and a frozen dataclass's
+    `__init__` (one `object.__setattr__` per field) took 0.7 s for 152,000."""
 
     region_code: str
     theme_code: str | None

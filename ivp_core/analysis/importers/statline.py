@@ -399,8 +399,12 @@ def _figure_rows(
             "Voeg de soort toe aan de koppeltabel of laat hem buiten beschouwing.",
             column=crime_column,
         )
+    # Whole columns as Python lists, not itertuples and a pd.isna per row: 152,000 rows took 2 s that way.
+    columns = [
+        yearly[name].tolist() for name in ("region", "crime", "year", "label", "unit", "value", "line")
+    ]
     figures = []
-    for region, crime, year, label, unit, value, line in yearly.itertuples(index=False):
+    for region, crime, year, label, unit, value, line in zip(*columns, strict=True):
         indicator, theme_code = labels[(crime, label)]
         figures.append(
             FigureRow(
@@ -408,7 +412,7 @@ def _figure_rows(
                 theme_code,
                 indicator,
                 int(year),
-                None if pd.isna(value) else float(value),
+                None if value != value else float(value),  # NaN: an unknown value (".") in the file
                 unit,
                 source,
                 KIND_OBJECTIVE,
