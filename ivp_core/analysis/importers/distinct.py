@@ -21,24 +21,21 @@ class Distinct:
     index: pd.Index  # the column's index, for results aligned with it
 
     @classmethod
-    def of(cls, column: pd.Series, strip: bool = True) -> Distinct:
-        """`strip`: compare trimmed text (`'GM0148    '` and `'GM0148'` are one value)."""
+    def of(cls, column: pd.Series) -> Distinct:
+        """Cells compare trimmed: `'GM0148    '` and `'GM0148'` are one value, as every check trims."""
         codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        values = pd.Series(np.asarray(uniques, dtype=object)).astype(str)
-        if strip:
-            stripped = values.str.strip()
-            recoded, values = pd.factorize(stripped)  # trimming may merge values
-            codes = recoded[codes]
-            values = pd.Series(np.asarray(values, dtype=object))
-        return cls(np.asarray(codes, dtype=np.intp), values, column.index)
+        trimmed = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip()
+        recoded, values = pd.factorize(trimmed)  # trimming may merge values
+        return cls(
+            np.asarray(recoded[codes], dtype=np.intp),
+            pd.Series(np.asarray(values, dtype=object)),
+            column.index,
+        )
 
     def spread(self, per_value: pd.Series | np.ndarray) -> pd.Series:
         """A result computed per distinct value, as one per row of the column."""
         data = per_value.to_numpy() if isinstance(per_value, pd.Series) else per_value
         return pd.Series(data[self.codes], index=self.index)
-
-    def spread_frame(self, per_value: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame({name: self.spread(per_value[name]) for name in per_value.columns})
 
     def cells(self, rows: np.ndarray) -> list[str]:
         """The text of the rows a boolean mask picks, in row order (for messages that quote the cell)."""
@@ -47,10 +44,6 @@ class Distinct:
     def categorical(self) -> pd.Categorical:
         """The column as a categorical: one small code per row instead of a text, for frames of 10^6 rows."""
         return pd.Categorical.from_codes(self.codes, categories=pd.Index(self.values, dtype=object))
-
-    def texts(self) -> pd.Series:
-        """The (trimmed) text of every row."""
-        return self.spread(self.values)
 
     def counts(self) -> np.ndarray:
         """How many rows hold each distinct value."""
