@@ -3,23 +3,21 @@
 Run inside the caller's `session_scope()`: any error rolls the whole transaction back, so a failed import
 leaves the database exactly as it was. A figure already stored with the same region, indicator, year and
 source is replaced, so re-importing a corrected or newer download does not create duplicates. Rows are
-written in bulk (one executemany per chunk), because a city's download holds tens of thousands of figures.
+written in bulk (`bulk.write_figures`: COPY on PostgreSQL, executemany on SQLite), because a city's download
+holds tens of thousands of figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from ivp_core.analysis.importers.bulk import CHUNK, Progress, write_figures
 from ivp_core.analysis.importers.errors import ImportRejected
 from ivp_core.analysis.importers.preview import ImportPreview, preview_import, stored_ids
 from ivp_core.storage.models import Figure, ImportBatch, Trajectory, utcnow
-
-CHUNK = 5_000
-Progress = Callable[[float], None]
 
 
 def apply_import(
@@ -41,29 +39,7 @@ def apply_import(
     )
     session.add(batch)
     session.flush()
-    rows = preview.rows
-    for start in range(0, len(rows), CHUNK):
-        session.execute(
-            insert(Figure),
-            [
-                {
-                    "batch_id": batch.id,
-                    "region_code": row.region_code,
-                    "theme_code": row.theme_code,
-                    "indicator": row.indicator,
-                    "year": row.year,
-                    "value": row.value,
-                    "unit": row.unit,
-                    "source": row.source,
-                    "kind": row.kind,
-                    "margin_low": row.margin_low,
-                    "margin_high": row.margin_high,
-                }
-                for row in rows[start : start + CHUNK]
-            ],
-        )
-        if progress is not None:
-            progress(min(1.0, (start + CHUNK) / len(rows)))
+    write_figures(session, batch.id, preview.rows, progress)
     return batch
 
 

@@ -73,20 +73,23 @@ def _line_layout(raw: bytes, delimiter: str, start: int = 0) -> tuple[np.ndarray
 
     for offset in range(start, len(raw), step):
         codes = np.frombuffer(raw, dtype=np.uint8, count=min(step, len(raw) - offset), offset=offset)
-        running = np.cumsum(codes == separator, dtype=np.int32)
+        # Delimiters before each line end, by searching the ends among the delimiters' positions (a running
+        # count over every byte cost twice as much).
+        separators = np.flatnonzero(codes == separator)
         local_ends = np.flatnonzero(codes == 10)
         if len(local_ends):
-            fields = np.diff(running[local_ends], prepend=0).astype(np.int32) + 1
+            running = np.searchsorted(separators, local_ends)
+            fields = np.diff(running, prepend=0).astype(np.int32) + 1
             fields[0] += carried
             ends = local_ends + offset
             starts = np.concatenate(([line_start], ends[:-1] + 1))
             numbers = np.arange(ended + 1, ended + 1 + len(ends), dtype=np.int32)
             keep(numbers, fields, starts, ends)
-            carried = int(running[-1] - running[local_ends[-1]])
+            carried = int(len(separators) - running[-1])
             line_start = int(ends[-1]) + 1
             ended += len(ends)
         else:
-            carried += int(running[-1])
+            carried += len(separators)
     if line_start < len(raw):  # a last line without a newline
         last = np.array([ended + 1], dtype=np.int32)
         keep(last, np.array([carried + 1], dtype=np.int32), np.array([line_start]), np.array([len(raw)]))
@@ -123,7 +126,10 @@ RowFilter = Callable[[pd.DataFrame, np.ndarray], np.ndarray]
 #: Makes the filter for a file from its header (None: keep every row).
 RowFilterFor = Callable[[list[str]], "RowFilter | None"]
 #: Bytes per block of the streaming reader: a few megabytes of cells in memory at a time, whatever the file.
-BLOCK_BYTES = 1024 * 1024
+#: 2 MB with pyarrow's reader threads (it parses the next block while Python filters this one): 50 MB
+#: trajectory preview 0.56 -> 0.46 s for +6 MB peak; 4 MB blocks came to 285-290 MB, too close to 300.
+BLOCK_BYTES = 2 * 1024 * 1024
+READ_THREADS = True
 
 
 def _skip_blank(row: object) -> str:
@@ -152,7 +158,9 @@ def _stream(
     try:
         reader = pa_csv.open_csv(
             pa.BufferReader(pa.py_buffer(source.data).slice(source.start)),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=BLOCK_BYTES, use_threads=False),
+            read_options=pa_csv.ReadOptions(
+                column_names=names, block_size=BLOCK_BYTES, use_threads=READ_THREADS
+            ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter, quote_char=False, invalid_row_handler=_skip_blank
             ),
