@@ -5,7 +5,8 @@
    and period, and installation-wide figures of its municipalities that differ (:class:`SharedImpact`).
 2. :func:`restore` reads the file a second time and writes it in short transactions paced by
    :class:`~ivp_core.backup.staging.Pacer` (rows per transaction by time, a pause after each), so phones
-   voting meanwhile wait for one chunk (milliseconds), not for a million ballots. The new trajectory is
+   voting meanwhile wait for one chunk (milliseconds), not for a million ballots; the big tables go in
+   bulk (:mod:`ivp_core.backup.bulk`: COPY on PostgreSQL), prepared while the pacer pauses. The new trajectory is
    hidden while it is written (archived, named "… (herstel bezig)", its sessions closed to votes, a
    ``restore_job`` row with this process and a heartbeat) and becomes itself in one last short
    transaction, which also hides a replaced trajectory; that one is then removed in paced chunks. If anything

@@ -3,11 +3,14 @@
 A large restore writes for minutes in many short transactions into a hidden trajectory ("… (herstel
 bezig)"). Two things follow from that, both handled here:
 
-* **Pacing** (:class:`Pacer`): every write transaction of a restore is timed; the number of rows per
-  transaction follows that time (not a fixed count), and after each one the restore pauses, with now and
-  then a pause longer than SQLite's busy handler sleeps between two tries (100 ms). A phone that waits for
-  the write lock therefore always finds it free within a fraction of a second, whatever the restore's size,
-  and a busy machine makes the restore slower rather than the votes.
+* **Pacing** (:class:`Pacer`, :class:`Pacing` per database): every write transaction of a restore is
+  timed; the number of rows per transaction follows that time (not a fixed count), and after each one the
+  restore pauses before it writes again. On SQLite (one writer at a time) chunks hold the database for about
+  50 ms, the pause is half that, and every quarter second it is longer than SQLite's busy handler sleeps
+  between two tries (100 ms); on PostgreSQL, where a vote never waits for the restore's rows, chunks hold
+  about 100 ms and the pause is a quarter of that. A phone that waits for the write lock therefore always
+  finds it free within a fraction of a second, whatever the restore's size, and a busy machine makes the
+  restore slower rather than the votes. The restore reads and prepares its next chunk during the pause.
 * **Clean-up** (:func:`remove_stale`): a :class:`~ivp_core.storage.models.RestoreJob` row names the process
   (host, pid) and carries a heartbeat that every chunk renews; the shared rows the restore added (figures,
   municipalities, …) are listed in ``restore_created`` in the same transactions. A restore killed midway
