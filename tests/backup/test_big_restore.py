@@ -7,9 +7,11 @@ vote through `ballot_box.cast` meanwhile. A second test runs a child that needs 
 same limit and sees it stopped, so the first cannot pass because the limit does nothing.
 
 Timing is printed, not asserted (only a very generous bound); the speed target lives in
-`python -m bench.restore_under_load`. The suite restores the issue's full case, 10⁶ ballots (measured with
-the bench: ≈ SECONDS_SQLITE on SQLite and ≈ SECONDS_PG on PostgreSQL on the 2-core machine, see
-docs/security.md); `IVP_BIG_RESTORE_BALLOTS` sets another size.
+`python -m bench.restore_under_load`. The suite uses 20,000 ballots: the issue's full case,
+`IVP_BIG_RESTORE_BALLOTS=1000000`, passes under the cap (commit 3089d5b: SQLite 323 s, 116 s CPU, peak RSS
+241 MB, p95 0.69 s; PostgreSQL 235 s, 101 s CPU, 243 MB, p95 0.20 s; 2-core machine at a load of 3–7) but
+takes 4–5.5 minutes per database on this shared machine, more than the CI run can spend on it twice (the
+target was ≤ 3 minutes; see docs/security.md).
 """
 
 from __future__ import annotations
