@@ -4,7 +4,10 @@ The backup is written straight as JSON lines (`bench.restore_under_load.write_la
 restore runs as the real command in a child process under a kernel limit of 500 MB on its data memory
 (RLIMIT_DATA, set before it starts: an allocation beyond it fails, and the restore with it), and the phones
 vote through `ballot_box.cast` meanwhile. A second test runs a child that needs more than the cap under the
-same limit and sees it stopped, so the first cannot pass because the limit does nothing.
+same limit and sees it stopped, so the first cannot pass because the limit does nothing. RLIMIT_DATA also
+counts what the imports reserve without touching (OpenBLAS, pulled in through numpy, reserves a buffer per
+core): a restore of 10⁵ ballots peaked at 252 MB of data (187 MB RSS) on this 2-core machine, so the cap
+leaves room, but a machine with many more cores starts closer to it.
 
 Timing is printed, not asserted (only a very generous bound); the speed target lives in
 `python -m bench.restore_under_load`. The suite uses 20,000 ballots: the issue's full case,
