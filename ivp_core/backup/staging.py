@@ -65,7 +65,7 @@ class Pacing:
 SQLITE_PACING: Final = Pacing(target_hold=0.05, pause_ratio=0.5, breathe_every=0.25, breathe=0.12)
 #: PostgreSQL locks rows, not the database: a phone's vote never waits for the restore's new rows (they are
 #: of another session). The pause leaves the server's CPU to the phones; longer chunks save round trips.
-POSTGRESQL_PACING: Final = Pacing(target_hold=0.1, pause_ratio=0.25)
+POSTGRESQL_PACING: Final = Pacing(target_hold=0.05, pause_ratio=1.0)
 #: Niceness of a restore run from the command line: a busy machine then slows the restore, not the app.
 RESTORE_NICENESS: Final = 10
 #: Shared tables whose added rows a job lists, in the order they are removed (figures before their batch,
