@@ -9,10 +9,9 @@ from the kernel when it ends, optionally under a hard RLIMIT_DATA cap); the phon
 `ballot_box.cast` on an open session of another trajectory, as the app does. Target (issue 17): peak RSS
 ≤ 300 MB, every vote stored, p95 from press to stored ≤ 1 s. Prints figures; asserts nothing about time.
 
-Measured at commit 3089d5b (10⁶ ballots, 40 phones, 2-core machine shared with other work): SQLite 323 s
-wall, 116 s CPU of the restore, peak RSS 241 MB, p95 0.69 s (load 4–7); PostgreSQL 235 s, 101 s CPU, 243 MB,
-p95 0.20 s (load 3–5); before (docs/security.md) 371 s and 603 s at a load of 1–3. The ≤ 3 min target is not
-reached on this machine.
+Measured under --memory-cap-mb 500 (10⁶ ballots, 40 phones, 2-core machine, load ≈ 2; see docs/security.md):
+SQLite 117 s wall, 110 s CPU of the restore, peak RSS 242 MB, p95 0.059 s; PostgreSQL 176 s, 102 s CPU,
+242 MB, p95 0.61 s. Before (same docs): 371 s and 603 s at a load of 1–3.
 """
 
 from __future__ import annotations
