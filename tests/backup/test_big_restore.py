@@ -11,7 +11,7 @@ leaves room, but a machine with many more cores starts closer to it.
 
 Timing is printed, not asserted (only a very generous bound); the speed target lives in
 `python -m bench.restore_under_load`. The suite restores the issue's full case, 10⁶ ballots
-(`IVP_BIG_RESTORE_BALLOTS` sets another size). Measured with the bench under the cap (commit 50ms-pacing,
+(`IVP_BIG_RESTORE_BALLOTS` sets another size). Measured with the bench under the cap (commit e83ab91,
 see docs/security.md; 2-core machine at a load of about 2): SQLite 117 s, 110 s CPU, peak RSS 242 MB, p95
 0.059 s; PostgreSQL 176 s, 102 s CPU, 242 MB, p95 0.61 s. On a machine loaded by other work (3–12) the same
 took 235–454 s.
