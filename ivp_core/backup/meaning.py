@@ -49,6 +49,8 @@ MAX_YEAR: Final = 2100
 MAX_FIGURE: Final = 1e9
 #: A theme's uitvoeringsplan is a short table; its position is the row number on the page.
 MAX_ACTION_POSITION: Final = 10_000
+#: At most this many distinct valid ballots are remembered (a few MB), so memory stays bounded.
+_MAX_REMEMBERED_BALLOTS: Final = 50_000
 _AGGREGATION_KEYS: Final = frozenset(
     {"group_weights", "top_k", "ranking_rule", "data_weight", "seed", "resamples", "tie_tolerance"}
 )
@@ -98,6 +100,10 @@ class MeaningChecker:
     _open_ballot: int | None = None
     _open_items: dict[str, Any] = field(default_factory=dict)
     _open_index: int = 0
+    _open_session: int = 0
+    #: Ballots (session, items) already found valid: `validate_ballot` is a pure function of the session's
+    #: rules and the items, and a million ballots of a few themes repeat a few thousand combinations.
+    _valid_ballots: set[tuple[Any, ...]] = field(default_factory=set)
     _ballot_done: bytearray = field(default_factory=bytearray)
     _participant_voted: bytearray = field(default_factory=bytearray)
     _handlers: dict[str, Any] = field(default_factory=dict)
@@ -325,7 +331,8 @@ class MeaningChecker:
                 raise row_error("ballot_item", index, "de regels van één stem staan niet bij elkaar.")
             self._ballot_done[at] = 1
             self._open_ballot, self._open_items, self._open_index = row["ballot_id"], {}, index
-        facts = self.sessions[self._payload("ballot", row["ballot_id"])]
+            self._open_session = self.indexes["ballot"].payload[at]
+        facts = self.sessions[self._open_session]
         theme, criterion = row["theme_code"], row["criterion"]
         if theme not in facts.themes:
             raise row_error("ballot_item", index, f"het thema '{theme[:8]}' staat niet op het stemformulier.")
@@ -360,11 +367,21 @@ class MeaningChecker:
         """Check the collected items of the current ballot as one ballot, with the session's own rules."""
         if self._open_ballot is None:
             return
-        facts = self.sessions[self._payload("ballot", self._open_ballot)]
+        facts = self.sessions[self._open_session]
+        key: tuple[Any, ...] | None = (self._open_session, *self._open_items.items())
         try:
-            validate_ballot(facts.method, facts.settings, facts.themes, self._open_items)
-        except BallotError as exc:
-            raise row_error("ballot_item", self._open_index, exc.message_nl) from None
+            known = key in self._valid_ballots
+        except TypeError:  # criteria: a theme's scores are a dict; checked every time
+            known, key = False, None
+        if not known:
+            try:
+                validate_ballot(facts.method, facts.settings, facts.themes, self._open_items)
+            except BallotError as exc:
+                raise row_error("ballot_item", self._open_index, exc.message_nl) from None
+            if key is not None:
+                if len(self._valid_ballots) >= _MAX_REMEMBERED_BALLOTS:
+                    self._valid_ballots.clear()
+                self._valid_ballots.add(key)
         self._open_ballot, self._open_items = None, {}
 
     def _comment(self, index: int, row: dict[str, Any]) -> None:

@@ -5,7 +5,8 @@
    and period, and installation-wide figures of its municipalities that differ (:class:`SharedImpact`).
 2. :func:`restore` reads the file a second time and writes it in short transactions paced by
    :class:`~ivp_core.backup.staging.Pacer` (rows per transaction by time, a pause after each), so phones
-   voting meanwhile wait for one chunk (milliseconds), not for a million ballots. The new trajectory is
+   voting meanwhile wait for one chunk (milliseconds), not for a million ballots; the big tables go in
+   bulk (:mod:`ivp_core.backup.bulk`: COPY on PostgreSQL), prepared while the pacer pauses. The new trajectory is
    hidden while it is written (archived, named "… (herstel bezig)", its sessions closed to votes, a
    ``restore_job`` row with this process and a heartbeat) and becomes itself in one last short
    transaction, which also hides a replaced trajectory; that one is then removed in paced chunks. If anything
@@ -28,17 +29,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Engine, and_, delete, insert, select, text, update
+from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ivp_core.backup.bulk import BulkTable, allocate_ids
 from ivp_core.backup.format import (
+    EXCLUDED_COLUMNS,
     TABLE_ORDER,
     TABLES,
     BackupConflict,
     BackupError,
     BackupUnsigned,
     OnConflict,
+    exported_columns,
     foreign_keys,
 )
 from ivp_core.backup.meaning import IdIndex, MeaningChecker
@@ -54,6 +58,8 @@ _FIGURE_KEY: Final = ("region_code", "indicator", "year", "source")
 _FIGURE_COMPARE_CHUNK: Final = 500
 #: Tables written one chunk at a time with their new ids kept in arrays (they can hold a million rows).
 _CHUNKED: Final = ("participant", "ballot", "ballot_item", "comment", "invitation_code", "ballot_void")
+#: Columns left out of a backup that a restore fills with a value no token or code can match.
+_UNUSABLE: Final = frozenset({"token_hash", "code_hash"})
 #: Small per-trajectory tables written with the hidden trajectory in the first transaction.
 _HEAD_TABLES: Final = (
     "trajectory_municipality",
@@ -284,27 +290,20 @@ def check_backup(
 # ------------------------------------------------------------------------------------------- write
 
 
-def _unusable_hash() -> str:
-    """A value in a hash column that no token or code can produce (hashes are 64 hex digits, no colon)."""
-    return "geimporteerd:" + secrets.token_hex(25)
+class _UnusableHashes:
+    """Values for a hash column that no token or code can produce (hashes are 64 hex digits, no colon).
 
-
-def _allocate_ids(db: Session, name: str, n: int) -> list[int]:
-    """New ids for n rows, taken before the insert so a plain (fast) multi-row insert can be used.
-
-    PostgreSQL hands them out from the table's own sequence, so votes inserting at the same time get others.
-    SQLite has one writer: inside this write transaction nobody else inserts, so the next n after the
-    highest id are free.
+    Unique per restore (a random prefix) and ascending within it, so a million of them go to the end of the
+    column's unique index instead of to a random page each (which made a chunk write a page per row).
     """
-    if db.get_bind().dialect.name == "postgresql":
-        return list(
-            db.scalars(
-                text(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n)"),
-                {"n": n},
-            )
-        )
-    highest = db.scalar(text(f'SELECT COALESCE(MAX(id), 0) FROM "{name}"')) or 0
-    return list(range(highest + 1, highest + 1 + n))
+
+    def __init__(self) -> None:
+        self._prefix = "geimporteerd:" + secrets.token_hex(8) + ":"
+        self._next = 0
+
+    def take(self) -> str:
+        self._next += 1
+        return f"{self._prefix}{self._next:012d}"
 
 
 class _Writer:
@@ -325,6 +324,7 @@ class _Writer:
         self.job_id: int | None = None
         self.replaced_jobs: list[int] = []
         self.pacer = Pacer(engine)
+        self.unusable = _UnusableHashes()
         self.done = 0
         self.total = sum(plan.counts.values()) or 1
 
@@ -357,7 +357,7 @@ class _Writer:
             db.execute(insert(table), rows)
             self._count(self.report.inserted, name, len(rows))
             return []
-        new = _allocate_ids(db, name, len(rows))
+        new = allocate_ids(db, name, len(rows))
         for row, row_id in zip(rows, new, strict=True):
             row["id"] = row_id
         db.execute(insert(table), rows)
@@ -383,11 +383,13 @@ class _Writer:
                         getattr(self, f"_{name}")(db, chunk)
                         self._beat(db, len(chunk))
                     self._step(name, len(chunk))
+            self.pacer.wait()
             with session_scope(self.engine) as db:
                 self._crime_types(db, [row for _, row in self.file.rows("crime_type_mapping")])
                 self._sessions(db, [row for _, row in self.file.rows("opinion_session")])
             for name in _CHUNKED:
                 self._chunked(name)
+            self.pacer.wait()
             with session_scope(self.engine) as db:
                 for name in _LAST_TABLES:
                     self._insert_many(db, name, [self._remap(name, r) for _, r in self.file.rows(name)])
@@ -535,17 +537,21 @@ class _Writer:
         keep = name in self.plan.indexes
         if keep:
             self.new_ids[name] = array("q")
+        unusable = sorted(EXCLUDED_COLUMNS.get(name, frozenset()) & _UNUSABLE)
+        columns = [*(c.name for c in exported_columns(name)), *unusable]
+        bulk = BulkTable(TABLES[name], columns, self.pacer.engine.dialect)
+        # Reading, checking and preparing the next chunk happens during the pacer's pause after the last one.
         for chunk in _in_chunks(self.file.rows(name), self.pacer):
             values = [self._remap(name, r) for r in chunk]
-            if name == "participant":
+            for column in unusable:
                 for v in values:
-                    v["token_hash"] = _unusable_hash()
-            elif name == "invitation_code":
-                for v in values:
-                    v["code_hash"] = _unusable_hash()
+                    v[column] = self.unusable.take()
+            prepared = bulk.prepare(values)
             with self.pacer.transaction() as db:
-                new = self._insert_many(db, name, values)
+                new = allocate_ids(db, name, len(prepared))
+                bulk.write(db, new, prepared)
                 self._beat(db, len(chunk))
+            self._count(self.report.inserted, name, len(chunk))
             if keep:
                 self.new_ids[name].extend(new)
             self._step(name, len(chunk))
