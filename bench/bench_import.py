@@ -99,7 +99,7 @@ def _child(kind: str, path: str, url: str) -> None:
 
         case, _, writer = kind.partition("+")
         if writer:  # force a writer ("all+executemany" on PostgreSQL: what COPY replaced)
-            from ivp_core.analysis.importers import bulk
+            from ivp_core.storage import bulk
 
             bulk.uses_copy = lambda session: writer == "copy"  # type: ignore[assignment]
         engine = db.get_engine(url)

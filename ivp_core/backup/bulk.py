@@ -4,9 +4,9 @@ A restore writes a million ballots in paced transactions (:class:`~ivp_core.back
 waits at most for one of them, so what a transaction holds the database for should be the database's own
 work, not Python's. :meth:`BulkTable.prepare` therefore turns the rows into database values outside the
 transaction (during the pacer's pause), and :meth:`BulkTable.write` inside it only adds the new ids and
-sends the rows: on PostgreSQL with ``COPY … FROM STDIN`` (psycopg 3; about ten times fewer round trips and
-parse steps than a multi-row INSERT), on SQLite with one ``executemany`` of ready tuples (no SQLAlchemy
-parameter processing per row). Constraints, foreign keys and indexes are checked exactly as for an INSERT.
+sends the rows through :func:`ivp_core.storage.bulk.bulk_writer` (``COPY`` on PostgreSQL, about ten times
+fewer round trips and parse steps than a multi-row INSERT; one ``executemany`` of ready tuples on SQLite, no
+SQLAlchemy parameter processing per row).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlalchemy import Dialect, Table, text
 from sqlalchemy.orm import Session
+
+from ivp_core.storage.bulk import bulk_writer
 
 
 def allocate_ids(db: Session, name: str, n: int) -> list[int]:
@@ -52,12 +54,6 @@ class BulkTable:
                 if processor is not None:
                     processors.append((at, processor))
         self._processors = processors
-        quoted = ", ".join(f'"{c}"' for c in ("id", *self.columns))
-        if self.postgresql:
-            self._statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
-        else:
-            marks = ", ".join("?" for _ in range(len(self.columns) + 1))
-            self._statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
 
     def prepare(self, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
         """The rows' values in column order, as the database takes them (without the id)."""
@@ -78,14 +74,5 @@ class BulkTable:
 
     def write(self, db: Session, ids: Sequence[int], prepared: Sequence[tuple[Any, ...]]) -> None:
         """Send prepared rows with their new ids, in the caller's transaction."""
-        connection = db.connection()
-        if self.postgresql:
-            driver = connection.connection.driver_connection
-            assert driver is not None
-            with driver.cursor() as cursor, cursor.copy(self._statement) as copy:  # type: ignore[attr-defined]
-                for row_id, row in zip(ids, prepared, strict=True):
-                    copy.write_row((row_id, *row))
-            return
-        connection.exec_driver_sql(
-            self._statement, [(row_id, *row) for row_id, row in zip(ids, prepared, strict=True)]
-        )
+        with bulk_writer(db, self.table.name, ("id", *self.columns)) as write:
+            write((row_id, *row) for row_id, row in zip(ids, prepared, strict=True))

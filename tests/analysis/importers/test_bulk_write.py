@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from ivp_core.analysis.importers import apply_import, bulk, preview_import
 from ivp_core.analysis.importers.common import FigureRow
 from ivp_core.analysis.importers.preview import ImportPreview
+from ivp_core.storage import bulk as storage_bulk
+from ivp_core.storage.bulk import uses_copy
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure, ImportBatch
 from tests.analysis.importers.conftest import db_state
@@ -90,7 +92,7 @@ def _writers(engine: Engine) -> list[bool]:
 
 def test_the_database_decides_the_writer(engine: Engine) -> None:
     with session_scope(engine) as session:
-        assert bulk.uses_copy(session) is (engine.dialect.name == "postgresql")
+        assert uses_copy(session) is (engine.dialect.name == "postgresql")
 
 
 def test_every_writer_stores_exactly_the_rows_given(engine: Engine) -> None:
@@ -124,7 +126,7 @@ def test_an_import_of_many_chunks_stores_the_preview_the_same_either_way(
     assert len(preview.rows) == 10_800
     results = []
     for copy in _writers(engine):
-        monkeypatch.setattr(bulk, "uses_copy", lambda session, copy=copy: copy)
+        monkeypatch.setattr(storage_bulk, "uses_copy", lambda session, copy=copy: copy)
         done: list[float] = []
         with session_scope(engine) as session:
             batch = apply_import(session, preview, "test", progress=done.append)
@@ -154,7 +156,7 @@ def test_a_failing_write_stores_nothing(
     before = db_state(engine)
     preview.rows.append(preview.rows[-1])  # the same key twice: the unique constraint refuses it
     for copy in _writers(engine):
-        monkeypatch.setattr(bulk, "uses_copy", lambda session, copy=copy: copy)
+        monkeypatch.setattr(storage_bulk, "uses_copy", lambda session, copy=copy: copy)
         with pytest.raises(IntegrityError), session_scope(engine) as session:
             apply_import(session, preview, "test")
         assert db_state(engine) == before
