@@ -279,7 +279,9 @@ class Ballot(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    # Indexed on its own: removing a participant (a restore's clean-up, "vervangen") makes the database look
+    # for its ballot; without this index that is a scan of every ballot per participant (migration 0008).
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     entry: Mapped[str] = mapped_column(String(20), default="online")  # online, handopsteking, papier
     weight: Mapped[float] = mapped_column(Float, default=1.0)  # a show of hands counts as n voters
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -309,7 +311,9 @@ class Comment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
+    )
     theme_code: Mapped[str] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="nieuw")  # nieuw, goedgekeurd, afgewezen
@@ -324,7 +328,7 @@ class InvitationCode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("opinion_session.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    used_by: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"), index=True)
 
 
 class BallotVoid(Base):

@@ -121,3 +121,18 @@ def test_sqlite_writers_in_one_process_queue_in_order_without_sqlite_back_off(
     with db.session_scope(engine, readonly=True) as s:
         names = sorted(s.scalars(select(Municipality.name)))
     assert names == ["Eerste", "Nog een", "Tweede"]
+
+
+@pytest.mark.parametrize(
+    ("table", "column"), [("ballot", "participant_id"), ("comment", "participant_id"), ("invitation_code", "used_by")]
+)
+def test_rows_that_point_at_a_participant_are_found_by_index(engine: Engine, table: str, column: str) -> None:
+    """Removing a participant makes the database find these rows (cascade, set null): by index, not by a scan
+    of every ballot per participant (the clean-up of a million-ballot restore, migration 0008)."""
+    indexed = {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes(table)}
+    assert (column,) in indexed
+    if engine.dialect.name == "sqlite":
+        query = text(f"EXPLAIN QUERY PLAN SELECT 1 FROM {table} WHERE {column} = 1")
+        with engine.connect() as conn:
+            plan = " ".join(str(row[-1]) for row in conn.execute(query))
+        assert "USING" in plan and "INDEX" in plan, plan
