@@ -44,10 +44,17 @@ def _in_folder_mode(frame: FrameType | None) -> bool:
 
 
 def _same_address(ctx: ScriptRunContext) -> RerunData:
+    """The address the browser asked for, as it asked for it.
+
+    Not `ctx.page_script_hash`: before the old mode has resolved its page, that is the hash of app.py itself,
+    which no page of `st.navigation` has, so Streamlit quietly ran the start page instead of /sessies (CI, one
+    restart in a few). The browser's intent (a page name from the address, or a hash it knew) resolves right.
+    """
+    manager = ctx.pages_manager
     return RerunData(
         query_string=ctx.query_string,
-        page_script_hash=ctx.page_script_hash,
-        page_name=ctx.pages_manager.intended_page_name or "",
+        page_script_hash=manager.intended_page_script_hash or "",
+        page_name=manager.intended_page_name or "",
     )
 
 
