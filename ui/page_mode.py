@@ -44,17 +44,20 @@ def _in_folder_mode(frame: FrameType | None) -> bool:
 
 
 def _same_address(ctx: ScriptRunContext) -> RerunData:
-    """The address the browser asked for, as it asked for it.
+    """The request the browser made, as it made it: its page, its query and what it said about itself.
 
     Not `ctx.page_script_hash`: before the old mode has resolved its page, that is the hash of app.py itself,
     which no page of `st.navigation` has, so Streamlit quietly ran the start page instead of /sessies (CI, one
     restart in a few). The browser's intent (a page name from the address, or a hash it knew) resolves right.
+    And the browser's `context_info`: without it `st.context.url` is None in the rerun, and the projector and
+    the Sessies page showed the join link as http://localhost:8501/… instead of the address people use.
     """
     manager = ctx.pages_manager
     return RerunData(
         query_string=ctx.query_string,
         page_script_hash=manager.intended_page_script_hash or "",
         page_name=manager.intended_page_name or "",
+        context_info=ctx.context_info,
     )
 
 

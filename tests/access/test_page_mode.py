@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from streamlit.proto.ClientState_pb2 import ContextInfo
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.util import calc_hash
@@ -27,13 +28,22 @@ def _page(url_path: str) -> dict[str, str]:
 PAGES = {page["page_script_hash"]: page for page in (_page(""), _page("sessies"), _page("stem"))}
 
 
+#: What a browser says about itself with every request; `st.context.url` is read from it.
+BROWSER = ContextInfo(url="https://veiligheid.dalfsen.nl/sessies", timezone="Europe/Amsterdam", locale="nl-NL")
+
+
 def _run_asking_for(page_name: str, page_hash: str = "", query: str = "") -> SimpleNamespace:
     """The context of a script run that has started for this request but not yet resolved its page."""
     manager = PagesManager(APP)
     manager.set_script_intent(page_hash, page_name)
     # What Streamlit's script runner sets before the script runs: the main script's hash when none was asked
     manager.set_current_page_script_hash(manager.get_initial_active_script(page_hash)["page_script_hash"])
-    return SimpleNamespace(query_string=query, pages_manager=manager, page_script_hash=manager.current_page_script_hash)
+    return SimpleNamespace(
+        query_string=query,
+        pages_manager=manager,
+        page_script_hash=manager.current_page_script_hash,
+        context_info=BROWSER,
+    )
 
 
 def _resolve(rerun: RerunData) -> str:
@@ -59,6 +69,8 @@ def test_a_run_rerun_after_a_restart_opens_the_page_that_was_asked_for(
     rerun = _same_address(ctx)  # type: ignore[arg-type]
     assert _resolve(rerun) == expected
     assert rerun.query_string == "k=abc"
+    # Without the browser's context the rerun's st.context.url is None: the join link fell back to localhost.
+    assert rerun.context_info == BROWSER
 
 
 def test_the_hash_of_the_main_script_would_have_opened_the_start_page() -> None:
