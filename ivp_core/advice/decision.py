@@ -223,6 +223,18 @@ def latest_trajectory_decision(db: Session, trajectory_id: int) -> PriorityDecis
     return db.scalar(_history_query(trajectory_id, None, any_municipality=True).limit(1))
 
 
+def standing_decision(
+    db: Session, trajectory_id: int, municipality_id: int | None, *, joint: bool
+) -> PriorityDecision | None:
+    """The record a document states for a municipality, by one fixed rule: the raad's latest vaststelling
+    stands until the raad decides again, so a later advice (of a commissie, the college or the driehoek) never
+    replaces it; without a vaststelling the latest advice stands. In a single-municipality trajectory records
+    stored without a municipality count too; in a joint one only the municipality's own records do."""
+    query = _history_query(trajectory_id, municipality_id, any_municipality=not joint)
+    adopted = db.scalar(query.where(PriorityDecision.status == ADOPTED).limit(1))
+    return adopted if adopted is not None else db.scalar(query.limit(1))
+
+
 @dataclass(frozen=True)
 class DecisionView:
     """A recorded decision as plain values, safe to keep between page runs (no ORM row)."""

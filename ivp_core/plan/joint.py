@@ -35,7 +35,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate import AggregationError, AggregationSettings
-from ivp_core.advice.decision import latest_decision
+from ivp_core.advice.decision import standing_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.models import AgendaInput, JointChoice, Trajectory, utcnow
@@ -191,9 +191,9 @@ def _ranks_from_advice(advice: Mapping[str, object]) -> dict[str, int]:
 def local_result(
     db: Session, trajectory_id: int, municipality_id: int, name: str, top_k: int = DEFAULT_TOP_K
 ) -> LocalResult:
-    """The recorded final choice when there is one (with the ranks of the advice it answered), otherwise the
+    """The standing recorded choice when there is one (with the ranks of the advice it answered), otherwise the
     advice computed from the municipality's own closed sessions."""
-    decision = latest_decision(db, trajectory_id, municipality_id)
+    decision = standing_decision(db, trajectory_id, municipality_id, joint=True)
     if decision is not None and decision.chosen:
         return LocalResult(
             municipality_id,

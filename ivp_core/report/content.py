@@ -24,7 +24,7 @@ from ivp_core.advice.aggregate.model import (
     AggregationResult,
     AggregationSettings,
 )
-from ivp_core.advice.decision import describe_decision, latest_decision, latest_trajectory_decision
+from ivp_core.advice.decision import describe_decision, standing_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
@@ -372,11 +372,9 @@ def method_detail(method: str, settings: Mapping[str, Any]) -> str:
 def _latest_decision(
     db: Session, trajectory_id: int, municipality_id: int | None, joint: bool
 ) -> PriorityDecision | None:
-    """The municipality's latest choice (newest meeting first); in a single-municipality trajectory also one
-    stored without a municipality (older records), never another municipality's choice in a joint one."""
-    if joint:
-        return latest_decision(db, trajectory_id, municipality_id)
-    return latest_trajectory_decision(db, trajectory_id)
+    """The municipality's standing choice (see ``standing_decision``); in a single-municipality trajectory also
+    one stored without a municipality (older records), never another municipality's choice in a joint one."""
+    return standing_decision(db, trajectory_id, municipality_id, joint=joint)
 
 
 def _sessions(db: Session, trajectory_id: int, municipality_id: int | None) -> list[OpinionSession]:

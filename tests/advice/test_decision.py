@@ -17,6 +17,7 @@ from ivp_core.advice.decision import (
     latest_decision,
     latest_trajectory_decision,
     record_decision,
+    standing_decision,
 )
 from ivp_core.advice.previous import compare, previous_priorities
 from ivp_core.advice.results import (
@@ -195,6 +196,24 @@ def test_an_advice_followed_by_the_raad_keeps_both_and_shows_the_adoption(engine
         "Advies van de raadscommissie van 14 oktober 2026",
     ]
     assert all(v.recorded_at is not None and v.recorded_at.utcoffset() is not None for v in views)
+
+
+def test_a_later_advice_never_replaces_the_raads_vaststelling(engine: Engine) -> None:
+    world = build_world(engine)
+    advised = _record(engine, world, gremium="raadscommissie", meeting_date=date(2026, 10, 14))
+    with session_scope(engine) as db:
+        only_advice = standing_decision(db, world.trajectory_id, world.municipality_id, joint=False)
+        assert only_advice is not None and only_advice.id == advised
+    adopted = _record(engine, world, status="vastgesteld", gremium="raad", meeting_date=date(2026, 11, 9))
+    # the college gives an advice after the raad decided: it is history, and the vaststelling still stands
+    later = _record(engine, world, gremium="college", meeting_date=date(2026, 11, 30), chosen=["1.3", "4.1", "1.1"],
+                    reason="Het college ziet het anders.")  # fmt: skip
+    with session_scope(engine) as db:
+        latest = latest_decision(db, world.trajectory_id, world.municipality_id)
+        assert latest is not None and latest.id == later
+        for joint in (False, True):
+            standing = standing_decision(db, world.trajectory_id, world.municipality_id, joint=joint)
+            assert standing is not None and standing.id == adopted
 
 
 def test_a_record_from_before_meetings_were_kept_is_never_called_adopted(engine: Engine) -> None:
