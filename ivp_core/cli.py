@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ivp_core.commands import EXIT_USAGE, CliError
+from ivp_core.errors import UserError
 
 
 def _themes(_args: argparse.Namespace) -> int:
@@ -98,8 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except CliError as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+    except UserError as exc:  # every room's refusal, CliError included
+        print(f"Fout: {exc.message_nl}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:
         print(f"Fout: {exc.__class__.__name__}: {exc}", file=sys.stderr)

@@ -7,8 +7,10 @@ prints in Dutch with exit code 2. This module sits on the floor so that every ro
 
 from __future__ import annotations
 
+from ivp_core.errors import UserError
+
 EXIT_USAGE = 2
 
 
-class CliError(Exception):
+class CliError(UserError):
     """A problem the user can fix; its message is shown as is."""

@@ -15,6 +15,7 @@ CORE = Path(__file__).resolve().parents[1] / "ivp_core"
 
 #: Lowest first. Top-level modules that serve all (catalogue, config) are the floor; cli and startup the roof.
 ORDER: tuple[str, ...] = (
+    "errors",
     "config",
     "commands",
     "dutch",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ivp_core.advice.results import Advice, follows_advice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import local_time, local_today, long_date
+from ivp_core.errors import UserError
 from ivp_core.storage.models import Milestone, PriorityDecision, Trajectory, utcnow
 
 #: The gremia that may hold the prioritisation, as a noun phrase used inside a Dutch sentence.
@@ -48,7 +49,7 @@ ADOPTING_GREMIUM: Final = "raad"
 #: The planning milestone whose date is the default meeting date for each status (Stap 1's planning).
 MILESTONE_FOR_STATUS: Final[dict[str, str]] = {ADVICE: "opiniesessie", ADOPTED: "raadsbesluit"}
 MAX_FOCUS_LENGTH: Final = 200
-class DecisionError(ValueError):
+class DecisionError(UserError):
     """A final choice that cannot be stored as given; the message is shown to the facilitator as is."""
 
 

@@ -36,6 +36,7 @@ from typing import Any, Final, Literal
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, String, Table, Text
 
+from ivp_core.errors import UserError
 from ivp_core.storage import models as m
 
 FORMAT_NAME: Final = "ivp-prioritering-backup"
@@ -133,12 +134,8 @@ TABLES_ADDED_IN_FORMAT_4: Final = frozenset({"ballot_void"})
 TABLES: Final[dict[str, Table]] = {name: m.Base.metadata.tables[name] for name in TABLE_ORDER}
 
 
-class BackupError(ValueError):
+class BackupError(UserError):
     """A backup that cannot be read or imported; ``message_nl`` is shown to the user as is."""
-
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
 
 
 class BackupUnsigned(BackupError):

@@ -27,11 +27,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast, get_args
 
+from ivp_core.errors import UserError
+
 Method = Literal["rating", "points", "ranking", "criteria"]
 METHODS: Final[tuple[Method, ...]] = get_args(Method)
 
 
-class BallotError(ValueError):
+class BallotError(UserError):
     """A ballot (or its session settings) that cannot be accepted.
 
     ``message_nl`` is meant to be shown to the participant as is; ``theme`` and ``criterion`` let a

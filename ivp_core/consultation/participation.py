@@ -32,6 +32,7 @@ from ivp_core.consultation.sessions import (
     theme_labels,
 )
 from ivp_core.consultation.verification import VerificationError, claim_link
+from ivp_core.errors import UserError
 from ivp_core.storage.models import (
     Ballot,
     BallotItem,
@@ -58,7 +59,7 @@ _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 INVITATION_LENGTH: Final = 10
 
 
-class ParticipationError(ValueError):
+class ParticipationError(UserError):
     """A join, ballot or comment that is refused; `message_nl` is shown to the participant as is."""
 
     def __init__(self, message_nl: str, *, theme: str | None = None) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.ballots import BallotError, normalise_settings
+from ivp_core.errors import UserError
 from ivp_core.storage.models import Municipality, OpinionSession, ThemeAnalysis, Trajectory, utcnow
 
 #: Session kinds with the group whose opinion they collect and the Dutch label shown in the UI.
@@ -52,12 +53,8 @@ SESSION_OPTION_KEYS: Final = ("max_ballots_per_minute", "wijken")
 _CODE_JUNK = re.compile(r"[^A-Z0-9]")
 
 
-class SessionError(ValueError):
+class SessionError(UserError):
     """A session request that cannot be honoured; `message_nl` is shown to the user as is."""
-
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ivp_core.errors import UserError
 from ivp_core.storage.models import EmailVerification, Participant, utcnow
 
 LINK_VALID: Final = timedelta(hours=48)
@@ -32,12 +33,8 @@ _EMAIL_RE: Final = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _NONCE_RE: Final = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-class VerificationError(ValueError):
+class VerificationError(UserError):
     """A refused request or link; `message_nl` is shown as is."""
-
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
 
 
 NOT_CONFIGURED: Final = (

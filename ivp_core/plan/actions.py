@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.errors import UserError
 from ivp_core.storage.models import PlanAction, Trajectory
 
 COLUMNS: Final[dict[str, str]] = {
@@ -32,10 +33,8 @@ MAX_LENGTHS: Final[dict[str, int]] = {
 }
 
 
-class ActionError(ValueError):
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
+class ActionError(UserError):
+    """A refusal shown to the user as is."""
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from ivp_core.analysis.importers.common import KIND_OBJECTIVE, KIND_SUBJECTIVE, 
 from ivp_core.analysis.signals import STABLE_BAND, TREND_WINDOW, level_of, trend_of
 from ivp_core.catalogue import EffectIndicator as CatalogueIndicator
 from ivp_core.catalogue import load_catalogue
+from ivp_core.errors import UserError
 from ivp_core.plan.joint import local_result
 from ivp_core.storage.models import EffectIndicator, Municipality, Trajectory
 
@@ -53,12 +54,8 @@ MAX_PER_PRIORITY: Final = 3
 KINDS: Final = (KIND_OBJECTIVE, KIND_SUBJECTIVE)
 
 
-class IndicatorError(ValueError):
+class IndicatorError(UserError):
     """An indicator or target that cannot be stored as given; the message is shown to the coordinator."""
-
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
 
 
 def nl(value: float | None, digits: int = 1) -> str:

@@ -38,6 +38,7 @@ from ivp_core.advice.aggregate import AggregationError, AggregationSettings
 from ivp_core.advice.decision import standing_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
+from ivp_core.errors import UserError
 from ivp_core.storage.models import AgendaInput, JointChoice, Trajectory, utcnow
 
 SHARE_QUORUM: Final = 2 / 3
@@ -230,10 +231,8 @@ def joint_view(db: Session, trajectory_id: int, top_k: int = DEFAULT_TOP_K) -> J
 MAX_PRIORITIES: Final = 4
 
 
-class JointChoiceError(ValueError):
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
+class JointChoiceError(UserError):
+    """A refusal shown to the user as is."""
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from ivp_core.consultation.participation import ENTRY_KINDS
 from ivp_core.consultation.pseudonyms import fill_pseudonyms
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
 from ivp_core.dutch import AMSTERDAM, long_date, nl_number, nl_percent
+from ivp_core.errors import UserError
 from ivp_core.plan.joint import (
     BASIS_LABELS,
     AgreedSets,
@@ -343,10 +344,8 @@ class Report:
         return shared_places(r.rank for r in self.ranking)
 
 
-class ReportError(ValueError):
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
+class ReportError(UserError):
+    """A refusal shown to the user as is."""
 
 
 # ------------------------------------------------------------------------------------ building

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from ivp_core.errors import UserError
 from ivp_core.report.content import Report
 
 FORMATS: Final = ("docx", "xlsx", "csv", "html")
@@ -20,10 +21,8 @@ MEDIA_TYPES: Final[dict[str, str]] = {
 }
 
 
-class FormatError(ValueError):
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
+class FormatError(UserError):
+    """A refusal shown to the user as is."""
 
 
 def parse_formats(raw: str | Iterable[str]) -> tuple[str, ...]:

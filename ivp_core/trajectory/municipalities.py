@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ivp_core.errors import UserError
 from ivp_core.storage.models import Municipality, trajectory_municipality
 
 CBS_CODE = re.compile(r"GM\d{4}")
@@ -22,12 +23,8 @@ MAX_INHABITANTS = 5_000_000
 FIRST_POPULATION_YEAR = 1990
 
 
-class TrajectoryError(ValueError):
+class TrajectoryError(UserError):
     """A trajectory request that cannot be honoured; `message_nl` is shown to the user as is."""
-
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from ivp_core.advice.aggregate.model import (
     SessionBallots,
 )
 from ivp_core.consultation.ballots import BallotError, Method, normalise_settings, validate_ballot
+from ivp_core.errors import UserError
 
 COLUMNS = ("group", "participant", "theme", "value")
 METHOD_CHOICES: dict[str, tuple[Method, RankingRule]] = {
@@ -62,7 +63,7 @@ _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 _INNER_SPACE = re.compile(r"[^\S\n]")
 
 
-class InputError(Exception):
+class InputError(UserError):
     """Bad input; the message is Dutch and goes to stderr as is."""
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ivp_core.consultation.ballots import Method, NormalisedBallot
+from ivp_core.errors import UserError
 
 RankingRule = Literal["default", "borda", "schulze"]
 RANKING_RULES: Final[tuple[RankingRule, ...]] = get_args(RankingRule)
@@ -23,12 +24,8 @@ RANKING_RULES: Final[tuple[RankingRule, ...]] = get_args(RankingRule)
 ANALYSIS_GROUP: Final = "analyse"
 
 
-class AggregationError(ValueError):
+class AggregationError(UserError):
     """Input or settings the aggregation cannot work with; ``message_nl`` is shown to the user."""
-
-    def __init__(self, message_nl: str) -> None:
-        super().__init__(message_nl)
-        self.message_nl = message_nl
 
 
 # ------------------------------------------------------------------------------------------------ input

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ivp_core.analysis.importers.bulk import CHUNK, Progress, write_figures
 from ivp_core.analysis.importers.errors import ImportRejected
 from ivp_core.analysis.importers.preview import ImportPreview, preview_import, stored_ids
+from ivp_core.errors import UserError
 from ivp_core.storage.models import Figure, ImportBatch, Trajectory, utcnow
 
 
@@ -67,7 +68,7 @@ def import_file(
     return apply_import(session, preview, imported_by)
 
 
-class UndoRefused(ValueError):
+class UndoRefused(UserError):
     """The batch cannot be undone (unknown or already undone); the message is Dutch."""
 
 
