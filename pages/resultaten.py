@@ -147,8 +147,10 @@ def decision_section(page: AdvicePage) -> None:
         "Prioriteiten",
         catalogue.theme_codes,
         default=[c for c in form.themes if c in catalogue.theme_codes],
-        max_selections=4,
+        # No max_selections: Streamlit says "You can only select up to 4 options" in English; the core refuses
+        # a fifth theme in Dutch.
         format_func=lambda c: f"{c} {full_names[c]}",
+        placeholder="Kies één tot vier thema's",
         key=f"decision_themes_{key}",
     )
     focus: dict[str, str] = {}

@@ -96,7 +96,9 @@ class EarliestDate:
     """The first day a vaststelling can have been taken, and what it follows, in words for a refusal or hint."""
 
     day: date
-    because: str
+    #: What the vaststelling follows ("het laatste advies"), and which one, for the refusal.
+    what: str
+    which: str
 
 
 def earliest_adoption_date(
@@ -113,13 +115,13 @@ def earliest_adoption_date(
     if latest_advice is not None and latest_advice.meeting_date is not None:
         candidates.append(
             EarliestDate(
-                latest_advice.meeting_date, f"het laatste advies ({describe_decision(latest_advice)})"
+                latest_advice.meeting_date, "het laatste advies", f"({describe_decision(latest_advice)})"
             )
         )
     held = [date.fromisoformat(s.held_on) for s in (advice.sessions if advice else ()) if s.held_on]
     if held:
         candidates.append(
-            EarliestDate(max(held), f"de sessies van het advies (de laatste op {long_date(max(held))})")
+            EarliestDate(max(held), "de sessies van het advies", f"(de laatste op {long_date(max(held))})")
         )
     return max(candidates, key=lambda c: c.day, default=None)
 
@@ -201,7 +203,7 @@ def _check_after_advice(
     earliest = earliest_adoption_date(db, trajectory_id, municipality_id, advice)
     if earliest is not None and meeting_date < earliest.day:
         raise DecisionError(
-            f"Een vaststelling op {long_date(meeting_date)} ligt vóór {earliest.because}. De raad stelt vast wat "
+            f"Een vaststelling op {long_date(meeting_date)} ligt vóór {earliest.what} {earliest.which}. De raad stelt vast wat "
             f"eerder is geadviseerd: de vroegst mogelijke datum is {long_date(earliest.day)}."
         )
 

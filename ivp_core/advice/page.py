@@ -202,7 +202,7 @@ def _hints(db: Session, trajectory_id: int, earliest: EarliestDate | None) -> di
         if planned is not None:
             parts.append(f"Gepland: {long_date(planned)}.")
         if status == ADOPTED and earliest is not None:
-            parts.append(f"Vroegst mogelijke datum: {long_date(earliest.day)}, na {earliest.because}.")
+            parts.append(f"Vroegst mogelijke datum: {long_date(earliest.day)} (na {earliest.what}).")
         hints[status] = " ".join(parts)
     return hints
 
