@@ -175,3 +175,24 @@ def test_record_choice_keeps_the_options_only_with_an_advice(engine: Engine) -> 
     assert recorded.words.startswith("Advies van de gemeenteraad") and "instellingen" in recorded.message
     with session_scope(engine) as db:
         assert stored_options(db, world.trajectory_id) == chosen
+
+
+def test_in_a_joint_trajectory_another_municipalitys_advice_does_not_bound_the_vaststelling(
+    engine: Engine,
+) -> None:
+    world = build_world(engine, extra=True)
+    with session_scope(engine) as db:
+        from ivp_core.storage.models import Municipality
+
+        ommen_id = db.scalars(select(Municipality.id).where(Municipality.cbs_code == "GM0175")).one()
+    ommen = World(world.trajectory_id, ommen_id, world.session_id)
+    today = local_today()
+    _choose(world, gremium="raadscommissie", meeting_date=today - timedelta(days=3))
+    adopted = _choose(ommen, status=ADOPTED, gremium="raad", meeting_date=today - timedelta(days=10))
+    panels = [
+        load_advice_page(w.trajectory_id, w.municipality_id, OPTIONS, resamples=0).decisions
+        for w in (world, ommen)
+    ]
+    assert panels[0].standing is not None and panels[0].standing.status == ADVICE
+    assert panels[1].standing is not None and panels[1].standing.id == adopted
+    assert "Vroegst" not in panels[1].form.date_hints[ADOPTED]
