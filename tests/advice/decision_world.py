@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from ivp_core.consultation import sessions
 from ivp_core.dutch import local_today
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import Municipality
+from ivp_core.storage.models import Municipality, OpinionSession
 from ivp_core.trajectory.stap1 import MilestoneInput, save_milestones
 from ivp_core.trajectory.trajectories import create_trajectory
 from tests.opinion_helpers import open_session, vote
@@ -74,3 +74,13 @@ def build_world_without_votes(engine: Engine, *, name: str = "Hardenberg", cbs: 
         db.flush()
         trajectory = create_trajectory(db, f"IVP {name}", 2027, 2030, [town])
         return World(trajectory.id, town.id, 0)
+
+
+def held_days_ago(engine: Engine, world: World, days: int) -> date:
+    """Date the world's session as held ``days`` ago (a session's date bounds the vaststelling); that date."""
+    held = local_today() - timedelta(days=days)
+    with session_scope(engine) as db:
+        row = db.get(OpinionSession, world.session_id)
+        assert row is not None
+        row.held_on = held
+    return held

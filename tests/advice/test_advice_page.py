@@ -29,7 +29,13 @@ from ivp_core.advice.results import AdviceOptions
 from ivp_core.dutch import local_today, long_date
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PriorityDecision
-from tests.advice.decision_world import World, build_world, build_world_without_votes, plan_ahead
+from tests.advice.decision_world import (
+    World,
+    build_world,
+    build_world_without_votes,
+    held_days_ago,
+    plan_ahead,
+)
 from tests.badinput.snapshot import assert_unchanged, take
 
 OPTIONS = AdviceOptions()
@@ -117,14 +123,8 @@ def test_a_vaststelling_before_the_advice_it_adopts_is_refused_and_nothing_is_wr
 
 
 def test_a_vaststelling_before_the_sessions_were_held_is_refused(engine: Engine) -> None:
-    from ivp_core.storage.models import OpinionSession
-
     world = build_world(engine)
-    held = local_today() - timedelta(days=3)
-    with session_scope(engine) as db:
-        session = db.get(OpinionSession, world.session_id)
-        assert session is not None
-        session.held_on = held
+    held = held_days_ago(engine, world, 3)
     before = take(engine)
     with pytest.raises(DecisionError, match=f"de vroegst mogelijke datum is {long_date(held)}"):
         _choose(world, status=ADOPTED, gremium="raad", meeting_date=held - timedelta(days=7))

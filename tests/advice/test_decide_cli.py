@@ -11,8 +11,8 @@ from sqlalchemy import Engine, select
 from ivp_core.cli import main
 from ivp_core.dutch import local_today, long_date
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import OpinionSession, PriorityDecision
-from tests.advice.decision_world import build_world
+from ivp_core.storage.models import PriorityDecision
+from tests.advice.decision_world import build_world, held_days_ago
 from tests.badinput.snapshot import assert_unchanged, take
 from tests.test_cli import run_cli
 
@@ -165,12 +165,7 @@ def test_a_vaststelling_before_the_advice_it_adopts_is_refused(
 def test_a_vaststelling_before_the_sessions_were_held_is_refused(
     engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    world = build_world(engine)
-    held = local_today() - timedelta(days=5)
-    with session_scope(engine) as db:
-        row = db.get(OpinionSession, world.session_id)
-        assert row is not None
-        row.held_on = held
+    held = held_days_ago(engine, build_world(engine), 5)
     before = take(engine)
     early = held - timedelta(days=30)
     argv = ["decide", "--themes", "1.3,4.1,1.1,2.1", "--gremium", "raad", "--status", "vastgesteld"]
