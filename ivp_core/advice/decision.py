@@ -105,13 +105,20 @@ def earliest_adoption_date(
     db: Session, trajectory_id: int, municipality_id: int | None, advice: Advice | None
 ) -> EarliestDate | None:
     """A vaststelling adopts what came before it: the municipality's latest recorded advice and the sessions the
-    app's advice was counted from. It cannot be dated before either."""
+    app's advice was counted from. It cannot be dated before either. An advice given after the raad's latest
+    vaststelling (say the college's, a month later) is not one a vaststelling adopts: it does not stop the
+    griffier from correcting that vaststelling at its own meeting date."""
     candidates: list[EarliestDate] = []
-    latest_advice = db.scalar(
-        _history_query(trajectory_id, municipality_id)
-        .where(PriorityDecision.status == ADVICE, PriorityDecision.meeting_date.is_not(None))
+    history = _history_query(trajectory_id, municipality_id)
+    advices = history.where(PriorityDecision.status == ADVICE, PriorityDecision.meeting_date.is_not(None))
+    adopted_on = db.scalar(
+        history.where(PriorityDecision.status == ADOPTED, PriorityDecision.meeting_date.is_not(None))
+        .with_only_columns(PriorityDecision.meeting_date)
         .limit(1)
     )
+    if adopted_on is not None:
+        advices = advices.where(PriorityDecision.meeting_date <= adopted_on)
+    latest_advice = db.scalar(advices.limit(1))
     if latest_advice is not None and latest_advice.meeting_date is not None:
         candidates.append(
             EarliestDate(

@@ -160,6 +160,24 @@ def test_a_later_college_advice_does_not_replace_the_vaststelling(engine: Engine
     assert panel.form.status == ADOPTED
 
 
+def test_a_vaststelling_can_be_corrected_at_its_own_date_after_a_later_advice(engine: Engine) -> None:
+    world = build_world(engine)
+    today = local_today()
+    _choose(world, gremium="raadscommissie", meeting_date=today - timedelta(days=30))
+    _choose(world, status=ADOPTED, gremium="raad", meeting_date=today - timedelta(days=10))
+    _choose(world, gremium="college", meeting_date=today - timedelta(days=2))
+    corrected = _choose(
+        world, status=ADOPTED, gremium="raad", meeting_date=today - timedelta(days=10), chosen=("1.3", "4.1", "1.1"),
+        reason="Correctie: de raad koos drie thema's.",
+    )  # fmt: skip
+    with session_scope(engine) as db:
+        standing = standing_decision(db, world.trajectory_id, world.municipality_id, joint=False)
+        assert standing is not None and standing.id == corrected
+    # still refused before the commission's advice that the raad adopted
+    with pytest.raises(DecisionError, match="vóór het laatste advies"):
+        _choose(world, status=ADOPTED, gremium="raad", meeting_date=today - timedelta(days=31))
+
+
 def test_record_choice_keeps_the_options_only_with_an_advice(engine: Engine) -> None:
     from ivp_core.advice.results import stored_options
 
