@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ivp_core.advice.aggregate.model import ANALYSIS_GROUP
+from ivp_core.advice.decision import STANDING_RULE_NL
 from ivp_core.dutch import nl_number, nl_percent
 from ivp_core.errors import UserError
 
@@ -138,12 +139,8 @@ def method_detail(method: str, settings: Mapping[str, Any]) -> str:
 
 
 #: The rule by which every document states a municipality's choice (``advice.decision.standing_decision``),
-#: in one sentence for the reader. Written here because the decision engineer's sentence was not on main yet.
-DECISION_RULE: Final = (
-    "Welke keuze dit verslag noemt, volgt één vaste regel: een vaststelling door de gemeenteraad blijft staan "
-    "tot de raad opnieuw besluit, ook als er later nog een advies komt; zonder vaststelling geldt het laatste "
-    "advies."
-)
+#: in the decision engineer's own sentence, so the page and the verslag explain it alike.
+DECISION_RULE: Final = f"Welke keuze dit verslag noemt, volgt één vaste regel. {STANDING_RULE_NL}"
 #: A choice recorded without any advice from the sessions (``PriorityDecision.advice == {}``).
 NO_SESSION_ADVICE: Final = (
     "Bij deze keuze hoort geen advies uit de stemming in de sessies: de keuze is daarbuiten gemaakt, "

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from ivp_core.advice.aggregate import AggregationSettings
-from ivp_core.advice.decision import DecisionRequest, record_decision, standing_decision
+from ivp_core.advice.decision import STANDING_RULE_NL, DecisionRequest, record_decision, standing_decision
 from ivp_core.advice.results import compute_advice
 from ivp_core.dutch import local_today
 from ivp_core.plan.joint import member_decisions, record_joint_choice
@@ -203,23 +203,16 @@ def test_the_checklist_points_the_coordinator_to_the_pages(joint: Joint) -> None
 
 
 def test_a_choice_without_session_advice_says_so(engine: Engine) -> None:
-    """A paper session: the decision engineer stores it with advice == {} and settings == {}."""
+    """A paper session: recorded without an advice from the app, stored with advice == {} and settings == {}."""
     built = build_trajectory(engine)
     with session_scope(engine) as db:
-        db.add(
-            PriorityDecision(
-                trajectory_id=built.trajectory_id,
-                municipality_id=None,
-                settings={},
-                advice={},
-                chosen=["1.3", "4.1", "5.2"],
-                reason="Op papier gestemd in de raadsvergadering.",
-                decided_by="Griffier",
-                gremium="raad",
-                meeting_date=local_today(),
-                status="vastgesteld",
-            )
-        )
+        town = db.scalars(select(Municipality).where(Municipality.name == "Testdorp")).one()
+        request = DecisionRequest(
+            ["1.3", "4.1", "5.2"], "Op papier gestemd in de raadsvergadering.", "Griffier",
+            status="vastgesteld", gremium="raad", meeting_date=local_today(),
+        )  # fmt: skip
+        record_decision(db, built.trajectory_id, town.id, None, request)
+        assert db.scalars(select(PriorityDecision).order_by(PriorityDecision.id.desc())).first().advice == {}
     with session_scope(engine) as db:
         report = build_report(db, built.trajectory_id)
         files = all_documents(db, built.trajectory_id, ("docx",), ("verslag",))
@@ -227,7 +220,7 @@ def test_a_choice_without_session_advice_says_so(engine: Engine) -> None:
     (docx,) = files.values()
     text = "\n".join(texts_of("v.docx", docx))
     assert "geen advies uit de stemming in de sessies" in text
-    assert "een vaststelling door de gemeenteraad blijft staan" in text
+    assert STANDING_RULE_NL in text  # the rule, in the decision engineer's sentence
 
 
 @pytest.mark.xfail(
