@@ -204,7 +204,8 @@ with table_col:
 st.subheader("Afspraak vastleggen")
 st.caption(
     "Wat de gemeenten samen afspreken: de gezamenlijke prioriteiten en per gemeente de eigen. Het voorstel "
-    "hierboven staat al ingevuld; het verslag per gemeente volgt de vastgelegde afspraak."
+    "hierboven staat al ingevuld. Het verslag per gemeente noemt het eigen besluit van die gemeente, met de "
+    "afspraak ernaast."
 )
 if agreed is not None:
     st.info(f"Afspraak vastgelegd op {long_date(agreed.recorded_at)}.", icon=":material/handshake:")

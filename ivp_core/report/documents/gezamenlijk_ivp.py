@@ -186,7 +186,9 @@ def _member(
         else "Lokale prioriteiten (voorstel): ",
     )
     if m.differs:
-        yield Paragraph("Het eigen besluit wijkt af van de afspraak; zie 'Verschillen met de afspraak'.", style="note")
+        yield Paragraph(
+            "Het eigen besluit wijkt af van de afspraak; zie 'Verschillen met de afspraak'.", style="note"
+        )
     for warning in warnings:
         if warning.startswith(m.name):
             yield Paragraph(warning, label="Let op: ")
@@ -215,6 +217,13 @@ def _places(joint: JointResult) -> Iterator[Block]:
     yield Paragraph(
         "Plaats in de eigen uitslag van elke gemeente (1 = belangrijkst). " + RANK_EXPLANATION, style="note"
     )
+    for m in joint.municipalities:
+        if not m.ranks:
+            yield Paragraph(
+                f"{m.name} heeft geen plaatsen: de keuze is gemaakt zonder stemming in de sessies (bijvoorbeeld op "
+                "papier), dus er is geen volgorde van de thema's.",
+                style="note",
+            )
 
 
 def _going_concern(joint: JointResult, agreed: AgreedSets | None) -> Iterator[Block]:
