@@ -493,17 +493,21 @@ def _ballot_problem(
     whole = matrix == np.floor(matrix)
     huge = np.abs(matrix) >= 2.0**48
     if method == "rating":
-        bad = given & ((matrix < settings["scale_min"]) | (matrix > settings["scale_max"]) | ~whole)
-        return bad.any(axis=1)
+        out_of_scale: BoolArray = (
+            given & ((matrix < settings["scale_min"]) | (matrix > settings["scale_max"]) | ~whole)
+        ).any(axis=1)
+        return out_of_scale
     if method == "points":
-        bad = (given & ((matrix < 0) | ~whole | huge)).any(axis=1)
+        bad: BoolArray = (given & ((matrix < 0) | ~whole | huge)).any(axis=1)
         if budget_given:
             bad |= np.nansum(matrix, axis=1) > settings["budget"]
         return bad
     k = min(int(settings["k"]), matrix.shape[1])
-    bad = (given & ((matrix < 1) | (matrix > k) | ~whole)).any(axis=1)
     ordered = np.sort(matrix, axis=1)  # NaN sorts last and never equals anything
-    return bad | (np.diff(ordered, axis=1) == 0).any(axis=1)
+    unranked: BoolArray = (given & ((matrix < 1) | (matrix > k) | ~whole)).any(axis=1) | (
+        np.diff(ordered, axis=1) == 0
+    ).any(axis=1)
+    return unranked
 
 
 def build_sessions(

@@ -10,8 +10,9 @@ holds tens of thousands of figures.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ivp_core.analysis.importers.bulk import CHUNK, Progress, write_figures
@@ -84,7 +85,9 @@ def undo_batch(session: Session, batch_id: int) -> int:
             f"Import {batch_id} ({batch.filename}) is al ongedaan gemaakt op "
             f"{batch.undone_at.strftime('%d-%m-%Y %H:%M')}."
         )
-    removed = session.execute(delete(Figure).where(Figure.batch_id == batch_id)).rowcount or 0
+    # Session.execute is typed as returning Result; a DELETE returns a CursorResult, which has rowcount
+    deleted = cast("CursorResult[Any]", session.execute(delete(Figure).where(Figure.batch_id == batch_id)))
+    removed = deleted.rowcount or 0
     batch.undone_at = utcnow()
     session.flush()
     return int(removed)

@@ -171,7 +171,8 @@ def _values(cells: Distinct, lines: np.ndarray, column: str, log: ProblemLog) ->
         "Een aantal kan niet kleiner zijn dan 0; controleer de regel in de bron en verbeter het bestand.",
         cells.cells(negative),
     )
-    return cells.spread(numbers.where(~unknown).to_numpy(dtype=float)).to_numpy(dtype=float)
+    counts: np.ndarray = cells.spread(numbers.where(~unknown).to_numpy(dtype=float)).to_numpy(dtype=float)
+    return counts
 
 
 def _conflicts(long: pd.DataFrame, keys: list[str], log: ProblemLog) -> pd.DataFrame:
@@ -228,7 +229,8 @@ class RegionStep:
         good = [code for code, ok in zip(codes, good_value, strict=True) if ok]
         self.choice.observe(good, region.counts()[good_value].tolist())
         keep_value = np.array([ok and self.choice.keeps(c) for c, ok in zip(codes, good_value, strict=True)])
-        return keep_value.astype(bool)[region.codes]
+        keep_row: np.ndarray = keep_value.astype(bool)[region.codes]
+        return keep_row
 
     def report(self, log: ProblemLog) -> None:
         lines = np.concatenate(self.bad_lines) if self.bad_lines else np.zeros(0, dtype=np.int64)

@@ -116,9 +116,9 @@ def _read(source: bytes, delimiter: str, usecols: list[int] | None) -> pd.DataFr
         "usecols": usecols,
     }
     try:
-        return pd.read_csv(io.BytesIO(source), engine="pyarrow", **options)  # type: ignore[call-overload]
+        return pd.read_csv(io.BytesIO(source), engine="pyarrow", **options)
     except (ImportError, ValueError, pd.errors.ParserError):
-        return pd.read_csv(io.BytesIO(source), engine="c", na_filter=False, **options)  # type: ignore[call-overload]
+        return pd.read_csv(io.BytesIO(source), engine="c", na_filter=False, **options)
 
 
 #: Rows to keep of one block of the file (text cells by column position, and their lines in the file).

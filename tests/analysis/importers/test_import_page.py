@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure, ImportBatch
@@ -24,7 +25,7 @@ def _page() -> AppTest:
     return at
 
 
-def _undo_button(at: AppTest):  # type: ignore[no-untyped-def]
+def _undo_button(at: AppTest) -> Button:
     return next(b for b in at.button if b.label == "Import ongedaan maken")
 
 
