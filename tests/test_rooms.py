@@ -20,6 +20,7 @@ ORDER: tuple[str, ...] = (
     "commands",
     "dutch",
     "catalogue",
+    "vocabulary",
     "storage",
     "access",
     "trajectory",
