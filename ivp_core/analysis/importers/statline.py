@@ -18,19 +18,14 @@ import re
 import numpy as np
 import pandas as pd
 
-from ivp_core.analysis.importers.common import (
-    KIND_OBJECTIVE,
-    THOUSANDS,
-    FigureRow,
-    RegionChoice,
-    current_year,
-    has_suffix,
-    strip_suffix,
-    valid_region,
-)
+from ivp_core.analysis.importers.common import KIND_OBJECTIVE, FigureRow
 from ivp_core.analysis.importers.distinct import Distinct
 from ivp_core.analysis.importers.errors import ProblemLog
 from ivp_core.analysis.importers.mapping import TOTAL_KEYS, MappingRow, crime_indicator
+from ivp_core.analysis.importers.numbers import THOUSANDS
+from ivp_core.analysis.importers.periods import current_year
+from ivp_core.analysis.importers.regions import RegionChoice, valid_region
+from ivp_core.analysis.importers.sources import has_suffix, strip_suffix
 from ivp_core.analysis.importers.table import MAX_REPORTED, RowFilterFor, Table, report_many
 
 FORMAT = "statline"

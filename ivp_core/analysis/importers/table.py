@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ivp_core.analysis.importers.common import CsvSource
 from ivp_core.analysis.importers.errors import ProblemLog
+from ivp_core.analysis.importers.sources import CsvSource
 
 #: A file with thousands of bad lines gets this many messages per kind, then one line saying how many more.
 MAX_REPORTED = 20
