@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from ivp_core.analysis.importers import (
     ImportRejected,
@@ -290,10 +290,13 @@ def test_undo_removes_the_figures_and_keeps_the_batch_marked(engine: Engine, tra
             second: 0,
         }
         assert list(s.scalars(select(Figure.value))) == [395.0]
+        s.execute(update(ImportBatch).where(ImportBatch.id == second).values(undone_at=datetime(2026, 12, 6, 23, 30)))
     before = take(engine)
     with pytest.raises(UndoRefused) as refused, session_scope(engine) as s:
         undo_batch(s, second)
     assert_dutch(str(refused.value), ("al ongedaan",))
+    # a defect fixed: the moment was shown in UTC (23:30 the day before); it is Dutch time now
+    assert "07-12-2026 00:30" in str(refused.value)
     assert_unchanged(before, engine)
 
 
