@@ -164,7 +164,7 @@ UNTYPED_DICT_SIGNATURES: dict[str, frozenset[str]] = {
     "consultation/ballots.py": frozenset({"default_criteria_settings", "normalise_settings"}),
     "consultation/participation.py": frozenset({"ballot_items", "my_ballot", "write_ballot"}),
     "demo/municipality.py": frozenset({"add_analysis", "add_population", "add_sessions", "read_yaml"}),
-    "report/content.py": frozenset({"current_advice"}),
+    "report/documents/verslag_model.py": frozenset({"current_advice"}),
 }
 _SERIALISERS = frozenset({"to_dict", "from_dict"})
 
