@@ -99,13 +99,6 @@ PAGES_USING_STORAGE: dict[str, frozenset[str]] = {
     "gezamenlijk.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "indicatoren.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "live.py": frozenset({"ivp_core.storage.db.session_scope"}),
-    "resultaten.py": frozenset(
-        {
-            "ivp_core.storage.db.session_scope",
-            "ivp_core.storage.models.ThemeAnalysis",
-            "ivp_core.storage.models.Trajectory",
-        }
-    ),
     "scherm.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "sessies.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "start.py": frozenset({"ivp_core.storage.db.session_scope"}),
