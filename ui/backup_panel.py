@@ -28,6 +28,7 @@ from ivp_core.report.files import MEDIA_TYPES
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import TrajectoryRef
 from ui import context
+from ui.errors import show_user_error
 
 TABLE_LABELS = {
     "opinion_session": "sessies",
@@ -104,7 +105,7 @@ def render(trajectory: TrajectoryRef) -> None:
         )
     if isinstance(plan, BackupError):
         if not isinstance(plan, BackupUnsigned):
-            st.error(plan.message_nl)
+            show_user_error(plan)
         return
 
     start, end = plan.period
@@ -155,7 +156,7 @@ def render(trajectory: TrajectoryRef) -> None:
             )
         except BackupError as exc:
             bar.empty()
-            st.error(exc.message_nl)
+            show_user_error(exc)
         else:
             bar.empty()
             st.session_state.pop(_PLAN_KEY, None)
