@@ -5,7 +5,9 @@ the same browser resumes the same ballot), in `st.session_state`, and in the que
 reload, a server restart or a suspended phone tab keeps it even where cookies are blocked). The join link
 and QR code never contain `t`. The token is never logged or shown; the database keeps only its salted hash.
 
-No participant row is written when the page opens: only the first ballot creates one
+No participant row is written when the page opens. Once the questions are on the screen, a phone in a
+session that anyone with the code may join registers once (`participation.register_presence`), so the
+projector counts who is in before they vote; otherwise the first ballot creates the participant
 (`ballot_box.cast`), together with the invitation code or e-mail link it uses.
 """
 
@@ -275,6 +277,23 @@ def main() -> None:
         points_counter(st, session, values)
     st.markdown("Stuur de link in uw adresbalk niet door. Met die link kan iemand anders uw antwoorden aanpassen.")
     _submit(session, token, known, key_prefix, invitation, link)
+    if known is None and mode == "open":
+        _register_presence(session, token)
+
+
+def _register_presence(session: SessionInfo, token: str) -> None:
+    """Once, after the questions were drawn (the phone already shows them): count this phone as joined.
+
+    Best effort: a busy database or a session closed meanwhile only means the phone counts when it votes.
+    """
+    try:
+        with session_scope() as db:
+            joined = participation.register_presence(db, session.id, token)
+    except (participation.ParticipationError, OperationalError, IntegrityError, SQLAlchemyTimeoutError):
+        return
+    if joined is not None:
+        _, existing, remarks = st.session_state[_state_key(session)]
+        st.session_state[_state_key(session)] = (joined, existing, remarks)
 
 
 @st.fragment

@@ -212,6 +212,22 @@ def join(
     return _participant_info(enrol(db, row, token, wijk=wijk, age_band=age_band, invitation_code=invitation_code))
 
 
+def register_presence(db: Session, session_id: int, token: str) -> ParticipantInfo | None:
+    """Count this phone as joined once it shows the ballot's questions, so the projector's "Deelnemers
+    aangemeld" shows who is in the room before they vote, on every app server (the row is in the database).
+
+    Written once per phone (the page then knows the participant and never asks again), and only when the
+    questions appear, not when the page opens: a resident's start screen stays free of writes, and a
+    phone's one short insert is its only write until it votes. Only for sessions that anyone with the code
+    may join: an invitation code, an e-mail link or a seat is claimed with the first ballot, as before, so
+    those phones count when they vote. None when nothing was registered (such a session, or no longer open).
+    """
+    row = writable_session(db, session_id)
+    if admission(row.settings, row.requires_invitation) != "open":
+        return None
+    return _participant_info(enrol(db, row, token))
+
+
 def enrol(
     db: Session,
     row: OpinionSession,

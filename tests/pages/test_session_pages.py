@@ -331,3 +331,22 @@ def test_a_phone_that_opens_the_page_for_the_first_time_is_not_looked_up(demo_en
     assert looked_up_first == []
     assert [s for s in statements if "participant" in s.lower()]
     assert any("U heeft al gestemd" in i.value for i in back.info)
+
+
+def _joined(engine: Engine, session_id: int) -> int:
+    with session_scope(engine, readonly=True) as db:
+        return int(db.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0)
+
+
+def test_a_phone_counts_as_joined_once_it_shows_the_questions(demo_engine: Engine) -> None:
+    """Issue 27: the projector's "Deelnemers aangemeld" counted only phones that voted."""
+    council = _open_points_session(demo_engine)
+    _participant(council.code)  # council members go straight to the questions
+    assert _joined(demo_engine, council.id) == 1
+    residents = _open_points_session(demo_engine, kind="inwonersconsultatie")
+    phone = _participant(residents.code)
+    assert _joined(demo_engine, residents.id) == 0  # the start screen a QR code opens writes nothing
+    _begin(phone)
+    assert _joined(demo_engine, residents.id) == 1
+    _number(phone, "Punten voor Buren en overlast in de buurt").set_value(10).run()
+    assert _joined(demo_engine, residents.id) == 1  # registered once, not on every rerun
