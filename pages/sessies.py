@@ -234,6 +234,8 @@ def _details(info: sessions.SessionInfo) -> None:
     )
     if info.status == "gesloten":
         right.button("Volgende ronde (Delphi) starten", on_click=_next_round, args=(info.id,))
+    with st.expander("Link voor de beamer", expanded=False):
+        live_view.presenter_link(info, make=False)
     tabs = st.tabs(["Griffier: invoer", "Opmerkingen", "Uitnodigingscodes"])
     with tabs[0]:
         if info.is_open:
