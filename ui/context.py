@@ -11,6 +11,9 @@ from ui import auth
 _TRAJECTORY_KEY = "ivp_trajectory_id"
 _MUNICIPALITY_KEY = "ivp_municipality_id"
 _PENDING_KEY = "ivp_trajectory_next"  # set by a page; the selector takes it over before its widget exists
+#: The chosen trajectory in the address (`?traject=<id>`), so F5, a bookmark or a shared link opens the same
+#: trajectory instead of silently the default one (a browser session's state is lost on reload).
+TRAJECTORY_PARAM = "traject"
 
 
 @st.cache_data(ttl=5, show_spinner=False)
@@ -27,6 +30,18 @@ def select_trajectory(trajectory_id: int) -> None:
     """Show this trajectory from the next run on (a page cannot set the sidebar's widget after it is drawn)."""
     clear_cache()
     st.session_state[_PENDING_KEY] = trajectory_id
+
+
+def _from_address(ids: list[int]) -> int | None:
+    raw = st.query_params.get(TRAJECTORY_PARAM)
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and int(raw) in ids else None
+
+
+def full_label(trajectory: TrajectoryRef) -> str:
+    """The name as typed, with its period only when the name does not already say it."""
+    start, end = str(trajectory.period_start), str(trajectory.period_end)
+    period = "" if start in trajectory.name and end in trajectory.name else f" {trajectory.period}"
+    return f"{trajectory.name}{period}" + (" (fictief voorbeeld)" if trajectory.fictitious else "")
 
 
 def current_trajectory() -> TrajectoryRef | None:
@@ -56,15 +71,23 @@ def sidebar_selector() -> None:
         st.session_state.pop(_MUNICIPALITY_KEY, None)
     elif st.session_state.get(_TRAJECTORY_KEY) not in ids:
         st.session_state.pop(_TRAJECTORY_KEY, None)  # archived or deleted meanwhile
+        from_address = _from_address(ids)
+        if from_address is not None:  # a reload: the address still says which one was open
+            st.session_state[_TRAJECTORY_KEY] = from_address
     current = current_trajectory()
     if current is None:
         return
     if len(trajectories) > 1:
-        labels = {t.id: t.label for t in trajectories}
+        labels = {t.id: full_label(t) for t in trajectories}
         st.sidebar.selectbox(
             "Traject", ids, index=ids.index(current.id), format_func=labels.__getitem__, key=_TRAJECTORY_KEY
         )
         current = current_trajectory()
+        if current is not None:
+            # The box cuts a long name short; the full name wraps beneath it.
+            st.sidebar.caption(f"Open: {labels[current.id]}")
+            if st.query_params.get(TRAJECTORY_PARAM) != str(current.id):
+                st.query_params[TRAJECTORY_PARAM] = str(current.id)
     if current is not None and current.is_joint:
         m_ids = [m.id for m in current.municipalities]
         names = {m.id: m.name for m in current.municipalities}
