@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ivp_core.backup.restore import restored_copies
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import MunicipalityRef, TrajectoryRef, list_trajectories
 from ui import auth
@@ -18,8 +19,13 @@ TRAJECTORY_PARAM = "traject"
 
 @st.cache_data(ttl=5, show_spinner=False)
 def _trajectories() -> list[TrajectoryRef]:
+    """In the order a visitor is offered them: the first is the default, and a trajectory restored as a copy
+    (unless the coordinator made it the default) comes after the others, so the public start page never opens
+    on "IVP … (kopie)"."""
     with session_scope(readonly=True) as session:
-        return list_trajectories(session)
+        found = list_trajectories(session)
+        copies = restored_copies(session)
+    return sorted(found, key=lambda t: t.id in copies)  # stable: otherwise the order stays
 
 
 def clear_cache() -> None:

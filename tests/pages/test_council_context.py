@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
+from ivp_core.backup.archive import export_trajectory, import_backup
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality, Trajectory
 from ivp_core.trajectory.trajectories import create_trajectory
@@ -67,3 +68,15 @@ def test_the_sidebar_shows_the_full_name_once(demo_engine: Engine, admin_passwor
     assert _traject_box(at).value == own
     captions = [c.value for c in at.sidebar.caption]
     assert f"Open: {LONG_NAME}" in captions  # not "IVP Hardenberg 2027-2030 2027–2030", nor cut short
+
+
+def test_the_public_start_page_never_opens_on_a_restored_copy(engine: Engine) -> None:
+    """Issue 27: after "als kopie" and then "vervangen", a visitor saw "IVP … (kopie)" first."""
+    own = _own_trajectory(engine)
+    with session_scope(engine) as db:
+        data = export_trajectory(db, own)
+    import_backup(data, on_conflict="new_copy", engine=engine)
+    import_backup(data, on_conflict="replace", engine=engine)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [h.value for h in at.subheader][:1] == [LONG_NAME]
