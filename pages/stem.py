@@ -24,6 +24,7 @@ from ivp_core.consultation.sessions import SessionInfo, normalise_code
 from ivp_core.storage.db import session_scope
 from ui import vote_page_text
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
+from ui.context import plain_chrome
 from ui.plain import (
     plain_header,
     set_browser_cookie,
@@ -106,7 +107,7 @@ def _profile_values(key_prefix: str) -> tuple[str | None, str | None]:
 
 def _about(session: SessionInfo, mode: str) -> None:
     """Why, who decides, until when, and the privacy notice: before the first question or code."""
-    about = vote_page_text.about_text(session.id, mode)
+    about = vote_page_text.about_text(session.id, mode, session.kind == "inwonersconsultatie")
     st.markdown(about.info)
     with st.expander("Privacy: wat doen we met uw gegevens?"):
         st.markdown(about.privacy)
@@ -212,6 +213,7 @@ def _start_screen(session: SessionInfo) -> None:
 
 
 def main() -> None:
+    plain_chrome()  # Dutch form hints, a thumb-sized menu button
     code = normalise_code(st.query_params.get("code"))
     if not code:
         st.title("Meedoen", anchor=False)
