@@ -23,7 +23,7 @@ TRAJECTORY_PARAM = "traject"
 #: "Bestand kiezen". One style element, drawn with the sidebar on every page that has one and on the vote page.
 CHROME_CSS = """<style>
 [data-testid="InputInstructions"], [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button * { font-size: 0 !important; }
 [data-testid="stFileUploaderDropzone"] button::after { content: "Bestand kiezen"; font-size: 1rem; }
 @media (max-width: 640px) {
   [data-testid="stMainMenu"] button, [data-testid="stToolbar"] button { min-width: 44px; min-height: 44px; }
