@@ -62,8 +62,23 @@ if trajectory is None or municipality is None:
 catalogue = load_catalogue()
 st.title("Veiligheidsanalyse beheren")
 st.caption(f"{trajectory.label} · {municipality.name}")
+AUTHOR_KEY = "ivp_author"
+#: Not a widget's key, so Streamlit keeps it when the coordinator visits another page (a widget's own state is
+#: dropped once the widget is not drawn): "Uw naam" is typed once per browser session.
+AUTHOR_KEPT = "ivp_author_kept"
+
+
+def _keep_author() -> None:
+    st.session_state[AUTHOR_KEPT] = st.session_state.get(AUTHOR_KEY, "")
+
+
+if AUTHOR_KEY not in st.session_state:
+    st.session_state[AUTHOR_KEY] = st.session_state.get(AUTHOR_KEPT, "")
 author = st.text_input(
-    "Uw naam", key="ivp_author", help="Komt in de geschiedenis bij elke wijziging van een tekst."
+    "Uw naam",
+    key=AUTHOR_KEY,
+    on_change=_keep_author,
+    help="Komt in de geschiedenis bij elke wijziging van een tekst. Deze browser onthoudt hem tot u hem sluit.",
 )
 
 

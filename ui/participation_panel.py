@@ -86,8 +86,16 @@ def _texts(info: SessionInfo) -> None:
         for k, label, default in consultation_info.INFO_FIELDS
     }
     st.markdown("**Privacyverklaring (AVG)**")
+    with session_scope(readonly=True) as db:
+        defaults = dict(consultation_info.consultation_text(db, info.id).privacy)  # {gemeente} filled in
     privacy_values = {
-        k: st.text_area(label, value=given_privacy.get(k, ""), placeholder=default, key=f"{key}:p:{k}", height=80)
+        k: st.text_area(
+            label,
+            value=given_privacy.get(k, ""),
+            placeholder=defaults.get(label, default),
+            key=f"{key}:p:{k}",
+            height=80,
+        )
         for k, label, default in consultation_info.PRIVACY_FIELDS
     }
     if st.button("Uitleg en sluittijd opslaan", key=f"{key}:save"):

@@ -194,7 +194,7 @@ def _method_settings(method: str, settings: Mapping[str, Any], n_themes: int) ->
 # ------------------------------------------------------------------------------------------ create
 
 
-def _default_wijken(db: Session, trajectory_id: int, municipality_id: int | None) -> list[str]:
+def default_wijken(db: Session, trajectory_id: int, municipality_id: int | None) -> list[str]:
     """The wijken/kernen entered with the municipality (Stap 1), so the facilitator need not type them again;
     in a joint trajectory without a chosen municipality, those of all its municipalities."""
     if municipality_id is not None:
@@ -238,7 +238,7 @@ def create_session(
     raw = dict(settings or {})
     stored = {**_method_settings(method, raw, len(codes)), **_session_options(kind, raw)}
     if kind == "inwonersconsultatie" and "wijken" not in stored:
-        wijken = _default_wijken(db, trajectory_id, municipality_id)
+        wijken = default_wijken(db, trajectory_id, municipality_id)
         if wijken:
             stored["wijken"] = wijken
     row = OpinionSession(
