@@ -83,7 +83,11 @@ def _trajectory(db: Session, trajectory_id: int) -> Trajectory:
 
 def read_texts(db: Session, trajectory_id: int, municipality_id: int | None) -> IvpTexts:
     """The texts stored for exactly this owner (shared or one member), without falling back."""
-    owner = IvpText.municipality_id.is_(None) if municipality_id is None else IvpText.municipality_id == municipality_id
+    owner = (
+        IvpText.municipality_id.is_(None)
+        if municipality_id is None
+        else IvpText.municipality_id == municipality_id
+    )
     row = db.scalars(select(IvpText).where(IvpText.trajectory_id == trajectory_id, owner)).first()
     flank_owner = (
         FlankingPolicy.municipality_id.is_(None)
@@ -140,7 +144,9 @@ def load_texts_page(trajectory_id: int, municipality_id: int | None = None) -> T
 def _clean(text: str | None, what: str, limit: int) -> str:
     cleaned = "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
     if len(cleaned) > limit:
-        raise TextsError(f"{what} mag hoogstens {limit:,} tekens lang zijn (nu {len(cleaned):,}).".replace(",", "."))
+        raise TextsError(
+            f"{what} mag hoogstens {limit:,} tekens lang zijn (nu {len(cleaned):,}).".replace(",", ".")
+        )
     return cleaned
 
 
@@ -171,7 +177,11 @@ def save_texts(request: SaveTexts) -> IvpTexts:
         if row is None:
             row = IvpText(trajectory_id=tid, municipality_id=mid)
             db.add(row)
-        row.vision, row.principles, row.coordination = cleaned.vision, cleaned.principles, cleaned.coordination
+        row.vision, row.principles, row.coordination = (
+            cleaned.vision,
+            cleaned.principles,
+            cleaned.coordination,
+        )
         row.updated_at = utcnow()
         flank_owner = (
             FlankingPolicy.municipality_id.is_(None) if mid is None else FlankingPolicy.municipality_id == mid

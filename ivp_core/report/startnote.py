@@ -1,44 +1,47 @@
-"""The startnotitie of Stap 1 as a Word document: what the college sends the raad before the analysis starts
-(Dalfsen and Steenwijkerland open their IVP with one). Also `python -m ivp_core trajectory startnote`.
+"""The startnotitie of Stap 1: the bestuurlijke opdracht for the IVP that the college (or the raad) adopts
+before the analysis starts (Dalfsen and Steenwijkerland open their IVP with one). Also
+`python -m ivp_core trajectory startnote`.
 
-Everything comes from what the coordinator entered on the Trajecten page; empty parts say so in words, never
-as a Python value.
+The method asks it to describe the aanleiding, the products, the beleidscyclus, planning and steps, the
+werkgroep, the partners, the time it takes, the role of the raad and any bewonersconsultatie. Everything comes
+from Stap 1 as stored; a required part nobody wrote yet is marked ``PENDING`` for the reader, an optional one
+(bewonersconsultatie, agendas, the previous IVP's priorities) is left out. Facts that the veiligheidsanalyse
+also states (wijken, inhabitants, the previous priorities) are read from the same rows the analysis reads, so
+the two documents cannot contradict each other. Built as blocks, so the one Word writer (Dutch proofing
+language) renders it like every other document.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 from datetime import datetime
 from pathlib import Path
 
-from docx import Document
-from docx.shared import Pt
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.commands import CliError
 from ivp_core.dutch import AMSTERDAM, long_date
-from ivp_core.storage.models import Trajectory
+from ivp_core.plan.actions import euro
+from ivp_core.report.ivp import PENDING
+from ivp_core.report.layout import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock
+from ivp_core.storage.models import Figure, Municipality, Trajectory
 from ivp_core.trajectory.cli import command_group, resolve_trajectory_id
-from ivp_core.trajectory.population import typed_inhabitants
-from ivp_core.trajectory.stap1 import AGENDA_SOURCES, GREMIA, MILESTONE_KINDS, read_stap1
+from ivp_core.trajectory.population import POPULATION_INDICATOR
+from ivp_core.trajectory.stap1 import (
+    ADOPTERS,
+    AGENDA_SOURCES,
+    GREMIA,
+    MILESTONE_KINDS,
+    police_priorities_for,
+    read_stap1,
+    startnote_parts,
+)
 
 
 def dutch_count(value: int) -> str:
     return f"{value:,}".replace(",", ".")
-
-
-def _table(document, header: list[str], rows: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = text
 
 
 def startnote_filename(name: str, period_start: int, period_end: int) -> str:
@@ -46,119 +49,212 @@ def startnote_filename(name: str, period_start: int, period_end: int) -> str:
     return f"startnotitie-{safe}-{period_start}-{period_end}.docx"
 
 
-def render_startnote(db: Session, trajectory_id: int, now: datetime | None = None) -> bytes:
-    """The startnotitie as DOCX bytes."""
+def inhabitants_text(db: Session, municipality: Municipality) -> str:
+    """The latest number of inhabitants as the analysis uses it (typed or imported "Inwoners" figures of the
+    municipality's region), else the municipality's own number."""
+    if municipality.cbs_code:
+        row = db.execute(
+            select(Figure.year, Figure.value)
+            .where(
+                Figure.region_code == municipality.cbs_code.strip(),
+                Figure.indicator == POPULATION_INDICATOR,
+                Figure.value.is_not(None),
+            )
+            .order_by(Figure.year.desc())
+            .limit(1)
+        ).first()
+        if row is not None:
+            return f"{dutch_count(int(row.value))} ({row.year})"
+    return dutch_count(municipality.inhabitants) if municipality.inhabitants else "–"
+
+
+def _paragraphs(text: str) -> list[Paragraph]:
+    return [Paragraph(" ".join(p.split())) for p in text.strip().split("\n\n") if p.strip()]
+
+
+def startnote_blocks(db: Session, trajectory_id: int, now: datetime | None = None) -> list[Block]:
+    """The startnotitie in reading order."""
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
-        raise ValueError(f"Traject {trajectory_id} bestaat niet.")
+        raise CliError(f"Traject {trajectory_id} bestaat niet.")
     catalogue = load_catalogue()
     stap1 = read_stap1(db, trajectory_id)
+    parts = startnote_parts(db, trajectory_id)
     made = (now or datetime.now(AMSTERDAM)).astimezone(AMSTERDAM)
     members = list(trajectory.municipalities)
+    joint = len(members) > 1
     period = f"{trajectory.period_start}–{trajectory.period_end}"
-
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(11)
-    document.core_properties.title = f"Startnotitie {trajectory.name}"
-    document.core_properties.language = "nl-NL"
-    document.add_heading(f"Startnotitie Integraal Veiligheidsplan {period}", level=0)
-    document.add_paragraph(trajectory.name)
+    names = ", ".join(m.name for m in members) or trajectory.name
+    adopter = ADOPTERS.get(parts.startnote_adopted_by, ADOPTERS["college"])
+    meta = [
+        f"Opgesteld op {long_date(made.date())} om {made:%H:%M} uur.",
+        f"Ter vaststelling door {adopter}.",
+    ]
     if trajectory.fictitious:
-        document.add_paragraph(
-            "Let op: dit is een fictief voorbeeld. De gemeente en de gegevens zijn verzonnen."
+        meta.append("Fictief voorbeeld: de gemeente en de gegevens zijn verzonnen.")
+    blocks: list[Block] = [TitleBlock(f"Startnotitie Integraal Veiligheidsplan {period}", names, tuple(meta))]
+
+    blocks += [
+        Heading(1, "1. Aanleiding"),
+        Paragraph(
+            "Volgens de Politiewet stelt de gemeenteraad minimaal eens per vier jaar de prioriteiten voor de "
+            f"openbare orde en veiligheid vast. Deze startnotitie beschrijft hoe het Integraal Veiligheidsplan "
+            f"{period} voor {names} tot stand komt, met de methode Kernbeleid Veiligheid van de VNG (editie 2021)."
+            + (" Dit is een gezamenlijk IVP van meerdere gemeenten." if joint else "")
+        ),
+        Paragraph(
+            "De op te leveren producten zijn een veiligheidsanalyse, een advies over de prioriteiten, het "
+            "Integraal Veiligheidsplan en een uitvoeringsplan."
+        ),
+        Heading(1, "2. Gemeenten"),
+    ]
+    has_wijken = any(m.wijken for m in members)
+    header = ("Gemeente", "CBS-code", "Inwoners", *(("Wijken en kernen",) if has_wijken else ()))
+    blocks.append(
+        TableBlock(
+            header,
+            tuple(
+                (
+                    m.name,
+                    m.cbs_code or "–",
+                    inhabitants_text(db, m),
+                    *((", ".join(str(w) for w in m.wijken or ()) or "–",) if has_wijken else ()),
+                )
+                for m in members
+            ),
+            (3, 2, 2.5, 5)[: len(header)],
+            (2,),
         )
-    document.add_paragraph(f"Opgesteld op {long_date(made.date())} om {made:%H:%M} uur.")
-
-    document.add_heading("1. Aanleiding", level=1)
-    names = ", ".join(m.name for m in members) or "nog geen gemeente gekozen"
-    joint = " Dit is een gezamenlijk IVP van meerdere gemeenten (stap 3a)." if len(members) > 1 else ""
-    document.add_paragraph(
-        f"Volgens de Politiewet stelt de gemeenteraad minimaal eens per vier jaar de prioriteiten voor de openbare "
-        f"orde en veiligheid vast. Deze startnotitie beschrijft hoe het Integraal Veiligheidsplan {period} voor "
-        f"{names} tot stand komt, met de methode Kernbeleid Veiligheid van de VNG (editie 2021).{joint}"
     )
 
-    document.add_heading("2. Gemeenten", level=1)
-    rows = []
-    for m in members:
-        counts = typed_inhabitants(db, trajectory_id, m.id)
-        if counts:
-            inhabitants = "; ".join(f"{dutch_count(n)} ({y})" for y, n in sorted(counts.items()))
-        elif m.inhabitants:
-            inhabitants = dutch_count(m.inhabitants)
-        else:
-            inhabitants = "nog niet ingevuld"
-        wijken = ", ".join(str(w) for w in m.wijken or ()) or "nog niet ingevuld"
-        rows.append([m.name, m.cbs_code or "onbekend", inhabitants, wijken])
-    _table(document, ["Gemeente", "CBS-code", "Inwoners (1 januari)", "Wijken en kernen"], rows)
-
-    document.add_heading("3. Rol van de raad", level=1)
-    document.add_paragraph(stap1.council_role or "De rol van de raad is nog niet beschreven.")
-    document.add_paragraph(
-        f"De opiniërende sessie over de prioriteiten wordt gehouden door de "
-        f"{GREMIA.get(stap1.opinion_gremium, stap1.opinion_gremium)}. Het besluit over de prioriteiten neemt de "
-        f"{GREMIA.get(stap1.deciding_gremium, stap1.deciding_gremium)}."
+    blocks += [
+        Heading(1, "3. Rol van de raad en besluitvorming"),
+        *_paragraphs(stap1.council_role),
+    ]
+    blocks.append(
+        Paragraph(
+            f"De opiniërende sessie over de prioriteiten houdt de {GREMIA.get(stap1.opinion_gremium, stap1.opinion_gremium)}. "
+            f"Het besluit over de prioriteiten neemt de {GREMIA.get(stap1.deciding_gremium, stap1.deciding_gremium)}. "
+            f"Deze startnotitie wordt vastgesteld door {adopter}; het Integraal Veiligheidsplan wordt vastgesteld "
+            f"door {ADOPTERS.get(parts.ivp_adopted_by, ADOPTERS['raad'])}."
+        )
     )
 
-    document.add_heading("4. Werkgroep", level=1)
+    blocks.append(Heading(1, "4. Werkgroep en partners"))
     if stap1.werkgroep:
-        _table(
-            document,
-            ["Naam", "Rol", "Organisatie"],
-            [[w.name or "–", w.role or "–", w.organisation or "–"] for w in stap1.werkgroep],
+        blocks.append(
+            TableBlock(
+                ("Naam", "Rol", "Organisatie"),
+                tuple((w.name or "–", w.role or "–", w.organisation or "–") for w in stap1.werkgroep),
+                (3, 3, 3),
+            )
         )
     else:
-        document.add_paragraph("De samenstelling van de werkgroep is nog niet vastgelegd.")
+        blocks.append(Paragraph(PENDING, label="Werkgroep: "))
+    if parts.partners:
+        blocks += [Heading(2, "Partners"), *_paragraphs(parts.partners)]
+    else:
+        blocks.append(Paragraph(PENDING, label="Partners: "))
 
-    document.add_heading("5. Planning", level=1)
+    blocks.append(Heading(1, "5. Planning"))
     if stap1.milestones:
-        _table(
-            document,
-            ["Stap", "Datum", "Gereed"],
-            [
-                [
-                    m.title or MILESTONE_KINDS.get(m.kind, m.kind),
-                    long_date(m.due_on, missing="nog niet gepland"),
-                    "ja" if m.done else "nee",
-                ]
-                for m in stap1.milestones
-            ],
+        blocks.append(
+            TableBlock(
+                ("Stap", "Datum"),
+                tuple(
+                    (
+                        m.title or MILESTONE_KINDS.get(m.kind, m.kind),
+                        long_date(m.due_on, missing="nog niet gepland"),
+                    )
+                    for m in stap1.milestones
+                ),
+                (8, 4),
+            )
         )
     else:
-        document.add_paragraph("De planning is nog niet vastgelegd.")
+        blocks.append(Paragraph(PENDING))
 
-    document.add_heading("6. Prioriteiten van het vorige IVP", level=1)
+    blocks.append(Heading(1, "6. Capaciteit en budget"))
+    hours = f"{dutch_count(parts.capacity_hours)} uur" if parts.capacity_hours is not None else PENDING
+    money = euro(parts.budget_amount) if parts.budget_amount is not None else PENDING
+    blocks.append(
+        TableBlock(
+            ("Onderdeel", "Omvang"), (("Ambtelijke capaciteit", hours), ("Budget", money)), (6, 4), (1,)
+        )
+    )
+
+    blocks.append(Heading(1, "7. Beleidscyclus"))
+    blocks += _paragraphs(parts.policy_cycle) if parts.policy_cycle else [Paragraph(PENDING)]
+    number = 8
+    if parts.resident_consultation:
+        blocks += [Heading(1, f"{number}. Bewonersconsultatie"), *_paragraphs(parts.resident_consultation)]
+        number += 1
+
     if stap1.previous:
         by_id = {m.id: m.name for m in members}
         rows = []
         for p in stap1.previous:
             theme = catalogue.theme(p.theme_code)
-            row = [f"{theme.code} {theme.name}", p.wording or "–"]
-            rows.append([by_id.get(p.municipality_id or -1, "–"), *row] if len(members) > 1 else row)
-        header = ["Thema", "Eigen omschrijving"]
-        _table(document, ["Gemeente", *header] if len(members) > 1 else header, rows)
-    else:
-        document.add_paragraph("Er zijn geen prioriteiten van het vorige IVP vastgelegd.")
+            row = (f"{theme.code} {theme.name}", p.wording or "–")
+            rows.append((by_id.get(p.municipality_id or -1, "–"), *row) if joint else row)
+        header = ("Thema", "Eigen omschrijving")
+        blocks += [
+            Heading(1, f"{number}. Prioriteiten van het vorige IVP"),
+            TableBlock(
+                ("Gemeente", *header) if joint else header, tuple(rows), (3, 5, 4) if joint else (6, 4)
+            ),
+        ]
+        number += 1
 
-    document.add_heading("7. Agenda's en prioriteiten van partners", level=1)
-    document.add_paragraph(
-        "Bij het kiezen van de prioriteiten weegt de gemeente ook de landelijke en regionale agenda's en de "
-        "prioriteiten van de politie-eenheid mee."
-    )
+    blocks += [
+        Heading(1, f"{number}. Agenda's en prioriteiten van partners"),
+        Paragraph(
+            "Bij het kiezen van de prioriteiten weegt de gemeente ook de landelijke en regionale agenda's en de "
+            "prioriteiten van de politie mee."
+        ),
+    ]
     for source, label in AGENDA_SOURCES.items():
-        items = [a for a in stap1.agendas if a.source == source]
-        document.add_heading(label, level=2)
-        if not items:
-            document.add_paragraph("Nog niets vastgelegd.")
-        for a in items:
-            theme = f"{a.theme_code} {catalogue.theme(a.theme_code).name}: " if a.theme_code else ""
-            document.add_paragraph(f"{theme}{a.text}", style="List Bullet")
+        items = [a for a in stap1.agendas if a.source == source and source != "politie"]
+        if items:
+            blocks += [
+                Heading(2, label),
+                Bullets(
+                    tuple(
+                        (f"{a.theme_code} {catalogue.theme(a.theme_code).name}: " if a.theme_code else "")
+                        + a.text
+                        for a in items
+                    )
+                ),
+            ]
+    blocks.append(Heading(2, AGENDA_SOURCES["politie"]))
+    for m in members or [None]:
+        who = m.name if m is not None else names
+        rows = police_priorities_for(db, trajectory_id, m.id if m is not None else None)
+        if rows:
+            blocks.append(Paragraph(f"Voor {who}:"))
+            blocks.append(
+                Bullets(
+                    tuple(
+                        (f"{r.theme_code} {catalogue.theme(r.theme_code).name}: " if r.theme_code else "")
+                        + r.text
+                        for r in rows
+                    )
+                )
+            )
+        else:
+            blocks.append(Paragraph(f"De politie heeft voor {who} geen eigen prioriteiten opgegeven."))
+    return blocks
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+
+def render_startnote(db: Session, trajectory_id: int, now: datetime | None = None) -> bytes:
+    """The startnotitie as DOCX bytes (Dutch proofing language, like every document of the product)."""
+    from ivp_core.report.docx import render_blocks_docx
+
+    trajectory = db.get(Trajectory, trajectory_id)
+    blocks = startnote_blocks(db, trajectory_id, now)
+    assert trajectory is not None
+    title = f"Startnotitie {trajectory.name}"
+    return render_blocks_docx(blocks, title, f"{title} {trajectory.period_start}–{trajectory.period_end}")
 
 
 def _startnote(args: argparse.Namespace) -> int:
