@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import UserError
+from ivp_core.plan.indicators import priorities_of
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import FlankingPolicy, IvpText, Trajectory, utcnow
 
@@ -56,10 +57,13 @@ class Member:
 
 @dataclass(frozen=True)
 class TextsPage:
-    """What the page shows: the trajectory's members (for a joint IVP) and the texts of the chosen one."""
+    """What the page shows: the trajectory's members (for a joint IVP), the priorities that get a flankerend
+    beleid, and the texts of the chosen owner."""
 
     trajectory_id: int
     members: tuple[Member, ...]
+    priorities: tuple[tuple[str, str], ...]  # (code, label) of the municipality's priorities
+    decided: bool  # the priorities are a recorded choice, not yet only the advice
     texts: IvpTexts
     shared: IvpTexts  # the shared texts, shown beside a member's own as what applies when it writes none
 
@@ -129,16 +133,26 @@ def texts_for_document(db: Session, trajectory_id: int, municipality_id: int | N
     )
 
 
-def load_texts_page(trajectory_id: int, municipality_id: int | None = None) -> TextsPage:
-    """Use case: the page's view of one IVP's texts."""
+def load_texts_page(trajectory_id: int, municipality_id: int, own: bool = False) -> TextsPage:
+    """Use case: the page's view of the IVP texts for one municipality's priorities: the shared texts, or with
+    ``own`` the municipality's own (a joint IVP's part per municipality)."""
     with session_scope(readonly=True) as db:
         t = _trajectory(db, trajectory_id)
         members = tuple(Member(m.id, m.name) for m in t.municipalities)
-        if municipality_id is not None and municipality_id not in {m.id for m in members}:
+        if municipality_id not in {m.id for m in members}:
             raise TextsError("Deze gemeente hoort niet bij dit traject.")
+        catalogue = load_catalogue()
+        priorities = priorities_of(db, trajectory_id, municipality_id)
         shared = read_texts(db, trajectory_id, None)
-        texts = shared if municipality_id is None else read_texts(db, trajectory_id, municipality_id)
-        return TextsPage(trajectory_id, members, texts, shared)
+        texts = read_texts(db, trajectory_id, municipality_id) if own else shared
+        return TextsPage(
+            trajectory_id,
+            members,
+            tuple((code, catalogue.theme(code).label) for code in priorities.codes),
+            priorities.decided,
+            texts,
+            shared,
+        )
 
 
 def _clean(text: str | None, what: str, limit: int) -> str:
@@ -158,14 +172,13 @@ def check_texts(request: SaveTexts) -> SaveTexts:
     for code, text in request.flanking.items():
         if code not in codes:
             raise TextsError(f"'{code}' is geen thema van Kernbeleid Veiligheid.")
-        cleaned = _clean(text, f"Het flankerend beleid bij thema {code}", MAX_FLANKING)
-        if cleaned:
-            flanking[code] = cleaned
+        flanking[code] = _clean(text, f"Het flankerend beleid bij thema {code}", MAX_FLANKING)
     return SaveTexts(request.trajectory_id, request.municipality_id, **parts, flanking=flanking)
 
 
 def save_texts(request: SaveTexts) -> IvpTexts:
-    """Use case: store one owner's texts as a whole in one transaction; empty flanking texts are removed."""
+    """Use case: store one owner's texts in one transaction. Only the themes in ``flanking`` are touched (an
+    empty text removes that theme's), so saving one member's priorities keeps another theme's shared text."""
     cleaned = check_texts(request)
     tid, mid = cleaned.trajectory_id, cleaned.municipality_id
     with session_scope() as db:
@@ -186,10 +199,17 @@ def save_texts(request: SaveTexts) -> IvpTexts:
         flank_owner = (
             FlankingPolicy.municipality_id.is_(None) if mid is None else FlankingPolicy.municipality_id == mid
         )
-        db.execute(delete(FlankingPolicy).where(FlankingPolicy.trajectory_id == tid, flank_owner))
+        db.execute(
+            delete(FlankingPolicy).where(
+                FlankingPolicy.trajectory_id == tid,
+                flank_owner,
+                FlankingPolicy.theme_code.in_(list(cleaned.flanking)),
+            )
+        )
         db.add_all(
             FlankingPolicy(trajectory_id=tid, municipality_id=mid, theme_code=code, text=text)
             for code, text in sorted(cleaned.flanking.items())
+            if text
         )
         db.flush()
         return read_texts(db, tid, mid)

@@ -389,7 +389,5 @@ def police_priorities_for(
         query = query.where(
             (AgendaInput.municipality_id == municipality_id) | AgendaInput.municipality_id.is_(None)
         )
-    return tuple(
-        AgendaInputRow(a.source, a.theme_code, a.text, a.municipality_id)
-        for a in db.scalars(query.order_by(AgendaInput.theme_code, AgendaInput.id))
-    )
+    rows = sorted(db.scalars(query), key=lambda a: (a.theme_code or "", a.id))  # same order on every database
+    return tuple(AgendaInputRow(a.source, a.theme_code, a.text, a.municipality_id) for a in rows)

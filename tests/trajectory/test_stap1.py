@@ -212,3 +212,55 @@ def test_default_planning_lies_before_the_plan_period() -> None:
     planned = stap1.default_milestones(2027)
     assert [m.due_on for m in planned] == sorted(m.due_on for m in planned if m.due_on)
     assert all(m.due_on is not None and m.due_on < date(2027, 1, 1) for m in planned)
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (stap1.StartnoteParts(capacity_hours=-5), "De capaciteit in uren kan niet negatief zijn."),
+        (stap1.StartnoteParts(budget_amount=-1), "Het budget kan niet negatief zijn."),
+        (stap1.StartnoteParts(budget_amount=10**9), "Het budget is onwaarschijnlijk groot"),
+        (stap1.StartnoteParts(policy_cycle="x" * 4001), "De beleidscyclus mag hoogstens 4000 tekens"),
+        (stap1.StartnoteParts(partners="x" * 4001), "De partners mag hoogstens"),
+        (stap1.StartnoteParts(startnote_adopted_by="driehoek"), "Kies wie de startnotitie vaststelt"),
+    ],
+)
+def test_a_refused_startnotitie_part_stores_nothing(
+    engine: Engine, parts: stap1.StartnoteParts, message: str
+) -> None:
+    tid, ids = _joint(engine)
+    _fill(engine, tid, ids)
+    before = take(engine)
+    with pytest.raises(TrajectoryError) as caught:
+        stap1.save_startnote_parts(tid, parts)
+    assert message in caught.value.message_nl
+    assert_unchanged(before, engine)
+
+
+def test_a_police_priority_for_a_municipality_outside_the_trajectory_is_refused(engine: Engine) -> None:
+    tid, ids = _joint(engine)
+    _fill(engine, tid, ids)
+    before = take(engine)
+    with pytest.raises(TrajectoryError) as caught, session_scope(engine) as db:
+        stap1.save_agenda_inputs(db, tid, [stap1.AgendaInputRow("politie", None, "Ondermijning", 999_999)])
+    assert "hoort niet bij dit traject" in caught.value.message_nl
+    assert_unchanged(before, engine)
+
+
+def test_police_priorities_hold_per_municipality(engine: Engine) -> None:
+    tid, ids = _joint(engine)
+    _fill(engine, tid, ids)  # 5.2 for Dalfsen only
+    with session_scope(engine) as db:
+        stap1.save_agenda_inputs(
+            db,
+            tid,
+            [
+                stap1.AgendaInputRow("politie", "5.2", "Ondermijning", ids["Dalfsen"]),
+                stap1.AgendaInputRow("politie", None, "Zichtbaar in de wijk", None),
+            ],
+        )
+    with session_scope(engine) as db:
+        dalfsen = stap1.police_priorities_for(db, tid, ids["Dalfsen"])
+        ommen = stap1.police_priorities_for(db, tid, ids["Ommen"])
+    assert [r.text for r in dalfsen] == ["Zichtbaar in de wijk", "Ondermijning"]
+    assert [r.text for r in ommen] == ["Zichtbaar in de wijk"]
