@@ -16,8 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ivp_core.report.content import Report
-from ivp_core.report.layout import (
+from ivp_core.report.blocks import (
     Block,
     Bullets,
     Heading,
@@ -26,8 +25,9 @@ from ivp_core.report.layout import (
     TableBlock,
     TitleBlock,
     caption_text,
-    document_blocks,
 )
+from ivp_core.report.documents.verslag import document_blocks
+from ivp_core.report.documents.verslag_model import Report
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 TEXT_WIDTH_CM = 16.0

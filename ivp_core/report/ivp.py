@@ -37,8 +37,8 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import long_date, nl_number
 from ivp_core.plan.actions import budget_text, euro, list_actions
 from ivp_core.plan.texts import IvpTexts, texts_for_document
-from ivp_core.report.content import Report, ThemeLine, build_report
-from ivp_core.report.layout import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock
+from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock
+from ivp_core.report.documents.verslag_model import Report, ThemeLine, build_report
 from ivp_core.report.safety import neutralise_row
 from ivp_core.storage.models import (
     Figure,

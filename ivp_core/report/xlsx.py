@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ivp_core.report.content import Report
+from ivp_core.report.documents.verslag_model import Report
 from ivp_core.report.safety import neutralise_row
 from ivp_core.report.tables import report_sheets
 
