@@ -13,7 +13,7 @@ import streamlit as st
 from ivp_core.backup.archive import backup_filename, export_trajectory
 from ivp_core.backup.staging import restore_states
 from ivp_core.catalogue import load_catalogue
-from ivp_core.report.startnote import render_startnote, startnote_filename
+from ivp_core.report.documents.startnotitie import render_startnote, startnote_filename
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory import manage, stap1
 from ivp_core.trajectory.municipalities import TrajectoryError, inputs_from_rows

@@ -193,7 +193,7 @@ def test_the_startnotitie_parts_are_written_on_the_page_and_land_in_the_document
     engine: Engine, admin_password: str, no_demo: None
 ) -> None:
     from ivp_core.report.blocks import Paragraph, TableBlock
-    from ivp_core.report.startnote import startnote_blocks
+    from ivp_core.report.documents.startnotitie import startnote_blocks
 
     tid = _own_trajectory(engine)
     at = _page()

@@ -17,7 +17,8 @@ from ivp_core.dutch import local_today, long_date, nl_number
 from ivp_core.plan.actions import save_actions
 from ivp_core.plan.texts import SaveTexts, save_texts
 from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock
-from ivp_core.report.ivp import GOING_CONCERN_SETS, PENDING, PlanDocument, build_plan_documents, plan_xlsx
+from ivp_core.report.documents.plan_parts import GOING_CONCERN_SETS, PENDING, PlanDocument
+from ivp_core.report.documents.uitvoeringsplan import build_plan_documents, plan_xlsx
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure, Municipality, PriorityDecision, Trajectory
 from ivp_core.trajectory import manage, stap1

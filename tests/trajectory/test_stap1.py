@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from ivp_core.report.startnote import render_startnote
+from ivp_core.report.documents.startnotitie import render_startnote
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory import manage, stap1
 from ivp_core.trajectory.municipalities import MunicipalityInput, TrajectoryError

@@ -25,7 +25,7 @@ from ivp_core.commands import CliError
 from ivp_core.dutch import AMSTERDAM, long_date
 from ivp_core.plan.actions import euro
 from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock
-from ivp_core.report.ivp import PENDING
+from ivp_core.report.documents.plan_parts import PENDING
 from ivp_core.storage.models import Figure, Municipality, Trajectory
 from ivp_core.trajectory.cli import command_group, resolve_trajectory_id
 from ivp_core.trajectory.population import POPULATION_INDICATOR
