@@ -186,12 +186,20 @@ def _going_concern(report: Report, analyses: dict[str, ThemeAnalysis]) -> Iterat
     for title, reason, codes in going_concern_sets(list(by_code)):
         yield Heading(2, title)
         yield Paragraph(reason, style="note")
+        approaches = {
+            code: row.approach_text.strip() for code in codes if (row := analyses.get(code)) is not None
+        }
         for code in codes:
-            row = analyses.get(code)
-            approach = row.approach_text.strip() if row is not None else ""
-            yield Paragraph(
-                approach or "De lopende aanpak gaat door.", label=f"{code} {by_code[code].name}: "
-            )
+            if approaches.get(code):
+                yield Paragraph(approaches[code], label=f"{code} {by_code[code].name}: ")
+        rest = [f"{code} {by_code[code].name}" for code in codes if not approaches.get(code)]
+        if rest:
+            yield Paragraph(f"Voor {_listed(rest)} gaat de lopende aanpak door.")
+
+
+def _listed(items: list[str]) -> str:
+    """Dutch enumeration: "a", "a en b", "a, b en c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"
 
 
 def _coordination(db: Session, trajectory: Trajectory, texts: IvpTexts, open_: OpenParts) -> Iterator[Block]:
@@ -269,7 +277,7 @@ def build_ivp_concept(
     blocks.append(Heading(1, "4 Prioriteiten"))
     if report.chosen:
         blocks.append(Bullets(tuple(t.label_with_focus for t in report.chosen)))
-    blocks += police_blocks(db, trajectory.id, mid, who)
+    blocks += [Heading(2, "Prioriteiten van de politie"), *police_blocks(db, trajectory.id, mid, who)]
     for t in report.chosen:
         blocks += _priority(t, analyses.get(t.code), texts, report, actions.get(t.code, []), open_)
     if report.going_concern:

@@ -187,10 +187,10 @@ def slug(text: str) -> str:
 
 
 def police_blocks(db: Session, trajectory_id: int, municipality_id: int | None, who: str) -> Iterator[Block]:
-    """The police's priorities for this municipality, or the sentence that the police did not give them."""
+    """The police's priorities for this municipality, or the sentence that the police did not give them (the
+    IVP concept and the startnotitie say it in the same words)."""
     catalogue = load_catalogue()
     rows = police_priorities_for(db, trajectory_id, municipality_id)
-    yield Heading(2, "Prioriteiten van de politie")
     if not rows:
         yield Paragraph(f"De politie heeft voor {who} geen eigen prioriteiten opgegeven.")
         return

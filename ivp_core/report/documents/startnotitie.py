@@ -25,7 +25,7 @@ from ivp_core.commands import CliError
 from ivp_core.dutch import AMSTERDAM, long_date
 from ivp_core.plan.actions import euro
 from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock
-from ivp_core.report.documents.plan_parts import PENDING
+from ivp_core.report.documents.plan_parts import PENDING, police_blocks
 from ivp_core.storage.models import Figure, Municipality, Trajectory
 from ivp_core.trajectory.cli import command_group, resolve_trajectory_id
 from ivp_core.trajectory.population import POPULATION_INDICATOR
@@ -34,7 +34,6 @@ from ivp_core.trajectory.stap1 import (
     AGENDA_SOURCES,
     GREMIA,
     MILESTONE_KINDS,
-    police_priorities_for,
     read_stap1,
     startnote_parts,
 )
@@ -227,22 +226,8 @@ def startnote_blocks(db: Session, trajectory_id: int, now: datetime | None = Non
                 ),
             ]
     blocks.append(Heading(2, AGENDA_SOURCES["politie"]))
-    for m in members or [None]:
-        who = m.name if m is not None else names
-        rows = police_priorities_for(db, trajectory_id, m.id if m is not None else None)
-        if rows:
-            blocks.append(Paragraph(f"Voor {who}:"))
-            blocks.append(
-                Bullets(
-                    tuple(
-                        (f"{r.theme_code} {catalogue.theme(r.theme_code).name}: " if r.theme_code else "")
-                        + r.text
-                        for r in rows
-                    )
-                )
-            )
-        else:
-            blocks.append(Paragraph(f"De politie heeft voor {who} geen eigen prioriteiten opgegeven."))
+    for m in members:
+        blocks += police_blocks(db, trajectory_id, m.id, m.name)
     return blocks
 
 
