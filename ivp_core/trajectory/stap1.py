@@ -44,7 +44,7 @@ GREMIA: dict[str, str] = {
 #: Who may adopt the startnotitie and the IVP. The method has the college adopt the startnotitie (the raad may)
 #: and the raad adopt the IVP.
 ADOPTERS: dict[str, str] = {
-    "college": "het college van B&W",
+    "college": "het college van B en W",
     "raad": "de gemeenteraad",
     "burgemeester": "de burgemeester",
 }

@@ -176,11 +176,10 @@ def startnote_blocks(db: Session, trajectory_id: int, now: datetime | None = Non
     blocks.append(Heading(1, "6. Capaciteit en budget"))
     hours = f"{dutch_count(parts.capacity_hours)} uur" if parts.capacity_hours is not None else PENDING
     money = euro(parts.budget_amount) if parts.budget_amount is not None else PENDING
-    blocks.append(
-        TableBlock(
-            ("Onderdeel", "Omvang"), (("Ambtelijke capaciteit", hours), ("Budget", money)), (6, 4), (1,)
-        )
-    )
+    blocks += [
+        Paragraph(hours, label="Ambtelijke capaciteit, ook van de interne partners: "),
+        Paragraph(money, label="Budget: "),
+    ]
 
     blocks.append(Heading(1, "7. Beleidscyclus"))
     blocks += _paragraphs(parts.policy_cycle) if parts.policy_cycle else [Paragraph(PENDING)]
