@@ -175,8 +175,9 @@ def _whole(sheet: Sheet) -> Sheet:
     """Whole numbers as integers outside the share columns, so no format prints a count as "63,0"."""
 
     def cell(i: int, value: Cell) -> Cell:
-        whole = isinstance(value, float) and not isinstance(value, bool) and value.is_integer()
-        return int(value) if whole and i not in sheet.percent else value  # type: ignore[union-attr]
+        if isinstance(value, float) and value.is_integer() and i not in sheet.percent:
+            return int(value)
+        return value
 
     rows = tuple(tuple(cell(i, v) for i, v in enumerate(row)) for row in sheet.rows)
     return replace(sheet, rows=rows)
