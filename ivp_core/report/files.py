@@ -7,9 +7,9 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from ivp_core.dutch import file_slug
 from ivp_core.errors import UserError
 from ivp_core.report.documents.verslag_model import Report
-from ivp_core.report.labels import slug
 
 FORMATS: Final = ("docx", "xlsx", "csv", "html")
 MEDIA_TYPES: Final[dict[str, str]] = {
@@ -39,7 +39,7 @@ def parse_formats(raw: str | Iterable[str]) -> tuple[str, ...]:
 
 def base_name(report: Report) -> str:
     who = report.municipality if len(report.municipalities) > 1 else " ".join(report.municipalities)
-    return f"verslag-prioritering-{slug(who, 'traject')}-{report.period.replace('–', '-')}"
+    return f"verslag-prioritering-{file_slug(who, 'traject')}-{report.period.replace('–', '-')}"
 
 
 def render(report: Report, fmt: str) -> dict[str, bytes]:

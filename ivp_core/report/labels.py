@@ -160,7 +160,3 @@ def percent(value: float | None, digits: int = 1) -> str:
     """``nl_percent`` without zero decimals: "100 %", "12,5 %"."""
     return _ZERO_DECIMALS.sub("", nl_percent(value, digits))
 
-
-def slug(text: str, default: str) -> str:
-    """A file-name part: lower case, letters and digits, words joined by "-"."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or default

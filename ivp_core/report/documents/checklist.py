@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from ivp_core.advice.decision import ADOPTED, standing_decision
 from ivp_core.catalogue import load_catalogue
-from ivp_core.dutch import AMSTERDAM, long_date
+from ivp_core.dutch import AMSTERDAM, file_slug, long_date
 from ivp_core.plan.joint import agreed_sets, member_decisions, police_priorities, theme_list
 from ivp_core.report.facts import analysis_texts, field_texts
-from ivp_core.report.labels import ReportError, slug
+from ivp_core.report.labels import ReportError
 from ivp_core.storage.models import EffectIndicator, Municipality, Trajectory
 
 #: The pages as the menu names them (app.py), so a pointer can be followed.
@@ -177,5 +177,5 @@ def build_checklist(db: Session, trajectory_id: int, today: date | None = None) 
     for who in dict.fromkeys(i.municipality for i in items):
         lines += ["", f"## {who or 'Hele traject'}", ""]
         lines += [f"- [ ] {i.what} Invullen op: {i.where}." for i in items if i.municipality == who]
-    name = f"checklist-{slug(trajectory.name, 'traject')}-{trajectory.period_start}-{trajectory.period_end}.md"
+    name = f"checklist-{file_slug(trajectory.name, 'traject')}-{trajectory.period_start}-{trajectory.period_end}.md"
     return name, "\n".join(lines) + "\n"

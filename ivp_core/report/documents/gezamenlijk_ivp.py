@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.dutch import AMSTERDAM, long_date
+from ivp_core.dutch import AMSTERDAM, file_slug, long_date
 from ivp_core.plan.joint import (
     AgreedSets,
     JointResult,
@@ -39,7 +39,7 @@ from ivp_core.report.blocks import (
     renumber,
 )
 from ivp_core.report.going_concern import grouped
-from ivp_core.report.labels import ReportError, number, slug
+from ivp_core.report.labels import ReportError, number
 from ivp_core.report.ranks import RANK_EXPLANATION, place_text, shared_places
 from ivp_core.storage.models import Trajectory
 
@@ -290,7 +290,7 @@ def build_joint_document(db: Session, trajectory_id: int, today: date | None = N
         blocks += _places(joint)
     blocks += _going_concern(joint, agreed)
     name = (
-        slug(trajectory.name, "").removeprefix("gezamenlijk-ivp").strip("-")
+        file_slug(trajectory.name, "").removeprefix("gezamenlijk-ivp").strip("-")
     )  # not "gezamenlijk-ivp-gezamenlijk-…"
     stem = "-".join(
         p for p in ("gezamenlijk-ivp", name, str(trajectory.period_start), str(trajectory.period_end)) if p

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ivp_core.analysis.figures import SeriesPair, all_theme_series, benchmark_label, benchmark_of
 from ivp_core.analysis.texts import aspect_texts
 from ivp_core.catalogue import load_catalogue
-from ivp_core.dutch import AMSTERDAM, long_date
+from ivp_core.dutch import AMSTERDAM, file_slug, long_date
 from ivp_core.report.blocks import (
     Block,
     BlocksDocument,
@@ -31,7 +31,7 @@ from ivp_core.report.blocks import (
 )
 from ivp_core.report.charts import series_chart
 from ivp_core.report.facts import analysis_texts, field_texts
-from ivp_core.report.labels import ReportError, number, slug
+from ivp_core.report.labels import ReportError, number
 from ivp_core.storage.models import FieldAnalysis, Municipality, ThemeAnalysis, Trajectory
 
 TITLE = "Veiligheidsanalyse"
@@ -163,7 +163,7 @@ def build_analysis_document(
         blocks.append(Heading(2, f"Mogelijke prioriteiten in veld {fld.code}"))
         text = field_row.priorities_text.strip() if field_row is not None else ""
         blocks.append(Paragraph(text or "Voor dit veld zijn nog geen mogelijke prioriteiten benoemd."))
-    stem = f"veiligheidsanalyse-{slug(municipality.name, 'gemeente')}-{trajectory.period_start}-{trajectory.period_end}"
+    stem = f"veiligheidsanalyse-{file_slug(municipality.name, 'gemeente')}-{trajectory.period_start}-{trajectory.period_end}"
     return AnalysisDocument(TITLE, f"{TITLE} · {municipality.name} {period}", stem, tuple(renumber(blocks)))
 
 
