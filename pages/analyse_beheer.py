@@ -45,6 +45,7 @@ from ivp_core.analysis.texts import (
     update_theme_analysis,
 )
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import short_moment
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality
 from ui import auth
@@ -91,7 +92,7 @@ def _history_table(target: str) -> None:
         pd.DataFrame(
             [
                 {
-                    "Wanneer": r.changed_at.strftime("%d-%m-%Y %H:%M"),
+                    "Wanneer": short_moment(r.changed_at),
                     "Wie": r.author,
                     "Wat": r.label,
                     "Oud": r.old_value,
@@ -299,13 +300,13 @@ def _batches_section() -> None:
         rows = [
             {
                 "Nr.": s.batch.id,
-                "Wanneer": s.batch.imported_at.strftime("%d-%m-%Y %H:%M"),
+                "Wanneer": short_moment(s.batch.imported_at),
                 "Bestand": s.batch.filename,
                 "Soort": s.batch.file_format,
                 "Geïmporteerd": s.batch.row_count,
                 "Nog opgeslagen": s.stored,
                 "Door": s.batch.imported_by,
-                "Ongedaan gemaakt": s.batch.undone_at.strftime("%d-%m-%Y %H:%M") if s.batch.undone_at else "",
+                "Ongedaan gemaakt": short_moment(s.batch.undone_at) if s.batch.undone_at else "",
             }
             for s in summaries
         ]

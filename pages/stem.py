@@ -171,7 +171,8 @@ def _request_link(session: SessionInfo) -> None:
         with session_scope() as db:
             participation.writable_session(db, session.id)
             nonce = verification.request_link(db, session.id, typed)
-        verification.send_link(smtp, typed, f"{base}?code={session.code}&v={nonce}", session.title)
+        # nonce None: this address already voted; the mail says so and the page answers the same (AVG).
+        verification.send_link(smtp, typed, nonce and f"{base}?code={session.code}&v={nonce}", session.title)
     except (verification.VerificationError, participation.ParticipationError) as exc:
         st.error(exc.message_nl)
     except (OperationalError, SQLAlchemyTimeoutError):

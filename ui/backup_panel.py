@@ -29,6 +29,7 @@ from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import TrajectoryRef
 from ui import context
 from ui.dutch_counts import counted
+from ui.errors import show_user_error
 
 #: (singular, plural) per table, for "1 vastgelegde keuze · 3 sessies".
 TABLE_LABELS = {
@@ -106,7 +107,7 @@ def render(trajectory: TrajectoryRef) -> None:
         )
     if isinstance(plan, BackupError):
         if not isinstance(plan, BackupUnsigned):
-            st.error(plan.message_nl)
+            show_user_error(plan)
         return
 
     start, end = plan.period
@@ -169,7 +170,7 @@ def render(trajectory: TrajectoryRef) -> None:
             )
         except BackupError as exc:
             bar.empty()
-            st.error(exc.message_nl)
+            show_user_error(exc)
         else:
             bar.empty()
             st.session_state.pop(_PLAN_KEY, None)

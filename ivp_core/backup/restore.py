@@ -75,7 +75,15 @@ _HEAD_TABLES: Final = (
     "text_revision",
 )
 #: Small per-trajectory tables written in the last transaction, after the sessions they may follow.
-_LAST_TABLES: Final = ("population_share", "priority_decision", "effect_indicator", "plan_action", "joint_choice")
+_LAST_TABLES: Final = (
+    "population_share",
+    "priority_decision",
+    "effect_indicator",
+    "plan_action",
+    "joint_choice",
+    "ivp_text",
+    "flanking_policy",
+)
 #: Every table a restore writes, by the step that writes it; must be `TABLE_ORDER` exactly (a test checks),
 #: so a table added to the backup cannot be exported and then silently dropped on the way back.
 WRITTEN_TABLES: Final = (

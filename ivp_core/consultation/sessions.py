@@ -25,6 +25,8 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.ballots import BallotError, normalise_settings
 from ivp_core.errors import UserError
 from ivp_core.storage.models import Municipality, OpinionSession, ThemeAnalysis, Trajectory, utcnow
+from ivp_core.vocabulary import METHOD_LABELS as METHOD_LABELS  # sessions' name for it, used by pages
+from ivp_core.vocabulary import SESSION_STATUS_LABELS
 
 #: Session kinds with the group whose opinion they collect and the Dutch label shown in the UI.
 KINDS: Final[dict[str, tuple[str, str]]] = {
@@ -34,13 +36,7 @@ KINDS: Final[dict[str, tuple[str, str]]] = {
     "driehoek": ("partners", "Driehoek / partners"),
     "overig": ("overig", "Overig"),
 }
-METHOD_LABELS: Final[dict[str, str]] = {
-    "rating": "Belang per thema (1–5)",
-    "points": "Punten verdelen",
-    "ranking": "Top-k rangorde",
-    "criteria": "Werkgroep: scoren op criteria",
-}
-STATUS_LABELS: Final[dict[str, str]] = {"concept": "Nog niet geopend", "open": "Open", "gesloten": "Gesloten"}
+STATUS_LABELS: Final = SESSION_STATUS_LABELS
 
 #: Upper case without the look-alikes 0/O and 1/I, so a code read from a screen is typed right.
 JOIN_ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
