@@ -9,6 +9,7 @@ import base64
 from collections.abc import Sequence
 from html import escape
 
+from ivp_core.report.cells import cell_text
 from ivp_core.report.content import Report
 from ivp_core.report.layout import (
     Block,
@@ -62,9 +63,10 @@ def _table(block: TableBlock) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in block.header)
     body = []
     for r, row in enumerate(block.rows):
+        shown = [escape(cell_text(v, i, block.money)) for i, v in enumerate(row)]
         cells = "".join(
-            f'<td class="num">{escape(v)}</td>' if i in block.numeric else f"<td>{escape(v)}</td>"
-            for i, v in enumerate(row)
+            f'<td class="num">{v}</td>' if i in block.numeric or i in block.money else f"<td>{v}</td>"
+            for i, v in enumerate(shown)
         )
         css = ' class="bold"' if r in block.bold_rows else ""
         body.append(f"<tr{css}>{cells}</tr>")

@@ -42,6 +42,7 @@ class TableBlock:
     widths: tuple[float, ...]  # relative column widths
     numeric: tuple[int, ...] = ()  # right-aligned columns
     bold_rows: tuple[int, ...] = ()
+    money: tuple[int, ...] = ()  # columns of amounts in euros: the writers print "€ 25.000", Excel a number
 
 
 @dataclass(frozen=True)
