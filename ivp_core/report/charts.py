@@ -47,6 +47,8 @@ SERIES_DPI: Final = 130
 SERIES_SIZE: Final = (WIDTH_IN * 0.75, 2.1)
 LABEL_PT: Final = 8
 CACHED_CHARTS: Final = 512
+#: zlib level of the PNGs: 3 costs a third less time than the default 6 for a file a tenth larger.
+PNG_OPTIONS: Final = {"compress_level": 3}
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def _short(code: str) -> str:
 
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    FigureCanvasAgg(fig).print_png(buffer)
+    FigureCanvasAgg(fig).print_png(buffer, pil_kwargs=PNG_OPTIONS)
     return buffer.getvalue()
 
 
@@ -308,7 +310,7 @@ class _SeriesCanvas:
                 if artist is not None:
                     artist.set_visible(bool(spec.bench))
             buffer = io.BytesIO()
-            self.canvas.print_png(buffer)
+            self.canvas.print_png(buffer, pil_kwargs=PNG_OPTIONS)
             return buffer.getvalue()
 
 
