@@ -294,8 +294,6 @@ class _SeriesCanvas:
         ax.yaxis.grid(True, color="#e6e6e6", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=LABEL_PT)
-        ax.xaxis.set_major_formatter(YEAR)
-        ax.yaxis.set_major_formatter(DUTCH)
         self.legend = self.fig.legend(
             [self.local, self.bench], ["", ""], loc="upper center", ncol=2, fontsize=7, frameon=False
         )
@@ -323,6 +321,8 @@ def plot_series(ax: Axes, local: Line2D, bench: Line2D, spec: SeriesSpec) -> Non
     values = [v for _, v in (*spec.local, *spec.bench)]
     years = sorted({y for y, _ in (*spec.local, *spec.bench)})
     ax.xaxis.set_major_locator(FixedLocator(years))
+    ax.xaxis.set_major_formatter(YEAR)
+    ax.yaxis.set_major_formatter(DUTCH)
     ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
     whole = all(float(v).is_integer() for v in values)
     ax.yaxis.set_major_locator(value_axis(values, whole=whole))

@@ -15,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
 from ivp_core.report.cells import cell_text
 from ivp_core.report.content import Report
@@ -43,6 +44,12 @@ def _clean(text: str) -> str:
 LANGUAGE: Final = "nl-NL"
 
 
+def _dutch(root: etree._Element) -> None:
+    for lang in root.iter(qn("w:lang"), qn("w:themeFontLang")):
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+
+
 def set_language(document: DocumentObject) -> None:
     """Dutch as the proofing language of everything in the document, so Word does not mark every word.
 
@@ -63,12 +70,13 @@ def set_language(document: DocumentObject) -> None:
         rpr_default.append(rpr)
     if rpr.find(qn("w:lang")) is None:
         rpr.append(OxmlElement("w:lang"))
-    for lang in styles.iter(qn("w:lang")):
-        lang.set(qn("w:val"), LANGUAGE)
-        lang.set(qn("w:eastAsia"), LANGUAGE)
-    for lang in document.settings.element.iter(qn("w:themeFontLang")):
-        lang.set(qn("w:val"), LANGUAGE)
-        lang.set(qn("w:eastAsia"), LANGUAGE)
+    _dutch(styles)
+    _dutch(document.settings.element)
+    for part in document.part.package.iter_parts():  # Word 2010's copy of the styles, a plain part
+        if str(part.partname).endswith("/stylesWithEffects.xml"):
+            root = etree.fromstring(part.blob)
+            _dutch(root)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     document.core_properties.language = LANGUAGE
 
 
