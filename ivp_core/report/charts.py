@@ -17,6 +17,7 @@ twice (``bbox_inches="tight"``).
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ BAR_DPI: Final = 160
 SERIES_DPI: Final = 130
 SERIES_SIZE: Final = (WIDTH_IN * 0.75, 2.1)
 LABEL_PT: Final = 8
+#: Characters of a bar label per line (two lines at most): a third of the text width at 8 pt.
+LABEL_CHARS: Final = 34
 CACHED_CHARTS: Final = 512
 #: zlib level of the PNGs: 3 costs a third less time than the default 6 for a file a tenth larger.
 PNG_OPTIONS: Final = {"compress_level": 3}
@@ -99,9 +102,8 @@ def _bar_figure(labels: Sequence[str], height_in: float, legend_rows: int = 0) -
     fig = Figure(figsize=(WIDTH_IN, height_in), dpi=BAR_DPI)
     renderer = FigureCanvasAgg(fig).get_renderer()
     font = FontProperties(size=LABEL_PT)
-    widest = max(
-        (renderer.get_text_width_height_descent(t, font, ismath=False)[0] for t in labels), default=0
-    )
+    lines = [line for label in labels for line in label.split("\n")]
+    widest = max((renderer.get_text_width_height_descent(t, font, ismath=False)[0] for t in lines), default=0)
     width_px = WIDTH_IN * BAR_DPI
     bottom_in = 0.45 + 0.16 * legend_rows
     fig.subplots_adjust(
@@ -117,6 +119,11 @@ def _bar_figure(labels: Sequence[str], height_in: float, legend_rows: int = 0) -
     ax.set_axisbelow(True)
     ax.xaxis.set_major_formatter(DUTCH)
     return fig, ax
+
+
+def wrapped(label: str) -> str:
+    """A long label on two lines, so it never pushes the bars off the page or gets cut at the left edge."""
+    return "\n".join(textwrap.wrap(label, LABEL_CHARS, max_lines=2, placeholder=" …")) or label
 
 
 def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], **kwargs: object) -> None:
@@ -166,7 +173,7 @@ def ranking_chart(report: Report) -> Chart | None:
     if not rows:
         return None
     spec = RankingSpec(
-        tuple(_short(r.code) for r in rows),
+        tuple(wrapped(_short(r.code)) for r in rows),
         tuple(r.score or 0.0 for r in rows),
         tuple(r.chosen for r in rows),
         tuple(r.advised and not r.chosen for r in rows),
@@ -214,7 +221,7 @@ def robustness_chart(report: Report) -> Chart | None:
         return None
     rows = rows[:12]
     spec = ShareSpec(
-        tuple(_short(r.code) for r in rows),
+        tuple(wrapped(_short(r.code)) for r in rows),
         tuple(100 * (r.p_top or 0.0) for r in rows),
         tuple(r.chosen for r in rows),
         report.top_k,
@@ -254,7 +261,7 @@ def participation_chart(report: Report) -> Chart | None:
     if not sessions:
         return None
     spec = CountSpec(
-        tuple(f"{s.title} ({report.group(s.group).lower()})" for s in sessions),
+        tuple(wrapped(f"{s.title} ({report.group(s.group).lower()})") for s in sessions),
         tuple(s.n_ballots for s in sessions),
     )
     return Chart(
