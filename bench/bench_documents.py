@@ -89,9 +89,10 @@ def warm_imports() -> None:
 
     from ivp_core.analysis.figures import Point, Series, SeriesPair
     from ivp_core.catalogue import load_catalogue
-    from ivp_core.report import analysis, content, csv_export, files, html, ivp, xlsx  # noqa: F401
+    from ivp_core.report import csv_export, files, html, ivp, xlsx  # noqa: F401
     from ivp_core.report import docx as docx_writer  # noqa: F401
     from ivp_core.report.charts import series_chart
+    from ivp_core.report.documents import veiligheidsanalyse, verslag, verslag_model  # noqa: F401
 
     load_catalogue()
     points = tuple(Point(2000 + i, float(i), float(i)) for i in range(3))
@@ -140,14 +141,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(repeat: int) -> int:
     warm_imports()
-    from ivp_core.report.analysis import build_analysis_document
-    from ivp_core.report.content import build_report
+    from ivp_core.report.blocks import TableBlock
     from ivp_core.report.csv_export import render_csv
+    from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
+    from ivp_core.report.documents.verslag import document_blocks
+    from ivp_core.report.documents.verslag_model import build_report
     from ivp_core.report.docx import render_blocks_docx, render_docx
     from ivp_core.report.files import all_documents
     from ivp_core.report.html import render_blocks_html, render_html
     from ivp_core.report.ivp import build_plan_documents, plan_xlsx
-    from ivp_core.report.layout import TableBlock, document_blocks
     from ivp_core.report.tables import report_sheets
     from ivp_core.report.xlsx import render_xlsx
     from ivp_core.storage.db import session_scope

@@ -36,7 +36,7 @@ from ivp_core.analysis.figures import SeriesPair
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import nl_number, nl_percent
 from ivp_core.report.cells import whole_numbers
-from ivp_core.report.content import Report
+from ivp_core.report.documents.verslag_model import Report
 
 CHOSEN = "#1f4e79"
 OTHER = "#c9d3de"

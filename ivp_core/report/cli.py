@@ -10,8 +10,8 @@ from ivp_core.trajectory.cli import resolve_trajectory_id
 
 
 def _report(args: argparse.Namespace) -> int:
-    from ivp_core.report.content import ReportError
     from ivp_core.report.files import FormatError, all_documents, parse_formats, parse_kinds
+    from ivp_core.report.labels import ReportError
     from ivp_core.storage.db import session_scope
 
     try:

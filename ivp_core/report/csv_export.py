@@ -13,7 +13,7 @@ import zipfile
 from datetime import date, datetime
 
 from ivp_core.dutch import nl_percent
-from ivp_core.report.content import Report
+from ivp_core.report.documents.verslag_model import Report
 from ivp_core.report.safety import Cell, neutralise_row
 from ivp_core.report.tables import Sheet, report_sheets
 

@@ -17,9 +17,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from ivp_core.report.cells import cell_text
-from ivp_core.report.content import Report
-from ivp_core.report.layout import (
+from ivp_core.report.blocks import (
     Block,
     Bullets,
     Heading,
@@ -28,8 +26,10 @@ from ivp_core.report.layout import (
     TableBlock,
     TitleBlock,
     caption_text,
-    document_blocks,
 )
+from ivp_core.report.cells import cell_text
+from ivp_core.report.documents.verslag import document_blocks
+from ivp_core.report.documents.verslag_model import Report
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 TEXT_WIDTH_CM = 16.0

@@ -9,7 +9,7 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from ivp_core.errors import UserError
-from ivp_core.report.content import Report
+from ivp_core.report.documents.verslag_model import Report
 
 FORMATS: Final = ("docx", "xlsx", "csv", "html")
 MEDIA_TYPES: Final[dict[str, str]] = {
@@ -116,12 +116,12 @@ def kind_files(
     """One document of one municipality in the wanted formats it exists in."""
     wanted = [f for f in formats if f in KIND_FORMATS[kind]]
     if kind == "verslag":
-        from ivp_core.report.content import build_report
+        from ivp_core.report.documents.verslag_model import build_report
 
         report = build_report(db, trajectory_id, municipality_id=municipality_id)
         return {name: data for fmt in wanted for name, data in render(report, fmt).items()}
     if kind == "analyse":
-        from ivp_core.report.analysis import build_analysis_document
+        from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
 
         doc = build_analysis_document(db, trajectory_id, municipality_id)
         return _blocks_files(doc.stem, doc.title, doc.header, doc.blocks, wanted)

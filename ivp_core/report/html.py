@@ -9,9 +9,7 @@ import base64
 from collections.abc import Sequence
 from html import escape
 
-from ivp_core.report.cells import cell_text
-from ivp_core.report.content import Report
-from ivp_core.report.layout import (
+from ivp_core.report.blocks import (
     Block,
     Bullets,
     Heading,
@@ -20,8 +18,10 @@ from ivp_core.report.layout import (
     TableBlock,
     TitleBlock,
     caption_text,
-    document_blocks,
 )
+from ivp_core.report.cells import cell_text
+from ivp_core.report.documents.verslag import document_blocks
+from ivp_core.report.documents.verslag_model import Report
 
 CSS = """
 @page { size: A4; margin: 2cm 2.2cm; }

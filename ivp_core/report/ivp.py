@@ -23,17 +23,9 @@ from ivp_core.analysis.figures import all_theme_series, benchmark_of
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import long_date, nl_number
 from ivp_core.plan.actions import COLUMNS, list_actions
-from ivp_core.report.content import CHAPTERS, Report, ThemeLine, build_report
-from ivp_core.report.layout import (
-    Block,
-    Bullets,
-    Heading,
-    Paragraph,
-    TableBlock,
-    TitleBlock,
-    renumber,
-    themes_per_field,
-)
+from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock, renumber
+from ivp_core.report.documents.verslag import themes_per_field
+from ivp_core.report.documents.verslag_model import CHAPTERS, Report, ThemeLine, build_report
 from ivp_core.report.safety import neutralise_row
 from ivp_core.storage.models import Milestone, Municipality, PlanAction, ThemeAnalysis, WerkgroepMember
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ivp_core.dutch import long_date
-from ivp_core.report.content import Report
+from ivp_core.report.documents.verslag_model import Report
 from ivp_core.report.safety import Cell
 
 INDICATOR_SHEET: Final = "Effectindicatoren"

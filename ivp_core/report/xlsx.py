@@ -22,7 +22,7 @@ from typing import Final
 from xml.sax.saxutils import escape
 
 from ivp_core.report.cells import euro_amount
-from ivp_core.report.content import Report
+from ivp_core.report.documents.verslag_model import Report
 from ivp_core.report.safety import Cell, neutralise_row
 from ivp_core.report.tables import Sheet, report_sheets
 

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 
 from ivp_core.plan.actions import ActionError, list_actions, save_actions
+from ivp_core.report.blocks import TableBlock
 from ivp_core.report.ivp import build_plan_documents, plan_xlsx
-from ivp_core.report.layout import TableBlock
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PlanAction
 from tests.report.factory import build_trajectory

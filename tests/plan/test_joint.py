@@ -164,8 +164,9 @@ def test_boundary_ties_count_as_high_and_unscored_never() -> None:
 
 def test_the_report_has_a_shared_part_a_part_per_municipality_and_the_indicators(engine: Engine) -> None:
     from ivp_core.plan.indicators import IndicatorInput, save_indicator
-    from ivp_core.report.content import build_report
-    from ivp_core.report.layout import Bullets, Heading, TableBlock, document_blocks
+    from ivp_core.report.blocks import Bullets, Heading, TableBlock
+    from ivp_core.report.documents.verslag import document_blocks
+    from ivp_core.report.documents.verslag_model import build_report
 
     tid, ids = build_joint(engine)
     with session_scope(engine) as db:
@@ -200,8 +201,9 @@ def test_the_report_has_a_shared_part_a_part_per_municipality_and_the_indicators
 
 def test_the_agreed_sets_are_recorded_warned_and_written_per_municipality(engine: Engine) -> None:
     from ivp_core.plan.joint import JointChoiceError, agreed_sets, record_joint_choice, too_many_warnings
-    from ivp_core.report.content import build_report
-    from ivp_core.report.layout import Bullets, Paragraph, document_blocks
+    from ivp_core.report.blocks import Bullets, Paragraph
+    from ivp_core.report.documents.verslag import document_blocks
+    from ivp_core.report.documents.verslag_model import build_report
     from ivp_core.storage.models import AgendaInput, JointChoice
 
     tid, ids = build_joint(engine)

@@ -24,7 +24,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
-from ivp_core.report.content import GROUP_LABELS
+from ivp_core.report.labels import GROUP_LABELS
 
 LITERAL = re.compile(r"\b(None|True|False)\b|\[\s*[-\d'\"][^\]]*\]|\{\s*['\"]")
 #: Keys that never appear in Dutch prose, wherever they stand.

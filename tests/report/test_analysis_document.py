@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from ivp_core.analysis.texts import update_field_analysis
-from ivp_core.report.analysis import NOT_FILLED, build_analysis_document
-from ivp_core.report.layout import Heading, Image, Paragraph, TableBlock
+from ivp_core.report.blocks import Heading, Image, Paragraph, TableBlock
+from ivp_core.report.documents.veiligheidsanalyse import NOT_FILLED, build_analysis_document
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
 from tests.report.factory import build_trajectory

@@ -6,8 +6,9 @@ from sqlalchemy import Engine
 
 from ivp_core.demo.joint import load_joint_demo
 from ivp_core.plan.joint import local_result
-from ivp_core.report.content import build_report
-from ivp_core.report.layout import Paragraph, TableBlock, document_blocks
+from ivp_core.report.blocks import Paragraph, TableBlock
+from ivp_core.report.documents.verslag import document_blocks
+from ivp_core.report.documents.verslag_model import build_report
 from ivp_core.report.ranks import RANK_NOTE, place_text, shared_places
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from ivp_core.report.content import build_report
-from ivp_core.report.layout import Bullets, Paragraph, document_blocks
+from ivp_core.report.blocks import Bullets, Paragraph
+from ivp_core.report.documents.verslag import document_blocks
+from ivp_core.report.documents.verslag_model import build_report
 from ivp_core.report.remarks import summarise_remarks, summary_sentences
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory

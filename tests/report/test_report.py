@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, delete, select
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.report.content import Report, build_report
 from ivp_core.report.csv_export import render_csv
+from ivp_core.report.documents.verslag_model import Report, build_report
 from ivp_core.report.docx import render_docx
 from ivp_core.report.html import render_html
 from ivp_core.report.safety import FORMULA_PREFIXES

@@ -1,69 +1,21 @@
-"""The report's reading order as a list of simple blocks, rendered by both the DOCX and the HTML writer.
+"""The verslag's reading order as a list of blocks (``ivp_core.report.blocks``), drawn by the DOCX and HTML writers.
 
-Deciding once what a reader sees, and in which order, keeps Word and the printable page identical; each
-writer only knows how to draw a heading, a paragraph, a list, a table and a picture.
+The model (``verslag_model.build_report``) holds the facts; this module decides what a reader sees, and in
+which order, so Word and the printable page are identical.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import long_date, nl_number, nl_percent
+from ivp_core.report.blocks import Block, Bullets, Heading, Image, Paragraph, TableBlock, TitleBlock, renumber
 from ivp_core.report.charts import Chart, render_charts
-from ivp_core.report.content import Report, ThemeLine, gremium_label
+from ivp_core.report.documents.verslag_model import Report, ThemeLine
+from ivp_core.report.labels import gremium_label
 from ivp_core.report.ranks import RANK_NOTE, place_text
 from ivp_core.report.remarks import summarise_remarks, summary_sentences
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    style: str = "normal"  # normal | lead | note
-    label: str = ""  # bold lead-in, e.g. "Motivering:"
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TableBlock:
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...]  # relative column widths
-    numeric: tuple[int, ...] = ()  # right-aligned columns
-    bold_rows: tuple[int, ...] = ()
-    money: tuple[int, ...] = ()  # columns of amounts in euros: the writers print "€ 25.000", Excel a number
-
-
-@dataclass(frozen=True)
-class Image:
-    chart: Chart
-    width: float = 1.0  # share of the text width
-
-
-@dataclass(frozen=True)
-class TitleBlock:
-    title: str
-    subtitle: str
-    meta: tuple[str, ...]
-
-
-Block = Heading | Paragraph | Bullets | TableBlock | Image | TitleBlock
-
-
-def caption_text(chart: Chart) -> str:
-    end = "" if chart.title.endswith(("?", "!", ".")) else "."
-    return f"{chart.title}{end} {chart.caption}"
 
 
 def _placement(t: ThemeLine, report: Report) -> str:
@@ -438,15 +390,3 @@ def document_blocks(report: Report) -> list[Block]:
     ):
         blocks.extend(part)
     return renumber(blocks)
-
-
-def renumber(blocks: list[Block]) -> list[Block]:
-    """Number the level-1 headings consecutively, so a report without a choice has no gaps."""
-    out: list[Block] = []
-    n = 0
-    for block in blocks:
-        if isinstance(block, Heading) and block.level == 1:
-            n += 1
-            block = Heading(1, f"{n} {block.text.split(' ', 1)[1]}")
-        out.append(block)
-    return out

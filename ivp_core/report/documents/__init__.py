@@ -1,0 +1,1 @@
+"""One module per document the raad or the college receives; each yields blocks (``ivp_core.report.blocks``)."""

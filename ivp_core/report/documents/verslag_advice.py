@@ -1,0 +1,218 @@
+"""The advice in words for the verslag: deviations from it, how firm it is, how far the groups agree, its
+caveats and the settings it was computed with.
+
+Kept apart from the model's building so that each reads on its own; every sentence is made from the stored
+advice (``AggregationResult.to_dict()``), never from a renderer's own arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ivp_core.advice.aggregate.model import ANALYSIS_GROUP
+from ivp_core.dutch import long_date, nl_number, nl_percent
+from ivp_core.report.labels import (
+    DECISION_SETTING_LABELS,
+    NOT_REPORTED,
+    RULE_LABELS,
+    SHOWN_WITH_ADVICE,
+    group_label,
+)
+from ivp_core.storage.models import PriorityDecision
+
+if TYPE_CHECKING:
+    from ivp_core.report.facts import GroupRow, ThemeLine
+
+
+def deviation_notes(chosen: Sequence[ThemeLine], advised: Sequence[ThemeLine], top_k: int | None) -> list[str]:
+    added = [t for t in chosen if not t.advised]
+    dropped = [t for t in advised if not t.chosen]
+    notes = []
+    for t in added:
+        place = f"plaats {t.rank} in het advies" if t.rank else "niet in het advies"
+        notes.append(f"Gekozen buiten het advies: {t.label} ({place}).")
+    for t in dropped:
+        notes.append(f"Geadviseerd maar niet gekozen: {t.label} (plaats {t.rank}).")
+    if not added and not dropped and chosen:
+        notes.append(f"De keuze volgt het advies van de top {top_k}.")
+    return notes
+
+
+def robustness_lines(
+    advice: Mapping[str, Any], names: Mapping[str, str], chosen: Sequence[str], labels: Mapping[str, str]
+) -> list[str]:
+    rob = advice.get("robustness")
+    if not rob:
+        return ["Er is geen gevoeligheidsanalyse berekend."]
+    k = advice.get("top_k")
+    lines = [
+        f"In {nl_percent(rob.get('p_same_top'))} van de {rob.get('resamples')} herberekeningen (deelnemers "
+        f"opnieuw getrokken en groepsgewichten gevarieerd) komen precies dezelfde {k} thema's bovenaan."
+    ]
+    by_theme = {t["theme"]: t for t in rob.get("themes") or []}
+    for code in chosen:
+        t = by_theme.get(code)
+        if t:
+            low, high = t.get("rank_interval") or [None, None]
+            lines.append(
+                f"{code} {names.get(code, '')}: in {nl_percent(t.get('p_top'))} van de herberekeningen in de "
+                f"top {k}; plaats tussen {low} en {high}."
+            )
+    for call in rob.get("close_calls") or []:
+        if not (call.get("at_boundary") or min(call["positions"]) <= (k or 0)):
+            continue  # neighbours far below the top do not change the choice
+        a, b = call["themes"]
+        where = f" op de grens van de top {k}" if call.get("at_boundary") else ""
+        p_above = call.get("p_above")
+        stays = (
+            f"; {a} blijft in {nl_percent(p_above)} van de herberekeningen boven {b}"
+            if p_above is not None
+            else ""
+        )
+        lines.append(
+            f"{a} {names.get(a, '')} en {b} {names.get(b, '')} liggen dicht bij elkaar{where}{stays}."
+        )
+    for w in rob.get("weight_ranges") or []:
+        if (w.get("low") or 0) <= 0 and (w.get("high") or 0) >= 1:
+            lines.append(
+                f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {nl_percent(w.get('weight'))}) maakt voor "
+                f"de top {k} niet uit: elk gewicht tussen 0\u00a0% en 100\u00a0% geeft dezelfde top {k}."
+            )
+            continue
+        lines.append(
+            f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {nl_percent(w.get('weight'))}) kan liggen "
+            f"tussen {nl_percent(w.get('low'))} en {nl_percent(w.get('high'))} zonder dat de top {k} verandert."
+        )
+    return lines
+
+
+def consensus_lines(
+    advice: Mapping[str, Any],
+    chosen: Sequence[ThemeLine],
+    groups: Sequence[GroupRow],
+    labels: Mapping[str, str],
+) -> list[str]:
+    """Agreement between groups, read from each group's own ranking in the advice."""
+    k = advice.get("top_k")
+    voting = [g.group for g in groups if g.group != ANALYSIS_GROUP]
+    lines = []
+    for theme in chosen:
+        ranks = {g: theme.group_ranks.get(g) for g in voting}
+        inside = [group_label(g, labels).lower() for g, r in ranks.items() if r is not None and k and r <= k]
+        if voting and len(inside) == len(voting):
+            lines.append(f"{theme.label}: bij alle groepen in de eigen top {k}.")
+        elif inside:
+            lines.append(f"{theme.label}: in de eigen top {k} bij {', '.join(inside)}.")
+        else:
+            lines.append(f"{theme.label}: bij geen enkele groep in de eigen top {k}.")
+    ballots = {g.group: g.n_ballots for g in groups}
+    return lines + _consensus_measures(advice.get("consensus") or {}, ballots, labels)
+
+
+def _agreement_word(rho: float) -> str:
+    return "sterk" if rho >= 0.7 else "matig" if rho >= 0.4 else "weinig"
+
+
+def _consensus_measures(
+    consensus: Mapping[str, Any], ballots: Mapping[str, int], labels: Mapping[str, str]
+) -> list[str]:
+    """Kendall's W within and Spearman's rho between groups, from ``Consensus.to_dict()`` when stored.
+
+    W needs a ballot that scores every theme, so it says on how many of the group's ballots it rests."""
+    lines = []
+    for c in consensus.get("concordance") or []:
+        if c.get("kendall_w") is not None:
+            used, total = c.get("n_raters"), ballots.get(c["group"])
+            base = (
+                f"berekend over de {used} volledig ingevulde van de {total} stemformulieren"
+                if total and used != total
+                else f"berekend over {used} stemformulieren"
+            )
+            lines.append(
+                f"Overeenstemming binnen {group_label(c['group'], labels).lower()}: Kendall's W = "
+                f"{nl_number(c['kendall_w'], 2)} ({base}; 0 = geen, 1 = volledige overeenstemming)."
+            )
+    for a in consensus.get("agreements") or []:
+        rho = a.get("spearman")
+        if rho is not None:
+            g1, g2 = (group_label(g, labels).lower() for g in a["groups"])
+            lines.append(
+                f"De rangordes van {g1} en {g2} lijken {_agreement_word(rho)} op elkaar (Spearman "
+                f"{nl_number(rho, 2)} over {a.get('n_themes')} thema's)."
+            )
+    return lines
+
+
+_PER_THEME_UNSCORED = re.compile(r"^Thema('s)? .+ (is|zijn) niet beoordeeld door: ")
+
+
+def warning_lines(advice: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
+    """The advice's caveats, with the per-theme "not scored by" lines folded into one line per group.
+
+    Twenty near-identical lines hide the one caveat that matters; the grouped line is rebuilt from the
+    ranking's own group scores (None = the group did not score the theme), not from the message text.
+    """
+    lines = [str(w) for w in advice.get("warnings") or [] if not _PER_THEME_UNSCORED.match(str(w))]
+    ranking = advice.get("ranking") or []
+    weights = advice.get("group_weights") or {}
+    for group in weights:
+        missing = [
+            r["theme"]
+            for r in ranking
+            if r.get("score") is not None and (r.get("group_scores") or {}).get(group, 0) is None
+        ]
+        if missing and weights.get(group):
+            lines.append(
+                f"{group_label(group, labels)} beoordeelde {len(missing)} thema's niet ({', '.join(missing)}); hun score "
+                "komt alleen van de andere groepen."
+            )
+    return lines
+
+
+def setting_rows(
+    decision: PriorityDecision | None, advice: Mapping[str, Any], labels: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if advice:
+        rows += [
+            ("Aantal prioriteiten (top k)", str(advice.get("top_k"))),
+            ("Rekenregel", RULE_LABELS.get(advice.get("ranking_rule", ""), str(advice.get("ranking_rule")))),
+            ("Tolerantie voor gelijke scores", nl_number(advice.get("tie_tolerance"), 3)),
+        ]
+        for g, w in (advice.get("group_weights") or {}).items():
+            rows.append((f"Gewicht {group_label(g, labels).lower()}", nl_percent(w, 1)))
+        rob = advice.get("robustness") or {}
+        if rob:
+            rows.append(("Herberekeningen voor de gevoeligheid", str(rob.get("resamples"))))
+    if decision is not None:
+        rows.append(("Keuze vastgelegd op", long_date(decision.decided_at)))
+        if decision.decided_by:
+            rows.append(("Vastgelegd door", decision.decided_by))
+        for key, value in sorted((decision.settings or {}).items()):
+            if key in NOT_REPORTED or (key in SHOWN_WITH_ADVICE and advice) or value is None:
+                continue
+            label = DECISION_SETTING_LABELS.get(key)
+            if label is not None:
+                rows.append((label, _setting_text(value, labels)))
+    return rows
+
+
+def _setting_text(value: Any, labels: Mapping[str, str]) -> str:
+    """A stored setting in words: never a Python literal such as ``True``, ``None`` or ``[1, 2]``."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return nl_number(value, 3)
+    if isinstance(value, Mapping):
+        return "; ".join(
+            f"{group_label(str(k), labels)}: {_setting_text(v, labels)}" for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return ", ".join(_setting_text(v, labels) for v in value)
+    return RULE_LABELS.get(str(value), str(value))
+
+

@@ -1,0 +1,133 @@
+"""The report's words for groups, gremia, rules and settings, and the IVP's chapters: one place for every document.
+
+Documents that name the same group or gremium must name it the same way, so the labels live here and not in
+each document's module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ivp_core.advice.aggregate.model import ANALYSIS_GROUP
+from ivp_core.dutch import nl_percent
+from ivp_core.errors import UserError
+
+GROUP_LABELS: Final[dict[str, str]] = {
+    "raad": "Gemeenteraad",
+    "werkgroep": "Ambtelijke werkgroep",
+    "inwoners": "Inwoners",
+    "partners": "Partners (driehoek)",
+    "overig": "Overig",
+    ANALYSIS_GROUP: "Veiligheidsanalyse (cijfers)",
+}
+RULE_LABELS: Final[dict[str, str]] = {
+    "default": "standaard (gemiddelde genormaliseerde score)",
+    "borda": "Borda (rangorde)",
+    "schulze": "Schulze (paarsgewijze vergelijking)",
+}
+
+#: Settings of the final choice in words; those the advice already reports are not repeated.
+DECISION_SETTING_LABELS: Final[dict[str, str]] = {
+    "data_weight": "Gewicht veiligheidsanalyse (cijfers)",
+    "close_call_threshold": "Drempel voor een nipt verschil",
+    "group_weights": "Gekozen groepsgewichten",
+    "top_k": "Aantal prioriteiten (top k)",
+    "ranking_rule": "Rekenregel",
+    "resamples": "Herberekeningen (gevoeligheid)",
+    "tie_tolerance": "Tolerantie voor gelijke scores",
+    "with_analysis": "Veiligheidsanalyse telt mee als groep",
+}
+SHOWN_WITH_ADVICE: Final = frozenset(
+    {"top_k", "ranking_rule", "resamples", "tie_tolerance", "group_weights"}
+)
+#: Technical settings a reader cannot judge (or, for ``reweighted_residents``, that the record does not hold
+#: reliably: it is set whenever a comparison was computed), and the session ids the report lists anyway.
+NOT_REPORTED: Final = frozenset({"seed", "weight_concentration", "reweighted_residents", "sessions"})
+#: Who an opinion or a decision comes from, as a sentence names it.
+GREMIUM_LABELS: Final[dict[str, str]] = {
+    "raadscommissie": "de raadscommissie",
+    "raad": "de gemeenteraad",
+    "gemeenteraad": "de gemeenteraad",
+    "college": "het college van B&W",
+    "driehoek": "de lokale driehoek",
+}
+
+#: The IVP's chapters as Kernbeleid Veiligheid 2021 (Stap 4) describes them.
+CHAPTERS: Final[tuple[tuple[int, str, str], ...]] = (
+    (
+        1,
+        "Uitgangssituatie",
+        "Korte schets van de veiligheidssituatie en de lopende aanpak op de vijf veiligheidsvelden: "
+        "een samenvatting van de veiligheidsanalyse (stap 2).",
+    ),
+    (
+        2,
+        "Strategische doelstelling",
+        "De algemene doelstelling voor het eindjaar van het IVP: waar wil de gemeente staan met de "
+        "veiligheid? Met een kwalitatief deel (visie) en een kwantitatief deel (streefwaarden op "
+        "overstijgende indicatoren zoals het totaal aantal misdrijven en het veiligheidsgevoel).",
+    ),
+    (
+        3,
+        "Strategische uitgangspunten",
+        "De hoofdlijnen van het 'hoe': rode draden in de aanpak, zoals burgerparticipatie, de verbinding "
+        "tussen veiligheid en het sociaal domein, wijkgericht werken en informatiegestuurd werken.",
+    ),
+    (
+        4,
+        "Prioriteiten",
+        "Per prioriteit: waarom het thema prioritair is, de hoofdlijnen van de aanpak, flankerend beleid en "
+        "de doelstelling met effectindicatoren en streefwaarden.",
+    ),
+    (
+        5,
+        "Overige strategische thema's",
+        "De going concern-thema's, in hetzelfde format als de prioriteiten maar beknopter: hier wordt niet "
+        "of beperkt geïntensiveerd, effectindicatoren zijn niet verplicht.",
+    ),
+    (
+        6,
+        "Coördinatie, beleidscyclus",
+        "Ambtelijke en bestuurlijke coördinatie, de beleidscyclus, sturing en voortgangsbewaking en de "
+        "informatiepositie.",
+    ),
+    (7, "Begroting", "De financiële onderbouwing van het beleid."),
+)
+
+
+# ------------------------------------------------------------------------------------ formatting
+
+
+def group_label(group: str, labels: Mapping[str, str] | None = None) -> str:
+    """A group's name; ``labels`` (a report's own) names the raad group after the gremium that met."""
+    if labels and group in labels:
+        return labels[group]
+    return GROUP_LABELS.get(group, group)
+
+
+def gremium_label(gremium: str) -> str:
+    return GREMIUM_LABELS.get(gremium.strip().lower(), gremium.strip())
+
+
+
+class ReportError(UserError):
+    """A refusal shown to the user as is."""
+
+
+
+def method_detail(method: str, settings: Mapping[str, Any]) -> str:
+    """The session's method settings in words, so a reader can judge what a score means."""
+    if method == "rating":
+        return f"schaal {settings.get('scale_min', 1)}–{settings.get('scale_max', 5)}, 'geen mening' mogelijk"
+    if method == "points":
+        return f"{settings.get('budget', '?')} punten te verdelen"
+    if method == "ranking":
+        return f"top {settings.get('k', '?')} in volgorde"
+    if method == "criteria":
+        parts = [
+            f"{c.get('label', c.get('key'))} ({nl_percent(float(c.get('weight', 0)))})"
+            for c in settings.get("criteria") or []
+        ]
+        return "criteria: " + "; ".join(parts)
+    return ""
