@@ -56,7 +56,7 @@ def _median_s(fn: Callable[[], Any], repeat: int, before: Callable[[], None] | N
 
 
 def clear_chart_caches() -> None:
-    from ivp_core.report import charts
+    from ivp_core.report.writers import charts
 
     for name in dir(charts):
         cached = getattr(charts, name)
@@ -89,10 +89,10 @@ def warm_imports() -> None:
 
     from ivp_core.analysis.figures import Point, Series, SeriesPair
     from ivp_core.catalogue import load_catalogue
-    from ivp_core.report import csv_export, files, html, ivp, xlsx  # noqa: F401
-    from ivp_core.report import docx as docx_writer  # noqa: F401
-    from ivp_core.report.charts import series_chart
+    from ivp_core.report import files, ivp  # noqa: F401
     from ivp_core.report.documents import veiligheidsanalyse, verslag, verslag_model  # noqa: F401
+    from ivp_core.report.writers import csv, html, xlsx  # noqa: F401
+    from ivp_core.report.writers.charts import series_chart
 
     load_catalogue()
     points = tuple(Point(2000 + i, float(i), float(i)) for i in range(3))
@@ -142,16 +142,16 @@ def main(argv: list[str] | None = None) -> int:
 def run(repeat: int) -> int:
     warm_imports()
     from ivp_core.report.blocks import TableBlock
-    from ivp_core.report.csv_export import render_csv
     from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
     from ivp_core.report.documents.verslag import document_blocks
     from ivp_core.report.documents.verslag_model import build_report
-    from ivp_core.report.docx import render_blocks_docx, render_docx
     from ivp_core.report.files import all_documents
-    from ivp_core.report.html import render_blocks_html, render_html
     from ivp_core.report.ivp import build_plan_documents, plan_xlsx
     from ivp_core.report.tables import report_sheets
-    from ivp_core.report.xlsx import render_xlsx
+    from ivp_core.report.writers.csv import render_csv
+    from ivp_core.report.writers.docx import render_blocks_docx, render_docx
+    from ivp_core.report.writers.html import render_blocks_html, render_html
+    from ivp_core.report.writers.xlsx import render_xlsx
     from ivp_core.storage.db import session_scope
     from ivp_core.storage.models import Trajectory
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ivp_core.report.charts import Chart
+from ivp_core.report.writers.charts import Chart
 
 
 @dataclass(frozen=True)

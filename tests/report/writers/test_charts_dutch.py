@@ -7,7 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ivp_core.report.charts import (
+from ivp_core.report.writers.charts import (
     CountSpec,
     RankingSpec,
     SeriesSpec,

@@ -11,11 +11,11 @@ from docx import Document
 from openpyxl import load_workbook
 
 from ivp_core.report.blocks import TableBlock
-from ivp_core.report.cells import euro_amount, money_text, whole_numbers
-from ivp_core.report.docx import render_blocks_docx
-from ivp_core.report.html import render_blocks_html
 from ivp_core.report.tables import Sheet
-from ivp_core.report.xlsx import EURO, render_sheets_xlsx
+from ivp_core.report.writers.cells import euro_amount, money_text, whole_numbers
+from ivp_core.report.writers.docx import render_blocks_docx
+from ivp_core.report.writers.html import render_blocks_html
+from ivp_core.report.writers.xlsx import EURO, render_sheets_xlsx
 from tests.report.writers.documents import html_table_cells
 
 BUDGETS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from ivp_core.report.docx import new_document
+from ivp_core.report.writers.docx import new_document
 from tests.report.writers.documents import W, docx_parts, docx_xml
 
 

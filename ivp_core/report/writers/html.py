@@ -19,9 +19,9 @@ from ivp_core.report.blocks import (
     TitleBlock,
     caption_text,
 )
-from ivp_core.report.cells import cell_text
 from ivp_core.report.documents.verslag import document_blocks
 from ivp_core.report.documents.verslag_model import Report
+from ivp_core.report.writers.cells import cell_text
 
 CSS = """
 @page { size: A4; margin: 2cm 2.2cm; }

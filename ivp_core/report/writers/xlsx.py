@@ -21,10 +21,10 @@ from datetime import date, datetime
 from typing import Final
 from xml.sax.saxutils import escape
 
-from ivp_core.report.cells import euro_amount
 from ivp_core.report.documents.verslag_model import Report
 from ivp_core.report.safety import Cell, neutralise_row
 from ivp_core.report.tables import Sheet, report_sheets
+from ivp_core.report.writers.cells import euro_amount
 
 PERCENT: Final = "0.0 %"
 #: Shown by a Dutch Excel as "€ 25.000" (the separators follow the reader's locale).

@@ -27,9 +27,9 @@ from ivp_core.report.blocks import (
     TitleBlock,
     caption_text,
 )
-from ivp_core.report.cells import cell_text
 from ivp_core.report.documents.verslag import document_blocks
 from ivp_core.report.documents.verslag_model import Report
+from ivp_core.report.writers.cells import cell_text
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 TEXT_WIDTH_CM = 16.0

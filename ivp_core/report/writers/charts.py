@@ -35,8 +35,8 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from ivp_core.analysis.figures import SeriesPair
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import nl_number, nl_percent
-from ivp_core.report.cells import whole_numbers
 from ivp_core.report.documents.verslag_model import Report
+from ivp_core.report.writers.cells import whole_numbers
 
 CHOSEN = "#1f4e79"
 OTHER = "#c9d3de"
