@@ -58,10 +58,7 @@ def _median_s(fn: Callable[[], Any], repeat: int, before: Callable[[], None] | N
 def clear_chart_caches() -> None:
     from ivp_core.report.writers import charts
 
-    for name in dir(charts):
-        cached = getattr(charts, name)
-        if hasattr(cached, "cache_clear"):
-            cached.cache_clear()
+    charts.forget_charts()
 
 
 @contextmanager

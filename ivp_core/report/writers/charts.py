@@ -19,10 +19,10 @@ from __future__ import annotations
 import io
 import textwrap
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -97,6 +97,12 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+@lru_cache(maxsize=CACHED_CHARTS)
+def _drawn(figure: Callable[[Any], tuple[Figure, Axes]], spec: Hashable) -> bytes:
+    """The PNG of a chart, drawn once per description (the same trajectory state gives the same picture)."""
+    return _png(figure(spec)[0])
+
+
 def _bar_figure(labels: Sequence[str], height_in: float, legend_rows: int = 0) -> tuple[Figure, Axes]:
     """A full-width horizontal bar chart whose left margin is exactly the widest label (measured, not drawn)."""
     fig = Figure(figsize=(WIDTH_IN, height_in), dpi=BAR_DPI)
@@ -141,11 +147,6 @@ class RankingSpec:
     advised_only: tuple[bool, ...]  # advised but not chosen
 
 
-@lru_cache(maxsize=CACHED_CHARTS)
-def _ranking_png(spec: RankingSpec) -> bytes:
-    return _png(ranking_figure(spec)[0])
-
-
 def ranking_figure(spec: RankingSpec) -> tuple[Figure, Axes]:
     fig, ax = _bar_figure(spec.labels, 0.22 * len(spec.labels) + 0.9)
     _bars(
@@ -187,7 +188,7 @@ def ranking_chart(report: Report) -> Chart | None:
         "ranking",
         "Score per thema",
         f"Gecombineerde score van alle groepen (gewichten: {weights}). Donker: de gekozen prioriteiten.",
-        _ranking_png(spec),
+        _drawn(ranking_figure, spec),
     )
 
 
@@ -197,11 +198,6 @@ class ShareSpec:
     percents: tuple[float, ...]
     chosen: tuple[bool, ...]
     top_k: int
-
-
-@lru_cache(maxsize=CACHED_CHARTS)
-def _robustness_png(spec: ShareSpec) -> bytes:
-    return _png(robustness_figure(spec)[0])
 
 
 def robustness_figure(spec: ShareSpec) -> tuple[Figure, Axes]:
@@ -230,7 +226,7 @@ def robustness_chart(report: Report) -> Chart | None:
         "robustness",
         "Hoe zeker is de top?",
         f"Aandeel van de herberekeningen waarin een thema in de top {report.top_k} eindigt.",
-        _robustness_png(spec),
+        _drawn(robustness_figure, spec),
     )
 
 
@@ -238,11 +234,6 @@ def robustness_chart(report: Report) -> Chart | None:
 class CountSpec:
     labels: tuple[str, ...]
     counts: tuple[int, ...]
-
-
-@lru_cache(maxsize=CACHED_CHARTS)
-def _participation_png(spec: CountSpec) -> bytes:
-    return _png(participation_figure(spec)[0])
 
 
 def participation_figure(spec: CountSpec) -> tuple[Figure, Axes]:
@@ -268,7 +259,7 @@ def participation_chart(report: Report) -> Chart | None:
         "participation",
         "Deelname per sessie",
         "Aantal deelnemers dat een stem heeft uitgebracht.",
-        _participation_png(spec),
+        _drawn(participation_figure, spec),
     )
 
 
@@ -382,3 +373,9 @@ def series_chart(pair: SeriesPair, municipality: str, bench_name: str) -> Chart 
         f"Eenheid: {local.unit}. Bron: {local.source}. Jaren: {local.years}.",
         _series_png(spec),
     )
+
+
+def forget_charts() -> None:
+    """Drop every remembered picture (for a benchmark's first press; the app never needs to)."""
+    _drawn.cache_clear()
+    _series_png.cache_clear()
