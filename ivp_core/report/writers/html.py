@@ -42,6 +42,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.bold td { font-weight: bold; background: #dce6f1; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
+p:has(+ table), h2:has(+ table), h3:has(+ table) { break-after: avoid; }
+tbody tr:nth-last-child(2) { break-after: avoid; }
 figure { margin: .8rem 0 1rem; break-inside: avoid; }
 figure img { width: 100%; height: auto; }
 figcaption { color: #1f4e79; font-size: 9pt; font-weight: bold; }

@@ -123,7 +123,8 @@ def _cell(ref: str, value: Cell, style: int = PLAIN) -> str:
         if isinstance(value, float) and not math.isfinite(value):
             return ""
         s = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+        number = int(value) if isinstance(value, float) and value.is_integer() else value
+        return f'<c r="{ref}"{s}><v>{number!r}</v></c>'
     if isinstance(value, datetime):
         serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
         return f'<c r="{ref}" s="{MOMENT}"><v>{serial!r}</v></c>'
