@@ -47,7 +47,7 @@ BAR_DPI: Final = 160
 SERIES_DPI: Final = 130
 SERIES_SIZE: Final = (WIDTH_IN * 0.75, 2.1)
 LABEL_PT: Final = 8
-#: Characters of a bar label per line (two lines at most): a third of the text width at 8 pt.
+#: Characters of a bar label per line (three lines at most): a third of the text width at 8 pt.
 LABEL_CHARS: Final = 34
 CACHED_CHARTS: Final = 512
 #: zlib level of the PNGs: 3 costs a third less time than the default 6 for a file a tenth larger.
@@ -128,8 +128,8 @@ def _bar_figure(labels: Sequence[str], height_in: float, legend_rows: int = 0) -
 
 
 def wrapped(label: str) -> str:
-    """A long label on two lines, so it never pushes the bars off the page or gets cut at the left edge."""
-    return "\n".join(textwrap.wrap(label, LABEL_CHARS, max_lines=2, placeholder=" …")) or label
+    """A long label on two or three lines, so it never pushes the bars off the page or gets cut at the left edge."""
+    return "\n".join(textwrap.wrap(label, LABEL_CHARS, max_lines=3, placeholder=" …")) or label
 
 
 def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], **kwargs: object) -> None:
@@ -237,7 +237,8 @@ class CountSpec:
 
 
 def participation_figure(spec: CountSpec) -> tuple[Figure, Axes]:
-    fig, ax = _bar_figure(spec.labels, 0.35 * len(spec.labels) + 0.8)
+    lines = max(label.count("\n") + 1 for label in spec.labels)
+    fig, ax = _bar_figure(spec.labels, (0.2 + 0.13 * lines) * len(spec.labels) + 0.8)
     _bars(ax, spec.labels, spec.counts, color=CHOSEN)
     for i, n in enumerate(spec.counts):
         ax.text(n, i, f" {nl_tick(n)}", va="center", fontsize=7)
