@@ -56,7 +56,7 @@ def _register_feature(subparsers: argparse._SubParsersAction, module: str) -> No
 
 FEATURE_COMMANDS: tuple[str, ...] = (
     "ivp_core.trajectory.cli",
-    "ivp_core.report.startnote",  # adds `trajectory startnote` to the group above
+    "ivp_core.report.documents.startnotitie",  # adds `trajectory startnote` to the group above
     "ivp_core.analysis.cli",
     "ivp_core.advice.aggregate.cli",
     "ivp_core.advice.cli",

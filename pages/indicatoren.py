@@ -8,9 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.plan.actions import (
+    AMOUNT_KEY,
+    AMOUNT_LABEL,
+    MAX_AMOUNT,
+    ActionError,
+    list_actions,
+    save_actions,
+)
 from ivp_core.plan.actions import COLUMNS as ACTION_COLUMNS
 from ivp_core.plan.actions import MAX_LENGTHS as ACTION_MAX
-from ivp_core.plan.actions import ActionError, list_actions, save_actions
 from ivp_core.plan.indicators import (
     IndicatorError,
     IndicatorInput,
@@ -237,15 +244,26 @@ st.caption(
 )
 with session_scope() as db:
     current_actions = [
-        {key: getattr(a, key) for key in ACTION_COLUMNS}
+        {**{key: getattr(a, key) for key in ACTION_COLUMNS}, AMOUNT_KEY: a.budget_amount}
         for a in list_actions(db, trajectory.id, municipality.id, theme)
     ]
+action_columns = [*list(ACTION_COLUMNS)[:-1], AMOUNT_KEY, list(ACTION_COLUMNS)[-1]]
 with st.form(f"actions_{theme}", border=False):
     edited = st.data_editor(
-        pd.DataFrame(current_actions, columns=list(ACTION_COLUMNS)),
+        pd.DataFrame(current_actions, columns=action_columns),
         column_config={
-            key: st.column_config.TextColumn(label, required=key == "action", max_chars=ACTION_MAX[key])
-            for key, label in ACTION_COLUMNS.items()
+            **{
+                key: st.column_config.TextColumn(label, required=key == "action", max_chars=ACTION_MAX[key])
+                for key, label in ACTION_COLUMNS.items()
+            },
+            AMOUNT_KEY: st.column_config.NumberColumn(
+                AMOUNT_LABEL,
+                help="Bedrag in hele euro's; een toelichting zoals 'per jaar' in de kolom ernaast.",
+                min_value=0,
+                max_value=MAX_AMOUNT,
+                step=1,
+                format="€ %d",
+            ),
         },
         num_rows="dynamic",
         hide_index=True,

@@ -13,7 +13,7 @@ import streamlit as st
 from ivp_core.backup.archive import backup_filename, export_trajectory
 from ivp_core.backup.staging import restore_states
 from ivp_core.catalogue import load_catalogue
-from ivp_core.report.startnote import render_startnote, startnote_filename
+from ivp_core.report.documents.startnotitie import render_startnote, startnote_filename
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory import manage, stap1
 from ivp_core.trajectory.municipalities import TrajectoryError, inputs_from_rows
@@ -388,24 +388,37 @@ with tab_agenda:
         "wegen. Koppel ze waar het kan aan een thema."
     )
     source_labels = stap1.AGENDA_SOURCES
+    joint = len(names) > 1
+    everyone = "Alle gemeenten"
+    if joint:
+        st.caption(
+            "Geef bij een prioriteit van de politie aan voor welke gemeente zij geldt; 'Alle gemeenten' geldt "
+            "voor het hele traject. Het IVP van een gemeente zonder prioriteiten van de politie zegt dat de politie "
+            "ze niet heeft opgegeven."
+        )
     with st.form(f"agenda-{key}"):
+        agenda_columns = ["source", "municipality", "theme", "text"] if joint else ["source", "theme", "text"]
         agendas = st.data_editor(
             pd.DataFrame(
                 [
                     {
                         "source": source_labels.get(a.source, a.source),
+                        "municipality": names.get(a.municipality_id or -1, everyone),
                         "theme": theme_labels.get(a.theme_code or "", ""),
                         "text": a.text,
                     }
                     for a in step.agendas
                 ],
-                columns=["source", "theme", "text"],
+                columns=agenda_columns,
             ),
             num_rows="dynamic",
             width="stretch",
             key=f"agenda-table-{key}",
             column_config={
                 "source": st.column_config.SelectboxColumn("Bron", options=list(source_labels.values())),
+                "municipality": st.column_config.SelectboxColumn(
+                    "Gemeente", options=[everyone, *names.values()], default=everyone
+                ),
                 "theme": st.column_config.SelectboxColumn(
                     "Thema (mag leeg)", options=list(theme_labels.values())
                 ),
@@ -414,11 +427,13 @@ with tab_agenda:
         )
         if st.form_submit_button("Agenda's opslaan", icon=":material/save:"):
             by_source = {v: k for k, v in source_labels.items()}
+            by_name = {v: k for k, v in names.items()}
             agenda_rows = [
                 stap1.AgendaInputRow(
                     by_source.get(str(r["source"] or ""), ""),
                     str(r["theme"] or "").split(" ")[0] or None,
                     str(r["text"] or ""),
+                    by_name.get(str(r.get("municipality") or "")),
                 )
                 for r in _records(agendas)
             ]
@@ -440,9 +455,78 @@ def _backup() -> bytes:
 
 
 with tab_note:
+    st.subheader("Onderdelen van de startnotitie")
+    parts = stap1.load_startnote_parts(chosen_id)
+    adopters = list(stap1.ADOPTERS)
+    with st.form(f"startnote-{key}"):
+        partners = st.text_area(
+            "Partners",
+            value=parts.partners,
+            max_chars=stap1.MAX_TEXT,
+            help="Met wie de gemeente het IVP opstelt: politie, OM, veiligheidsregio, GGD, woningcorporaties, …",
+        )
+        hours_col, budget_col = st.columns(2)
+        hours = hours_col.number_input(
+            "Ambtelijke capaciteit (uren)",
+            value=parts.capacity_hours,
+            min_value=0,
+            max_value=stap1.MAX_HOURS,
+            step=10,
+            placeholder="bijv. 400",
+            help="De uren die het opstellen van het IVP vraagt, ook van de interne partners.",
+        )
+        budget = budget_col.number_input(
+            "Budget (euro)",
+            value=parts.budget_amount,
+            min_value=0,
+            max_value=stap1.MAX_BUDGET,
+            step=1000,
+            placeholder="bijv. 25000",
+            help="Het budget voor het opstellen, bijvoorbeeld voor een bewonersraadpleging of externe hulp.",
+        )
+        consultation = st.text_area(
+            "Bewonersconsultatie (mag leeg)",
+            value=parts.resident_consultation,
+            max_chars=stap1.MAX_TEXT,
+            help="Hoe inwoners worden geraadpleegd, bijvoorbeeld een online raadpleging of avonden in de kernen.",
+        )
+        cycle = st.text_area(
+            "Beleidscyclus",
+            value=parts.policy_cycle,
+            max_chars=stap1.MAX_TEXT,
+            help="Looptijd van het IVP, het jaarlijkse uitvoeringsplan, evaluatie en verantwoording aan de raad. "
+            "Het IVP neemt deze tekst over in hoofdstuk 6.",
+        )
+        note_col, ivp_col = st.columns(2)
+        note_by = note_col.selectbox(
+            "De startnotitie wordt vastgesteld door",
+            adopters,
+            index=adopters.index(parts.startnote_adopted_by) if parts.startnote_adopted_by in adopters else 0,
+            format_func=stap1.ADOPTERS.__getitem__,
+        )
+        ivp_by = ivp_col.selectbox(
+            "Het IVP wordt vastgesteld door",
+            adopters,
+            index=adopters.index(parts.ivp_adopted_by) if parts.ivp_adopted_by in adopters else 1,
+            format_func=stap1.ADOPTERS.__getitem__,
+        )
+        if st.form_submit_button("Onderdelen opslaan", icon=":material/save:"):
+            try:
+                stap1.save_startnote_parts(
+                    chosen_id,
+                    stap1.StartnoteParts(
+                        partners, hours, budget, consultation, cycle, str(note_by), str(ivp_by)
+                    ),
+                )
+            except TrajectoryError as exc:
+                st.error(exc.message_nl, icon=":material/error:")
+            else:
+                st.session_state[_FLASH] = "De onderdelen van de startnotitie zijn opgeslagen."
+                st.session_state[_VERSION] = st.session_state.get(_VERSION, 0) + 1
+                st.rerun()
     st.markdown(
-        "De startnotitie bevat de gemeenten, de rol van de raad, de werkgroep, de planning, de vorige "
-        "prioriteiten en de agenda's zoals ze hier staan. Het college kan haar aan de raad aanbieden."
+        "De startnotitie bevat de gemeenten, de rol van de raad, de werkgroep en partners, de planning, de "
+        "capaciteit en het budget, de beleidscyclus, de vorige prioriteiten en de agenda's zoals ze hier staan."
     )
     st.download_button(
         "Startnotitie downloaden (.docx)",

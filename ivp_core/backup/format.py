@@ -18,6 +18,8 @@ revision ``0001``) gets the defaults of the columns and tables that 0002 added. 
 they restore without an uitvoeringsplan and without an agreed joint choice. Version 3 adds those two tables
 and nothing else. Version 4 adds ``ballot_void`` (the facilitator's record of a voided ballot, with the reason);
 older files restore without such records (a voided participant keeps its ``voided_at`` mark where the file has it).
+Version 5 adds ``ivp_text`` and ``flanking_policy`` (the IVP's own texts, migration 0009); a file written before
+0009 lacks those tables and the columns 0009 added (:data:`ADDED_IN_0009`) and restores with their defaults.
 
 Every table of the schema is either in :data:`TABLE_ORDER` or in :data:`NOT_IN_BACKUP` with the reason it
 stays behind (tests/backup/test_tables.py holds the schema to that).
@@ -40,7 +42,7 @@ from ivp_core.errors import UserError
 from ivp_core.storage import models as m
 
 FORMAT_NAME: Final = "ivp-prioritering-backup"
-FORMAT_VERSION: Final = 4
+FORMAT_VERSION: Final = 5
 MANIFEST_NAME: Final = "manifest.json"
 SIGNATURE_NAME: Final = "signature.json"
 #: Files above this size are refused before anything is unpacked or parsed.
@@ -84,6 +86,8 @@ TABLE_ORDER: Final[tuple[str, ...]] = (
     "effect_indicator",
     "plan_action",
     "joint_choice",
+    "ivp_text",
+    "flanking_policy",
 )
 #: Tables of the schema that a backup leaves out on purpose, with the reason. A new table goes either into
 #: `TABLE_ORDER` (and through export, meaning and restore) or here; a test refuses any third way.
@@ -118,6 +122,8 @@ PER_TRAJECTORY: Final = (
     "effect_indicator",
     "plan_action",
     "joint_choice",
+    "ivp_text",
+    "flanking_policy",
 )
 #: What migration 0002 added: a file of schema revision 0001 lacks these and gets their defaults.
 ADDED_IN_0002: Final[dict[str, frozenset[str]]] = {
@@ -131,6 +137,24 @@ TABLES_ADDED_IN_0002: Final = frozenset({"werkgroep_member", "milestone", "previ
 TABLES_ADDED_IN_FORMAT_3: Final = frozenset({"plan_action", "joint_choice"})
 #: Tables first written in format version 4.
 TABLES_ADDED_IN_FORMAT_4: Final = frozenset({"ballot_void"})
+#: What migration 0009 added: a file of an earlier schema revision lacks these and gets their defaults.
+ADDED_IN_0009: Final[dict[str, frozenset[str]]] = {
+    "trajectory": frozenset(
+        {
+            "partners",
+            "capacity_hours",
+            "budget_amount",
+            "resident_consultation",
+            "policy_cycle",
+            "startnote_adopted_by",
+            "ivp_adopted_by",
+        }
+    ),
+    "agenda_input": frozenset({"municipality_id"}),
+    "plan_action": frozenset({"budget_amount"}),
+}
+#: Tables first written in format version 5 (migration 0009).
+TABLES_ADDED_IN_FORMAT_5: Final = frozenset({"ivp_text", "flanking_policy"})
 TABLES: Final[dict[str, Table]] = {name: m.Base.metadata.tables[name] for name in TABLE_ORDER}
 
 

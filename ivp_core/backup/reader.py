@@ -24,6 +24,7 @@ from typing import IO, Any, Final
 
 from ivp_core.backup.format import (
     ADDED_IN_0002,
+    ADDED_IN_0009,
     MANIFEST_NAME,
     MAX_BACKUP_BYTES,
     MAX_JSON_DEPTH,
@@ -36,6 +37,7 @@ from ivp_core.backup.format import (
     TABLES_ADDED_IN_0002,
     TABLES_ADDED_IN_FORMAT_3,
     TABLES_ADDED_IN_FORMAT_4,
+    TABLES_ADDED_IN_FORMAT_5,
     BackupError,
     column_default,
     converter_for,
@@ -175,6 +177,7 @@ class BackupFile:
                 (name in TABLES_ADDED_IN_0002 and version == 1)
                 or (name in TABLES_ADDED_IN_FORMAT_3 and version < 3)
                 or (name in TABLES_ADDED_IN_FORMAT_4 and version < 4)
+                or (name in TABLES_ADDED_IN_FORMAT_5 and version < 5)
             ):
                 continue
             if (
@@ -327,6 +330,8 @@ class BackupFile:
         expected = {c.name for c in columns}
         converters = [(c.name, converter_for(c), column_default(c)) for c in columns]
         may_lack = ADDED_IN_0002.get(name, frozenset()) if self.before_0002 else frozenset()
+        if self.version < 5:  # format 5 is written since migration 0009
+            may_lack = may_lack | ADDED_IN_0009.get(name, frozenset())
         pk = [c.name for c in table.primary_key.columns]
         announced = self.row_count(name)
         last_id: int | None = None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.analysis.importers import import_directory
 from ivp_core.config import DATA_DIR
-from ivp_core.demo.municipality import add_analysis, add_population, add_sessions, read_yaml
+from ivp_core.demo.municipality import add_analysis, add_population, add_sessions, add_stap1_facts, read_yaml
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import Municipality, Trajectory
 from ivp_core.trajectory.trajectories import create_trajectory
@@ -60,5 +60,6 @@ def load_joint_demo(engine: Engine | None = None, joint_dir: Path = JOINT_DIR) -
         for folder, (municipality, info, analysis) in zip(folders, members, strict=True):
             add_analysis(session, trajectory.id, municipality.id, analysis)
             add_population(session, trajectory.id, municipality.id, info)
+            add_stap1_facts(session, trajectory.id, municipality, info)
             add_sessions(session, trajectory.id, municipality.id, info, analysis, folder)
         return trajectory.id

@@ -20,7 +20,13 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.config import DATA_DIR
 from ivp_core.consultation import comments, participation, sessions
 from ivp_core.storage.db import get_engine, session_scope
-from ivp_core.storage.models import FieldAnalysis, Municipality, PopulationShare, ThemeAnalysis
+from ivp_core.storage.models import (
+    FieldAnalysis,
+    Municipality,
+    PopulationShare,
+    PreviousPriority,
+    ThemeAnalysis,
+)
 from ivp_core.trajectory.trajectories import create_trajectory
 
 DEMO_DIR = DATA_DIR / "demo" / "voorbeeldgemeente"
@@ -95,6 +101,25 @@ def _ballot_values(method: str, rows: list[dict[str, str]]) -> tuple[dict[str, A
             values[row["theme"]] = value
     first = rows[0]
     return values, first.get("wijk") or None, first.get("age_band") or None
+
+
+def add_stap1_facts(
+    session: Session, trajectory_id: int, municipality: Municipality, info: dict[str, Any]
+) -> None:
+    """The municipality's wijken and its previous IVP's priorities where Stap 1 keeps them, so the startnotitie,
+    the consultation and the veiligheidsanalyse all read the same facts."""
+    if not municipality.wijken:
+        municipality.wijken = [str(w) for w in info.get("wijken") or []]
+    for code, wording in (info.get("previous_priorities") or {}).items():
+        session.add(
+            PreviousPriority(
+                trajectory_id=trajectory_id,
+                municipality_id=municipality.id,
+                theme_code=str(code),
+                wording=str(wording),
+            )
+        )
+    session.flush()
 
 
 def _session_themes(spec: Any, analysis: dict[str, Any]) -> list[str]:
@@ -184,6 +209,7 @@ def load_demo(engine: Engine | None = None, demo_dir: Path = DEMO_DIR) -> int:
         )
         add_analysis(session, trajectory.id, municipality.id, analysis)
         add_population(session, trajectory.id, municipality.id, info)
+        add_stap1_facts(session, trajectory.id, municipality, info)
         import_demo_figures(session, municipality.id)
         add_sessions(session, trajectory.id, municipality.id, info, analysis, demo_dir)
         return trajectory.id

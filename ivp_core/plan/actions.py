@@ -2,6 +2,8 @@
 
 The coordinator fills it in the app; it is stored in `PlanAction` and exported with the IVP. A table is
 saved as a whole (the page edits it as one grid), in one transaction: either every row is stored or none.
+The budget is an amount in whole euros (``budget_amount``, so documents can add them up) with an optional
+note ("per jaar", "binnen bestaand budget") in ``budget``.
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ COLUMNS: Final[dict[str, str]] = {
     "trekker": "Trekker",
     "partners": "Partners",
     "planning": "Planning",
-    "budget": "Budget",
+    "budget": "Toelichting budget",
 }
+#: The amount column of the grid, beside the text columns.
+AMOUNT_KEY: Final = "budget_amount"
+AMOUNT_LABEL: Final = "Budget (€)"
+MAX_AMOUNT: Final = 100_000_000
 MAX_LENGTHS: Final[dict[str, int]] = {
     "action": 2000,
     "trekker": 200,
@@ -54,20 +60,63 @@ def _clean(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def validate_rows(rows: Sequence[dict[str, object]]) -> list[ActionRow]:
-    """Rows as typed in the grid: empty rows dropped, a row without an action refused, lengths checked."""
+def euro(amount: int | float) -> str:
+    """An amount as a Dutch reader writes it: "€ 40.000"."""
+    return "€ " + f"{round(amount):,}".replace(",", ".")
+
+
+def budget_text(amount: int | None, note: str) -> str:
+    """Amount and note in one cell ("€ 25.000 per jaar"); "–" when neither is given."""
+    return " ".join(x for x in ((euro(amount) if amount is not None else ""), note) if x) or "–"
+
+
+def parse_amount(value: object, number: int) -> int | None:
+    """A grid cell of the budget column as whole euros: 40000, 40000.0, "40.000" or "€ 40.000"; empty is None."""
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ActionError(f"Rij {number}: het budget is geen bedrag.")
+    if isinstance(value, str):
+        text = value.replace("€", "").replace(" ", "").removesuffix(",-").removesuffix(",00")
+        if not text:
+            return None
+        if not text.lstrip("-").replace(".", "").isdigit():
+            raise ActionError(
+                f"Rij {number}: vul het budget in als bedrag in hele euro's (bijv. 40000); een toelichting "
+                "zoals 'per jaar' hoort in de kolom 'Toelichting budget'."
+            )
+        value = int(text.replace(".", ""))
+    if not isinstance(value, int | float):
+        raise ActionError(f"Rij {number}: het budget is geen bedrag.")
+    if value != int(value):
+        raise ActionError(f"Rij {number}: vul het budget in hele euro's in.")
+    if value < 0:
+        raise ActionError(f"Rij {number}: het budget kan niet negatief zijn.")
+    if value > MAX_AMOUNT:
+        raise ActionError(f"Rij {number}: het budget is onwaarschijnlijk groot (meer dan {euro(MAX_AMOUNT)}).")
+    return int(value)
+
+
+def _validate(rows: Sequence[dict[str, object]]) -> list[tuple[ActionRow, int | None]]:
     cleaned = []
     for number, raw in enumerate(rows, start=1):
         values = {key: _clean(raw.get(key)) for key in COLUMNS}
-        if not any(values.values()):
+        amount = parse_amount(raw.get(AMOUNT_KEY), number)
+        if not any(values.values()) and amount is None:
             continue
         if not values["action"]:
             raise ActionError(f"Rij {number}: vul de actie in (wat gaat er gebeuren?).")
         for key, limit in MAX_LENGTHS.items():
             if len(values[key]) > limit:
                 raise ActionError(f"Rij {number}: '{COLUMNS[key]}' mag hoogstens {limit} tekens lang zijn.")
-        cleaned.append(ActionRow(**values))
+        cleaned.append((ActionRow(**values), amount))
     return cleaned
+
+
+def validate_rows(rows: Sequence[dict[str, object]]) -> list[ActionRow]:
+    """Rows as typed in the grid: empty rows dropped, a row without an action refused, lengths and the
+    budget amount checked (whole euros, not negative)."""
+    return [row for row, _ in _validate(rows)]
 
 
 def list_actions(
@@ -96,7 +145,7 @@ def save_actions(
         raise ActionError(f"Traject {trajectory_id} bestaat niet.")
     if theme_code not in load_catalogue().theme_codes:
         raise ActionError(f"Onbekend thema '{theme_code}'.")
-    cleaned = validate_rows(rows)
+    cleaned = _validate(rows)
     owner = (
         PlanAction.municipality_id.is_(None)
         if municipality_id is None
@@ -107,7 +156,7 @@ def save_actions(
             PlanAction.trajectory_id == trajectory_id, PlanAction.theme_code == theme_code, owner
         )
     )
-    for position, row in enumerate(cleaned):
+    for position, (row, amount) in enumerate(cleaned):
         db.add(
             PlanAction(
                 trajectory_id=trajectory_id,
@@ -119,6 +168,7 @@ def save_actions(
                 partners=row.partners,
                 planning=row.planning,
                 budget=row.budget,
+                budget_amount=amount,
             )
         )
     db.flush()

@@ -125,7 +125,7 @@ def kind_files(
 
         doc = build_analysis_document(db, trajectory_id, municipality_id)
         return _blocks_files(doc.stem, doc.title, doc.header, doc.blocks, wanted)
-    from ivp_core.report.ivp import build_plan_documents, plan_xlsx
+    from ivp_core.report.documents.uitvoeringsplan import build_plan_documents, plan_xlsx
 
     draft, plan = build_plan_documents(db, trajectory_id, municipality_id)
     doc = draft if kind == "ivp" else plan

@@ -70,6 +70,15 @@ class Trajectory(Base):
     council_role: Mapped[str] = mapped_column(Text, default="")
     opinion_gremium: Mapped[str] = mapped_column(String(30), default="raadscommissie")
     deciding_gremium: Mapped[str] = mapped_column(String(30), default="raad")
+    # Stap 1's startnotitie (migration 0009): who works with us, the hours and euros it takes, how residents
+    # are consulted, the policy cycle, and which gremium adopts the startnotitie and the IVP.
+    partners: Mapped[str] = mapped_column(Text, default="")
+    capacity_hours: Mapped[int | None] = mapped_column(Integer)
+    budget_amount: Mapped[int | None] = mapped_column(Integer)  # euros
+    resident_consultation: Mapped[str] = mapped_column(Text, default="")
+    policy_cycle: Mapped[str] = mapped_column(Text, default="")
+    startnote_adopted_by: Mapped[str] = mapped_column(String(30), default="college")
+    ivp_adopted_by: Mapped[str] = mapped_column(String(30), default="raad")
 
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=trajectory_municipality, order_by=Municipality.name
@@ -121,6 +130,8 @@ class AgendaInput(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(20))  # nationaal, regionaal, politie
+    # The municipality a police priority is for; NULL: for every municipality of the trajectory (0009).
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
     theme_code: Mapped[str | None] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text, default="")
 
@@ -429,7 +440,39 @@ class PlanAction(Base):
     trekker: Mapped[str] = mapped_column(String(200), default="")
     partners: Mapped[str] = mapped_column(Text, default="")
     planning: Mapped[str] = mapped_column(String(200), default="")
-    budget: Mapped[str] = mapped_column(String(200), default="")  # "€ 25.000 per jaar", "binnen bestaand budget"
+    budget: Mapped[str] = mapped_column(String(200), default="")  # note: "per jaar", "binnen bestaand budget"
+    budget_amount: Mapped[int | None] = mapped_column(Integer)  # euros, so documents can add them up (0009)
+
+
+class IvpText(Base):
+    """Stap 4: the IVP's own texts the analysis cannot write: the visie (chapter 2), the strategische
+    uitgangspunten (chapter 3) and coördinatie/sturing (chapter 6). ``municipality_id`` NULL is the text of
+    the whole trajectory (the shared part of a joint IVP); a member's own row replaces it in its IVP."""
+
+    __tablename__ = "ivp_text"
+    __table_args__ = (UniqueConstraint("trajectory_id", "municipality_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    vision: Mapped[str] = mapped_column(Text, default="")
+    principles: Mapped[str] = mapped_column(Text, default="")
+    coordination: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FlankingPolicy(Base):
+    """Stap 4, chapter 4: the municipality's own policy outside safety that helps one priority (zorg, jeugd,
+    participatie, gebiedsgericht werken). ``municipality_id`` NULL: for every municipality of the trajectory."""
+
+    __tablename__ = "flanking_policy"
+    __table_args__ = (UniqueConstraint("trajectory_id", "municipality_id", "theme_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    theme_code: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text, default="")
 
 
 class JointChoice(Base):

@@ -2,7 +2,9 @@
 the previous IVP chose, and which agendas the new priorities must weigh (Stap 3a).
 
 Each list is saved as a whole (the page edits it as a table), after every row is checked, so a refused row
-leaves the stored list as it was.
+leaves the stored list as it was. The startnotitie's own parts (partners, capacity, budget, bewonersconsultatie,
+beleidscyclus, who adopts what) are the use cases `load_startnote_parts` / `save_startnote_parts`, each in its
+own transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import AgendaInput, Milestone, PreviousPriority, Trajectory, WerkgroepMember
 from ivp_core.trajectory.municipalities import TrajectoryError
 
@@ -38,6 +41,16 @@ GREMIA: dict[str, str] = {
     "college": "college van B&W",
     "driehoek": "lokale driehoek",
 }
+#: Who may adopt the startnotitie and the IVP. The method has the college adopt the startnotitie (the raad may)
+#: and the raad adopt the IVP.
+ADOPTERS: dict[str, str] = {
+    "college": "het college van B en W",
+    "raad": "de gemeenteraad",
+    "burgemeester": "de burgemeester",
+}
+#: Upper bounds that catch a typing error (an extra zero) before it reaches a raad's document.
+MAX_HOURS = 100_000
+MAX_BUDGET = 100_000_000
 AGENDA_SOURCES: dict[str, str] = {
     "nationaal": "Landelijke veiligheidsagenda",
     "regionaal": "Regionale agenda (RIEC, veiligheidsregio, regionaal beleidsplan)",
@@ -77,6 +90,20 @@ class AgendaInputRow:
     source: str
     theme_code: str | None
     text: str
+    municipality_id: int | None = None  # a police priority for one member; None: for all of them
+
+
+@dataclass(frozen=True)
+class StartnoteParts:
+    """The startnotitie's parts beyond werkgroep and planning (Stap 1 of the method)."""
+
+    partners: str = ""
+    capacity_hours: int | None = None
+    budget_amount: int | None = None  # euros
+    resident_consultation: str = ""
+    policy_cycle: str = ""
+    startnote_adopted_by: str = "college"
+    ivp_adopted_by: str = "raad"
 
 
 @dataclass(frozen=True)
@@ -143,10 +170,78 @@ def read_stap1(db: Session, trajectory_id: int) -> Stap1:
             for p in rows(PreviousPriority, PreviousPriority.municipality_id, PreviousPriority.theme_code)
         ),
         agendas=tuple(
-            AgendaInputRow(a.source, a.theme_code, a.text)
+            AgendaInputRow(a.source, a.theme_code, a.text, a.municipality_id)
             for a in rows(AgendaInput, AgendaInput.source, AgendaInput.theme_code, AgendaInput.id)
         ),
     )
+
+
+def startnote_parts(db: Session, trajectory_id: int) -> StartnoteParts:
+    t = _trajectory(db, trajectory_id)
+    return StartnoteParts(
+        partners=t.partners or "",
+        capacity_hours=t.capacity_hours,
+        budget_amount=t.budget_amount,
+        resident_consultation=t.resident_consultation or "",
+        policy_cycle=t.policy_cycle or "",
+        startnote_adopted_by=t.startnote_adopted_by or "college",
+        ivp_adopted_by=t.ivp_adopted_by or "raad",
+    )
+
+
+def load_startnote_parts(trajectory_id: int) -> StartnoteParts:
+    """Use case: the startnotitie's parts as stored, for the page."""
+    with session_scope(readonly=True) as db:
+        return startnote_parts(db, trajectory_id)
+
+
+def _whole(value: int | None, what: str, unit: str, limit: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TrajectoryError(f"{what} moet een heel getal zijn.")
+    if value < 0:
+        raise TrajectoryError(f"{what} kan niet negatief zijn.")
+    if value > limit:
+        raise TrajectoryError(f"{what} is onwaarschijnlijk groot (meer dan {limit:,} {unit}).".replace(",", "."))
+    return value
+
+
+def check_startnote_parts(parts: StartnoteParts) -> StartnoteParts:
+    """The parts as they will be stored, or a Dutch refusal (nothing is stored then)."""
+    texts = {}
+    for key, what in (
+        ("partners", "De partners"),
+        ("resident_consultation", "De bewonersconsultatie"),
+        ("policy_cycle", "De beleidscyclus"),
+    ):
+        text = (getattr(parts, key) or "").strip()
+        if len(text) > MAX_TEXT:
+            raise TrajectoryError(f"{what} mag hoogstens {MAX_TEXT} tekens lang zijn.")
+        texts[key] = text
+    for key, what in (("startnote_adopted_by", "de startnotitie"), ("ivp_adopted_by", "het IVP")):
+        if getattr(parts, key) not in ADOPTERS:
+            raise TrajectoryError(
+                f"Kies wie {what} vaststelt: {', '.join(ADOPTERS.values())}."
+            )
+    return StartnoteParts(
+        **texts,
+        capacity_hours=_whole(parts.capacity_hours, "De capaciteit in uren", "uur", MAX_HOURS),
+        budget_amount=_whole(parts.budget_amount, "Het budget", "euro", MAX_BUDGET),
+        startnote_adopted_by=parts.startnote_adopted_by,
+        ivp_adopted_by=parts.ivp_adopted_by,
+    )
+
+
+def save_startnote_parts(trajectory_id: int, parts: StartnoteParts) -> StartnoteParts:
+    """Use case: check every part, then store them all in one transaction (a refusal stores none)."""
+    cleaned = check_startnote_parts(parts)
+    with session_scope() as db:
+        t = _trajectory(db, trajectory_id)
+        for key, value in vars(cleaned).items():
+            setattr(t, key, value)
+        db.flush()
+        return startnote_parts(db, trajectory_id)
 
 
 def save_council_role(
@@ -253,8 +348,9 @@ def save_previous_priorities(db: Session, trajectory_id: int, rows: Sequence[Pre
 
 
 def save_agenda_inputs(db: Session, trajectory_id: int, rows: Sequence[AgendaInputRow]) -> None:
-    """National and regional agendas and the police unit's priorities, each optionally tied to a theme."""
-    _trajectory(db, trajectory_id)
+    """National and regional agendas and the police unit's priorities, each optionally tied to a theme; a police
+    priority may be for one municipality of the trajectory (the basisteam's own priorities per gemeente)."""
+    members = {m.id for m in _trajectory(db, trajectory_id).municipalities}
     cleaned = []
     for n, r in enumerate(rows, start=1):
         text = (r.text or "").strip()
@@ -267,9 +363,12 @@ def save_agenda_inputs(db: Session, trajectory_id: int, rows: Sequence[AgendaInp
             raise TrajectoryError(f"Schrijf in {where} wat de agenda vraagt.")
         if len(text) > MAX_TEXT:
             raise TrajectoryError(f"De tekst in {where} mag hoogstens {MAX_TEXT} tekens lang zijn.")
+        if r.municipality_id is not None and r.municipality_id not in members:
+            raise TrajectoryError(f"De gemeente in {where} hoort niet bij dit traject.")
         cleaned.append(
             AgendaInput(
                 trajectory_id=trajectory_id,
+                municipality_id=r.municipality_id,
                 source=r.source,
                 theme_code=_theme(r.theme_code, where, required=False),
                 text=text,
@@ -278,3 +377,17 @@ def save_agenda_inputs(db: Session, trajectory_id: int, rows: Sequence[AgendaInp
     db.execute(delete(AgendaInput).where(AgendaInput.trajectory_id == trajectory_id))
     db.add_all(cleaned)
     db.flush()
+
+
+def police_priorities_for(
+    db: Session, trajectory_id: int, municipality_id: int | None
+) -> tuple[AgendaInputRow, ...]:
+    """The police's priorities that hold for one municipality: its own and those given for the whole trajectory
+    (municipality NULL). With ``municipality_id`` None, every police priority of the trajectory."""
+    query = select(AgendaInput).where(AgendaInput.trajectory_id == trajectory_id, AgendaInput.source == "politie")
+    if municipality_id is not None:
+        query = query.where(
+            (AgendaInput.municipality_id == municipality_id) | AgendaInput.municipality_id.is_(None)
+        )
+    rows = sorted(db.scalars(query), key=lambda a: (a.theme_code or "", a.id))  # same order on every database
+    return tuple(AgendaInputRow(a.source, a.theme_code, a.text, a.municipality_id) for a in rows)

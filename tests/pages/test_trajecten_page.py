@@ -165,3 +165,63 @@ def test_stap1_werkgroep_is_saved_for_the_demo_too(demo_engine: Engine, admin_pa
     with session_scope(demo_engine) as db:
         member = db.scalars(select(WerkgroepMember)).one()
         assert (member.role, member.organisation) == ("wijkagent", "politie")
+
+
+def _own_trajectory(engine: Engine) -> int:
+    """A trajectory a user made (not the demo): Dalfsen, planning in the future."""
+    from ivp_core.dutch import local_today
+    from ivp_core.trajectory import manage
+    from ivp_core.trajectory.municipalities import MunicipalityInput
+
+    start = local_today().year + 1
+    with session_scope(engine) as db:
+        return manage.create(
+            db,
+            manage.TrajectoryInput(
+                "IVP Dalfsen", f"{start}-{start + 3}", (MunicipalityInput("GM0148", "Dalfsen", ("Nieuwleusen",)),)
+            ),
+        )
+
+
+def _startnote_form(at: AppTest) -> tuple[object, object, object]:
+    area = {t.label: t for t in at.text_area}
+    number = {n.label: n for n in at.number_input}
+    return area, number, next(b for b in at.button if b.label == "Onderdelen opslaan")
+
+
+def test_the_startnotitie_parts_are_written_on_the_page_and_land_in_the_document(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    from ivp_core.report.blocks import Paragraph, TableBlock
+    from ivp_core.report.documents.startnotitie import startnote_blocks
+
+    tid = _own_trajectory(engine)
+    at = _page()
+    area, number, save = _startnote_form(at)
+    area["Partners"].input("Politie basisteam IJsselland, GGD, woningcorporatie")
+    number["Ambtelijke capaciteit (uren)"].set_value(400)
+    number["Budget (euro)"].set_value(25000)
+    area["Bewonersconsultatie (mag leeg)"].input("Een online raadpleging in alle kernen.")
+    area["Beleidscyclus"].input("Vier jaar IVP, elk jaar een uitvoeringsplan.")
+    next(s for s in at.selectbox if s.label == "De startnotitie wordt vastgesteld door").set_value("raad")
+    save.click().run()  # type: ignore[attr-defined]
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("startnotitie zijn opgeslagen" in s.value for s in at.success)
+    with session_scope(engine) as db:
+        t = db.get(Trajectory, tid)
+        assert t is not None
+        assert (t.capacity_hours, t.budget_amount, t.startnote_adopted_by, t.ivp_adopted_by) == (
+            400,
+            25000,
+            "raad",
+            "raad",
+        )
+        blocks = startnote_blocks(db, tid)
+    text = " ".join(
+        b.label + b.text if isinstance(b, Paragraph) else " ".join(" ".join(r) for r in b.rows)
+        for b in blocks
+        if isinstance(b, Paragraph | TableBlock)
+    )
+    for expected in ("400 uur", "€ 25.000", "online raadpleging", "Vier jaar IVP", "vastgesteld door de gemeenteraad"):
+        assert expected in text, expected
+

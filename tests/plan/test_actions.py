@@ -11,14 +11,14 @@ from sqlalchemy import Engine, func, select
 
 from ivp_core.plan.actions import ActionError, list_actions, save_actions
 from ivp_core.report.blocks import TableBlock
-from ivp_core.report.ivp import build_plan_documents, plan_xlsx
+from ivp_core.report.documents.uitvoeringsplan import build_plan_documents, plan_xlsx
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PlanAction
 from tests.report.factory import build_trajectory
 
 ROWS = [
     {"action": "Buurtpreventie uitbreiden naar Beekdorp", "trekker": "Gemeente (OOV)", "partners": "Politie, dorpsraad",
-     "planning": "2027 Q1–Q4", "budget": "€ 15.000 per jaar"},
+     "planning": "2027 Q1–Q4", "budget_amount": 15000.0, "budget": "per jaar"},
     {"action": "", "trekker": "", "partners": "", "planning": "", "budget": ""},  # an empty grid row
     {"action": '=HYPERLINK("x")', "trekker": None, "partners": float("nan"), "planning": "2028", "budget": ""},
 ]  # fmt: skip
@@ -43,9 +43,11 @@ def test_actions_are_saved_replaced_and_exported(engine: Engine) -> None:
     assert tables[0].rows[0] == ("Buurtpreventie uitbreiden naar Beekdorp", "Gemeente (OOV)", "Politie, dorpsraad",
                                  "2027 Q1–Q4", "€ 15.000 per jaar")  # fmt: skip
     budget = [
-        b for b in draft.blocks if isinstance(b, TableBlock) and b.header == ("Prioriteit", "Actie", "Budget")
+        b
+        for b in draft.blocks
+        if isinstance(b, TableBlock) and b.header == ("Prioriteit", "Acties met budget", "Budget")
     ]
-    assert budget and budget[0].rows[0][2] == "€ 15.000 per jaar"
+    assert budget and budget[0].rows[0][2] == "€ 15.000" and budget[0].rows[-1] == ("Totaal", "1", "€ 15.000")
     sheet = load_workbook(io.BytesIO(plan_xlsx(plan)))["Uitvoeringsplan"]
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert '\'=HYPERLINK("x")' in values and not [
@@ -74,6 +76,11 @@ def test_a_row_without_action_is_refused_and_nothing_changes(engine: Engine) -> 
     for rows, message in (
         ([{"action": "", "trekker": "Politie"}], "Rij 1: vul de actie in"),
         ([{"action": "x" * 2001}], "hoogstens 2000 tekens"),
+        ([{"action": "Camera's", "budget_amount": -500}], "Rij 1: het budget kan niet negatief zijn"),
+        ([{"action": "Camera's", "budget_amount": 10.5}], "Rij 1: vul het budget in hele euro's in"),
+        ([{"action": "Camera's", "budget_amount": "veel"}], "Rij 1: vul het budget in als bedrag"),
+        ([{"action": "Camera's", "budget_amount": 10**9}], "onwaarschijnlijk groot"),
+        ([{"budget_amount": 4000}], "Rij 1: vul de actie in"),
     ):
         with pytest.raises(ActionError, match=message), session_scope(engine) as db:
             save_actions(db, tid, mid, theme, rows)

@@ -7,8 +7,8 @@ import re
 from sqlalchemy import Engine
 
 from ivp_core.report.blocks import Block, Bullets, Paragraph, TableBlock
+from ivp_core.report.documents.uitvoeringsplan import build_plan_documents
 from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
-from ivp_core.report.ivp import build_plan_documents
 from ivp_core.storage.db import session_scope
 from tests.opinion_helpers import make_trajectory
 

@@ -1,0 +1,230 @@
+"""What the IVP concept, the uitvoeringsplan and the startnotitie share: how an open part reads, the going
+concern set (the method's "kanteling"), the document record, the covers and the action and budget tables.
+
+The documents speak to the raad and the college, never to the user of this application. A part the method
+requires that is not written yet reads :data:`PENDING` in the document; an optional part that is empty is left
+out. What was left open is listed in ``PlanDocument.open_items`` (with where it is filled in) for the
+coordinator's checklist, never in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy.orm import Session
+
+from ivp_core.advice.decision import ADOPTED, GREMIA, standing_decision
+from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import long_date
+from ivp_core.plan.actions import budget_text, euro, list_actions
+from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock
+from ivp_core.report.documents.verslag_model import Report, ThemeLine
+from ivp_core.storage.models import (
+    PlanAction,
+    Trajectory,
+)
+from ivp_core.trajectory.stap1 import police_priorities_for
+
+PENDING: Final = "[nog in te vullen door de gemeente]"
+#: Where the coordinator fills in each open part (for the checklist, never printed in a document).
+WHERE: Final[dict[str, str]] = {
+    "summary": "Analyse beheren: samenvatting per thema",
+    "texts": "Teksten voor het IVP",
+    "analysis": "Analyse beheren: huidige aanpak en extra inzet per thema",
+    "indicators": "Effectindicatoren",
+    "actions": "Effectindicatoren: uitvoeringsplan",
+}
+ACTION_HEADER: Final = ("Actie", "Trekker", "Partners", "Planning", "Budget")
+
+#: The "kanteling" of the method (Stap 3): after the prioritisation the remaining themes are no longer read per
+#: veiligheidsveld but clustered into a logical set of overige strategische thema's. The rule, in one place:
+#: themes are grouped by the way the municipality works on them (who it works with, where), each group with the
+#: reason it belongs together. A theme the catalogue adds later and no group names lands in the last group.
+GOING_CONCERN_SETS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
+    (
+        "Veilige wijken en buurten",
+        ("1.1", "1.2", "1.3", "1.4"),
+        "Deze thema's worden per wijk en kern aangepakt, met bewoners, woningcorporaties, de wijkagent en boa's.",
+    ),
+    (
+        "Jeugd",
+        ("3.1", "3.2", "3.3", "3.4"),
+        "Eén aanpak rond jongeren en hun ouders, met jongerenwerk, onderwijs, zorg en politie.",
+    ),
+    (
+        "Ondernemen, uitgaan, evenementen en toerisme",
+        ("2.1", "2.2", "2.3", "2.4", "2.5"),
+        "Afspraken met ondernemers, horeca en organisatoren, met vergunningen en toezicht als instrumenten.",
+    ),
+    (
+        "Verkeer en fysieke veiligheid",
+        ("4.1", "4.2", "4.3", "4.4"),
+        "Vaste taken van de gemeente als wegbeheerder en bevoegd gezag, samen met de veiligheidsregio.",
+    ),
+    (
+        "Ondermijning en radicalisering",
+        ("5.1", "5.2"),
+        "Een informatiegestuurde aanpak met RIEC, politie en Openbaar Ministerie.",
+    ),
+    (
+        "Weerbare en integere overheid",
+        ("5.3", "5.4", "5.5"),
+        "De eigen organisatie: bestuurders, medewerkers en informatiesystemen.",
+    ),
+)
+OTHER_SET: Final = ("Overige thema's", "Thema's die in geen van de sets hierboven vallen.")
+
+
+def going_concern_sets(codes: Sequence[str]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(title, reason, codes) per set that holds at least one of ``codes``, in the order of the sets."""
+    placed = {code for _, members, _ in GOING_CONCERN_SETS for code in members}
+    sets = [
+        (title, reason, tuple(c for c in members if c in codes))
+        for title, members, reason in GOING_CONCERN_SETS
+    ]
+    rest = tuple(c for c in codes if c not in placed)
+    sets.append((OTHER_SET[0], OTHER_SET[1], rest))
+    return [s for s in sets if s[2]]
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    title: str
+    header: str
+    stem: str
+    blocks: tuple[Block, ...]
+    actions: tuple[tuple[ThemeLine, tuple[PlanAction, ...]], ...]
+    municipality: str
+    open_items: tuple[str, ...] = ()  # for the coordinator's checklist: what is open, and where to fill it in
+
+
+class OpenParts:
+    """Collects the open parts of one document while its blocks are built."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def mark(self, what: str, where: str) -> str:
+        self.items.append(f"{what} (in te vullen op de pagina '{WHERE[where]}')")
+        return PENDING
+
+
+# ------------------------------------------------------------------------------------------ shared parts
+
+
+def actions_by_theme(
+    db: Session, report: Report, trajectory_id: int, municipality_id: int | None
+) -> dict[str, list[PlanAction]]:
+    rows = list_actions(db, trajectory_id, municipality_id)
+    if municipality_id is not None and len(report.municipalities) > 1:
+        rows += list_actions(db, trajectory_id, None)  # shared actions of a joint IVP
+    found: dict[str, list[PlanAction]] = {}
+    for row in rows:
+        found.setdefault(row.theme_code, []).append(row)
+    return found
+
+
+def action_table(actions: Sequence[PlanAction]) -> TableBlock:
+    return TableBlock(
+        ACTION_HEADER,
+        tuple(
+            (
+                a.action,
+                a.trekker or "–",
+                a.partners or "–",
+                a.planning or "–",
+                budget_text(a.budget_amount, a.budget),
+            )
+            for a in actions
+        ),
+        (5, 2.5, 3, 2.2, 2.2),
+    )
+
+
+def budget_table(report: Report, actions: dict[str, list[PlanAction]]) -> TableBlock | None:
+    """Per priority the sum of its actions' amounts, and the total; notes without an amount stay in the
+    actions' own tables. None when no action has an amount."""
+    rows: list[tuple[str, ...]] = []
+    total = 0
+    for t in report.chosen:
+        amounts = [a.budget_amount for a in actions.get(t.code, []) if a.budget_amount is not None]
+        if amounts:
+            rows.append((f"{t.code} {t.name}", str(len(amounts)), euro(sum(amounts))))
+            total += sum(amounts)
+    if not rows:
+        return None
+    rows.append(("Totaal", str(sum(int(r[1]) for r in rows)), euro(total)))
+    return TableBlock(
+        ("Prioriteit", "Acties met budget", "Budget"), tuple(rows), (7, 3, 3), (1, 2), (len(rows) - 1,)
+    )
+
+
+def priorities_line(db: Session, trajectory_id: int, municipality_id: int | None, joint: bool) -> str:
+    """Who decided the priorities, and when, from the standing decision (a raad's vaststelling stands until
+    the raad decides again): never more than was decided."""
+    decision = standing_decision(db, trajectory_id, municipality_id, joint=joint)
+    if decision is None:
+        return "De prioriteiten volgen de uitkomst van de prioritering; er is nog geen besluit over genomen."
+    when = long_date(decision.meeting_date) if decision.meeting_date else ""
+    gremium = GREMIA.get(decision.gremium, "")
+    if decision.status == ADOPTED:
+        by = gremium or GREMIA["raad"]
+        return f"De prioriteiten zijn vastgesteld door {by}" + (f" op {when}." if when else ".")
+    if gremium and when:
+        return f"De prioriteiten volgen het advies van {gremium} van {when}; de raad heeft er nog niet over besloten."
+    return "De prioriteiten volgen een advies; de raad heeft er nog niet over besloten."
+
+
+def who_of(report: Report) -> str:
+    return report.municipality or ", ".join(report.municipalities)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "gemeente"
+
+
+def police_blocks(db: Session, trajectory_id: int, municipality_id: int | None, who: str) -> Iterator[Block]:
+    """The police's priorities for this municipality, or the sentence that the police did not give them (the
+    IVP concept and the startnotitie say it in the same words)."""
+    catalogue = load_catalogue()
+    rows = police_priorities_for(db, trajectory_id, municipality_id)
+    if not rows:
+        yield Paragraph(f"De politie heeft voor {who} geen eigen prioriteiten opgegeven.")
+        return
+    yield Paragraph(f"De politie heeft voor {who} deze prioriteiten opgegeven:")
+    yield Bullets(
+        tuple(
+            f"{r.theme_code} {catalogue.theme(r.theme_code).name}: {r.text}" if r.theme_code else r.text
+            for r in rows
+        )
+    )
+
+
+def text_blocks(text: str) -> Iterator[Paragraph]:
+    """A text as the coordinator wrote it: a paragraph per blank-line-separated part."""
+    for part in re.split(r"\n\s*\n", text.strip()):
+        if part.strip():
+            yield Paragraph(" ".join(part.split()))
+
+
+def cover(db: Session, report: Report, trajectory: Trajectory, title: str, adopted: str) -> TitleBlock:
+    mid = report.municipality_id
+    meta = [adopted, priorities_line(db, trajectory.id, mid, len(report.municipalities) > 1)]
+    if report.fictitious:
+        meta.append("Fictief voorbeeld: alle namen en cijfers zijn verzonnen.")
+    return TitleBlock(title, f"{who_of(report)} · {report.period}", tuple(meta))
+
+
+def numbered(blocks: list[Block]) -> list[Block]:
+    """Level-1 headings numbered in order (chapter 5 is left out when every theme is a priority)."""
+    out: list[Block] = []
+    n = 0
+    for block in blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            n += 1
+            block = Heading(1, f"{n} {block.text.split(' ', 1)[1]}")
+        out.append(block)
+    return out
