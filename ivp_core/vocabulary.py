@@ -59,6 +59,10 @@ GREMIA: Final = _table(
 )
 GREMIUM_LABELS: Final = _labels(GREMIA)
 ADOPTING_GREMIUM: Final = "raad"
+#: Who adopts a document of the trajectory (the startnotitie, the IVP): the raad, the college or the mayor.
+DOCUMENT_ADOPTERS: Final = _table(
+    {"college": GREMIA["college"], "raad": GREMIA["raad"], "burgemeester": Term("Burgemeester", "de burgemeester")}
+)
 #: Other spellings found in stored records and typed fields.
 _GREMIUM_ALIASES: Final = MappingProxyType({"gemeenteraad": "raad"})
 
