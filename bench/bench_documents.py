@@ -138,12 +138,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(repeat: int) -> int:
     warm_imports()
+    from ivp_core.report.ivp import build_plan_documents, plan_xlsx
+
     from ivp_core.report.blocks import TableBlock
     from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
     from ivp_core.report.documents.verslag import document_blocks
     from ivp_core.report.documents.verslag_model import build_report
     from ivp_core.report.files import all_documents
-    from ivp_core.report.ivp import build_plan_documents, plan_xlsx
     from ivp_core.report.tables import report_sheets
     from ivp_core.report.writers.csv import render_csv
     from ivp_core.report.writers.docx import render_blocks_docx, render_docx

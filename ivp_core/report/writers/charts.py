@@ -133,7 +133,7 @@ def wrapped(label: str) -> str:
 
 
 def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], **kwargs: object) -> None:
-    ax.barh(range(len(values)), values, **kwargs)  # type: ignore[arg-type]
+    ax.barh(range(len(values)), values, **kwargs)
     ax.yaxis.set_major_locator(FixedLocator(range(len(labels))))
     ax.set_yticklabels(labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)  # first row on top
