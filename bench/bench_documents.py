@@ -86,8 +86,14 @@ def warm_imports() -> None:
 
     from ivp_core.analysis.figures import Point, Series, SeriesPair
     from ivp_core.catalogue import load_catalogue
-    from ivp_core.report import files, ivp  # noqa: F401
-    from ivp_core.report.documents import veiligheidsanalyse, verslag, verslag_model  # noqa: F401
+    from ivp_core.report import files  # noqa: F401
+    from ivp_core.report.documents import (  # noqa: F401
+        ivp_concept,
+        uitvoeringsplan,
+        veiligheidsanalyse,
+        verslag,
+        verslag_model,
+    )
     from ivp_core.report.writers import csv, html, xlsx  # noqa: F401
     from ivp_core.report.writers.charts import series_chart
 
@@ -138,9 +144,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(repeat: int) -> int:
     warm_imports()
-    from ivp_core.report.ivp import build_plan_documents, plan_xlsx
-
     from ivp_core.report.blocks import TableBlock
+    from ivp_core.report.documents.uitvoeringsplan import build_plan_documents, plan_xlsx
     from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
     from ivp_core.report.documents.verslag import document_blocks
     from ivp_core.report.documents.verslag_model import build_report
