@@ -20,6 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ivp_core.advice.aggregate import AggregationSettings, RaterBallot, SessionBallots, aggregate
+from ivp_core.advice.aggregate.model import RankingRule
 
 THEMES = tuple(f"{f}.{i}" for f, n in [(1, 4), (2, 5), (3, 4), (4, 4), (5, 5)] for i in range(1, n + 1))
 
@@ -80,10 +81,11 @@ def main() -> None:
     aggregate(make_sessions(100), AggregationSettings(resamples=10), THEMES)  # warm up BLAS and imports
     for n in (1_000, 10_000, 100_000):
         sessions = make_sessions(n)
-        for rule in ("default", "schulze"):
+        rules: tuple[RankingRule, ...] = ("default", "schulze")
+        for rule in rules:
             for resamples in (0, 1000):
                 settings = AggregationSettings(
-                    ranking_rule=rule,  # type: ignore[arg-type]
+                    ranking_rule=rule,
                     resamples=resamples,
                     data_scores=data,
                     data_weight=0.2,

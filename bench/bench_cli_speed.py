@@ -124,10 +124,10 @@ def in_process_seconds(path: Path, resamples: int | None) -> float:
     sessions (Borda) with that many resamples.
     """
     from ivp_core.advice.aggregate import AggregationSettings, aggregate
-    from ivp_core.advice.aggregate.cli import _read_text, build_sessions, read_rows
+    from ivp_core.advice.aggregate.ballot_file import build_sessions, read_rows, read_text
 
     t0 = time.process_time()
-    rows = read_rows(_read_text(str(path)), THEMES)
+    rows = read_rows(read_text(str(path)), THEMES)
     sessions = build_sessions(rows, "ranking", {"k": len(THEMES)}, THEMES, budget_given=False)
     if resamples is None:
         return time.process_time() - t0

@@ -101,7 +101,7 @@ def _child(kind: str, path: str, url: str) -> None:
         if writer:  # force a writer ("all+executemany" on PostgreSQL: what COPY replaced)
             from ivp_core.storage import bulk
 
-            bulk.uses_copy = lambda session: writer == "copy"  # type: ignore[assignment]
+            bulk.uses_copy = lambda session: writer == "copy"  # type: ignore[assignment]  # the bench swaps the writer choice
         engine = db.get_engine(url)
         db.migrate(engine)
         with session_scope(engine) as s:

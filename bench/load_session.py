@@ -26,13 +26,11 @@ import os
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bench.fixture import SCALE, LoadSession, open_load_session, stored_ballots, token_key
+from bench.serve import ROOT, free_port, start_server, stop_server, streamlit_command, wait_healthy
 from bench.st_client import (
     NotLoopback,
     Run,
@@ -59,7 +58,6 @@ from ivp_core.storage import db
 from ivp_core.storage.models import Ballot, Participant
 
 T = TypeVar("T")
-ROOT: Final = Path(__file__).resolve().parents[1]
 MAX_PARTICIPANTS: Final = 500
 MAX_VIEWERS: Final = 100
 MAX_SERVERS: Final = 4
@@ -702,28 +700,14 @@ class Served:
     log_path: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        stop_server(self.process)
 
 
 def serve(
     workdir: Path, database_url: str, *, extra_args: Sequence[str] = (), timeout: float = 60.0
 ) -> Served:
     """`streamlit run app.py` on loopback through `bench.counted_server`, healthy before this returns."""
-    port = _free_port()
+    port = free_port()
     counts = workdir / f"sql-counts-{port}.json"
     log = workdir / f"server-{port}.log"
     env = {
@@ -733,14 +717,8 @@ def serve(
         "IVP_ADMIN_PASSWORD": os.environ.setdefault("IVP_ADMIN_PASSWORD", "belastingproef"),
         "PYTHONPATH": str(ROOT),
     }
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "bench.counted_server", str(counts), "run", "app.py",
-            "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra_args,
-        ],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    command = streamlit_command("app.py", port, *extra_args, runner=("-m", "bench.counted_server", str(counts)))
+    process = start_server(command, cwd=ROOT, env=env, log=log)
     served = Served(f"http://127.0.0.1:{port}", database_url, process, counts, log)
     try:
         wait_healthy(served.base_url, process, timeout)
@@ -748,21 +726,6 @@ def serve(
         served.stop()
         raise RuntimeError(f"{exc}; see {log}") from exc
     return served
-
-
-def wait_healthy(base_url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
-    """Until `/_stcore/health` answers 200 through `base_url` (a server, or a proxy in front of one)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process stopped at start-up (exit code {process.returncode})")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{base_url} not healthy within {timeout:.0f} s")
 
 
 # ---------------------------------------------------------------------------------------------- CLI

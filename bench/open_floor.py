@@ -15,21 +15,13 @@ import argparse
 import asyncio
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.load_session import (
-    ROOT,
-    ServerMeter,
-    _free_port,
-    _loadavg,
-    percentiles,
-    start_line_burst,
-    wait_healthy,
-)
+from bench.load_session import ServerMeter, _loadavg, percentiles, start_line_burst
+from bench.serve import ROOT, free_port, start_server, stop_server, streamlit_command, wait_healthy
 from bench.st_client import StreamlitClient
 
 BARE_PAGE = '''
@@ -81,23 +73,15 @@ def main() -> int:
         # The app's own server settings (runner.postScriptGC = false above all), so the floor is comparable.
         (Path(tmp) / ".streamlit").mkdir()
         shutil.copyfile(ROOT / ".streamlit" / "config.toml", Path(tmp) / ".streamlit" / "config.toml")
-        port = _free_port()
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(page), "--server.headless", "true",
-                "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
-                "--browser.gatherUsageStats", "false", *args.server_option,
-            ],
-            cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
+        port = free_port()
+        process = start_server(streamlit_command(str(page), port, *args.server_option), cwd=Path(tmp))
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_healthy(base_url, process, 60)
             load_before = _loadavg()
             out = asyncio.run(burst(base_url, process.pid, args.opens))
         finally:
-            process.terminate()
-            process.wait(timeout=15)
+            stop_server(process)
     lat = out["latency"]
     assert isinstance(lat, dict)
     print(f"bare page, {args.elements} extra elements: {out['rendered']} of {args.opens} rendered")

@@ -174,8 +174,8 @@ class StreamlitClient:
         self._ws = await asyncio.wait_for(
             websockets.connect(
                 f"{scheme}://{parts.netloc}{parts.path}/_stcore/stream",
-                subprotocols=["streamlit"],  # type: ignore[list-item]
-                origin=f"{parts.scheme}://{parts.netloc}",  # type: ignore[arg-type]
+                subprotocols=["streamlit"],  # type: ignore[list-item]  # websockets types it as Subprotocol (a NewType of str)
+                origin=f"{parts.scheme}://{parts.netloc}",  # type: ignore[arg-type]  # likewise Origin, a NewType of str
                 max_size=None,
                 open_timeout=timeout,
                 ping_interval=None,

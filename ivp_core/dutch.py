@@ -7,6 +7,7 @@ moments back without a zone: they were written as UTC.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -22,6 +23,11 @@ def local_time(moment: datetime) -> datetime:
     """A stored moment in Dutch time."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return aware.astimezone(AMSTERDAM)
+
+
+def short_moment(moment: datetime) -> str:
+    """"07-12-2026 14:05" in Dutch time: the compact form of tables (imports, edits, checks)."""
+    return f"{local_time(moment):%d-%m-%Y %H:%M}"
 
 
 def local_today() -> date:
@@ -48,3 +54,15 @@ def nl_number(value: float | None, digits: int = 2) -> str:
 def nl_percent(value: float | None, digits: int = 1) -> str:
     """A share as Dutch readers write it, "98,7 %" (a non-breaking space keeps number and sign together)."""
     return "–" if value is None else f"{nl_number(100 * value, digits)}\u00a0%"
+
+
+_NOT_IN_SLUG: Final = re.compile(r"[^a-z0-9]+")
+
+
+def file_slug(text: str, empty: str = "gemeente") -> str:
+    """A name as part of a file name: lower-case letters and digits joined by "-" ("Den Haag" → "den-haag").
+
+    Letters outside a–z (é, ë) become a separator rather than being spelled out, so a file name stays plain
+    ASCII on every system; a name with nothing left becomes `empty`.
+    """
+    return _NOT_IN_SLUG.sub("-", text.lower()).strip("-") or empty

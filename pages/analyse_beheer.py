@@ -45,6 +45,7 @@ from ivp_core.analysis.texts import (
     update_theme_analysis,
 )
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import short_moment
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality
 from ui import auth
@@ -61,8 +62,23 @@ if trajectory is None or municipality is None:
 catalogue = load_catalogue()
 st.title("Veiligheidsanalyse beheren")
 st.caption(f"{trajectory.label} · {municipality.name}")
+AUTHOR_KEY = "ivp_author"
+#: Not a widget's key, so Streamlit keeps it when the coordinator visits another page (a widget's own state is
+#: dropped once the widget is not drawn): "Uw naam" is typed once per browser session.
+AUTHOR_KEPT = "ivp_author_kept"
+
+
+def _keep_author() -> None:
+    st.session_state[AUTHOR_KEPT] = st.session_state.get(AUTHOR_KEY, "")
+
+
+if AUTHOR_KEY not in st.session_state:
+    st.session_state[AUTHOR_KEY] = st.session_state.get(AUTHOR_KEPT, "")
 author = st.text_input(
-    "Uw naam", key="ivp_author", help="Komt in de geschiedenis bij elke wijziging van een tekst."
+    "Uw naam",
+    key=AUTHOR_KEY,
+    on_change=_keep_author,
+    help="Komt in de geschiedenis bij elke wijziging van een tekst. Deze browser onthoudt hem tot u hem sluit.",
 )
 
 
@@ -76,7 +92,7 @@ def _history_table(target: str) -> None:
         pd.DataFrame(
             [
                 {
-                    "Wanneer": r.changed_at.strftime("%d-%m-%Y %H:%M"),
+                    "Wanneer": short_moment(r.changed_at),
                     "Wie": r.author,
                     "Wat": r.label,
                     "Oud": r.old_value,
@@ -284,13 +300,13 @@ def _batches_section() -> None:
         rows = [
             {
                 "Nr.": s.batch.id,
-                "Wanneer": s.batch.imported_at.strftime("%d-%m-%Y %H:%M"),
+                "Wanneer": short_moment(s.batch.imported_at),
                 "Bestand": s.batch.filename,
                 "Soort": s.batch.file_format,
                 "Geïmporteerd": s.batch.row_count,
                 "Nog opgeslagen": s.stored,
                 "Door": s.batch.imported_by,
-                "Ongedaan gemaakt": s.batch.undone_at.strftime("%d-%m-%Y %H:%M") if s.batch.undone_at else "",
+                "Ongedaan gemaakt": short_moment(s.batch.undone_at) if s.batch.undone_at else "",
             }
             for s in summaries
         ]

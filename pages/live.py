@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.access import presenter
 from ivp_core.consultation import sessions
 from ivp_core.storage.db import session_scope
 from ui import auth, live_view
@@ -17,9 +16,6 @@ from ui.context import current_trajectory
 auth.require_facilitator()
 
 SESSION_PARAM = "sessie"
-#: Presenter tokens this facilitator created in this browser session (session id → token): the database
-#: keeps only their hashes, so a link can be shown only to whoever just made it.
-SHOWN_LINKS_KEY = "ivp_presenter_links"
 
 
 def _choose(trajectory_id: int) -> sessions.SessionInfo | None:
@@ -42,51 +38,6 @@ def _choose(trajectory_id: int) -> sessions.SessionInfo | None:
     )
     st.query_params[SESSION_PARAM] = str(chosen)
     return by_id[chosen]
-
-
-def _new_link(session_id: int) -> None:
-    with session_scope() as db:
-        st.session_state.setdefault(SHOWN_LINKS_KEY, {})[session_id] = presenter.create_link(db, session_id)
-
-
-def _revoke(session_id: int) -> None:
-    with session_scope() as db:
-        presenter.revoke_links(db, session_id)
-    st.session_state.setdefault(SHOWN_LINKS_KEY, {}).pop(session_id, None)
-
-
-def presenter_link(session: sessions.SessionInfo) -> None:
-    """The projector's link: made when the live screen is first opened for a session, shown only here."""
-    shown: dict[int, str] = st.session_state.setdefault(SHOWN_LINKS_KEY, {})
-    with session_scope(readonly=True) as db:
-        active = presenter.active_links(db, session.id)
-    if not active and session.id not in shown:
-        _new_link(session.id)
-        with session_scope(readonly=True) as db:
-            active = presenter.active_links(db, session.id)
-    token = shown.get(session.id)
-    st.markdown(
-        "**Link voor de beamer.** Open deze link op de computer van de beamer: die toont alleen dit scherm, "
-        "zonder knoppen en zonder wachtwoord, en komt na een storing vanzelf terug."
-    )
-    if token:
-        url = live_view.presenter_url(token)
-        st.code(url, language=None)
-        st.link_button("Scherm openen in een nieuw venster", url, icon=":material/open_in_new:")
-    else:
-        st.caption(
-            f"Er {'is' if len(active) == 1 else 'zijn'} {len(active)} schermlink(s) actief. Een link wordt "
-            "alleen getoond aan wie hem maakt; maak een nieuwe als u hem niet meer heeft."
-        )
-    left, right = st.columns(2)
-    left.button("Nieuwe schermlink maken", on_click=_new_link, args=(session.id,), key=f"link:new:{session.id}")
-    right.button(
-        "Alle schermlinks intrekken",
-        on_click=_revoke,
-        args=(session.id,),
-        key=f"link:revoke:{session.id}",
-        disabled=not active,
-    )
 
 
 def _next_round(session_id: int) -> None:
@@ -112,4 +63,4 @@ with st.expander("Bediening begeleider", expanded=shown.status != "open"):
             "Volgende ronde (Delphi) starten", on_click=_next_round, args=(shown.id,), key=f"next:{shown.id}"
         )
 with st.expander("Link voor de beamer", expanded=True):
-    presenter_link(shown)
+    live_view.presenter_link(shown, make=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +11,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation import comments, participation, sessions
 from ivp_core.consultation.ballots import DEFAULT_CRITERIA
 from ivp_core.consultation.qr import join_url
+from ivp_core.dutch import local_today
 from ivp_core.storage.db import session_scope
 from ui import auth, live_view, participation_panel
 from ui.ballot_form import ballot_inputs
@@ -21,8 +22,23 @@ auth.require_facilitator()
 SELECTED_KEY = "ivp_sessies_selected"
 
 
+def _criterion_key(label: str, taken: set[str]) -> str:
+    """A stored key for a criterion the facilitator added: from its name, unique in the session."""
+    base = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:36] or "criterium"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    taken.add(key)
+    return key
+
+
 def _criteria_editor() -> list[dict[str, object]]:
-    """Criteria and weights for a werkgroep session, starting from the method's five defaults."""
+    """Criteria and weights for a werkgroep session, starting from the method's five defaults.
+
+    The stored key is technical (the impact/influence matrix looks for two of them), so the table hides it:
+    the defaults keep theirs, a criterion the facilitator adds gets one made from its name.
+    """
     st.caption("Pas de criteria en gewichten aan. Gewichten worden omgerekend zodat ze samen 100% zijn.")
     frame = pd.DataFrame(
         [{"key": c.key, "label": c.label, "weight": c.weight * 100} for c in DEFAULT_CRITERIA]
@@ -32,16 +48,21 @@ def _criteria_editor() -> list[dict[str, object]]:
         num_rows="dynamic",
         hide_index=True,
         column_config={
-            "key": st.column_config.TextColumn("Sleutel", required=True, max_chars=40),
+            "key": None,  # hidden
             "label": st.column_config.TextColumn("Criterium", required=True),
             "weight": st.column_config.NumberColumn("Gewicht (%)", min_value=0, max_value=100, step=5),
         },
         key="criteria_editor",
     )
+    rows = [r for r in edited.to_dict("records") if str(r.get("label") or "").strip()]
+    taken = {str(r.get("key") or "").strip() for r in rows} - {""}
     return [
-        {"key": str(r["key"]).strip(), "label": str(r["label"]).strip(), "weight": float(r["weight"] or 0)}
-        for r in edited.to_dict("records")
-        if str(r.get("key") or "").strip()
+        {
+            "key": str(r.get("key") or "").strip() or _criterion_key(str(r["label"]), taken),
+            "label": str(r["label"]).strip(),
+            "weight": float(r["weight"] or 0),
+        }
+        for r in rows
     ]
 
 
@@ -49,6 +70,7 @@ def _create_form(trajectory_id: int, municipality_id: int | None) -> None:
     catalogue = load_catalogue()
     with session_scope(readonly=True) as db:
         candidates = sessions.candidate_themes(db, trajectory_id, municipality_id)
+        wijken_known = sessions.default_wijken(db, trajectory_id, municipality_id)
     kinds = list(sessions.KINDS)
     kind = st.selectbox("Soort bijeenkomst", kinds, format_func=lambda k: sessions.KINDS[k][1])
     methods = list(sessions.METHOD_LABELS)
@@ -74,7 +96,7 @@ def _create_form(trajectory_id: int, municipality_id: int | None) -> None:
         settings["criteria"] = _criteria_editor()
     with st.form("nieuwe_sessie"):
         title = st.text_input("Titel", placeholder="Opiniërende bijeenkomst raadscommissie Bestuur")
-        held_on = st.date_input("Datum", value=date.today(), format="DD-MM-YYYY")
+        held_on = st.date_input("Datum", value=local_today(), format="DD-MM-YYYY")
         themes = candidates if scope == "kandidaten" else list(catalogue.theme_codes)
         if scope == "kiezen":
             themes = st.multiselect(
@@ -92,7 +114,10 @@ def _create_form(trajectory_id: int, municipality_id: int | None) -> None:
         elif method == "rating":
             st.caption("Belang per thema op een schaal van 1 tot en met 5, met 'geen mening'.")
         if kind == "inwonersconsultatie":
-            wijken = st.text_area("Wijken of kernen (één per regel, mag leeg blijven)")
+            # Prefilled with the wijken/kernen entered with the municipality (Stap 1), so they show here.
+            wijken = st.text_area(
+                "Wijken of kernen (één per regel, mag leeg blijven)", value="\n".join(wijken_known)
+            )
             settings["wijken"] = [w for w in wijken.splitlines() if w.strip()]
             settings["max_ballots_per_minute"] = int(
                 st.number_input(
@@ -234,6 +259,8 @@ def _details(info: sessions.SessionInfo) -> None:
     )
     if info.status == "gesloten":
         right.button("Volgende ronde (Delphi) starten", on_click=_next_round, args=(info.id,))
+    with st.expander("Link voor de beamer", expanded=False):
+        live_view.presenter_link(info, make=False)
     tabs = st.tabs(["Griffier: invoer", "Opmerkingen", "Uitnodigingscodes"])
     with tabs[0]:
         if info.is_open:

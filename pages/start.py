@@ -7,7 +7,7 @@ import streamlit as st
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.progress import trajectory_progress
 from ui import auth
-from ui.context import current_trajectory, no_trajectory_yet
+from ui.context import current_trajectory, full_label, no_trajectory_yet
 
 trajectory = current_trajectory()
 
@@ -16,7 +16,7 @@ if trajectory is None:
     no_trajectory_yet()
     st.stop()
 
-st.subheader(trajectory.label)
+st.subheader(full_label(trajectory))
 if trajectory.fictitious:
     st.warning(
         "Dit is een **fictief voorbeeld**. De gemeente, de cijfers en de stemmen zijn verzonnen om te laten "

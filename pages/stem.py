@@ -5,7 +5,9 @@ the same browser resumes the same ballot), in `st.session_state`, and in the que
 reload, a server restart or a suspended phone tab keeps it even where cookies are blocked). The join link
 and QR code never contain `t`. The token is never logged or shown; the database keeps only its salted hash.
 
-No participant row is written when the page opens: only the first ballot creates one
+No participant row is written when the page opens. Once the questions are on the screen, a phone in a
+session that anyone with the code may join registers once (`participation.register_presence`), so the
+projector counts who is in before they vote; otherwise the first ballot creates the participant
 (`ballot_box.cast`), together with the invitation code or e-mail link it uses.
 """
 
@@ -22,6 +24,7 @@ from ivp_core.consultation.sessions import SessionInfo, normalise_code
 from ivp_core.storage.db import session_scope
 from ui import vote_page_text
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
+from ui.context import plain_chrome
 from ui.plain import (
     plain_header,
     set_browser_cookie,
@@ -104,7 +107,7 @@ def _profile_values(key_prefix: str) -> tuple[str | None, str | None]:
 
 def _about(session: SessionInfo, mode: str) -> None:
     """Why, who decides, until when, and the privacy notice: before the first question or code."""
-    about = vote_page_text.about_text(session.id, mode)
+    about = vote_page_text.about_text(session.id, mode, session.kind == "inwonersconsultatie")
     st.markdown(about.info)
     with st.expander("Privacy: wat doen we met uw gegevens?"):
         st.markdown(about.privacy)
@@ -168,7 +171,8 @@ def _request_link(session: SessionInfo) -> None:
         with session_scope() as db:
             participation.writable_session(db, session.id)
             nonce = verification.request_link(db, session.id, typed)
-        verification.send_link(smtp, typed, f"{base}?code={session.code}&v={nonce}", session.title)
+        # nonce None: this address already voted; the mail says so and the page answers the same (AVG).
+        verification.send_link(smtp, typed, nonce and f"{base}?code={session.code}&v={nonce}", session.title)
     except (verification.VerificationError, participation.ParticipationError) as exc:
         st.error(exc.message_nl)
     except (OperationalError, SQLAlchemyTimeoutError):
@@ -210,6 +214,7 @@ def _start_screen(session: SessionInfo) -> None:
 
 
 def main() -> None:
+    plain_chrome()  # Dutch form hints, a thumb-sized menu button
     code = normalise_code(st.query_params.get("code"))
     if not code:
         st.title("Meedoen", anchor=False)
@@ -275,6 +280,23 @@ def main() -> None:
         points_counter(st, session, values)
     st.markdown("Stuur de link in uw adresbalk niet door. Met die link kan iemand anders uw antwoorden aanpassen.")
     _submit(session, token, known, key_prefix, invitation, link)
+    if known is None and mode == "open":
+        _register_presence(session, token)
+
+
+def _register_presence(session: SessionInfo, token: str) -> None:
+    """Once, after the questions were drawn (the phone already shows them): count this phone as joined.
+
+    Best effort: a busy database or a session closed meanwhile only means the phone counts when it votes.
+    """
+    try:
+        with session_scope() as db:
+            joined = participation.register_presence(db, session.id, token)
+    except (participation.ParticipationError, OperationalError, IntegrityError, SQLAlchemyTimeoutError):
+        return
+    if joined is not None:
+        _, existing, remarks = st.session_state[_state_key(session)]
+        st.session_state[_state_key(session)] = (joined, existing, remarks)
 
 
 @st.fragment

@@ -97,7 +97,8 @@ for theme in field.themes:
                 )
     else:
         st.caption("Voor dit thema zijn nog geen cijfers geladen.")
-    if field.code != "1":
+    # Field 1 describes its approach by six aspects (below); a theme's own approach shows when one was typed.
+    if field.code != "1" or (item.approach or "").strip():
         st.subheader("Huidige aanpak", divider=False)
         _text(item.approach)
     st.subheader("Extra?", divider=False)

@@ -1,15 +1,17 @@
 """Access control for facilitator pages: the password (or an OIDC login), a login cookie, and the throttle.
 
-A login lives in `st.session_state` for the running browser session and, so that F5, a second tab or a server
-restart do not ask for the password again, in a cookie `ivp_login` holding a random token that the database
-keeps only as a hash (`ivp_core.access.logins`): it expires after 12 hours and logging out revokes it. The
-password is compared in constant time and never logged.
+A login's token lives in `st.session_state` for the running browser session and, so that F5, a second tab or a
+server restart do not ask for the password again, in a cookie `ivp_login`; the database keeps it only as a hash
+(`ivp_core.access.logins`): it expires after 12 hours and logging out revokes it. Every run checks the token
+(or the OIDC identity) again, so a revoked login ends every open tab within seconds. The password is compared
+in constant time and never logged.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import logging
 import os
 import secrets
 import time
@@ -17,6 +19,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+from streamlit import config as st_config
 
 from ivp_core.access import logins, oidc
 from ivp_core.access.throttle import LoginThrottle
@@ -149,33 +153,76 @@ def _remember_return(target: str) -> None:
 
 
 def _cookie(name: str) -> str | None:
+    """A cookie the browser sent when it connected; only text counts (AppTest hands out a stand-in object)."""
     try:
-        return st.context.cookies.get(name)
+        value = st.context.cookies.get(name)
     except Exception:
         return None
+    return value if isinstance(value, str) else None
 
 
 def _cookie_token() -> str | None:
     return _cookie(COOKIE_NAME)
 
 
+#: One per server process: the answers of the login check, each trusted for `logins.RECHECK_SECONDS`.
+LOGIN_CHECKS = logins.RecheckCache()
+LOG = logging.getLogger("ivp.auth")
+
+
+def _login_in_database(token: str) -> bool:
+    with session_scope(readonly=True) as db:
+        return logins.login_valid(db, token)
+
+
+def _test_login() -> bool:
+    """A role a test put straight into the session state (`AppTest`, `global.appTest`), with no login behind it.
+
+    A browser cannot set session state (`widget_guard` drops values under ids that are not widgets), and a
+    served app never runs with `global.appTest`, so this opens nothing outside the test runner; it keeps the
+    page tests that start "logged in" short.
+    """
+    return (
+        st.session_state.get(_ROLE_KEY) == FACILITATOR
+        and not st.session_state.get(_TOKEN_KEY)
+        and bool(st_config.get_option("global.appTest"))
+    )
+
+
 def is_facilitator() -> bool:
-    """Logged in in this browser session, or its cookie (read once per connection) holds a valid login."""
-    if st.session_state.get(_ROLE_KEY) == FACILITATOR:
-        return True
+    """Whether this request may see the facilitator pages; asked again on every run (issue 26).
+
+    The role in the session state is never trusted on its own: the OIDC identity is judged again (allow-list,
+    12 hours), and a password login's token (from this session's login, or the login cookie read once per
+    connection) is checked against the database, at most `logins.RECHECK_SECONDS` old. So a logout in
+    another tab, an expired login and `revoke_all` end this tab's facilitator pages at its next run.
+    """
     if _oidc_facilitator():
-        st.session_state[_ROLE_KEY] = FACILITATOR
-        return True
-    if not st.session_state.get(_COOKIE_CHECKED_KEY):
+        return True  # judged again on every run; the role is not written, so nothing outlives the identity
+    token = st.session_state.get(_TOKEN_KEY)
+    if not token and not st.session_state.get(_COOKIE_CHECKED_KEY):
         st.session_state[_COOKIE_CHECKED_KEY] = True
-        token = _cookie_token()
-        if token and not st.session_state.get(_COOKIE_CLEAR_KEY):
-            with session_scope(readonly=True) as db:
-                valid = logins.login_valid(db, token)
-            if valid:
-                st.session_state[_ROLE_KEY] = FACILITATOR
-                st.session_state[_TOKEN_KEY] = token
-                return True
+        if not st.session_state.get(_COOKIE_CLEAR_KEY):
+            token = _cookie_token()
+    if not token:
+        if _test_login():
+            return True
+        st.session_state.pop(_ROLE_KEY, None)
+        return False
+    try:
+        valid = LOGIN_CHECKS.valid(str(token), _login_in_database)
+    except SQLAlchemyError:
+        LOG.warning("Could not check a facilitator login (database unreachable); refused for this run.")
+        st.session_state.pop(_ROLE_KEY, None)
+        return False  # refused, but the token stays: the next run asks the database again
+    if valid:
+        st.session_state[_ROLE_KEY] = FACILITATOR
+        st.session_state[_TOKEN_KEY] = token
+        return True
+    # Logged out elsewhere, expired or revoked: forget it here too, and let the browser drop its cookie.
+    st.session_state.pop(_ROLE_KEY, None)
+    st.session_state.pop(_TOKEN_KEY, None)
+    st.session_state[_COOKIE_CLEAR_KEY] = True
     return False
 
 
@@ -283,6 +330,7 @@ def log_out() -> bool:
     if token:
         with session_scope() as db:
             logins.revoke_login(db, token)
+        LOGIN_CHECKS.forget(token)
     st.session_state.pop(_ROLE_KEY, None)
     st.session_state[_COOKIE_CLEAR_KEY] = True
     if _oidc_claims().get("is_logged_in"):

@@ -28,16 +28,19 @@ from ivp_core.report.files import MEDIA_TYPES
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import TrajectoryRef
 from ui import context
+from ui.dutch_counts import counted
+from ui.errors import show_user_error
 
+#: (singular, plural) per table, for "1 vastgelegde keuze · 3 sessies".
 TABLE_LABELS = {
-    "opinion_session": "sessies",
-    "participant": "deelnemers",
-    "ballot": "stemformulieren",
-    "theme_analysis": "analyseteksten",
-    "figure": "cijfers",
-    "priority_decision": "vastgelegde keuzes",
-    "joint_choice": "thema's in de gezamenlijke keuze",
-    "plan_action": "acties in het uitvoeringsplan",
+    "opinion_session": ("sessie", "sessies"),
+    "participant": ("deelnemer", "deelnemers"),
+    "ballot": ("stemformulier", "stemformulieren"),
+    "theme_analysis": ("analysetekst", "analyseteksten"),
+    "figure": ("cijfer", "cijfers"),
+    "priority_decision": ("vastgelegde keuze", "vastgelegde keuzes"),
+    "joint_choice": ("thema in de gezamenlijke keuze", "thema's in de gezamenlijke keuze"),
+    "plan_action": ("actie in het uitvoeringsplan", "acties in het uitvoeringsplan"),
 }
 _PLAN_KEY = "backup_panel_plan"
 
@@ -104,12 +107,12 @@ def render(trajectory: TrajectoryRef) -> None:
         )
     if isinstance(plan, BackupError):
         if not isinstance(plan, BackupUnsigned):
-            st.error(plan.message_nl)
+            show_user_error(plan)
         return
 
     start, end = plan.period
     st.write(f"In dit bestand: traject **{plan.trajectory_name}** ({start}–{end}).")
-    st.caption(" · ".join(f"{plan.counts.get(table, 0)} {label}" for table, label in TABLE_LABELS.items()))
+    st.caption(" · ".join(counted(plan.counts.get(table, 0), *labels) for table, labels in TABLE_LABELS.items()))
 
     choice: OnConflict = "refuse"
     confirmed = True
@@ -128,12 +131,23 @@ def render(trajectory: TrajectoryRef) -> None:
             key="verslag_conflict_choice",
         )
         choice = "replace" if option == "replace" else "new_copy"
+        if choice == "new_copy":
+            st.caption(
+                "Een kopie wordt niet het traject dat bezoekers van de startpagina als eerste zien, tenzij u dat "
+                "hieronder kiest."
+            )
+            st.checkbox("De kopie wordt het traject op de startpagina", key="verslag_copy_default")
         if choice == "replace":
             confirmed = st.checkbox(
                 f"Ik begrijp dat het bestaande traject '{plan.trajectory_name}' met alle analyses, sessies en "
                 "stemmen wordt verwijderd en vervangen. Dit kan niet ongedaan worden gemaakt.",
                 key="verslag_confirm_replace",
             )
+    notice = plan.code_notice(choice)
+    if notice:
+        st.warning(notice)
+    elif choice == "replace":
+        st.caption("Het traject en zijn sessies houden hun nummer en code: bestaande links blijven werken.")
     shared: list[str] | None = None
     if plan.shared:
         st.warning(plan.shared.describe())
@@ -152,10 +166,11 @@ def render(trajectory: TrajectoryRef) -> None:
                 on_conflict=choice,
                 replace_shared_figures=shared,
                 progress=lambda f, text: bar.progress(f, text=text),
+                copy_as_default=choice == "new_copy" and bool(st.session_state.get("verslag_copy_default")),
             )
         except BackupError as exc:
             bar.empty()
-            st.error(exc.message_nl)
+            show_user_error(exc)
         else:
             bar.empty()
             st.session_state.pop(_PLAN_KEY, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ivp_core.backup.restore import restored_copies
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import MunicipalityRef, TrajectoryRef, list_trajectories
 from ui import auth
@@ -11,12 +12,38 @@ from ui import auth
 _TRAJECTORY_KEY = "ivp_trajectory_id"
 _MUNICIPALITY_KEY = "ivp_municipality_id"
 _PENDING_KEY = "ivp_trajectory_next"  # set by a page; the selector takes it over before its widget exists
+#: The chosen trajectory in the address (`?traject=<id>`), so F5, a bookmark or a shared link opens the same
+#: trajectory instead of silently the default one (a browser session's state is lost on reload).
+TRAJECTORY_PARAM = "traject"
+
+
+#: Streamlit's own words that stayed English, and its phone menu button (28×28 px, under the 44 px a thumb
+#: needs): "Press Ctrl+Enter to submit form" under form fields goes; the uploader's "60MB per file • CSV…"
+#: (the server's limit, not ours: each label says "hoogstens 50 MB") goes, its "Upload" button says
+#: "Bestand kiezen". One style element, drawn with the sidebar on every page that has one and on the vote page.
+CHROME_CSS = """<style>
+[data-testid="InputInstructions"], [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button * { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "Bestand kiezen"; font-size: 1rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainMenu"] button, [data-testid="stToolbar"] button { min-width: 44px; min-height: 44px; }
+}
+</style>"""
+
+
+def plain_chrome() -> None:
+    st.html(CHROME_CSS)
 
 
 @st.cache_data(ttl=5, show_spinner=False)
 def _trajectories() -> list[TrajectoryRef]:
+    """In the order a visitor is offered them: the first is the default, and a trajectory restored as a copy
+    (unless the coordinator made it the default) comes after the others, so the public start page never opens
+    on "IVP … (kopie)"."""
     with session_scope(readonly=True) as session:
-        return list_trajectories(session)
+        found = list_trajectories(session)
+        copies = restored_copies(session)
+    return sorted(found, key=lambda t: t.id in copies)  # stable: otherwise the order stays
 
 
 def clear_cache() -> None:
@@ -27,6 +54,18 @@ def select_trajectory(trajectory_id: int) -> None:
     """Show this trajectory from the next run on (a page cannot set the sidebar's widget after it is drawn)."""
     clear_cache()
     st.session_state[_PENDING_KEY] = trajectory_id
+
+
+def _from_address(ids: list[int]) -> int | None:
+    raw = st.query_params.get(TRAJECTORY_PARAM)
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and int(raw) in ids else None
+
+
+def full_label(trajectory: TrajectoryRef) -> str:
+    """The name as typed, with its period only when the name does not already say it."""
+    start, end = str(trajectory.period_start), str(trajectory.period_end)
+    period = "" if start in trajectory.name and end in trajectory.name else f" {trajectory.period}"
+    return f"{trajectory.name}{period}" + (" (fictief voorbeeld)" if trajectory.fictitious else "")
 
 
 def current_trajectory() -> TrajectoryRef | None:
@@ -48,6 +87,7 @@ def current_municipality() -> MunicipalityRef | None:
 
 def sidebar_selector() -> None:
     """Let the user switch trajectory (and municipality in a joint IVP); hidden when there is only one."""
+    plain_chrome()
     trajectories = _trajectories()
     ids = [t.id for t in trajectories]
     pending = st.session_state.pop(_PENDING_KEY, None)
@@ -56,15 +96,23 @@ def sidebar_selector() -> None:
         st.session_state.pop(_MUNICIPALITY_KEY, None)
     elif st.session_state.get(_TRAJECTORY_KEY) not in ids:
         st.session_state.pop(_TRAJECTORY_KEY, None)  # archived or deleted meanwhile
+        from_address = _from_address(ids)
+        if from_address is not None:  # a reload: the address still says which one was open
+            st.session_state[_TRAJECTORY_KEY] = from_address
     current = current_trajectory()
     if current is None:
         return
     if len(trajectories) > 1:
-        labels = {t.id: t.label for t in trajectories}
+        labels = {t.id: full_label(t) for t in trajectories}
         st.sidebar.selectbox(
             "Traject", ids, index=ids.index(current.id), format_func=labels.__getitem__, key=_TRAJECTORY_KEY
         )
         current = current_trajectory()
+        if current is not None:
+            # The box cuts a long name short; the full name wraps beneath it.
+            st.sidebar.caption(f"Open: {labels[current.id]}")
+            if st.query_params.get(TRAJECTORY_PARAM) != str(current.id):
+                st.query_params[TRAJECTORY_PARAM] = str(current.id)
     if current is not None and current.is_joint:
         m_ids = [m.id for m in current.municipalities]
         names = {m.id: m.name for m in current.municipalities}

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ivp_core.access import presenter
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation import comments, live, sessions
 from ivp_core.consultation.comments import CommentInfo
@@ -18,6 +19,8 @@ from ivp_core.consultation.qr import join_url, qr_png
 from ivp_core.consultation.sessions import SessionInfo
 from ivp_core.storage.db import session_scope
 from ui.ballot_form import fmt
+from ui.dutch_counts import counted
+from ui.plain import set_browser_cookie
 
 #: How often a shared screen asks whether anything changed: twice a second keeps a thanked vote on the
 #: screen within a second (see bench/load_session.py), and a poll costs one small indexed query.
@@ -84,7 +87,8 @@ def live_panel(session_id: int, drawn_status: str) -> None:
                 st.subheader("Impact × beïnvloedbaarheid")
                 matrix_chart(info, tally)
         else:
-            st.subheader("Tussenstand")
+            # Closed, the numbers are final: "Tussenstand" (interim score) would mislead the room.
+            st.subheader("Uitslag" if info.status == "gesloten" else "Tussenstand")
             results_chart(info, tally)
         convergence_chart(info, tally)
     approved_comments(approved)
@@ -137,6 +141,86 @@ PRESENTER_PATH = "scherm"
 
 def presenter_url(token: str) -> str:
     return f"{public_base_url()}/{PRESENTER_PATH}?k={token}"
+
+
+#: Presenter tokens this facilitator made in this browser (session id → token): the database keeps only their
+#: hashes, so a link can be shown only to whoever made it. Kept in the browser session, and the latest also in
+#: a cookie of a day, so the link stays findable after navigating away, a reload or a restart.
+SHOWN_LINKS_KEY = "ivp_presenter_links"
+LINK_COOKIE = "ivp_schermlink"
+LINK_COOKIE_DAYS = 1
+
+
+def _known_links() -> dict[int, str]:
+    shown: dict[int, str] = st.session_state.setdefault(SHOWN_LINKS_KEY, {})
+    raw = st.context.cookies.get(LINK_COOKIE)
+    if isinstance(raw, str):  # "<session id>-<token>"; AppTest hands back a mock
+        sid, _, token = raw.partition("-")
+        if sid.isdigit() and token:
+            shown.setdefault(int(sid), token)
+    return shown
+
+
+def _new_link(session_id: int) -> None:
+    with session_scope() as db:
+        st.session_state.setdefault(SHOWN_LINKS_KEY, {})[session_id] = presenter.create_link(db, session_id)
+
+
+def _revoke(session_id: int) -> None:
+    with session_scope() as db:
+        presenter.revoke_links(db, session_id)
+    st.session_state.setdefault(SHOWN_LINKS_KEY, {}).pop(session_id, None)
+
+
+def presenter_link(session: SessionInfo, *, make: bool) -> None:
+    """The projector's link, with buttons to make a new one or revoke them all; on the live screen and the
+    Sessies page. `make`: make one when the session has none (the live screen does, the Sessies page asks).
+
+    A remembered token is shown only while it is still valid (not revoked, trajectory not archived).
+    """
+    shown = _known_links()
+    with session_scope(readonly=True) as db:
+        active = presenter.active_links(db, session.id)
+        token = shown.get(session.id)
+        if token is not None and presenter.session_for_token(db, token) != session.id:
+            shown.pop(session.id, None)
+            token = None
+    if make and not active and token is None:
+        _new_link(session.id)
+        token = shown.get(session.id)
+        with session_scope(readonly=True) as db:
+            active = presenter.active_links(db, session.id)
+    st.markdown(
+        "**Link voor de beamer.** Open deze link op de computer van de beamer: die toont alleen dit scherm, "
+        "zonder knoppen en zonder wachtwoord, en komt na een storing vanzelf terug."
+    )
+    if token:
+        url = presenter_url(token)
+        st.code(url, language=None)
+        st.link_button("Scherm openen in een nieuw venster", url, icon=":material/open_in_new:")
+    else:
+        st.caption(
+            f"Er {'is' if len(active) == 1 else 'zijn'} {counted(len(active), 'schermlink', 'schermlinks')} "
+            "actief. Een link wordt alleen getoond in de browser die hem maakte; maak een nieuwe als u hem "
+            "niet meer heeft."
+        )
+    # Written on every run, so the elements after it keep their place: this session's link, else the latest
+    # one this browser still knows (viewing another session must not forget it).
+    remembered = (session.id, token) if token else next(reversed(shown.items()), None)
+    set_browser_cookie(
+        LINK_COOKIE, f"{remembered[0]}-{remembered[1]}" if remembered else "geen", days=LINK_COOKIE_DAYS
+    )
+    left, right = st.columns(2)
+    left.button(
+        "Nieuwe schermlink maken", on_click=_new_link, args=(session.id,), key=f"link:new:{session.id}"
+    )
+    right.button(
+        "Alle schermlinks intrekken",
+        on_click=_revoke,
+        args=(session.id,),
+        key=f"link:revoke:{session.id}",
+        disabled=not active,
+    )
 
 
 def join_panel(session: SessionInfo) -> None:
@@ -245,7 +329,7 @@ def results_chart(session: SessionInfo, tally: live.LiveTally) -> pd.DataFrame:
     )
     text = chart.mark_text(align="left", dx=6, fontSize=18).encode(text="Label:N")
     st.altair_chart((chart + text).properties(height=max(240, 34 * len(data))), width="stretch")
-    with st.expander("Tussenstand als tabel"):
+    with st.expander(("Uitslag" if session.status == "gesloten" else "Tussenstand") + " als tabel"):
         # The same numbers as text, for screen readers and for checking against the ballots.
         st.table(
             data[["Thema", "Label", "Stembiljetten"]].rename(columns={"Label": unit.capitalize()}),

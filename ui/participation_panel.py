@@ -12,7 +12,9 @@ import streamlit as st
 
 from ivp_core.consultation import consultation_info, participation, verification
 from ivp_core.consultation.sessions import SessionError, SessionInfo
+from ivp_core.dutch import local_time, short_moment
 from ivp_core.storage.db import session_scope
+from ui.errors import show_user_error
 
 
 def render(info: SessionInfo) -> None:
@@ -60,7 +62,7 @@ def _admission(info: SessionInfo) -> None:
             with session_scope() as db:
                 consultation_info.set_admission(db, info.id, mode, seats)
         except SessionError as exc:
-            st.error(exc.message_nl)
+            show_user_error(exc)
         else:
             st.success("Opgeslagen.")
             st.rerun()
@@ -84,8 +86,16 @@ def _texts(info: SessionInfo) -> None:
         for k, label, default in consultation_info.INFO_FIELDS
     }
     st.markdown("**Privacyverklaring (AVG)**")
+    with session_scope(readonly=True) as db:
+        defaults = dict(consultation_info.consultation_text(db, info.id).privacy)  # {gemeente} filled in
     privacy_values = {
-        k: st.text_area(label, value=given_privacy.get(k, ""), placeholder=default, key=f"{key}:p:{k}", height=80)
+        k: st.text_area(
+            label,
+            value=given_privacy.get(k, ""),
+            placeholder=defaults.get(label, default),
+            key=f"{key}:p:{k}",
+            height=80,
+        )
         for k, label, default in consultation_info.PRIVACY_FIELDS
     }
     if st.button("Uitleg en sluittijd opslaan", key=f"{key}:save"):
@@ -102,7 +112,7 @@ def _texts(info: SessionInfo) -> None:
                     closes_local=datetime.combine(day, hour) if closes and day else None,
                 )
         except SessionError as exc:
-            st.error(exc.message_nl)
+            show_user_error(exc)
         else:
             st.success("Opgeslagen.")
             st.rerun()
@@ -120,7 +130,7 @@ def _voids(info: SessionInfo) -> None:
             [line.participant_label for line in lines],
             format_func=lambda lbl: next(
                 f"{line.participant_label} · {participation.ENTRY_KINDS.get(line.entry, line.entry)}"
-                f" · {line.submitted_at:%H:%M:%S}"
+                f" · {local_time(line.submitted_at):%H:%M:%S}"
                 for line in lines
                 if line.participant_label == lbl
             ),
@@ -132,11 +142,11 @@ def _voids(info: SessionInfo) -> None:
                 with session_scope() as db:
                     participation.void_ballot(db, info.id, label, reason, by="begeleider")
             except participation.ParticipationError as exc:
-                st.error(exc.message_nl)
+                show_user_error(exc)
             else:
                 st.success(f"De stem van {label} telt niet meer.")
                 st.rerun()
     else:
         st.markdown("Er zijn nog geen stemmen.")
     for who, why, when in done:
-        st.text(f"Ongeldig: {who} ({when:%d-%m-%Y %H:%M}): {why}")
+        st.text(f"Ongeldig: {who} ({short_moment(when)}): {why}")

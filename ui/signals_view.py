@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Literal
 
 import streamlit as st
 
@@ -190,7 +191,7 @@ FIELD_KEY = "ivp_veld"
 _URL_FIELD_KEY = "ivp_veld_url"
 
 
-def field_picker(label_visibility: str = "visible") -> str:
+def field_picker(label_visibility: Literal["visible", "hidden", "collapsed"] = "visible") -> str:
     """Choose the field; `?veld=N` opens one field directly and the URL follows the choice, so the link in
     the address bar can be shared. A field number in the URL that differs from the last one seen wins."""
     catalogue = load_catalogue()
@@ -209,7 +210,7 @@ def field_picker(label_visibility: str = "visible") -> str:
         required=True,
         format_func=labels.__getitem__,
         key=FIELD_KEY,
-        label_visibility=label_visibility,  # type: ignore[arg-type]
+        label_visibility=label_visibility,
     )
     code = str(chosen or "1")
     st.query_params["veld"] = code

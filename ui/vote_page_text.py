@@ -51,11 +51,16 @@ def _question(heading: str, text: str) -> str:
     return f"**{plain_markdown(heading)}**  \n{plain_markdown(text)}"
 
 
+_DEFAULT_INFO = {label: default for _, label, default in consultation_info.INFO_FIELDS}
+
+
 @st.cache_data(ttl=60, show_spinner=False)
-def about_text(session_id: int, mode: str) -> AboutText:
+def about_text(session_id: int, mode: str, resident: bool = True) -> AboutText:
+    """`resident`: the standard introduction is written for residents ("De uitkomst staat … op de website");
+    a werkgroep or council member sees only what the facilitator typed for their session."""
     with session_scope(readonly=True) as db:
         texts = consultation_info.consultation_text(db, session_id)
-    info = [_question(q, a) for q, a in texts.info]
+    info = [_question(q, a) for q, a in texts.info if resident or a != _DEFAULT_INFO.get(q)]
     if texts.closes_at is not None:
         info.append(f"**Tot wanneer kunt u meedoen?**  \nTot {consultation_info.local_text(texts.closes_at)}.")
     info.append(f"**Eén stem per persoon**  \n{breakable(ADMISSION_TEXT[mode])}")

@@ -9,9 +9,13 @@ value of a type it never asked for, and fails with a traceback.
 This is the one place all widget values pass, for every page, so the check lives here: the value kind must
 be the one the widget registered (`WidgetMetadata.value_type`), numbers must be finite, and the
 deserializer must accept it. Anything else is dropped with one log line (the widget then shows its previous
-value or its default, as if nothing had been sent). Session-state entries the app sets itself, such as the
-role after login, are not widget values and cannot be set from a browser (Streamlit ignores a widget id it
-has no widget for); `auth` compares the role with one known value.
+value or its default, as if nothing had been sent).
+
+A value may also arrive under an id no page ever creates, such as `ivp_role` (the role after login) or any
+other session-state key. Streamlit keeps it among the widget values, and the next widget with a key then
+lists the session state and stops the page with `KeyError` (issue 26). Every widget id Streamlit makes
+starts with `$$ID-`, so a value under any other id is dropped where it enters (`set_widget_from_proto`),
+with one log line. It could never set the role anyway: `auth` checks the login itself on every request.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import logging
 import math
 from typing import Any
 
-from streamlit.runtime.state.common import WidgetMetadata
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.runtime.state.common import WidgetMetadata, is_element_id
 from streamlit.runtime.state.session_state import Serialized, WStates
 
 LOG = logging.getLogger("ivp.widgets")
@@ -54,7 +59,8 @@ _last_logged = [b""]
 
 
 def install() -> None:
-    """Wrap Streamlit's deserialization of widget values once per process."""
+    """Wrap Streamlit's intake and deserialization of widget values once per process."""
+    _install_intake()
     original = WStates.__getitem__
     if getattr(original, _MARK, False):
         return
@@ -82,3 +88,19 @@ def install() -> None:
 
     setattr(checked, _MARK, True)
     WStates.__getitem__ = checked  # type: ignore[method-assign]
+
+
+def _install_intake() -> None:
+    """Drop values the browser sends under an id that is not a widget id (see the module docstring)."""
+    original = WStates.set_widget_from_proto
+    if getattr(original, _MARK, False):
+        return
+
+    def intake(self: WStates, widget_state: WidgetState) -> None:
+        if not is_element_id(widget_state.id):
+            LOG.warning("Ignored a value from the browser under an id that is no widget (%r).", widget_state.id[:40])
+            return
+        original(self, widget_state)
+
+    setattr(intake, _MARK, True)
+    WStates.set_widget_from_proto = intake  # type: ignore[method-assign]

@@ -82,10 +82,10 @@ def resolve_municipality(trajectory_id: int, requested: str | None) -> int:
 
 
 def _decide(args: argparse.Namespace) -> int:
-    from ivp_core.advice.aggregate import AggregationError
-    from ivp_core.advice.decision import DecisionError, DecisionRequest, record_decision
-    from ivp_core.advice.results import compute_advice_with, stored_options
-    from ivp_core.storage.db import session_scope
+    """Without votes in the app (a session on paper, a raad that decides otherwise) the choice is recorded
+    without an advice; a refusal is a `UserError`, which the command line prints in Dutch with exit 2."""
+    from ivp_core.advice.decision import DecisionRequest
+    from ivp_core.advice.page import ChoiceRequest, advice_for_choice, record_choice
 
     trajectory_id = resolve_trajectory_id(args.trajectory)
     municipality_id = resolve_municipality(trajectory_id, args.municipality)
@@ -98,22 +98,9 @@ def _decide(args: argparse.Namespace) -> int:
         meeting_date=parse_date(args.date),
         focus=parse_focus(args.focus),
     )
-    try:
-        with session_scope() as db:
-            advice = compute_advice_with(
-                db, trajectory_id, municipality_id, stored_options(db, trajectory_id)
-            )
-            if not advice.sessions:
-                raise CliError(
-                    "Er zijn nog geen afgesloten sessies met stemmen, dus nog geen advies om een keuze op te "
-                    "baseren. Sluit eerst een sessie af."
-                )
-            decision_id = record_decision(db, trajectory_id, municipality_id, advice, request).id
-    except DecisionError as exc:
-        raise CliError(str(exc)) from None
-    except AggregationError as exc:
-        raise CliError(exc.message_nl) from None
-    print(decision_id)
+    advice = advice_for_choice(trajectory_id, municipality_id)
+    recorded = record_choice(ChoiceRequest(trajectory_id, municipality_id, request, advice))
+    print(recorded.id)
     return 0
 
 

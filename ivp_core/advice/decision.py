@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -49,6 +49,13 @@ ADOPTING_GREMIUM: Final = "raad"
 #: The planning milestone whose date is the default meeting date for each status (Stap 1's planning).
 MILESTONE_FOR_STATUS: Final[dict[str, str]] = {ADVICE: "opiniesessie", ADOPTED: "raadsbesluit"}
 MAX_FOCUS_LENGTH: Final = 200
+#: The rule by which a document states one record of the history, in one sentence for the page and the verslag.
+STANDING_RULE_NL: Final = (
+    "Een vaststelling door de gemeenteraad blijft staan tot de raad opnieuw besluit; een later advies van de "
+    "raadscommissie, het college of de driehoek vervangt haar niet, en zonder vaststelling geldt het laatste advies."
+)
+
+
 class DecisionError(UserError):
     """A final choice that cannot be stored as given; the message is shown to the facilitator as is."""
 
@@ -60,8 +67,8 @@ def default_gremium(trajectory: Trajectory, status: str) -> str:
     return chosen or (ADOPTING_GREMIUM if status == ADOPTED else "raadscommissie")
 
 
-def default_meeting_date(db: Session, trajectory_id: int, status: str) -> date | None:
-    """The planned date of the matching milestone, so a decision taken as planned needs no typing."""
+def planned_meeting_date(db: Session, trajectory_id: int, status: str) -> date | None:
+    """The planned date of the matching milestone (Stap 1's planning); it may lie in the future, as a plan."""
     kind = MILESTONE_FOR_STATUS.get(status)
     if kind is None:
         return None
@@ -73,6 +80,57 @@ def default_meeting_date(db: Session, trajectory_id: int, status: str) -> date |
         .order_by(Milestone.due_on.desc())
         .limit(1)
     )
+
+
+def default_meeting_date(
+    db: Session, trajectory_id: int, status: str, *, today: date | None = None
+) -> date | None:
+    """The planned date as the meeting's date, so a decision taken as planned needs no typing; a meeting that
+    is still ahead has not decided anything yet, so a planned date after today is no default."""
+    planned = planned_meeting_date(db, trajectory_id, status)
+    return planned if planned is not None and planned <= (today or local_today()) else None
+
+
+@dataclass(frozen=True)
+class EarliestDate:
+    """The first day a vaststelling can have been taken, and what it follows, in words for a refusal or hint."""
+
+    day: date
+    #: What the vaststelling follows ("het laatste advies"), and which one, for the refusal.
+    what: str
+    which: str
+
+
+def earliest_adoption_date(
+    db: Session, trajectory_id: int, municipality_id: int | None, advice: Advice | None
+) -> EarliestDate | None:
+    """A vaststelling adopts what came before it: the municipality's latest recorded advice and the sessions the
+    app's advice was counted from. It cannot be dated before either. An advice given after the raad's latest
+    vaststelling (say the college's, a month later) is not one a vaststelling adopts: it does not stop the
+    griffier from correcting that vaststelling at its own meeting date."""
+    candidates: list[EarliestDate] = []
+    history = _history_query(trajectory_id, municipality_id)
+    advices = history.where(PriorityDecision.status == ADVICE, PriorityDecision.meeting_date.is_not(None))
+    adopted_on = db.scalar(
+        history.where(PriorityDecision.status == ADOPTED, PriorityDecision.meeting_date.is_not(None))
+        .with_only_columns(PriorityDecision.meeting_date)
+        .limit(1)
+    )
+    if adopted_on is not None:
+        advices = advices.where(PriorityDecision.meeting_date <= adopted_on)
+    latest_advice = db.scalar(advices.limit(1))
+    if latest_advice is not None and latest_advice.meeting_date is not None:
+        candidates.append(
+            EarliestDate(
+                latest_advice.meeting_date, "het laatste advies", f"({describe_decision(latest_advice)})"
+            )
+        )
+    held = [date.fromisoformat(s.held_on) for s in (advice.sessions if advice else ()) if s.held_on]
+    if held:
+        candidates.append(
+            EarliestDate(max(held), "de sessies van het advies", f"(de laatste op {long_date(max(held))})")
+        )
+    return max(candidates, key=lambda c: c.day, default=None)
 
 
 @dataclass(frozen=True)
@@ -146,17 +204,30 @@ def _check_record(
         raise DecisionError("Dit traject is gearchiveerd; er kan geen keuze meer bij.")
 
 
+def _check_after_advice(
+    db: Session, trajectory_id: int, municipality_id: int | None, advice: Advice | None, meeting_date: date
+) -> None:
+    earliest = earliest_adoption_date(db, trajectory_id, municipality_id, advice)
+    if earliest is not None and meeting_date < earliest.day:
+        raise DecisionError(
+            f"Een vaststelling op {long_date(meeting_date)} ligt vóór {earliest.what} {earliest.which}. De raad stelt vast wat "
+            f"eerder is geadviseerd: de vroegst mogelijke datum is {long_date(earliest.day)}."
+        )
+
+
 def record_decision(
     db: Session,
     trajectory_id: int,
     municipality_id: int | None,
-    advice: Advice,
+    advice: Advice | None,
     request: DecisionRequest,
     *,
     today: date | None = None,
 ) -> PriorityDecision:
     """Store the advice and the final choice together as one record; a choice other than the advice needs a
-    reason. Every check runs before anything is written, so a refusal leaves the database as it was."""
+    reason. Without an advice from the app (a session on paper, a raad that decides otherwise) the record keeps
+    ``advice == {}`` and ``settings == {}`` and asks no reason for "deviating". Every check runs before
+    anything is written, so a refusal leaves the database as it was."""
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise DecisionError(f"Traject {trajectory_id} bestaat niet.")
@@ -164,23 +235,29 @@ def record_decision(
         raise DecisionError("Deze gemeente hoort niet bij het traject.")
     status = request.status.strip().lower()
     gremium = (request.gremium or "").strip().lower() or default_gremium(trajectory, status)
-    meeting_date = request.meeting_date or default_meeting_date(db, trajectory_id, status)
+    meeting_date = request.meeting_date or planned_meeting_date(db, trajectory_id, status)
     _check_record(trajectory, status, gremium, meeting_date, today or local_today())
+    assert meeting_date is not None  # _check_record refuses a missing date
+    if status == ADOPTED:
+        _check_after_advice(db, trajectory_id, municipality_id, advice, meeting_date)
     chosen = _check_themes(request.chosen)
     focus = _check_focus(request.focus, chosen)
     reason = request.reason.strip()
-    if not follows_advice(advice.result, chosen) and not reason:
+    if advice is not None and not follows_advice(advice.result, chosen) and not reason:
         raise DecisionError(
             "U kiest andere prioriteiten dan het advies. Schrijf kort op waarom; dat komt in het verslag."
         )
     decided_by = request.decided_by.strip()
     if not decided_by:
         raise DecisionError("Vul uw naam in, zodat het verslag zegt wie de keuze vastlegde.")
+    stored: dict[str, Any] = {}
+    if advice is not None:
+        stored = {**advice.result.to_dict(), "consensus": advice.consensus.to_dict()}
     decision = PriorityDecision(
         trajectory_id=trajectory_id,
         municipality_id=municipality_id,
-        settings=advice.settings_dict(),
-        advice={**advice.result.to_dict(), "consensus": advice.consensus.to_dict()},
+        settings=advice.settings_dict() if advice is not None else {},
+        advice=stored,
         chosen=chosen,
         reason=reason,
         decided_by=decided_by[:120],
@@ -250,6 +327,8 @@ class DecisionView:
     reason: str
     decided_by: str
     recorded_at: datetime | None
+    #: False for a choice recorded without an advice from the app (a session on paper, a raad's own choice).
+    with_advice: bool = True
 
 
 def decision_views(db: Session, trajectory_id: int, municipality_id: int | None) -> list[DecisionView]:
@@ -266,6 +345,7 @@ def decision_views(db: Session, trajectory_id: int, municipality_id: int | None)
             reason=d.reason,
             decided_by=d.decided_by,
             recorded_at=local_time(d.decided_at) if d.decided_at else None,
+            with_advice=bool(d.advice),
         )
         for d in decision_history(db, trajectory_id, municipality_id)
     ]
@@ -280,5 +360,7 @@ def describe_decision(decision: PriorityDecision) -> str:
         return f"Vastgesteld door {gremium or GREMIA[ADOPTING_GREMIUM]} op {when}"
     if gremium and when:
         return f"Advies van {gremium} van {when}"
-    recorded = f"Keuze vastgelegd op {long_date(decision.decided_at)}" if decision.decided_at else "Keuze vastgelegd"
+    recorded = (
+        f"Keuze vastgelegd op {long_date(decision.decided_at)}" if decision.decided_at else "Keuze vastgelegd"
+    )
     return recorded if decision.status == ADOPTED else f"{recorded}, als advies"

@@ -7,6 +7,11 @@ by `ballots.validate_ballot` against its session's method and scale; weights wit
 enter; decisions and their settings as the aggregation accepts them; and every reference resolving to a row
 of the right trajectory or session. A file that passes could have been made by this application.
 
+Rows must also agree with the state they restore (issue 26): a participant whose ballot was voided
+(`voided_at`, as `participation.void_ballot` leaves it) has no ballot, and wrote no remark after the void
+(the app refuses both), so such a row is refused, also in an unsigned file the coordinator accepted. Its
+earlier remarks and the invitation code it joined with are what the app itself keeps after a void.
+
 Memory stays small for a million ballots: ids are kept in sorted arrays (8 bytes each) and found by
 bisection, and the items of one ballot are checked together as they come (a ballot's items are written
 together; a ballot whose items come apart is refused).
@@ -19,6 +24,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final
 
 from ivp_core.advice.aggregate import AggregationSettings
@@ -106,6 +112,8 @@ class MeaningChecker:
     _valid_ballots: set[tuple[Any, ...]] = field(default_factory=set)
     _ballot_done: bytearray = field(default_factory=bytearray)
     _participant_voted: bytearray = field(default_factory=bytearray)
+    #: Participants whose ballot was voided: id -> (label, when). Few, so a plain dict.
+    _voided: dict[int, tuple[str, Any]] = field(default_factory=dict)
     _handlers: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -305,6 +313,8 @@ class MeaningChecker:
 
     def _participant(self, index: int, row: dict[str, Any]) -> None:
         self._participant_voted.append(0)
+        if row.get("voided_at") is not None:
+            self._voided[row["id"]] = (str(row.get("label") or "")[:40], row["voided_at"])
 
     def _ballot(self, index: int, row: dict[str, Any]) -> None:
         self._one_of("ballot", index, "entry", row["entry"], frozenset(ENTRY_KINDS))
@@ -315,6 +325,14 @@ class MeaningChecker:
             )
         if self._payload("participant", row["participant_id"]) != row["session_id"]:
             raise row_error("ballot", index, "de deelnemer hoort niet bij de sessie van de stem.")
+        voided = self._voided.get(row["participant_id"])
+        if voided is not None:
+            raise row_error(
+                "ballot",
+                index,
+                f"de stem van deelnemer {voided[0] or row['participant_id']} is vervallen verklaard; die deelnemer "
+                "kan geen stem meer hebben.",
+            )
         at = self.indexes["participant"].position(row["participant_id"])
         assert at is not None
         if self._participant_voted[at]:
@@ -389,6 +407,13 @@ class MeaningChecker:
         author = row["participant_id"]
         if author is not None and self._payload("participant", author) != row["session_id"]:
             raise row_error("comment", index, "de schrijver hoort niet bij de sessie van de opmerking.")
+        voided = self._voided.get(author) if author is not None else None
+        if voided is not None and _after(row.get("created_at"), voided[1]):
+            raise row_error(
+                "comment",
+                index,
+                f"de opmerking is geschreven nadat de stem van deelnemer {voided[0] or author} vervallen was.",
+            )
         self._one_of("comment", index, "status", row["status"], COMMENT_STATUSES)
 
     def _invitation_code(self, index: int, row: dict[str, Any]) -> None:
@@ -459,6 +484,16 @@ class MeaningChecker:
         if theme in chosen:
             raise row_error(table, index, f"het thema '{theme}' staat twee keer in dezelfde keuze.")
         chosen.append(theme)
+
+
+def _after(moment: Any, voided_at: Any) -> bool:
+    """Whether `moment` lies after the void; times the reader could not compare count as not after."""
+    if isinstance(moment, datetime) and isinstance(voided_at, datetime):
+        try:
+            return moment > voided_at
+        except TypeError:  # one with and one without a time zone: both were written as UTC
+            return moment.replace(tzinfo=None) > voided_at.replace(tzinfo=None)
+    return False
 
 
 def _nothing(index: int, row: dict[str, Any]) -> None:

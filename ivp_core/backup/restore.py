@@ -54,6 +54,9 @@ from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import RestoreJob
 
 PENDING_SUFFIX: Final = " (herstel bezig)"
+#: In a trajectory's settings: restored "als kopie", so never the default (first) trajectory a visitor of the
+#: public start page sees, unless the coordinator chose it to be (`copy_as_default`).
+RESTORED_COPY: Final = "hersteld_als_kopie"
 _FIGURE_KEY: Final = ("region_code", "indicator", "year", "source")
 _FIGURE_COMPARE_CHUNK: Final = 500
 #: Tables written one chunk at a time with their new ids kept in arrays (they can hold a million rows).
@@ -140,6 +143,26 @@ class RestorePlan:
     conflicts: list[int]
     shared: SharedImpact
     indexes: dict[str, IdIndex] = field(repr=False, default_factory=dict)
+    #: Session codes of the backup in use here by sessions of the trajectories it would replace ("vervangen"
+    #: keeps them) and by sessions of any other trajectory (those sessions get a new code either way).
+    codes_of_conflicts: int = 0
+    codes_elsewhere: int = 0
+
+    def code_notice(self, on_conflict: OnConflict) -> str | None:
+        """Dutch, before the coordinator confirms: which join links stop working, if any."""
+        changed = self.codes_elsewhere + (self.codes_of_conflicts if on_conflict != "replace" else 0)
+        if not changed:
+            return None
+        sessions = "1 sessie krijgt" if changed == 1 else f"{changed} sessies krijgen"
+        why = (
+            "hun code is hier al in gebruik door het bestaande traject"
+            if not self.codes_elsewhere
+            else "hun code is hier al in gebruik door een ander traject"
+        )
+        return (
+            f"Let op: {sessions} een nieuwe code, want {why}. Links en QR-codes met de oude code werken voor "
+            "die sessies niet meer; geef deelnemers de nieuwe code."
+        )
 
 
 @dataclass
@@ -247,6 +270,7 @@ def check_backup(
     total = sum(file.row_count(n) for n in TABLE_ORDER) or 1
     done = 0
     differing: dict[str, int] = {}
+    codes: list[str] = []
     file.start_pass()
     for name in TABLE_ORDER:
         progress(done / total, f"Controleren: {name}")
@@ -265,6 +289,8 @@ def check_backup(
         else:
             for index, row in file.rows(name):
                 checker.check(name, index, row)
+                if name == "opinion_session":
+                    codes.append(str(row["code"]))
                 if index % 20_000 == 0:
                     progress((done + index) / total, f"Controleren: {name}")
         checker.end_table(name)
@@ -281,6 +307,7 @@ def check_backup(
     with session_scope(engine, readonly=True) as db:
         conflicts = list(db.scalars(select(t.c.id).where(_same_period(name, start, end))))
         shared = _shared_impact(db, differing, conflicts)
+        in_use = _codes_in_use(db, codes)
     progress(1.0, "Gecontroleerd")
     return RestorePlan(
         data=data,
@@ -292,7 +319,20 @@ def check_backup(
         conflicts=conflicts,
         shared=shared,
         indexes={n: checker.indexes[n] for n in ("participant", "ballot") if n in checker.indexes},
+        codes_of_conflicts=sum(1 for owner in in_use.values() if owner in conflicts),
+        codes_elsewhere=sum(1 for owner in in_use.values() if owner not in conflicts),
     )
+
+
+def _codes_in_use(db: Session, codes: list[str]) -> dict[str, int]:
+    """Code → the trajectory here whose session has it, for the backup's session codes."""
+    table = TABLES["opinion_session"]
+    found: dict[str, int] = {}
+    for at in range(0, len(codes), _FIGURE_COMPARE_CHUNK):
+        chunk = codes[at : at + _FIGURE_COMPARE_CHUNK]
+        rows = db.execute(select(table.c.code, table.c.trajectory_id).where(table.c.code.in_(chunk))).all()
+        found.update({code: owner for code, owner in rows})
+    return found
 
 
 # ------------------------------------------------------------------------------------------- write
@@ -317,9 +357,20 @@ class _UnusableHashes:
 class _Writer:
     """Writes one checked backup in chunks; remembers what it created so a failure can remove it again."""
 
-    def __init__(self, plan: RestorePlan, on_conflict: OnConflict, engine: Engine | None, progress: Progress) -> None:
+    def __init__(
+        self,
+        plan: RestorePlan,
+        on_conflict: OnConflict,
+        engine: Engine | None,
+        progress: Progress,
+        copy_as_default: bool = False,
+    ) -> None:
         self.plan = plan
         self.on_conflict = on_conflict
+        self.copy_as_default = copy_as_default
+        #: Restored session id → its code in the backup, held by a session of the replaced trajectory until
+        #: the last transaction hands it over (so residents' and raadsleden's links keep working).
+        self.kept_codes: dict[int, str] = {}
         self.engine = engine
         self.progress = progress
         self.file = BackupFile(plan.data)
@@ -447,6 +498,8 @@ class _Writer:
         if existing and self.on_conflict == "new_copy":
             self.final_name = self._copy_name(db, trajectory["name"], start, end)
             self.report.notes.append(f"Geïmporteerd als kopie: '{self.final_name}'.")
+            if not self.copy_as_default:
+                trajectory = {**trajectory, "settings": {**(trajectory["settings"] or {}), RESTORED_COPY: True}}
         self.final_archived = trajectory["archived_at"]
         pending = {
             **trajectory,
@@ -519,11 +572,16 @@ class _Writer:
         for row in rows:
             values = {**row, "previous_round_id": None}
             values = self._remap("opinion_session", values)
-            if db.scalar(select(table.c.id).where(table.c.code == values["code"])) is not None:
-                values["code"] = self._free_code(db)
-                self._count(self.report.reused, "nieuwe sessiecode")
+            owner = db.scalar(select(table.c.trajectory_id).where(table.c.code == values["code"]))
+            kept = owner is not None and owner in self.replacing
+            if owner is not None:
+                original, values["code"] = values["code"], self._free_code(db)
+                if not kept:
+                    self._count(self.report.reused, "nieuwe sessiecode")
             values["status"] = "concept"
             new_id = self._insert_many(db, "opinion_session", [values])[0]
+            if kept:
+                self.kept_codes[new_id] = original
             self.ids["opinion_session"][row["id"]] = new_id
             self.session_status[new_id] = row["status"]
             if row["previous_round_id"] is not None:
@@ -575,16 +633,18 @@ class _Writer:
         """
         t, sessions = TABLES["trajectory"], TABLES["opinion_session"]
         if self.replacing:
-            db.execute(update(t).where(t.c.id.in_(self.replacing)).values(archived_at=datetime.now(UTC)))
             db.execute(
                 update(sessions)
                 .where(sessions.c.trajectory_id.in_(self.replacing), sessions.c.status == "open")
                 .values(status="gesloten")
             )
-            self.replaced_jobs = [start_job(db, old, "vervangen") for old in self.replacing]
             self.report.replaced_trajectory_id = self.replacing[0]
+            self._take_over(db, self.replacing[0])
+            db.execute(update(t).where(t.c.id.in_(self.replacing)).values(archived_at=datetime.now(UTC)))
+            self.replaced_jobs = [start_job(db, old, "vervangen") for old in self.replacing]
             self.report.notes.append(
-                f"Het bestaande traject '{self.plan.trajectory_name}' is vervangen (alleen het traject zelf)."
+                f"Het bestaande traject '{self.plan.trajectory_name}' is vervangen (alleen het traject zelf). "
+                "Het traject en de sessies houden hun nummer en code: bestaande links blijven werken."
             )
         db.execute(
             update(t).where(t.c.id == self.trajectory_id).values(name=self.final_name, archived_at=self.final_archived)
@@ -609,6 +669,45 @@ class _Writer:
         self.report.trajectory_name = self.final_name
         self.report.shared = self.plan.shared
 
+    def _take_over(self, db: Session, old: int) -> None:
+        """The restored trajectory takes the replaced one's id, and its sessions their codes.
+
+        Both trajectories' rows stay; what hangs under them changes places: the replaced content moves to the
+        restore's row (then hidden and removed in chunks, as before) and the restored content to the old id,
+        so `?traject=` links and join links keep working. Only the small per-trajectory rows move (sessions,
+        texts, decisions …); ballots hang under sessions and are not touched.
+        """
+        assert self.trajectory_id is not None
+        new = self.trajectory_id
+        t, sessions = TABLES["trajectory"], TABLES["opinion_session"]
+        # Codes first: the replaced sessions give theirs up (they are being removed), the restored take them.
+        for session_id, code in self.kept_codes.items():
+            db.execute(update(sessions).where(sessions.c.code == code).values(code=self._free_code(db)))
+            db.execute(update(sessions).where(sessions.c.id == session_id).values(code=code))
+        spare = self._spare_trajectory(db, old)
+        for table, column in _trajectory_references():
+            db.execute(update(table).where(column == old).values({column.name: spare}))
+            db.execute(update(table).where(column == new).values({column.name: old}))
+            db.execute(update(table).where(column == spare).values({column.name: new}))
+        restored = db.execute(select(t).where(t.c.id == new)).mappings().one()
+        replaced = db.execute(select(t).where(t.c.id == old)).mappings().one()
+        columns = [c.name for c in t.columns if c.name != "id"]
+        db.execute(update(t).where(t.c.id == old).values({c: restored[c] for c in columns}))
+        db.execute(update(t).where(t.c.id == new).values({c: replaced[c] for c in columns}))
+        db.execute(delete(t).where(t.c.id == spare))
+        # The restore job (this process) keeps pointing at the row that is now the finished trajectory.
+        db.execute(update(RestoreJob).where(RestoreJob.id == self.job_id).values(trajectory_id=None))
+        self.replacing = [new, *self.replacing[1:]]
+        self.trajectory_id = old
+
+    def _spare_trajectory(self, db: Session, like: int) -> int:
+        """An empty, hidden trajectory row to park rows on while two trajectories swap what hangs under them."""
+        t = TABLES["trajectory"]
+        row = dict(db.execute(select(t).where(t.c.id == like)).mappings().one())
+        row.pop("id")
+        row.update(name="(wissel)", archived_at=datetime.now(UTC))
+        return int(db.execute(insert(t).values(**row).returning(t.c.id)).scalar_one())
+
     def _note(self, db: Session, table: str, keys: list[Any]) -> None:
         assert self.job_id is not None
         note_created(db, self.job_id, table, keys)
@@ -619,6 +718,24 @@ class _Writer:
             remove_job(self.pacer, self.job_id)
 
 
+def restored_copies(db: Session) -> set[int]:
+    """Trajectories restored "als kopie" that the coordinator did not make the default (see `RESTORED_COPY`)."""
+    t = TABLES["trajectory"]
+    return {i for i, settings in db.execute(select(t.c.id, t.c.settings)) if (settings or {}).get(RESTORED_COPY)}
+
+
+def _trajectory_references() -> list[tuple[Any, Any]]:
+    """(table, column) of every column that refers to a trajectory, except the restore's own bookkeeping."""
+    metadata = TABLES["trajectory"].metadata
+    return [
+        (table, fk.parent)
+        for table in metadata.sorted_tables
+        if table.name != RestoreJob.__tablename__
+        for fk in table.foreign_keys
+        if fk.column.table.name == "trajectory"
+    ]
+
+
 def restore(
     plan: RestorePlan,
     *,
@@ -626,8 +743,12 @@ def restore(
     replace_shared_figures: Collection[str] | None = None,
     engine: Engine | None = None,
     progress: Progress = _no_progress,
+    copy_as_default: bool = False,
 ) -> ImportReport:
     """Write a checked backup (see the module docstring); on any problem nothing is left changed.
+
+    ``copy_as_default``: a trajectory restored as a copy may become the one a visitor sees first; without it,
+    it is marked (`RESTORED_COPY`) and the original stays the default.
 
     ``replace_shared_figures``: the region codes whose installation-wide figures the coordinator confirmed
     to replace; it must be exactly ``plan.shared.regions``, else the restore refuses (the impact changed or
@@ -646,7 +767,7 @@ def restore(
             )
         replace_shared = bool(plan.shared)
     remove_stale(engine)
-    writer = _Writer(plan, on_conflict, engine, progress)
+    writer = _Writer(plan, on_conflict, engine, progress, copy_as_default)
     try:
         return writer.run(replace_shared)
     except BackupError:

@@ -38,8 +38,8 @@ def cast(
 ) -> BallotReceipt:
     """Store the press, or refuse it with a Dutch `ParticipationError` and leave nothing written.
 
-    The participant row is made here, at the first ballot, never when a page opens: an opened page that
-    never votes leaves nothing behind, so "joined" counts only people who voted. `invitation_code` and
+    The participant row is made here at the first ballot, unless the phone already registered when its
+    questions appeared (`participation.register_presence`, open sessions only). `invitation_code` and
     `verification` (the e-mail link's secret) are claimed in this same transaction.
 
     Same refusals as `participation.join`, `participation.submit_ballot` and `comments.save_comments`

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import String, bindparam, cast, delete, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from ivp_core.consultation.ballots import BallotError, validate_ballot
@@ -210,6 +210,58 @@ def join(
     """
     row = writable_session(db, session_id)
     return _participant_info(enrol(db, row, token, wijk=wijk, age_band=age_band, invitation_code=invitation_code))
+
+
+#: A phone that shows the questions joins in one statement: its number is the session's count plus one (the
+#: caller holds the session's lock, so two phones never get the same number), and a second tab of the same
+#: phone inserts nothing. Built once, like the statements every vote sends.
+_PARTICIPANT_TABLE: Final = Participant.__table__
+_PRESENCE_INSERT: Final = (
+    insert(_PARTICIPANT_TABLE)
+    .from_select(
+        ["session_id", "token_hash", "label", "joined_at"],
+        select(
+            bindparam("session_id"),
+            bindparam("token_hash"),
+            literal("P") + cast(func.count(Participant.id) + 1, String),
+            bindparam("joined_at"),
+        )
+        .where(Participant.session_id == bindparam("session_id"))
+        .having(
+            ~exists().where(
+                Participant.session_id == bindparam("session_id"),
+                Participant.token_hash == bindparam("token_hash"),
+            )
+        ),
+    )
+    .returning(_PARTICIPANT_TABLE.c.id, _PARTICIPANT_TABLE.c.label)
+)
+
+
+def register_presence(db: Session, session_id: int, token: str) -> ParticipantInfo | None:
+    """Count this phone as joined once it shows the ballot's questions, so the projector's "Deelnemers
+    aangemeld" shows who is in the room before they vote, on every app server (the row is in the database).
+
+    Written once per phone (the page then knows the participant and never asks again), and only when the
+    questions appear, not when the page opens: a resident's start screen stays free of writes. Two
+    statements (lock the session, insert), because 300 phones of a council opening at once each send them.
+    Only for sessions that anyone with the code may join: an invitation code, an e-mail link or a seat is
+    claimed with the first ballot, as before, so those phones count when they vote. None when nothing was
+    registered (such a session); a Dutch refusal when the session no longer takes ballots.
+    """
+    if not is_valid_token(token):
+        raise ParticipationError("Uw browser gaf een ongeldige sleutel mee. Open de link opnieuw.")
+    row = writable_session(db, session_id)
+    if admission(row.settings, row.requires_invitation) != "open":
+        return None
+    token_hash = hash_token(session_id, token)
+    made = db.execute(
+        _PRESENCE_INSERT, {"session_id": session_id, "token_hash": token_hash, "joined_at": utcnow()}
+    ).first()
+    if made is not None:
+        return ParticipantInfo(made.id, session_id, made.label, None, None)
+    known = participant_row(db, session_id, token)  # a second tab of this phone got there first
+    return _participant_info(known) if known is not None else None
 
 
 def enrol(

@@ -25,6 +25,8 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.ballots import BallotError, normalise_settings
 from ivp_core.errors import UserError
 from ivp_core.storage.models import Municipality, OpinionSession, ThemeAnalysis, Trajectory, utcnow
+from ivp_core.vocabulary import METHOD_LABELS as METHOD_LABELS  # sessions' name for it, used by pages
+from ivp_core.vocabulary import SESSION_STATUS_LABELS
 
 #: Session kinds with the group whose opinion they collect and the Dutch label shown in the UI.
 KINDS: Final[dict[str, tuple[str, str]]] = {
@@ -34,13 +36,7 @@ KINDS: Final[dict[str, tuple[str, str]]] = {
     "driehoek": ("partners", "Driehoek / partners"),
     "overig": ("overig", "Overig"),
 }
-METHOD_LABELS: Final[dict[str, str]] = {
-    "rating": "Belang per thema (1–5)",
-    "points": "Punten verdelen",
-    "ranking": "Top-k rangorde",
-    "criteria": "Werkgroep: scoren op criteria",
-}
-STATUS_LABELS: Final[dict[str, str]] = {"concept": "Nog niet geopend", "open": "Open", "gesloten": "Gesloten"}
+STATUS_LABELS: Final = SESSION_STATUS_LABELS
 
 #: Upper case without the look-alikes 0/O and 1/I, so a code read from a screen is typed right.
 JOIN_ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -198,7 +194,7 @@ def _method_settings(method: str, settings: Mapping[str, Any], n_themes: int) ->
 # ------------------------------------------------------------------------------------------ create
 
 
-def _default_wijken(db: Session, trajectory_id: int, municipality_id: int | None) -> list[str]:
+def default_wijken(db: Session, trajectory_id: int, municipality_id: int | None) -> list[str]:
     """The wijken/kernen entered with the municipality (Stap 1), so the facilitator need not type them again;
     in a joint trajectory without a chosen municipality, those of all its municipalities."""
     if municipality_id is not None:
@@ -242,7 +238,7 @@ def create_session(
     raw = dict(settings or {})
     stored = {**_method_settings(method, raw, len(codes)), **_session_options(kind, raw)}
     if kind == "inwonersconsultatie" and "wijken" not in stored:
-        wijken = _default_wijken(db, trajectory_id, municipality_id)
+        wijken = default_wijken(db, trajectory_id, municipality_id)
         if wijken:
             stored["wijken"] = wijken
     row = OpinionSession(

@@ -3,15 +3,16 @@ Dutch message, exit 2 and nothing stored."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine, select
 
 from ivp_core.cli import main
+from ivp_core.dutch import local_today, long_date
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PriorityDecision
-from tests.advice.decision_world import build_world
+from tests.advice.decision_world import build_world, held_days_ago
 from tests.badinput.snapshot import assert_unchanged, take
 from tests.test_cli import run_cli
 
@@ -116,9 +117,10 @@ def test_a_joint_trajectory_needs_the_municipality(
         assert "opdrachtregel" in stored.decided_by  # without --by the record still says who
 
 
-def test_without_a_closed_session_there_is_nothing_to_decide_on(
+def test_a_choice_without_votes_is_recorded_without_advice(
     engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A session held on paper: no ballots in the app, so no advice and no "you deviate" reason either."""
     from ivp_core.storage.models import Municipality
     from ivp_core.trajectory.trajectories import create_trajectory
 
@@ -127,5 +129,48 @@ def test_without_a_closed_session_there_is_nothing_to_decide_on(
         db.add(town)
         db.flush()
         create_trajectory(db, "IVP Hardenberg", 2027, 2030, [town])
-    assert main(["decide", "--themes", "1.3", "--gremium", "raad", "--date", "2026-10-14"]) == 2
-    assert "Fout: Er zijn nog geen stemmen" in capsys.readouterr().err
+    meeting = local_today() - timedelta(days=3)
+    argv = ["decide", "--themes", "1.3,5.1", "--gremium", "raad", "--status", "vastgesteld"]
+    assert main([*argv, "--date", meeting.isoformat(), "--by", "Griffier"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    with session_scope(engine) as db:
+        stored = db.scalars(select(PriorityDecision)).one()
+        assert out.strip() == str(stored.id)
+        assert (stored.advice, stored.settings) == ({}, {})
+        assert (stored.chosen, stored.status, stored.meeting_date) == (["1.3", "5.1"], "vastgesteld", meeting)
+
+
+def test_a_vaststelling_before_the_advice_it_adopts_is_refused(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_world(engine)
+    today = local_today()
+    advice_day = today - timedelta(days=20)
+    common = ["decide", "--themes", "1.3,4.1,1.1,2.1", "--by", "Griffier"]
+    assert main([*common, "--gremium", "raadscommissie", "--date", advice_day.isoformat()]) == 0
+    capsys.readouterr()
+    before = take(engine)
+    early = advice_day - timedelta(days=1)
+    argv = [*common, "--gremium", "raad", "--status", "vastgesteld", "--date", early.isoformat()]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("Fout: ")
+    assert f"de vroegst mogelijke datum is {long_date(advice_day)}" in err
+    assert_unchanged(before, engine)
+    # on the day of the advice itself the raad may adopt it
+    assert main([*argv[:-1], advice_day.isoformat()]) == 0
+
+
+def test_a_vaststelling_before_the_sessions_were_held_is_refused(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    held = held_days_ago(engine, build_world(engine), 5)
+    before = take(engine)
+    early = held - timedelta(days=30)
+    argv = ["decide", "--themes", "1.3,4.1,1.1,2.1", "--gremium", "raad", "--status", "vastgesteld"]
+    assert main([*argv, "--date", early.isoformat()]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and f"de vroegst mogelijke datum is {long_date(held)}" in err
+    assert "de sessies van het advies" in err
+    assert_unchanged(before, engine)

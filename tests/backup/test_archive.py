@@ -98,9 +98,11 @@ def test_import_refuses_to_overwrite_without_asking(engine: Engine) -> None:
     replaced = import_backup(data, on_conflict="replace", engine=engine)
     with db.session_scope(engine) as s:
         names = sorted(s.scalars(select(Trajectory.name)))
-        assert s.get(Trajectory, built.trajectory_id) is None
+        # Issue 27: replacing keeps the trajectory's id, so `?traject=` links keep working.
+        kept = s.get(Trajectory, built.trajectory_id)
+        assert kept is not None and kept.name == "IVP Testdorp" and kept.archived_at is None
     assert names == ["IVP Testdorp", "IVP Testdorp (kopie)"]
-    assert replaced.replaced_trajectory_id == built.trajectory_id
+    assert replaced.replaced_trajectory_id == built.trajectory_id == replaced.trajectory_id
 
 
 def _set_first(table_lines: bytes, column: str, value: object) -> bytes:

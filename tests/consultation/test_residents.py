@@ -173,8 +173,8 @@ def test_email_link_through_a_real_smtp_server_one_ballot_per_address(engine: En
         assert ballot_box.cast(s, sess.id, token, VALUES).changed
     with pytest.raises(participation.ParticipationError, match="al gestemd"), session_scope(engine) as s:
         ballot_box.cast(s, sess.id, participation.new_token(), VALUES, verification=nonce)
-    with pytest.raises(verification.VerificationError, match="al gestemd"), session_scope(engine) as s:
-        verification.request_link(s, sess.id, "inwoner@example.nl")
+    with session_scope(engine) as s:  # no new link; the caller mails "already voted" (tests/security)
+        assert verification.request_link(s, sess.id, "inwoner@example.nl") is None
     assert _ballots(engine, sess.id) == 1
     with session_scope(engine, readonly=True) as s:
         assert s.scalar(select(func.count(BallotVoid.id))) == 0

@@ -8,21 +8,18 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
+from bench.serve import ROOT, free_port, start_server, stop_server, streamlit_command, wait_healthy
 from tests.conftest import ADMIN_PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("IVP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,12 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -65,34 +56,12 @@ class ServedApp:
             **self.extra_env,
         }
         self.log_path = self.state_dir / f"server-{self.port}.log"
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "app.py",
-                "--server.headless", "true",
-                "--server.port", str(self.port),
-                "--server.address", "127.0.0.1",
-                "--server.fileWatcherType", "none",
-                "--browser.gatherUsageStats", "false",
-            ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server stopped at start-up; log:\n{self.log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("server did not become healthy in time")
+        self.process = start_server(streamlit_command("app.py", self.port), cwd=ROOT, env=env, log=self.log_path)
+        wait_healthy(self.base_url, self.process, timeout, log=self.log_path)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            self.process.wait(timeout=20)
+        if self.process:
+            stop_server(self.process, sig, timeout=20)
         self.process = None
 
 
@@ -136,10 +105,10 @@ _IDLE_JS = """([quietMs]) => {
 }"""
 
 
-def wait_idle(page: object, timeout: float = 30_000) -> None:
+def wait_idle(page: Page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script (it draws over a websocket after load)."""
-    page.evaluate("window.__ivpIdleSince = undefined")  # type: ignore[attr-defined]
-    page.wait_for_function(_IDLE_JS, arg=[_QUIET_MS], polling=50, timeout=timeout)  # type: ignore[attr-defined]
+    page.evaluate("window.__ivpIdleSince = undefined")
+    page.wait_for_function(_IDLE_JS, arg=[_QUIET_MS], polling=50, timeout=timeout)
 
 
 @pytest.fixture

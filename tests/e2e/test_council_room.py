@@ -129,6 +129,8 @@ def test_presenter_link_survives_a_restart_and_acts_on_the_right_session(
     # session after a restart can show Streamlit's bare file list; see the report of issue 14.)
     expect(clerk.get_by_text("Bediening begeleider")).to_be_visible()
     expect(clerk.get_by_text("Link voor de beamer", exact=True)).to_be_visible()
+    # The projector's link is still there after F5 (issue 27: it was shown only right after making it).
+    expect(clerk.get_by_test_id("stCode").filter(has_text="/scherm?k=")).to_have_text(link)
     clerk.get_by_text("Bediening begeleider").click()
     clerk.get_by_role("button", name="Sessie sluiten").click()
     expect(projector.get_by_text("De sessie is gesloten.")).to_be_visible(timeout=10_000)

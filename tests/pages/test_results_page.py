@@ -1,17 +1,24 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
+from ivp_core.advice.decision import STANDING_RULE_NL, planned_meeting_date
+from ivp_core.consultation.sessions import close_session
+from ivp_core.dutch import local_today, long_date
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PreviousPriority, PriorityDecision, Trajectory
-from tests.advice.decision_world import World, build_world
-from tests.opinion_helpers import open_session
+from ivp_core.trajectory import manage
+from ivp_core.trajectory.cli import municipality_inputs
+from tests.advice.decision_world import World, build_world, plan_ahead
+from tests.opinion_helpers import open_session, vote
+from tests.own_municipality import CODE, COUNCIL_BALLOTS, NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 DATE = "Datum van de vergadering"
@@ -181,3 +188,115 @@ def test_theme_charts_give_each_row_its_own_height(demo_engine: Engine, admin_pa
     for spec in row_sized:
         assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
         assert spec["height"] >= 28
+
+
+def _own_trajectory(engine: Engine, monkeypatch: pytest.MonkeyPatch, *, votes: bool) -> World:
+    """A trajectory made as a municipality makes it (no demo), with Stap 1's planning still ahead; with
+    ``votes``, the council's points of tests/own_municipality.py in a closed session."""
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    data = manage.TrajectoryInput(
+        "IVP Dalfsen", "2027-2030", municipality_inputs([f"{CODE}={NAME}"], [f"{CODE}:2024=29000"], [])
+    )
+    with session_scope(engine) as db:
+        trajectory_id = manage.create(db, data, author="test")
+        municipality_id = db.get(Trajectory, trajectory_id).municipalities[0].id  # type: ignore[union-attr]
+    session_id = 0
+    if votes:
+        session = open_session(engine, trajectory_id, themes=("1.3", "3.1", "4.1"))
+        for values in COUNCIL_BALLOTS:
+            vote(engine, session.id, values)
+        with session_scope(engine) as db:
+            close_session(db, session.id)
+        session_id = session.id
+    plan_ahead(engine, trajectory_id)
+    return World(trajectory_id, municipality_id, session_id)
+
+
+def _save(at: AppTest, *, by: str = "Griffier Jansen") -> None:
+    at.text_input(key="decision_by").input(by)
+    at.button(key="decision_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _records(engine: Engine) -> list[tuple[str, str, date | None]]:
+    with session_scope(engine) as db:
+        rows = db.scalars(select(PriorityDecision).order_by(PriorityDecision.id)).all()
+        return [(r.status, r.gremium, r.meeting_date) for r in rows]
+
+
+def test_a_planning_ahead_is_a_hint_and_the_history_keeps_the_vaststelling_standing(
+    engine: Engine, admin_password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: StreamlitValueAboveMaxError, the date field's default was the planned date after today."""
+    world = _own_trajectory(engine, monkeypatch, votes=True)
+    with session_scope(engine) as db:
+        opinion = planned_meeting_date(db, world.trajectory_id, "advies")
+        raad = planned_meeting_date(db, world.trajectory_id, "vastgesteld")
+    assert opinion is not None and raad is not None
+    today = local_today()
+    at = _results_page()
+    assert _form(at, "date_input", DATE).value is None
+    assert f"Gepland: {long_date(opinion)}." in _texts(at)
+
+    advice_day = today - timedelta(days=14)
+    _form(at, "selectbox", "Gremium").set_value("raadscommissie")
+    _form(at, "date_input", DATE).set_value(advice_day)
+    _save(at)
+    assert not at.error, [e.value for e in at.error]
+    assert f"Advies van de raadscommissie van {long_date(advice_day)}" in _texts(at)
+
+    # the raad's vaststelling is proposed; its planned date is a hint, with the earliest possible date
+    assert _form(at, "radio", "Status").value == "vastgesteld"
+    assert _form(at, "date_input", DATE).value is None
+    text = _texts(at)
+    assert f"Gepland: {long_date(raad)}." in text
+    assert f"Vroegst mogelijke datum: {long_date(advice_day)}" in text
+    _form(at, "date_input", DATE).set_value(advice_day - timedelta(days=1))
+    _save(at)
+    assert any(f"de vroegst mogelijke datum is {long_date(advice_day)}" in e.value for e in at.error)
+    assert len(_records(engine)) == 1
+
+    adopted_day = today - timedelta(days=5)
+    _form(at, "date_input", DATE).set_value(adopted_day)
+    _save(at)
+    assert not at.error, [e.value for e in at.error]
+
+    # a later college advice is history under the vaststelling, which stands
+    _form(at, "radio", "Status").set_value("advies")
+    _form(at, "selectbox", "Gremium").set_value("college")
+    _form(at, "date_input", DATE).set_value(today)
+    _form(at, "multiselect", "Prioriteiten").set_value(["1.3", "4.1"]).run()
+    _form(at, "text_area", "Waarom (verplicht als u afwijkt van het advies)").input("Het college kiest twee.")
+    _save(at)
+    assert not at.error, [e.value for e in at.error]
+    assert _records(engine) == [
+        ("advies", "raadscommissie", advice_day),
+        ("vastgesteld", "raad", adopted_day),
+        ("advies", "college", today),
+    ]
+    standing = " ".join(s.value for s in at.success)
+    assert f"Vastgesteld door de gemeenteraad op {long_date(adopted_day)}" in standing
+    text = _texts(at)
+    assert "Later vastgelegd, vervangt deze vaststelling niet" in text
+    assert f"Advies van het college van B en W van {long_date(today)}" in text
+    assert STANDING_RULE_NL in text
+
+
+def test_without_votes_the_choice_can_still_be_recorded(
+    engine: Engine, admin_password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session held on paper: the page says there is no advice and still offers the form."""
+    _own_trajectory(engine, monkeypatch, votes=False)
+    at = _results_page()
+    assert any("nog geen afgesloten sessies" in i.value for i in at.info)
+    assert _form(at, "date_input", DATE).value is None
+    _form(at, "radio", "Status").set_value("vastgesteld")
+    _form(at, "selectbox", "Gremium").set_value("raad")
+    _form(at, "date_input", DATE).set_value(local_today() - timedelta(days=1))
+    _form(at, "multiselect", "Prioriteiten").set_value(["1.3", "5.1"]).run()
+    _save(at)
+    assert not at.error, [e.value for e in at.error]
+    with session_scope(engine) as db:
+        row = db.scalars(select(PriorityDecision)).one()
+        assert (row.advice, row.settings, row.chosen, row.status) == ({}, {}, ["1.3", "5.1"], "vastgesteld")
+    assert "(zonder advies uit de app)" in " ".join(s.value for s in at.success)

@@ -331,3 +331,70 @@ def test_a_phone_that_opens_the_page_for_the_first_time_is_not_looked_up(demo_en
     assert looked_up_first == []
     assert [s for s in statements if "participant" in s.lower()]
     assert any("U heeft al gestemd" in i.value for i in back.info)
+
+
+def _joined(engine: Engine, session_id: int) -> int:
+    with session_scope(engine, readonly=True) as db:
+        return int(db.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0)
+
+
+def test_a_phone_counts_as_joined_once_it_shows_the_questions(demo_engine: Engine) -> None:
+    """Issue 27: the projector's "Deelnemers aangemeld" counted only phones that voted."""
+    council = _open_points_session(demo_engine)
+    _participant(council.code)  # council members go straight to the questions
+    assert _joined(demo_engine, council.id) == 1
+    residents = _open_points_session(demo_engine, kind="inwonersconsultatie")
+    phone = _participant(residents.code)
+    assert _joined(demo_engine, residents.id) == 0  # the start screen a QR code opens writes nothing
+    _begin(phone)
+    assert _joined(demo_engine, residents.id) == 1
+    _number(phone, "Punten voor Buren en overlast in de buurt").set_value(10).run()
+    assert _joined(demo_engine, residents.id) == 1  # registered once, not on every rerun
+
+
+def _subheaders(at: AppTest) -> list[str]:
+    return [h.value for h in at.subheader]
+
+
+def test_a_closed_session_shows_its_result_not_an_interim_score(demo_engine: Engine, admin_password: str) -> None:
+    """Issue 27: after closing, the screen still said "Tussenstand"."""
+    info = _open_points_session(demo_engine)
+    with session_scope(demo_engine) as db:
+        sessions.set_show_results(db, info.id, True)
+    at = _app("facilitator").run()
+    at.query_params["sessie"] = str(info.id)
+    at.switch_page("pages/live.py").run()
+    assert "Tussenstand" in _subheaders(at)
+    with session_scope(demo_engine) as db:
+        sessions.close_session(db, info.id)
+    st.cache_data.clear()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Uitslag" in _subheaders(at) and "Tussenstand" not in _subheaders(at)
+    assert not [e for e in at.expander if "Tussenstand" in e.label]
+
+
+def _presenter_links(at: AppTest) -> list[str]:
+    return [c.value for c in at.code if "/scherm?k=" in c.value]
+
+
+def test_the_projector_link_stays_findable_after_navigating_away(demo_engine: Engine, admin_password: str) -> None:
+    """Issue 27: the link was shown once on the live screen and was gone after visiting another page."""
+    info = _open_points_session(demo_engine)
+    at = _app("facilitator").run()
+    at.query_params["sessie"] = str(info.id)
+    at.switch_page("pages/live.py").run()
+    made = _presenter_links(at)
+    assert len(made) == 1
+    at.switch_page("pages/sessies.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    next(s for s in at.selectbox if s.label == "Sessie").select(info.id).run()
+    assert _presenter_links(at) == made
+    at.switch_page("pages/live.py").run()
+    assert _presenter_links(at) == made
+    # Revoked, it is no longer offered anywhere (the live screen makes a fresh one for the projector).
+    next(b for b in at.button if b.label == "Alle schermlinks intrekken").click().run()
+    fresh = _presenter_links(at)
+    assert len(fresh) == 1 and fresh != made
+    at.switch_page("pages/sessies.py").run()
+    assert _presenter_links(at) == fresh

@@ -188,3 +188,45 @@ def test_hostile_texts_execute_nothing_in_the_browser(served_app: ServedApp, bro
     assert dialogs == []
     for _, page in pages:
         page.close()
+
+
+def test_a_tab_opened_with_the_login_cookie_is_logged_out_with_the_tab_that_logs_out(
+    served_app: ServedApp, browser: Browser
+) -> None:
+    """Issue 26, attack 3, in two real browser contexts: A logs in, B opens a facilitator page with A's cookie,
+    A logs out; B's next click (a rerun on B's open connection, no reload) lands on the login page."""
+    from tests.badinput.snapshot import assert_unchanged, take
+
+    SHOTS.mkdir(exist_ok=True)
+    a_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab_a = a_context.new_page()
+    tab_a.goto(served_app.base_url)  # a fresh server's first run (the demo loads): generous, as above
+    expect(_nav_link(tab_a, "Inloggen begeleider")).to_be_visible(timeout=90_000)
+    _log_in(tab_a, served_app.base_url)
+    tab_a.wait_for_function("document.cookie.split('; ').some(c => c.startsWith('ivp_login='))", timeout=30_000)
+    login_cookie = next(c for c in a_context.cookies() if c["name"] == "ivp_login")
+    b_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    b_context.add_cookies([login_cookie])
+    tab_b = b_context.new_page()
+    tab_b.goto(f"{served_app.base_url}/verslag")
+    wait_idle(tab_b, 60_000)
+    expect(tab_b.get_by_role("heading", name="Verslag en back-up")).to_be_visible(timeout=30_000)
+    expect(_nav_link(tab_b, "Sessies")).to_be_visible()
+
+    _nav_link(tab_a, "Uitloggen").click()
+    wait_idle(tab_a)
+    expect(_nav_link(tab_a, "Inloggen begeleider")).to_be_visible(timeout=30_000)
+    engine = get_engine(served_app.database_url)
+    before = take(engine)
+    _nav_link(tab_b, "Sessies").click()  # B's menu is still the one drawn while it was logged in
+    # Old code: the Sessies page with "Sessie aanmaken" (a live page, so wait on the heading, not on idle).
+    expect(tab_b.get_by_test_id("stMain").get_by_role("heading", name="Inloggen begeleider")).to_be_visible(
+        timeout=30_000
+    )
+    wait_idle(tab_b)
+    tab_b.screenshot(path=str(SHOTS / "security-tab-after-logout.png"))
+    _assert_locked(tab_b, "sessies")
+    assert tab_b.get_by_role("button", name="Back-up inlezen").count() == 0
+    assert_unchanged(before, engine)
+    a_context.close()
+    b_context.close()

@@ -83,4 +83,3 @@ class _Package(ModuleType):
 
 
 sys.modules[__name__].__class__ = _Package
-

@@ -9,42 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ivp_core.advice.aggregate.model import ANALYSIS_GROUP, AggregationResult, ThemeResult
-
-GROUP_NAMES_NL: Mapping[str, str] = {
-    "raad": "de raad",
-    "gemeenteraad": "de gemeenteraad",
-    "college": "het college",
-    "inwoners": "de inwoners",
-    "werkgroep": "de werkgroep",
-    "partners": "de partners",
-    "ketenpartners": "de ketenpartners",
-    "jongeren": "de jongeren",
-    "ondernemers": "de ondernemers",
-    ANALYSIS_GROUP: "de analyse",
-}
-
-#: Groups named in the plural take a plural verb ("de inwoners zetten").
-PLURAL_GROUPS = frozenset({"inwoners", "partners", "ketenpartners", "jongeren", "ondernemers"})
-
-RULE_NAMES_NL: Mapping[str, str] = {
-    "default": "gemiddelde score per groep, daarna gewogen gemiddelde van de groepen",
-    "borda": "Borda (alleen de volgorde per deelnemer telt)",
-    "schulze": "Schulze (thema's twee aan twee vergeleken)",
-}
-
-METHOD_NAMES_NL: Mapping[str, str] = {
-    "rating": "cijfers voor belang",
-    "points": "punten verdelen",
-    "ranking": "top-volgorde",
-    "criteria": "beoordeling op criteria",
-    "mixed": "verschillende methoden",
-    "analyse": "alleen de analyse",
-}
+from ivp_core.advice.aggregate.model import AggregationResult, ThemeResult
+from ivp_core.vocabulary import (
+    ANALYSIS_GROUP,
+    GROUPS,
+    PLURAL_GROUPS,
+    RANKING_RULES,
+    RESULT_METHODS,
+    in_sentence_of,
+)
 
 
 def group_name_nl(group: str) -> str:
-    return GROUP_NAMES_NL.get(group.lower(), f"de groep '{group}'")
+    term = GROUPS.get(group.lower())
+    return term.in_sentence if term else f"de groep '{group}'"
 
 
 def number_nl(x: float, digits: int = 2) -> str:
@@ -186,13 +164,13 @@ def explain_priorities(
 
 def describe_method(result: AggregationResult) -> str:
     """One sentence on how the result was computed, to print beside every result."""
-    method = METHOD_NAMES_NL.get(result.method, result.method)
+    method = in_sentence_of(RESULT_METHODS, result.method)
     weights = [
         f"{group_name_nl(g.name)} {percent_nl(g.weight)}"
         for g in sorted(result.groups, key=lambda g: (-g.weight, g.name))
     ]
     text = (
-        f"Berekend met {method}, rekenregel: {RULE_NAMES_NL.get(result.ranking_rule, result.ranking_rule)}. "
+        f"Berekend met {method}, rekenregel: {in_sentence_of(RANKING_RULES, result.ranking_rule)}. "
         f"Gewichten: {join_nl(weights)}."
     )
     if result.robustness is not None:

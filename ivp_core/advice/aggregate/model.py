@@ -16,12 +16,14 @@ import numpy.typing as npt
 
 from ivp_core.consultation.ballots import Method, NormalisedBallot
 from ivp_core.errors import UserError
+from ivp_core.vocabulary import (
+    ANALYSIS_GROUP as ANALYSIS_GROUP,  # defined at the floor; one of aggregate's names
+)
 
 RankingRule = Literal["default", "borda", "schulze"]
 RANKING_RULES: Final[tuple[RankingRule, ...]] = get_args(RankingRule)
 
 #: Name of the pseudo-group that carries the data-driven analysis score.
-ANALYSIS_GROUP: Final = "analyse"
 
 
 class AggregationError(UserError):

@@ -10,13 +10,15 @@ holds tens of thousands of figures.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ivp_core.analysis.importers.bulk import CHUNK, Progress, write_figures
 from ivp_core.analysis.importers.errors import ImportRejected
 from ivp_core.analysis.importers.preview import ImportPreview, preview_import, stored_ids
+from ivp_core.dutch import short_moment
 from ivp_core.errors import UserError
 from ivp_core.storage.models import Figure, ImportBatch, Trajectory, utcnow
 
@@ -82,9 +84,11 @@ def undo_batch(session: Session, batch_id: int) -> int:
     if batch.undone_at is not None:
         raise UndoRefused(
             f"Import {batch_id} ({batch.filename}) is al ongedaan gemaakt op "
-            f"{batch.undone_at.strftime('%d-%m-%Y %H:%M')}."
+            f"{short_moment(batch.undone_at)}."
         )
-    removed = session.execute(delete(Figure).where(Figure.batch_id == batch_id)).rowcount or 0
+    # Session.execute is typed as returning Result; a DELETE returns a CursorResult, which has rowcount
+    deleted = cast("CursorResult[Any]", session.execute(delete(Figure).where(Figure.batch_id == batch_id)))
+    removed = deleted.rowcount or 0
     batch.undone_at = utcnow()
     session.flush()
     return int(removed)

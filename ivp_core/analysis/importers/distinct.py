@@ -39,7 +39,8 @@ class Distinct:
 
     def cells(self, rows: np.ndarray) -> list[str]:
         """The text of the rows a boolean mask picks, in row order (for messages that quote the cell)."""
-        return self.values.to_numpy()[self.codes[rows]].tolist()
+        texts: list[str] = self.values.to_numpy()[self.codes[rows]].tolist()
+        return texts
 
     def categorical(self) -> pd.Categorical:
         """The column as a categorical: one small code per row instead of a text, for frames of 10^6 rows."""

@@ -11,19 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ivp_core.analysis.importers.common import (
-    COUNT_UNITS,
-    KIND_OBJECTIVE,
-    KINDS,
-    POPULATION_INDICATOR,
-    FigureRow,
-    count_problem,
-    csv_rows,
-    future_year_problem,
-    parse_number,
-    valid_region,
-)
+from ivp_core.analysis.importers.common import KIND_OBJECTIVE, KINDS, POPULATION_INDICATOR, FigureRow
 from ivp_core.analysis.importers.errors import ProblemLog
+from ivp_core.analysis.importers.numbers import COUNT_UNITS, count_problem, parse_number
+from ivp_core.analysis.importers.periods import future_year_problem
+from ivp_core.analysis.importers.regions import valid_region
+from ivp_core.analysis.importers.sources import csv_rows
 from ivp_core.catalogue import load_catalogue
 
 FORMAT = "lang"

@@ -16,16 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.analysis.importers import labels, long_format, statline, veiligheidsmonitor, xlsx
-from ivp_core.analysis.importers.common import (
-    FigureRow,
-    RegionChoice,
-    municipality_of,
-    open_source,
-    sniff_delimiter,
-    source_from_filename,
-)
+from ivp_core.analysis.importers.common import FigureRow, source_from_filename
 from ivp_core.analysis.importers.errors import ImportProblem, ProblemLog
 from ivp_core.analysis.importers.mapping import current_mapping
+from ivp_core.analysis.importers.regions import RegionChoice, municipality_of
+from ivp_core.analysis.importers.sources import open_source, sniff_delimiter
 from ivp_core.analysis.importers.table import Table, read_table, table_from_rows
 from ivp_core.storage.models import Figure, Municipality, Trajectory
 

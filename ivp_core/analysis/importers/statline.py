@@ -18,19 +18,14 @@ import re
 import numpy as np
 import pandas as pd
 
-from ivp_core.analysis.importers.common import (
-    KIND_OBJECTIVE,
-    THOUSANDS,
-    FigureRow,
-    RegionChoice,
-    current_year,
-    has_suffix,
-    strip_suffix,
-    valid_region,
-)
+from ivp_core.analysis.importers.common import KIND_OBJECTIVE, FigureRow
 from ivp_core.analysis.importers.distinct import Distinct
 from ivp_core.analysis.importers.errors import ProblemLog
 from ivp_core.analysis.importers.mapping import TOTAL_KEYS, MappingRow, crime_indicator
+from ivp_core.analysis.importers.numbers import THOUSANDS
+from ivp_core.analysis.importers.periods import current_year
+from ivp_core.analysis.importers.regions import RegionChoice, valid_region
+from ivp_core.analysis.importers.sources import has_suffix, strip_suffix
 from ivp_core.analysis.importers.table import MAX_REPORTED, RowFilterFor, Table, report_many
 
 FORMAT = "statline"
@@ -171,7 +166,8 @@ def _values(cells: Distinct, lines: np.ndarray, column: str, log: ProblemLog) ->
         "Een aantal kan niet kleiner zijn dan 0; controleer de regel in de bron en verbeter het bestand.",
         cells.cells(negative),
     )
-    return cells.spread(numbers.where(~unknown).to_numpy(dtype=float)).to_numpy(dtype=float)
+    counts: np.ndarray = cells.spread(numbers.where(~unknown).to_numpy(dtype=float)).to_numpy(dtype=float)
+    return counts
 
 
 def _conflicts(long: pd.DataFrame, keys: list[str], log: ProblemLog) -> pd.DataFrame:
@@ -228,7 +224,8 @@ class RegionStep:
         good = [code for code, ok in zip(codes, good_value, strict=True) if ok]
         self.choice.observe(good, region.counts()[good_value].tolist())
         keep_value = np.array([ok and self.choice.keeps(c) for c, ok in zip(codes, good_value, strict=True)])
-        return keep_value.astype(bool)[region.codes]
+        keep_row: np.ndarray = keep_value.astype(bool)[region.codes]
+        return keep_row
 
     def report(self, log: ProblemLog) -> None:
         lines = np.concatenate(self.bad_lines) if self.bad_lines else np.zeros(0, dtype=np.int64)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ivp_core.analysis.importers.common import CsvSource
 from ivp_core.analysis.importers.errors import ProblemLog
+from ivp_core.analysis.importers.sources import CsvSource
 
 #: A file with thousands of bad lines gets this many messages per kind, then one line saying how many more.
 MAX_REPORTED = 20
@@ -116,9 +116,9 @@ def _read(source: bytes, delimiter: str, usecols: list[int] | None) -> pd.DataFr
         "usecols": usecols,
     }
     try:
-        return pd.read_csv(io.BytesIO(source), engine="pyarrow", **options)  # type: ignore[call-overload]
+        return pd.read_csv(io.BytesIO(source), engine="pyarrow", **options)
     except (ImportError, ValueError, pd.errors.ParserError):
-        return pd.read_csv(io.BytesIO(source), engine="c", na_filter=False, **options)  # type: ignore[call-overload]
+        return pd.read_csv(io.BytesIO(source), engine="c", na_filter=False, **options)
 
 
 #: Rows to keep of one block of the file (text cells by column position, and their lines in the file).

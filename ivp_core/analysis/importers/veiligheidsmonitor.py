@@ -14,17 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from ivp_core.analysis.importers.common import (
-    FigureRow,
-    csv_rows,
-    parse_number,
-    parse_period,
-    region_ok,
-    row_fits,
-    strip_suffix,
-    table_header,
-)
+from ivp_core.analysis.importers.common import FigureRow
 from ivp_core.analysis.importers.errors import ProblemLog
+from ivp_core.analysis.importers.numbers import parse_number
+from ivp_core.analysis.importers.periods import parse_period
+from ivp_core.analysis.importers.regions import region_ok
+from ivp_core.analysis.importers.sources import csv_rows, row_fits, strip_suffix, table_header
 from ivp_core.config import DATA_DIR
 
 FORMAT = "veiligheidsmonitor"

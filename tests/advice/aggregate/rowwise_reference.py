@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ivp_core.advice.aggregate.cli import COLUMNS, InputError
+from ivp_core.advice.aggregate.ballot_file import COLUMNS, InputError
 from ivp_core.advice.aggregate.model import RaterBallot, SessionBallots
 from ivp_core.consultation.ballots import BallotError, Method, validate_ballot
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ivp_core.advice.aggregate.cli import InputError, _clean_rows, build_sessions, read_rows
+from ivp_core.advice.aggregate.ballot_file import InputError, _clean_rows, build_sessions, read_rows
 from ivp_core.advice.aggregate.model import SessionBallots
 from ivp_core.consultation.ballots import Method
 

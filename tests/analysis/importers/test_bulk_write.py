@@ -12,6 +12,7 @@ import math
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ivp_core.analysis.importers import apply_import, bulk, preview_import
 from ivp_core.analysis.importers.common import FigureRow
@@ -61,7 +62,7 @@ def _edge_rows() -> list[FigureRow]:
     return rows
 
 
-def _stored(session) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+def _stored(session: Session) -> list[tuple[object, ...]]:
     """Every stored figure without its id (ids differ between two writes of the same rows)."""
     return [
         tuple(row)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from ivp_core.analysis.importers import (
     ImportRejected,
@@ -18,6 +19,7 @@ from ivp_core.analysis.importers import (
     undo_batch,
 )
 from ivp_core.analysis.importers.mapping import ensure_mapping
+from ivp_core.analysis.importers.preview import ImportPreview
 from ivp_core.cli import main
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure, ImportBatch, Municipality
@@ -48,14 +50,14 @@ def trajectory_id(engine: Engine) -> int:
         return create_trajectory(s, "IVP Dalfsen", 2027, 2030, [dalfsen]).id
 
 
-def _preview(engine: Engine, trajectory_id: int, name: str, data: bytes, **kwargs: object):  # type: ignore[no-untyped-def]
+def _preview(engine: Engine, trajectory_id: int, name: str, data: bytes, **kwargs: Any) -> ImportPreview:
     with session_scope(engine) as s:
-        return preview_import(s, name, data, None, trajectory_id=trajectory_id, **kwargs)  # type: ignore[arg-type]
+        return preview_import(s, name, data, None, trajectory_id=trajectory_id, **kwargs)
 
 
-def _import(engine: Engine, trajectory_id: int, name: str, data: bytes, **kwargs: object) -> int:
+def _import(engine: Engine, trajectory_id: int, name: str, data: bytes, **kwargs: Any) -> int:
     with session_scope(engine) as s:
-        return import_file(s, name, data, None, "test", trajectory_id=trajectory_id, **kwargs).id  # type: ignore[arg-type]
+        return import_file(s, name, data, None, "test", trajectory_id=trajectory_id, **kwargs).id
 
 
 def _regions(engine: Engine) -> set[str]:
@@ -277,7 +279,7 @@ def test_undo_removes_the_figures_and_keeps_the_batch_marked(engine: Engine, tra
     with session_scope(engine) as s:
         stored = {b.batch.id: b.stored for b in recent_batches(s, None, trajectory_id=trajectory_id)}
         assert stored == {first: 1, second: 1}  # the newer file replaced one figure of the first
-        assert s.get(ImportBatch, second).trajectory_id == trajectory_id  # type: ignore[union-attr]
+        assert s.get(ImportBatch, second).trajectory_id == trajectory_id  # type: ignore[union-attr]  # the batch was just stored
     with session_scope(engine) as s:
         assert undo_batch(s, second) == 1
     with session_scope(engine) as s:
@@ -288,10 +290,13 @@ def test_undo_removes_the_figures_and_keeps_the_batch_marked(engine: Engine, tra
             second: 0,
         }
         assert list(s.scalars(select(Figure.value))) == [395.0]
+        s.execute(update(ImportBatch).where(ImportBatch.id == second).values(undone_at=datetime(2026, 12, 6, 23, 30)))
     before = take(engine)
     with pytest.raises(UndoRefused) as refused, session_scope(engine) as s:
         undo_batch(s, second)
     assert_dutch(str(refused.value), ("al ongedaan",))
+    # a defect fixed: the moment was shown in UTC (23:30 the day before); it is Dutch time now
+    assert "07-12-2026 00:30" in str(refused.value)
     assert_unchanged(before, engine)
 
 

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure, ImportBatch
@@ -24,7 +26,7 @@ def _page() -> AppTest:
     return at
 
 
-def _undo_button(at: AppTest):  # type: ignore[no-untyped-def]
+def _undo_button(at: AppTest) -> Button:
     return next(b for b in at.button if b.label == "Import ongedaan maken")
 
 
@@ -56,3 +58,14 @@ def test_undo_needs_the_confirmation_then_removes_the_batchs_figures(demo_engine
     batches = next(d for d in at.dataframe if "Nog opgeslagen" in d.value.columns).value
     row = batches.loc[batches["Nr."] == batch_id].iloc[0]
     assert row["Nog opgeslagen"] == 0 and row["Ongedaan gemaakt"]
+
+
+def test_the_import_table_shows_dutch_time(demo_engine: Engine) -> None:
+    """A defect fixed: import moments were shown in UTC (an hour early in winter, the day before at night)."""
+    with session_scope(demo_engine) as s:
+        newest = s.scalar(select(ImportBatch).order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc()))
+        assert newest is not None
+        batch_id = newest.id
+        s.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(imported_at=datetime(2026, 12, 6, 23, 30)))
+    batches = next(d for d in _page().dataframe if "Nog opgeslagen" in d.value.columns).value
+    assert batches.loc[batches["Nr."] == batch_id, "Wanneer"].iloc[0] == "07-12-2026 00:30"

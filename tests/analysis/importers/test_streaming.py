@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from ivp_core.analysis.importers import preview_import, table
-from ivp_core.analysis.importers.common import CsvSource, open_source
 from ivp_core.analysis.importers.errors import ProblemLog
 from ivp_core.analysis.importers.preview import ImportPreview
+from ivp_core.analysis.importers.sources import CsvSource, open_source
 from ivp_core.storage.db import session_scope
 
 HEADER = "ID;SoortMisdrijf;RegioS;Perioden;GeregistreerdeMisdrijven_1;Aangiften_2;GeregistreerdeMisdrijvenPer1000Inw_3"

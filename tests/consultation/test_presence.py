@@ -1,0 +1,66 @@
+"""Issue 27: the projector counts phones that show the ballot, not only phones that voted."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from ivp_core.consultation import ballot_box, consultation_info, live, participation, sessions
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import OpinionSession
+from tests.opinion_helpers import make_trajectory, open_session
+
+
+def _tally(engine: Engine, session_id: int) -> live.LiveTally:
+    with session_scope(engine, readonly=True) as db:
+        info = sessions.get_session(db, session_id)
+        assert info is not None
+        return live.live_tally(db, info)
+
+
+def test_a_phone_with_the_ballot_open_counts_as_joined_before_it_votes(engine: Engine) -> None:
+    session = open_session(engine, make_trajectory(engine))
+    phones = [participation.new_token() for _ in range(3)]
+    with session_scope(engine, readonly=True) as db:
+        before = live.change_marker(db, session.id)
+    for token in phones:
+        with session_scope(engine) as db:
+            assert participation.register_presence(db, session.id, token) is not None
+    tally = _tally(engine, session.id)
+    assert (tally.participants, tally.ballots) == (3, 0)
+    with session_scope(engine, readonly=True) as db:
+        assert live.change_marker(db, session.id) != before  # the projector redraws for a phone that opens
+
+    # Registering again (a reload, a second tab) and then voting keeps the same participant.
+    with session_scope(engine) as db:
+        again = participation.register_presence(db, session.id, phones[0])
+        assert again is not None and again.label == "P1"
+        receipt = ballot_box.cast(db, session.id, phones[0], {"1.1": 10})
+    assert receipt.participant_label == "P1"
+    tally = _tally(engine, session.id)
+    assert (tally.participants, tally.ballots) == (3, 1)
+
+
+@pytest.mark.parametrize("mode", ["uitnodiging", "email", "zetels"])
+def test_a_code_a_link_or_a_seat_is_still_claimed_with_the_first_ballot(engine: Engine, mode: str) -> None:
+    """Presence never takes a seat or skips an invitation code: those phones count when they vote."""
+    session = open_session(engine, make_trajectory(engine))
+    with session_scope(engine) as db:
+        if mode == "uitnodiging":
+            row = db.get(OpinionSession, session.id)
+            assert row is not None
+            row.requires_invitation = True
+        else:
+            consultation_info.set_admission(db, session.id, mode, 2 if mode == "zetels" else None)
+    with session_scope(engine) as db:
+        assert participation.register_presence(db, session.id, participation.new_token()) is None
+    assert _tally(engine, session.id).participants == 0
+
+
+def test_a_closed_session_registers_nobody(engine: Engine) -> None:
+    session = open_session(engine, make_trajectory(engine))
+    with session_scope(engine) as db:
+        sessions.close_session(db, session.id)
+    with pytest.raises(participation.ParticipationError), session_scope(engine) as db:
+        participation.register_presence(db, session.id, participation.new_token())
+    assert _tally(engine, session.id).participants == 0
