@@ -37,6 +37,7 @@ from ivp_core.storage.models import (
     ThemeAnalysis,
     Trajectory,
 )
+from ivp_core.trajectory.stap1 import ADOPTERS
 
 # ------------------------------------------------------------------------------------------ uitvoeringsplan
 
@@ -52,7 +53,7 @@ def build_uitvoeringsplan(
             report,
             trajectory,
             "Uitvoeringsplan (concept)",
-            "Concept van het college van B en W, ter vaststelling door het college; de gemeenteraad wordt "
+            f"Concept van {ADOPTERS['college']}, ter vaststelling door het college; de gemeenteraad wordt "
             "over het vastgestelde uitvoeringsplan geïnformeerd.",
         ),
         Heading(1, "1 Hoofdlijn van het IVP"),
