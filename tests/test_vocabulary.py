@@ -22,7 +22,7 @@ def test_every_term_has_a_label_and_a_sentence_form() -> None:
 
 
 def test_a_gremium_is_named_with_its_own_article() -> None:
-    assert vocabulary.gremium_in_sentence("college") == "het college van B&W"
+    assert vocabulary.gremium_in_sentence("college") == "het college van B en W"
     assert vocabulary.gremium_in_sentence(" Gemeenteraad ") == "de gemeenteraad"
     assert vocabulary.gremium_label("raad") == "Gemeenteraad"
     assert vocabulary.gremium_in_sentence("stuurgroep") == "stuurgroep"
