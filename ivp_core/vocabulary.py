@@ -53,12 +53,16 @@ GREMIA: Final = _table(
     {
         "raadscommissie": Term("Raadscommissie", "de raadscommissie"),
         "raad": Term("Gemeenteraad", "de gemeenteraad"),
-        "college": Term("College van B&W", "het college van B&W"),
+        "college": Term("College van B en W", "het college van B en W"),
         "driehoek": Term("Driehoek (burgemeester, officier van justitie, politie)", "de lokale driehoek"),
     }
 )
 GREMIUM_LABELS: Final = _labels(GREMIA)
 ADOPTING_GREMIUM: Final = "raad"
+#: Who adopts a document of the trajectory (the startnotitie, the IVP): the raad, the college or the mayor.
+DOCUMENT_ADOPTERS: Final = _table(
+    {"college": GREMIA["college"], "raad": GREMIA["raad"], "burgemeester": Term("Burgemeester", "de burgemeester")}
+)
 #: Other spellings found in stored records and typed fields.
 _GREMIUM_ALIASES: Final = MappingProxyType({"gemeenteraad": "raad"})
 
@@ -71,7 +75,7 @@ def gremium_code(text: str) -> str | None:
 
 
 def gremium_in_sentence(text: str) -> str:
-    """"de gemeenteraad", "het college van B&W"; a gremium the method does not know is named as typed."""
+    """"de gemeenteraad", "het college van B en W"; a gremium the method does not know is named as typed."""
     code = gremium_code(text)
     return GREMIA[code].in_sentence if code else text.strip()
 
@@ -125,7 +129,7 @@ GROUPS: Final = _table(
     {
         "raad": Term("Gemeenteraad", "de raad"),
         "gemeenteraad": Term("Gemeenteraad", "de gemeenteraad"),
-        "college": Term("College van B&W", "het college"),
+        "college": Term("College van B en W", "het college"),
         "werkgroep": Term("Ambtelijke werkgroep", "de werkgroep"),
         "inwoners": Term("Inwoners", "de inwoners"),
         "partners": Term("Partners (driehoek)", "de partners"),

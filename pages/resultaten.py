@@ -21,12 +21,13 @@ from ivp_core.advice.page import (
     load_weight_groups,
     record_choice,
 )
-from ivp_core.advice.results import AUTO_RULE, AdviceOptions
+from ivp_core.advice.results import AdviceOptions
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS
 from ivp_core.consultation.sessions import STATUS_LABELS as SESSION_STATUS_LABELS
 from ivp_core.errors import UserError
 from ivp_core.report.ranks import RANK_EXPLANATION, place_text, shared_places
+from ivp_core.vocabulary import RULE_LABELS
 from ui import auth
 from ui.context import page_header
 from ui.plain import md_escape
@@ -41,12 +42,6 @@ from ui.result_charts import (
 
 auth.require_facilitator()
 
-RULES: dict[str, str] = {
-    AUTO_RULE: "Automatisch (Borda als groepen op verschillende manieren stemden)",
-    "default": "Standaard (genormaliseerde scores)",
-    "borda": "Borda (rangorde)",
-    "schulze": "Schulze (Condorcet, paarsgewijs)",
-}
 
 catalogue = load_catalogue()
 names = {t.code: t.short_name for t in catalogue.themes}
@@ -211,7 +206,7 @@ with st.expander("Instellingen van de berekening", expanded=False, icon=":materi
         help="De methode adviseert hoogstens drie of vier prioriteiten.",
     )
     rule: str = left.selectbox(  # type: ignore[assignment]
-        "Rekenregel", list(RULES), index=list(RULES).index(stored.ranking_rule), format_func=RULES.__getitem__
+        "Rekenregel", list(RULE_LABELS), index=list(RULE_LABELS).index(stored.ranking_rule), format_func=RULE_LABELS.__getitem__
     )
     with_analysis = left.toggle("De analyse van de cijfers telt mee als groep", value=stored.with_analysis)
     include_open = left.toggle("Ook stemmen van sessies die nog open zijn", value=stored.include_open)

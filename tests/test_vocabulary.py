@@ -22,7 +22,7 @@ def test_every_term_has_a_label_and_a_sentence_form() -> None:
 
 
 def test_a_gremium_is_named_with_its_own_article() -> None:
-    assert vocabulary.gremium_in_sentence("college") == "het college van B&W"
+    assert vocabulary.gremium_in_sentence("college") == "het college van B en W"
     assert vocabulary.gremium_in_sentence(" Gemeenteraad ") == "de gemeenteraad"
     assert vocabulary.gremium_label("raad") == "Gemeenteraad"
     assert vocabulary.gremium_in_sentence("stuurgroep") == "stuurgroep"
@@ -32,6 +32,7 @@ def test_a_gremium_is_named_with_its_own_article() -> None:
 def test_the_codes_elsewhere_are_the_vocabularys() -> None:
     """Until every list is replaced by the vocabulary, at least their codes may not drift apart."""
     assert set(stap1.GREMIA) == set(decision.GREMIA) == set(vocabulary.GREMIA)
+    assert set(stap1.ADOPTERS) == set(vocabulary.DOCUMENT_ADOPTERS)
     assert set(decision.STATUS_LABELS) == set(vocabulary.DECISION_STATUS_LABELS)
     assert decision.ADOPTING_GREMIUM == vocabulary.ADOPTING_GREMIUM
     assert set(METHODS) == set(vocabulary.METHODS) and sessions.METHOD_LABELS == vocabulary.METHOD_LABELS

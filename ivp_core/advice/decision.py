@@ -18,34 +18,21 @@ from typing import Any, Final
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from ivp_core import vocabulary
 from ivp_core.advice.results import Advice, follows_advice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import local_time, local_today, long_date
 from ivp_core.errors import UserError
 from ivp_core.storage.models import Milestone, PriorityDecision, Trajectory, utcnow
 
-#: The gremia that may hold the prioritisation, as a noun phrase used inside a Dutch sentence.
-GREMIA: Final[dict[str, str]] = {
-    "raadscommissie": "de raadscommissie",
-    "raad": "de gemeenteraad",
-    "college": "het college van B en W",
-    "driehoek": "de driehoek",
-}
-#: The same gremia as a label for a choice list.
-GREMIUM_LABELS: Final[dict[str, str]] = {
-    "raadscommissie": "Raadscommissie",
-    "raad": "Gemeenteraad",
-    "college": "College van B en W",
-    "driehoek": "Driehoek (burgemeester, officier van justitie, politie)",
-}
-ADVICE: Final = "advies"
-ADOPTED: Final = "vastgesteld"
-STATUS_LABELS: Final[dict[str, str]] = {
-    ADVICE: "Advies (opiniërende sessie, geen formeel besluit)",
-    ADOPTED: "Vastgesteld door de gemeenteraad",
-}
+#: The gremia as a noun phrase inside a Dutch sentence ("de raadscommissie"), from the one vocabulary.
+GREMIA: Final[dict[str, str]] = {code: term.in_sentence for code, term in vocabulary.GREMIA.items()}
+GREMIUM_LABELS: Final = vocabulary.GREMIUM_LABELS
+ADVICE: Final = vocabulary.ADVICE
+ADOPTED: Final = vocabulary.ADOPTED
+STATUS_LABELS: Final = vocabulary.DECISION_STATUS_LABELS
 #: Only this gremium adopts the priorities (method: "De gemeenteraad stelt het IVP vast"; Politiewet art. 38b).
-ADOPTING_GREMIUM: Final = "raad"
+ADOPTING_GREMIUM: Final = vocabulary.ADOPTING_GREMIUM
 #: The planning milestone whose date is the default meeting date for each status (Stap 1's planning).
 MILESTONE_FOR_STATUS: Final[dict[str, str]] = {ADVICE: "opiniesessie", ADOPTED: "raadsbesluit"}
 MAX_FOCUS_LENGTH: Final = 200

@@ -38,6 +38,7 @@ from ivp_core.advice.results import (
     Advice,
     AdviceOptions,
     compute_advice_with,
+    load_session_ballots,
     partition_sessions,
     remember_options,
     stored_options,
@@ -159,7 +160,7 @@ def _advice_or_none(
         advice = compute_advice_with(db, trajectory_id, municipality_id, options, weights, resamples)
     except AggregationError:
         counted = partition_sessions(db, trajectory_id, municipality_id, options.include_open).counted
-        if any(session.ballots for session in counted):
+        if any(loaded.ballots for loaded in load_session_ballots(db, counted)):
             raise
         return None
     return advice if sum(s.ballots for s in advice.sessions) > 0 else None

@@ -38,11 +38,9 @@ from ivp_core.storage.models import (
     PopulationShare,
     Trajectory,
 )
+from ivp_core.vocabulary import AUTO_RULE as AUTO_RULE  # re-exported: the advice's default rule
 
 RESIDENT_GROUP = "inwoners"
-#: Rule name for "let the data decide": Borda when the groups voted with different methods, else the default.
-AUTO_RULE = "auto"
-
 
 def resolve_rule(rule: str, inputs: list[SessionBallots]) -> RankingRule:
     """Scores from different methods sit on different natural scales (a share of 10 points spreads far less

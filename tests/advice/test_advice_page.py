@@ -26,6 +26,7 @@ from ivp_core.advice.page import (
     record_choice,
 )
 from ivp_core.advice.results import AdviceOptions
+from ivp_core.consultation import sessions
 from ivp_core.dutch import local_today, long_date
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PriorityDecision
@@ -37,6 +38,7 @@ from tests.advice.decision_world import (
     plan_ahead,
 )
 from tests.badinput.snapshot import assert_unchanged, take
+from tests.opinion_helpers import open_session
 
 OPTIONS = AdviceOptions()
 ADVISED = ("1.3", "4.1", "1.1", "2.1")
@@ -103,6 +105,15 @@ def test_without_votes_the_page_offers_the_form_and_the_choice_is_stored_without
     panel = load_advice_page(world.trajectory_id, world.municipality_id, OPTIONS, resamples=0).decisions
     assert panel.standing is not None and panel.standing.id == decision_id
     assert not panel.standing.with_advice
+
+
+def test_a_closed_session_without_ballots_gives_no_advice_and_no_crash(engine: Engine) -> None:
+    world = build_world_without_votes(engine)
+    held = open_session(engine, world.trajectory_id)
+    with session_scope(engine) as db:
+        sessions.close_session(db, held.id)
+    page = load_advice_page(world.trajectory_id, world.municipality_id, OPTIONS, resamples=0)
+    assert page.advice is None and page.no_advice == NO_ADVICE_NL
 
 
 def test_a_vaststelling_before_the_advice_it_adopts_is_refused_and_nothing_is_written(engine: Engine) -> None:

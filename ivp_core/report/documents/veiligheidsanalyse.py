@@ -21,8 +21,8 @@ from ivp_core.analysis.texts import aspect_texts
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import AMSTERDAM, long_date, nl_number
 from ivp_core.report.blocks import Block, Bullets, Heading, Image, Paragraph, TableBlock, TitleBlock, renumber
-from ivp_core.report.charts import series_chart
 from ivp_core.report.labels import ReportError
+from ivp_core.report.writers.charts import series_chart
 from ivp_core.storage.models import FieldAnalysis, Municipality, ThemeAnalysis, Trajectory
 
 TITLE = "Veiligheidsanalyse"
