@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.report.csv_export import render_csv_zip
 from ivp_core.report.documents.verslag_model import Report, build_report
 from ivp_core.report.files import KIND_FORMATS, KIND_LABELS, MEDIA_TYPES, base_name, kind_files, render
+from ivp_core.report.writers.csv import render_csv_zip
 from ivp_core.storage.db import session_scope
 from ui import auth, backup_panel, context
 

@@ -85,6 +85,16 @@ def current_municipality() -> MunicipalityRef | None:
     return by_id.get(st.session_state.get(_MUNICIPALITY_KEY), trajectory.municipalities[0])
 
 
+def _keep_in_address(chosen: int, default: int) -> None:
+    """Only another than the default goes in the address: the default needs none, and its addresses stay
+    as they were (a bookmark, a login's return)."""
+    if chosen == default:
+        if TRAJECTORY_PARAM in st.query_params:
+            del st.query_params[TRAJECTORY_PARAM]
+    elif st.query_params.get(TRAJECTORY_PARAM) != str(chosen):
+        st.query_params[TRAJECTORY_PARAM] = str(chosen)
+
+
 def sidebar_selector() -> None:
     """Let the user switch trajectory (and municipality in a joint IVP); hidden when there is only one."""
     plain_chrome()
@@ -111,8 +121,7 @@ def sidebar_selector() -> None:
         if current is not None:
             # The box cuts a long name short; the full name wraps beneath it.
             st.sidebar.caption(f"Open: {labels[current.id]}")
-            if st.query_params.get(TRAJECTORY_PARAM) != str(current.id):
-                st.query_params[TRAJECTORY_PARAM] = str(current.id)
+            _keep_in_address(current.id, default=trajectories[0].id)
     if current is not None and current.is_joint:
         m_ids = [m.id for m in current.municipalities]
         names = {m.id: m.name for m in current.municipalities}

@@ -215,7 +215,7 @@ def join(
 #: A phone that shows the questions joins in one statement: its number is the session's count plus one (the
 #: caller holds the session's lock, so two phones never get the same number), and a second tab of the same
 #: phone inserts nothing. Built once, like the statements every vote sends.
-_PARTICIPANT_TABLE: Final = Participant.__table__
+_PARTICIPANT_TABLE: Final = Participant.metadata.tables[Participant.__tablename__]
 _PRESENCE_INSERT: Final = (
     insert(_PARTICIPANT_TABLE)
     .from_select(

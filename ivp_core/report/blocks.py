@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ivp_core.report.charts import Chart
+from ivp_core.report.writers.charts import Chart
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class TableBlock:
     widths: tuple[float, ...]  # relative column widths
     numeric: tuple[int, ...] = ()  # right-aligned columns
     bold_rows: tuple[int, ...] = ()
+    money: tuple[int, ...] = ()  # columns of amounts in euros: the writers print "€ 25.000", Excel a number
 
 
 @dataclass(frozen=True)

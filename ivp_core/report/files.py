@@ -46,19 +46,19 @@ def render(report: Report, fmt: str) -> dict[str, bytes]:
     """File name → content for one format (CSV gives one file per table)."""
     name = base_name(report)
     if fmt == "docx":
-        from ivp_core.report.docx import render_docx
+        from ivp_core.report.writers.docx import render_docx
 
         return {f"{name}.docx": render_docx(report)}
     if fmt == "xlsx":
-        from ivp_core.report.xlsx import render_xlsx
+        from ivp_core.report.writers.xlsx import render_xlsx
 
         return {f"{name}.xlsx": render_xlsx(report)}
     if fmt == "html":
-        from ivp_core.report.html import render_html
+        from ivp_core.report.writers.html import render_html
 
         return {f"{name}.html": render_html(report).encode("utf-8")}
     if fmt == "csv":
-        from ivp_core.report.csv_export import render_csv
+        from ivp_core.report.writers.csv import render_csv
 
         return {f"{name}-{file.removeprefix('verslag-')}": data for file, data in render_csv(report).items()}
     raise FormatError(f"Onbekend formaat: {fmt}.")
@@ -106,11 +106,11 @@ def _blocks_files(
     files: dict[str, bytes] = {}
     for fmt in formats:
         if fmt == "docx":
-            from ivp_core.report.docx import render_blocks_docx
+            from ivp_core.report.writers.docx import render_blocks_docx
 
             files[f"{stem}.docx"] = render_blocks_docx(blocks, title, header)
         elif fmt == "html":
-            from ivp_core.report.html import render_blocks_html
+            from ivp_core.report.writers.html import render_blocks_html
 
             files[f"{stem}.html"] = render_blocks_html(blocks, header).encode("utf-8")
     return files

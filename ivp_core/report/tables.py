@@ -24,6 +24,7 @@ class Sheet:
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[int, ...] = ()
     percent: tuple[int, ...] = ()  # columns holding a share (0–1), shown as a Dutch percentage
+    money: tuple[int, ...] = ()  # columns of amounts in euros: a number in euro format, with a total
 
 
 def _yes(flag: bool) -> str:

@@ -20,6 +20,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import AgendaInput, Milestone, PreviousPriority, Trajectory, WerkgroepMember
 from ivp_core.trajectory.municipalities import TrajectoryError
+from ivp_core.vocabulary import DOCUMENT_ADOPTERS
 
 MAX_SHORT = 120
 MAX_TITLE = 200
@@ -43,11 +44,7 @@ GREMIA: dict[str, str] = {
 }
 #: Who may adopt the startnotitie and the IVP. The method has the college adopt the startnotitie (the raad may)
 #: and the raad adopt the IVP.
-ADOPTERS: dict[str, str] = {
-    "college": "het college van B en W",
-    "raad": "de gemeenteraad",
-    "burgemeester": "de burgemeester",
-}
+ADOPTERS: dict[str, str] = {code: term.in_sentence for code, term in DOCUMENT_ADOPTERS.items()}
 #: Upper bounds that catch a typing error (an extra zero) before it reaches a raad's document.
 MAX_HOURS = 100_000
 MAX_BUDGET = 100_000_000

@@ -58,6 +58,9 @@ def test_a_reload_keeps_the_chosen_trajectory(demo_engine: Engine, admin_passwor
     again.run()
     assert not again.exception, [e.value for e in again.exception]
     assert _traject_box(again).value == chosen
+    # Back to the default: the address no longer names one, so F5 stays on the default.
+    _traject_box(again).select(default).run()
+    assert "traject" not in again.query_params
 
 
 def test_the_sidebar_shows_the_full_name_once(demo_engine: Engine, admin_password: str) -> None:

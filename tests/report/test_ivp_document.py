@@ -31,7 +31,8 @@ TO_THE_USER = re.compile(
 )
 
 
-def _texts(blocks: tuple[Block, ...]) -> list[str]:
+def block_texts(blocks: tuple[Block, ...]) -> list[str]:
+    """Every text a reader sees in the blocks, a table row as one line."""
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Paragraph):
@@ -98,7 +99,7 @@ def test_the_demo_documents_speak_to_the_raad_not_to_the_app_user(demo_engine: E
     with session_scope(demo_engine) as db:
         tid = db.scalars(select(Trajectory.id)).one()
         draft, plan = build_plan_documents(db, tid)
-    said = [t for t in _texts(draft.blocks) + _texts(plan.blocks) if TO_THE_USER.search(t)]
+    said = [t for t in block_texts(draft.blocks) + block_texts(plan.blocks) if TO_THE_USER.search(t)]
     assert said == []
     # what is open is listed for the coordinator's checklist instead, with where to fill it in
     assert any("Teksten voor het IVP" in item for item in draft.open_items)
@@ -166,7 +167,7 @@ def test_the_texts_written_in_the_app_fill_chapters_2_3_6_and_flankerend_beleid(
     )
     with session_scope(engine) as db:
         draft, plan = build_plan_documents(db, tid, mid)
-    text = "\n".join(_texts(draft.blocks))
+    text = "\n".join(block_texts(draft.blocks))
     for expected in (
         "In 2030 voelen inwoners zich veiliger dan nu.",
         "Wijkgericht werken is de rode draad.",
@@ -176,7 +177,7 @@ def test_the_texts_written_in_the_app_fill_chapters_2_3_6_and_flankerend_beleid(
         "Elk jaar een uitvoeringsplan en een verantwoording.",
     ):
         assert expected in text, expected
-    assert "Elk jaar een uitvoeringsplan en een verantwoording." in "\n".join(_texts(plan.blocks))
+    assert "Elk jaar een uitvoeringsplan en een verantwoording." in "\n".join(block_texts(plan.blocks))
     # what is not written yet is marked for the reader, never with an instruction
     assert PENDING in text and not TO_THE_USER.search(text)
 
@@ -221,7 +222,7 @@ def test_budgets_are_euro_amounts_with_a_total_also_as_numbers_in_the_xlsx(engin
         )
     with session_scope(engine) as db:
         draft, plan = build_plan_documents(db, tid, mid)
-    text = "\n".join(_texts(draft.blocks))
+    text = "\n".join(block_texts(draft.blocks))
     assert "€ 40.000 per jaar" in text and "binnen bestaand budget" in text
     budget = [
         b
@@ -245,8 +246,8 @@ def test_police_priorities_per_municipality_or_the_sentence_that_they_were_not_g
     with session_scope(engine) as db:
         dalfsen, _ = build_plan_documents(db, tid, ids["Dalfsen"])
         ommen, _ = build_plan_documents(db, tid, ids["Ommen"])
-    assert "5.2 Georganiseerde/ondermijnende criminaliteit: Ondermijning" in _texts(dalfsen.blocks)
-    assert "De politie heeft voor Ommen geen eigen prioriteiten opgegeven." in _texts(ommen.blocks)
+    assert "5.2 Georganiseerde/ondermijnende criminaliteit: Ondermijning" in block_texts(dalfsen.blocks)
+    assert "De politie heeft voor Ommen geen eigen prioriteiten opgegeven." in block_texts(ommen.blocks)
 
 
 def test_a_members_own_text_replaces_the_shared_one_in_a_joint_ivp(engine: Engine) -> None:
@@ -257,6 +258,6 @@ def test_a_members_own_text_replaces_the_shared_one_in_a_joint_ivp(engine: Engin
     with session_scope(engine) as db:
         dalfsen, _ = build_plan_documents(db, tid, ids["Dalfsen"])
         ommen, _ = build_plan_documents(db, tid, ids["Ommen"])
-    assert "Samen veilig in het Vechtdal." in _texts(dalfsen.blocks)
-    assert "Ommen: veilig in elke kern." in _texts(ommen.blocks)
-    assert "Samen veilig in het Vechtdal." not in _texts(ommen.blocks)
+    assert "Samen veilig in het Vechtdal." in block_texts(dalfsen.blocks)
+    assert "Ommen: veilig in elke kern." in block_texts(ommen.blocks)
+    assert "Samen veilig in het Vechtdal." not in block_texts(ommen.blocks)

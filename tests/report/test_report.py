@@ -14,13 +14,13 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, delete, select
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.report.csv_export import render_csv
 from ivp_core.report.documents.verslag_model import Report, build_report
-from ivp_core.report.docx import render_docx
-from ivp_core.report.html import render_html
 from ivp_core.report.safety import FORMULA_PREFIXES
 from ivp_core.report.tables import SHEET_NAMES
-from ivp_core.report.xlsx import render_xlsx
+from ivp_core.report.writers.csv import render_csv
+from ivp_core.report.writers.docx import render_docx
+from ivp_core.report.writers.html import render_html
+from ivp_core.report.writers.xlsx import render_xlsx
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PriorityDecision
 from tests.report.factory import FORMULA_COMMENT, FORMULA_REASON, Built, build_trajectory

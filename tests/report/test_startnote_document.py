@@ -9,11 +9,11 @@ import zipfile
 
 from sqlalchemy import Engine, select
 
-from ivp_core.report.blocks import Bullets, Paragraph, TableBlock, TitleBlock
 from ivp_core.report.documents.startnotitie import render_startnote, startnote_blocks
 from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
+from tests.report.test_ivp_document import block_texts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -33,17 +33,7 @@ def _normal_language(data: bytes) -> str:
 
 
 def _block_texts(blocks: list) -> str:  # type: ignore[type-arg]
-    out: list[str] = []
-    for b in blocks:
-        if isinstance(b, Paragraph):
-            out.append(b.label + b.text)
-        elif isinstance(b, Bullets):
-            out.extend(b.items)
-        elif isinstance(b, TableBlock):
-            out.extend(" | ".join(r) for r in (b.header, *b.rows))
-        elif isinstance(b, TitleBlock):
-            out.extend((b.title, b.subtitle, *b.meta))
-    return "\n".join(out)
+    return "\n".join(block_texts(tuple(blocks)))
 
 
 def test_the_startnotitie_is_in_dutch_for_word(demo_engine: Engine) -> None:

@@ -185,7 +185,7 @@ def test_the_startnotitie_holds_stap1_in_dutch_without_python_values(engine: Eng
         "€ 40.000",
         "Een online raadpleging in elke kern.",
         "elk jaar een uitvoeringsplan",
-        "Deze startnotitie wordt vastgesteld door het college van B en W",
+        f"Deze startnotitie wordt vastgesteld door {stap1.ADOPTERS['college']}",
         "het Integraal Veiligheidsplan wordt vastgesteld door de gemeenteraad",
         "De politie heeft voor Ommen geen eigen prioriteiten opgegeven.",
     ):

@@ -26,7 +26,7 @@ from ivp_core.analysis.figures import (
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import nl_number
 from ivp_core.plan.texts import IvpTexts, texts_for_document
-from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock
+from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, renumber
 from ivp_core.report.documents.plan_parts import (
     PENDING,
     OpenParts,
@@ -35,7 +35,6 @@ from ivp_core.report.documents.plan_parts import (
     budget_table,
     cover,
     going_concern_sets,
-    numbered,
     police_blocks,
     slug,
     text_blocks,
@@ -302,7 +301,7 @@ def build_ivp_concept(
         "Integraal Veiligheidsplan (concept)",
         f"IVP (concept) · {who} {report.period}",
         f"ivp-concept-{slug(who)}-{period}",
-        tuple(numbered(blocks)),
+        tuple(renumber(blocks)),
         (),
         who,
         tuple(open_.items),

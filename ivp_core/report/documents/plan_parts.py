@@ -20,7 +20,7 @@ from ivp_core.advice.decision import ADOPTED, GREMIA, standing_decision
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import long_date
 from ivp_core.plan.actions import budget_text, euro, list_actions
-from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock
+from ivp_core.report.blocks import Block, Bullets, Paragraph, TableBlock, TitleBlock
 from ivp_core.report.documents.verslag_model import Report, ThemeLine
 from ivp_core.storage.models import (
     PlanAction,
@@ -216,15 +216,3 @@ def cover(db: Session, report: Report, trajectory: Trajectory, title: str, adopt
     if report.fictitious:
         meta.append("Fictief voorbeeld: alle namen en cijfers zijn verzonnen.")
     return TitleBlock(title, f"{who_of(report)} · {report.period}", tuple(meta))
-
-
-def numbered(blocks: list[Block]) -> list[Block]:
-    """Level-1 headings numbered in order (chapter 5 is left out when every theme is a priority)."""
-    out: list[Block] = []
-    n = 0
-    for block in blocks:
-        if isinstance(block, Heading) and block.level == 1:
-            n += 1
-            block = Heading(1, f"{n} {block.text.split(' ', 1)[1]}")
-        out.append(block)
-    return out

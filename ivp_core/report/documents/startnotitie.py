@@ -232,7 +232,7 @@ def startnote_blocks(db: Session, trajectory_id: int, now: datetime | None = Non
 
 def render_startnote(db: Session, trajectory_id: int, now: datetime | None = None) -> bytes:
     """The startnotitie as DOCX bytes (Dutch proofing language, like every document of the product)."""
-    from ivp_core.report.docx import render_blocks_docx
+    from ivp_core.report.writers.docx import render_blocks_docx
 
     trajectory = db.get(Trajectory, trajectory_id)
     blocks = startnote_blocks(db, trajectory_id, now)

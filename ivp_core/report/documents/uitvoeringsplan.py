@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph
+from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, renumber
 from ivp_core.report.documents.ivp_concept import build_ivp_concept
 from ivp_core.report.documents.plan_parts import (
     PENDING,
@@ -26,7 +26,6 @@ from ivp_core.report.documents.plan_parts import (
     budget_table,
     cover,
     going_concern_sets,
-    numbered,
     slug,
     text_blocks,
     who_of,
@@ -38,6 +37,7 @@ from ivp_core.storage.models import (
     ThemeAnalysis,
     Trajectory,
 )
+from ivp_core.trajectory.stap1 import ADOPTERS
 
 # ------------------------------------------------------------------------------------------ uitvoeringsplan
 
@@ -53,7 +53,7 @@ def build_uitvoeringsplan(
             report,
             trajectory,
             "Uitvoeringsplan (concept)",
-            "Concept van het college van B en W, ter vaststelling door het college; de gemeenteraad wordt "
+            f"Concept van {ADOPTERS['college']}, ter vaststelling door het college; de gemeenteraad wordt "
             "over het vastgestelde uitvoeringsplan geïnformeerd.",
         ),
         Heading(1, "1 Hoofdlijn van het IVP"),
@@ -96,7 +96,7 @@ def build_uitvoeringsplan(
         "Uitvoeringsplan (concept)",
         f"Uitvoeringsplan (concept) · {who} {report.period}",
         f"uitvoeringsplan-{slug(who)}-{period}",
-        tuple(numbered(blocks)),
+        tuple(renumber(blocks)),
         tuple((t, tuple(actions.get(t.code, []))) for t in report.chosen),
         who,
         tuple(open_.items),

@@ -29,9 +29,9 @@ from ivp_core.report.blocks import (
     TitleBlock,
     renumber,
 )
-from ivp_core.report.charts import series_chart
 from ivp_core.report.facts import analysis_texts, field_texts
 from ivp_core.report.labels import ReportError, number
+from ivp_core.report.writers.charts import series_chart
 from ivp_core.storage.models import FieldAnalysis, Municipality, ThemeAnalysis, Trajectory
 
 TITLE = "Veiligheidsanalyse"

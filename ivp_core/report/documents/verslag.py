@@ -12,12 +12,12 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import long_date
 from ivp_core.plan.joint import theme_list
 from ivp_core.report.blocks import Block, Bullets, Heading, Image, Paragraph, TableBlock, TitleBlock, renumber
-from ivp_core.report.charts import Chart, render_charts
 from ivp_core.report.documents.verslag_model import Report, ThemeLine
 from ivp_core.report.going_concern import grouped
 from ivp_core.report.labels import DECISION_RULE, NO_SESSION_ADVICE, gremium_label, number, percent
 from ivp_core.report.ranks import RANK_EXPLANATION, place_text
 from ivp_core.report.remarks import summarise_remarks, summary_sentences
+from ivp_core.report.writers.charts import Chart, render_charts
 
 
 def _placement(t: ThemeLine, report: Report) -> str:

@@ -16,6 +16,7 @@ from ivp_core.dutch import nl_percent
 from ivp_core.report.documents.verslag_model import Report
 from ivp_core.report.safety import Cell, neutralise_row
 from ivp_core.report.tables import Sheet, report_sheets
+from ivp_core.report.writers.cells import whole_numbers
 
 
 def _text(value: Cell) -> str:
@@ -24,7 +25,7 @@ def _text(value: Cell) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, float):
-        return repr(value).replace(".", ",")
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
@@ -37,7 +38,7 @@ def sheet_csv(sheet: Sheet) -> bytes:
     for row in sheet.rows:
         writer.writerow(
             [
-                nl_percent(v) if i in sheet.percent and isinstance(v, float) else _text(v)
+                whole_numbers(nl_percent(v)) if i in sheet.percent and isinstance(v, float) else _text(v)
                 for i, v in enumerate(neutralise_row(row))
             ]
         )

@@ -21,6 +21,7 @@ from ivp_core.report.blocks import (
 )
 from ivp_core.report.documents.verslag import document_blocks
 from ivp_core.report.documents.verslag_model import Report
+from ivp_core.report.writers.cells import cell_text
 
 CSS = """
 @page { size: A4; margin: 2cm 2.2cm; }
@@ -41,6 +42,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.bold td { font-weight: bold; background: #dce6f1; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
+p:has(+ table), h2:has(+ table), h3:has(+ table) { break-after: avoid; }
+tbody tr:nth-last-child(2) { break-after: avoid; }
 figure { margin: .8rem 0 1rem; break-inside: avoid; }
 figure img { width: 100%; height: auto; }
 figcaption { color: #1f4e79; font-size: 9pt; font-weight: bold; }
@@ -62,9 +65,10 @@ def _table(block: TableBlock) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in block.header)
     body = []
     for r, row in enumerate(block.rows):
+        shown = [escape(cell_text(v, i, block.money)) for i, v in enumerate(row)]
         cells = "".join(
-            f'<td class="num">{escape(v)}</td>' if i in block.numeric else f"<td>{escape(v)}</td>"
-            for i, v in enumerate(row)
+            f'<td class="num">{v}</td>' if i in block.numeric or i in block.money else f"<td>{v}</td>"
+            for i, v in enumerate(shown)
         )
         css = ' class="bold"' if r in block.bold_rows else ""
         body.append(f"<tr{css}>{cells}</tr>")

@@ -7,14 +7,15 @@ import io
 import re
 from collections.abc import Sequence
 from typing import Final
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
 from ivp_core.report.blocks import (
     Block,
@@ -28,6 +29,7 @@ from ivp_core.report.blocks import (
 )
 from ivp_core.report.documents.verslag import document_blocks
 from ivp_core.report.documents.verslag_model import Report
+from ivp_core.report.writers.cells import cell_text
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 TEXT_WIDTH_CM = 16.0
@@ -39,12 +41,50 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _set_language(document: DocumentObject) -> None:
-    for name in ("Normal", "Heading 1", "Heading 2", "Title"):
-        rpr = document.styles[name].element.get_or_add_rPr()
-        lang = OxmlElement("w:lang")
-        lang.set(qn("w:val"), "nl-NL")
-        rpr.append(lang)
+LANGUAGE: Final = "nl-NL"
+
+
+def _dutch(root: etree._Element) -> None:
+    for lang in root.iter(qn("w:lang"), qn("w:themeFontLang")):
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+
+
+def set_language(document: DocumentObject) -> None:
+    """Dutch as the proofing language of everything in the document, so Word does not mark every word.
+
+    python-docx's template says en-US in the document defaults, which every style and run inherits unless it
+    says otherwise; the defaults, every style that names a language and the theme fonts are set to nl-NL."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    if rpr.find(qn("w:lang")) is None:
+        rpr.append(OxmlElement("w:lang"))
+    _dutch(styles)
+    _dutch(document.settings.element)
+    for part in document.part.package.iter_parts():  # Word 2010's copy of the styles, a plain part
+        if str(part.partname).endswith("/stylesWithEffects.xml"):
+            root = etree.fromstring(part.blob)
+            _dutch(root)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    document.core_properties.language = LANGUAGE
+
+
+def new_document() -> DocumentObject:
+    """An empty Word document in Dutch: what every DOCX of the product starts from (the startnotitie too)."""
+    document = Document()
+    set_language(document)
+    return document
 
 
 def _setup(document: DocumentObject, title: str) -> None:
@@ -62,7 +102,6 @@ def _setup(document: DocumentObject, title: str) -> None:
         style.font.size = Pt(size)
         style.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 10)
         style.paragraph_format.keep_with_next = True
-    _set_language(document)
     header = section.header.paragraphs[0]
     header.text = title
     header.runs[0].font.size = Pt(8)
@@ -74,21 +113,6 @@ def _setup(document: DocumentObject, title: str) -> None:
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
     footer._p.append(field)
-
-
-def _shade(cell, colour: str) -> None:  # type: ignore[no-untyped-def]
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _row_flag(row, name: str) -> None:  # type: ignore[no-untyped-def]
-    """tblHeader repeats a header row on every page; cantSplit keeps a row on one page."""
-    flag = OxmlElement(name)
-    flag.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(flag)
 
 
 #: Conservative width of one character of 9 pt text (bold, in the wider fallback fonts too) and a cell's
@@ -132,41 +156,66 @@ def _breakable(text: str) -> str:
     return text.replace("/", "/\u200b")
 
 
-def _table(document: DocumentObject, block: TableBlock) -> None:
-    table = document.add_table(rows=1, cols=len(block.header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = [Cm(w) for w in column_widths(block)]
-    _row_flag(table.rows[0], "w:tblHeader")
-    for i, text in enumerate(block.header):
-        cell = table.rows[0].cells[i]
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(_breakable(_clean(text)))
-        run.bold = True
-        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-        _shade(cell, "1F4E79")
-    for r, values in enumerate(block.rows):
-        row = table.add_row()
-        _row_flag(row, "w:cantSplit")
-        cells = row.cells
+#: A table of at most this many rows is kept on one page as a whole (when it fits); a longer one keeps its
+#: first two and last two rows together, so no row is ever alone at the foot or the top of a page.
+KEEP_WHOLE_ROWS: Final = 12
+TWIPS_PER_CM: Final = 567
+_PPR_LAST = '<w:spacing w:before="0" w:after="0"/>'
+
+
+def _run_xml(text: str, *, bold: bool, header: bool) -> str:
+    props = "<w:b/>" if bold else ""
+    props += '<w:color w:val="FFFFFF"/>' if header else ""
+    return f'<w:r><w:rPr>{props}<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def _keep_rows(n_rows: int) -> set[int]:
+    """Rows (0 = header) whose paragraphs keep with the next row."""
+    if n_rows <= KEEP_WHOLE_ROWS:
+        return set(range(n_rows))
+    return {0, 1, n_rows - 2, n_rows - 1}
+
+
+def _table_xml(block: TableBlock) -> str:
+    """The whole table as WordprocessingML in one string: python-docx's cell API costs milliseconds per cell,
+    and the verslag has tables of hundreds of cells. Header rows repeat on every page (tblHeader), no row is
+    split over two pages (cantSplit), and short tables stay whole (keepNext in every row but the last)."""
+    widths = [round(w * TWIPS_PER_CM) for w in column_widths(block)]
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    keep = _keep_rows(len(block.rows) + 1)
+    rows = []
+    for r, values in enumerate((block.header, *block.rows)):
+        header = r == 0
+        bold = header or (r - 1) in block.bold_rows
+        fill = "1F4E79" if header else "DCE6F1" if bold else ""
+        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+        keep_next = "<w:keepNext/>" if r in keep else ""
+        cells = []
         for i, text in enumerate(values):
-            paragraph = cells[i].paragraphs[0]
-            run = paragraph.add_run(_breakable(_clean(text)))
-            run.bold = r in block.bold_rows
-            if i in block.numeric:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            if r in block.bold_rows:
-                _shade(cells[i], "DCE6F1")
-    table.autofit = False
-    for i, column in enumerate(table.columns):  # LibreOffice reads the grid, Word the cells: set both
-        column.width = widths[i]
-    for row in table.rows:
-        for i, cell in enumerate(row.cells):
-            cell.width = widths[i]
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.space_after = Pt(0)
-                for run in paragraph.runs:
-                    run.font.size = Pt(9)
+            shown = text if header else cell_text(text, i, block.money)
+            right = i in block.numeric or i in block.money
+            align = '<w:jc w:val="right"/>' if right and not header else ""
+            cells.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{widths[i]}" w:type="dxa"/>{shade}</w:tcPr>'
+                f"<w:p><w:pPr>{keep_next}{_PPR_LAST}{align}</w:pPr>"
+                f"{_run_xml(_breakable(_clean(shown)), bold=bold, header=header)}</w:p></w:tc>"
+            )
+        flags = "<w:cantSplit/><w:tblHeader/>" if header else "<w:cantSplit/>"
+        rows.append(f"<w:tr><w:trPr>{flags}</w:trPr>{''.join(cells)}</w:tr>")
+    return (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" '
+        'w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+        f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>'
+    )
+
+
+def _table(document: DocumentObject, block: TableBlock) -> None:
+    body = document.element.body
+    previous = body.findall(qn("w:p"))
+    if previous:  # the sentence or heading that introduces the table stays with it
+        previous[-1].get_or_add_pPr().keepNext_val = True
+    body._insert_tbl(parse_xml(_table_xml(block)))
     document.add_paragraph()
 
 
@@ -208,10 +257,9 @@ def _block(document: DocumentObject, block: Block) -> None:
 
 def render_blocks_docx(blocks: Sequence[Block], title: str, header: str) -> bytes:
     """Any document of the product (verslag, analysis, IVP draft, uitvoeringsplan) as Word."""
-    document = Document()
+    document = new_document()
     _setup(document, header)
     document.core_properties.title = title
-    document.core_properties.language = "nl-NL"
     document.core_properties.author = ""
     for block in blocks:
         _block(document, block)
@@ -222,4 +270,6 @@ def render_blocks_docx(blocks: Sequence[Block], title: str, header: str) -> byte
 
 def render_docx(report: Report) -> bytes:
     who = report.municipality or ", ".join(report.municipalities)
-    return render_blocks_docx(document_blocks(report), report.title, f"{report.title} · {who} {report.period}")
+    return render_blocks_docx(
+        document_blocks(report), report.title, f"{report.title} · {who} {report.period}"
+    )
