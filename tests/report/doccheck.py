@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
@@ -261,19 +262,31 @@ def docx_languages(data: bytes) -> set[str]:
     return langs
 
 
+def _docx_in_order(data: bytes) -> list[str]:
+    """Paragraph texts and table cells in the order a reader meets them (a table stays inside its chapter)."""
+    document = Document(io.BytesIO(data))
+    texts = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            texts.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+        elif child.tag == qn("w:tbl"):
+            for cell in child.iter(qn("w:tc")):
+                texts.append("".join(t.text or "" for t in cell.iter(qn("w:t"))))
+    return texts
+
+
 def headline_problems(name: str, data: bytes, expected: str) -> list[str]:
     """The IVP concept's chapter 2 ("Strategische doelstelling") must state the total of all crime (0.0.0) per
-    1.000 inhabitants: ``expected`` as printed (e.g. "46"), next to "per 1.000"."""
+    1.000 inhabitants: an indicator naming the total per 1.000 and ``expected`` as printed (e.g. "46")."""
     texts, inside = [], False
-    for text in texts_of(name, data):
-        if re.match(r"^\d+ ", text.strip()):
+    for text in _docx_in_order(data) if name.endswith(".docx") else texts_of(name, data):
+        if re.match(r"^\d+ [A-Z]", text.strip()):
             inside = "Strategische doelstelling" in text
         elif inside:
             texts.append(text)
-    chapter = " ".join(texts)
-    figures = re.findall(r"(\d[\d.,]*)\s+(?:misdrijven\s+)?per\s+1\.000", chapter)
-    if expected not in figures:
-        return [
-            f"{name}: hoofdstuk 2 noemt {figures or 'geen cijfer per 1.000'}, verwacht {expected} per 1.000"
-        ]
+    chapter = " | ".join(texts)
+    names_total = re.search(r"totaal[^|]*per 1\.000|per 1\.000[^|]*totaal", chapter, re.IGNORECASE)
+    figure = re.search(rf"(?<![\d.,]){re.escape(expected)}(?![\d,])", chapter)
+    if not (names_total and figure):
+        return [f"{name}: hoofdstuk 2 noemt niet het totaal aantal misdrijven per 1.000 ({expected}): {chapter[:300]!r}"]
     return []

@@ -3,10 +3,9 @@ in every format it exists in, read as a griffier would.
 
 The joint trajectory has three member municipalities and a recorded Stap 3a agreement; Gemeente A's raad
 adopted (vastgesteld) a set that differs from the agreement, B's raadscommissie gave an advice equal to it,
-and C recorded nothing. Checks that depend on other engineers' documents (the IVP concept and the
-uitvoeringsplan of method-texts, the writers' language setting) are in ``test_after_the_merge`` and marked
-xfail until those land; everything in the verslag, the analysis, the joint IVP document and the checklist
-must pass now.
+and C recorded nothing. Checks on other engineers' work (the IVP concept and the uitvoeringsplan of
+method-texts, the writers' language setting) are in the ``test_after_the_merge_*`` functions: xfail until that
+work reached main, and passing (marks removed) since it did.
 """
 
 from __future__ import annotations
@@ -223,9 +222,6 @@ def test_a_choice_without_session_advice_says_so(engine: Engine) -> None:
     assert STANDING_RULE_NL in text  # the rule, in the decision engineer's sentence
 
 
-@pytest.mark.xfail(
-    strict=False, reason="lands with method-texts (ivp.py: IVP concept and uitvoeringsplan, covers, pointers)"
-)
 def test_after_the_merge_the_ivp_and_the_uitvoeringsplan(single: dict[str, bytes], joint: Joint) -> None:
     """The documents method-texts builds pass the same checks once their work is merged."""
     others = {n: d for files in (single, joint.files) for n, d in files.items() if n.startswith(OTHERS)}
@@ -233,13 +229,11 @@ def test_after_the_merge_the_ivp_and_the_uitvoeringsplan(single: dict[str, bytes
     assert _problems(others) == []
 
 
-@pytest.mark.xfail(strict=False, reason="lands with method-texts (the IVP concept's chapter 2 headline figure)")
 def test_after_the_merge_the_headline_is_all_crime_per_1000(single: dict[str, bytes]) -> None:
     (ivp,) = [d for n, d in single.items() if n.startswith("ivp-concept-") and n.endswith(".docx")]
     expected = f"{TOTAL_CRIME / INHABITANTS * 1000:.0f}"  # 46 per 1.000
     assert headline_problems("ivp-concept.docx", ivp, expected) == []
 
 
-@pytest.mark.xfail(strict=False, reason="lands with writers (nl-NL in every DOCX style, shares in CSV)")
 def test_after_the_merge_the_writers_format(single: dict[str, bytes], joint: Joint) -> None:
     assert _writer_problems({**single, **joint.files}) == []
