@@ -19,6 +19,7 @@ from ivp_core.plan.joint import (
     JointResult,
     agreed_sets,
     joint_view,
+    member_decisions,
     police_priorities,
     record_joint_choice,
     too_many_warnings,
@@ -59,9 +60,10 @@ def _joint(trajectory_id: int, k: int) -> JointResult:
 
 
 joint = _joint(trajectory.id, top_k)
-with session_scope() as db:
+with session_scope(readonly=True) as db:
     police = police_priorities(db, trajectory.id)
     agreed = agreed_sets(db, trajectory.id)
+    members = member_decisions(db, trajectory.id)
 for warning in joint.warnings:
     st.warning(warning, icon=":material/warning:")
 if not joint.municipalities:
@@ -202,10 +204,35 @@ with table_col:
 st.subheader("Afspraak vastleggen")
 st.caption(
     "Wat de gemeenten samen afspreken: de gezamenlijke prioriteiten en per gemeente de eigen. Het voorstel "
-    "hierboven staat al ingevuld; het verslag per gemeente volgt de vastgelegde afspraak."
+    "hierboven staat al ingevuld. Het verslag per gemeente noemt het eigen besluit van die gemeente, met de "
+    "afspraak ernaast."
 )
 if agreed is not None:
     st.info(f"Afspraak vastgelegd op {long_date(agreed.recorded_at)}.", icon=":material/handshake:")
+st.markdown("**Eigen besluit van elke gemeente naast de afspraak**")
+st.caption(
+    "De afspraak vervangt het besluit van een gemeenteraad niet: in het verslag en in het gezamenlijke document "
+    "staat het eigen besluit, met de afspraak ernaast en het verschil benoemd."
+)
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Gemeente": m.name,
+                "Eigen besluit": m.own_words or "nog geen keuze vastgelegd",
+                "Gekozen": ", ".join(m.own) or "–",
+                "Afspraak": ", ".join(m.agreed) or "–",
+                "Verschil": m.difference_summary(),
+            }
+            for m in members
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+for m in members:
+    if m.differs:
+        st.warning(m.difference_text(), icon=":material/compare_arrows:")
 shown = agreed if agreed is not None else AgreedSets(joint.shared, joint.local, None)
 for warning in too_many_warnings(shown, {m.id: m.name for m in trajectory.municipalities}):
     st.warning(("Volgens het voorstel: " if agreed is None else "") + warning, icon=":material/warning:")

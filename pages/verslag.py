@@ -97,15 +97,16 @@ st.caption(
 )
 FORMAT_LABELS = {"docx": ("Word", ":material/description:"), "xlsx": ("Excel", ":material/table_chart:"),
                  "html": ("Afdrukken (HTML)", ":material/print:")}  # fmt: skip
-for kind in ("analyse", "ivp", "uitvoeringsplan"):
-    st.markdown(f"**{KIND_LABELS[kind]}**")
+
+
+def _kind_downloads(kind: str, stem: str) -> None:
+    """One button per format the document exists in; rendered only when clicked."""
     formats = KIND_FORMATS[kind]
-    stem = f"{kind}-{name}".replace("verslag-prioritering-", "")
     for column, fmt in zip(st.columns(len(formats)), formats, strict=True):
         label, icon = FORMAT_LABELS[fmt]
         column.download_button(
             label,
-            data=lambda kind=kind, fmt=fmt: _kind_file(kind, fmt),
+            data=lambda fmt=fmt: _kind_file(kind, fmt),
             file_name=f"{stem}.{fmt}",
             mime=MEDIA_TYPES[fmt],
             icon=icon,
@@ -113,5 +114,33 @@ for kind in ("analyse", "ivp", "uitvoeringsplan"):
             key=f"download_{kind}_{fmt}",
             width="stretch",
         )
+
+
+for kind in ("analyse", "ivp", "uitvoeringsplan"):
+    st.markdown(f"**{KIND_LABELS[kind]}**")
+    _kind_downloads(kind, f"{kind}-{name}".replace("verslag-prioritering-", ""))
+if trajectory.is_joint:
+    st.markdown(f"**{KIND_LABELS['gezamenlijk']}**")
+    st.caption(
+        "Eén document voor alle gemeenten: het gezamenlijke deel, een deel per gemeente en de besluiten naast "
+        "elkaar."
+    )
+    _kind_downloads("gezamenlijk", f"gezamenlijk-ivp-{trajectory.period_start}-{trajectory.period_end}")
+
+# ------------------------------------------------------------------------------ coordinator's checklist
+st.header("Checklist voor u")
+st.caption(
+    "Wat nog open staat voordat de documenten naar de raad gaan, en op welke pagina u het invult. De documenten "
+    "zelf verwijzen niet naar de app; deze lijst is alleen voor u."
+)
+st.download_button(
+    "Checklist (Markdown)",
+    data=lambda: _kind_file("checklist", "md"),
+    file_name=f"checklist-{name.removeprefix('verslag-prioritering-')}.md",
+    mime=MEDIA_TYPES["md"],
+    icon=":material/checklist:",
+    on_click="ignore",
+    key="download_checklist",
+)
 
 backup_panel.render(trajectory)

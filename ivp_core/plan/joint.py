@@ -35,7 +35,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate import AggregationError, AggregationSettings
-from ivp_core.advice.decision import standing_decision
+from ivp_core.advice.decision import describe_decision, standing_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import UserError
@@ -333,3 +333,91 @@ def police_priorities(db: Session, trajectory_id: int) -> list[tuple[str | None,
             .order_by(AgendaInput.id)
         )
     ]
+
+
+# --------------------------------------------------------------------- each member's own decision vs 3a
+
+
+@dataclass(frozen=True)
+class MemberDecision:
+    """One member municipality's own standing decision beside the Stap 3a agreement.
+
+    The agreement never replaces a member's own record: a raad that adopted three themes adopted those three,
+    whatever the municipalities agreed together. Where the two differ, both are shown and the difference is
+    named (``difference_text``)."""
+
+    municipality_id: int
+    name: str
+    own: tuple[str, ...]  # the themes of the standing decision; () when nothing was recorded
+    own_words: str  # "Vastgesteld door de gemeenteraad op …" / "Advies van …"; "" without a record
+    own_status: str  # "vastgesteld", "advies" or ""
+    agreed: tuple[str, ...]  # shared then this member's local themes; () without an agreement
+    only_own: tuple[str, ...]  # in the member's own decision, not in the agreement
+    only_agreed: tuple[str, ...]  # in the agreement, not in the member's own decision
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.own and self.agreed and (self.only_own or self.only_agreed))
+
+    def difference_text(self) -> str:
+        """The difference in words: which themes only the member's own decision names, which only the agreement."""
+        if not self.differs:
+            return ""
+        adopted = self.own_status == "vastgesteld"
+        who, chose = ("de gemeenteraad", "koos") if adopted else ("het eigen advies", "noemt")
+        parts = []
+        if self.only_own:
+            verb = "die niet in de afspraak staan" if len(self.only_own) > 1 else "dat niet in de afspraak staat"
+            parts.append(f"{who} {chose} ook {theme_list(self.only_own)}, {verb}")
+        if self.only_agreed:
+            verb = "die" if len(self.only_agreed) > 1 else "dat"
+            parts.append(f"de afspraak noemt ook {theme_list(self.only_agreed)}, {verb} {who} niet {chose}")
+        return f"Verschil tussen de eigen keuze van {self.name} en de afspraak: " + "; ".join(parts) + "."
+
+
+    def difference_summary(self) -> str:
+        """The difference in a table cell: "alleen eigen besluit: 4.1; alleen afspraak: 3.1", "geen" or "–"."""
+        if not (self.own and self.agreed):
+            return "–"
+        parts = [
+            f"{label}: {', '.join(codes)}"
+            for label, codes in (("alleen eigen besluit", self.only_own), ("alleen afspraak", self.only_agreed))
+            if codes
+        ]
+        return "; ".join(parts) or "geen"
+
+
+def theme_list(codes: Sequence[str]) -> str:
+    """Themes as a Dutch enumeration: "1.1 Woninginbraak, 1.3 Overvallen en 2.1 …"."""
+    names = {t.code: t.name for t in load_catalogue().themes}
+    items = [f"{c} {names.get(c, c)}" for c in codes]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def member_decisions(db: Session, trajectory_id: int) -> tuple[MemberDecision, ...]:
+    """Every member's own standing decision (``standing_decision``) beside the agreed sets, in member order.
+
+    One function for the verslag, the joint IVP document and the Gezamenlijk IVP page, so all three name the
+    same difference."""
+    trajectory = db.get(Trajectory, trajectory_id)
+    if trajectory is None:
+        raise JointChoiceError(f"Traject {trajectory_id} bestaat niet.")
+    agreed = agreed_sets(db, trajectory_id)
+    out = []
+    for member in sorted(trajectory.municipalities, key=lambda m: m.id):
+        decision = standing_decision(db, trajectory_id, member.id, joint=True)
+        own = tuple(str(c) for c in decision.chosen) if decision is not None else ()
+        together = (*agreed.shared, *agreed.local.get(member.id, ())) if agreed is not None else ()
+        out.append(
+            MemberDecision(
+                municipality_id=member.id,
+                name=member.name,
+                own=own,
+                own_words=describe_decision(decision) if decision is not None else "",
+                own_status=(decision.status or "advies") if decision is not None else "",
+                agreed=together,
+                only_own=tuple(c for c in own if together and c not in together),
+                only_agreed=tuple(c for c in together if own and c not in own),
+            )
+        )
+    return tuple(out)

@@ -6,6 +6,7 @@ writer only knows how to draw these blocks, and each document (``ivp_core.report
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ivp_core.report.writers.charts import Chart
@@ -55,9 +56,23 @@ class TitleBlock:
 Block = Heading | Paragraph | Bullets | TableBlock | Image | TitleBlock
 
 
+@dataclass(frozen=True)
+class BlocksDocument:
+    """A document as its writers need it: a title, the running header, a file name and the blocks."""
+
+    title: str
+    header: str
+    stem: str  # file name without extension
+    blocks: tuple[Block, ...]
+
+
+_WHOLE_WITH_DECIMALS = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})*),0+(?!\d)")
+
+
 def caption_text(chart: Chart) -> str:
+    """Title and caption as one sentence; a whole number reads "100 %", not "100,0 %"."""
     end = "" if chart.title.endswith(("?", "!", ".")) else "."
-    return f"{chart.title}{end} {chart.caption}"
+    return _WHOLE_WITH_DECIMALS.sub(r"\1", f"{chart.title}{end} {chart.caption}")
 
 
 def renumber(blocks: list[Block]) -> list[Block]:

@@ -40,7 +40,10 @@ def _report(args: argparse.Namespace) -> int:
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = subparsers.add_parser(
         "report",
-        help="schrijf de documenten voor de raad: verslag, veiligheidsanalyse, IVP-concept, uitvoeringsplan",
+        help=(
+            "schrijf de documenten voor de raad: verslag, veiligheidsanalyse, IVP-concept, uitvoeringsplan, "
+            "gezamenlijk IVP; en de checklist voor de coördinator"
+        ),
     )
     report.add_argument("--trajectory", type=int, help="id van het traject (niet nodig als er één is)")
     report.add_argument("--out", required=True, help="map waarin de bestanden komen")
@@ -48,6 +51,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     report.add_argument(
         "--kind",
         default="verslag",
-        help="kommagescheiden: verslag,analyse,ivp,uitvoeringsplan of alle (standaard: verslag)",
+        help=(
+            "kommagescheiden: verslag,analyse,ivp,uitvoeringsplan,gezamenlijk,checklist of alle "
+            "(standaard: verslag; gezamenlijk alleen bij meerdere gemeenten)"
+        ),
     )
     report.set_defaults(func=_report)

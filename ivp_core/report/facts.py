@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
 from ivp_core.consultation.pseudonyms import fill_pseudonyms
-from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
-from ivp_core.report.labels import group_label, method_detail
+from ivp_core.consultation.sessions import KINDS, STATUS_LABELS
+from ivp_core.report.labels import METHOD_NAMES, group_label, method_detail
 from ivp_core.storage.models import (
     Ballot,
     BallotItem,
     Comment,
     EffectIndicator,
+    FieldAnalysis,
     Municipality,
     OpinionSession,
     Participant,
@@ -63,7 +64,6 @@ class ThemeLine:
         return f"{self.label}, met als focus: {self.focus}" if self.focus else self.label
 
 
-
 @dataclass(frozen=True)
 class SessionRow:
     """Participation in one session, counted from the stored ballots."""
@@ -92,7 +92,6 @@ class GroupRow:
     n_ballots: int
     sessions: tuple[str, ...]
     methods: tuple[str, ...]
-
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,6 @@ class IndicatorRow:
     target_year: int | None
     target_value: float | None
     rationale: str
-
 
 
 def opinion_sessions(db: Session, trajectory_id: int, municipality_id: int | None) -> list[OpinionSession]:
@@ -168,7 +166,7 @@ def session_rows(db: Session, sessions: Sequence[OpinionSession]) -> list[Sessio
                 title=s.title,
                 kind=KINDS.get(s.kind, ("", s.kind))[1],
                 group=s.group,
-                method=METHOD_LABELS.get(s.method, s.method),
+                method=METHOD_NAMES.get(s.method, s.method),
                 method_detail=method_detail(s.method, s.settings or {}),
                 held_on=s.held_on,
                 status=STATUS_LABELS.get(s.status, s.status),
@@ -244,7 +242,7 @@ def ballot_rows(
             BallotRow(
                 session=s.title,
                 group=group_label(s.group, labels),
-                method=METHOD_LABELS.get(s.method, s.method),
+                method=METHOD_NAMES.get(s.method, s.method),
                 participant=pseudonyms[participant_id],
                 entry=ENTRY_KINDS.get(entry, entry),
                 weight=float(weight),
@@ -264,7 +262,6 @@ def analysis_texts(db: Session, trajectory_id: int, municipality_id: int | None)
     for row in db.scalars(query.order_by(ThemeAnalysis.id)):
         found.setdefault(row.theme_code, row)
     return found
-
 
 
 @dataclass(frozen=True)
@@ -330,7 +327,6 @@ def theme_line(
     )
 
 
-
 def indicator_rows(db: Session, trajectory_id: int, municipality_id: int | None) -> list[IndicatorRow]:
     """The trajectory's effect indicators; with ``municipality_id`` that municipality's and the shared ones."""
     catalogue = load_catalogue()
@@ -361,3 +357,9 @@ def indicator_rows(db: Session, trajectory_id: int, municipality_id: int | None)
     ]
 
 
+def field_texts(db: Session, trajectory_id: int, municipality_id: int) -> dict[str, FieldAnalysis]:
+    """The werkgroep's texts per veiligheidsveld (field 1's aspects, the plausible priorities) of a municipality."""
+    query = select(FieldAnalysis).where(
+        FieldAnalysis.trajectory_id == trajectory_id, FieldAnalysis.municipality_id == municipality_id
+    )
+    return {r.field_code: r for r in db.scalars(query)}

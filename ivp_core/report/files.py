@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from ivp_core.dutch import file_slug
 from ivp_core.errors import UserError
 from ivp_core.report.documents.verslag_model import Report
 
 FORMATS: Final = ("docx", "xlsx", "csv", "html")
 MEDIA_TYPES: Final[dict[str, str]] = {
+    "md": "text/markdown",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
@@ -38,8 +39,7 @@ def parse_formats(raw: str | Iterable[str]) -> tuple[str, ...]:
 
 def base_name(report: Report) -> str:
     who = report.municipality if len(report.municipalities) > 1 else " ".join(report.municipalities)
-    slug = re.sub(r"[^a-z0-9]+", "-", who.lower()).strip("-") or "traject"
-    return f"verslag-prioritering-{slug}-{report.period.replace('–', '-')}"
+    return f"verslag-prioritering-{file_slug(who, 'traject')}-{report.period.replace('–', '-')}"
 
 
 def render(report: Report, fmt: str) -> dict[str, bytes]:
@@ -64,13 +64,17 @@ def render(report: Report, fmt: str) -> dict[str, bytes]:
     raise FormatError(f"Onbekend formaat: {fmt}.")
 
 
-KINDS: Final = ("verslag", "analyse", "ivp", "uitvoeringsplan")
+KINDS: Final = ("verslag", "analyse", "ivp", "uitvoeringsplan", "gezamenlijk", "checklist")
 KIND_LABELS: Final[dict[str, str]] = {
     "verslag": "Verslag prioritering (stap 3)",
     "analyse": "Veiligheidsanalyse (stap 2)",
     "ivp": "IVP, concept (stap 4)",
     "uitvoeringsplan": "Uitvoeringsplan (stap 5)",
+    "gezamenlijk": "Gezamenlijk IVP: prioriteiten van alle gemeenten (stap 3a)",
+    "checklist": "Checklist voor de coördinator (wat nog open staat)",
 }
+#: Documents of the trajectory as a whole, written once, not once per municipality.
+TRAJECTORY_KINDS: Final = frozenset({"gezamenlijk", "checklist"})
 #: The formats each document exists in: the verslag has its tables as spreadsheets, the uitvoeringsplan its
 #: action table; the analysis and the IVP draft are texts.
 KIND_FORMATS: Final[dict[str, tuple[str, ...]]] = {
@@ -78,6 +82,8 @@ KIND_FORMATS: Final[dict[str, tuple[str, ...]]] = {
     "analyse": ("docx", "html"),
     "ivp": ("docx", "html"),
     "uitvoeringsplan": ("docx", "xlsx", "html"),
+    "gezamenlijk": ("docx", "html"),
+    "checklist": ("md",),  # for the coordinator; written whatever formats are asked for
 }
 
 
@@ -115,6 +121,16 @@ def kind_files(
 ) -> dict[str, bytes]:
     """One document of one municipality in the wanted formats it exists in."""
     wanted = [f for f in formats if f in KIND_FORMATS[kind]]
+    if kind == "checklist":
+        from ivp_core.report.documents.checklist import build_checklist
+
+        name, text = build_checklist(db, trajectory_id)
+        return {name: text.encode("utf-8")}
+    if kind == "gezamenlijk":
+        from ivp_core.report.documents.gezamenlijk_ivp import build_joint_document
+
+        joint = build_joint_document(db, trajectory_id)
+        return _blocks_files(joint.stem, joint.title, joint.header, joint.blocks, wanted)
     if kind == "verslag":
         from ivp_core.report.documents.verslag_model import build_report
 
@@ -138,14 +154,20 @@ def kind_files(
 def all_documents(
     db: Session, trajectory_id: int, formats: Iterable[str] = FORMATS, kinds: Iterable[str] = KINDS
 ) -> dict[str, bytes]:
-    """Every document of a trajectory in the given formats, once per municipality."""
+    """Every document of a trajectory in the given formats, once per municipality; the joint IVP document (of a
+    trajectory of several municipalities) and the coordinator's checklist once."""
     from ivp_core.storage.models import Trajectory
 
     trajectory = db.get(Trajectory, trajectory_id)
     members = [m.id for m in trajectory.municipalities] if trajectory is not None else []
-    formats = tuple(formats)
+    formats, kinds = tuple(formats), tuple(kinds)
     files: dict[str, bytes] = {}
     for municipality_id in members or [None]:
         for kind in kinds:
-            files.update(kind_files(db, trajectory_id, municipality_id, kind, formats))
+            if kind not in TRAJECTORY_KINDS:
+                files.update(kind_files(db, trajectory_id, municipality_id, kind, formats))
+    if "gezamenlijk" in kinds and (len(members) > 1 or kinds == ("gezamenlijk",)):
+        files.update(kind_files(db, trajectory_id, None, "gezamenlijk", formats))
+    if "checklist" in kinds and trajectory is not None:
+        files.update(kind_files(db, trajectory_id, None, "checklist", formats))
     return files

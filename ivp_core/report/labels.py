@@ -6,11 +6,13 @@ each document's module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
 from ivp_core.advice.aggregate.model import ANALYSIS_GROUP
-from ivp_core.dutch import nl_percent
+from ivp_core.advice.decision import STANDING_RULE_NL
+from ivp_core.dutch import nl_number, nl_percent
 from ivp_core.errors import UserError
 
 GROUP_LABELS: Final[dict[str, str]] = {
@@ -23,8 +25,8 @@ GROUP_LABELS: Final[dict[str, str]] = {
 }
 RULE_LABELS: Final[dict[str, str]] = {
     "default": "standaard (gemiddelde genormaliseerde score)",
-    "borda": "Borda (rangorde)",
-    "schulze": "Schulze (paarsgewijze vergelijking)",
+    "borda": "rangorde (Borda-telling)",
+    "schulze": "paarsgewijze vergelijking (Schulze-methode)",
 }
 
 #: Settings of the final choice in words; those the advice already reports are not repeated.
@@ -32,18 +34,23 @@ DECISION_SETTING_LABELS: Final[dict[str, str]] = {
     "data_weight": "Gewicht veiligheidsanalyse (cijfers)",
     "close_call_threshold": "Drempel voor een nipt verschil",
     "group_weights": "Gekozen groepsgewichten",
-    "top_k": "Aantal prioriteiten (top k)",
+    "top_k": "Aantal prioriteiten",
     "ranking_rule": "Rekenregel",
     "resamples": "Herberekeningen (gevoeligheid)",
     "tie_tolerance": "Tolerantie voor gelijke scores",
     "with_analysis": "Veiligheidsanalyse telt mee als groep",
 }
-SHOWN_WITH_ADVICE: Final = frozenset(
-    {"top_k", "ranking_rule", "resamples", "tie_tolerance", "group_weights"}
-)
+SHOWN_WITH_ADVICE: Final = frozenset({"top_k", "ranking_rule", "resamples", "tie_tolerance", "group_weights"})
 #: Technical settings a reader cannot judge (or, for ``reweighted_residents``, that the record does not hold
 #: reliably: it is set whenever a comparison was computed), and the session ids the report lists anyway.
 NOT_REPORTED: Final = frozenset({"seed", "weight_concentration", "reweighted_residents", "sessions"})
+#: The session methods as a raad reads them (the app's own labels say "Top-k").
+METHOD_NAMES: Final[dict[str, str]] = {
+    "rating": "Belang per thema (1–5)",
+    "points": "Punten verdelen",
+    "ranking": "Rangorde van de belangrijkste thema's",
+    "criteria": "Werkgroep: scoren op criteria",
+}
 #: Who an opinion or a decision comes from, as a sentence names it.
 GREMIUM_LABELS: Final[dict[str, str]] = {
     "raadscommissie": "de raadscommissie",
@@ -110,10 +117,8 @@ def gremium_label(gremium: str) -> str:
     return GREMIUM_LABELS.get(gremium.strip().lower(), gremium.strip())
 
 
-
 class ReportError(UserError):
     """A refusal shown to the user as is."""
-
 
 
 def method_detail(method: str, settings: Mapping[str, Any]) -> str:
@@ -126,8 +131,32 @@ def method_detail(method: str, settings: Mapping[str, Any]) -> str:
         return f"top {settings.get('k', '?')} in volgorde"
     if method == "criteria":
         parts = [
-            f"{c.get('label', c.get('key'))} ({nl_percent(float(c.get('weight', 0)))})"
+            f"{c.get('label', c.get('key'))} ({percent(float(c.get('weight', 0)))})"
             for c in settings.get("criteria") or []
         ]
         return "criteria: " + "; ".join(parts)
     return ""
+
+
+#: The rule by which every document states a municipality's choice (``advice.decision.standing_decision``),
+#: in the decision engineer's own sentence, so the page and the verslag explain it alike.
+DECISION_RULE: Final = f"Welke keuze dit verslag noemt, volgt één vaste regel. {STANDING_RULE_NL}"
+#: A choice recorded without any advice from the sessions (``PriorityDecision.advice == {}``).
+NO_SESSION_ADVICE: Final = (
+    "Bij deze keuze hoort geen advies uit de stemming in de sessies: de keuze is daarbuiten gemaakt, "
+    "bijvoorbeeld in een sessie op papier of omdat de raad anders besloot. Plaatsen en scores uit een "
+    "stemming ontbreken daarom in dit verslag."
+)
+
+_ZERO_DECIMALS = re.compile(r",0+(?=$|\u00a0)")
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """``nl_number`` without zero decimals: a count of 63 reads "63", not "63,0"; 0,500 keeps its digits."""
+    return _ZERO_DECIMALS.sub("", nl_number(value, digits))
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """``nl_percent`` without zero decimals: "100 %", "12,5 %"."""
+    return _ZERO_DECIMALS.sub("", nl_percent(value, digits))
+

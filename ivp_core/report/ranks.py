@@ -18,7 +18,7 @@ RANK_EXPLANATION: Final = (
     "een plaats ('gedeeld'). Daardoor kan na twee keer plaats 14 een plaats 15 volgen: dat thema scoort "
     "duidelijk lager dan het ene thema op plaats 14, maar vrijwel gelijk aan het andere."
 )
-RANK_NOTE: Final = RANK_EXPLANATION + " De pagina 'Resultaten' toont dezelfde plaatsen."
+RANK_NOTE: Final = RANK_EXPLANATION + " De pagina 'Advies en keuze' toont dezelfde plaatsen."
 
 
 def shared_places(ranks: Iterable[int | None]) -> frozenset[int]:

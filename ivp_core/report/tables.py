@@ -6,7 +6,7 @@ stay typed (numbers as numbers) here; each writer neutralises text through ``saf
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from ivp_core.dutch import long_date
@@ -42,7 +42,7 @@ def result_sheet(report: Report) -> Sheet:
         "Thema",
         "Naam",
         "Score",
-        f"Kans top {report.top_k}" if report.top_k else "Kans top k",
+        f"Kans bij de eerste {report.top_k}" if report.top_k else "Kans bij de eersten",
         "Geadviseerd",
         "Gekozen",
         "Hoofdstuk IVP",
@@ -172,12 +172,27 @@ def settings_sheet(report: Report) -> Sheet:
     return Sheet("Instellingen", ("Instelling", "Waarde"), tuple(rows), (36, 90))
 
 
+def _whole(sheet: Sheet) -> Sheet:
+    """Whole numbers as integers outside the share columns, so no format prints a count as "63,0"."""
+
+    def cell(i: int, value: Cell) -> Cell:
+        if isinstance(value, float) and value.is_integer() and i not in sheet.percent:
+            return int(value)
+        return value
+
+    rows = tuple(tuple(cell(i, v) for i, v in enumerate(row)) for row in sheet.rows)
+    return replace(sheet, rows=rows)
+
+
 def report_sheets(report: Report) -> tuple[Sheet, ...]:
-    return (
-        result_sheet(report),
-        group_sheet(report),
-        session_sheet(report),
-        ballot_sheet(report),
-        indicator_sheet(report),
-        settings_sheet(report),
+    return tuple(
+        _whole(sheet)
+        for sheet in (
+            result_sheet(report),
+            group_sheet(report),
+            session_sheet(report),
+            ballot_sheet(report),
+            indicator_sheet(report),
+            settings_sheet(report),
+        )
     )

@@ -98,3 +98,42 @@ def test_joint_page_records_the_agreed_sets_and_warns_above_four(
             (JointChoice.municipality_id == first.id) | JointChoice.municipality_id.is_(None)
         )
         assert db.scalar(mine) == 5  # three shared and the first municipality's own two
+
+
+def test_joint_page_shows_each_raads_own_decision_beside_the_agreement(
+    engine: Engine, admin_password: str
+) -> None:
+    """A raad that adopted other themes than the agreement keeps its own decision; the page names the difference."""
+    from ivp_core.dutch import local_today
+    from ivp_core.plan.joint import record_joint_choice
+    from ivp_core.storage.models import PriorityDecision, Trajectory
+
+    tid = load_joint_demo(engine)
+    with session_scope(engine) as db:
+        first, *_others = sorted(db.get(Trajectory, tid).municipalities, key=lambda m: m.id)
+        name = first.name
+        record_joint_choice(db, tid, ["5.2", "1.3"], {first.id: ["1.1"]})
+        db.add(
+            PriorityDecision(
+                trajectory_id=tid,
+                municipality_id=first.id,
+                settings={},
+                advice={},
+                chosen=["5.2", "1.3", "4.1"],
+                reason="De raad koos verkeer.",
+                decided_by="Griffier",
+                gremium="raad",
+                meeting_date=local_today(),
+                status="vastgesteld",
+            )
+        )
+    at = _page("pages/gezamenlijk.py", tid)
+    own = at.dataframe[1].value
+    row = own[own["Gemeente"] == name].iloc[0]
+    assert row["Eigen besluit"].startswith("Vastgesteld door de gemeenteraad op ")
+    assert row["Gekozen"] == "5.2, 1.3, 4.1" and row["Afspraak"] == "5.2, 1.3, 1.1"
+    assert row["Verschil"] == "alleen eigen besluit: 4.1; alleen afspraak: 1.1"
+    assert any(
+        w.value.startswith(f"Verschil tussen de eigen keuze van {name} en de afspraak: de gemeenteraad koos ook 4.1")
+        for w in at.warning
+    )

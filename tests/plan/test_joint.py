@@ -243,3 +243,34 @@ def test_the_agreed_sets_are_recorded_warned_and_written_per_municipality(engine
     notes = [b.text for b in blocks if isinstance(b, Paragraph)]
     assert any("Gemeente A heeft 5 prioriteiten" in t for t in notes)
     assert any(t.startswith("Gemeente C: ") for t in notes)  # p1 names the municipality
+
+
+def test_a_members_own_decision_stands_beside_the_agreement(engine: Engine) -> None:
+    """The agreement never replaces a member's own record: A's raad adopted 4.1 instead of the agreed 3.1."""
+    from ivp_core.dutch import local_today, long_date
+    from ivp_core.plan.joint import member_decisions, record_joint_choice
+    from ivp_core.report.documents.verslag_model import build_report
+
+    tid, ids = build_joint(engine)
+    with session_scope(engine) as db:
+        record_joint_choice(db, tid, ["5.2", "3.1", "1.3"], {ids["A"]: ["1.1"]})
+        advice = compute_advice(db, tid, ids["A"], AggregationSettings(top_k=4, resamples=0))
+        request = DecisionRequest(
+            ["5.2", "1.3", "1.1", "4.1"], "Verkeer", "Griffier", status="vastgesteld", gremium="raad",
+            meeting_date=local_today(),
+        )  # fmt: skip
+        record_decision(db, tid, ids["A"], advice, request)
+    with session_scope(engine) as db:
+        a, b, _c = member_decisions(db, tid)
+        report = build_report(db, tid, municipality_id=ids["A"])
+    assert a.own == ("5.2", "1.3", "1.1", "4.1") and a.agreed == ("5.2", "3.1", "1.3", "1.1")
+    assert (a.only_own, a.only_agreed, a.differs) == (("4.1",), ("3.1",), True)
+    assert a.difference_text() == (
+        "Verschil tussen de eigen keuze van Gemeente A en de afspraak: de gemeenteraad koos ook "
+        "4.1 Verkeersveiligheid, dat niet in de afspraak staat; de afspraak noemt ook 3.1 Jeugdoverlast, "
+        "dat de gemeenteraad niet koos."
+    )
+    assert b.own == () and not b.differs and b.difference_summary() == "–"
+    assert [t.code for t in report.chosen] == ["5.2", "1.3", "1.1", "4.1"]  # before: the agreement's themes
+    assert report.decision_line == f"Vastgesteld door de gemeenteraad op {long_date(local_today())}"
+    assert report.member == a

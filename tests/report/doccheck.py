@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS, STATUS_LABELS
@@ -126,7 +127,9 @@ def file_problems(name: str, data: bytes) -> list[str]:
         return text_problems(paragraphs, name) + cell_problems(cells, name)
     if name.endswith(".xlsx"):
         texts, shares = xlsx_cells(data)
-        return cell_problems(texts, name) + [f"{name}: aandeel niet als percentage ({s})" for s in shares if "%" not in s]
+        return cell_problems(texts, name) + [
+            f"{name}: aandeel niet als percentage ({s})" for s in shares if "%" not in s
+        ]
     if name.endswith(".csv"):
         return cell_problems(csv_cells(data), name)
     if name.endswith(".html"):
@@ -181,3 +184,109 @@ def broken_words(documents: dict[str, bytes]) -> dict[str, list[str]]:
         if broken:
             found[name] = broken
     return found
+
+
+# ------------------------------------------------------------------- ready to send (issue 25)
+
+#: A sentence addressed to the app's user: a page, a menu, a tab or the app as an actor for the reader.
+APP_POINTER = re.compile(
+    r"\bpagina\b|\bmenu\b|\btabblad\b|\btab ['‘]|\bde app\b|\bhet hulpmiddel\b|\bvan het hulpmiddel\b|"
+    r"\bin de app\b|\binvulveld\b",
+    re.IGNORECASE,
+)
+#: A whole number printed with decimals: "63,0", "100,0 %", "1.234,00" (not "0,50" or "12,5").
+WHOLE_WITH_DECIMALS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,0+(?![\d])")
+#: Statistics words a raad reads only in an appendix.
+JARGON = re.compile(r"Kendall|Spearman|Borda|Schulze|\btop[- ]k\b", re.IGNORECASE)
+ADOPTED_BY_RAAD = re.compile(r"vastgesteld door de (gemeente)?raad", re.IGNORECASE)
+
+
+def texts_of(name: str, data: bytes) -> list[str]:
+    """Every visible text of a file, whatever its format (DOCX paragraphs and cells, XLSX cells, CSV, HTML)."""
+    if name.endswith(".docx"):
+        paragraphs, cells = docx_parts(data)
+        return paragraphs + cells
+    if name.endswith(".xlsx"):
+        return xlsx_cells(data)[0]
+    if name.endswith(".csv"):
+        return csv_cells(data)
+    if name.endswith(".html"):
+        return html_parts(data)[0]
+    if name.endswith(".md"):
+        return data.decode("utf-8").splitlines()
+    return []
+
+
+def app_pointers(name: str, data: bytes) -> list[str]:
+    return [f"{name}: {t[:140]!r}" for t in texts_of(name, data) if APP_POINTER.search(t)]
+
+
+def decimal_wholes(name: str, data: bytes) -> list[str]:
+    return [
+        f"{name}: {m.group(0)!r} in {t[:100]!r}"
+        for t in texts_of(name, data)
+        for m in WHOLE_WITH_DECIMALS.finditer(t)
+    ]
+
+
+def jargon_outside_appendix(name: str, data: bytes) -> list[str]:
+    """Statistics words before the appendix ("Bijlage") heading of a DOCX or HTML document."""
+    found, appendix = [], False
+    for text in texts_of(name, data):
+        appendix = appendix or bool(re.match(r"^\d+ Bijlage\b", text.strip()))
+        if not appendix and (m := JARGON.search(text)):
+            found.append(f"{name}: {m.group(0)!r} in {text[:100]!r}")
+    return found
+
+
+def cover_problems(name: str, data: bytes) -> list[str]:
+    """A concept IVP or an uitvoeringsplan whose cover (all before the first numbered heading) says the raad
+    adopted it: the raad sets priorities, it does not adopt a concept; the college adopts the uitvoeringsplan."""
+    if not name.startswith(("ivp-concept", "uitvoeringsplan")) or not name.endswith((".docx", ".html")):
+        return []
+    cover = []
+    for text in texts_of(name, data):
+        if re.match(r"^1 \S", text.strip()):
+            break
+        cover.append(text)
+    return [f"{name}: omslag {t[:120]!r}" for t in cover if ADOPTED_BY_RAAD.search(t)]
+
+
+def docx_languages(data: bytes) -> set[str]:
+    """Every w:lang value in the document's styles and body (w:val, the Latin-script language)."""
+    langs = set()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for part in ("word/styles.xml", "word/document.xml"):
+            if part in archive.namelist():
+                langs.update(re.findall(r'<w:lang [^>]*w:val="([^"]+)"', archive.read(part).decode("utf-8")))
+    return langs
+
+
+def _docx_in_order(data: bytes) -> list[str]:
+    """Paragraph texts and table cells in the order a reader meets them (a table stays inside its chapter)."""
+    document = Document(io.BytesIO(data))
+    texts = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            texts.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+        elif child.tag == qn("w:tbl"):
+            for cell in child.iter(qn("w:tc")):
+                texts.append("".join(t.text or "" for t in cell.iter(qn("w:t"))))
+    return texts
+
+
+def headline_problems(name: str, data: bytes, expected: str) -> list[str]:
+    """The IVP concept's chapter 2 ("Strategische doelstelling") must state the total of all crime (0.0.0) per
+    1.000 inhabitants: an indicator naming the total per 1.000 and ``expected`` as printed (e.g. "46")."""
+    texts, inside = [], False
+    for text in _docx_in_order(data) if name.endswith(".docx") else texts_of(name, data):
+        if re.match(r"^\d+ [A-Z]", text.strip()):
+            inside = "Strategische doelstelling" in text
+        elif inside:
+            texts.append(text)
+    chapter = " | ".join(texts)
+    names_total = re.search(r"totaal[^|]*per 1\.000|per 1\.000[^|]*totaal", chapter, re.IGNORECASE)
+    figure = re.search(rf"(?<![\d.,]){re.escape(expected)}(?![\d,])", chapter)
+    if not (names_total and figure):
+        return [f"{name}: hoofdstuk 2 noemt niet het totaal aantal misdrijven per 1.000 ({expected}): {chapter[:300]!r}"]
+    return []

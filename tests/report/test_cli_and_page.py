@@ -72,6 +72,7 @@ def test_page_offers_downloads_to_facilitator(engine: Engine, admin_password: st
         *("Word", "Afdrukken (HTML)"),  # veiligheidsanalyse
         *("Word", "Afdrukken (HTML)"),  # IVP draft
         *("Word", "Excel", "Afdrukken (HTML)"),  # uitvoeringsplan
+        "Checklist (Markdown)",  # for the coordinator, not for the raad
         "Back-up downloaden (.zip)",
     ]
     markdown = " ".join(m.value for m in at.markdown)
@@ -87,6 +88,7 @@ def test_cli_writes_every_document_kind(engine: Engine, tmp_path: Path) -> None:
     assert _run(*argv, "--formats", "docx,xlsx") == 0
     files = sorted(p.name for p in out.iterdir())
     assert files == [
+        "checklist-ivp-testdorp-2027-2030.md",  # the coordinator's list of what is open, with every export
         "ivp-concept-testdorp-2027-2030.docx",
         "uitvoeringsplan-testdorp-2027-2030.docx",
         "uitvoeringsplan-testdorp-2027-2030.xlsx",

@@ -107,7 +107,7 @@ def test_every_document_of_a_cli_trajectory_passes_the_check(cli_documents: Path
     files = {p.name: p.read_bytes() for p in sorted(cli_documents.iterdir())}
     stems = {name.split("-")[0] for name in files}
     assert stems >= {"verslag", "veiligheidsanalyse", "ivp", "uitvoeringsplan"}, sorted(files)
-    assert {n.rsplit(".", 1)[1] for n in files} == {"docx", "xlsx", "csv", "html"}
+    assert {n.rsplit(".", 1)[1] for n in files} == {"docx", "xlsx", "csv", "html", "md"}
     assert [p for name, data in files.items() for p in file_problems(name, data)] == []
     if SOFFICE and PDFTOTEXT:
         documents = {name: data for name, data in files.items() if name.endswith(".docx")}

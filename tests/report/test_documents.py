@@ -29,7 +29,7 @@ def test_documents_of_the_demo_pass_the_check(demo_engine: Engine) -> None:
     with session_scope(demo_engine) as db:
         (tid,) = [t.id for t in db.query(Trajectory)]
     files = _documents(demo_engine, tid)
-    assert {n.rsplit(".", 1)[1] for n in files} == {"docx", "xlsx", "csv", "html"}
+    assert {n.rsplit(".", 1)[1] for n in files} == {"docx", "xlsx", "csv", "html", "md"}  # md: the checklist
     _check(files)
 
 
@@ -43,6 +43,7 @@ def test_documents_of_the_joint_demo_pass_the_check(engine: Engine) -> None:
     for name in names:  # one report per municipality
         slug = name.lower().replace(" ", "-")
         assert any(slug in n and n.endswith(".docx") for n in files), name
+    assert len([n for n in files if n.startswith("gezamenlijk-ivp-")]) == 2  # one joint document, DOCX and HTML
     _check(files)
 
 
@@ -76,6 +77,8 @@ def test_no_word_is_split_inside_a_table_cell(demo_engine: Engine) -> None:
     assert built.trajectory_id in ids and joint in ids and len(ids) == 3  # the demo, the joint demo, our own
     documents = {}
     for tid in ids:
-        documents.update({f"{tid}/{n}": d for n, d in _documents(demo_engine, tid, ("docx",)).items()})
-    assert len(documents) == 4 * (1 + 1 + 3)  # four documents per municipality (the joint demo has three)
+        files = _documents(demo_engine, tid, ("docx",)).items()
+        documents.update({f"{tid}/{n}": d for n, d in files if n.endswith(".docx")})
+    # four documents per municipality (the joint demo has three), and the joint demo's joint IVP document
+    assert len(documents) == 4 * (1 + 1 + 3) + 1
     assert broken_words(documents) == {}

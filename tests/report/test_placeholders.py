@@ -1,4 +1,4 @@
-"""Every place a document leaves open says what is missing and where it is filled in (issue 15, point 5)."""
+"""Every place a document leaves open is marked for the reader; where it is filled in is in the checklist."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ import re
 from sqlalchemy import Engine
 
 from ivp_core.report.blocks import Block, Bullets, Paragraph, TableBlock
-from ivp_core.report.documents.uitvoeringsplan import build_plan_documents
 from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
 from ivp_core.storage.db import session_scope
 from tests.opinion_helpers import make_trajectory
 
-OPEN = re.compile(r"\b(in te vullen|nog niet ingevuld|nog geen)\b", re.IGNORECASE)
-WHERE = re.compile(r"pagina '[^']+'|Word-document|\(pagina [A-Z]")
+OPEN = re.compile(r"\b(nog niet beschreven|nog niet benoemd|nog geen|geen cijfers)\b", re.IGNORECASE)
 
 
 def _texts(blocks: tuple[Block, ...] | list[Block]) -> list[str]:
@@ -28,13 +26,19 @@ def _texts(blocks: tuple[Block, ...] | list[Block]) -> list[str]:
     return out
 
 
-def test_an_empty_trajectorys_documents_say_what_to_fill_in_and_where(engine: Engine) -> None:
+def test_an_empty_trajectorys_analysis_marks_what_is_open_and_the_checklist_says_where(engine: Engine) -> None:
+    """Issue 25 replaced issue 15's pointers: the document marks an open place in its own terms, for the raad;
+    the coordinator's checklist says on which page it is filled in."""
+    from ivp_core.report.documents.checklist import build_checklist
+    from tests.report.doccheck import APP_POINTER
+
     tid = make_trajectory(engine, "Leegdorp")
     with session_scope(engine) as db:
-        draft, plan = build_plan_documents(db, tid)
         analysis = build_analysis_document(db, tid, None)
-    texts = _texts(draft.blocks) + _texts(plan.blocks) + _texts(analysis.blocks)
-    open_places = [t for t in texts if OPEN.search(t)]
-    assert len(open_places) >= 5  # visie, hoofdstuk 3, sturing, budgetten, the analysis texts
-    assert any(t.startswith("Nog geen samenvatting van de veiligheidsanalyse") for t in open_places)
-    assert [t for t in open_places if not WHERE.search(t)] == []
+        _name, checklist = build_checklist(db, tid)
+    texts = _texts(analysis.blocks)
+    assert len([t for t in texts if OPEN.search(t)]) >= 5  # the analysis texts, the fields' priorities
+    assert [t for t in texts if APP_POINTER.search(t)] == []
+    assert "pagina 'Analyse beheren', tab 'Teksten per thema'" in checklist
+    assert "pagina 'Analyse beheren', tab 'Velden'" in checklist
+    assert "pagina 'Advies en keuze'" in checklist  # no choice recorded yet

@@ -9,7 +9,7 @@ from ivp_core.plan.joint import local_result
 from ivp_core.report.blocks import Paragraph, TableBlock
 from ivp_core.report.documents.verslag import document_blocks
 from ivp_core.report.documents.verslag_model import build_report
-from ivp_core.report.ranks import RANK_NOTE, place_text, shared_places
+from ivp_core.report.ranks import RANK_EXPLANATION, place_text, shared_places
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
 
@@ -32,9 +32,9 @@ def test_the_joint_table_prints_each_municipalitys_places_as_the_aggregation_giv
         report = build_report(db, tid, municipality_id=members[0][0])
     blocks = document_blocks(report)
     table = next(
-        b for b in blocks if isinstance(b, TableBlock) and b.header[:2] == ("Thema", "Voorstel hulpmiddel")
+        b for b in blocks if isinstance(b, TableBlock) and b.header[:2] == ("Thema", "Voorstel (rekenregel)")
     )
-    assert blocks[blocks.index(table) + 1] == Paragraph(RANK_NOTE, style="note")
+    assert blocks[blocks.index(table) + 1] == Paragraph(RANK_EXPLANATION, style="note")
     names = table.header[2:]
     for row in table.rows:
         code = row[0].split(" ", 1)[0]

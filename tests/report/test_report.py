@@ -61,13 +61,16 @@ def test_docx_has_priorities_going_concern_and_participation(report: Report, bui
     split = texts.index(next(h for h in texts if h.startswith("IVP-hoofdstuk 5")))
     code = re.compile(r"(?:: |; )(\d\.\d) ")
     chapter4 = [c for t in texts[start:split] if t.startswith("Veld ") for c in code.findall(t)]
-    chapter5 = [c for t in texts[split:end] if t.startswith("Veld ") for c in code.findall(t)]
+    # chapter 5: the going concern themes in the sets of the kanteling, each set with its reason
+    chapter5 = [c for t in texts[split + 2 : end] for c in code.findall(t)]
     assert sorted(chapter4) == sorted(built.chosen)
     going = [c for c in load_catalogue().theme_codes if c not in built.chosen]
-    assert chapter5 == going
-    # going concern table: every other theme once
-    table_codes = [r[1] for r in rows if len(r) == 4 and r[1] in names]
-    assert sorted(table_codes) == sorted(going)
+    assert sorted(chapter5) == going
+    assert all(" Loopt via " in t for t in texts[split + 2 : end])
+    # going concern table: every other theme once, grouped in sets with the approach that carries them
+    table = [r for r in rows if len(r) == 4 and r[1][:4] in {f"{c} " for c in names}]
+    assert sorted(r[1].split()[0] for r in table) == going
+    assert table[0][0] and table[0][3].startswith("Loopt via ")
     # participation per session: the counted ballots, dates and group weights
     session_rows = {r[0]: r for r in rows if len(r) == 6 and r[0] in built.n_ballots}
     assert {title: int(r[4]) for title, r in session_rows.items()} == built.n_ballots
@@ -77,8 +80,12 @@ def test_docx_has_priorities_going_concern_and_participation(report: Report, bui
     assert weights and weights[0][1] == "33,3\u00a0%"
     assert images == 3
     assert any("Geadviseerd maar niet gekozen" in t for _, t in paragraphs)
-    assert any(t.startswith("Overeenstemming binnen inwoners: Kendall's W = 0,") for _, t in paragraphs)
-    assert any(t.startswith("De rangordes van ") and "Spearman" in t for _, t in paragraphs)
+    # agreement in plain Dutch in the text, the measures with their numbers in the appendix
+    assert any(t.startswith("Inwoners: de deelnemers waren het ") for _, t in paragraphs)
+    assert any(t.startswith("De volgordes van ") for _, t in paragraphs)
+    assert not any("Kendall" in t or "Spearman" in t for _, t in paragraphs)
+    measures = [r for r in rows if r[0].startswith(("Kendall's W", "Spearman"))]
+    assert measures and all(r[2].startswith(("0,", "-", "−", "1")) for r in measures)
 
 
 def test_xlsx_sheets_and_content(report: Report, built: Built) -> None:
@@ -175,7 +182,7 @@ def test_report_without_decision_shows_participation_only(engine: Engine, built:
     ]
     assert len(weights) == 3 and all(r[1].endswith("\u00a0%") for r in weights)
     settings = [r for r in rows if len(r) == 2]
-    assert ["Aantal prioriteiten (top k)", "4"] in settings
+    assert ["Aantal prioriteiten", "4"] in settings
     workbook = load_workbook(io.BytesIO(render_xlsx(report)))
     assert workbook["Resultaat"].max_row == 23
 

@@ -10,18 +10,27 @@ HTML writers as the verslag.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.analysis.figures import SeriesPair, all_theme_series, benchmark_label, benchmark_of
 from ivp_core.analysis.texts import aspect_texts
 from ivp_core.catalogue import load_catalogue
-from ivp_core.dutch import AMSTERDAM, long_date, nl_number
-from ivp_core.report.blocks import Block, Bullets, Heading, Image, Paragraph, TableBlock, TitleBlock, renumber
-from ivp_core.report.labels import ReportError
+from ivp_core.dutch import AMSTERDAM, file_slug, long_date
+from ivp_core.report.blocks import (
+    Block,
+    BlocksDocument,
+    Bullets,
+    Heading,
+    Image,
+    Paragraph,
+    TableBlock,
+    TitleBlock,
+    renumber,
+)
+from ivp_core.report.facts import analysis_texts, field_texts
+from ivp_core.report.labels import ReportError, number
 from ivp_core.report.writers.charts import series_chart
 from ivp_core.storage.models import FieldAnalysis, Municipality, ThemeAnalysis, Trajectory
 
@@ -30,30 +39,25 @@ TITLE = "Veiligheidsanalyse"
 CHARTS_PER_THEME = 2
 
 
-@dataclass(frozen=True)
-class AnalysisDocument:
-    title: str
-    header: str
-    stem: str  # file name without extension
-    blocks: tuple[Block, ...]
+#: The analysis is a document of blocks like any other.
+AnalysisDocument = BlocksDocument
 
 
-#: A text the werkgroep has not written yet, with the page where it is written.
-NOT_FILLED = "Nog niet ingevuld (pagina 'Analyse beheren')."
+#: A text the werkgroep has not written yet, marked for the reader (where to write it is in the checklist).
+NOT_FILLED = "Nog niet beschreven."
 
 
 def _value(pair: SeriesPair) -> tuple[str, str]:
     latest = pair.local.latest
-    local = f"{nl_number(latest.value, 1)} ({latest.year})" if latest else "–"
+    local = f"{number(latest.value, 1)} ({latest.year})" if latest else "–"
     bench = pair.benchmark.value_in(latest.year) if pair.benchmark is not None and latest else None
-    return local, f"{nl_number(bench.value, 1)}" if bench else "–"
+    return local, f"{number(bench.value, 1)}" if bench else "–"
 
 
 def _texts(row: ThemeAnalysis | None) -> Iterator[Block]:
     if row is None or not any((row.problem_text, row.approach_text, row.extra_text)):
         yield Paragraph(
-            "De werkgroep heeft voor dit thema nog geen analyse geschreven. Dat gebeurt op de pagina "
-            "'Analyse beheren' (problematiek, huidige aanpak, extra?).",
+            "Voor dit thema is de analyse (problematiek, huidige aanpak, extra inzet) nog niet beschreven.",
             style="note",
         )
         return
@@ -72,7 +76,7 @@ def _texts(row: ThemeAnalysis | None) -> Iterator[Block]:
 def _figures(pairs: list[SeriesPair], municipality: str, bench: str) -> Iterator[Block]:
     known = [p for p in pairs if p.local.known]
     if not known:
-        yield Paragraph("Voor dit thema zijn geen cijfers geïmporteerd.", style="note")
+        yield Paragraph("Voor dit thema zijn geen cijfers beschikbaar.", style="note")
         return
     for pair in known[:CHARTS_PER_THEME]:
         chart = series_chart(pair, municipality, bench)
@@ -117,22 +121,8 @@ def build_analysis_document(
     if municipality is None or (municipality_id is not None and municipality.id != municipality_id):
         raise ReportError(f"Gemeente {municipality_id} hoort niet bij traject {trajectory_id}.")
     catalogue = load_catalogue()
-    texts = {
-        r.theme_code: r
-        for r in db.scalars(
-            select(ThemeAnalysis).where(
-                ThemeAnalysis.trajectory_id == trajectory_id, ThemeAnalysis.municipality_id == municipality.id
-            )
-        )
-    }
-    fields = {
-        r.field_code: r
-        for r in db.scalars(
-            select(FieldAnalysis).where(
-                FieldAnalysis.trajectory_id == trajectory_id, FieldAnalysis.municipality_id == municipality.id
-            )
-        )
-    }
+    texts = analysis_texts(db, trajectory_id, municipality.id)
+    fields = field_texts(db, trajectory_id, municipality.id)
     bench_code = benchmark_of(db, trajectory_id)
     bench = benchmark_label(bench_code)
     series = all_theme_series(db, municipality.cbs_code.strip(), bench_code) if municipality.cbs_code else {}
@@ -172,21 +162,9 @@ def build_analysis_document(
         field_row = fields.get(fld.code)
         blocks.append(Heading(2, f"Mogelijke prioriteiten in veld {fld.code}"))
         text = field_row.priorities_text.strip() if field_row is not None else ""
-        blocks.append(
-            Paragraph(
-                text
-                or "De werkgroep heeft voor dit veld nog geen mogelijke prioriteiten genoteerd. Dat gebeurt op "
-                "de pagina 'Analyse beheren' (tab Velden)."
-            )
-        )
-    stem = f"veiligheidsanalyse-{_slug(municipality.name)}-{trajectory.period_start}-{trajectory.period_end}"
+        blocks.append(Paragraph(text or "Voor dit veld zijn nog geen mogelijke prioriteiten benoemd."))
+    stem = f"veiligheidsanalyse-{file_slug(municipality.name, 'gemeente')}-{trajectory.period_start}-{trajectory.period_end}"
     return AnalysisDocument(TITLE, f"{TITLE} · {municipality.name} {period}", stem, tuple(renumber(blocks)))
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "gemeente"
 
 
 def municipalities_of(db: Session, trajectory_id: int) -> list[Municipality]:

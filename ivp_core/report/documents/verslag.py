@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.dutch import long_date, nl_number, nl_percent
+from ivp_core.dutch import long_date
+from ivp_core.plan.joint import theme_list
 from ivp_core.report.blocks import Block, Bullets, Heading, Image, Paragraph, TableBlock, TitleBlock, renumber
 from ivp_core.report.documents.verslag_model import Report, ThemeLine
-from ivp_core.report.labels import gremium_label
-from ivp_core.report.ranks import RANK_NOTE, place_text
+from ivp_core.report.going_concern import grouped
+from ivp_core.report.labels import DECISION_RULE, NO_SESSION_ADVICE, gremium_label, number, percent
+from ivp_core.report.ranks import RANK_EXPLANATION, place_text
 from ivp_core.report.remarks import summarise_remarks, summary_sentences
 from ivp_core.report.writers.charts import Chart, render_charts
 
@@ -22,10 +24,10 @@ def _placement(t: ThemeLine, report: Report) -> str:
     if t.rank is None:
         return "Niet gescoord in de sessies."
     shared = "Gedeelde plaats" if t.rank in report.shared_places else "Plaats"
-    parts = [f"{shared} {t.rank} in het advies", f"score {nl_number(t.score, 2)}"]
+    parts = [f"{shared} {t.rank} in het advies", f"score {number(t.score, 2)}"]
     top_k = report.top_k
     if t.p_top is not None and top_k:
-        parts.append(f"kans op de top {top_k}: {nl_percent(t.p_top)}")
+        parts.append(f"kans om bij de eerste {top_k} te eindigen: {percent(t.p_top)}")
     return "; ".join(parts) + "."
 
 
@@ -55,8 +57,8 @@ def _summary(report: Report) -> Iterator[Block]:
     n_sessions = len([s for s in report.sessions if s.n_ballots])
     who = participation_phrase(report)
     took_part = (
-        f"In {n_sessions} {'sessie' if n_sessions == 1 else 'sessies'} vulden {total} deelnemers een "
-        f"stemformulier in: {who}."
+        f"In {n_sessions} {'sessie' if n_sessions == 1 else 'sessies'} "
+        f"{'vulde 1 deelnemer' if total == 1 else f'vulden {total} deelnemers'} een stemformulier in: {who}."
         if total
         else "Er zijn nog geen stemformulieren ingevuld."
     )
@@ -75,6 +77,9 @@ def _summary(report: Report) -> Iterator[Block]:
                 f"{gremium_label(report.deciding_gremium or 'raad')}.",
                 style="note",
             )
+        yield Paragraph(DECISION_RULE, style="note")
+        if report.without_app_advice:
+            yield Paragraph(NO_SESSION_ADVICE, style="note")
     elif report.chosen:
         yield Paragraph(
             f"{place}Er is nog geen keuze vastgelegd. Hieronder staat het actuele advies uit de prioritering "
@@ -96,10 +101,25 @@ def _summary(report: Report) -> Iterator[Block]:
                 for t in report.chosen
             )
         )
+        yield from _agreement(report)
         yield Paragraph(
             f"De overige {len(report.going_concern)} thema's zijn going concern: de lopende aanpak gaat "
-            "door, zonder extra inzet. Zij staan per veiligheidsveld bij 'Going concern-thema's'."
+            "door, zonder extra inzet. Zij staan, in samenhangende sets met de aanpak die ze draagt, bij "
+            "'Going concern-thema's'."
         )
+
+
+def _agreement(report: Report) -> Iterator[Block]:
+    """In a joint IVP: the agreement of Stap 3a beside the member's own choice, and the difference named."""
+    member = report.member
+    if member is None or not member.agreed:
+        return
+    if report.status:
+        yield Paragraph(
+            theme_list(member.agreed) + ".", label="Afspraak tussen de samenwerkende gemeenten (stap 3a): "
+        )
+    if member.differs:
+        yield Paragraph(member.difference_text(), label="Let op: ")
 
 
 def _remark_blocks(t: ThemeLine) -> Iterator[Block]:
@@ -146,7 +166,7 @@ def _effect_indicators(report: Report) -> Iterator[Block]:
     yield Heading(1, "9 Effectindicatoren en streefwaarden")
     yield Paragraph(
         "Per prioriteit twee à drie indicatoren, objectief en subjectief gecombineerd, met de nulmeting uit "
-        "de geïmporteerde cijfers en de streefwaarde die de gemeente koos."
+        "de cijfers van de veiligheidsanalyse en de streefwaarde die de gemeente koos."
     )
     joint = len(report.municipalities) > 1
     rows = tuple(
@@ -154,8 +174,8 @@ def _effect_indicators(report: Report) -> Iterator[Block]:
             *((r.municipality,) if joint else ()),
             f"{r.theme_code} {r.theme_name}",
             f"{r.indicator} ({r.kind}; {r.source})" if r.source else f"{r.indicator} ({r.kind})",
-            f"{nl_number(r.baseline_value, 1)} ({r.baseline_year or '–'})",
-            f"{nl_number(r.target_value, 1)} ({r.target_year or '–'})",
+            f"{number(r.baseline_value, 1)} ({r.baseline_year or '–'})",
+            f"{number(r.target_value, 1)} ({r.target_year or '–'})",
             r.rationale,
         )
         for r in report.effect_indicators
@@ -190,12 +210,12 @@ def _joint(report: Report) -> Iterator[Block]:
     n = len(part.municipalities)
     yield Paragraph("Plaats van elk thema in het advies of de keuze van elke gemeente:")
     yield TableBlock(
-        ("Thema", "Voorstel hulpmiddel", *part.municipalities),
+        ("Thema", "Voorstel (rekenregel)", *part.municipalities),
         rows,
         (5, 2.4, *(2.4,) * n),
         tuple(range(2, 2 + n)),
     )
-    yield Paragraph(RANK_NOTE, style="note")
+    yield Paragraph(RANK_EXPLANATION, style="note")
 
 
 def _going_concern(report: Report) -> Iterator[Block]:
@@ -206,24 +226,34 @@ def _going_concern(report: Report) -> Iterator[Block]:
         "Deze thema's zijn geen prioriteit. De gemeente en haar partners zetten de huidige aanpak voort; "
         "er komt geen of beperkt extra inzet bij."
     )
-    catalogue = load_catalogue()
+    ranked = bool(report.ranking)
     rows = []
-    for fld in catalogue.fields:
-        themes = [t for t in report.going_concern if catalogue.field_of(t.code).code == fld.code]
+    for concern, themes in grouped(report.going_concern):
         for i, t in enumerate(themes):
+            place = (place_text(t.rank, report.shared_places),) if ranked else ()
             rows.append(
                 (
-                    f"{fld.code} {fld.name}" if i == 0 else "",
-                    t.code,
-                    t.name,
-                    place_text(t.rank, report.shared_places),
+                    concern.name if i == 0 else "",
+                    f"{t.code} {t.name}",
+                    *place,
+                    concern.reason if i == 0 else "",
                 )
             )
-    yield TableBlock(
-        ("Veiligheidsveld", "Code", "Thema", "Plaats in advies"), tuple(rows), (4, 1.3, 6.0, 2.3), (3,)
+    yield Paragraph(
+        "Volgens de methode worden deze thema's samengevoegd tot een logische set. De regel hier: een thema "
+        "hoort bij de set van de lopende aanpak die het draagt. Per set staat waarom de huidige aanpak volstaat."
     )
+    header = ("Set", "Thema", *(("Plaats in advies",) if ranked else ()), "Lopende aanpak")
+    widths = (3.2, 5.0, *((2.0,) if ranked else ()), 5.0)
+    yield TableBlock(header, tuple(rows), widths, (2,) if ranked else ())
     if any(t.rank in report.shared_places for t in report.going_concern):
-        yield Paragraph(RANK_NOTE, style="note")
+        yield Paragraph(RANK_EXPLANATION, style="note")
+
+
+def themes_per_set(themes: tuple[ThemeLine, ...]) -> Iterator[str]:
+    """Going concern themes per set of the kanteling, one line per set with its reason."""
+    for concern, own in grouped(themes):
+        yield f"{concern.name}: " + "; ".join(f"{t.code} {t.name}" for t in own) + f". {concern.reason}"
 
 
 def themes_per_field(themes: tuple[ThemeLine, ...]) -> Iterator[str]:
@@ -245,7 +275,8 @@ def _contents(report: Report) -> Iterator[Block]:
         yield Heading(2, f"IVP-hoofdstuk {chapter.number}: {chapter.title}")
         yield Paragraph(chapter.description)
         if chapter.themes:
-            yield Bullets(tuple(themes_per_field(chapter.themes)))
+            per = themes_per_set if chapter.number == 5 else themes_per_field
+            yield Bullets(tuple(per(chapter.themes)))
 
 
 def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
@@ -271,7 +302,7 @@ def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
                 report.group(s.group),
                 s.method,
                 str(s.n_ballots),
-                nl_number(s.n_counted, 0),
+                number(s.n_counted, 0),
             )
             for s in report.sessions
         ),
@@ -290,7 +321,7 @@ def _participation(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
         tuple(
             (
                 g.label,
-                nl_percent(g.weight, 1) if g.weight is not None else "–",
+                percent(g.weight, 1) if g.weight is not None else "–",
                 str(g.n_raters),
                 "; ".join(g.sessions),
             )
@@ -314,7 +345,7 @@ def _outcome(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
             "Plaats",
             "Thema",
             "Score",
-            f"Kans top {report.top_k}",
+            f"Kans bij de eerste {report.top_k}",
             "Advies",
             "Keuze" if report.status else "Voorstel",
         ),
@@ -322,8 +353,8 @@ def _outcome(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
             (
                 place_text(r.rank, report.shared_places),
                 f"{r.code} {r.name}",
-                nl_number(r.score, 3),
-                nl_percent(r.p_top),
+                number(r.score, 3),
+                percent(r.p_top),
                 "prioriteit" if r.advised else "",
                 "prioriteit" if r.chosen else "going concern",
             )
@@ -334,7 +365,7 @@ def _outcome(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
         tuple(i for i, r in enumerate(report.ranking) if r.chosen),
     )
     if report.shared_places:
-        yield Paragraph(RANK_NOTE, style="note")
+        yield Paragraph(RANK_EXPLANATION, style="note")
 
 
 def _robustness(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
@@ -353,12 +384,18 @@ def _robustness(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
 
 
 def _accounting(report: Report) -> Iterator[Block]:
-    yield Heading(1, "8 Verantwoording")
+    yield Heading(1, "8 Bijlage: verantwoording en rekenkundige maten")
     yield Paragraph(
         "Alle cijfers in dit verslag zijn terug te voeren op de opgeslagen stemmen (zie de Excel-bijlage, "
         "blad 'Stemmen', met deelnemers alleen onder een schuilnaam) en op de hieronder genoemde instellingen."
     )
     yield TableBlock(("Instelling", "Waarde"), tuple(report.settings), (4, 6))
+    if report.measures:
+        yield Paragraph(
+            "De maten achter de zinnen over overeenstemming in hoofdstuk 'Robuustheid en overeenstemming' "
+            "('sterk' vanaf 0,7, 'matig' vanaf 0,4, anders 'weinig'):"
+        )
+        yield TableBlock(("Maat", "Groep", "Waarde", "Betekenis"), report.measures, (4, 3, 1.4, 5), (2,))
 
 
 def document_blocks(report: Report) -> list[Block]:

@@ -12,13 +12,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ivp_core.advice.aggregate.model import ANALYSIS_GROUP
-from ivp_core.dutch import long_date, nl_number, nl_percent
+from ivp_core.dutch import long_date
 from ivp_core.report.labels import (
     DECISION_SETTING_LABELS,
+    METHOD_NAMES,
     NOT_REPORTED,
     RULE_LABELS,
     SHOWN_WITH_ADVICE,
     group_label,
+    number,
+    percent,
 )
 from ivp_core.storage.models import PriorityDecision
 
@@ -26,7 +29,9 @@ if TYPE_CHECKING:
     from ivp_core.report.facts import GroupRow, ThemeLine
 
 
-def deviation_notes(chosen: Sequence[ThemeLine], advised: Sequence[ThemeLine], top_k: int | None) -> list[str]:
+def deviation_notes(
+    chosen: Sequence[ThemeLine], advised: Sequence[ThemeLine], top_k: int | None
+) -> list[str]:
     added = [t for t in chosen if not t.advised]
     dropped = [t for t in advised if not t.chosen]
     notes = []
@@ -48,7 +53,7 @@ def robustness_lines(
         return ["Er is geen gevoeligheidsanalyse berekend."]
     k = advice.get("top_k")
     lines = [
-        f"In {nl_percent(rob.get('p_same_top'))} van de {rob.get('resamples')} herberekeningen (deelnemers "
+        f"In {percent(rob.get('p_same_top'))} van de {rob.get('resamples')} herberekeningen (deelnemers "
         f"opnieuw getrokken en groepsgewichten gevarieerd) komen precies dezelfde {k} thema's bovenaan."
     ]
     by_theme = {t["theme"]: t for t in rob.get("themes") or []}
@@ -57,7 +62,7 @@ def robustness_lines(
         if t:
             low, high = t.get("rank_interval") or [None, None]
             lines.append(
-                f"{code} {names.get(code, '')}: in {nl_percent(t.get('p_top'))} van de herberekeningen in de "
+                f"{code} {names.get(code, '')}: in {percent(t.get('p_top'))} van de herberekeningen in de "
                 f"top {k}; plaats tussen {low} en {high}."
             )
     for call in rob.get("close_calls") or []:
@@ -67,7 +72,7 @@ def robustness_lines(
         where = f" op de grens van de top {k}" if call.get("at_boundary") else ""
         p_above = call.get("p_above")
         stays = (
-            f"; {a} blijft in {nl_percent(p_above)} van de herberekeningen boven {b}"
+            f"; {a} blijft in {percent(p_above)} van de herberekeningen boven {b}"
             if p_above is not None
             else ""
         )
@@ -77,13 +82,13 @@ def robustness_lines(
     for w in rob.get("weight_ranges") or []:
         if (w.get("low") or 0) <= 0 and (w.get("high") or 0) >= 1:
             lines.append(
-                f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {nl_percent(w.get('weight'))}) maakt voor "
+                f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {percent(w.get('weight'))}) maakt voor "
                 f"de top {k} niet uit: elk gewicht tussen 0\u00a0% en 100\u00a0% geeft dezelfde top {k}."
             )
             continue
         lines.append(
-            f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {nl_percent(w.get('weight'))}) kan liggen "
-            f"tussen {nl_percent(w.get('low'))} en {nl_percent(w.get('high'))} zonder dat de top {k} verandert."
+            f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {percent(w.get('weight'))}) kan liggen "
+            f"tussen {percent(w.get('low'))} en {percent(w.get('high'))} zonder dat de top {k} verandert."
         )
     return lines
 
@@ -118,34 +123,79 @@ def _agreement_word(rho: float) -> str:
 def _consensus_measures(
     consensus: Mapping[str, Any], ballots: Mapping[str, int], labels: Mapping[str, str]
 ) -> list[str]:
-    """Kendall's W within and Spearman's rho between groups, from ``Consensus.to_dict()`` when stored.
-
-    W needs a ballot that scores every theme, so it says on how many of the group's ballots it rests."""
+    """How far the groups agree, in plain Dutch; the measures and their numbers are in the appendix
+    (``measure_rows``), because a raad reads "sterk eens", not a coefficient."""
     lines = []
     for c in consensus.get("concordance") or []:
-        if c.get("kendall_w") is not None:
-            used, total = c.get("n_raters"), ballots.get(c["group"])
-            base = (
-                f"berekend over de {used} volledig ingevulde van de {total} stemformulieren"
-                if total and used != total
-                else f"berekend over {used} stemformulieren"
-            )
+        w = c.get("kendall_w")
+        if w is not None:
             lines.append(
-                f"Overeenstemming binnen {group_label(c['group'], labels).lower()}: Kendall's W = "
-                f"{nl_number(c['kendall_w'], 2)} ({base}; 0 = geen, 1 = volledige overeenstemming)."
+                f"{group_label(c['group'], labels)}: de deelnemers waren het {_agreement_word(w)} eens over de "
+                "volgorde van de thema's."
             )
     for a in consensus.get("agreements") or []:
         rho = a.get("spearman")
         if rho is not None:
             g1, g2 = (group_label(g, labels).lower() for g in a["groups"])
-            lines.append(
-                f"De rangordes van {g1} en {g2} lijken {_agreement_word(rho)} op elkaar (Spearman "
-                f"{nl_number(rho, 2)} over {a.get('n_themes')} thema's)."
-            )
+            lines.append(f"De volgordes van {g1} en {g2} lijken {_agreement_word(rho)} op elkaar.")
     return lines
 
 
+def measure_rows(
+    advice: Mapping[str, Any], groups: Sequence[GroupRow], labels: Mapping[str, str]
+) -> list[tuple[str, str, str, str]]:
+    """The appendix's table: measure, group(s), value, what it means (Kendall's W within a group, Spearman's
+    rho between two). W needs a ballot that scores every theme, so it says on how many ballots it rests."""
+    consensus = advice.get("consensus") or {}
+    ballots = {g.group: g.n_ballots for g in groups}
+    rows = []
+    for c in consensus.get("concordance") or []:
+        if c.get("kendall_w") is not None:
+            used, total = c.get("n_raters"), ballots.get(c["group"])
+            base = (
+                f"over de {used} volledig ingevulde van de {total} stemformulieren"
+                if total and used != total
+                else f"over {used} stemformulieren"
+            )
+            rows.append(
+                (
+                    "Kendall's W (overeenstemming binnen een groep)",
+                    group_label(c["group"], labels),
+                    number(c["kendall_w"], 2),
+                    f"0 = geen, 1 = volledige overeenstemming; {base}",
+                )
+            )
+    for a in consensus.get("agreements") or []:
+        rho = a.get("spearman")
+        if rho is not None:
+            rows.append(
+                (
+                    "Spearman-correlatie (gelijkenis van twee volgordes)",
+                    " en ".join(group_label(g, labels) for g in a["groups"]).capitalize(),
+                    number(rho, 2),
+                    f"−1 = omgekeerd, 0 = geen verband, 1 = gelijk; over {a.get('n_themes')} thema's",
+                )
+            )
+    return rows
+
+
 _PER_THEME_UNSCORED = re.compile(r"^Thema('s)? .+ (is|zijn) niet beoordeeld door: ")
+
+
+_MIXED_METHODS = re.compile(r"^De groepen stemden met verschillende methoden \(([^)]*)\)\.")
+_GROUP_KEY = re.compile(r"De groep '([^']+)'")
+
+
+def _plain_warning(text: str, labels: Mapping[str, str]) -> str:
+    """The aggregation's caveat for a raad: method and group keys in words, the alternative rule left out
+    (it is a setting for the coordinator, and the rule's name is jargon)."""
+    if match := _MIXED_METHODS.match(text):
+        methods = [METHOD_NAMES.get(m.strip(), m.strip()).lower() for m in match.group(1).split(",")]
+        return (
+            f"De groepen stemden met verschillende methoden ({', '.join(methods)}). Hun scores zijn daardoor niet "
+            "helemaal vergelijkbaar."
+        )
+    return _GROUP_KEY.sub(lambda m: f"De groep {group_label(m.group(1), labels).lower()}", text)
 
 
 def warning_lines(advice: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
@@ -154,7 +204,11 @@ def warning_lines(advice: Mapping[str, Any], labels: Mapping[str, str]) -> list[
     Twenty near-identical lines hide the one caveat that matters; the grouped line is rebuilt from the
     ranking's own group scores (None = the group did not score the theme), not from the message text.
     """
-    lines = [str(w) for w in advice.get("warnings") or [] if not _PER_THEME_UNSCORED.match(str(w))]
+    lines = [
+        _plain_warning(str(w), labels)
+        for w in advice.get("warnings") or []
+        if not _PER_THEME_UNSCORED.match(str(w))
+    ]
     ranking = advice.get("ranking") or []
     weights = advice.get("group_weights") or {}
     for group in weights:
@@ -177,15 +231,15 @@ def setting_rows(
     rows: list[tuple[str, str]] = []
     if advice:
         rows += [
-            ("Aantal prioriteiten (top k)", str(advice.get("top_k"))),
+            ("Aantal prioriteiten", str(advice.get("top_k"))),
             ("Rekenregel", RULE_LABELS.get(advice.get("ranking_rule", ""), str(advice.get("ranking_rule")))),
-            ("Tolerantie voor gelijke scores", nl_number(advice.get("tie_tolerance"), 3)),
+            ("Tolerantie voor gelijke scores", number(advice.get("tie_tolerance"), 3)),
         ]
         for g, w in (advice.get("group_weights") or {}).items():
-            rows.append((f"Gewicht {group_label(g, labels).lower()}", nl_percent(w, 1)))
+            rows.append((f"Gewicht {group_label(g, labels).lower()}", percent(w, 1)))
         rob = advice.get("robustness") or {}
         if rob:
-            rows.append(("Herberekeningen voor de gevoeligheid", str(rob.get("resamples"))))
+            rows.append(("Herberekeningen voor de gevoeligheid", number(rob.get("resamples"), 0)))
     if decision is not None:
         rows.append(("Keuze vastgelegd op", long_date(decision.decided_at)))
         if decision.decided_by:
@@ -206,7 +260,7 @@ def _setting_text(value: Any, labels: Mapping[str, str]) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return nl_number(value, 3)
+        return number(value, 3)
     if isinstance(value, Mapping):
         return "; ".join(
             f"{group_label(str(k), labels)}: {_setting_text(v, labels)}" for k, v in value.items()
@@ -214,5 +268,3 @@ def _setting_text(value: Any, labels: Mapping[str, str]) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_setting_text(v, labels) for v in value)
     return RULE_LABELS.get(str(value), str(value))
-
-

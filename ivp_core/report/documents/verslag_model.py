@@ -5,7 +5,6 @@ Every figure in the model comes either from raw rows (participation, ballots) or
 renderer's own arithmetic: DOCX, XLSX, CSV and HTML therefore always tell the same story.
 """
 
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,14 +21,17 @@ from ivp_core.dutch import AMSTERDAM, long_date
 from ivp_core.plan.joint import (
     BASIS_LABELS,
     AgreedSets,
+    MemberDecision,
     agreed_sets,
     joint_view,
+    member_decisions,
     police_priorities,
     too_many_warnings,
 )
 from ivp_core.report.documents.verslag_advice import (
     consensus_lines,
     deviation_notes,
+    measure_rows,
     robustness_lines,
     setting_rows,
     warning_lines,
@@ -65,7 +67,6 @@ class Chapter:
     themes: tuple[ThemeLine, ...] = ()
 
 
-
 @dataclass(frozen=True)
 class RankingRow:
     rank: int
@@ -80,7 +81,6 @@ class RankingRow:
     group_ranks: Mapping[str, int | None]
 
 
-
 @dataclass(frozen=True)
 class JointPart:
     """Stap 3a of a joint IVP: the proposed shared and local-specific priorities (see `ivp_core.plan.joint`)."""
@@ -90,11 +90,14 @@ class JointPart:
     local: tuple[tuple[str, str, tuple[str, ...]], ...]  # (municipality, basis of its result, theme labels)
     municipalities: tuple[str, ...]
     ranks: tuple[tuple[str, str, tuple[int | None, ...]], ...]  # (theme label, status, rank per municipality)
-    shared_places: tuple[frozenset[int], ...] = ()  # per municipality: places more than one of its themes hold
+    shared_places: tuple[
+        frozenset[int], ...
+    ] = ()  # per municipality: places more than one of its themes hold
     shared_codes: tuple[str, ...] = ()
     agreed_on: datetime | None = None  # set when the municipalities recorded their agreed sets
     local_codes: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     police: tuple[str, ...] = ()  # the police unit's priorities, shown beside the proposal
+    members: tuple[MemberDecision, ...] = ()  # each member's own decision beside the agreement
     warnings: tuple[str, ...] = ()
 
 
@@ -134,6 +137,9 @@ class Report:
     deciding_gremium: str = "raad"
     group_names: Mapping[str, str] = field(default_factory=dict)
     municipality_id: int | None = None
+    measures: tuple[tuple[str, str, str, str], ...] = ()  # appendix: measure, group(s), value, meaning
+    member: MemberDecision | None = None  # in a joint IVP: this member's own decision beside the agreement
+    without_app_advice: bool = False  # the choice was recorded without an advice from the sessions
 
     @property
     def has_result(self) -> bool:
@@ -145,7 +151,9 @@ class Report:
     @property
     def decision_line(self) -> str:
         """Who decided what, when (the decision record's own words): never "vastgesteld" for an advice."""
-        return self.decision_words or "Nog geen keuze vastgelegd: dit is het actuele advies uit de prioritering"
+        return (
+            self.decision_words or "Nog geen keuze vastgelegd: dit is het actuele advies uit de prioritering"
+        )
 
     @property
     def total_ballots(self) -> int:
@@ -157,14 +165,12 @@ class Report:
         return shared_places(r.rank for r in self.ranking)
 
 
-
 def _latest_decision(
     db: Session, trajectory_id: int, municipality_id: int | None, joint: bool
 ) -> PriorityDecision | None:
     """The municipality's standing choice (see ``standing_decision``); in a single-municipality trajectory also
     one stored without a municipality (older records), never another municipality's choice in a joint one."""
     return standing_decision(db, trajectory_id, municipality_id, joint=joint)
-
 
 
 def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
@@ -182,7 +188,7 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
     local = agreed.local if agreed is not None else joint.local
     member_names = {m.municipality_id: m.name for m in joint.municipalities}
     rule = (
-        f"Voorstel van het hulpmiddel: gezamenlijk is een thema dat prioriteit is in minstens {joint.quorum} van "
+        f"Het voorstel volgt een vaste rekenregel: gezamenlijk is een thema dat prioriteit is in minstens {joint.quorum} van "
         f"de {n} gemeenten, of dat elke gemeente plaatste met een gemiddelde plaats van {joint.top_k} of beter. "
         "Lokaal: prioriteit in een gemeente, maar niet gezamenlijk. Elke gemeente telt met haar vastgelegde "
         "keuze, of anders met het advies uit haar eigen sessies."
@@ -215,6 +221,7 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
             if t.status != "overig"
         ),
         shared_places=tuple(shared_places(m.ranks.values()) for m in joint.municipalities),
+        members=member_decisions(db, trajectory_id),
     )
 
 
@@ -277,14 +284,17 @@ def build_report(
             "consensus": consensus.to_dict() if isinstance(consensus, Consensus) else consensus,
         }
     ranking_raw = {r["theme"]: r for r in advice.get("ranking") or []}
-    chosen_codes = [
-        str(c) for c in (decision.chosen if decision is not None else advice.get("priorities") or [])
-    ]
     joint = _joint_part(db, trajectory_id) if len(members) > 1 else None
     shared = joint.shared_codes if joint is not None else ()
-    if joint is not None and joint.agreed_on is not None and municipality_id is not None:
-        # the agreed joint sets are this municipality's priorities: the shared part first, then its own
-        chosen_codes = [*shared, *joint.local_codes.get(municipality_id, ())]
+    member = next((m for m in joint.members if m.municipality_id == municipality_id), None) if joint else None
+    if decision is not None:
+        # a member's own record is what it chose; the agreement of Stap 3a stands beside it, never over it
+        chosen_codes = [str(c) for c in decision.chosen]
+    elif member is not None and member.agreed:
+        chosen_codes = list(member.agreed)  # nothing recorded yet: the agreement is the proposal
+    else:
+        chosen_codes = [str(c) for c in advice.get("priorities") or []]
+    without_app_advice = decision is not None and not decision.advice and result is None
     analysis = analysis_texts(db, trajectory_id, municipality_id)
     catalogue = load_catalogue()
     sessions = opinion_sessions(db, trajectory_id, municipality_id if len(members) > 1 else None)
@@ -331,7 +341,11 @@ def build_report(
         reason=decision.reason if decision is not None else "",
         chosen=chosen,
         advised=advised,
-        deviations=tuple(deviation_notes(chosen, advised, advice.get("top_k"))) if decision is not None else (),
+        deviations=(
+            tuple(deviation_notes(chosen, advised, advice.get("top_k")))
+            if decision is not None and not without_app_advice
+            else ()
+        ),
         going_concern=going,
         chapters=chapters,
         sessions=tuple(rows),
@@ -353,4 +367,7 @@ def build_report(
         deciding_gremium=trajectory.deciding_gremium or "raad",
         group_names=labels,
         municipality_id=municipality_id,
+        measures=tuple(measure_rows(advice, groups, labels)),
+        member=member,
+        without_app_advice=without_app_advice,
     )
