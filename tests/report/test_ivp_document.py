@@ -17,8 +17,9 @@ from ivp_core.dutch import local_today, long_date, nl_number
 from ivp_core.plan.actions import save_actions
 from ivp_core.plan.texts import SaveTexts, save_texts
 from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, TitleBlock
-from ivp_core.report.documents.plan_parts import GOING_CONCERN_SETS, PENDING, PlanDocument
+from ivp_core.report.documents.plan_parts import PENDING, PlanDocument
 from ivp_core.report.documents.uitvoeringsplan import build_plan_documents, plan_xlsx
+from ivp_core.report.going_concern import SETS
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure, Municipality, PriorityDecision, Trajectory
 from ivp_core.trajectory import manage, stap1
@@ -189,13 +190,15 @@ def test_going_concern_is_a_stated_set_not_a_list_per_veld(engine: Engine) -> No
     with session_scope(engine) as db:
         draft, plan = build_plan_documents(db, tid, mid)
     headings = [b.text for b in draft.blocks if isinstance(b, Heading) and b.level == 2]
-    titles = {title for title, _, _ in GOING_CONCERN_SETS}
+    titles = {concern.name for concern in SETS}
     assert not any(h.startswith("Veld ") for h in headings)
-    assert {"Veilige wijken en buurten", "Jeugd", "Weerbare en integere overheid"} <= set(headings) & titles
+    assert {"Leefbaarheid in wijk en buurt", "Jeugd, zorg en radicalisering", "Weerbaar en integer bestuur"} <= (
+        set(headings) & titles
+    )
     reasons = [b.text for b in draft.blocks if isinstance(b, Paragraph) and b.style == "note"]
-    assert any("per wijk en kern" in r for r in reasons)
+    assert any("wijkgerichte aanpak" in r for r in reasons)
     assert any(
-        item.startswith("Verkeer en fysieke veiligheid: 4.2")
+        item.startswith("Fysieke veiligheid en crisisbeheersing: 4.2")
         for b in plan.blocks
         if isinstance(b, Bullets)
         for item in b.items

@@ -4,7 +4,7 @@ The seven chapters of Kernbeleid Veiligheid: the analysis' summaries (1), the vi
 indicators, whose headline is the total of all crime per 1.000 inhabitants (2), the strategische
 uitgangspunten (3), per priority why, approach, flankerend beleid, effect indicators and actions, with the
 police's priorities (4), the going concern themes in a logical set (5, see
-:data:`~ivp_core.report.documents.plan_parts.GOING_CONCERN_SETS`), coördinatie and beleidscyclus (6) and the
+:mod:`~ivp_core.report.going_concern`), coördinatie and beleidscyclus (6) and the
 budgets as euro amounts with their total (7). The cover says it is a concept and who set the priorities.
 """
 

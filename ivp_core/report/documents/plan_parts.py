@@ -22,6 +22,7 @@ from ivp_core.dutch import long_date
 from ivp_core.plan.actions import budget_text, euro, list_actions
 from ivp_core.report.blocks import Block, Bullets, Paragraph, TableBlock, TitleBlock
 from ivp_core.report.documents.verslag_model import Report, ThemeLine
+from ivp_core.report.going_concern import grouped_codes
 from ivp_core.storage.models import (
     PlanAction,
     Trajectory,
@@ -39,55 +40,10 @@ WHERE: Final[dict[str, str]] = {
 }
 ACTION_HEADER: Final = ("Actie", "Trekker", "Partners", "Planning", "Budget")
 
-#: The "kanteling" of the method (Stap 3): after the prioritisation the remaining themes are no longer read per
-#: veiligheidsveld but clustered into a logical set of overige strategische thema's. The rule, in one place:
-#: themes are grouped by the way the municipality works on them (who it works with, where), each group with the
-#: reason it belongs together. A theme the catalogue adds later and no group names lands in the last group.
-GOING_CONCERN_SETS: Final[tuple[tuple[str, tuple[str, ...], str], ...]] = (
-    (
-        "Veilige wijken en buurten",
-        ("1.1", "1.2", "1.3", "1.4"),
-        "Deze thema's worden per wijk en kern aangepakt, met bewoners, woningcorporaties, de wijkagent en boa's.",
-    ),
-    (
-        "Jeugd",
-        ("3.1", "3.2", "3.3", "3.4"),
-        "Eén aanpak rond jongeren en hun ouders, met jongerenwerk, onderwijs, zorg en politie.",
-    ),
-    (
-        "Ondernemen, uitgaan, evenementen en toerisme",
-        ("2.1", "2.2", "2.3", "2.4", "2.5"),
-        "Afspraken met ondernemers, horeca en organisatoren, met vergunningen en toezicht als instrumenten.",
-    ),
-    (
-        "Verkeer en fysieke veiligheid",
-        ("4.1", "4.2", "4.3", "4.4"),
-        "Vaste taken van de gemeente als wegbeheerder en bevoegd gezag, samen met de veiligheidsregio.",
-    ),
-    (
-        "Ondermijning en radicalisering",
-        ("5.1", "5.2"),
-        "Een informatiegestuurde aanpak met RIEC, politie en Openbaar Ministerie.",
-    ),
-    (
-        "Weerbare en integere overheid",
-        ("5.3", "5.4", "5.5"),
-        "De eigen organisatie: bestuurders, medewerkers en informatiesystemen.",
-    ),
-)
-OTHER_SET: Final = ("Overige thema's", "Thema's die in geen van de sets hierboven vallen.")
-
-
 def going_concern_sets(codes: Sequence[str]) -> list[tuple[str, str, tuple[str, ...]]]:
-    """(title, reason, codes) per set that holds at least one of ``codes``, in the order of the sets."""
-    placed = {code for _, members, _ in GOING_CONCERN_SETS for code in members}
-    sets = [
-        (title, reason, tuple(c for c in members if c in codes))
-        for title, members, reason in GOING_CONCERN_SETS
-    ]
-    rest = tuple(c for c in codes if c not in placed)
-    sets.append((OTHER_SET[0], OTHER_SET[1], rest))
-    return [s for s in sets if s[2]]
+    """(title, reason, codes) per set of the method's "kanteling" that holds at least one of ``codes``; the
+    sets and their rule are defined once, in :mod:`ivp_core.report.going_concern`, for every document."""
+    return [(concern.name, concern.reason, own) for concern, own in grouped_codes(codes)]
 
 
 @dataclass(frozen=True)
