@@ -55,11 +55,11 @@ failed=()
 pg_log=$(mktemp)
 pg_pid=""
 if [ -n "$pg_url" ]; then
-  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m "not e2e and not big" "$@" >"$pg_log" 2>&1 &
+  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider --durations=15 -m "not e2e and not big" "$@" >"$pg_log" 2>&1 &
   pg_pid=$!
 fi
 echo "== Tests without a browser on the embedded default (SQLite)"
-pytest_phase .venv/bin/python -m pytest -m "not e2e and not big" "$@" || failed+=("SQLite")
+pytest_phase .venv/bin/python -m pytest --durations=15 -m "not e2e and not big" "$@" || failed+=("SQLite")
 if [ -n "$pg_pid" ]; then
   pg_status=0
   wait "$pg_pid" || pg_status=$?
@@ -70,10 +70,10 @@ fi
 rm -f "$pg_log"
 
 echo "== Browser tests and the large restore on SQLite"
-pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m "e2e or big" "$@" || failed+=("SQLite, browser")
+pytest_phase .venv/bin/python -m pytest -p no:cacheprovider --durations=15 -m "e2e or big" "$@" || failed+=("SQLite, browser")
 if [ -n "$pg_url" ]; then
   echo "== Browser tests and the large restore on PostgreSQL"
-  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider -m "e2e or big" "$@" || failed+=("PostgreSQL, browser")
+  TEST_DATABASE_URL="$pg_url" pytest_phase .venv/bin/python -m pytest -p no:cacheprovider --durations=15 -m "e2e or big" "$@" || failed+=("PostgreSQL, browser")
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then
