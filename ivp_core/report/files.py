@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from ivp_core.dutch import file_slug
 from ivp_core.errors import UserError
+from ivp_core.report.documents.plan_parts import PlanDocument
 from ivp_core.report.documents.verslag_model import Report
 
 FORMATS: Final = ("docx", "xlsx", "csv", "html")
@@ -116,15 +118,50 @@ def _blocks_files(
     return files
 
 
+@dataclass
+class _Built:
+    """What one export builds once per municipality and every document of it shares: the verslag model (with
+    the advice computed behind it) and the plan documents built on that model. Without it the advice was
+    computed three times per municipality (verslag, IVP concept, uitvoeringsplan)."""
+
+    db: Session
+    trajectory_id: int
+    reports: dict[int | None, Report] = field(default_factory=dict)
+    plans: dict[int | None, tuple[PlanDocument, PlanDocument]] = field(default_factory=dict)
+
+    def report(self, municipality_id: int | None) -> Report:
+        if municipality_id not in self.reports:
+            from ivp_core.report.documents.verslag_model import build_report
+
+            self.reports[municipality_id] = build_report(self.db, self.trajectory_id, municipality_id=municipality_id)
+        return self.reports[municipality_id]
+
+    def plan(self, municipality_id: int | None) -> tuple[PlanDocument, PlanDocument]:
+        if municipality_id not in self.plans:
+            from ivp_core.report.documents.uitvoeringsplan import build_plan_documents
+
+            self.plans[municipality_id] = build_plan_documents(
+                self.db, self.trajectory_id, municipality_id, self.report(municipality_id)
+            )
+        return self.plans[municipality_id]
+
+
 def kind_files(
-    db: Session, trajectory_id: int, municipality_id: int | None, kind: str, formats: Iterable[str] = FORMATS
+    db: Session,
+    trajectory_id: int,
+    municipality_id: int | None,
+    kind: str,
+    formats: Iterable[str] = FORMATS,
+    built: _Built | None = None,
 ) -> dict[str, bytes]:
     """One document of one municipality in the wanted formats it exists in."""
+    built = built or _Built(db, trajectory_id)
     wanted = [f for f in formats if f in KIND_FORMATS[kind]]
     if kind == "checklist":
         from ivp_core.report.documents.checklist import build_checklist
 
-        name, text = build_checklist(db, trajectory_id)
+        plans = {mid: plan for mid, plan in built.plans.items() if mid is not None}
+        name, text = build_checklist(db, trajectory_id, plans=plans)
         return {name: text.encode("utf-8")}
     if kind == "gezamenlijk":
         from ivp_core.report.documents.gezamenlijk_ivp import build_joint_document
@@ -132,18 +169,16 @@ def kind_files(
         joint = build_joint_document(db, trajectory_id)
         return _blocks_files(joint.stem, joint.title, joint.header, joint.blocks, wanted)
     if kind == "verslag":
-        from ivp_core.report.documents.verslag_model import build_report
-
-        report = build_report(db, trajectory_id, municipality_id=municipality_id)
+        report = built.report(municipality_id)
         return {name: data for fmt in wanted for name, data in render(report, fmt).items()}
     if kind == "analyse":
         from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
 
         doc = build_analysis_document(db, trajectory_id, municipality_id)
         return _blocks_files(doc.stem, doc.title, doc.header, doc.blocks, wanted)
-    from ivp_core.report.documents.uitvoeringsplan import build_plan_documents, plan_xlsx
+    from ivp_core.report.documents.uitvoeringsplan import plan_xlsx
 
-    draft, plan = build_plan_documents(db, trajectory_id, municipality_id)
+    draft, plan = built.plan(municipality_id)
     doc = draft if kind == "ivp" else plan
     files = _blocks_files(doc.stem, doc.title, doc.header, doc.blocks, wanted)
     if kind == "uitvoeringsplan" and "xlsx" in wanted:
@@ -161,13 +196,14 @@ def all_documents(
     trajectory = db.get(Trajectory, trajectory_id)
     members = [m.id for m in trajectory.municipalities] if trajectory is not None else []
     formats, kinds = tuple(formats), tuple(kinds)
+    built = _Built(db, trajectory_id)
     files: dict[str, bytes] = {}
     for municipality_id in members or [None]:
         for kind in kinds:
             if kind not in TRAJECTORY_KINDS:
-                files.update(kind_files(db, trajectory_id, municipality_id, kind, formats))
+                files.update(kind_files(db, trajectory_id, municipality_id, kind, formats, built))
     if "gezamenlijk" in kinds and (len(members) > 1 or kinds == ("gezamenlijk",)):
-        files.update(kind_files(db, trajectory_id, None, "gezamenlijk", formats))
+        files.update(kind_files(db, trajectory_id, None, "gezamenlijk", formats, built))
     if "checklist" in kinds and trajectory is not None:
-        files.update(kind_files(db, trajectory_id, None, "checklist", formats))
+        files.update(kind_files(db, trajectory_id, None, "checklist", formats, built))
     return files

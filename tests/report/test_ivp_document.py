@@ -103,7 +103,7 @@ def test_the_demo_documents_speak_to_the_raad_not_to_the_app_user(demo_engine: E
     said = [t for t in block_texts(draft.blocks) + block_texts(plan.blocks) if TO_THE_USER.search(t)]
     assert said == []
     # what is open is listed for the coordinator's checklist instead, with where to fill it in
-    assert any("Teksten voor het IVP" in item for item in draft.open_items)
+    assert any(where == "texts" for _, where in draft.open_items)
 
 
 def test_the_headline_figure_is_all_crime_per_1000_inhabitants(demo_engine: Engine) -> None:

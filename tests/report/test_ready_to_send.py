@@ -11,6 +11,7 @@ work reached main, and passing (marks removed) since it did.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
@@ -199,6 +200,29 @@ def test_the_checklist_points_the_coordinator_to_the_pages(joint: Joint) -> None
     assert "pagina 'Advies en keuze'" in text  # C has no choice yet, B no vaststelling
     assert "pagina 'Gezamenlijk IVP'" in text  # A differs from the agreement
     assert "pagina 'Analyse beheren'" in text
+    # the IVP concept's own parts (visie, uitgangspunten, coördinatie) are written on their own page
+    assert "Integraal Veiligheidsplan (concept): Visie en strategische doelstelling (hoofdstuk 2)." in text
+    assert "pagina 'Teksten voor het IVP'" in text
+
+
+def test_an_export_computes_each_municipalitys_advice_once(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verslag, the IVP concept, the uitvoeringsplan and the checklist share one verslag model per member."""
+    from ivp_core.report.documents import uitvoeringsplan, verslag_model
+
+    built = build_trajectory(engine)
+    calls: list[int | None] = []
+    original = verslag_model.build_report
+
+    def counting(db: Any, trajectory_id: int, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("municipality_id"))
+        return original(db, trajectory_id, **kwargs)
+
+    monkeypatch.setattr(verslag_model, "build_report", counting)
+    monkeypatch.setattr(uitvoeringsplan, "build_report", counting)
+    with session_scope(engine) as db:
+        files = all_documents(db, built.trajectory_id, ("html",), ("verslag", "ivp", "uitvoeringsplan", "checklist"))
+    assert any(name.startswith("checklist-") for name in files)
+    assert len(calls) == len(set(calls)) and len(calls) >= 1
 
 
 def test_a_choice_without_session_advice_says_so(engine: Engine) -> None:

@@ -8,8 +8,10 @@ here, in a separate Markdown file that goes with the export but not to the raad.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +20,8 @@ from ivp_core.advice.decision import ADOPTED, standing_decision
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import AMSTERDAM, file_slug, long_date
 from ivp_core.plan.joint import agreed_sets, member_decisions, police_priorities, theme_list
+from ivp_core.report.documents.plan_parts import WHERE, PlanDocument
+from ivp_core.report.documents.uitvoeringsplan import build_plan_documents
 from ivp_core.report.facts import analysis_texts, field_texts
 from ivp_core.report.labels import ReportError
 from ivp_core.storage.models import EffectIndicator, Municipality, Trajectory
@@ -116,7 +120,24 @@ def _decision_items(db: Session, trajectory_id: int, member: Municipality, joint
     return items
 
 
-def checklist_items(db: Session, trajectory_id: int) -> list[OpenItem]:
+#: The open parts of the IVP concept and the uitvoeringsplan that the checks above do not already name.
+PLAN_PARTS_LISTED: Final = frozenset({"texts", "actions"})
+
+
+def _plan_items(member: Municipality, plans: tuple[PlanDocument, PlanDocument]) -> list[OpenItem]:
+    """What the plan documents marked as still to be filled in, as the documents themselves found it."""
+    return [
+        OpenItem(member.name, f"{doc.title}: {what}.", f"pagina '{WHERE[where]}'")
+        for doc in plans
+        for what, where in doc.open_items
+        if where in PLAN_PARTS_LISTED
+    ]
+
+
+def checklist_items(
+    db: Session, trajectory_id: int, plans: Mapping[int, tuple[PlanDocument, PlanDocument]] | None = None
+) -> list[OpenItem]:
+    """Everything still open, per municipality; ``plans`` are the plan documents when the caller built them."""
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise ReportError(f"Traject {trajectory_id} bestaat niet.")
@@ -126,6 +147,8 @@ def checklist_items(db: Session, trajectory_id: int) -> list[OpenItem]:
     for member in members:
         items += _analysis_items(db, trajectory_id, member)
         items += _decision_items(db, trajectory_id, member, joint)
+        own = plans.get(member.id) if plans is not None else None
+        items += _plan_items(member, own or build_plan_documents(db, trajectory_id, member.id))
     if not police_priorities(db, trajectory_id):
         items.append(
             OpenItem(
@@ -158,12 +181,17 @@ def checklist_items(db: Session, trajectory_id: int) -> list[OpenItem]:
     return items
 
 
-def build_checklist(db: Session, trajectory_id: int, today: date | None = None) -> tuple[str, str]:
+def build_checklist(
+    db: Session,
+    trajectory_id: int,
+    today: date | None = None,
+    plans: Mapping[int, tuple[PlanDocument, PlanDocument]] | None = None,
+) -> tuple[str, str]:
     """(file name, Markdown text) of the checklist for the coordinator."""
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise ReportError(f"Traject {trajectory_id} bestaat niet.")
-    items = checklist_items(db, trajectory_id)
+    items = checklist_items(db, trajectory_id, plans)
     day = today or datetime.now(AMSTERDAM).date()
     lines = [
         f"# Checklist voor de coördinator: {trajectory.name} {trajectory.period_start}–{trajectory.period_end}",

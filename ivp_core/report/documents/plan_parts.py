@@ -54,17 +54,20 @@ class PlanDocument:
     blocks: tuple[Block, ...]
     actions: tuple[tuple[ThemeLine, tuple[PlanAction, ...]], ...]
     municipality: str
-    open_items: tuple[str, ...] = ()  # for the coordinator's checklist: what is open, and where to fill it in
+    #: for the coordinator's checklist: (what is open, the key in WHERE of the page where it is filled in)
+    open_items: tuple[tuple[str, str], ...] = ()
 
 
 class OpenParts:
     """Collects the open parts of one document while its blocks are built."""
 
     def __init__(self) -> None:
-        self.items: list[str] = []
+        self.items: list[tuple[str, str]] = []
 
     def mark(self, what: str, where: str) -> str:
-        self.items.append(f"{what} (in te vullen op de pagina '{WHERE[where]}')")
+        if where not in WHERE:
+            raise KeyError(where)
+        self.items.append((what, where))
         return PENDING
 
 

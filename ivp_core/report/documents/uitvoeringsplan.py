@@ -104,10 +104,12 @@ def build_uitvoeringsplan(
 
 
 def build_plan_documents(
-    db: Session, trajectory_id: int, municipality_id: int | None = None
+    db: Session, trajectory_id: int, municipality_id: int | None = None, report: Report | None = None
 ) -> tuple[PlanDocument, PlanDocument]:
-    """(IVP concept, uitvoeringsplan) of one municipality of the trajectory."""
-    report = build_report(db, trajectory_id, municipality_id=municipality_id)
+    """(IVP concept, uitvoeringsplan) of one municipality of the trajectory; ``report`` is that municipality's
+    verslag model when the caller built it already (an export builds it once for all its documents)."""
+    if report is None:
+        report = build_report(db, trajectory_id, municipality_id=municipality_id)
     trajectory = db.get(Trajectory, trajectory_id)
     assert trajectory is not None  # build_report refused a missing one
     mid = report.municipality_id
