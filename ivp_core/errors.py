@@ -14,3 +14,30 @@ class UserError(ValueError):
     def __init__(self, message_nl: str) -> None:
         super().__init__(message_nl)
         self.message_nl = message_nl
+
+
+class EditConflict(UserError):
+    """A save over a text someone else changed after this person opened it: nothing was stored.
+
+    ``yours`` is what this person wrote, ``theirs`` what is stored now; the page shows both so that neither is
+    lost and the person can merge them or choose one, then save again over ``theirs``.
+    """
+
+    def __init__(self, what: str, *, yours: str, theirs: str) -> None:
+        super().__init__(
+            f"Iemand anders heeft {what} gewijzigd nadat u het opende. Uw tekst is niet opgeslagen en ook niet "
+            "verloren: hieronder staan beide versies. Voeg ze samen of kies er een, en sla dan opnieuw op."
+        )
+        self.what = what
+        self.yours = yours
+        self.theirs = theirs
+
+
+def refuse_stale(what: str, *, opened: str, stored: str, yours: str) -> None:
+    """Raise :class:`EditConflict` unless the stored value is still the one this person opened.
+
+    Call inside the write transaction, on the stored value read there, before writing ``yours``. A save that
+    writes what is stored already is never a conflict (two people typing the same fix).
+    """
+    if stored != opened and stored != yours:
+        raise EditConflict(what, yours=yours, theirs=stored)
