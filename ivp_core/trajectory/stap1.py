@@ -21,6 +21,7 @@ from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import AgendaInput, Milestone, PreviousPriority, Trajectory, WerkgroepMember
 from ivp_core.trajectory.municipalities import TrajectoryError
 from ivp_core.vocabulary import DOCUMENT_ADOPTERS
+from ivp_core.vocabulary import GREMIA as GREMIUM_TERMS
 
 MAX_SHORT = 120
 MAX_TITLE = 200
@@ -35,13 +36,9 @@ MILESTONE_KINDS: dict[str, str] = {
     "overig": "Overige stap",
 }
 #: Who may hold the opinion session, and who may decide (the raad is kaderstellend; college and driehoek
-#: are there for municipalities that let them weigh in first).
-GREMIA: dict[str, str] = {
-    "raadscommissie": "raadscommissie",
-    "raad": "gemeenteraad",
-    "college": "college van B&W",
-    "driehoek": "lokale driehoek",
-}
+#: are there for municipalities that let them weigh in first): the name without its article, as the
+#: startnotitie puts it after "de". Taken from the one vocabulary, so no document says "B&W" and another "B en W".
+GREMIA: dict[str, str] = {code: term.in_sentence.split(" ", 1)[1] for code, term in GREMIUM_TERMS.items()}
 #: Who may adopt the startnotitie and the IVP. The method has the college adopt the startnotitie (the raad may)
 #: and the raad adopt the IVP.
 ADOPTERS: dict[str, str] = {code: term.in_sentence for code, term in DOCUMENT_ADOPTERS.items()}
@@ -143,17 +140,20 @@ def _theme(code: str | None, where: str, required: bool) -> str | None:
     return code
 
 
-def read_stap1(db: Session, trajectory_id: int) -> Stap1:
+def read_stap1(db: Session, trajectory_id: int, *, as_typed: bool = False) -> Stap1:
+    """Stap 1 as stored; the planning by date (as documents list it), or with ``as_typed`` in the order the
+    coordinator typed it (the page's table: a row must not jump away while the planning is being filled in)."""
     t = _trajectory(db, trajectory_id)
 
     def rows(model: type, *order: object) -> list:  # type: ignore[type-arg]
         return list(db.scalars(select(model).where(model.trajectory_id == trajectory_id).order_by(*order)))
 
     kind_order = list(MILESTONE_KINDS)
-    milestones = sorted(
-        rows(Milestone, Milestone.id),
-        key=lambda m: (m.due_on or date.max, kind_order.index(m.kind) if m.kind in kind_order else 99),
-    )
+    milestones = rows(Milestone, Milestone.id)
+    if not as_typed:
+        milestones.sort(
+            key=lambda m: (m.due_on or date.max, kind_order.index(m.kind) if m.kind in kind_order else 99)
+        )
     return Stap1(
         council_role=t.council_role or "",
         opinion_gremium=t.opinion_gremium or "raadscommissie",
@@ -200,7 +200,9 @@ def _whole(value: int | None, what: str, unit: str, limit: int) -> int | None:
     if value < 0:
         raise TrajectoryError(f"{what} kan niet negatief zijn.")
     if value > limit:
-        raise TrajectoryError(f"{what} is onwaarschijnlijk groot (meer dan {limit:,} {unit}).".replace(",", "."))
+        raise TrajectoryError(
+            f"{what} is onwaarschijnlijk groot (meer dan {limit:,} {unit}).".replace(",", ".")
+        )
     return value
 
 
@@ -218,9 +220,7 @@ def check_startnote_parts(parts: StartnoteParts) -> StartnoteParts:
         texts[key] = text
     for key, what in (("startnote_adopted_by", "de startnotitie"), ("ivp_adopted_by", "het IVP")):
         if getattr(parts, key) not in ADOPTERS:
-            raise TrajectoryError(
-                f"Kies wie {what} vaststelt: {', '.join(ADOPTERS.values())}."
-            )
+            raise TrajectoryError(f"Kies wie {what} vaststelt: {', '.join(ADOPTERS.values())}.")
     return StartnoteParts(
         **texts,
         capacity_hours=_whole(parts.capacity_hours, "De capaciteit in uren", "uur", MAX_HOURS),
@@ -381,7 +381,9 @@ def police_priorities_for(
 ) -> tuple[AgendaInputRow, ...]:
     """The police's priorities that hold for one municipality: its own and those given for the whole trajectory
     (municipality NULL). With ``municipality_id`` None, every police priority of the trajectory."""
-    query = select(AgendaInput).where(AgendaInput.trajectory_id == trajectory_id, AgendaInput.source == "politie")
+    query = select(AgendaInput).where(
+        AgendaInput.trajectory_id == trajectory_id, AgendaInput.source == "politie"
+    )
     if municipality_id is not None:
         query = query.where(
             (AgendaInput.municipality_id == municipality_id) | AgendaInput.municipality_id.is_(None)

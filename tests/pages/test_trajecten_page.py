@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Dataframe
 
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure, Municipality, Trajectory, WerkgroepMember
@@ -38,8 +41,7 @@ def _fill_create(at: AppTest, fields: dict[str, str], others: list[dict[str, str
     for label, value in fields.items():
         next(t for t in at.text_input if t.label == label).input(value)
     if others:
-        version = at.session_state["trajecten_version"] if "trajecten_version" in at.session_state else 0  # noqa: SIM401
-        at.session_state[f"create-{version}-municipalities"] = {
+        at.session_state["create-0-municipalities"] = {
             "edited_rows": {},
             "added_rows": others,
             "deleted_rows": [],
@@ -154,8 +156,7 @@ def test_stap1_werkgroep_is_saved_for_the_demo_too(demo_engine: Engine, admin_pa
     assert any("fictief voorbeeld" in w.value for w in at.warning)
     with session_scope(demo_engine) as db:
         tid = db.scalars(select(Trajectory.id).order_by(Trajectory.id)).first()
-    version = 0
-    at.session_state[f"werkgroep-table-{tid}-{version}"] = {
+    at.session_state[f"werkgroep-table-werkgroep-{tid}-0"] = {
         "edited_rows": {},
         "added_rows": [{"name": "", "role": "wijkagent", "organisation": "politie"}],
         "deleted_rows": [],
@@ -178,7 +179,9 @@ def _own_trajectory(engine: Engine) -> int:
         return manage.create(
             db,
             manage.TrajectoryInput(
-                "IVP Dalfsen", f"{start}-{start + 3}", (MunicipalityInput("GM0148", "Dalfsen", ("Nieuwleusen",)),)
+                "IVP Dalfsen",
+                f"{start}-{start + 3}",
+                (MunicipalityInput("GM0148", "Dalfsen", ("Nieuwleusen",)),),
             ),
         )
 
@@ -222,6 +225,129 @@ def test_the_startnotitie_parts_are_written_on_the_page_and_land_in_the_document
         for b in blocks
         if isinstance(b, Paragraph | TableBlock)
     )
-    for expected in ("400 uur", "€ 25.000", "online raadpleging", "Vier jaar IVP", "vastgesteld door de gemeenteraad"):
+    for expected in (
+        "400 uur",
+        "€ 25.000",
+        "online raadpleging",
+        "Vier jaar IVP",
+        "vastgesteld door de gemeenteraad",
+    ):
         assert expected in text, expected
 
+
+def _editors(at: AppTest) -> list[Dataframe]:
+    """Every editable grid on the page (the list of trajectories above is read-only)."""
+    return [d for d in at.get("dataframe") if isinstance(d, Dataframe) and d.proto.editing_mode]
+
+
+def _grid(at: AppTest, key_part: str) -> Dataframe:
+    return next(d for d in _editors(at) if key_part in d.proto.id)
+
+
+def test_no_grid_shows_a_grey_none_in_an_empty_cell(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    """Issue 27: a new row of the werkgroep, planning or agendas showed "None" in every cell not yet typed."""
+    _own_trajectory(engine)
+    at = _page()
+    editors = _editors(at)
+    assert len(editors) >= 7  # create, municipalities, inhabitants, werkgroep, planning, previous, agendas
+    for editor in editors:
+        assert editor.proto.HasField("placeholder") and editor.proto.placeholder == "", editor.proto.id
+
+
+def test_the_planning_keeps_the_order_typed_with_dates_in_the_future(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    """Issue 27: the planning re-sorted by date when saved, so the row one was filling in jumped away."""
+    from ivp_core.dutch import local_today
+
+    _own_trajectory(engine)
+    at = _page()
+    today = local_today()
+    later, sooner = date(today.year + 1, 9, 1), date(today.year + 1, 3, 1)
+    proposed = len(_grid(at, "planning-table").value)
+    grid_id = _grid(at, "planning-table").proto.id
+    at.session_state[grid_id[grid_id.index("planning-table") :]] = {
+        "edited_rows": {},
+        "added_rows": [
+            {
+                "kind": "Besluit over de prioriteiten",
+                "title": "Raadsvergadering",
+                "due_on": later.isoformat(),
+            },
+            {"kind": "Overige stap", "title": "Bijeenkomst werkgroep", "due_on": sooner.isoformat()},
+        ],
+        "deleted_rows": list(range(proposed)),
+    }
+    next(b for b in at.button if b.label == "Planning opslaan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("planning is opgeslagen" in s.value for s in at.success)
+    shown = _grid(at, "planning-table").value
+    assert list(shown["title"]) == ["Raadsvergadering", "Bijeenkomst werkgroep"]
+    assert [pd.Timestamp(d).date() for d in shown["due_on"]] == [later, sooner]
+
+
+def _tid(engine: Engine) -> int:
+    with session_scope(engine) as db:
+        return int(db.scalars(select(Trajectory.id).order_by(Trajectory.id)).first() or 0)
+
+
+def _members(engine: Engine) -> list[str]:
+    with session_scope(engine) as db:
+        return [m.role for m in db.scalars(select(WerkgroepMember).order_by(WerkgroepMember.id))]
+
+
+def _save_werkgroep(at: AppTest, tid: int, role: str) -> None:
+    at.session_state[f"werkgroep-table-werkgroep-{tid}-0"] = {
+        "edited_rows": {},
+        "added_rows": [{"name": "", "role": role, "organisation": "gemeente"}],
+        "deleted_rows": [],
+    }
+    next(b for b in at.button if b.label == "Werkgroep opslaan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_two_coordinators_saving_the_werkgroep_lose_neither_table(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    """Issue 30: B opened the werkgroep before A saved it; B's save is refused with both versions, then kept."""
+    tid = _own_trajectory(engine)
+    coordinator_a, coordinator_b = _page(), _page()
+    _save_werkgroep(coordinator_a, tid, "coördinator OOV")
+    assert _members(engine) == ["coördinator OOV"]
+
+    _save_werkgroep(coordinator_b, tid, "wijkagent")
+    assert _members(engine) == ["coördinator OOV"], "B's save must not overwrite A's"
+
+    assert any("Iemand anders heeft de werkgroep gewijzigd" in w.value for w in coordinator_b.warning)
+    versions = [c.value for c in coordinator_b.code]
+    assert any("wijkagent" in v for v in versions) and any("coördinator OOV" in v for v in versions)
+
+    next(b for b in coordinator_b.button if b.label == "Verder met mijn versie").click().run()
+    next(b for b in coordinator_b.button if b.label == "Werkgroep opslaan").click().run()
+    assert not coordinator_b.exception, [e.value for e in coordinator_b.exception]
+    assert _members(engine) == ["wijkagent"]
+    assert any("werkgroep is opgeslagen" in s.value for s in coordinator_b.success)
+
+
+def test_choosing_the_stored_werkgroep_shows_it_and_stores_nothing(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    tid = _own_trajectory(engine)
+    coordinator_a, coordinator_b = _page(), _page()
+    _save_werkgroep(coordinator_a, tid, "coördinator OOV")
+    _save_werkgroep(coordinator_b, tid, "wijkagent")
+    next(b for b in coordinator_b.button if b.label == "Verder met de opgeslagen versie").click().run()
+    assert not coordinator_b.exception, [e.value for e in coordinator_b.exception]
+    assert list(_grid(coordinator_b, "werkgroep-table").value["role"]) == ["coördinator OOV"]
+    assert _members(engine) == ["coördinator OOV"]
+
+
+def test_the_gremia_speak_the_one_vocabulary(engine: Engine, admin_password: str, no_demo: None) -> None:
+    """Stap 1 said "college van B&W" where the rest of the product says "College van B en W"."""
+    _own_trajectory(engine)
+    at = _page()
+    opinion = next(s for s in at.selectbox if s.label == "Wie houdt de opiniërende sessie?")
+    assert "College van B en W" in opinion.options
+    assert not any("B&W" in option for option in opinion.options)
