@@ -6,6 +6,11 @@ per priority the flankerend beleid of the municipality (chapter 4) and the coör
 text (municipality None) and may give a member its own, which replaces the shared one in that member's IVP.
 
 Each use case owns its transaction; a save checks everything first, so a refusal stores nothing.
+
+Lost updates (issue 30): two coordinators may write the same IVP. A save carries, per text, the version its
+writer opened; a text the writer did not change keeps what is stored now (a colleague's newer text stays),
+and a changed text is stored only over the version opened. Otherwise nothing is stored and
+:class:`TextsConflict` names each text with both versions.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.errors import UserError
+from ivp_core.errors import EditConflict, UserError, refuse_stale
 from ivp_core.plan.indicators import priorities_of
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import FlankingPolicy, IvpText, Trajectory, utcnow
@@ -35,6 +40,30 @@ MAX_FLANKING = 4000
 
 class TextsError(UserError):
     """A text the coordinator can correct; ``message_nl`` is shown as is."""
+
+
+class TextsConflict(UserError):
+    """Texts a colleague changed after this coordinator opened them; nothing was stored.
+
+    ``conflicts`` holds one :class:`EditConflict` (both versions) per text, by its key (``text_key``), so the
+    page shows each beside its own editor.
+    """
+
+    def __init__(self, conflicts: Mapping[str, EditConflict]) -> None:
+        super().__init__(" ".join(c.message_nl for c in list(conflicts.values())[:1]))
+        self.conflicts = dict(conflicts)
+
+
+def text_key(part: str) -> str:
+    """The key of one text of an owner: a part of ``PARTS`` or a theme code (a flankerend beleid)."""
+    return part if part in PARTS else f"flanking-{part}"
+
+
+def text_names() -> dict[str, str]:
+    """Per text key, how a conflict message names the text ("de visie", "het flankerend beleid bij 1.3")."""
+    names = {key: f"'{label}'" for key, label in PARTS.items()}
+    names.update({text_key(c): f"het flankerend beleid bij thema {c}" for c in load_catalogue().theme_codes})
+    return names
 
 
 @dataclass(frozen=True)
@@ -76,10 +105,21 @@ class SaveTexts:
     principles: str
     coordination: str
     flanking: Mapping[str, str]
+    #: Per text key (``text_key``) the text as its writer opened it; None: no check (the command line, imports).
+    opened: Mapping[str, str] | None = None
+
+    def texts(self) -> dict[str, str]:
+        """Every text of the request by its key."""
+        texts = {key: str(getattr(self, key)) for key in PARTS}
+        texts.update({text_key(code): text for code, text in self.flanking.items()})
+        return texts
 
 
-def _trajectory(db: Session, trajectory_id: int) -> Trajectory:
-    row = db.get(Trajectory, trajectory_id)
+def _trajectory(db: Session, trajectory_id: int, *, lock: bool = False) -> Trajectory:
+    """The trajectory; with ``lock`` its row stays locked until the transaction ends (PostgreSQL: two saves of
+    the same IVP's texts queue, so the second compares against what the first stored)."""
+    query = select(Trajectory).where(Trajectory.id == trajectory_id)
+    row = db.scalars(query.with_for_update() if lock else query).first()
     if row is None:
         raise TextsError(f"Traject {trajectory_id} bestaat niet (meer).")
     return row
@@ -173,18 +213,54 @@ def check_texts(request: SaveTexts) -> SaveTexts:
         if code not in codes:
             raise TextsError(f"'{code}' is geen thema van Kernbeleid Veiligheid.")
         flanking[code] = _clean(text, f"Het flankerend beleid bij thema {code}", MAX_FLANKING)
-    return SaveTexts(request.trajectory_id, request.municipality_id, **parts, flanking=flanking)
+    return SaveTexts(
+        request.trajectory_id, request.municipality_id, **parts, flanking=flanking, opened=request.opened
+    )
+
+
+def _over_opened(cleaned: SaveTexts, stored: IvpTexts) -> SaveTexts:
+    """What to write: a text its writer left as opened keeps the stored one; a changed text goes over the
+    version opened, or every conflicting text is refused at once (:class:`TextsConflict`)."""
+    if cleaned.opened is None:
+        return cleaned
+    now = {key: str(getattr(stored, key)) for key in PARTS}
+    now.update({text_key(code): stored.flanking.get(code, "") for code in cleaned.flanking})
+    names = text_names()
+    result: dict[str, str] = {}
+    conflicts: dict[str, EditConflict] = {}
+    for key, yours in cleaned.texts().items():
+        opened = _clean(cleaned.opened.get(key, ""), names[key], MAX_PART)
+        if yours == opened:
+            result[key] = now[key]
+            continue
+        try:
+            refuse_stale(names[key], opened=opened, stored=now[key], yours=yours)
+        except EditConflict as exc:
+            conflicts[key] = exc
+        result[key] = yours
+    if conflicts:
+        raise TextsConflict(conflicts)
+    return SaveTexts(
+        cleaned.trajectory_id,
+        cleaned.municipality_id,
+        result["vision"],
+        result["principles"],
+        result["coordination"],
+        flanking={code: result[text_key(code)] for code in cleaned.flanking},
+    )
 
 
 def save_texts(request: SaveTexts) -> IvpTexts:
     """Use case: store one owner's texts in one transaction. Only the themes in ``flanking`` are touched (an
-    empty text removes that theme's), so saving one member's priorities keeps another theme's shared text."""
-    cleaned = check_texts(request)
-    tid, mid = cleaned.trajectory_id, cleaned.municipality_id
+    empty text removes that theme's), so saving one member's priorities keeps another theme's shared text.
+    With ``opened``, each text is saved only over the version its writer opened (see the module)."""
+    checked = check_texts(request)
+    tid, mid = checked.trajectory_id, checked.municipality_id
     with session_scope() as db:
-        t = _trajectory(db, tid)
+        t = _trajectory(db, tid, lock=True)
         if mid is not None and mid not in {m.id for m in t.municipalities}:
             raise TextsError("Deze gemeente hoort niet bij dit traject.")
+        cleaned = _over_opened(checked, read_texts(db, tid, mid))
         owner = IvpText.municipality_id.is_(None) if mid is None else IvpText.municipality_id == mid
         row = db.scalars(select(IvpText).where(IvpText.trajectory_id == tid, owner)).first()
         if row is None:

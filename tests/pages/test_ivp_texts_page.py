@@ -69,7 +69,9 @@ def _area(at: AppTest, label: str):  # type: ignore[no-untyped-def]
     return next(t for t in at.text_area if t.label == label)
 
 
-def test_the_texts_are_written_and_saved_for_the_ivp(engine: Engine, admin_password: str, no_demo: None) -> None:
+def test_the_texts_are_written_and_saved_for_the_ivp(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
     tid, _ = _own(engine)
     at = _page()
     assert [t.label for t in at.text_area][3:] == [
@@ -108,5 +110,66 @@ def test_a_joint_trajectory_writes_a_shared_and_an_own_part(
     assert not at.exception, [e.value for e in at.exception]
     with session_scope(engine) as db:
         rows = db.scalars(select(IvpText)).all()
-        assert [(r.municipality_id, r.vision) for r in rows] == [(ids["Dalfsen"], "Dalfsen: veilig in elke kern.")]
+        assert [(r.municipality_id, r.vision) for r in rows] == [
+            (ids["Dalfsen"], "Dalfsen: veilig in elke kern.")
+        ]
         assert db.scalars(select(FlankingPolicy)).all() == []
+
+
+VISION = "Visie en strategische doelstelling"
+
+
+def _save(at: AppTest) -> None:
+    next(b for b in at.button if b.label == "Teksten opslaan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_two_coordinators_writing_the_same_visie_lose_neither_text(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    """Issue 30: B opened the visie before A saved "Versie A3"; B's "Versie B3" is refused with both versions
+    (not "opgeslagen" over A's), B's other text waits too, and after merging both versions are stored."""
+    tid, _ = _own(engine)
+    coordinator_a, coordinator_b = _page(), _page()
+    _area(coordinator_a, VISION).input("Versie A3")
+    _save(coordinator_a)
+
+    _area(coordinator_b, VISION).input("Versie B3")
+    _area(coordinator_b, "Strategische uitgangspunten").input("Wijkgericht werken.")
+    _save(coordinator_b)
+    with session_scope(engine) as db:
+        texts = read_texts(db, tid, None)
+    assert (texts.vision, texts.principles) == ("Versie A3", ""), "nothing of B's save is stored"
+    assert not coordinator_b.success
+    assert any(
+        "Iemand anders heeft 'Visie en strategische doelstelling' gewijzigd" in w.value
+        for w in coordinator_b.warning
+    )
+    assert {c.value for c in coordinator_b.code} == {"Versie A3", "Versie B3"}
+    assert _area(coordinator_b, "Strategische uitgangspunten").value == "Wijkgericht werken."
+
+    next(b for b in coordinator_b.button if b.label == "Verder met mijn versie").click().run()
+    assert _area(coordinator_b, VISION).value == "Versie B3"
+    _area(coordinator_b, VISION).input("Versie B3\n\nVersie A3")
+    _save(coordinator_b)
+    assert any("De teksten zijn opgeslagen" in s.value for s in coordinator_b.success)
+    with session_scope(engine) as db:
+        texts = read_texts(db, tid, None)
+    assert (texts.vision, texts.principles) == ("Versie B3\n\nVersie A3", "Wijkgericht werken.")
+
+
+def test_a_text_left_as_opened_keeps_a_colleagues_newer_version(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    """B only wrote the uitgangspunten; A's visie, saved meanwhile, is no conflict for B and stays."""
+    tid, _ = _own(engine)
+    coordinator_a, coordinator_b = _page(), _page()
+    _area(coordinator_a, VISION).input("Versie A3")
+    _save(coordinator_a)
+    _area(coordinator_b, "Strategische uitgangspunten").input("Wijkgericht werken.")
+    _save(coordinator_b)
+    assert any("De teksten zijn opgeslagen" in s.value for s in coordinator_b.success)
+    with session_scope(engine) as db:
+        texts = read_texts(db, tid, None)
+    assert (texts.vision, texts.principles) == ("Versie A3", "Wijkgericht werken.")
+    assert _area(coordinator_b, VISION).value == "Versie A3"
