@@ -66,3 +66,9 @@ def file_slug(text: str, empty: str = "gemeente") -> str:
     ASCII on every system; a name with nothing left becomes `empty`.
     """
     return _NOT_IN_SLUG.sub("-", text.lower()).strip("-") or empty
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """`n` with the noun phrase that fits it ("1 cijfer", "3 cijfers", never "cijfer(s)"): one is singular, zero
+    and more are plural, as in Dutch."""
+    return f"{n} {singular if n == 1 else plural}"

@@ -1,6 +1,9 @@
 """Facilitator: Stap 3a of a joint IVP. The local results side by side, the proposed shared (bovenlokale)
 and local-specific priorities, and where the municipalities agree or differ: "samen waar het kan, lokaal
-waar het moet". The rule is shown on the page, so the proposal can be checked by hand."""
+waar het moet". The rule is shown on the page, so the proposal can be checked by hand.
+
+Renders only: the use cases are in ``ivp_core.plan.joint_page``; the agreed sets are saved only over the
+version this coordinator opened (``ui.opened_versions``)."""
 
 from __future__ import annotations
 
@@ -10,24 +13,12 @@ import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import long_date
-from ivp_core.plan.joint import (
-    AGREE_SPREAD,
-    BASIS_LABELS,
-    DIFFER_SPREAD,
-    AgreedSets,
-    JointChoiceError,
-    JointResult,
-    agreed_sets,
-    joint_view,
-    member_decisions,
-    police_priorities,
-    record_joint_choice,
-    too_many_warnings,
-)
+from ivp_core.plan.joint import AGREE_SPREAD, BASIS_LABELS, DIFFER_SPREAD
+from ivp_core.plan.joint_page import JointChoice, JointPage, load_joint_page, record_choice
 from ivp_core.report.ranks import RANK_NOTE, shared_places
-from ivp_core.storage.db import session_scope
 from ui import auth
 from ui.context import current_trajectory
+from ui.opened_versions import edit_round, keep, save_over_opened, settle_conflict
 
 auth.require_facilitator()
 
@@ -54,16 +45,12 @@ top_k = st.radio("Prioriteiten per gemeente", [3, 4], index=1, horizontal=True)
 
 
 @st.cache_data(ttl=10, show_spinner="Uitslagen per gemeente worden berekend…")
-def _joint(trajectory_id: int, k: int) -> JointResult:
-    with session_scope() as db:
-        return joint_view(db, trajectory_id, k)
+def _view(trajectory_id: int, k: int) -> JointPage:
+    return load_joint_page(trajectory_id, k)
 
 
-joint = _joint(trajectory.id, top_k)
-with session_scope(readonly=True) as db:
-    police = police_priorities(db, trajectory.id)
-    agreed = agreed_sets(db, trajectory.id)
-    members = member_decisions(db, trajectory.id)
+view = _view(trajectory.id, top_k)
+joint, police, agreed, members = view.joint, view.police, view.agreed, view.members
 for warning in joint.warnings:
     st.warning(warning, icon=":material/warning:")
 if not joint.municipalities:
@@ -233,34 +220,38 @@ st.dataframe(
 for m in members:
     if m.differs:
         st.warning(m.difference_text(), icon=":material/compare_arrows:")
-shown = agreed if agreed is not None else AgreedSets(joint.shared, joint.local, None)
-for warning in too_many_warnings(shown, {m.id: m.name for m in trajectory.municipalities}):
+for warning in view.too_many:
     st.warning(("Volgens het voorstel: " if agreed is None else "") + warning, icon=":material/warning:")
 codes = list(catalogue.theme_codes)
-with st.form("joint_choice"):
+part_key = f"joint-{trajectory.id}-{top_k}-{edit_round('joint')}"
+opened = keep(
+    part_key, view
+)  # the form starts from, and saves over, the sets as this coordinator opened them
+settle_conflict("joint", part_key)
+with st.form(f"joint_choice-{part_key}"):
     shared_pick = st.multiselect(
-        "Gezamenlijke prioriteiten",
-        codes,
-        default=list(agreed.shared if agreed else joint.shared),
-        format_func=label,
+        "Gezamenlijke prioriteiten", codes, default=list(opened.shown.shared), format_func=label
     )
     local_pick = {}
     for m in trajectory.municipalities:
-        default = agreed.local.get(m.id, ()) if agreed else joint.local.get(m.id, ())
         local_pick[m.id] = st.multiselect(
             f"Eigen prioriteiten van {m.name}",
             codes,
-            default=list(default),
+            default=list(opened.shown.local.get(m.id, ())),
             format_func=label,
-            key=f"local_{m.id}",
+            key=f"local_{m.id}-{part_key}",
         )
     if st.form_submit_button("Afspraak vastleggen", type="primary"):
-        try:
-            with session_scope() as db:
-                sets = record_joint_choice(db, trajectory.id, shared_pick, local_pick)
-        except JointChoiceError as error:
-            st.error(error.message_nl, icon=":material/error:")
-        else:
+        recorded = []
+        if save_over_opened(
+            "joint",
+            part_key,
+            opened.opened,
+            lambda version: recorded.append(
+                record_choice(JointChoice(trajectory.id, shared_pick, local_pick, version))
+            ),
+        ):
+            _view.clear()
             st.success("De afspraak is vastgelegd.", icon=":material/check:")
-            for warning in too_many_warnings(sets, {m.id: m.name for m in trajectory.municipalities}):
+            for warning in recorded[0].too_many:
                 st.warning(warning, icon=":material/warning:")

@@ -1,13 +1,22 @@
-"""Facilitator: download the report of the prioritisation, and back up or restore a whole trajectory."""
+"""Facilitator: download the report of the prioritisation, and back up or restore a whole trajectory.
+
+Renders only: the use cases are in ``ivp_core.report.verslag_page`` (the backup in ``ui.backup_panel``)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.report.documents.verslag_model import Report, build_report
-from ivp_core.report.files import KIND_FORMATS, KIND_LABELS, MEDIA_TYPES, base_name, kind_files, render
-from ivp_core.report.writers.csv import render_csv_zip
-from ivp_core.storage.db import session_scope
+from ivp_core.report.verslag_page import (
+    KIND_FORMATS,
+    KIND_LABELS,
+    MEDIA_TYPES,
+    Report,
+    base_name,
+    document_file,
+    load_report,
+    report_csv,
+    report_file,
+)
 from ui import auth, backup_panel, context
 
 auth.require_facilitator()
@@ -26,8 +35,7 @@ municipality_id = municipality.id if municipality is not None else None
 @st.cache_data(ttl=10, show_spinner="Verslag wordt samengesteld…")
 def _cached_report(trajectory_id: int, municipality_id: int | None) -> Report:
     """Cached briefly: before a choice is recorded the report computes the current advice."""
-    with session_scope() as db:
-        return build_report(db, trajectory_id, municipality_id=municipality_id)
+    return load_report(trajectory_id, municipality_id)
 
 
 def _report() -> Report:
@@ -36,14 +44,11 @@ def _report() -> Report:
 
 def _one_file(fmt: str) -> bytes:
     """Rendered only when the button is clicked (deferred download), never on every rerun."""
-    (data,) = render(_report(), fmt).values()
-    return data
+    return report_file(_report(), fmt)
 
 
 def _kind_file(kind: str, fmt: str) -> bytes:
-    with session_scope() as db:
-        (data,) = kind_files(db, trajectory.id, municipality_id, kind, (fmt,)).values()
-    return data
+    return document_file(trajectory.id, municipality_id, kind, fmt)
 
 
 report = _report()
@@ -74,7 +79,7 @@ st.caption(
 DOWNLOADS = (  # label, file-name suffix, media type, icon, builder
     ("Word", ".docx", "docx", ":material/description:", lambda: _one_file("docx")),
     ("Excel", ".xlsx", "xlsx", ":material/table_chart:", lambda: _one_file("xlsx")),
-    ("CSV (zip)", "-csv.zip", "zip", ":material/folder_zip:", lambda: render_csv_zip(_report())),
+    ("CSV (zip)", "-csv.zip", "zip", ":material/folder_zip:", lambda: report_csv(_report())),
     ("Afdrukken (HTML)", ".html", "html", ":material/print:", lambda: _one_file("html")),
 )
 for column, (label, suffix, media, icon, build) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):

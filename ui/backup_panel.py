@@ -21,11 +21,10 @@ from ivp_core.backup.archive import (
     RestorePlan,
     backup_filename,
     check_backup,
-    export_trajectory,
     restore,
 )
+from ivp_core.backup.downloads import backup_file
 from ivp_core.report.files import MEDIA_TYPES
-from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import TrajectoryRef
 from ui import context
 from ui.dutch_counts import counted
@@ -72,13 +71,9 @@ def render(trajectory: TrajectoryRef) -> None:
         "is ondertekend door deze installatie."
     )
 
-    def _backup() -> bytes:
-        with session_scope() as db:
-            return export_trajectory(db, trajectory.id)
-
     st.download_button(
         "Back-up downloaden (.zip)",
-        data=_backup,
+        data=lambda: backup_file(trajectory.id),
         file_name=backup_filename(trajectory.name, trajectory.period_start, trajectory.period_end),
         mime=MEDIA_TYPES["zip"],
         icon=":material/download:",
@@ -97,7 +92,9 @@ def render(trajectory: TrajectoryRef) -> None:
     data = upload.getvalue()
     accept_unsigned = bool(st.session_state.get("verslag_accept_unsigned", False))
     plan = _checked(data, accept_unsigned)
-    if isinstance(plan, BackupUnsigned) or (accept_unsigned and not isinstance(plan, BackupError) and not plan.signed):
+    if isinstance(plan, BackupUnsigned) or (
+        accept_unsigned and not isinstance(plan, BackupError) and not plan.signed
+    ):
         if isinstance(plan, BackupError):
             st.warning(plan.message_nl)
         st.checkbox(
@@ -112,7 +109,9 @@ def render(trajectory: TrajectoryRef) -> None:
 
     start, end = plan.period
     st.write(f"In dit bestand: traject **{plan.trajectory_name}** ({start}–{end}).")
-    st.caption(" · ".join(counted(plan.counts.get(table, 0), *labels) for table, labels in TABLE_LABELS.items()))
+    st.caption(
+        " · ".join(counted(plan.counts.get(table, 0), *labels) for table, labels in TABLE_LABELS.items())
+    )
 
     choice: OnConflict = "refuse"
     confirmed = True

@@ -50,6 +50,7 @@ from ivp_core.backup.reader import BackupFile
 from ivp_core.backup.signing import existing_backup_key, signature_problem
 from ivp_core.backup.staging import Pacer, beat, note_created, remove_job, remove_stale, start_job
 from ivp_core.consultation.sessions import new_join_code
+from ivp_core.dutch import counted
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import RestoreJob
 
@@ -123,10 +124,13 @@ class SharedImpact:
             return "Geen gedeelde cijfers wijken af."
         where = ", ".join(self.municipalities) or "geen gemeente in deze installatie"
         others = ", ".join(self.trajectories) or "geen ander traject"
+        regions = "regio" if len(self.regions) == 1 else "regio's"
+        verb = "wijkt" if self.figures == 1 else "wijken"
+        members = "gemeente" if len(self.municipalities) == 1 else "de gemeenten"
         return (
-            f"{self.figures} cijfer(s) van regio's {', '.join(self.regions)} wijken af van de cijfers in deze "
-            f"installatie. Vervangen verandert de cijfers van gemeente(n): {where}; andere trajecten die ze "
-            f"gebruiken: {others}."
+            f"{counted(self.figures, 'cijfer', 'cijfers')} van {regions} {', '.join(self.regions)} {verb} af van "
+            f"de cijfers in deze installatie. Vervangen verandert de cijfers van {members} {where}; andere trajecten "
+            f"die ze gebruiken: {others}."
         )
 
 
@@ -661,8 +665,9 @@ class _Writer:
             self.report.notes.append("Gedeelde cijfers vervangen. " + self.plan.shared.describe())
         elif self.differing:
             self.report.notes.append(
-                f"{len(self.differing)} gedeelde cijfer(s) in de back-up wijken af; de cijfers van deze "
-                "installatie zijn behouden (die gebruiken ook andere trajecten)."
+                f"{counted(len(self.differing), 'gedeeld cijfer', 'gedeelde cijfers')} in de back-up "
+                f"{'wijkt' if len(self.differing) == 1 else 'wijken'} af; de cijfers van deze installatie zijn "
+                "behouden (die gebruiken ook andere trajecten)."
             )
         db.execute(delete(RestoreJob).where(RestoreJob.id == self.job_id))  # and what it noted (cascade)
         self.report.trajectory_id = self.trajectory_id or 0

@@ -83,19 +83,21 @@ def test_joint_page_records_the_agreed_sets_and_warns_above_four(
     own = next(m for m in at.multiselect if m.label == f"Eigen prioriteiten van {first.name}")
     shared.set_value(["5.2", "3.1", "1.3"])
     own.set_value(["1.3", "2.5"])  # 1.3 both shared and local: refused
-    at.button(key="FormSubmitter:joint_choice-Afspraak vastleggen").click().run()
+    next(b for b in at.button if b.label == "Afspraak vastleggen").click().run()
     assert any("zowel gezamenlijk als lokaal" in e.value for e in at.error)
     with session_scope(demo_engine) as db:
         assert db.scalars(select(JointChoice)).first() is None
     next(m for m in at.multiselect if m.label == f"Eigen prioriteiten van {first.name}").set_value(
         ["1.1", "2.5"]
     )
-    at.button(key="FormSubmitter:joint_choice-Afspraak vastleggen").click().run()
+    next(b for b in at.button if b.label == "Afspraak vastleggen").click().run()
     assert not at.exception and not at.error
     assert any(f"{first.name} heeft 5 prioriteiten" in w.value for w in at.warning)
     with session_scope(demo_engine) as db:
-        mine = select(func.count()).select_from(JointChoice).where(
-            (JointChoice.municipality_id == first.id) | JointChoice.municipality_id.is_(None)
+        mine = (
+            select(func.count())
+            .select_from(JointChoice)
+            .where((JointChoice.municipality_id == first.id) | JointChoice.municipality_id.is_(None))
         )
         assert db.scalar(mine) == 5  # three shared and the first municipality's own two
 
@@ -134,6 +136,44 @@ def test_joint_page_shows_each_raads_own_decision_beside_the_agreement(
     assert row["Gekozen"] == "5.2, 1.3, 4.1" and row["Afspraak"] == "5.2, 1.3, 1.1"
     assert row["Verschil"] == "alleen eigen besluit: 4.1; alleen afspraak: 1.1"
     assert any(
-        w.value.startswith(f"Verschil tussen de eigen keuze van {name} en de afspraak: de gemeenteraad koos ook 4.1")
+        w.value.startswith(
+            f"Verschil tussen de eigen keuze van {name} en de afspraak: de gemeenteraad koos ook 4.1"
+        )
         for w in at.warning
     )
+
+
+def test_two_coordinators_recording_the_agreement_lose_neither(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    """Issue 30: B opened the agreement before A recorded one; B's is refused with both versions, A's stays."""
+    from ivp_core.storage.models import JointChoice, Trajectory
+
+    tid = load_joint_demo(demo_engine)
+    with session_scope(demo_engine) as db:
+        first = db.get(Trajectory, tid).municipalities[0]
+    coordinator_a, coordinator_b = _page("pages/gezamenlijk.py", tid), _page("pages/gezamenlijk.py", tid)
+    for at, shared in ((coordinator_a, ["5.2"]), (coordinator_b, ["3.1"])):
+        next(m for m in at.multiselect if m.label == "Gezamenlijke prioriteiten").set_value(shared)
+        next(m for m in at.multiselect if m.label == f"Eigen prioriteiten van {first.name}").set_value([])
+        next(b for b in at.button if b.label == "Afspraak vastleggen").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+
+    def stored() -> list[str]:
+        with session_scope(demo_engine) as db:
+            return [
+                c.theme_code
+                for c in db.scalars(select(JointChoice).where(JointChoice.municipality_id.is_(None)))
+            ]
+
+    assert stored() == ["5.2"]
+    assert any(
+        "Iemand anders heeft de afspraak over de prioriteiten gewijzigd" in w.value
+        for w in coordinator_b.warning
+    )
+    versions = " ".join(c.value for c in coordinator_b.code)
+    assert "Gezamenlijk: 5.2" in versions and "Gezamenlijk: 3.1" in versions
+    next(b for b in coordinator_b.button if b.label == "Verder met mijn versie").click().run()
+    next(b for b in coordinator_b.button if b.label == "Afspraak vastleggen").click().run()
+    assert not coordinator_b.exception, [e.value for e in coordinator_b.exception]
+    assert stored() == ["3.1"]
