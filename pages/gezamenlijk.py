@@ -18,7 +18,7 @@ from ivp_core.plan.joint_page import JointChoice, JointPage, load_joint_page, re
 from ivp_core.report.ranks import RANK_NOTE, shared_places
 from ui import auth
 from ui.context import current_trajectory
-from ui.opened_versions import edit_round, keep, save_over_opened, settle_conflict
+from ui.opened_versions import arrived, edit_round, keep, next_round, save_over_opened, settle_conflict
 
 auth.require_facilitator()
 
@@ -224,6 +224,11 @@ for warning in view.too_many:
     st.warning(("Volgens het voorstel: " if agreed is None else "") + warning, icon=":material/warning:")
 codes = list(catalogue.theme_codes)
 part_key = f"joint-{trajectory.id}-{top_k}-{edit_round('joint')}"
+if arrived(
+    f"local_{trajectory.municipalities[0].id}-{part_key}"
+):  # just come (back): open what is stored now
+    next_round("joint", part_key)
+    part_key = f"joint-{trajectory.id}-{top_k}-{edit_round('joint')}"
 opened = keep(
     part_key, view
 )  # the form starts from, and saves over, the sets as this coordinator opened them

@@ -24,7 +24,7 @@ from ui import auth
 from ui.context import page_header
 from ui.edit_conflict import conflict_choice, remember_conflict
 from ui.errors import show_user_error
-from ui.opened_versions import edit_round, keep, next_round, opened, reopen
+from ui.opened_versions import arrived, edit_round, keep, next_round, opened, reopen
 
 auth.require_facilitator()
 
@@ -74,6 +74,9 @@ if message := st.session_state.pop(_FLASH, None):
 
 owner = f"ivp-texts-{trajectory.id}-{municipality.id if own else 'shared'}"
 owner_key = f"{owner}-{edit_round(owner)}"
+if arrived(f"ivp-vision-{owner_key}"):  # just come (back): nothing unsaved here, open what is stored now
+    next_round(owner, owner_key)
+    owner_key = f"{owner}-{edit_round(owner)}"
 #: The texts as this coordinator opened them: the editors start from them and every save goes over them.
 view = keep(owner_key, load_texts_page(trajectory.id, municipality.id, own=own))
 stored = {key: str(getattr(view.texts, key)) for key in PARTS}

@@ -27,7 +27,7 @@ from ivp_core.trajectory.stap1 import StartnoteParts
 from ui import auth
 from ui.context import current_trajectory, select_trajectory
 from ui.errors import show_user_error
-from ui.opened_versions import edit_round, keep, next_round, save_over_opened, settle_conflict
+from ui.opened_versions import arrived, edit_round, keep, next_round, save_over_opened, settle_conflict
 
 auth.require_facilitator()
 
@@ -95,11 +95,14 @@ if rows:
 
 # ------------------------------------------------------------------------------------------- create
 create_round = edit_round("create")
+#: A widget drawn on every run: without its state, the coordinator has just come (back) to this page.
+_MARKER = f"trajecten-new-title-{create_round}"
+coming_back = arrived(_MARKER)
 with (
     st.expander("Nieuw traject aanmaken", expanded=not listing.has_own, icon=":material/add:"),
     st.form(f"create-{create_round}"),
 ):
-    title = st.text_input("Titel", placeholder="IVP Dalfsen")
+    title = st.text_input("Titel", placeholder="IVP Dalfsen", key=_MARKER)
     period = st.text_input(
         "Planperiode", value=f"{listing.next_year}-{listing.next_year + 3}", help="bijv. 2027-2030"
     )
@@ -170,6 +173,9 @@ if view.fictitious:
         icon=":material/info:",
     )
 theme_labels = trajectories.theme_labels()
+if coming_back:  # nothing unsaved survives a visit elsewhere: every part opens what is stored now
+    for _part in trajectories.PARTS:
+        next_round(_part, f"{_part}-{chosen_id}-{edit_round(_part)}")
 
 
 def part_key(part: str) -> str:

@@ -42,6 +42,14 @@ def reopen(key: str, value: str) -> None:
     st.session_state[_OPENED.format(key)] = value
 
 
+def arrived(marker: str) -> bool:
+    """True on the first run of a visit to a page. ``marker`` is the key of a widget the page draws on every
+    run: Streamlit forgets a widget's state after a run that did not draw it (another page was open), so its
+    absence means the person has just come (back) and has no edits in progress here; the page then opens every
+    part afresh instead of showing the version kept from an earlier visit."""
+    return marker not in st.session_state
+
+
 def edit_round(part: str) -> int:
     """A number in the widgets' keys of one part: a new round starts the part afresh from the database."""
     return int(st.session_state.get(_ROUND.format(part), 0))

@@ -154,9 +154,7 @@ def test_delete_asks_for_the_title_and_offers_a_backup_first(
 def test_stap1_werkgroep_is_saved_for_the_demo_too(demo_engine: Engine, admin_password: str) -> None:
     at = _page()
     assert any("fictief voorbeeld" in w.value for w in at.warning)
-    with session_scope(demo_engine) as db:
-        tid = db.scalars(select(Trajectory.id).order_by(Trajectory.id)).first()
-    at.session_state[f"werkgroep-table-werkgroep-{tid}-0"] = {
+    at.session_state[_grid_key(at, "werkgroep-table")] = {
         "edited_rows": {},
         "added_rows": [{"name": "", "role": "wijkagent", "organisation": "politie"}],
         "deleted_rows": [],
@@ -244,6 +242,12 @@ def _grid(at: AppTest, key_part: str) -> Dataframe:
     return next(d for d in _editors(at) if key_part in d.proto.id)
 
 
+def _grid_key(at: AppTest, key_part: str) -> str:
+    """The widget key of the grid whose key contains ``key_part`` (it carries the part's edit round)."""
+    grid_id = _grid(at, key_part).proto.id
+    return grid_id[grid_id.index(key_part) :]
+
+
 def test_no_grid_shows_a_grey_none_in_an_empty_cell(
     engine: Engine, admin_password: str, no_demo: None
 ) -> None:
@@ -267,8 +271,7 @@ def test_the_planning_keeps_the_order_typed_with_dates_in_the_future(
     today = local_today()
     later, sooner = date(today.year + 1, 9, 1), date(today.year + 1, 3, 1)
     proposed = len(_grid(at, "planning-table").value)
-    grid_id = _grid(at, "planning-table").proto.id
-    at.session_state[grid_id[grid_id.index("planning-table") :]] = {
+    at.session_state[_grid_key(at, "planning-table")] = {
         "edited_rows": {},
         "added_rows": [
             {
@@ -299,7 +302,7 @@ def _members(engine: Engine) -> list[str]:
 
 
 def _save_werkgroep(at: AppTest, tid: int, role: str) -> None:
-    at.session_state[f"werkgroep-table-werkgroep-{tid}-0"] = {
+    at.session_state[_grid_key(at, "werkgroep-table")] = {
         "edited_rows": {},
         "added_rows": [{"name": "", "role": role, "organisation": "gemeente"}],
         "deleted_rows": [],
@@ -351,3 +354,16 @@ def test_the_gremia_speak_the_one_vocabulary(engine: Engine, admin_password: str
     opinion = next(s for s in at.selectbox if s.label == "Wie houdt de opiniërende sessie?")
     assert "College van B en W" in opinion.options
     assert not any("B&W" in option for option in opinion.options)
+
+
+def test_coming_back_to_the_page_shows_what_a_colleague_saved_meanwhile(
+    engine: Engine, admin_password: str, no_demo: None
+) -> None:
+    """The version kept to save over lives only while one stays on the page; back from elsewhere, it is fresh."""
+    tid = _own_trajectory(engine)
+    coordinator_a, coordinator_b = _page(), _page()
+    _save_werkgroep(coordinator_a, tid, "coördinator OOV")
+    coordinator_b.switch_page("pages/start.py").run()
+    coordinator_b.switch_page("pages/trajecten.py").run()
+    assert not coordinator_b.exception, [e.value for e in coordinator_b.exception]
+    assert list(_grid(coordinator_b, "werkgroep-table").value["role"]) == ["coördinator OOV"]
