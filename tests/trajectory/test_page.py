@@ -71,3 +71,11 @@ def test_the_raad_and_the_startnotitie_parts_are_guarded_too(engine: Engine) -> 
     with pytest.raises(EditConflict):
         page.save_startnote(tid, StartnoteParts(partners="GGD"), view.opened["startnotitie"])
     assert page.load_stap1(tid).startnote.partners == "Politie"
+
+
+def test_the_startnotitie_names_the_college_as_the_vocabulary_does() -> None:
+    """Stap 1's "college van B&W" was the one place left that did not say "B en W"."""
+    from ivp_core.trajectory.stap1 import GREMIA
+
+    assert GREMIA["college"] == "college van B en W"
+    assert page.GREMIUM_CHOICES["college"] == "College van B en W"
