@@ -25,6 +25,7 @@ PAGES = ROOT / "pages"
 #: Lowest first. Top-level modules that serve all (catalogue, config) are the floor; cli and startup the roof.
 ORDER: tuple[str, ...] = (
     "errors",
+    "edits",
     "config",
     "commands",
     "dutch",
@@ -99,7 +100,6 @@ PAGES_USING_STORAGE: dict[str, frozenset[str]] = {
     "indicatoren.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "live.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "scherm.py": frozenset({"ivp_core.storage.db.session_scope"}),
-    "sessies.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "start.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "stem.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "trajecten.py": frozenset({"ivp_core.storage.db.session_scope"}),

@@ -70,9 +70,52 @@ def remember(form: str, conflicts: Mapping[str, EditConflict]) -> None:
     st.rerun()
 
 
+def sync_part(form: str, stored: Mapping[str, object], words: str) -> str:
+    """Like :func:`sync` for a part saved as a whole (a choice with a number, a date with a time), compared as
+    ``words`` (the part as the page says it). Returns the words opened, which the page passes to the save.
+
+    Widgets follow what is stored while the person has not changed them; one that is drawn only now and then
+    (a number shown for one choice) comes back with the value it had when opened.
+    """
+    state = st.session_state
+    values_key, words_key = f"{form}:opened-values", f"{form}:opened-words"
+    choice = conflict_choice(form)
+    if choice is not None:
+        if choice.text == choice.opened:  # go on with the stored version
+            state.pop(values_key, None)
+        state[words_key] = choice.opened
+    opened: dict[str, object] | None = state.get(values_key)
+    untouched = opened is not None and all(
+        state.get(box_key(form, a)) == opened.get(a) for a in stored if box_key(form, a) in state
+    )
+    if opened is None or words_key not in state or (untouched and state[words_key] != words):
+        opened = dict(stored)
+        state[values_key], state[words_key] = opened, words
+        for attribute, value in stored.items():
+            state[box_key(form, attribute)] = value
+    else:
+        for attribute, value in opened.items():
+            state.setdefault(box_key(form, attribute), value)
+    if choice is not None:
+        st.rerun()
+    return str(state[words_key])
+
+
+def remember_part(form: str, conflict: EditConflict) -> None:
+    """Keep a refused save of a part so the next run shows both versions (see :func:`sync_part`); then rerun."""
+    remember_conflict(conflict, key=form)
+    st.rerun()
+
+
+def forget(form: str) -> None:
+    """The form starts again from what is stored on the next run."""
+    for suffix in ("opened", "opened-values", "opened-words"):
+        st.session_state.pop(f"{form}:{suffix}", None)
+
+
 def saved(form: str, message: str, *, changed: bool) -> None:
     """After a save: every box starts again from what is stored, and the message shows after the rerun."""
-    st.session_state.pop(_opened_key(form), None)
+    forget(form)
     st.session_state[_FLASH] = (message, changed)
     st.rerun()
 

@@ -58,7 +58,7 @@ from ivp_core.analysis.texts import (
 )
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import short_moment
-from ivp_core.errors import EditConflict, refuse_stale
+from ivp_core.edits import TextsConflict, changed_over_opened
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import CrimeTypeMapping, Municipality
 
@@ -72,6 +72,7 @@ __all__ = [
     "UPLOAD_LIMIT_MB",
     "ImportPreview",
     "ImportRejected",
+    "TextsConflict",
     "too_large_message",
 ]
 
@@ -160,18 +161,6 @@ class TextsSave:
 class Saved:
     changed: int
     message: str
-
-
-class TextsConflict(EditConflict):
-    """One or more texts of a form were changed by someone else after this person opened them; nothing was saved.
-
-    ``conflicts`` holds an :class:`EditConflict` (yours and theirs) per attribute, so the page shows each.
-    """
-
-    def __init__(self, conflicts: Mapping[str, EditConflict]) -> None:
-        first = next(iter(conflicts.values()))
-        super().__init__(first.what, yours=first.yours, theirs=first.theirs)
-        self.conflicts = dict(conflicts)
 
 
 @dataclass(frozen=True)
@@ -264,28 +253,6 @@ def load_history(trajectory_id: int, municipality_id: int, target: str) -> tuple
     )
 
 
-def _touched(
-    what: Callable[[str], str], texts: Mapping[str, str], opened: Mapping[str, str], stored: Mapping[str, str]
-) -> dict[str, str]:
-    """The texts this person changed, each checked against what is stored now; raises when any was changed by
-    someone else since it was opened (all such texts at once, so the page shows every one)."""
-    touched: dict[str, str] = {}
-    conflicts: dict[str, EditConflict] = {}
-    for attribute, text in texts.items():
-        yours = text.strip()
-        was = opened.get(attribute, "").strip()
-        if yours == was:
-            continue  # not changed by this person: what is stored stays, also a colleague's newer text
-        try:
-            refuse_stale(what(attribute), opened=was, stored=stored.get(attribute, ""), yours=yours)
-        except EditConflict as exc:
-            conflicts[attribute] = exc
-        touched[attribute] = yours
-    if conflicts:
-        raise TextsConflict(conflicts)
-    return touched
-
-
 def _message(changed: int) -> str:
     return f"{changed} wijziging(en) opgeslagen." if changed else "Er was niets veranderd."
 
@@ -303,7 +270,7 @@ def save_theme_texts(request: TextsSave) -> Saved:
         if request.candidate is not None and request.opened_candidate is not None:
             texts[CANDIDATE] = YES if request.candidate else NO
             opened[CANDIDATE] = YES if request.opened_candidate else NO
-        touched = _touched(
+        touched = changed_over_opened(
             lambda a: f"'{label_of(a)}' van thema {code}",
             texts,
             opened,
@@ -330,7 +297,7 @@ def save_field_texts(request: TextsSave) -> Saved:
         stored = {FIELD_PRIORITIES: row.priorities_text or ""}
         for key, value in (row.aspects or {}).items():
             stored[ASPECT_PREFIX + key] = str(value or "").strip()
-        touched = _touched(
+        touched = changed_over_opened(
             lambda a: f"'{label_of(a)}' van veld {code}", request.texts, request.opened, stored
         )
         priorities = touched.pop(FIELD_PRIORITIES, None)
