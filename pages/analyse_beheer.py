@@ -183,10 +183,10 @@ def _import_section() -> None:
     )
     if upload is None:
         return
-    if upload.size > uc.MAX_FILE_BYTES:
-        st.error(
-            f"{upload.name}: {uc.too_large_message(upload.size)} {uc.TOO_LARGE_ACTION} Er is niets opgeslagen."
-        )
+    try:
+        uc.check_upload(upload.name, upload.size)
+    except UserError as exc:
+        show_user_error(exc)
         return
     data = upload.getvalue()
     chosen: tuple[str, ...] | None = st.session_state.get("import_choice", {}).get(upload.file_id)
@@ -215,8 +215,10 @@ def _import_section() -> None:
     if preview.problems:
         st.dataframe(preview.problems_frame(), hide_index=True, width="stretch")
     if not preview.ok:
-        st.error(
-            "Dit bestand kan zo niet worden geïmporteerd; er is niets opgeslagen. Zie de fouten hierboven."
+        show_user_error(
+            UserError(
+                "Dit bestand kan zo niet worden geïmporteerd; er is niets opgeslagen. Zie de fouten hierboven."
+            )
         )
         return
     st.dataframe(preview.frame().head(500), hide_index=True, width="stretch", height=320)
@@ -226,8 +228,8 @@ def _import_section() -> None:
             imported = uc.import_figures(
                 preview, author, progress=lambda done: bar.progress(done, text="Cijfers opslaan…")
             )
-        except uc.ImportRejected as exc:
-            st.error("Er is niets opgeslagen:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        except UserError as exc:
+            show_user_error(exc)
             return
         finally:
             bar.empty()
@@ -271,11 +273,8 @@ def _batches_section() -> None:
             "niet terug; importeer daarvoor het oudere bestand opnieuw."
         )
         if st.form_submit_button("Import ongedaan maken"):
-            if not sure:
-                st.error("Vink eerst aan dat u weet wat er wordt verwijderd; er is niets veranderd.")
-                return
             try:
-                removed = uc.undo_import(int(choice))
+                removed = uc.undo_import(int(choice), confirmed=sure)
             except UserError as exc:
                 show_user_error(exc)
                 return

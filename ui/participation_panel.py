@@ -104,7 +104,7 @@ def _texts(settings: uc.SessionSettings) -> None:
         )
     if st.button("Uitleg en sluittijd opslaan", key=f"{form}:save"):
         if closes and not isinstance(day, date):
-            st.error("Kies een sluitdatum, of zet 'Sluit vanzelf' uit.")
+            show_user_error(UserError("Kies een sluitdatum, of zet 'Sluit vanzelf' uit."))
             return
         request = uc.ParticipantTextsSave(
             settings.session_id,

@@ -59,21 +59,18 @@ from ivp_core.analysis.texts import (
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import short_moment
 from ivp_core.edits import TextsConflict, changed_over_opened
+from ivp_core.errors import UserError
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import CrimeTypeMapping, Municipality
 
 __all__ = [
     "CANDIDATE",
     "LONG_FORMAT_COLUMNS",
-    "MAX_FILE_BYTES",
     "MAX_FILE_MB",
     "PROPOSAL_NOTE",
-    "TOO_LARGE_ACTION",
     "UPLOAD_LIMIT_MB",
     "ImportPreview",
-    "ImportRejected",
     "TextsConflict",
-    "too_large_message",
 ]
 
 #: The candidate checkbox, compared as words like a text when two people set it differently.
@@ -354,13 +351,30 @@ def preview_file(
         )
 
 
+class FiguresRefused(UserError):
+    """A file of figures that cannot be stored as it is; nothing was stored."""
+
+
+def check_upload(filename: str, size: int) -> None:
+    """Refuse a file too large to read before reading it (``FiguresRefused``)."""
+    if size > MAX_FILE_BYTES:
+        raise FiguresRefused(
+            f"{filename}: {too_large_message(size)} {TOO_LARGE_ACTION} Er is niets opgeslagen."
+        )
+
+
 def import_figures(
     preview: ImportPreview, author: str, progress: Callable[[float], None] | None = None
 ) -> Imported:
-    """Store the previewed figures, all or nothing (``ImportRejected`` when the file cannot be imported)."""
-    with session_scope() as db:
-        batch = apply_import(db, preview, author.strip(), progress=progress)
-        return Imported(batch.row_count, batch.filename)
+    """Store the previewed figures, all or nothing (``FiguresRefused`` with every problem when it cannot)."""
+    try:
+        with session_scope() as db:
+            batch = apply_import(db, preview, author.strip(), progress=progress)
+            return Imported(batch.row_count, batch.filename)
+    except ImportRejected as exc:
+        raise FiguresRefused(
+            "Er is niets opgeslagen:\n\n" + "\n".join(f"- {p}" for p in exc.problems)
+        ) from None
 
 
 def recent_imports(trajectory_id: int, municipality_id: int) -> tuple[BatchRow, ...]:
@@ -381,8 +395,11 @@ def recent_imports(trajectory_id: int, municipality_id: int) -> tuple[BatchRow, 
         )
 
 
-def undo_import(batch_id: int) -> int:
-    """Remove the figures an import still holds (``UndoRefused`` when it cannot); returns how many."""
+def undo_import(batch_id: int, *, confirmed: bool) -> int:
+    """Remove the figures an import still holds (``UndoRefused`` when it cannot, ``FiguresRefused`` unless the
+    person confirmed what is removed); returns how many."""
+    if not confirmed:
+        raise FiguresRefused("Vink eerst aan dat u weet wat er wordt verwijderd; er is niets veranderd.")
     with session_scope() as db:
         return undo_batch(db, batch_id)
 
