@@ -36,6 +36,14 @@ def _type_and_save(at: AppTest, label: str, text: str) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def _a_then_b(a_writes: tuple[str, str], b_writes: tuple[str, str]) -> tuple[AppTest, AppTest]:
+    """A and B open theme 4.1; A saves, then B (who opened it before A saved) saves."""
+    a, b = _open("Coördinator A"), _open("Coördinator B")
+    _type_and_save(a, *a_writes)
+    _type_and_save(b, *b_writes)
+    return a, b
+
+
 def _stored(engine: Engine, theme: str = "4.1") -> ThemeAnalysis:
     with session_scope(engine, readonly=True) as db:
         row = db.scalar(select(ThemeAnalysis).where(ThemeAnalysis.theme_code == theme))
@@ -73,9 +81,7 @@ def test_b_can_go_on_with_the_stored_version(
     engine: Engine, admin_password: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _own_trajectory(engine, monkeypatch)
-    a, b = _open("Coördinator A"), _open("Coördinator B")
-    _type_and_save(a, "Problematiek", "Versie A3")
-    _type_and_save(b, "Problematiek", "Versie B3")
+    _, b = _a_then_b(("Problematiek", "Versie A3"), ("Problematiek", "Versie B3"))
     next(x for x in b.button if x.label == "Verder met de opgeslagen versie").click().run()
     assert _box(b, "Problematiek") == "Versie A3"
     _type_and_save(b, "Problematiek", "Versie A3, aangevuld door B")
@@ -87,9 +93,7 @@ def test_a_colleagues_other_text_is_kept_and_shown(
 ) -> None:
     """Two people writing different texts of the same theme: both saves land, no conflict, nothing redrawn away."""
     _own_trajectory(engine, monkeypatch)
-    a, b = _open("Coördinator A"), _open("Coördinator B")
-    _type_and_save(a, "Samenvatting", "Samenvatting van A")
-    _type_and_save(b, "Problematiek", "Problematiek van B")
+    _, b = _a_then_b(("Samenvatting", "Samenvatting van A"), ("Problematiek", "Problematiek van B"))
     assert not b.warning
     row = _stored(engine)
     assert (row.summary, row.problem_text) == ("Samenvatting van A", "Problematiek van B")
