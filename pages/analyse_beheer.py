@@ -11,10 +11,11 @@ import streamlit as st
 
 from ivp_core.analysis import page as uc
 from ivp_core.catalogue import load_catalogue
-from ivp_core.errors import UserError
+from ivp_core.errors import EditConflict, UserError
 from ui import auth
 from ui import opened_texts as texts_form
 from ui.context import current_municipality, current_trajectory
+from ui.edit_conflict import conflict_choice, remember_conflict
 from ui.errors import show_user_error
 from ui.signals_view import clear_cache
 
@@ -299,9 +300,36 @@ with tab_import:
     _import_section()
     _batches_section()
 
+#: The crime-type table as this person opened it (the grid is drawn from it, so a colleague's save does not
+#: redraw the grid under the person's edits), and per row the version a save goes over after a conflict.
+MAPPING = "beheer_koppeling"
+
+
+def _restart_mapping() -> None:
+    for key in (MAPPING, f"{MAPPING}:opened", f"{MAPPING}:reopened"):
+        st.session_state.pop(key, None)
+
+
+def _mapping_conflict() -> None:
+    choice = conflict_choice(MAPPING)
+    if choice is None:
+        return
+    if choice.text == choice.opened:  # go on with the stored table
+        _restart_mapping()
+    else:  # keep the edits; the next save goes over the rows stored now
+        stored = {m.crime_type_code: m for m in uc.load_mapping()}
+        st.session_state[f"{MAPPING}:reopened"] = {
+            code: uc.mapping_row_text(code, m.crime_type_name, m.theme_code, m.note)
+            for code, m in stored.items()
+        }
+    st.rerun()
+
+
 with tab_mapping:
     st.info(uc.PROPOSAL_NOTE, icon=":material/info:")
-    mapping = uc.load_mapping()
+    _mapping_conflict()
+    mapping: tuple[uc.MappingRow, ...] = st.session_state.setdefault(f"{MAPPING}:opened", uc.load_mapping())
+    reopened: dict[str, str] = st.session_state.get(f"{MAPPING}:reopened", {})
     original = pd.DataFrame(
         [
             {
@@ -324,23 +352,44 @@ with tab_mapping:
             ),
             "Toelichting": st.column_config.TextColumn("Toelichting", width="large"),
         },
-        key="beheer_koppeling",
+        key=MAPPING,
     )
     save, reset = st.columns([1, 1])
     if save.button("Koppeling opslaan", type="primary"):
         edits = tuple(
-            uc.MappingEdit(str(after.Code), str(after.Thema) or None, str(after.Toelichting))
-            for before, after in zip(original.itertuples(), edited.itertuples(), strict=True)
+            uc.MappingEdit(
+                str(after.Code),
+                str(after.Thema) or None,
+                str(after.Toelichting),
+                reopened.get(
+                    m.crime_type_code,
+                    uc.mapping_row_text(m.crime_type_code, m.crime_type_name, m.theme_code, m.note),
+                ),
+            )
+            for m, before, after in zip(mapping, original.itertuples(), edited.itertuples(), strict=True)
             if (before.Thema, before.Toelichting) != (after.Thema, after.Toelichting)
         )
         try:
             relabelled = uc.save_mapping(edits)
+        except EditConflict as exc:
+            remember_conflict(exc, key=MAPPING)
+            st.rerun()
         except UserError as exc:
             show_user_error(exc)
             st.stop()
         clear_cache()
-        st.success(f"Koppeling opgeslagen; {relabelled} opgeslagen cijfers kregen een ander thema.")
+        _restart_mapping()
+        texts_form.saved(
+            MAPPING,
+            f"Koppeling opgeslagen; {relabelled} opgeslagen cijfers kregen een ander thema.",
+            changed=True,
+        )
     if reset.button("Terug naar het voorstel van het project"):
         relabelled = uc.reset_mapping()
         clear_cache()
-        st.success(f"Het voorstel is teruggezet; {relabelled} opgeslagen cijfers kregen een ander thema.")
+        _restart_mapping()
+        texts_form.saved(
+            MAPPING,
+            f"Het voorstel is teruggezet; {relabelled} opgeslagen cijfers kregen een ander thema.",
+            changed=True,
+        )

@@ -59,7 +59,7 @@ from ivp_core.analysis.texts import (
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import short_moment
 from ivp_core.edits import TextsConflict, changed_over_opened
-from ivp_core.errors import UserError
+from ivp_core.errors import EditConflict, UserError, refuse_stale
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import CrimeTypeMapping, Municipality
 
@@ -70,6 +70,7 @@ __all__ = [
     "PROPOSAL_NOTE",
     "UPLOAD_LIMIT_MB",
     "ImportPreview",
+    "MappingRow",
     "TextsConflict",
 ]
 
@@ -182,9 +183,12 @@ class Imported:
 
 @dataclass(frozen=True)
 class MappingEdit:
+    """One row of the crime-type table as edited, with the row as the person opened it (``mapping_row_text``)."""
+
     crime_type_code: str
     theme_code: str | None
     note: str
+    opened: str | None = None
 
 
 # ------------------------------------------------------------------------------------------------- texts
@@ -411,9 +415,43 @@ def load_mapping() -> tuple[MappingRow, ...]:
         return tuple(current_mapping(db).values())
 
 
+def mapping_row_text(code: str, name: str, theme_code: str | None, note: str) -> str:
+    """A row of the crime-type table as compared and shown in a conflict: "1.1.1 | Diefstal | 1.3 | toelichting"."""
+    return f"{code} | {name} | {theme_code or '–'} | {note.strip()}"
+
+
+def _row_text(row: MappingRow) -> str:
+    return mapping_row_text(row.crime_type_code, row.crime_type_name, row.theme_code, row.note)
+
+
 def save_mapping(edits: tuple[MappingEdit, ...]) -> int:
-    """Point the edited crime types at their new themes in one write; returns how many figures moved theme."""
+    """Point the edited crime types at their new themes in one write; returns how many figures moved theme.
+
+    Each row is saved only over the version the person opened: when a colleague changed one of the edited rows
+    meanwhile, nothing is saved and ``EditConflict`` shows all such rows, the person's and the stored ones.
+    """
     with session_scope() as db:
+        stored = {
+            r.crime_type_code: r
+            for r in db.scalars(
+                select(CrimeTypeMapping).with_for_update().order_by(CrimeTypeMapping.crime_type_code)
+            )
+        }
+        yours: list[str] = []
+        theirs: list[str] = []
+        for edit in edits:
+            row = stored.get(edit.crime_type_code)
+            if edit.opened is None or row is None:
+                continue
+            now = _row_text(MappingRow(row.crime_type_code, row.crime_type_name, row.theme_code, row.note))
+            mine = mapping_row_text(row.crime_type_code, row.crime_type_name, edit.theme_code, edit.note)
+            try:
+                refuse_stale("de koppeltabel", opened=edit.opened, stored=now, yours=mine)
+            except EditConflict:
+                yours.append(mine)
+                theirs.append(now)
+        if yours:
+            raise EditConflict("de koppeltabel", yours="\n".join(yours), theirs="\n".join(theirs))
         return sum(update_mapping(db, e.crime_type_code, e.theme_code, e.note) for e in edits)
 
 

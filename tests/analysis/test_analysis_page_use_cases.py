@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from ivp_core.analysis import page as uc
+from ivp_core.errors import EditConflict
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import FieldAnalysis, TextRevision, ThemeAnalysis, Trajectory
 from ivp_core.trajectory import manage
@@ -78,3 +79,23 @@ def test_a_field_aspect_changed_meanwhile_is_refused(own: tuple[int, int]) -> No
         uc.save_field_texts(uc.TextsSave(*own, "1", "B", {**opened, key: "Aanpak van B"}, opened))
     assert refused.value.conflicts[key].theirs == "Aanpak van A"
     assert "van veld 1" in refused.value.message_nl
+
+
+def test_a_mapping_row_changed_since_it_was_opened_is_refused_and_nothing_is_saved(engine: Engine) -> None:
+    opened = {m.crime_type_code: m for m in uc.load_mapping()}
+    first, second = list(opened.values())[1:3]
+
+    def edit(row: uc.MappingRow, theme: str) -> uc.MappingEdit:
+        text = uc.mapping_row_text(row.crime_type_code, row.crime_type_name, row.theme_code, row.note)
+        return uc.MappingEdit(row.crime_type_code, theme, row.note, text)
+
+    uc.save_mapping((edit(first, "5.1"),))  # a colleague
+    with pytest.raises(EditConflict) as refused:
+        uc.save_mapping((edit(first, "2.1"), edit(second, "2.1")))
+    assert f"{first.crime_type_code} | {first.crime_type_name} | 5.1" in refused.value.theirs
+    assert "| 2.1 |" in refused.value.yours
+    now = {m.crime_type_code: m for m in uc.load_mapping()}
+    assert (now[first.crime_type_code].theme_code, now[second.crime_type_code].theme_code) == (
+        "5.1",
+        second.theme_code,
+    )

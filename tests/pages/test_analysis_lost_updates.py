@@ -98,3 +98,17 @@ def test_a_colleagues_other_text_is_kept_and_shown(
     row = _stored(engine)
     assert (row.summary, row.problem_text) == ("Samenvatting van A", "Problematiek van B")
     assert _box(b, "Samenvatting") == "Samenvatting van A"  # B's untouched box follows what is stored
+
+
+def test_the_mapping_tab_resets_to_the_proposal_and_says_so(
+    engine: Engine, admin_password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _own_trajectory(engine, monkeypatch)
+    at = _open("Coördinator A")
+    next(b for b in at.button if b.label == "Terug naar het voorstel van het project").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Het voorstel is teruggezet; 0 opgeslagen cijfers" in s.value for s in at.success)
+    next(
+        b for b in at.button if b.label == "Koppeling opslaan"
+    ).click().run()  # nothing edited: nothing refused
+    assert not at.exception and not at.warning, [e.value for e in (*at.exception, *at.warning)]
