@@ -144,7 +144,7 @@ def decision_section(page: AdvicePage) -> None:
     panel = page.decisions
     opened: int = st.session_state.setdefault(f"{DECISION}:opened", _newest(panel))
     form: DecisionForm = st.session_state.setdefault(f"{DECISION}:form", panel.form)
-    if _newest(panel) > opened and not st.session_state.get(f"edit-conflict-{DECISION}"):
+    if _newest(panel) > opened and f"{DECISION}:newest" not in st.session_state:
         st.info(
             "Er is een keuze vastgelegd nadat u dit formulier opende (zie hierboven). Uw invoer staat er nog; "
             "als u vastlegt, ziet u eerst beide naast elkaar.",

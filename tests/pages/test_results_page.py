@@ -316,6 +316,7 @@ def test_a_choice_recorded_by_someone_else_after_opening_is_shown_not_buried(
     _save(a, by="Griffier A")
     assert not a.error, [e.value for e in a.error]
     _form(b, "multiselect", "Prioriteiten").set_value(["1.3", "4.1"]).run()
+    assert any("nadat u dit formulier opende" in i.value for i in b.info)  # said before B records
     _form(b, "text_area", "Waarom (verplicht als u afwijkt van het advies)").input("B kiest er twee.")
     _save(b, by="Griffier B")
     assert not b.error, [e.value for e in b.error]
