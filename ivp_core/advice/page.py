@@ -363,7 +363,7 @@ def _refuse_buried(db: Session, request: ChoiceRequest) -> None:
     wanted = request.decision
     try:
         refuse_stale(
-            "de keuze van deze gemeente (er is intussen een keuze vastgelegd)",
+            "de vastgelegde keuze van deze gemeente",
             opened=_view_text(seen) if seen else "",
             stored="\n\n".join(_view_text(v) for v in newer),
             yours=choice_text(

@@ -320,7 +320,9 @@ def test_a_choice_recorded_by_someone_else_after_opening_is_shown_not_buried(
     _form(b, "text_area", "Waarom (verplicht als u afwijkt van het advies)").input("B kiest er twee.")
     _save(b, by="Griffier B")
     assert not b.error, [e.value for e in b.error]
-    assert any("er is intussen een keuze vastgelegd" in w.value for w in b.warning)
+    assert any(
+        "Iemand anders heeft de vastgelegde keuze van deze gemeente gewijzigd" in w.value for w in b.warning
+    )
     versions = " ".join(c.value for c in b.code)
     assert "Reden: B kiest er twee." in versions and "- 3.1" in versions  # B's and A's choice side by side
     assert len(_records(engine)) == 1  # nothing of B's recorded yet
