@@ -145,7 +145,6 @@ UNTYPED_DICT_SIGNATURES: dict[str, frozenset[str]] = {
     # the ballot settings of a method (budget, scale, k, criteria) are a free dict in consultation.ballots
     "advice/aggregate/ballot_file.py": frozenset({"build_sessions", "read_ballot_file"}),
     "advice/results.py": frozenset({"Advice.settings_dict"}),
-    "analysis/texts.py": frozenset({"aspect_texts"}),
     "backup/archive.py": frozenset({"canonical_content"}),
     "backup/bulk.py": frozenset({"BulkTable.prepare"}),
     "backup/export.py": frozenset({"table_rows"}),

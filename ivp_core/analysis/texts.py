@@ -7,9 +7,9 @@ method's six fixed aspects (catalogue `approach_aspects_field1`), stored in Fiel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,7 +41,7 @@ class AnalysisTextError(UserError):
     """A text, name, theme or field that cannot be saved as given; nothing was written."""
 
 
-def aspect_texts(aspects: dict[str, Any] | None, code: str) -> tuple[str, str]:
+def aspect_texts(aspects: Mapping[str, object] | None, code: str) -> tuple[str, str]:
     """(huidige aanpak, extra?) of one field-1 aspect."""
     stored = aspects or {}
     return str(stored.get(code) or "").strip(), str(stored.get(code + ASPECT_EXTRA_SUFFIX) or "").strip()
