@@ -9,27 +9,24 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ivp_core.edits import TextsConflict
 from ivp_core.errors import UserError
 from ivp_core.plan.texts import (
     MAX_FLANKING,
     MAX_PART,
     PARTS,
     SaveTexts,
-    TextsConflict,
     load_texts_page,
     save_texts,
     text_key,
 )
-from ui import auth
+from ui import auth, opened_texts
 from ui.context import page_header
-from ui.edit_conflict import conflict_choice, remember_conflict
 from ui.errors import show_user_error
-from ui.opened_versions import arrived, edit_round, keep, next_round, opened, reopen
 
 auth.require_facilitator()
 
 trajectory, municipality = page_header("Teksten voor het IVP")
-_FLASH = "ivp_teksten_flash"
 
 HELP = {
     "vision": (
@@ -50,8 +47,8 @@ HELP = {
 }
 
 own = False
-members = load_texts_page(trajectory.id, municipality.id).members
-if len(members) > 1:
+view = load_texts_page(trajectory.id, municipality.id)
+if len(view.members) > 1:
     choice = st.radio(
         "Voor welk deel van het gezamenlijke IVP?",
         ("shared", "own"),
@@ -68,36 +65,17 @@ if len(members) > 1:
             f"Wat u hier schrijft, vervangt in het IVP van {municipality.name} de gezamenlijke tekst. Laat een veld "
             "leeg om de gezamenlijke tekst te houden."
         )
+        view = load_texts_page(trajectory.id, municipality.id, own=True)
 
-if message := st.session_state.pop(_FLASH, None):
-    st.success(message, icon=":material/check:")
-
-owner = f"ivp-texts-{trajectory.id}-{municipality.id if own else 'shared'}"
-owner_key = f"{owner}-{edit_round(owner)}"
-if arrived(f"ivp-vision-{owner_key}"):  # just come (back): nothing unsaved here, open what is stored now
-    next_round(owner, owner_key)
-    owner_key = f"{owner}-{edit_round(owner)}"
-#: The texts as this coordinator opened them: the editors start from them and every save goes over them.
-view = keep(owner_key, load_texts_page(trajectory.id, municipality.id, own=own))
+opened_texts.flash()
+form = f"ivp-texts-{trajectory.id}-{municipality.id if own else 'shared'}"
 stored = {key: str(getattr(view.texts, key)) for key in PARTS}
 stored.update({text_key(code): view.texts.flanking.get(code, "") for code, _label in view.priorities})
+#: Each box follows the stored text until this coordinator changes it; a colleague's newer text is shown beside
+#: one's own when a save is refused (ui.opened_texts), and every save goes over the versions opened.
+opened = opened_texts.sync(form, stored)
 
-
-def editor_key(key: str) -> str:
-    return f"ivp-{key}-{owner_key}"
-
-
-for key, text in stored.items():
-    st.session_state.setdefault(editor_key(key), text)
-    opened(editor_key(key), text)
-    chosen = conflict_choice(
-        editor_key(key)
-    )  # both versions while a colleague's save stands against this one
-    if chosen is not None:
-        st.session_state[editor_key(key)] = chosen.text  # into the editor, not saved yet: merge, then save
-        reopen(editor_key(key), chosen.opened)
-
-with st.form(owner_key):
+with st.form(form):
     parts: dict[str, str] = {}
     for key, label in PARTS.items():
         placeholder = getattr(view.shared, key) if own else ""
@@ -107,7 +85,7 @@ with st.form(owner_key):
             height=180,
             help=HELP[key],
             placeholder=(placeholder[:200] + "…") if len(placeholder) > 200 else placeholder,
-            key=editor_key(key),
+            key=opened_texts.box_key(form, key),
         )
     st.subheader("Flankerend beleid per prioriteit")
     if not view.priorities:
@@ -121,7 +99,7 @@ with st.form(owner_key):
     flanking: dict[str, str] = {}
     for code, label in view.priorities:
         flanking[code] = st.text_area(
-            label, max_chars=MAX_FLANKING, height=100, key=editor_key(text_key(code))
+            label, max_chars=MAX_FLANKING, height=100, key=opened_texts.box_key(form, text_key(code))
         )
     submitted = st.form_submit_button("Teksten opslaan", type="primary")
 
@@ -135,18 +113,16 @@ if submitted:
                 parts["principles"],
                 parts["coordination"],
                 flanking,
-                opened={key: opened(editor_key(key), text) for key, text in stored.items()},
+                opened={key: str(value) for key, value in opened.items()},
             )
         )
     except TextsConflict as conflicts:
-        for key, conflict in conflicts.conflicts.items():
-            remember_conflict(conflict, key=editor_key(key))
-        st.rerun()
+        opened_texts.remember(form, conflicts.conflicts)
     except UserError as error:
         show_user_error(error)
     else:
-        next_round(owner, owner_key)
-        st.session_state[_FLASH] = (
-            "De teksten zijn opgeslagen. Het IVP-concept op de pagina Verslag neemt ze over."
+        opened_texts.saved(
+            form,
+            "De teksten zijn opgeslagen. Het IVP-concept op de pagina Verslag neemt ze over.",
+            changed=True,
         )
-        st.rerun()

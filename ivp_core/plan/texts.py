@@ -10,7 +10,7 @@ Each use case owns its transaction; a save checks everything first, so a refusal
 Lost updates (issue 30): two coordinators may write the same IVP. A save carries, per text, the version its
 writer opened; a text the writer did not change keeps what is stored now (a colleague's newer text stays),
 and a changed text is stored only over the version opened. Otherwise nothing is stored and
-:class:`TextsConflict` names each text with both versions.
+:class:`ivp_core.edits.TextsConflict` names each text with both versions (the rule every form of texts shares).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.errors import EditConflict, UserError, refuse_stale
+from ivp_core.edits import changed_over_opened
+from ivp_core.errors import UserError
 from ivp_core.plan.indicators import priorities_of
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import FlankingPolicy, IvpText, Trajectory, utcnow
@@ -40,18 +41,6 @@ MAX_FLANKING = 4000
 
 class TextsError(UserError):
     """A text the coordinator can correct; ``message_nl`` is shown as is."""
-
-
-class TextsConflict(UserError):
-    """Texts a colleague changed after this coordinator opened them; nothing was stored.
-
-    ``conflicts`` holds one :class:`EditConflict` (both versions) per text, by its key (``text_key``), so the
-    page shows each beside its own editor.
-    """
-
-    def __init__(self, conflicts: Mapping[str, EditConflict]) -> None:
-        super().__init__(" ".join(c.message_nl for c in list(conflicts.values())[:1]))
-        self.conflicts = dict(conflicts)
 
 
 def text_key(part: str) -> str:
@@ -220,26 +209,14 @@ def check_texts(request: SaveTexts) -> SaveTexts:
 
 def _over_opened(cleaned: SaveTexts, stored: IvpTexts) -> SaveTexts:
     """What to write: a text its writer left as opened keeps the stored one; a changed text goes over the
-    version opened, or every conflicting text is refused at once (:class:`TextsConflict`)."""
+    version opened, or every conflicting text is refused at once (:class:`ivp_core.edits.TextsConflict`)."""
     if cleaned.opened is None:
         return cleaned
     now = {key: str(getattr(stored, key)) for key in PARTS}
     now.update({text_key(code): stored.flanking.get(code, "") for code in cleaned.flanking})
     names = text_names()
-    result: dict[str, str] = {}
-    conflicts: dict[str, EditConflict] = {}
-    for key, yours in cleaned.texts().items():
-        opened = _clean(cleaned.opened.get(key, ""), names[key], MAX_PART)
-        if yours == opened:
-            result[key] = now[key]
-            continue
-        try:
-            refuse_stale(names[key], opened=opened, stored=now[key], yours=yours)
-        except EditConflict as exc:
-            conflicts[key] = exc
-        result[key] = yours
-    if conflicts:
-        raise TextsConflict(conflicts)
+    touched = changed_over_opened(names.__getitem__, cleaned.texts(), cleaned.opened, now)
+    result = {key: touched.get(key, now[key]) for key in cleaned.texts()}
     return SaveTexts(
         cleaned.trajectory_id,
         cleaned.municipality_id,
