@@ -146,7 +146,6 @@ def test_the_storage_allow_list_names_existing_pages() -> None:
 UNTYPED_DICT_SIGNATURES: dict[str, frozenset[str]] = {
     # the ballot settings of a method (budget, scale, k, criteria) are a free dict in consultation.ballots
     "advice/aggregate/ballot_file.py": frozenset({"build_sessions", "read_ballot_file"}),
-    "advice/results.py": frozenset({"Advice.settings_dict"}),
     "analysis/texts.py": frozenset({"aspect_texts"}),
     "backup/archive.py": frozenset({"canonical_content"}),
     "backup/bulk.py": frozenset({"BulkTable.prepare"}),
@@ -160,7 +159,6 @@ UNTYPED_DICT_SIGNATURES: dict[str, frozenset[str]] = {
     "demo/municipality.py": frozenset(
         {"add_analysis", "add_population", "add_sessions", "add_stap1_facts", "read_yaml"}
     ),
-    "report/documents/verslag_model.py": frozenset({"current_advice"}),
 }
 _SERIALISERS = frozenset({"to_dict", "from_dict"})
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +41,7 @@ from ivp_core.storage.models import (
 from ivp_core.vocabulary import AUTO_RULE as AUTO_RULE  # re-exported: the advice's default rule
 
 RESIDENT_GROUP = "inwoners"
+
 
 def resolve_rule(rule: str, inputs: list[SessionBallots]) -> RankingRule:
     """Scores from different methods sit on different natural scales (a share of 10 points spreads far less
@@ -193,6 +194,21 @@ def population(db: Session, trajectory_id: int, municipality_id: int | None) -> 
     return dict(out)
 
 
+class DecisionSettings(TypedDict):
+    """The settings a recorded choice keeps beside its advice (``PriorityDecision.settings``)."""
+
+    group_weights: dict[str, float]
+    top_k: int
+    ranking_rule: str
+    data_weight: float | None
+    with_analysis: bool
+    reweighted_residents: bool
+    seed: int
+    resamples: int
+    tie_tolerance: float
+    sessions: list[int]
+
+
 @dataclass(frozen=True)
 class Advice:
     """Everything the results page and the report need, computed once from one consistent read."""
@@ -206,7 +222,7 @@ class Advice:
     #: True only when ``result`` is the reweighted one; a comparison alone does not reweight anything.
     residents_reweighted: bool = False
 
-    def settings_dict(self) -> dict[str, Any]:
+    def settings_dict(self) -> DecisionSettings:
         s = self.settings
         return {
             "group_weights": dict(self.result.group_weights),
