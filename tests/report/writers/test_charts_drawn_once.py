@@ -1,0 +1,66 @@
+"""Cheaper chart drawing that a reader cannot see: every picture is the same to the pixel as a plain drawing."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from ivp_core.report.writers.charts import PNG_OPTIONS, SeriesSpec, _SeriesCanvas, plot_series
+
+YEARS = range(2017, 2025)
+
+
+def _spec(k: float, bench: bool = True, local_name: str = "Dalfsen") -> SeriesSpec:
+    return SeriesSpec(
+        "per 1.000 inwoners",
+        local_name,
+        tuple((y, 30.0 + k * i) for i, y in enumerate(YEARS)),
+        "Nederland" if bench else "",
+        tuple((y, 40.0 - i) for i, y in enumerate(YEARS)) if bench else (),
+    )
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def _plain(spec: SeriesSpec) -> np.ndarray:
+    """The chart as matplotlib draws it in full, legend included (a fresh figure, no remembered legend)."""
+    canvas = _SeriesCanvas()
+    plot_series(canvas.ax, canvas.local, canvas.bench, spec)
+    texts, handles = canvas.legend.get_texts(), canvas.legend.legend_handles
+    texts[0].set_text(spec.local_name)
+    texts[1].set_text(spec.bench_name)
+    for artist in (texts[1], handles[1]):
+        if artist is not None:
+            artist.set_visible(bool(spec.bench))
+    buffer = io.BytesIO()
+    canvas.canvas.print_png(buffer, pil_kwargs=PNG_OPTIONS)
+    return _pixels(buffer.getvalue())
+
+
+def test_a_remembered_legend_gives_the_same_pixels_as_drawing_it() -> None:
+    canvas = _SeriesCanvas()
+    specs = [
+        _spec(1.3),
+        _spec(-2.0),
+        _spec(0.5, bench=False),
+        _spec(4.0, bench=False),
+        _spec(2.0, local_name="Ommen"),
+    ]
+    drawn = [_pixels(canvas.draw(s)) for s in specs]
+    assert len(canvas.legends) == 3  # one per municipality and benchmark shown
+    assert all(p.usable for p in canvas.legends.values())
+    for spec, pixels in zip(specs, drawn, strict=True):
+        assert np.array_equal(pixels, _plain(spec)), spec
+
+
+def test_a_chart_that_reaches_under_the_legend_is_drawn_in_full() -> None:
+    canvas = _SeriesCanvas()
+    canvas.draw(_spec(1.3))
+    patch = canvas.legends[("Dalfsen", "Nederland")]
+    covered = np.full((*_pixels(canvas.draw(_spec(1.3))).shape[:2], 4), 255, dtype=np.uint8)
+    covered[patch.rows, patch.cols] = 0
+    assert not patch.fits(covered)
