@@ -260,7 +260,7 @@ def record_decision(
 
 def _history_query(
     trajectory_id: int, municipality_id: int | None, *, any_municipality: bool = False
-) -> Select[tuple[PriorityDecision]]:
+) -> Select[PriorityDecision]:
     """Newest meeting first: a vaststelling of 28 October outranks the commission's advice of 14 October
     whichever was typed in first; records of the same meeting (a correction) by when they were recorded.
     Records from before meetings were dated sort last."""

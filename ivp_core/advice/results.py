@@ -19,15 +19,14 @@ from sqlalchemy.orm import Session
 from ivp_core.advice.aggregate import (
     AggregationResult,
     AggregationSettings,
-    Consensus,
     RankingRule,
     RaterBallot,
     ReweightedComparison,
     SessionBallots,
     aggregate,
     compare_reweighted,
-    consensus,
 )
+from ivp_core.advice.aggregate.consensus import Consensus, consensus  # the function, not the package's module
 from ivp_core.analysis.signals import all_signals, data_score
 from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.models import (
@@ -48,7 +47,7 @@ def resolve_rule(rule: str, inputs: list[SessionBallots]) -> RankingRule:
     than a 1-5 rating), so a plain weighted mean would let the method decide; rank-based Borda puts every
     group on the same footing. With one method throughout, the default keeps the intensity of the scores."""
     if rule != AUTO_RULE:
-        return rule  # type: ignore[return-value]
+        return rule
     return "borda" if len({s.method for s in inputs}) > 1 else "default"
 
 
@@ -166,7 +165,7 @@ def load_session_ballots(db: Session, sessions: list[OpinionSession]) -> list[Se
         SessionBallots(
             session_id=str(s.id),
             group=s.group,
-            method=s.method,  # type: ignore[arg-type]
+            method=s.method,
             themes=tuple(s.themes),
             settings=dict(s.settings or {}),
             ballots=tuple(by_session.get(s.id, ())),
@@ -355,7 +354,7 @@ def compute_advice_with(
     settings = AggregationSettings(
         group_weights=group_weights,
         top_k=options.top_k,
-        ranking_rule=options.ranking_rule,  # type: ignore[arg-type]
+        ranking_rule=options.ranking_rule,
         resamples=resamples,
     )
     return compute_advice(

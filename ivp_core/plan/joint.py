@@ -195,7 +195,7 @@ def local_result(
             tuple(map(str, decision.chosen)),
             "keuze",
         )
-    settings = AggregationSettings(top_k=top_k, resamples=0, ranking_rule=AUTO_RULE)  # type: ignore[arg-type]
+    settings = AggregationSettings(top_k=top_k, resamples=0, ranking_rule=AUTO_RULE)
     try:
         advice = compute_advice(db, trajectory_id, municipality_id, settings)
     except AggregationError:

@@ -233,7 +233,7 @@ def ballot_rows(
         )
     ]
     fill_pseudonyms(participants)
-    pseudonyms = {p["id"]: p["label"] for p in participants}
+    pseudonyms = {p["id"]: str(p["label"]) for p in participants}
     result = db.execute(
         select(
             Ballot.session_id,

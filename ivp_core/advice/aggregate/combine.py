@@ -141,8 +141,8 @@ def _caveats(
             unscored_by.setdefault(tuple(absent), []).append(theme)
     if nobody:
         out.append(Caveat("unscored_by_all", themes=tuple(nobody)))
-    for absent, codes in unscored_by.items():
-        out.append(Caveat("unscored_by", themes=tuple(codes), groups=absent))
+    for unscoring, codes in unscored_by.items():
+        out.append(Caveat("unscored_by", themes=tuple(codes), groups=unscoring))
     return out
 
 

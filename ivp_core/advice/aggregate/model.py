@@ -109,7 +109,7 @@ class BallotTable(Sequence[RaterBallot]):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple of ballots, so not hashable (as a list)
 
     def __repr__(self) -> str:
         return f"BallotTable({len(self)} ballots x {len(self.themes)} themes)"

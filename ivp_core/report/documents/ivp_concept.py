@@ -69,7 +69,7 @@ def total_crime_per_1000(db: Session, region_code: str) -> tuple[int, float] | N
     population = population_table(db, [region_code])
     for year, value in rows:
         inhabitants = population.get(region_code, year)
-        if inhabitants:
+        if inhabitants and value is not None:  # the query leaves NULL out; the column may hold it
             return year, value / inhabitants * 1000
     return None
 

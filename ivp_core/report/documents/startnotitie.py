@@ -259,7 +259,7 @@ def _startnote(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`trajectory startnote`, added to the trajectory group (the trajectory room may not call a report)."""
     note = command_group(subparsers).add_parser("startnote", help="de startnotitie (Stap 1) als Word-bestand")
     note.add_argument("--trajectory", type=int, help="id van het traject (niet nodig als er één is)")

@@ -235,7 +235,7 @@ def current_advice(db: Session, trajectory_id: int, municipality_id: int) -> Sto
             db,
             trajectory_id,
             municipality_id,
-            AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]
+            AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]  # compute_advice resolves "auto"
         )
     except AggregationError:
         return StoredAdvice()

@@ -136,7 +136,7 @@ def wrapped(label: str) -> str:
     return "\n".join(textwrap.wrap(label, LABEL_CHARS, max_lines=3, placeholder=" …")) or label
 
 
-def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], **kwargs: object) -> None:
+def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], **kwargs: Any) -> None:
     ax.barh(range(len(values)), values, **kwargs)
     ax.yaxis.set_major_locator(FixedLocator(range(len(labels))))
     ax.set_yticklabels(labels)
