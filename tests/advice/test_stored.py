@@ -130,3 +130,37 @@ def test_the_verslag_names_groups_and_methods_in_its_own_words() -> None:
     assert "borda" not in mixed and "punten verdelen" in mixed
     assert not any("niet beoordeeld door" in line for line in lines)  # folded into one line per group
     assert any(line.startswith("Ambtelijke werkgroep beoordeelde 3 thema's niet") for line in lines)
+
+
+def test_the_verslag_of_a_record_stored_before_typed_caveats_is_the_same(demo_engine: Any) -> None:
+    """The demo's recorded choice, rewritten in the shape earlier versions stored (and backups of format ≤ 5
+    carry): sentences only, no version. The verslag built from it is the verslag built from today's record."""
+    from sqlalchemy import select
+
+    from ivp_core.advice.decision import DecisionRequest, record_decision
+    from ivp_core.advice.results import AdviceOptions, compute_advice_with
+    from ivp_core.dutch import local_today
+    from ivp_core.report.documents.verslag_model import build_report
+    from ivp_core.storage.db import session_scope
+    from ivp_core.storage.models import PriorityDecision, Trajectory
+
+    today = local_today()
+    with session_scope(demo_engine) as db:
+        trajectory = db.scalars(select(Trajectory)).one()
+        tid, mid = trajectory.id, trajectory.municipalities[0].id
+        advice = compute_advice_with(db, tid, mid, AdviceOptions(), resamples=200)
+        request = DecisionRequest(
+            chosen=list(advice.result.priorities[:4]), reason="", decided_by="Griffier", meeting_date=today
+        )
+        record_decision(db, tid, mid, advice, request, today=today)
+    with session_scope(demo_engine) as db:
+        now = build_report(db, tid, today=today)
+        decision = db.scalars(select(PriorityDecision)).one()
+        assert decision.advice["version"] == STORED_VERSION
+        old = {k: v for k, v in decision.advice.items() if k not in ("version", "caveats")}
+        decision.advice = old
+    with session_scope(demo_engine) as db:
+        assert "caveats" not in db.scalars(select(PriorityDecision)).one().advice
+        before = build_report(db, tid, today=today)
+    assert before == now
+    assert now.warnings and now.ranking and now.robustness and now.consensus
