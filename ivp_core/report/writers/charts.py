@@ -305,15 +305,19 @@ class _SeriesCanvas:
         )
         self.legends: dict[tuple[str, str | None], _LegendPatch] = {}
 
+    def show(self, spec: SeriesSpec) -> None:
+        """The figure set to one chart: its lines, axes and legend (the benchmark's entry only when it has one)."""
+        plot_series(self.ax, self.local, self.bench, spec)
+        texts, handles = self.legend.get_texts(), self.legend.legend_handles
+        texts[0].set_text(spec.local_name)
+        texts[1].set_text(spec.bench_name)
+        for artist in (texts[1], handles[1]):
+            if artist is not None:
+                artist.set_visible(bool(spec.bench))
+
     def draw(self, spec: SeriesSpec) -> bytes:
         with self.lock:
-            plot_series(self.ax, self.local, self.bench, spec)
-            texts, handles = self.legend.get_texts(), self.legend.legend_handles
-            texts[0].set_text(spec.local_name)
-            texts[1].set_text(spec.bench_name)
-            for artist in (texts[1], handles[1]):
-                if artist is not None:
-                    artist.set_visible(bool(spec.bench))
+            self.show(spec)
             key = (spec.local_name, spec.bench_name if spec.bench else None)
             patch = self.legends.get(key)
             if patch is not None:

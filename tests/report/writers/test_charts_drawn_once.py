@@ -7,7 +7,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from ivp_core.report.writers.charts import PNG_OPTIONS, SeriesSpec, _SeriesCanvas, plot_series
+from ivp_core.report.writers.charts import PNG_OPTIONS, SeriesSpec, _SeriesCanvas
 
 YEARS = range(2017, 2025)
 
@@ -29,13 +29,7 @@ def _pixels(png: bytes) -> np.ndarray:
 def _plain(spec: SeriesSpec) -> np.ndarray:
     """The chart as matplotlib draws it in full, legend included (a fresh figure, no remembered legend)."""
     canvas = _SeriesCanvas()
-    plot_series(canvas.ax, canvas.local, canvas.bench, spec)
-    texts, handles = canvas.legend.get_texts(), canvas.legend.legend_handles
-    texts[0].set_text(spec.local_name)
-    texts[1].set_text(spec.bench_name)
-    for artist in (texts[1], handles[1]):
-        if artist is not None:
-            artist.set_visible(bool(spec.bench))
+    canvas.show(spec)
     buffer = io.BytesIO()
     canvas.canvas.print_png(buffer, pil_kwargs=PNG_OPTIONS)
     return _pixels(buffer.getvalue())
