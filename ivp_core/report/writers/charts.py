@@ -34,6 +34,7 @@ from matplotlib.image import imsave
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.transforms import Bbox
 
 from ivp_core.analysis.figures import SeriesPair
 from ivp_core.catalogue import load_catalogue
@@ -282,6 +283,11 @@ class SeriesSpec:
     bench: tuple[tuple[int, float], ...]
 
 
+#: The parts of a series chart that many charts of a document share and that lie on blank paper: the legend
+#: (the same municipality and benchmark) and the year labels (the same years). See `_SeriesCanvas.draw`.
+_LAYERS: Final = ("legend", "years")
+
+
 class _SeriesCanvas:
     """One figure for every series chart of a document: creating a figure, its axes and its ticks costs more
     than drawing two lines, and the analysis has dozens of them. A lock keeps Streamlit's threads apart."""
@@ -303,7 +309,8 @@ class _SeriesCanvas:
         self.legend = self.fig.legend(
             [self.local, self.bench], ["", ""], loc="upper center", ncol=2, fontsize=7, frameon=False
         )
-        self.legends: dict[tuple[str, str | None], _LegendPatch] = {}
+        #: (layer, what it shows) -> its pixels, as drawn once.
+        self.patches: dict[tuple[str, Hashable], _Patch] = {}
 
     def show(self, spec: SeriesSpec) -> None:
         """The figure set to one chart: its lines, axes and legend (the benchmark's entry only when it has one)."""
@@ -316,58 +323,75 @@ class _SeriesCanvas:
                 artist.set_visible(bool(spec.bench))
 
     def draw(self, spec: SeriesSpec) -> bytes:
+        """The chart's PNG. Text is the dearest part of a drawing (matplotlib lays out and renders it glyph by
+        glyph in Python): the legend and the year labels are drawn once per content and their pixels pasted
+        into the next charts that show the same, drawn without them. Pasting is exact because each lies on
+        blank paper, which is checked every time; where it is not, the chart is drawn in full."""
         with self.lock:
             self.show(spec)
-            key = (spec.local_name, spec.bench_name if spec.bench else None)
-            patch = self.legends.get(key)
-            if patch is not None:
-                self.legend.set_visible(False)
-                try:
-                    pixels = self._pixels()
-                finally:
-                    self.legend.set_visible(True)
-                if patch.fits(pixels):
-                    return _png_of(patch.pasted(pixels), self.fig.dpi)
+            keys: dict[str, Hashable] = {
+                "legend": (spec.local_name, spec.bench_name if spec.bench else None),
+                "years": tuple(sorted({y for y, _ in (*spec.local, *spec.bench)})),
+            }
+            patches = [self.patches.get((layer, key)) for layer, key in keys.items()]
+            known = [p for p in patches if p is not None]
+            if len(known) == len(keys) and all(p.usable for p in known):
+                pixels = self._pixels(hidden=_LAYERS)
+                if all(p.fits(pixels) for p in known):
+                    for p in known:
+                        p.paste(pixels)
+                    return _png_of(pixels, self.fig.dpi)
             pixels = self._pixels()
-            if patch is None:
-                self.legends[key] = self._legend_patch(pixels)
+            for (layer, key), patch in zip(keys.items(), patches, strict=True):
+                if patch is None:
+                    self.patches[(layer, key)] = self._patch(layer, pixels)
             return _png_of(pixels, self.fig.dpi)
 
-    def _pixels(self) -> npt.NDArray[np.uint8]:
-        self.canvas.draw()
-        return np.array(self.canvas.buffer_rgba())  # a copy: the next drawing reuses the canvas's buffer
+    def _show_layer(self, layer: str, visible: bool) -> None:
+        if layer == "legend":
+            self.legend.set_visible(visible)
+        else:
+            self.ax.xaxis.set_tick_params(labelbottom=visible)
 
-    def _legend_patch(self, with_legend: npt.NDArray[np.uint8]) -> _LegendPatch:
-        """The legend's pixels, for the next charts of the same municipality and benchmark (a fifth of every
-        series chart's drawing is laying out the same two names). Taken only where the chart without the
-        legend is blank, so pasting it gives exactly the pixels drawing it would."""
-        box = self.legend.get_window_extent(self.canvas.get_renderer())
-        height, width = with_legend.shape[:2]
+    def _pixels(self, hidden: Sequence[str] = ()) -> npt.NDArray[np.uint8]:
+        for layer in hidden:
+            self._show_layer(layer, False)
+        try:
+            self.canvas.draw()
+            return np.array(self.canvas.buffer_rgba())  # a copy: the next drawing reuses the canvas's buffer
+        finally:
+            for layer in hidden:
+                self._show_layer(layer, True)
+
+    def _patch(self, layer: str, drawn: npt.NDArray[np.uint8]) -> _Patch:
+        """A layer's pixels from a full drawing; usable only if the chart without it is blank where it lies."""
+        renderer = self.canvas.get_renderer()
+        if layer == "legend":
+            box = self.legend.get_window_extent(renderer)
+        else:
+            box = Bbox.union(
+                [label.get_window_extent(renderer) for label in self.ax.xaxis.get_majorticklabels()]
+            )
+        height, width = drawn.shape[:2]
         rows = slice(max(0, int(height - box.y1) - 2), min(height, int(height - box.y0) + 3))
         cols = slice(max(0, int(box.x0) - 2), min(width, int(box.x1) + 3))
-        self.legend.set_visible(False)
-        try:
-            blank = bool((self._pixels()[rows, cols] == 255).all())
-        finally:
-            self.legend.set_visible(True)
-        return _LegendPatch(rows, cols, with_legend[rows, cols].copy(), usable=blank)
+        blank = bool((self._pixels(hidden=(layer,))[rows, cols] == 255).all())
+        return _Patch(rows, cols, drawn[rows, cols].copy(), usable=blank)
 
 
 @dataclass(frozen=True)
-class _LegendPatch:
+class _Patch:
     rows: slice
     cols: slice
     pixels: npt.NDArray[np.uint8]
     usable: bool
 
     def fits(self, chart: npt.NDArray[np.uint8]) -> bool:
-        """Pasting is exact only over blank paper: a chart that draws under the legend is drawn in full."""
+        """Pasting is exact only over blank paper: a chart that draws where the layer lies is drawn in full."""
         return self.usable and bool((chart[self.rows, self.cols] == 255).all())
 
-    def pasted(self, chart: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-        out = chart.copy()
-        out[self.rows, self.cols] = self.pixels
-        return out
+    def paste(self, chart: npt.NDArray[np.uint8]) -> None:
+        chart[self.rows, self.cols] = self.pixels
 
 
 def _png_of(pixels: npt.NDArray[np.uint8], dpi: float) -> bytes:
@@ -447,4 +471,4 @@ def forget_charts() -> None:
     _drawn.cache_clear()
     _series_png.cache_clear()
     if _SERIES is not None:
-        _SERIES.legends.clear()
+        _SERIES.patches.clear()

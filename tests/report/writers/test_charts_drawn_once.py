@@ -1,4 +1,5 @@
-"""Cheaper chart drawing that a reader cannot see: every picture is the same to the pixel as a plain drawing."""
+"""Cheaper chart drawing that a reader cannot see: every picture is the same to the pixel as a plain drawing
+(the legend and the year labels drawn once and pasted)."""
 
 from __future__ import annotations
 
@@ -45,8 +46,14 @@ def test_a_remembered_legend_gives_the_same_pixels_as_drawing_it() -> None:
         _spec(2.0, local_name="Ommen"),
     ]
     drawn = [_pixels(canvas.draw(s)) for s in specs]
-    assert len(canvas.legends) == 3  # one per municipality and benchmark shown
-    assert all(p.usable for p in canvas.legends.values())
+    # the legend once per municipality and benchmark shown, the year labels once for the same years
+    assert {key for key in canvas.patches} == {
+        ("legend", ("Dalfsen", "Nederland")),
+        ("legend", ("Dalfsen", None)),
+        ("legend", ("Ommen", "Nederland")),
+        ("years", tuple(YEARS)),
+    }
+    assert all(p.usable for p in canvas.patches.values())
     for spec, pixels in zip(specs, drawn, strict=True):
         assert np.array_equal(pixels, _plain(spec)), spec
 
@@ -54,7 +61,7 @@ def test_a_remembered_legend_gives_the_same_pixels_as_drawing_it() -> None:
 def test_a_chart_that_reaches_under_the_legend_is_drawn_in_full() -> None:
     canvas = _SeriesCanvas()
     canvas.draw(_spec(1.3))
-    patch = canvas.legends[("Dalfsen", "Nederland")]
+    patch = canvas.patches[("legend", ("Dalfsen", "Nederland"))]
     covered = np.full((*_pixels(canvas.draw(_spec(1.3))).shape[:2], 4), 255, dtype=np.uint8)
     covered[patch.rows, patch.cols] = 0
     assert not patch.fits(covered)
