@@ -141,7 +141,6 @@ def test_the_storage_allow_list_names_existing_pages() -> None:
 UNTYPED_DICT_SIGNATURES: dict[str, frozenset[str]] = {
     # the ballot settings of a method (budget, scale, k, criteria) are a free dict in consultation.ballots
     "advice/aggregate/ballot_file.py": frozenset({"build_sessions", "read_ballot_file"}),
-    "advice/results.py": frozenset({"Advice.settings_dict"}),
     "backup/archive.py": frozenset({"canonical_content"}),
     "backup/bulk.py": frozenset({"BulkTable.prepare"}),
     "backup/export.py": frozenset({"table_rows"}),
@@ -154,7 +153,6 @@ UNTYPED_DICT_SIGNATURES: dict[str, frozenset[str]] = {
     "demo/municipality.py": frozenset(
         {"add_analysis", "add_population", "add_sessions", "add_stap1_facts", "read_yaml"}
     ),
-    "report/documents/verslag_model.py": frozenset({"current_advice"}),
 }
 _SERIALISERS = frozenset({"to_dict", "from_dict"})
 

@@ -104,7 +104,7 @@ def _decide(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     decide = subparsers.add_parser(
         "decide", help="leg de gekozen prioriteiten vast: gremium, datum van de vergadering en status"
     )

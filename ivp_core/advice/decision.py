@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ivp_core import vocabulary
 from ivp_core.advice.results import Advice, follows_advice
+from ivp_core.advice.stored import StoredAdvice, advice_of
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import local_time, local_today, long_date
 from ivp_core.errors import UserError
@@ -237,14 +238,12 @@ def record_decision(
     decided_by = request.decided_by.strip()
     if not decided_by:
         raise DecisionError("Vul uw naam in, zodat het verslag zegt wie de keuze vastlegde.")
-    stored: dict[str, Any] = {}
-    if advice is not None:
-        stored = {**advice.result.to_dict(), "consensus": advice.consensus.to_dict()}
+    stored = StoredAdvice.of(advice.result, advice.consensus) if advice is not None else StoredAdvice()
     decision = PriorityDecision(
         trajectory_id=trajectory_id,
         municipality_id=municipality_id,
         settings=advice.settings_dict() if advice is not None else {},
-        advice=stored,
+        advice=stored.to_dict(),
         chosen=chosen,
         reason=reason,
         decided_by=decided_by[:120],
@@ -261,7 +260,7 @@ def record_decision(
 
 def _history_query(
     trajectory_id: int, municipality_id: int | None, *, any_municipality: bool = False
-) -> Select[tuple[PriorityDecision]]:
+) -> Select[PriorityDecision]:
     """Newest meeting first: a vaststelling of 28 October outranks the commission's advice of 14 October
     whichever was typed in first; records of the same meeting (a correction) by when they were recorded.
     Records from before meetings were dated sort last."""
@@ -332,7 +331,7 @@ def decision_views(db: Session, trajectory_id: int, municipality_id: int | None)
             reason=d.reason,
             decided_by=d.decided_by,
             recorded_at=local_time(d.decided_at) if d.decided_at else None,
-            with_advice=bool(d.advice),
+            with_advice=bool(advice_of(d)),
         )
         for d in decision_history(db, trajectory_id, municipality_id)
     ]

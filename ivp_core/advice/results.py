@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,15 +19,14 @@ from sqlalchemy.orm import Session
 from ivp_core.advice.aggregate import (
     AggregationResult,
     AggregationSettings,
-    Consensus,
     RankingRule,
     RaterBallot,
     ReweightedComparison,
     SessionBallots,
     aggregate,
     compare_reweighted,
-    consensus,
 )
+from ivp_core.advice.aggregate.consensus import Consensus, consensus  # the function, not the package's module
 from ivp_core.analysis.signals import all_signals, data_score
 from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.models import (
@@ -42,12 +41,13 @@ from ivp_core.vocabulary import AUTO_RULE as AUTO_RULE  # re-exported: the advic
 
 RESIDENT_GROUP = "inwoners"
 
+
 def resolve_rule(rule: str, inputs: list[SessionBallots]) -> RankingRule:
     """Scores from different methods sit on different natural scales (a share of 10 points spreads far less
     than a 1-5 rating), so a plain weighted mean would let the method decide; rank-based Borda puts every
     group on the same footing. With one method throughout, the default keeps the intensity of the scores."""
     if rule != AUTO_RULE:
-        return rule  # type: ignore[return-value]
+        return rule
     return "borda" if len({s.method for s in inputs}) > 1 else "default"
 
 
@@ -165,7 +165,7 @@ def load_session_ballots(db: Session, sessions: list[OpinionSession]) -> list[Se
         SessionBallots(
             session_id=str(s.id),
             group=s.group,
-            method=s.method,  # type: ignore[arg-type]
+            method=s.method,
             themes=tuple(s.themes),
             settings=dict(s.settings or {}),
             ballots=tuple(by_session.get(s.id, ())),
@@ -193,6 +193,21 @@ def population(db: Session, trajectory_id: int, municipality_id: int | None) -> 
     return dict(out)
 
 
+class DecisionSettings(TypedDict):
+    """The settings a recorded choice keeps beside its advice (``PriorityDecision.settings``)."""
+
+    group_weights: dict[str, float]
+    top_k: int
+    ranking_rule: str
+    data_weight: float | None
+    with_analysis: bool
+    reweighted_residents: bool
+    seed: int
+    resamples: int
+    tie_tolerance: float
+    sessions: list[int]
+
+
 @dataclass(frozen=True)
 class Advice:
     """Everything the results page and the report need, computed once from one consistent read."""
@@ -206,7 +221,7 @@ class Advice:
     #: True only when ``result`` is the reweighted one; a comparison alone does not reweight anything.
     residents_reweighted: bool = False
 
-    def settings_dict(self) -> dict[str, Any]:
+    def settings_dict(self) -> DecisionSettings:
         s = self.settings
         return {
             "group_weights": dict(self.result.group_weights),
@@ -339,7 +354,7 @@ def compute_advice_with(
     settings = AggregationSettings(
         group_weights=group_weights,
         top_k=options.top_k,
-        ranking_rule=options.ranking_rule,  # type: ignore[arg-type]
+        ranking_rule=options.ranking_rule,
         resamples=resamples,
     )
     return compute_advice(

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from ivp_core.advice.aggregate import AggregationError, AggregationSettings
 from ivp_core.advice.decision import describe_decision, standing_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
+from ivp_core.advice.stored import advice_of
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import UserError
 from ivp_core.storage.models import AgendaInput, JointChoice, Trajectory, utcnow
@@ -180,15 +181,6 @@ def combine(
     )
 
 
-def _ranks_from_advice(advice: Mapping[str, object]) -> dict[str, int]:
-    ranking = advice.get("ranking") or []
-    return {
-        str(r["theme"]): int(r["rank"])
-        for r in ranking  # type: ignore[union-attr]
-        if isinstance(r, Mapping) and r.get("score") is not None
-    }
-
-
 def local_result(
     db: Session, trajectory_id: int, municipality_id: int, name: str, top_k: int = DEFAULT_TOP_K
 ) -> LocalResult:
@@ -199,11 +191,11 @@ def local_result(
         return LocalResult(
             municipality_id,
             name,
-            _ranks_from_advice(decision.advice),
+            advice_of(decision).ranks,
             tuple(map(str, decision.chosen)),
             "keuze",
         )
-    settings = AggregationSettings(top_k=top_k, resamples=0, ranking_rule=AUTO_RULE)  # type: ignore[arg-type]
+    settings = AggregationSettings(top_k=top_k, resamples=0, ranking_rule=AUTO_RULE)
     try:
         advice = compute_advice(db, trajectory_id, municipality_id, settings)
     except AggregationError:

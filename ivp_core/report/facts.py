@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ivp_core.advice.stored import StoredAdvice
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.participation import ENTRY_KINDS
 from ivp_core.consultation.pseudonyms import fill_pseudonyms
@@ -182,20 +183,24 @@ def session_rows(db: Session, sessions: Sequence[OpinionSession]) -> list[Sessio
 
 
 def group_rows(
-    sessions: Sequence[SessionRow], advice: Mapping[str, Any], labels: Mapping[str, str]
+    sessions: Sequence[SessionRow], advice: StoredAdvice, labels: Mapping[str, str]
 ) -> list[GroupRow]:
-    advice_groups = {g["group"]: g for g in advice.get("groups") or []}
+    advice_groups = {g.group: g for g in advice.groups}
     names = list(dict.fromkeys([*(s.group for s in sessions), *advice_groups]))
     rows = []
     for name in names:
         own = [s for s in sessions if s.group == name]
-        info = advice_groups.get(name, {})
+        info = advice_groups.get(name)
         rows.append(
             GroupRow(
                 group=name,
                 label=group_label(name, labels),
-                weight=info.get("weight", (advice.get("group_weights") or {}).get(name)),
-                n_raters=int(info.get("n_raters", sum(s.n_ballots for s in own))),
+                weight=info.weight if info is not None else advice.group_weights.get(name),
+                n_raters=(
+                    info.n_raters
+                    if info is not None and info.n_raters is not None
+                    else sum(s.n_ballots for s in own)
+                ),
                 n_ballots=sum(s.n_ballots for s in own),
                 sessions=tuple(s.title for s in own),
                 methods=tuple(dict.fromkeys(s.method for s in own)),
@@ -228,15 +233,23 @@ def ballot_rows(
         )
     ]
     fill_pseudonyms(participants)
-    pseudonyms = {p["id"]: p["label"] for p in participants}
+    pseudonyms = {p["id"]: str(p["label"]) for p in participants}
     result = db.execute(
-        select(Ballot.session_id, Ballot.participant_id, Ballot.entry, Ballot.weight, BallotItem)
+        select(
+            Ballot.session_id,
+            Ballot.participant_id,
+            Ballot.entry,
+            Ballot.weight,
+            BallotItem.theme_code,
+            BallotItem.criterion,
+            BallotItem.value,
+        )
         .join(BallotItem, BallotItem.ballot_id == Ballot.id)
         .where(Ballot.session_id.in_(list(by_id)))
         .order_by(Ballot.session_id, Ballot.id, BallotItem.id)
     )
     rows = []
-    for session_id, participant_id, entry, weight, item in result:
+    for session_id, participant_id, entry, weight, theme, criterion, value in result:
         s = by_id[session_id]
         rows.append(
             BallotRow(
@@ -246,9 +259,9 @@ def ballot_rows(
                 participant=pseudonyms[participant_id],
                 entry=ENTRY_KINDS.get(entry, entry),
                 weight=float(weight),
-                theme=item.theme_code,
-                criterion=criteria[session_id].get(item.criterion, item.criterion),
-                value=item.value,
+                theme=theme,
+                criterion=criteria[session_id].get(criterion, criterion),
+                value=value,
             )
         )
     return rows
@@ -292,7 +305,7 @@ def remarks_per_theme(
 
 def theme_line(
     code: str,
-    ranking: Mapping[str, Mapping[str, Any]],
+    advice: StoredAdvice,
     analysis: Mapping[str, ThemeAnalysis],
     chosen: Sequence[str],
     focus: Mapping[str, Any] | None = None,
@@ -305,21 +318,21 @@ def theme_line(
         name, field_name = theme.name, catalogue.field_of(code).name
     except (KeyError, ValueError):
         name, field_name = code, ""
-    row = ranking.get(code, {})
+    row = advice.theme(code)
     text = analysis.get(code)
     return ThemeLine(
         code=code,
         name=name,
         field_name=field_name,
-        rank=row.get("rank"),
-        score=row.get("score"),
-        p_top=row.get("p_top"),
-        advised=bool(row.get("priority")),
+        rank=row.rank if row else None,
+        score=row.score if row else None,
+        p_top=row.p_top if row else None,
+        advised=bool(row and row.priority),
         chosen=code in chosen,
         summary=text.summary if text else "",
         reason=text.candidate_reason if text else "",
         candidate=bool(text and text.candidate),
-        group_ranks=dict(row.get("group_ranks") or {}),
+        group_ranks=dict(row.group_ranks) if row else {},
         focus=str((focus or {}).get(code) or "").strip(),
         remarks=remarks[code].texts if remarks and code in remarks else (),
         remark_groups=remarks[code].groups if remarks and code in remarks else {},

@@ -133,7 +133,9 @@ class _Built:
         if municipality_id not in self.reports:
             from ivp_core.report.documents.verslag_model import build_report
 
-            self.reports[municipality_id] = build_report(self.db, self.trajectory_id, municipality_id=municipality_id)
+            self.reports[municipality_id] = build_report(
+                self.db, self.trajectory_id, municipality_id=municipality_id
+            )
         return self.reports[municipality_id]
 
     def plan(self, municipality_id: int | None) -> tuple[PlanDocument, PlanDocument]:
@@ -179,10 +181,10 @@ def kind_files(
     from ivp_core.report.documents.uitvoeringsplan import plan_xlsx
 
     draft, plan = built.plan(municipality_id)
-    doc = draft if kind == "ivp" else plan
-    files = _blocks_files(doc.stem, doc.title, doc.header, doc.blocks, wanted)
+    plan_doc = draft if kind == "ivp" else plan
+    files = _blocks_files(plan_doc.stem, plan_doc.title, plan_doc.header, plan_doc.blocks, wanted)
     if kind == "uitvoeringsplan" and "xlsx" in wanted:
-        files[f"{doc.stem}.xlsx"] = plan_xlsx(plan)
+        files[f"{plan_doc.stem}.xlsx"] = plan_xlsx(plan)
     return files
 
 
@@ -194,7 +196,7 @@ def all_documents(
     from ivp_core.storage.models import Trajectory
 
     trajectory = db.get(Trajectory, trajectory_id)
-    members = [m.id for m in trajectory.municipalities] if trajectory is not None else []
+    members: list[int | None] = [m.id for m in trajectory.municipalities] if trajectory is not None else []
     formats, kinds = tuple(formats), tuple(kinds)
     built = _Built(db, trajectory_id)
     files: dict[str, bytes] = {}

@@ -51,15 +51,6 @@ METHOD_NAMES: Final[dict[str, str]] = {
     "ranking": "Rangorde van de belangrijkste thema's",
     "criteria": "Werkgroep: scoren op criteria",
 }
-#: Who an opinion or a decision comes from, as a sentence names it.
-GREMIUM_LABELS: Final[dict[str, str]] = {
-    "raadscommissie": "de raadscommissie",
-    "raad": "de gemeenteraad",
-    "gemeenteraad": "de gemeenteraad",
-    "college": "het college van B&W",
-    "driehoek": "de lokale driehoek",
-}
-
 #: The IVP's chapters as Kernbeleid Veiligheid 2021 (Stap 4) describes them.
 CHAPTERS: Final[tuple[tuple[int, str, str], ...]] = (
     (
@@ -113,10 +104,6 @@ def group_label(group: str, labels: Mapping[str, str] | None = None) -> str:
     return GROUP_LABELS.get(group, group)
 
 
-def gremium_label(gremium: str) -> str:
-    return GREMIUM_LABELS.get(gremium.strip().lower(), gremium.strip())
-
-
 class ReportError(UserError):
     """A refusal shown to the user as is."""
 
@@ -159,4 +146,3 @@ def number(value: float | None, digits: int = 2) -> str:
 def percent(value: float | None, digits: int = 1) -> str:
     """``nl_percent`` without zero decimals: "100 %", "12,5 %"."""
     return _ZERO_DECIMALS.sub("", nl_percent(value, digits))
-

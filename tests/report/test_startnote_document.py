@@ -64,3 +64,17 @@ def test_the_startnotitie_never_speaks_to_the_app_user(demo_engine: Engine) -> N
         tid = db.scalars(select(Trajectory.id)).one()
         text = _block_texts(startnote_blocks(db, tid))
     assert not re.search(r"\bpagina\b|\bde app\b|nog niet ingevuld|nog niet vastgelegd|Nog niets", text, re.I)
+
+
+def test_the_startnotitie_names_the_college_as_every_document_does(demo_engine: Engine) -> None:
+    """One vocabulary: "het college van B en W" (not "de college van B&W") when the college holds the session."""
+    from ivp_core.trajectory.stap1 import save_council_role
+
+    with session_scope(demo_engine) as db:
+        tid = db.scalars(select(Trajectory.id)).one()
+        save_council_role(db, tid, "", "college", "raad")
+    with session_scope(demo_engine) as db:
+        note = _block_texts(startnote_blocks(db, tid))
+    assert "De opiniërende sessie over de prioriteiten houdt het college van B en W." in note
+    assert "Het besluit over de prioriteiten neemt de gemeenteraad." in note
+    assert "B&W" not in note

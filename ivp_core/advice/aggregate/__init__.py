@@ -18,6 +18,7 @@ from typing import Any
 #: Public name -> the module (in this package) that defines it.
 _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("aggregate", "resolve_weights"), "combine"),
+    **dict.fromkeys(("Caveat", "caveat_nl"), "caveats"),
     **dict.fromkeys(("Consensus", "consensus", "kendalls_w", "leik_dispersion"), "consensus"),
     **dict.fromkeys(("describe_method", "explain_priorities", "explain_theme"), "explain"),
     **dict.fromkeys(

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ivp_core.advice.aggregate.caveats import Caveat
 from ivp_core.advice.aggregate.condorcet import FloatArray
 from ivp_core.advice.aggregate.model import (
     ANALYSIS_GROUP,
@@ -110,30 +111,25 @@ def theme_universe(
     return sorted_themes(codes)
 
 
-def _warnings(
+def _caveats(
     groups: Sequence[GroupData],
     weights: Mapping[str, float],
     themes: Sequence[str],
     stats: FloatArray,
     settings: AggregationSettings,
-) -> list[str]:
-    out: list[str] = []
+) -> list[Caveat]:
+    out: list[Caveat] = []
     ballot_groups = [g for g in groups if not g.fixed]
     methods = {m for g in ballot_groups if weights[g.name] > 0 for m in g.methods}
     if len(methods) > 1 and settings.ranking_rule == "default":
-        out.append(
-            f"De groepen stemden met verschillende methoden ({', '.join(sorted(methods))}). Hun scores zijn niet "
-            "helemaal vergelijkbaar; vergelijk de uitkomst met de rekenregel 'borda'."
-        )
+        out.append(Caveat("mixed_methods", methods=tuple(sorted(methods))))
     for g in ballot_groups:
         if 0 < g.n < SMALL_GROUP:
-            out.append(
-                f"De groep '{g.name}' heeft maar {g.n} deelnemer(s); lees de uitkomst van deze groep voorzichtig."
-            )
+            out.append(Caveat("small_group", groups=(g.name,), count=g.n))
         if g.n == 0:
-            out.append(f"De groep '{g.name}' heeft nog geen stemmen.")
+            out.append(Caveat("empty_group", groups=(g.name,)))
     weighted = [i for i, g in enumerate(groups) if weights[g.name] > 0]
-    # One line per set of absent groups: a shortlist ballot would otherwise give fifteen identical lines.
+    # One caveat per set of absent groups: a shortlist ballot would otherwise give fifteen identical lines.
     unscored_by: dict[tuple[str, ...], list[str]] = {}
     nobody: list[str] = []
     for j, theme in enumerate(themes):
@@ -144,22 +140,10 @@ def _warnings(
         elif absent:
             unscored_by.setdefault(tuple(absent), []).append(theme)
     if nobody:
-        out.append(
-            f"{_themes_are(nobody)} door geen enkele groep met gewicht beoordeeld en "
-            f"{'staat' if len(nobody) == 1 else 'staan'} daarom onderaan."
-        )
-    for absent, codes in unscored_by.items():
-        subject = _themes_are(codes)
-        out.append(
-            f"{subject} niet beoordeeld door: {', '.join(absent)}. De score komt van de groepen die "
-            f"{'het' if len(codes) == 1 else 'ze'} wel beoordeelden."
-        )
+        out.append(Caveat("unscored_by_all", themes=tuple(nobody)))
+    for unscoring, codes in unscored_by.items():
+        out.append(Caveat("unscored_by", themes=tuple(codes), groups=unscoring))
     return out
-
-
-def _themes_are(codes: Sequence[str]) -> str:
-    """ "Thema 1.3 is" or "Thema's 1.2, 1.4 zijn": the subject of a warning about one or more themes."""
-    return f"Thema {codes[0]} is" if len(codes) == 1 else f"Thema's {', '.join(codes)} zijn"
 
 
 def _scored(stat: FloatArray, j: int) -> bool:
@@ -271,18 +255,12 @@ def aggregate(
     if len(priorities) > k:
         last = max(ranks[j] for j in priority)
         boundary = tuple(universe[j] for j in order if j in priority and ranks[j] == last)
-    warnings = _warnings(groups, weights, universe, stats, settings)
+    caveats = _caveats(groups, weights, universe, stats, settings)
     left_out = [universe[j] for j in order if unsupported[j] and ranks[j] <= k]
     if left_out:
-        warnings.append(
-            f"Niemand gaf een punt aan {', '.join(left_out)}. Die thema's worden daarom niet aanbevolen; "
-            f"het advies telt {len(priority)} {'prioriteit' if len(priority) == 1 else 'prioriteiten'}."
-        )
+        caveats.append(Caveat("no_point", themes=tuple(left_out), count=len(priority)))
     if boundary:
-        warnings.append(
-            f"Op de grens van de top {k} liggen {', '.join(boundary)} binnen de tolerantie gelijk. "
-            "Het rekenmodel kiest hier niet: dat is aan de deelnemers."
-        )
+        caveats.append(Caveat("boundary_tie", themes=boundary, count=k))
 
     robustness = None
     if settings.resamples > 0:
@@ -308,7 +286,7 @@ def aggregate(
         ),
         tie_tolerance=settings.tie_tolerance,
         boundary_tie=boundary,
-        warnings=tuple(warnings),
+        caveats=tuple(caveats),
         robustness=robustness,
         unsupported=tuple(universe[j] for j in order if unsupported[j]),
     )

@@ -14,6 +14,7 @@ from typing import Any, Final, Literal, get_args, overload
 import numpy as np
 import numpy.typing as npt
 
+from ivp_core.advice.aggregate.caveats import Caveat, caveat_nl
 from ivp_core.consultation.ballots import Method, NormalisedBallot
 from ivp_core.errors import UserError
 from ivp_core.vocabulary import (
@@ -108,7 +109,7 @@ class BallotTable(Sequence[RaterBallot]):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple of ballots, so not hashable (as a list)
 
     def __repr__(self) -> str:
         return f"BallotTable({len(self)} ballots x {len(self.themes)} themes)"
@@ -319,10 +320,15 @@ class AggregationResult:
     groups: tuple[GroupInfo, ...]
     tie_tolerance: float
     boundary_tie: tuple[str, ...]
-    warnings: tuple[str, ...]
+    caveats: tuple[Caveat, ...]
     robustness: Robustness | None = None
     #: Themes only points groups voted on and nobody gave a single point: never advised, whatever their place.
     unsupported: tuple[str, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The caveats as the results page and the command line say them."""
+        return tuple(caveat_nl(c) for c in self.caveats)
 
     @property
     def group_weights(self) -> dict[str, float]:
@@ -351,7 +357,9 @@ class AggregationResult:
             "groups": [g.to_dict() for g in self.groups],
             "tie_tolerance": self.tie_tolerance,
             "boundary_tie": list(self.boundary_tie),
+            # the sentences too, for a version before typed caveats that reads this record (a rollback)
             "warnings": list(self.warnings),
+            "caveats": [c.to_dict() for c in self.caveats],
             "unsupported": list(self.unsupported),
             "robustness": None if self.robustness is None else self.robustness.to_dict(),
         }

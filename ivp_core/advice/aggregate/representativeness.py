@@ -174,7 +174,7 @@ def representativeness(
     ballots: Sequence[RaterBallot], population: Mapping[str, Mapping[str, float]]
 ) -> RepresentativenessReport:
     """Participation per cell, the post-stratification weights and Dutch warnings."""
-    cells = [c for dim, pop in population.items() for c in participation(ballots, pop, dim)]  # type: ignore[arg-type]
+    cells = [c for dim, pop in population.items() for c in participation(ballots, pop, dim)]
     weights = poststratification_weights(ballots, population)
     warnings = []
     for c in cells:

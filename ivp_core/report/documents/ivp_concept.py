@@ -24,7 +24,7 @@ from ivp_core.analysis.figures import (
     population_table,
 )
 from ivp_core.catalogue import load_catalogue
-from ivp_core.dutch import nl_number
+from ivp_core.dutch import file_slug, nl_number
 from ivp_core.plan.texts import IvpTexts, texts_for_document
 from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, renumber
 from ivp_core.report.documents.plan_parts import (
@@ -36,7 +36,6 @@ from ivp_core.report.documents.plan_parts import (
     cover,
     going_concern_sets,
     police_blocks,
-    slug,
     text_blocks,
     who_of,
 )
@@ -70,7 +69,7 @@ def total_crime_per_1000(db: Session, region_code: str) -> tuple[int, float] | N
     population = population_table(db, [region_code])
     for year, value in rows:
         inhabitants = population.get(region_code, year)
-        if inhabitants:
+        if inhabitants and value is not None:  # the query leaves NULL out; the column may hold it
             return year, value / inhabitants * 1000
     return None
 
@@ -300,7 +299,7 @@ def build_ivp_concept(
     return PlanDocument(
         "Integraal Veiligheidsplan (concept)",
         f"IVP (concept) · {who} {report.period}",
-        f"ivp-concept-{slug(who)}-{period}",
+        f"ivp-concept-{file_slug(who)}-{period}",
         tuple(renumber(blocks)),
         (),
         who,

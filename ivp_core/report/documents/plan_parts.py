@@ -40,6 +40,7 @@ WHERE: Final[dict[str, str]] = {
 }
 ACTION_HEADER: Final = ("Actie", "Trekker", "Partners", "Planning", "Budget")
 
+
 def going_concern_sets(codes: Sequence[str]) -> list[tuple[str, str, tuple[str, ...]]]:
     """(title, reason, codes) per set of the method's "kanteling" that holds at least one of ``codes``; the
     sets and their rule are defined once, in :mod:`ivp_core.report.going_concern`, for every document."""
@@ -139,10 +140,6 @@ def priorities_line(db: Session, trajectory_id: int, municipality_id: int | None
 
 def who_of(report: Report) -> str:
     return report.municipality or ", ".join(report.municipalities)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "gemeente"
 
 
 def police_blocks(db: Session, trajectory_id: int, municipality_id: int | None, who: str) -> Iterator[Block]:

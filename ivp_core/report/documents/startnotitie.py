@@ -30,13 +30,12 @@ from ivp_core.storage.models import Figure, Municipality, Trajectory
 from ivp_core.trajectory.cli import command_group, resolve_trajectory_id
 from ivp_core.trajectory.population import POPULATION_INDICATOR
 from ivp_core.trajectory.stap1 import (
-    ADOPTERS,
     AGENDA_SOURCES,
-    GREMIA,
     MILESTONE_KINDS,
     read_stap1,
     startnote_parts,
 )
+from ivp_core.vocabulary import DOCUMENT_ADOPTERS, gremium_in_sentence
 
 
 def dutch_count(value: int) -> str:
@@ -84,7 +83,7 @@ def startnote_blocks(db: Session, trajectory_id: int, now: datetime | None = Non
     joint = len(members) > 1
     period = f"{trajectory.period_start}–{trajectory.period_end}"
     names = ", ".join(m.name for m in members) or trajectory.name
-    adopter = ADOPTERS.get(parts.startnote_adopted_by, ADOPTERS["college"])
+    adopter = DOCUMENT_ADOPTERS.get(parts.startnote_adopted_by, DOCUMENT_ADOPTERS["college"]).in_sentence
     meta = [
         f"Opgesteld op {long_date(made.date())} om {made:%H:%M} uur.",
         f"Ter vaststelling door {adopter}.",
@@ -132,10 +131,10 @@ def startnote_blocks(db: Session, trajectory_id: int, now: datetime | None = Non
     ]
     blocks.append(
         Paragraph(
-            f"De opiniërende sessie over de prioriteiten houdt de {GREMIA.get(stap1.opinion_gremium, stap1.opinion_gremium)}. "
-            f"Het besluit over de prioriteiten neemt de {GREMIA.get(stap1.deciding_gremium, stap1.deciding_gremium)}. "
+            f"De opiniërende sessie over de prioriteiten houdt {gremium_in_sentence(stap1.opinion_gremium)}. "
+            f"Het besluit over de prioriteiten neemt {gremium_in_sentence(stap1.deciding_gremium)}. "
             f"Deze startnotitie wordt vastgesteld door {adopter}; het Integraal Veiligheidsplan wordt vastgesteld "
-            f"door {ADOPTERS.get(parts.ivp_adopted_by, ADOPTERS['raad'])}."
+            f"door {DOCUMENT_ADOPTERS.get(parts.ivp_adopted_by, DOCUMENT_ADOPTERS['raad']).in_sentence}."
         )
     )
 
@@ -260,7 +259,7 @@ def _startnote(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`trajectory startnote`, added to the trajectory group (the trajectory room may not call a report)."""
     note = command_group(subparsers).add_parser("startnote", help="de startnotitie (Stap 1) als Word-bestand")
     note.add_argument("--trajectory", type=int, help="id van het traject (niet nodig als er één is)")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import file_slug
 from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, renumber
 from ivp_core.report.documents.ivp_concept import build_ivp_concept
 from ivp_core.report.documents.plan_parts import (
@@ -26,7 +27,6 @@ from ivp_core.report.documents.plan_parts import (
     budget_table,
     cover,
     going_concern_sets,
-    slug,
     text_blocks,
     who_of,
 )
@@ -95,7 +95,7 @@ def build_uitvoeringsplan(
     return PlanDocument(
         "Uitvoeringsplan (concept)",
         f"Uitvoeringsplan (concept) · {who} {report.period}",
-        f"uitvoeringsplan-{slug(who)}-{period}",
+        f"uitvoeringsplan-{file_slug(who)}-{period}",
         tuple(renumber(blocks)),
         tuple((t, tuple(actions.get(t.code, []))) for t in report.chosen),
         who,

@@ -2,16 +2,17 @@
 caveats and the settings it was computed with.
 
 Kept apart from the model's building so that each reads on its own; every sentence is made from the stored
-advice (``AggregationResult.to_dict()``), never from a renderer's own arithmetic.
+advice (`StoredAdvice`), never from a renderer's own arithmetic.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ivp_core.advice.aggregate.caveats import caveat_nl
 from ivp_core.advice.aggregate.model import ANALYSIS_GROUP
+from ivp_core.advice.stored import StoredAdvice, StoredConsensus
 from ivp_core.dutch import long_date
 from ivp_core.report.labels import (
     DECISION_SETTING_LABELS,
@@ -46,61 +47,59 @@ def deviation_notes(
 
 
 def robustness_lines(
-    advice: Mapping[str, Any], names: Mapping[str, str], chosen: Sequence[str], labels: Mapping[str, str]
+    advice: StoredAdvice, names: Mapping[str, str], chosen: Sequence[str], labels: Mapping[str, str]
 ) -> list[str]:
-    rob = advice.get("robustness")
-    if not rob:
+    rob = advice.robustness
+    if rob is None:
         return ["Er is geen gevoeligheidsanalyse berekend."]
-    k = advice.get("top_k")
+    k = advice.top_k
     lines = [
-        f"In {percent(rob.get('p_same_top'))} van de {rob.get('resamples')} herberekeningen (deelnemers "
+        f"In {percent(rob.p_same_top)} van de {rob.resamples} herberekeningen (deelnemers "
         f"opnieuw getrokken en groepsgewichten gevarieerd) komen precies dezelfde {k} thema's bovenaan."
     ]
-    by_theme = {t["theme"]: t for t in rob.get("themes") or []}
     for code in chosen:
-        t = by_theme.get(code)
+        t = rob.theme(code)
         if t:
-            low, high = t.get("rank_interval") or [None, None]
             lines.append(
-                f"{code} {names.get(code, '')}: in {percent(t.get('p_top'))} van de herberekeningen in de "
-                f"top {k}; plaats tussen {low} en {high}."
+                f"{code} {names.get(code, '')}: in {percent(t.p_top)} van de herberekeningen in de "
+                f"top {k}; plaats tussen {t.rank_low} en {t.rank_high}."
             )
-    for call in rob.get("close_calls") or []:
-        if not (call.get("at_boundary") or min(call["positions"]) <= (k or 0)):
+    for call in rob.close_calls:
+        if not (call.at_boundary or min(call.position_a, call.position_b) <= (k or 0)):
             continue  # neighbours far below the top do not change the choice
-        a, b = call["themes"]
-        where = f" op de grens van de top {k}" if call.get("at_boundary") else ""
-        p_above = call.get("p_above")
+        a, b = call.theme_a, call.theme_b
+        where = f" op de grens van de top {k}" if call.at_boundary else ""
         stays = (
-            f"; {a} blijft in {percent(p_above)} van de herberekeningen boven {b}"
-            if p_above is not None
+            f"; {a} blijft in {percent(call.p_above)} van de herberekeningen boven {b}"
+            if call.p_above is not None
             else ""
         )
         lines.append(
             f"{a} {names.get(a, '')} en {b} {names.get(b, '')} liggen dicht bij elkaar{where}{stays}."
         )
-    for w in rob.get("weight_ranges") or []:
-        if (w.get("low") or 0) <= 0 and (w.get("high") or 0) >= 1:
+    for w in rob.weight_ranges:
+        group = group_label(w.group, labels).lower()
+        if (w.low or 0) <= 0 and (w.high or 0) >= 1:
             lines.append(
-                f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {percent(w.get('weight'))}) maakt voor "
+                f"Het gewicht van {group} (nu {percent(w.weight)}) maakt voor "
                 f"de top {k} niet uit: elk gewicht tussen 0\u00a0% en 100\u00a0% geeft dezelfde top {k}."
             )
             continue
         lines.append(
-            f"Het gewicht van {group_label(w['group'], labels).lower()} (nu {percent(w.get('weight'))}) kan liggen "
-            f"tussen {percent(w.get('low'))} en {percent(w.get('high'))} zonder dat de top {k} verandert."
+            f"Het gewicht van {group} (nu {percent(w.weight)}) kan liggen "
+            f"tussen {percent(w.low)} en {percent(w.high)} zonder dat de top {k} verandert."
         )
     return lines
 
 
 def consensus_lines(
-    advice: Mapping[str, Any],
+    advice: StoredAdvice,
     chosen: Sequence[ThemeLine],
     groups: Sequence[GroupRow],
     labels: Mapping[str, str],
 ) -> list[str]:
     """Agreement between groups, read from each group's own ranking in the advice."""
-    k = advice.get("top_k")
+    k = advice.top_k
     voting = [g.group for g in groups if g.group != ANALYSIS_GROUP]
     lines = []
     for theme in chosen:
@@ -112,46 +111,43 @@ def consensus_lines(
             lines.append(f"{theme.label}: in de eigen top {k} bij {', '.join(inside)}.")
         else:
             lines.append(f"{theme.label}: bij geen enkele groep in de eigen top {k}.")
-    ballots = {g.group: g.n_ballots for g in groups}
-    return lines + _consensus_measures(advice.get("consensus") or {}, ballots, labels)
+    return lines + _consensus_measures(advice.consensus or StoredConsensus(), labels)
 
 
 def _agreement_word(rho: float) -> str:
     return "sterk" if rho >= 0.7 else "matig" if rho >= 0.4 else "weinig"
 
 
-def _consensus_measures(
-    consensus: Mapping[str, Any], ballots: Mapping[str, int], labels: Mapping[str, str]
-) -> list[str]:
+def _consensus_measures(consensus: StoredConsensus, labels: Mapping[str, str]) -> list[str]:
     """How far the groups agree, in plain Dutch; the measures and their numbers are in the appendix
     (``measure_rows``), because a raad reads "sterk eens", not a coefficient."""
     lines = []
-    for c in consensus.get("concordance") or []:
-        w = c.get("kendall_w")
+    for c in consensus.concordance:
+        w = c.kendall_w
         if w is not None:
             lines.append(
-                f"{group_label(c['group'], labels)}: de deelnemers waren het {_agreement_word(w)} eens over de "
+                f"{group_label(c.group, labels)}: de deelnemers waren het {_agreement_word(w)} eens over de "
                 "volgorde van de thema's."
             )
-    for a in consensus.get("agreements") or []:
-        rho = a.get("spearman")
+    for a in consensus.agreements:
+        rho = a.spearman
         if rho is not None:
-            g1, g2 = (group_label(g, labels).lower() for g in a["groups"])
+            g1, g2 = (group_label(g, labels).lower() for g in a.groups)
             lines.append(f"De volgordes van {g1} en {g2} lijken {_agreement_word(rho)} op elkaar.")
     return lines
 
 
 def measure_rows(
-    advice: Mapping[str, Any], groups: Sequence[GroupRow], labels: Mapping[str, str]
+    advice: StoredAdvice, groups: Sequence[GroupRow], labels: Mapping[str, str]
 ) -> list[tuple[str, str, str, str]]:
     """The appendix's table: measure, group(s), value, what it means (Kendall's W within a group, Spearman's
     rho between two). W needs a ballot that scores every theme, so it says on how many ballots it rests."""
-    consensus = advice.get("consensus") or {}
+    consensus = advice.consensus or StoredConsensus()
     ballots = {g.group: g.n_ballots for g in groups}
     rows = []
-    for c in consensus.get("concordance") or []:
-        if c.get("kendall_w") is not None:
-            used, total = c.get("n_raters"), ballots.get(c["group"])
+    for c in consensus.concordance:
+        if c.kendall_w is not None:
+            used, total = c.n_raters, ballots.get(c.group)
             base = (
                 f"over de {used} volledig ingevulde van de {total} stemformulieren"
                 if total and used != total
@@ -160,64 +156,46 @@ def measure_rows(
             rows.append(
                 (
                     "Kendall's W (overeenstemming binnen een groep)",
-                    group_label(c["group"], labels),
-                    number(c["kendall_w"], 2),
+                    group_label(c.group, labels),
+                    number(c.kendall_w, 2),
                     f"0 = geen, 1 = volledige overeenstemming; {base}",
                 )
             )
-    for a in consensus.get("agreements") or []:
-        rho = a.get("spearman")
+    for a in consensus.agreements:
+        rho = a.spearman
         if rho is not None:
             rows.append(
                 (
                     "Spearman-correlatie (gelijkenis van twee volgordes)",
-                    " en ".join(group_label(g, labels) for g in a["groups"]).capitalize(),
+                    " en ".join(group_label(g, labels) for g in a.groups).capitalize(),
                     number(rho, 2),
-                    f"−1 = omgekeerd, 0 = geen verband, 1 = gelijk; over {a.get('n_themes')} thema's",
+                    f"−1 = omgekeerd, 0 = geen verband, 1 = gelijk; over {a.n_themes} thema's",
                 )
             )
     return rows
 
 
-_PER_THEME_UNSCORED = re.compile(r"^Thema('s)? .+ (is|zijn) niet beoordeeld door: ")
+def warning_lines(advice: StoredAdvice, labels: Mapping[str, str]) -> list[str]:
+    """The advice's caveats for a raad, with the per-theme "not scored by" caveats folded into one line per group.
 
-
-_MIXED_METHODS = re.compile(r"^De groepen stemden met verschillende methoden \(([^)]*)\)\.")
-_GROUP_KEY = re.compile(r"De groep '([^']+)'")
-
-
-def _plain_warning(text: str, labels: Mapping[str, str]) -> str:
-    """The aggregation's caveat for a raad: method and group keys in words, the alternative rule left out
-    (it is a setting for the coordinator, and the rule's name is jargon)."""
-    if match := _MIXED_METHODS.match(text):
-        methods = [METHOD_NAMES.get(m.strip(), m.strip()).lower() for m in match.group(1).split(",")]
-        return (
-            f"De groepen stemden met verschillende methoden ({', '.join(methods)}). Hun scores zijn daardoor niet "
-            "helemaal vergelijkbaar."
-        )
-    return _GROUP_KEY.sub(lambda m: f"De groep {group_label(m.group(1), labels).lower()}", text)
-
-
-def warning_lines(advice: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
-    """The advice's caveats, with the per-theme "not scored by" lines folded into one line per group.
-
-    Twenty near-identical lines hide the one caveat that matters; the grouped line is rebuilt from the
-    ranking's own group scores (None = the group did not score the theme), not from the message text.
+    Twenty near-identical lines hide the one caveat that matters; the grouped line is built from the
+    ranking's own group scores (None = the group did not score the theme).
     """
     lines = [
-        _plain_warning(str(w), labels)
-        for w in advice.get("warnings") or []
-        if not _PER_THEME_UNSCORED.match(str(w))
+        caveat_nl(
+            c,
+            group=lambda g: group_label(g, labels).lower(),
+            method=lambda m: METHOD_NAMES.get(m, m).lower(),
+            for_raad=True,
+        )
+        for c in advice.caveats
+        if c.code != "unscored_by"
     ]
-    ranking = advice.get("ranking") or []
-    weights = advice.get("group_weights") or {}
-    for group in weights:
+    for group, weight in advice.group_weights.items():
         missing = [
-            r["theme"]
-            for r in ranking
-            if r.get("score") is not None and (r.get("group_scores") or {}).get(group, 0) is None
+            r.theme for r in advice.ranking if r.score is not None and r.group_scores.get(group, 0) is None
         ]
-        if missing and weights.get(group):
+        if missing and weight:
             lines.append(
                 f"{group_label(group, labels)} beoordeelde {len(missing)} thema's niet ({', '.join(missing)}); hun score "
                 "komt alleen van de andere groepen."
@@ -226,20 +204,19 @@ def warning_lines(advice: Mapping[str, Any], labels: Mapping[str, str]) -> list[
 
 
 def setting_rows(
-    decision: PriorityDecision | None, advice: Mapping[str, Any], labels: Mapping[str, str]
+    decision: PriorityDecision | None, advice: StoredAdvice, labels: Mapping[str, str]
 ) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if advice:
         rows += [
-            ("Aantal prioriteiten", str(advice.get("top_k"))),
-            ("Rekenregel", RULE_LABELS.get(advice.get("ranking_rule", ""), str(advice.get("ranking_rule")))),
-            ("Tolerantie voor gelijke scores", number(advice.get("tie_tolerance"), 3)),
+            ("Aantal prioriteiten", str(advice.top_k)),
+            ("Rekenregel", RULE_LABELS.get(advice.ranking_rule, advice.ranking_rule)),
+            ("Tolerantie voor gelijke scores", number(advice.tie_tolerance, 3)),
         ]
-        for g, w in (advice.get("group_weights") or {}).items():
+        for g, w in advice.group_weights.items():
             rows.append((f"Gewicht {group_label(g, labels).lower()}", percent(w, 1)))
-        rob = advice.get("robustness") or {}
-        if rob:
-            rows.append(("Herberekeningen voor de gevoeligheid", number(rob.get("resamples"), 0)))
+        if advice.robustness is not None:
+            rows.append(("Herberekeningen voor de gevoeligheid", number(advice.robustness.resamples, 0)))
     if decision is not None:
         rows.append(("Keuze vastgelegd op", long_date(decision.decided_at)))
         if decision.decided_by:

@@ -6,9 +6,8 @@ renderer's own arithmetic: DOCX, XLSX, CSV and HTML therefore always tell the sa
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from ivp_core.advice.aggregate.consensus import Consensus
 from ivp_core.advice.aggregate.model import AggregationError, AggregationResult, AggregationSettings
 from ivp_core.advice.decision import describe_decision, standing_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
+from ivp_core.advice.stored import StoredAdvice, StoredConsensus, advice_of
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import AMSTERDAM, long_date
 from ivp_core.plan.joint import (
@@ -225,7 +225,7 @@ def _joint_part(db: Session, trajectory_id: int) -> JointPart | None:
     )
 
 
-def current_advice(db: Session, trajectory_id: int, municipality_id: int) -> dict[str, Any]:
+def current_advice(db: Session, trajectory_id: int, municipality_id: int) -> StoredAdvice:
     """The advice the results page shows with its default settings, for a report before a choice is recorded.
 
     Without it the report would say "no outcome yet" while the app shows a full advice. A trajectory just
@@ -235,13 +235,13 @@ def current_advice(db: Session, trajectory_id: int, municipality_id: int) -> dic
             db,
             trajectory_id,
             municipality_id,
-            AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]
+            AggregationSettings(ranking_rule=AUTO_RULE),  # type: ignore[arg-type]  # compute_advice resolves "auto"
         )
     except AggregationError:
-        return {}
+        return StoredAdvice()
     if not any(t.score is not None for t in advice.result.themes):
-        return {}
-    return {**advice.result.to_dict(), "consensus": advice.consensus.to_dict()}
+        return StoredAdvice()
+    return StoredAdvice.of(advice.result, advice.consensus)
 
 
 def build_report(
@@ -249,16 +249,16 @@ def build_report(
     trajectory_id: int,
     *,
     municipality_id: int | None = None,
-    result: AggregationResult | Mapping[str, Any] | None = None,
-    consensus: Consensus | Mapping[str, Any] | None = None,
+    result: AggregationResult | None = None,
+    consensus: Consensus | None = None,
     today: date | None = None,
 ) -> Report:
     """The report of Stap 3 for one trajectory and one of its municipalities (the first when not given).
 
     The advice comes from ``result`` when given (the results page's live result), otherwise from the
-    municipality's latest recorded choice (``advice`` = ``AggregationResult.to_dict()`` with a
-    ``"consensus"`` key), otherwise it is computed as the results page shows it; the chosen priorities come
-    from the recorded choice (without one, the advised priorities are shown as a proposal).
+    municipality's latest recorded choice (its `StoredAdvice`), otherwise it is computed as the results page
+    shows it; the chosen priorities come from the recorded choice (without one, the advised priorities are
+    shown as a proposal).
     """
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
@@ -271,19 +271,15 @@ def build_report(
     municipality = next((m for m in members if m.id == municipality_id), None)
     decision = _latest_decision(db, trajectory_id, municipality_id, len(members) > 1)
     if result is not None:
-        advice: Mapping[str, Any] = result.to_dict() if isinstance(result, AggregationResult) else result
+        advice = StoredAdvice.of(result)
     elif decision is not None:
-        advice = decision.advice or {}
+        advice = advice_of(decision)
     elif municipality_id is not None:
         advice = current_advice(db, trajectory_id, municipality_id)
     else:
-        advice = {}
+        advice = StoredAdvice()
     if consensus is not None:
-        advice = {
-            **advice,
-            "consensus": consensus.to_dict() if isinstance(consensus, Consensus) else consensus,
-        }
-    ranking_raw = {r["theme"]: r for r in advice.get("ranking") or []}
+        advice = replace(advice, consensus=StoredConsensus.from_dict(consensus.to_dict()))
     joint = _joint_part(db, trajectory_id) if len(members) > 1 else None
     shared = joint.shared_codes if joint is not None else ()
     member = next((m for m in joint.members if m.municipality_id == municipality_id), None) if joint else None
@@ -293,8 +289,8 @@ def build_report(
     elif member is not None and member.agreed:
         chosen_codes = list(member.agreed)  # nothing recorded yet: the agreement is the proposal
     else:
-        chosen_codes = [str(c) for c in advice.get("priorities") or []]
-    without_app_advice = decision is not None and not decision.advice and result is None
+        chosen_codes = list(advice.priorities)
+    without_app_advice = decision is not None and not advice_of(decision) and result is None
     analysis = analysis_texts(db, trajectory_id, municipality_id)
     catalogue = load_catalogue()
     sessions = opinion_sessions(db, trajectory_id, municipality_id if len(members) > 1 else None)
@@ -303,10 +299,10 @@ def build_report(
     focus = decision.focus if decision is not None else {}
 
     def line(code: str) -> ThemeLine:
-        return theme_line(code, ranking_raw, analysis, chosen_codes, focus, remarks, shared)
+        return theme_line(code, advice, analysis, chosen_codes, focus, remarks, shared)
 
     chosen = tuple(line(c) for c in chosen_codes)
-    advised = tuple(line(c) for c in advice.get("priorities") or [])
+    advised = tuple(line(c) for c in advice.priorities)
     going = tuple(line(c) for c in catalogue.theme_codes if c not in chosen_codes) if chosen_codes else ()
     chapters = tuple(
         Chapter(n, title, text, chosen if n == 4 else going if n == 5 else ()) for n, title, text in CHAPTERS
@@ -316,18 +312,18 @@ def build_report(
     names = {t.code: t.name for t in catalogue.themes}
     ranking = tuple(
         RankingRow(
-            rank=r["rank"],
-            code=r["theme"],
-            name=names.get(r["theme"], r["theme"]),
-            score=r.get("score"),
-            p_top=r.get("p_top"),
-            advised=bool(r.get("priority")),
-            chosen=r["theme"] in chosen_codes,
-            tied_with=tuple(r.get("tied_with") or ()),
-            group_scores=dict(r.get("group_scores") or {}),
-            group_ranks=dict(r.get("group_ranks") or {}),
+            rank=r.rank,
+            code=r.theme,
+            name=names.get(r.theme, r.theme),
+            score=r.score,
+            p_top=r.p_top,
+            advised=r.priority,
+            chosen=r.theme in chosen_codes,
+            tied_with=r.tied_with,
+            group_scores=dict(r.group_scores),
+            group_ranks=dict(r.group_ranks),
         )
-        for r in advice.get("ranking") or []
+        for r in advice.ranking
     )
     return Report(
         title="Verslag prioritering Integraal Veiligheidsplan",
@@ -342,7 +338,7 @@ def build_report(
         chosen=chosen,
         advised=advised,
         deviations=(
-            tuple(deviation_notes(chosen, advised, advice.get("top_k")))
+            tuple(deviation_notes(chosen, advised, advice.top_k))
             if decision is not None and not without_app_advice
             else ()
         ),
@@ -351,7 +347,7 @@ def build_report(
         sessions=tuple(rows),
         groups=tuple(groups),
         ranking=ranking,
-        top_k=advice.get("top_k"),
+        top_k=advice.top_k,
         robustness=tuple(robustness_lines(advice, names, chosen_codes, labels)) if advice else (),
         consensus=tuple(consensus_lines(advice, chosen, groups, labels)) if advice else (),
         warnings=tuple(warning_lines(advice, labels)),

@@ -24,13 +24,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
+import numpy as np
+import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.image import imsave
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.transforms import Bbox
 
 from ivp_core.analysis.figures import SeriesPair
 from ivp_core.catalogue import load_catalogue
@@ -119,6 +123,7 @@ def _bar_figure(labels: Sequence[str], height_in: float, legend_rows: int = 0) -
         top=1 - 0.08 / height_in,
     )
     ax = fig.add_subplot()
+    ax.yaxis.set_label_coords(0.0, 0.5)  # the label axis has no title: see _SeriesCanvas
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=LABEL_PT)
     ax.xaxis.grid(True, color="#e6e6e6", linewidth=0.6)
@@ -132,7 +137,7 @@ def wrapped(label: str) -> str:
     return "\n".join(textwrap.wrap(label, LABEL_CHARS, max_lines=3, placeholder=" …")) or label
 
 
-def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], **kwargs: object) -> None:
+def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], **kwargs: Any) -> None:
     ax.barh(range(len(values)), values, **kwargs)
     ax.yaxis.set_major_locator(FixedLocator(range(len(labels))))
     ax.set_yticklabels(labels)
@@ -278,6 +283,11 @@ class SeriesSpec:
     bench: tuple[tuple[int, float], ...]
 
 
+#: The parts of a series chart that many charts of a document share and that lie on blank paper: the legend
+#: (the same municipality and benchmark) and the year labels (the same years). See `_SeriesCanvas.draw`.
+_LAYERS: Final = ("legend", "years")
+
+
 class _SeriesCanvas:
     """One figure for every series chart of a document: creating a figure, its axes and its ticks costs more
     than drawing two lines, and the analysis has dozens of them. A lock keeps Streamlit's threads apart."""
@@ -293,22 +303,102 @@ class _SeriesCanvas:
         ax.yaxis.grid(True, color="#e6e6e6", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=LABEL_PT)
+        # The year axis has no title: a fixed place for the empty one spares matplotlib measuring every tick
+        # label again to place it (a tenth of the drawing); the picture is the same to the pixel.
+        ax.xaxis.set_label_coords(0.5, 0.0)
         self.legend = self.fig.legend(
             [self.local, self.bench], ["", ""], loc="upper center", ncol=2, fontsize=7, frameon=False
         )
+        #: (layer, what it shows) -> its pixels, as drawn once.
+        self.patches: dict[tuple[str, Hashable], _Patch] = {}
+
+    def show(self, spec: SeriesSpec) -> None:
+        """The figure set to one chart: its lines, axes and legend (the benchmark's entry only when it has one)."""
+        plot_series(self.ax, self.local, self.bench, spec)
+        texts, handles = self.legend.get_texts(), self.legend.legend_handles
+        texts[0].set_text(spec.local_name)
+        texts[1].set_text(spec.bench_name)
+        for artist in (texts[1], handles[1]):
+            if artist is not None:
+                artist.set_visible(bool(spec.bench))
 
     def draw(self, spec: SeriesSpec) -> bytes:
+        """The chart's PNG. Text is the dearest part of a drawing (matplotlib lays out and renders it glyph by
+        glyph in Python): the legend and the year labels are drawn once per content and their pixels pasted
+        into the next charts that show the same, drawn without them. Pasting is exact because each lies on
+        blank paper, which is checked every time; where it is not, the chart is drawn in full."""
         with self.lock:
-            plot_series(self.ax, self.local, self.bench, spec)
-            texts, handles = self.legend.get_texts(), self.legend.legend_handles
-            texts[0].set_text(spec.local_name)
-            texts[1].set_text(spec.bench_name)
-            for artist in (texts[1], handles[1]):
-                if artist is not None:
-                    artist.set_visible(bool(spec.bench))
-            buffer = io.BytesIO()
-            self.canvas.print_png(buffer, pil_kwargs=PNG_OPTIONS)
-            return buffer.getvalue()
+            self.show(spec)
+            keys: dict[str, Hashable] = {
+                "legend": (spec.local_name, spec.bench_name if spec.bench else None),
+                "years": tuple(sorted({y for y, _ in (*spec.local, *spec.bench)})),
+            }
+            patches = [self.patches.get((layer, key)) for layer, key in keys.items()]
+            known = [p for p in patches if p is not None]
+            if len(known) == len(keys) and all(p.usable for p in known):
+                pixels = self._pixels(hidden=_LAYERS)
+                if all(p.fits(pixels) for p in known):
+                    for p in known:
+                        p.paste(pixels)
+                    return _png_of(pixels, self.fig.dpi)
+            pixels = self._pixels()
+            for (layer, key), patch in zip(keys.items(), patches, strict=True):
+                if patch is None:
+                    self.patches[(layer, key)] = self._patch(layer, pixels)
+            return _png_of(pixels, self.fig.dpi)
+
+    def _show_layer(self, layer: str, visible: bool) -> None:
+        if layer == "legend":
+            self.legend.set_visible(visible)
+        else:
+            self.ax.xaxis.set_tick_params(labelbottom=visible)
+
+    def _pixels(self, hidden: Sequence[str] = ()) -> npt.NDArray[np.uint8]:
+        for layer in hidden:
+            self._show_layer(layer, False)
+        try:
+            self.canvas.draw()
+            return np.array(self.canvas.buffer_rgba())  # a copy: the next drawing reuses the canvas's buffer
+        finally:
+            for layer in hidden:
+                self._show_layer(layer, True)
+
+    def _patch(self, layer: str, drawn: npt.NDArray[np.uint8]) -> _Patch:
+        """A layer's pixels from a full drawing; usable only if the chart without it is blank where it lies."""
+        renderer = self.canvas.get_renderer()
+        if layer == "legend":
+            box = self.legend.get_window_extent(renderer)
+        else:
+            box = Bbox.union(
+                [label.get_window_extent(renderer) for label in self.ax.xaxis.get_majorticklabels()]
+            )
+        height, width = drawn.shape[:2]
+        rows = slice(max(0, int(height - box.y1) - 2), min(height, int(height - box.y0) + 3))
+        cols = slice(max(0, int(box.x0) - 2), min(width, int(box.x1) + 3))
+        blank = bool((self._pixels(hidden=(layer,))[rows, cols] == 255).all())
+        return _Patch(rows, cols, drawn[rows, cols].copy(), usable=blank)
+
+
+@dataclass(frozen=True)
+class _Patch:
+    rows: slice
+    cols: slice
+    pixels: npt.NDArray[np.uint8]
+    usable: bool
+
+    def fits(self, chart: npt.NDArray[np.uint8]) -> bool:
+        """Pasting is exact only over blank paper: a chart that draws where the layer lies is drawn in full."""
+        return self.usable and bool((chart[self.rows, self.cols] == 255).all())
+
+    def paste(self, chart: npt.NDArray[np.uint8]) -> None:
+        chart[self.rows, self.cols] = self.pixels
+
+
+def _png_of(pixels: npt.NDArray[np.uint8], dpi: float) -> bytes:
+    """The PNG as ``print_png`` writes it (same metadata and compression), from pixels already drawn."""
+    buffer = io.BytesIO()
+    imsave(buffer, pixels, format="png", origin="upper", dpi=dpi, pil_kwargs=dict(PNG_OPTIONS))
+    return buffer.getvalue()
 
 
 def plot_series(ax: Axes, local: Line2D, bench: Line2D, spec: SeriesSpec) -> None:
@@ -380,3 +470,5 @@ def forget_charts() -> None:
     """Drop every remembered picture (for a benchmark's first press; the app never needs to)."""
     _drawn.cache_clear()
     _series_png.cache_clear()
+    if _SERIES is not None:
+        _SERIES.patches.clear()

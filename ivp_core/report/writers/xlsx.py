@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Final
+from typing import Final, cast
 from xml.sax.saxutils import escape
 
 from ivp_core.report.documents.verslag_model import Report
@@ -149,7 +149,7 @@ def sheet_xml(sheet: Sheet) -> str:
         ):
             number = isinstance(value, int | float) and not isinstance(value, bool)
             if number and i in totals:
-                totals[i] += value  # type: ignore[operator]
+                totals[i] += cast(float, value)  # a number: `number` checked it
             cells.append(_cell(f"{letters[i]}{n}", value, formats.get(i, PLAIN) if number else PLAIN))
         out.append(f'<row r="{n}">{"".join(cells)}</row>')
     last = len(sheet.rows) + 1
