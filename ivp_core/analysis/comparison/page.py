@@ -1,0 +1,156 @@
+"""Use cases of the comparison for pages and documents: read one municipality's comparison as a view model,
+and choose the coordinator's own group. Each opens its own database scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ivp_core.analysis.comparison.compute import (
+    OWN_LIST_SETTING,
+    Comparison,
+    ComparisonUnavailable,
+    ThemeComparison,
+    compare,
+    has_comparison,
+)
+from ivp_core.analysis.comparison.groups import (
+    GROUP_KINDS,
+    GROUP_SIZE,
+    RULE,
+    SMALL_GROUP_WARNING,
+    VERDICT_WORDS,
+)
+from ivp_core.dutch import nl_number
+from ivp_core.errors import UserError
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import Trajectory
+
+
+@dataclass(frozen=True)
+class ThemeComparisonView:
+    theme_code: str
+    year: int
+    own: str  # "12,3" or "onbekend"
+    group: str
+    national: str
+    group_size: int
+    verdict: str | None  # hoger | gelijk | lager
+    verdict_words: str  # "hoger dan vergelijkbare gemeenten", or why there is no verdict
+    small_group: bool
+
+    @property
+    def sentence(self) -> str:
+        """One line for a page or a ballot: own, group and Nederland per 1.000, with the verdict."""
+        text = (
+            f"{self.year}: {self.own} per 1.000 inwoners; vergelijkbare gemeenten {self.group} "
+            f"({self.group_size} gemeenten); Nederland {self.national}."
+        )
+        return f"{text} Dat is {self.verdict_words}." if self.verdict else text
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    """What a page shows of the comparison; `message` explains when there is none."""
+
+    available: bool
+    message: str = ""
+    group_name: str = ""
+    group: str = GROUP_SIZE
+    year: int | None = None
+    members: int = 0
+    themes: tuple[tuple[str, ThemeComparisonView], ...] = ()
+    rule: str = RULE
+    small_group_warning: str = ""
+    sources: tuple[str, ...] = ()
+
+    def theme(self, code: str) -> ThemeComparisonView | None:
+        return dict(self.themes).get(code)
+
+    @property
+    def heading(self) -> str:
+        return (
+            f"Vergeleken met {self.group_name} ({self.members} gemeenten, {self.year})"
+            if self.available
+            else ""
+        )
+
+
+def _number(value: float | None) -> str:
+    return "onbekend" if value is None else nl_number(value, 1)
+
+
+def _theme_view(row: ThemeComparison) -> ThemeComparisonView:
+    words = VERDICT_WORDS[row.verdict] if row.verdict else "niet te vergelijken: een cijfer is onbekend"
+    return ThemeComparisonView(
+        row.theme_code,
+        row.year,
+        _number(row.own_per_1000),
+        _number(row.group_per_1000),
+        _number(row.national_per_1000),
+        row.group_size,
+        row.verdict,
+        words,
+        row.small_group,
+    )
+
+
+def comparison_view(result: Comparison) -> ComparisonView:
+    return ComparisonView(
+        available=True,
+        group_name=result.group_name,
+        group=result.group,
+        year=result.year,
+        members=len(result.members),
+        themes=tuple((row.theme_code, _theme_view(row)) for row in result.themes),
+        small_group_warning=SMALL_GROUP_WARNING if result.small_group else "",
+        sources=result.sources,
+    )
+
+
+def comparison_for(
+    session: Session, trajectory_id: int, region: str | None, group: str = GROUP_SIZE
+) -> ComparisonView:
+    """Inside a caller's scope (the analysis page's loader, the documents): a view or the reason there is none."""
+    if region is None or not has_comparison(session, trajectory_id):
+        return ComparisonView(
+            False, "Er zijn nog geen vergelijkingsgegevens van andere gemeenten geïmporteerd."
+        )
+    try:
+        return comparison_view(compare(session, trajectory_id, region, group=group))
+    except ComparisonUnavailable as exc:
+        return ComparisonView(False, exc.message_nl)
+
+
+def load_comparison_view(trajectory_id: int, region: str | None, group: str = GROUP_SIZE) -> ComparisonView:
+    with session_scope(readonly=True) as session:
+        return comparison_for(session, trajectory_id, region, group)
+
+
+def choose_own_group(trajectory_id: int, codes: list[str]) -> list[str]:
+    """Store the coordinator's own comparison group (an empty list: the partners of the trajectory)."""
+    if any(not code.startswith("GM") or len(code) != 6 for code in codes):
+        raise UserError("Gebruik CBS-codes van gemeenten, zoals GM0148.")
+    with session_scope() as session:
+        trajectory = session.get(Trajectory, trajectory_id, with_for_update=True)
+        if trajectory is None:
+            raise UserError(f"Traject {trajectory_id} bestaat niet.")
+        settings = dict(trajectory.settings or {})
+        chosen = sorted(dict.fromkeys(codes))
+        if chosen:
+            settings[OWN_LIST_SETTING] = chosen
+        else:
+            settings.pop(OWN_LIST_SETTING, None)
+        trajectory.settings = settings
+        return chosen
+
+
+__all__ = [
+    "GROUP_KINDS",
+    "ComparisonView",
+    "ThemeComparisonView",
+    "choose_own_group",
+    "comparison_for",
+    "load_comparison_view",
+]
