@@ -44,10 +44,24 @@ def _cell(value: int | None, width: int = 6) -> str:
     return f"{'.' if value is None else value:>{width}}"
 
 
-def write_crime_file(path: Path, *, seed: int = 29, monthly_years: tuple[int, ...] = YEARS[1:]) -> int:
+def whole_country(count: int = 342, seed: int = 7) -> dict[str, int]:
+    """`count` municipalities with sizes spread like the Netherlands' (many of 20.000–50.000), for the bench."""
+    rng = random.Random(seed)
+    codes = [f"GM{n:04d}" for n in range(1, 2000) if n != 148][: count - 1]
+    return {OWN: 28_900} | {code: int(rng.lognormvariate(10.3, 0.8)) for code in codes}
+
+
+def write_crime_file(
+    path: Path,
+    *,
+    seed: int = 29,
+    years: tuple[int, ...] = YEARS,
+    monthly_years: tuple[int, ...] = YEARS[1:],
+    places: dict[str, int] | None = None,
+) -> int:
     """Rows written. About 1% of the values are unknown; counts are multiples of 5 as the police round them."""
     rng = random.Random(seed)
-    regions = {**municipalities(), "NL01": 17_900_000, "PV23": 1_180_000}
+    regions = {**(places or municipalities()), "NL01": 17_900_000, "PV23": 1_180_000}
     rows = 0
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write(
@@ -55,7 +69,7 @@ def write_crime_file(path: Path, *, seed: int = 29, monthly_years: tuple[int, ..
         )
         for region, inhabitants in regions.items():
             for crime in crime_keys():
-                for year in YEARS:
+                for year in years:
                     periods = (
                         [f"{year}MM{m:02d}" for m in range(1, 13)]
                         if year in monthly_years
