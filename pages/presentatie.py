@@ -85,7 +85,7 @@ with main:
         blocks.append(
             f'<div class="{cls}"><div class="ivp-p-name">{theme.code} {html.escape(theme.name)} '
             f'<span style="font-size:1.1rem">{candidate_badge(item.signals.candidate)}</span></div>'
-            f'<div class="ivp-p-badges">{signal_lines(item.signals, view.benchmark_name)}</div>'
+            f'<div class="ivp-p-badges">{signal_lines(item.signals, view.benchmark_name, item.comparison)}</div>'
             f'<div class="ivp-p-summary">{summary}</div></div>'
         )
     st.markdown("".join(blocks), unsafe_allow_html=True)

@@ -104,7 +104,6 @@ PAGES_USING_STORAGE: dict[str, frozenset[str]] = {
     "start.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "stem.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "trajecten.py": frozenset({"ivp_core.storage.db.session_scope"}),
-    "veld.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "verslag.py": frozenset({"ivp_core.storage.db.session_scope"}),
 }
 

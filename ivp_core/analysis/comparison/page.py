@@ -41,6 +41,10 @@ class ThemeComparisonView:
     small_group: bool
 
     @property
+    def warning(self) -> str:
+        return SMALL_GROUP_WARNING if self.small_group else ""
+
+    @property
     def sentence(self) -> str:
         """One line for a page or a ballot: own, group and Nederland per 1.000, with the verdict."""
         text = (

@@ -59,7 +59,7 @@ def write_crime_file(
     monthly_years: tuple[int, ...] = YEARS[1:],
     places: dict[str, int] | None = None,
 ) -> int:
-    """Rows written. About 1% of the values are unknown; counts are multiples of 5 as the police round them."""
+    """Rows written. About 0.1% of the values are unknown; counts are multiples of 5 as the police round them."""
     rng = random.Random(seed)
     regions = {**(places or municipalities()), "NL01": 17_900_000, "PV23": 1_180_000}
     rows = 0
@@ -77,7 +77,7 @@ def write_crime_file(
                     )
                     scale = inhabitants / 1000 * (12 if len(periods) == 1 else 1)
                     for period in periods:
-                        value = None if rng.random() < 0.01 else 5 * round(rng.uniform(0, scale * 1.2) / 5)
+                        value = None if rng.random() < 0.001 else 5 * round(rng.uniform(0, scale * 1.2) / 5)
                         out.write(
                             f"{rows};{crime:<6};{region:<10};{period};{_cell(value)};{_cell(value)};{_cell(None)}\n"
                         )

@@ -1,0 +1,101 @@
+"""Issue 29: the overview, the field page and the veiligheidsanalyse show the comparison with similar
+municipalities for a trajectory made from nothing (IVP_NO_DEMO=1), with the group, its size, the year, the
+pooled rule and the verdict; a small own group carries the warning. Issue 27: a card's theme name wraps at a
+slash or a compound's seam, never mid-syllable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from ivp_core.analysis.comparison.compute import compare
+from ivp_core.analysis.comparison.page import choose_own_group
+from ivp_core.analysis.comparison.store import import_comparison
+from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
+from ivp_core.storage.db import session_scope
+from ivp_core.trajectory import manage
+from ivp_core.trajectory.cli import municipality_inputs
+from tests.analysis.comparison.country import OWN, write_crime_file, write_population_file
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _own_trajectory_with_comparison(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    data = manage.TrajectoryInput(
+        "IVP Dalfsen", "2027-2030", municipality_inputs([f"{OWN}=Dalfsen"], [f"{OWN}:2024=29000"], [])
+    )
+    crime, population = tmp_path / "47013NED.csv", tmp_path / "bevolking.csv"
+    write_crime_file(crime)
+    write_population_file(population)
+    with session_scope(engine) as db:
+        tid = manage.create(db, data, author="test")
+    for path in (crime, population):
+        with session_scope(engine) as db:
+            import_comparison(db, tid, path.name, path)
+    return tid
+
+
+def _page(page: str, veld: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    if veld:
+        at.query_params["veld"] = veld
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_overview_and_field_page_show_the_group_and_the_verdict(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tid = _own_trajectory_with_comparison(engine, tmp_path, monkeypatch)
+    with session_scope(engine) as db:
+        expected = compare(db, tid, OWN)
+    verdict = next(t for t in expected.themes if t.verdict is not None)
+
+    at = _page("pages/overzicht.py")
+    cards = " ".join(m.value for m in at.markdown)
+    assert cards.count('<span class="ivp-lbl">Groep</span>') == len(expected.themes)
+    assert f">{verdict.verdict}</span>" in cards
+    assert "Polarisatie/<wbr>radicali&shy;sering" in cards and "word-break:normal" in cards
+    captions = " ".join(c.value for c in at.caption)
+    assert f"gemeenten met 20.000 tot 50.000 inwoners ({len(expected.members)} gemeenten, 2023)" in captions
+    assert "gepoold" in captions and "hoger / gelijk / lager dan vergelijkbare gemeenten" in captions
+
+    at = _page("pages/veld.py", veld="1")
+    text = " ".join(m.value for m in at.markdown)
+    assert "2023: " in text and "per 1.000 inwoners; vergelijkbare gemeenten" in text
+    assert "vergelijkbare gemeenten." in text  # "Dat is hoger dan / gelijk aan / lager dan …"
+
+
+def test_a_small_own_group_is_shown_with_the_warning_and_the_document_says_the_rule(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tid = _own_trajectory_with_comparison(engine, tmp_path, monkeypatch)
+    assert choose_own_group(tid, ["GM0001", "GM0063"]) == ["GM0001", "GM0063"]
+    with session_scope(engine) as db:
+        small = compare(db, tid, OWN, group="eigen")
+        document = build_analysis_document(db, tid)
+    assert small.small_group and len(small.members) == 3
+    text = " ".join(str(block) for block in document.blocks)
+    assert "Vergelijking met vergelijkbare gemeenten" in text
+    assert "gepoold" in text and "gemeenten met 20.000 tot 50.000 inwoners" in text
+    assert "hoger dan vergelijkbare gemeenten" in text or "lager dan vergelijkbare gemeenten" in text
+
+
+def test_a_chart_caption_counts_one_crime_type_in_the_singular() -> None:
+    """Issue 27: "som van 1 misdrijfsoorten" under a chart of a theme with one crime type."""
+    from ivp_core.analysis.figures import PER_1000, Point, Series, SeriesPair
+    from ui.charts import caption
+
+    def pair(parts: tuple[str, ...]) -> SeriesPair:
+        series = Series("5.1", "Geregistreerde misdrijven", "Politie", "objectief", PER_1000, "aantal", OWN,
+                        (Point(2023, 1.0, 30.0),), False, parts)  # fmt: skip
+        return SeriesPair(series, None)
+
+    assert caption(pair(("3.7.1",))).endswith("som van 1 misdrijfsoort")
+    assert caption(pair(("1.1.1", "1.1.2"))).endswith("som van 2 misdrijfsoorten")
