@@ -95,7 +95,8 @@ def level_badge(signal: SeriesSignal | None, benchmark_name: str) -> str:
 def group_badge(item: ThemeComparisonView | None) -> str:
     """The verdict against similar municipalities as a badge with a word; the numbers in its tooltip."""
     if item is None or item.verdict is None:
-        return '<span class="ivp-badge ivp-none">geen vergelijking</span>'
+        tip = html.escape(item.sentence) if item is not None else ""
+        return f'<span class="ivp-badge ivp-none" title="{tip}">onbekend</span>'
     worse = None if item.verdict not in {GROUP_HIGHER, GROUP_LOWER} else item.verdict == GROUP_HIGHER
     small = " ⚠" if item.small_group else ""
     return (
@@ -127,9 +128,7 @@ def comparison_caption(comparison: ComparisonView) -> str:
 #: breaks it mid-syllable ("radicaliserin-g" at 1440 px, issue 27); after a slash a line may break too.
 #: A `|` marks the soft hyphen.
 _BREAKS = {
-    "radicalisering": "radicali|sering",
     "bedrijventerreinen": "bedrijven|terreinen",
-    "omgevingsveiligheid": "omgevings|veiligheid",
     "Informatieveiligheid": "Informatie|veiligheid",
     "Verkeersveiligheid": "Verkeers|veiligheid",
     "Brandveiligheid": "Brand|veiligheid",

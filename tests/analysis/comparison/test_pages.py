@@ -61,7 +61,7 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
     cards = " ".join(m.value for m in at.markdown)
     assert cards.count('<span class="ivp-lbl">Groep</span>') == len(expected.themes)
     assert f">{verdict.verdict}</span>" in cards
-    assert "Polarisatie/<wbr>radicali&shy;sering" in cards and "word-break:normal" in cards
+    assert "Polarisatie/<wbr>radicalisering" in cards and "bedrijven&shy;terreinen" in cards and "word-break:normal" in cards
     captions = " ".join(c.value for c in at.caption)
     assert f"gemeenten met 20.000 tot 50.000 inwoners ({len(expected.members)} gemeenten, 2023)" in captions
     assert "gepoold" in captions and "hoger / gelijk / lager dan vergelijkbare gemeenten" in captions
