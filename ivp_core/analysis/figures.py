@@ -145,7 +145,8 @@ def population_table(session: Session, regions: list[str]) -> PopulationTable:
             ComparisonPopulation.region_code, ComparisonPopulation.year, ComparisonPopulation.inhabitants
         ).where(ComparisonPopulation.region_code.in_(regions), ComparisonPopulation.inhabitants.is_not(None))
     ):
-        values.setdefault((r, y), v)
+        if v:
+            values.setdefault((r, y), v)
     fallback = {
         m.cbs_code.strip(): float(m.inhabitants)
         for m in session.scalars(select(Municipality).where(Municipality.cbs_code.in_(regions)))
