@@ -25,7 +25,7 @@ from ivp_core.analysis.comparison.groups import (
 from ivp_core.dutch import nl_number
 from ivp_core.errors import UserError
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import Trajectory
+from ivp_core.storage.models import Municipality, Trajectory
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,19 @@ class ThemeComparisonView:
     verdict: str | None  # hoger | gelijk | lager
     verdict_words: str  # "hoger dan vergelijkbare gemeenten", or why there is no verdict
     small_group: bool
+    group_words: str = "vergelijkbare gemeenten"  # plain words for the group, for residents
+
+    @property
+    def plain(self) -> str:
+        """The comparison in plain (B1) Dutch for the resident's ballot; empty when a rate is unknown."""
+        if self.verdict is None:
+            return ""
+        word = {"hoger": "meer", "gelijk": "ongeveer even veel", "lager": "minder"}[self.verdict]
+        text = (
+            f"In {self.year} registreerde de politie hier {self.own} misdrijven per 1.000 inwoners. In "
+            f"{self.group_size} {self.group_words} samen waren dat er {self.group}. Dat is {word}."
+        )
+        return f"{text} Let op: dat zijn maar {self.group_size} gemeenten." if self.small_group else text
 
     @property
     def warning(self) -> str:
@@ -85,7 +98,14 @@ def _number(value: float | None) -> str:
     return "onbekend" if value is None else nl_number(value, 1)
 
 
-def _theme_view(row: ThemeComparison) -> ThemeComparisonView:
+PLAIN_GROUP = {
+    GROUP_SIZE: "gemeenten van ongeveer dezelfde grootte",
+    "stedelijkheid": "even stedelijke gemeenten",
+    "eigen": "gekozen gemeenten",
+}
+
+
+def _theme_view(row: ThemeComparison, group: str) -> ThemeComparisonView:
     words = VERDICT_WORDS[row.verdict] if row.verdict else "niet te vergelijken: een cijfer is onbekend"
     return ThemeComparisonView(
         row.theme_code,
@@ -97,6 +117,7 @@ def _theme_view(row: ThemeComparison) -> ThemeComparisonView:
         row.verdict,
         words,
         row.small_group,
+        PLAIN_GROUP.get(group, "vergelijkbare gemeenten"),
     )
 
 
@@ -107,7 +128,7 @@ def comparison_view(result: Comparison) -> ComparisonView:
         group=result.group,
         year=result.year,
         members=len(result.members),
-        themes=tuple((row.theme_code, _theme_view(row)) for row in result.themes),
+        themes=tuple((row.theme_code, _theme_view(row, result.group)) for row in result.themes),
         small_group_warning=SMALL_GROUP_WARNING if result.small_group else "",
         sources=result.sources,
     )
@@ -125,6 +146,17 @@ def comparison_for(
         return comparison_view(compare(session, trajectory_id, region, group=group))
     except ComparisonUnavailable as exc:
         return ComparisonView(False, exc.message_nl)
+
+
+def ballot_comparison(session: Session, trajectory_id: int, municipality_id: int | None) -> dict[str, str]:
+    """Per theme the plain sentence for the resident's ballot (inside the ballot's own read scope)."""
+    municipality = session.get(Municipality, municipality_id) if municipality_id is not None else None
+    trajectory = session.get(Trajectory, trajectory_id)
+    if municipality is None and trajectory is not None and len(trajectory.municipalities) == 1:
+        municipality = trajectory.municipalities[0]  # a session of a one-municipality trajectory
+    region = municipality.cbs_code.strip() if municipality is not None and municipality.cbs_code else None
+    view = comparison_for(session, trajectory_id, region)
+    return {code: row.plain for code, row in view.themes if row.plain}
 
 
 def load_comparison_view(trajectory_id: int, region: str | None, group: str = GROUP_SIZE) -> ComparisonView:
@@ -154,6 +186,7 @@ __all__ = [
     "GROUP_KINDS",
     "ComparisonView",
     "ThemeComparisonView",
+    "ballot_comparison",
     "choose_own_group",
     "comparison_for",
     "load_comparison_view",

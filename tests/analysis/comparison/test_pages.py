@@ -61,7 +61,11 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
     cards = " ".join(m.value for m in at.markdown)
     assert cards.count('<span class="ivp-lbl">Groep</span>') == len(expected.themes)
     assert f">{verdict.verdict}</span>" in cards
-    assert "Polarisatie/<wbr>radicalisering" in cards and "bedrijven&shy;terreinen" in cards and "word-break:normal" in cards
+    assert (
+        "Polarisatie/<wbr>radicalisering" in cards
+        and "bedrijven&shy;terreinen" in cards
+        and "word-break:normal" in cards
+    )
     captions = " ".join(c.value for c in at.caption)
     assert f"gemeenten met 20.000 tot 50.000 inwoners ({len(expected.members)} gemeenten, 2023)" in captions
     assert "gepoold" in captions and "hoger / gelijk / lager dan vergelijkbare gemeenten" in captions
@@ -99,3 +103,28 @@ def test_a_chart_caption_counts_one_crime_type_in_the_singular() -> None:
 
     assert caption(pair(("3.7.1",))).endswith("som van 1 misdrijfsoort")
     assert caption(pair(("1.1.1", "1.1.2"))).endswith("som van 2 misdrijfsoorten")
+
+
+def test_the_resident_ballot_says_the_comparison_in_plain_words(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.opinion_helpers import open_session
+    from ui.vote_page_text import evidence_by_theme
+
+    tid = _own_trajectory_with_comparison(engine, tmp_path, monkeypatch)
+    with session_scope(engine) as db:
+        expected = compare(db, tid, OWN)
+    shown = next(t for t in expected.themes if t.verdict is not None)
+    session = open_session(engine, tid, kind="inwonersconsultatie", themes=(shown.theme_code, "3.4"))
+    # as a reader sees it: without the Markdown escapes and soft hyphens of plain_markdown
+    texts = {k: v.replace("\xad", "").replace("\\", "") for k, v in evidence_by_theme(session).items()}
+    own = f"{shown.own_per_1000:.1f}".replace(".", ",")
+    assert (
+        f"In 2023 registreerde de politie hier {own} misdrijven per 1.000 inwoners."
+        in texts[shown.theme_code]
+    )
+    assert f"In {shown.group_size} gemeenten van ongeveer dezelfde grootte samen" in texts[shown.theme_code]
+    assert {"hoger": "Dat is meer.", "gelijk": "Dat is ongeveer even veel.", "lager": "Dat is minder."}[
+        shown.verdict or ""
+    ] in texts[shown.theme_code]
+    assert "per 1.000" not in texts["3.4"]  # no police theme: no comparison
