@@ -49,6 +49,7 @@ from ivp_core.dutch import short_moment
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality
 from ui import auth
+from ui.comparison_panel import comparison_panel
 from ui.context import current_municipality, current_trajectory
 from ui.signals_view import clear_cache
 
@@ -359,6 +360,7 @@ BATCH_COLUMNS = [
 with tab_import:
     _import_section()
     _batches_section()
+    comparison_panel(trajectory.id, author.strip())  # issue 29 (compare): import as comparison, own group
 
 with tab_mapping:
     st.info(PROPOSAL_NOTE, icon=":material/info:")

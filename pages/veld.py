@@ -15,6 +15,7 @@ from ui.signals_view import (
     candidate_badge,
     comparison_caption,
     field_picker,
+    group_picker,
     headline_text,
     inject_css,
     require_view,
@@ -138,3 +139,4 @@ for theme in field.themes:
             st.caption(line)
 st.caption(LEGEND)
 st.caption(comparison_caption(view.comparison))
+group_picker()

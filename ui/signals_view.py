@@ -8,9 +8,9 @@ from typing import Literal
 
 import streamlit as st
 
+from ivp_core.analysis.comparison.groups import GROUP_OWN, GROUP_SIZE, GROUP_URBANISATION, RULE, VERDICT_WORDS
 from ivp_core.analysis.comparison.groups import HIGHER as GROUP_HIGHER
 from ivp_core.analysis.comparison.groups import LOWER as GROUP_LOWER
-from ivp_core.analysis.comparison.groups import RULE, VERDICT_WORDS
 from ivp_core.analysis.comparison.page import ComparisonView, ThemeComparisonView
 from ivp_core.analysis.overview_page import AnalysisPage, load_analysis_page
 from ivp_core.analysis.signals import (
@@ -37,9 +37,29 @@ AnalysisView = AnalysisPage
 
 
 @st.cache_data(ttl=5, show_spinner=False)
-def load_analysis_view(trajectory_id: int, municipality_id: int) -> AnalysisView:
+def load_analysis_view(trajectory_id: int, municipality_id: int, group: str = GROUP_SIZE) -> AnalysisView:
     """Cached for a few seconds: a shared screen and many phones read the same analysis."""
-    return load_analysis_page(trajectory_id, municipality_id)
+    return load_analysis_page(trajectory_id, municipality_id, group)
+
+
+GROUP_KEY = "ivp_vergelijkingsgroep"
+GROUP_LABELS = {
+    GROUP_SIZE: "Even grote gemeenten",
+    GROUP_URBANISATION: "Even stedelijk",
+    GROUP_OWN: "Eigen lijst",
+}
+
+
+def group_picker() -> None:
+    """Which similar municipalities the pages compare with; the choice holds on every analysis page."""
+    st.segmented_control(
+        "Vergelijken met",
+        list(GROUP_LABELS),
+        format_func=GROUP_LABELS.__getitem__,
+        required=True,
+        default=GROUP_SIZE,
+        key=GROUP_KEY,
+    )
 
 
 def clear_cache() -> None:
@@ -192,7 +212,8 @@ def require_view() -> tuple[TrajectoryRef, MunicipalityRef, AnalysisView]:
     if trajectory is None or municipality is None:
         st.info("Er is nog geen traject met een gemeente. Een begeleider kan er een aanmaken.")
         st.stop()
-    return trajectory, municipality, load_analysis_view(trajectory.id, municipality.id)
+    group = str(st.session_state.get(GROUP_KEY) or GROUP_SIZE)
+    return trajectory, municipality, load_analysis_view(trajectory.id, municipality.id, group)
 
 
 FIELD_KEY = "ivp_veld"

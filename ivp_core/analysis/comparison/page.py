@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.analysis.comparison.compute import (
@@ -18,10 +19,12 @@ from ivp_core.analysis.comparison.compute import (
 from ivp_core.analysis.comparison.groups import (
     GROUP_KINDS,
     GROUP_SIZE,
+    NATIONAL,
     RULE,
     SMALL_GROUP_WARNING,
     VERDICT_WORDS,
 )
+from ivp_core.analysis.comparison.store import ComparisonImported, import_comparison, load_comparison
 from ivp_core.dutch import nl_number
 from ivp_core.errors import UserError
 from ivp_core.storage.db import session_scope
@@ -162,6 +165,49 @@ def ballot_comparison(session: Session, trajectory_id: int, municipality_id: int
 def load_comparison_view(trajectory_id: int, region: str | None, group: str = GROUP_SIZE) -> ComparisonView:
     with session_scope(readonly=True) as session:
         return comparison_for(session, trajectory_id, region, group)
+
+
+@dataclass(frozen=True)
+class ComparisonStatus:
+    """What the coordinator's comparison panel shows: the files imported, the municipalities to choose from
+    (code, name) and the own group chosen now (empty: the trajectory's partners)."""
+
+    sources: tuple[str, ...]
+    options: tuple[tuple[str, str], ...]
+    own_group: tuple[str, ...]
+    urbanisation: bool
+
+
+def comparison_status(trajectory_id: int) -> ComparisonStatus:
+    with session_scope(readonly=True) as session:
+        trajectory = session.get(Trajectory, trajectory_id)
+        if trajectory is None:
+            raise UserError(f"Traject {trajectory_id} bestaat niet.")
+        data = load_comparison(session, trajectory_id)
+        codes = sorted(
+            {r for r, _, _ in data.counts if r != NATIONAL}
+            | {r for r, _ in data.inhabitants if r != NATIONAL}
+        )
+        names = dict(
+            session.execute(
+                select(Municipality.cbs_code, Municipality.name).where(Municipality.cbs_code.in_(codes))
+            ).all()
+        )
+        chosen = (trajectory.settings or {}).get(OWN_LIST_SETTING) or []
+        return ComparisonStatus(
+            data.sources,
+            tuple((code, names.get(code) or code) for code in codes),
+            tuple(str(c) for c in chosen),
+            bool(data.urbanisation),
+        )
+
+
+def import_comparison_upload(
+    trajectory_id: int, filename: str, data: bytes, imported_by: str = "", year: int | None = None
+) -> ComparisonImported:
+    """An uploaded whole-country file as comparison data: all or nothing, in one write scope."""
+    with session_scope() as session:
+        return import_comparison(session, trajectory_id, filename, data, imported_by=imported_by, year=year)
 
 
 def choose_own_group(trajectory_id: int, codes: list[str]) -> list[str]:

@@ -128,3 +128,27 @@ def test_the_resident_ballot_says_the_comparison_in_plain_words(
         shown.verdict or ""
     ] in texts[shown.theme_code]
     assert "per 1.000" not in texts["3.4"]  # no police theme: no comparison
+
+
+def test_the_coordinator_chooses_the_own_group_and_the_field_page_compares_with_it(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, admin_password: str
+) -> None:
+    tid = _own_trajectory_with_comparison(engine, tmp_path, monkeypatch)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["ivp_role"] = "facilitator"
+    at.run()
+    at.switch_page("pages/analyse_beheer.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Vergelijken met vergelijkbare gemeenten" in m.value for m in at.markdown)
+    group = next(m for m in at.multiselect if m.label.startswith("Eigen vergelijkingsgroep"))
+    group.set_value(["GM0001", "GM0063", "GM0094", "GM0125", "GM0156"])
+    next(b for b in at.button if b.label == "Groep bewaren").click().run()
+    assert any("telt nu 5 gemeenten" in s.value for s in at.success)
+    with session_scope(engine) as db:
+        assert len(compare(db, tid, OWN, group="eigen").members) == 6
+
+    at.switch_page("pages/veld.py").run()
+    at.segmented_control(key="ivp_vergelijkingsgroep").set_value("eigen").run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = " ".join(c.value for c in at.caption)
+    assert "eigen lijst van gemeenten (6 gemeenten, 2023)" in captions
