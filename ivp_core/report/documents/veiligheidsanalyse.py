@@ -97,10 +97,10 @@ def _figures(pairs: list[SeriesPair], municipality: str, bench: str) -> Iterator
 def _comparison(comparison: ComparisonView) -> Iterator[Block]:
     """A chapter with every theme's rate beside the group's and Nederland's, the group named and counted, the
     pooled rule and the verdict; the reason when there is no comparison."""
-    yield Heading(1, "2 Vergelijking met vergelijkbare gemeenten")
-    if not comparison.available:
-        yield Paragraph(comparison.message, style="note")
+    if not comparison.available:  # a note in chapter 1, so a document without comparison keeps its numbers
+        yield Paragraph(comparison.message, label="Vergelijkbare gemeenten: ", style="note")
         return
+    yield Heading(1, "2 Vergelijking met vergelijkbare gemeenten")
     yield Paragraph(
         f"Geregistreerde misdrijven per 1.000 inwoners in {comparison.year}, vergeleken met "
         f"{comparison.group_name} ({comparison.members} gemeenten) en met Nederland. {comparison.rule}"
