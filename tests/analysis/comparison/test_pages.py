@@ -19,6 +19,7 @@ from ivp_core.storage.db import session_scope
 from ivp_core.trajectory import manage
 from ivp_core.trajectory.cli import municipality_inputs
 from tests.analysis.comparison.country import OWN, write_crime_file, write_population_file
+from tests.pages.test_analysis_pages import _app
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -39,16 +40,6 @@ def _own_trajectory_with_comparison(engine: Engine, tmp_path: Path, monkeypatch:
     return tid
 
 
-def _page(page: str, veld: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    if veld:
-        at.query_params["veld"] = veld
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def test_overview_and_field_page_show_the_group_and_the_verdict(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -57,7 +48,7 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
         expected = compare(db, tid, OWN)
     verdict = next(t for t in expected.themes if t.verdict is not None)
 
-    at = _page("pages/overzicht.py")
+    at = _app("pages/overzicht.py")
     cards = " ".join(m.value for m in at.markdown)
     assert cards.count('<span class="ivp-lbl">Groep</span>') == len(expected.themes)
     assert f">{verdict.verdict}</span>" in cards
@@ -70,7 +61,7 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
     assert f"gemeenten met 20.000 tot 50.000 inwoners ({len(expected.members)} gemeenten, 2023)" in captions
     assert "gepoold" in captions and "hoger / gelijk / lager dan vergelijkbare gemeenten" in captions
 
-    at = _page("pages/veld.py", veld="1")
+    at = _app("pages/veld.py", veld="1")
     text = " ".join(m.value for m in at.markdown)
     assert "2023: " in text and "per 1.000 inwoners; vergelijkbare gemeenten" in text
     assert "vergelijkbare gemeenten." in text  # "Dat is hoger dan / gelijk aan / lager dan …"
