@@ -143,3 +143,34 @@ def test_the_coordinator_chooses_the_own_group_and_the_field_page_compares_with_
     assert not at.exception, [e.value for e in at.exception]
     captions = " ".join(c.value for c in at.caption)
     assert "eigen lijst van gemeenten (6 gemeenten, 2023)" in captions
+
+
+def test_a_joint_trajectory_compares_each_member_and_its_own_group_is_the_partners(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ivp_core.analysis.comparison.page import comparison_for
+    from ivp_core.analysis.overview_page import load_analysis_page
+    from ivp_core.storage.models import Trajectory
+
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    data = manage.TrajectoryInput(
+        "IVP Dalfsen en buren",
+        "2027-2030",
+        municipality_inputs([f"{OWN}=Dalfsen", "GM0001=Buurgemeente"], [], []),
+    )
+    crime, population = tmp_path / "47013NED.csv", tmp_path / "bevolking.csv"
+    write_crime_file(crime)
+    write_population_file(population)
+    with session_scope(engine) as db:
+        tid = manage.create(db, data, author="test")
+    for path in (crime, population):
+        with session_scope(engine) as db:
+            import_comparison(db, tid, path.name, path)
+    with session_scope(engine) as db:
+        partners = compare(db, tid, OWN, group="eigen")
+        other = comparison_for(db, tid, "GM0001")
+        members = {m.cbs_code: m.id for m in db.get(Trajectory, tid).municipalities}
+    assert partners.members == ("GM0001", OWN) and partners.small_group
+    assert other.available and other.group_name == "gemeenten met minder dan 5.000 inwoners"
+    page = load_analysis_page(tid, members["GM0001"])
+    assert page.comparison.group_name == other.group_name and page.region_code == "GM0001"
