@@ -54,6 +54,14 @@ _MUNICIPALITY = re.compile(r"^GM\d{4}$")
 _PERIOD = re.compile(r"^(\d{4})(JJ|MM|KW|X0)(\d{2})$")
 _WHOLE = re.compile(r"^\d+(\.0*)?$")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
+_REGION_PROBLEM = (
+    "'{cell}' is geen regiocode.",
+    "Gebruik CBS-codes zoals GM0148 (gemeente) of NL01 (Nederland).",
+)
+_PERIOD_PROBLEM = (
+    "'{cell}' is geen periode.",
+    "Perioden hebben de vorm 2024JJ00 (jaar) of 2024MM05 (maand).",
+)
 _NUMBER_ACTION = "Gebruik een heel getal zonder punt voor duizendtallen, of een punt (.) voor onbekend."
 _JJ, _MM = 0, 1
 
@@ -134,14 +142,25 @@ class _Cells:
         self.reported: dict[str, int] = {}
 
     def report(
-        self, kind: str, lines: np.ndarray, column: str, message: str, action: str, cells: list[str]
+        self,
+        kind: str,
+        column: tuple[str, list[str], np.ndarray],
+        bad: np.ndarray,
+        lines: np.ndarray,
+        message: str,
+        action: str,
+        rows: np.ndarray | None = None,
     ) -> None:
-        if not len(lines):
+        """`column` = (name, distinct cells, code per row); `bad` per distinct cell; `rows` limits the check."""
+        name, distinct, codes = column
+        at = bad[codes] if rows is None else bad[codes] & rows
+        if not at.any():
             return
         done = self.reported.get(kind, 0)
         room = max(0, MAX_REPORTED - done)
-        report_many(self.log, lines[:room], column, message, action, cells[:room])
-        self.reported[kind] = done + len(lines)
+        shown = [distinct[c] for c in codes[at][:room]]
+        report_many(self.log, lines[at][:room], name, message, action, shown)
+        self.reported[kind] = done + int(at.sum())
 
     def close(self) -> None:
         for kind, count in self.reported.items():
@@ -222,28 +241,19 @@ def read_crime_totals(
         rows += len(block)
         region_cells, region_codes = _stripped(block["RegioS"])
         region_value, region_bad = _region_ids(region_cells, regions)
-        cells.report(
-            "regiocode", lines[region_bad[region_codes]], "RegioS", "'{cell}' is geen regiocode.",
-            "Gebruik CBS-codes zoals GM0148 (gemeente) of NL01 (Nederland).",
-            [region_cells[c] for c in region_codes[region_bad[region_codes]][:MAX_REPORTED]],
-        )  # fmt: skip
+        cells.report("regiocode", ("RegioS", region_cells, region_codes), region_bad, lines, *_REGION_PROBLEM)
         period_cells, period_codes = _periods_of(block)
         years, kinds, period_bad = _periods(period_cells)
-        future = years > now
-        for bad, kind, message, action in (
-            (period_bad, "periode", "'{cell}' is geen periode.", "Perioden hebben de vorm 2024JJ00 of 2024MM05."),
-            (future, "toekomst", f"Het jaartal in '{{cell}}' ligt na het huidige jaar ({now}).",
-             "Controleer de periode; cijfers over de toekomst kunnen niet worden geïmporteerd."),
-        ):  # fmt: skip
-            at = bad[period_codes]
-            cells.report(
-                kind,
-                lines[at],
-                "Perioden",
-                message,
-                action,
-                [period_cells[c] for c in period_codes[at][:MAX_REPORTED]],
-            )
+        period = ("Perioden", period_cells, period_codes)
+        cells.report("periode", period, period_bad, lines, *_PERIOD_PROBLEM)
+        cells.report(
+            "toekomst",
+            period,
+            years > now,
+            lines,
+            f"Het jaartal in '{{cell}}' ligt na het huidige jaar ({now}).",
+            "Controleer de periode; cijfers over de toekomst kunnen niet worden geïmporteerd.",
+        )
         crime_cells, crime_codes = _stripped(block[crime_column])
         crime_value = np.full(len(crime_cells), -1, dtype=np.int32)
         for index, crime in enumerate(crime_cells):
@@ -253,9 +263,14 @@ def read_crime_totals(
                 unmapped.add(crime)
         value_cells, value_codes = _stripped(block[measure])
         values, value_bad = _numbers(value_cells, whole=True)
-        at = value_bad[value_codes]
-        cells.report("getal", lines[at], measure, "'{cell}' is geen aantal.", _NUMBER_ACTION,
-                     [value_cells[c] for c in value_codes[at][:MAX_REPORTED]])  # fmt: skip
+        cells.report(
+            "getal",
+            (measure, value_cells, value_codes),
+            value_bad,
+            lines,
+            "'{cell}' is geen aantal.",
+            _NUMBER_ACTION,
+        )
         if log.has_errors:
             continue  # keep reading: every problem in the file is reported at once
         region = region_value[region_codes]
@@ -418,27 +433,38 @@ def read_population(
         if fixed_year is None:
             period_cells, period_codes = _periods_of(block)
             years, kinds, period_bad = _periods(period_cells)
-            at = period_bad[period_codes]
-            cells.report("periode", lines[at], "Perioden", "'{cell}' is geen periode.",
-                         "Perioden hebben de vorm 2024JJ00.", [period_cells[c] for c in period_codes[at][:MAX_REPORTED]])  # fmt: skip
+            cells.report(
+                "periode", ("Perioden", period_cells, period_codes), period_bad, lines, *_PERIOD_PROBLEM
+            )
             row_years = years[period_codes]
             keep &= kinds[period_codes] == _JJ
         else:
             row_years = np.full(len(block), fixed_year, dtype=np.int32)
         value_cells, value_codes = _stripped(block[measure])
         numbers, bad = _numbers(value_cells, whole=True)
-        at = bad[value_codes] & keep
-        cells.report("getal", lines[at], measure, "'{cell}' is geen aantal inwoners.", _NUMBER_ACTION,
-                     [value_cells[c] for c in value_codes[at][:MAX_REPORTED]])  # fmt: skip
+        cells.report(
+            "getal",
+            (measure, value_cells, value_codes),
+            bad,
+            lines,
+            "'{cell}' is geen aantal inwoners.",
+            _NUMBER_ACTION,
+            keep,
+        )
         levels = np.full(len(block), np.nan)
         if urbanisation:
             level_cells, level_codes = _stripped(block[urbanisation])
             level_value, level_bad = _numbers(level_cells, whole=True)
             level_bad |= ~np.isnan(level_value) & ((level_value < 1) | (level_value > 5))
-            at = level_bad[level_codes] & keep
-            cells.report("stedelijkheid", lines[at], urbanisation, "'{cell}' is geen mate van stedelijkheid.",
-                         "Stedelijkheid is 1 (zeer sterk stedelijk) tot en met 5 (niet stedelijk), of een punt.",
-                         [level_cells[c] for c in level_codes[at][:MAX_REPORTED]])  # fmt: skip
+            cells.report(
+                "stedelijkheid",
+                (urbanisation, level_cells, level_codes),
+                level_bad,
+                lines,
+                "'{cell}' is geen mate van stedelijkheid.",
+                "Stedelijkheid is 1 (zeer sterk stedelijk) tot en met 5 (niet stedelijk), of een punt.",
+                keep,
+            )
             levels = level_value[level_codes]
         inhabitants = numbers[value_codes]
         for index in np.flatnonzero(keep):

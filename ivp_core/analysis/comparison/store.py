@@ -109,8 +109,8 @@ def import_comparison(
                 ("trajectory_id", "region_code", "theme_code", "year", "count"),
             ) as write:
                 write((trajectory_id, r, t, y, v) for (r, t, y), v in sorted(totals.counts.items()))
-            return _record(session, trajectory_id, kind, filename, source, imported_by, log, totals.rows,
-                           len(totals.counts), len(totals.regions), years)  # fmt: skip
+            counted = (totals.rows, len(totals.counts), len(totals.regions), years)
+            return _record(session, trajectory_id, kind, filename, source, imported_by, log, *counted)
     elif kind == KIND_POPULATION:
         population = read_population(source, filename, log, year)
         if population is not None:
@@ -146,8 +146,8 @@ def import_comparison(
             ) as write:
                 write(rows)
             regions = len({r for r, _ in population.values})
-            return _record(session, trajectory_id, kind, filename, source, imported_by, log, population.rows,
-                           len(rows), regions, years)  # fmt: skip
+            counted = (population.rows, len(rows), regions, years)
+            return _record(session, trajectory_id, kind, filename, source, imported_by, log, *counted)
     raise ComparisonRefused(filename, log.problems)
 
 
