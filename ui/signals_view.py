@@ -141,7 +141,7 @@ def comparison_caption(comparison: ComparisonView) -> str:
         f"Groep: {words} dan vergelijkbare gemeenten, dat zijn {comparison.group_name} "
         f"({comparison.members} gemeenten, {comparison.year}). {RULE}"
     )
-    return f"{text} {comparison.small_group_warning}".strip()
+    return f"{text} {comparison.small_group_warning} {comparison.mapping_warning}".strip()
 
 
 #: Where a long word of a theme's short name may break on a narrow card (a soft hyphen), so a browser never

@@ -611,5 +611,7 @@ class ComparisonSource(Base):
     sha256: Mapped[str] = mapped_column(String(64), default="")
     row_count: Mapped[int] = mapped_column(Integer, default=0)
     regions: Mapped[int] = mapped_column(Integer, default=0)
+    # sha256 of the crime-type mapping the theme totals were summed with (a crime file; "" for population)
+    mapping_sha256: Mapped[str] = mapped_column(String(64), default="")
     imported_by: Mapped[str] = mapped_column(String(120), default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

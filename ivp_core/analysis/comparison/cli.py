@@ -93,6 +93,11 @@ def _compare(args: argparse.Namespace) -> int:
                 _rate(row.national_per_1000),
             )
         )
+    if result.mapping_changed:
+        print(
+            "Waarschuwing: de koppeltabel is gewijzigd na de import van de vergelijking; importeer opnieuw.",
+            file=sys.stderr,
+        )
     if result.small_group:
         print(f"Waarschuwing: de groep telt {len(result.members)} gemeenten (minder dan 5).", file=sys.stderr)
     return 0

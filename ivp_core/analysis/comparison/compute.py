@@ -25,7 +25,7 @@ from ivp_core.analysis.comparison.groups import (
     urbanisation_name,
     verdict,
 )
-from ivp_core.analysis.comparison.store import ComparisonData, latest_year, load_comparison
+from ivp_core.analysis.comparison.store import ComparisonData, current_digest, latest_year, load_comparison
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import UserError
 from ivp_core.storage.models import Trajectory
@@ -67,6 +67,7 @@ class Comparison:
     members: tuple[str, ...]  # the group's municipalities, the municipality itself included
     themes: tuple[ThemeComparison, ...]
     sources: tuple[str, ...]
+    mapping_changed: bool = False  # the crime-type mapping changed after the crime file was imported
 
     def theme(self, code: str) -> ThemeComparison | None:
         return next((t for t in self.themes if t.theme_code == code), None)
@@ -190,7 +191,10 @@ def compare(
                 theme, chosen_year, own, pool.rate, pool.members, national, verdict(own, pool.rate)
             )
         )
-    return Comparison(region, chosen_year, group, group_name, tuple(members), tuple(rows), data.sources)
+    changed = data.mapping_sha256 != current_digest(session)
+    return Comparison(
+        region, chosen_year, group, group_name, tuple(members), tuple(rows), data.sources, changed
+    )
 
 
 def has_comparison(session: Session, trajectory_id: int) -> bool:

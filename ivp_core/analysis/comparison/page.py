@@ -30,6 +30,11 @@ from ivp_core.errors import UserError
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality, Trajectory
 
+MAPPING_CHANGED = (
+    "Let op: de koppeling van misdrijfsoorten aan thema's is gewijzigd na de import van de vergelijking; de "
+    "cijfers van de groep tellen nog de oude koppeling. Importeer het bestand met alle gemeenten opnieuw."
+)
+
 
 @dataclass(frozen=True)
 class ThemeComparisonView:
@@ -84,6 +89,7 @@ class ComparisonView:
     rule: str = RULE
     small_group_warning: str = ""
     sources: tuple[str, ...] = ()
+    mapping_warning: str = ""
 
     def theme(self, code: str) -> ThemeComparisonView | None:
         return dict(self.themes).get(code)
@@ -134,6 +140,7 @@ def comparison_view(result: Comparison) -> ComparisonView:
         themes=tuple((row.theme_code, _theme_view(row, result.group)) for row in result.themes),
         small_group_warning=SMALL_GROUP_WARNING if result.small_group else "",
         sources=result.sources,
+        mapping_warning=MAPPING_CHANGED if result.mapping_changed else "",
     )
 
 

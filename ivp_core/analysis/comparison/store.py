@@ -72,6 +72,16 @@ def _sha256(source: Source) -> str:
     return digest.hexdigest()
 
 
+def mapping_digest(mapping: dict[str, str | None]) -> str:
+    """Which crime types counted in which theme: a later change to the mapping makes stored totals stale."""
+    text = "\n".join(f"{code}={theme or ''}" for code, theme in sorted(mapping.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def current_digest(session: Session) -> str:
+    return mapping_digest({code: row.theme_code for code, row in current_mapping(session).items()})
+
+
 def import_comparison(
     session: Session,
     trajectory_id: int,
@@ -110,7 +120,17 @@ def import_comparison(
             ) as write:
                 write((trajectory_id, r, t, y, v) for (r, t, y), v in sorted(totals.counts.items()))
             counted = (totals.rows, len(totals.counts), len(totals.regions), years)
-            return _record(session, trajectory_id, kind, filename, source, imported_by, log, *counted)
+            return _record(
+                session,
+                trajectory_id,
+                kind,
+                filename,
+                source,
+                imported_by,
+                log,
+                *counted,
+                mapping_digest(mapping),
+            )
     elif kind == KIND_POPULATION:
         population = read_population(source, filename, log, year)
         if population is not None:
@@ -163,9 +183,11 @@ def _record(
     stored: int,
     regions: int,
     years: list[int],
+    mapping: str = "",
 ) -> ComparisonImported:
     session.add(
         ComparisonSource(
+            mapping_sha256=mapping,
             trajectory_id=trajectory_id,
             kind=kind,
             filename=filename[:255],
@@ -189,6 +211,7 @@ class ComparisonData:
     inhabitants: dict[tuple[str, int], float]  # (region, year), known values only
     urbanisation: dict[tuple[str, int], int]  # (region, year), known values only
     sources: tuple[str, ...]  # file names, newest first
+    mapping_sha256: str = ""  # of the newest crime file's mapping
 
     @property
     def empty(self) -> bool:
@@ -222,14 +245,13 @@ def load_comparison(session: Session, trajectory_id: int, year: int | None = Non
             inhabitants[(region, at)] = value
         if level is not None:
             urbanisation[(region, at)] = level
-    sources = tuple(
-        session.scalars(
-            select(ComparisonSource.filename)
-            .where(ComparisonSource.trajectory_id == trajectory_id)
-            .order_by(ComparisonSource.id.desc())
-        )
-    )
-    return ComparisonData(counts, inhabitants, urbanisation, sources)
+    rows = session.execute(
+        select(ComparisonSource.filename, ComparisonSource.kind, ComparisonSource.mapping_sha256)
+        .where(ComparisonSource.trajectory_id == trajectory_id)
+        .order_by(ComparisonSource.id.desc())
+    ).all()
+    digest = next((sha for _, kind, sha in rows if kind == KIND_CRIME), "")
+    return ComparisonData(counts, inhabitants, urbanisation, tuple(name for name, _, _ in rows), digest)
 
 
 def latest_year(session: Session, trajectory_id: int) -> int | None:

@@ -105,8 +105,9 @@ def _comparison(comparison: ComparisonView) -> Iterator[Block]:
         f"Geregistreerde misdrijven per 1.000 inwoners in {comparison.year}, vergeleken met "
         f"{comparison.group_name} ({comparison.members} gemeenten) en met Nederland. {comparison.rule}"
     )
-    if comparison.small_group_warning:
-        yield Paragraph(comparison.small_group_warning, style="note")
+    for warning in (comparison.small_group_warning, comparison.mapping_warning):
+        if warning:
+            yield Paragraph(warning, style="note")
     catalogue = load_catalogue()
     yield TableBlock(
         ("Thema", "Gemeente", "Groep", "Gemeenten in groep", "Nederland", "Oordeel"),

@@ -174,3 +174,23 @@ def test_a_joint_trajectory_compares_each_member_and_its_own_group_is_the_partne
     assert other.available and other.group_name == "gemeenten met minder dan 5.000 inwoners"
     page = load_analysis_page(tid, members["GM0001"])
     assert page.comparison.group_name == other.group_name and page.region_code == "GM0001"
+
+
+def test_a_mapping_changed_after_the_import_is_said_until_the_file_is_imported_again(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ivp_core.analysis.comparison.page import comparison_for
+    from ivp_core.analysis.importers.mapping import update_mapping
+
+    tid = _own_trajectory_with_comparison(engine, tmp_path, monkeypatch)
+    with session_scope(engine) as db:
+        assert comparison_for(db, tid, OWN).mapping_warning == ""
+        update_mapping(db, "3.7.4", "5.4")  # cybercrime into informatieveiligheid
+    with session_scope(engine) as db:
+        assert (
+            "Importeer het bestand met alle gemeenten opnieuw" in comparison_for(db, tid, OWN).mapping_warning
+        )
+        import_comparison(db, tid, "47013NED.csv", tmp_path / "47013NED.csv")
+    with session_scope(engine) as db:
+        again = comparison_for(db, tid, OWN)
+    assert again.mapping_warning == "" and again.theme("5.4") is not None

@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("row_count", sa.Integer(), nullable=False),
         sa.Column("regions", sa.Integer(), nullable=False),
+        sa.Column("mapping_sha256", sa.String(length=64), nullable=False),
         sa.Column("imported_by", sa.String(length=120), nullable=False),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["trajectory_id"], ["trajectory.id"], ondelete="CASCADE"),
