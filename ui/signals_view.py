@@ -144,6 +144,16 @@ def comparison_caption(comparison: ComparisonView) -> str:
     return f"{text} {comparison.small_group_warning} {comparison.mapping_warning}".strip()
 
 
+def comparison_short(comparison: ComparisonView) -> str:
+    """One clause for a shared screen's footer: which group "Groep" compares with."""
+    if not comparison.available:
+        return ""
+    return (
+        f"Groep = vergelijkbare gemeenten: {comparison.group_name} ({comparison.members} gemeenten, "
+        f"{comparison.year}, gepoold)"
+    )
+
+
 #: Where a long word of a theme's short name may break on a narrow card (a soft hyphen), so a browser never
 #: breaks it mid-syllable ("radicaliserin-g" at 1440 px, issue 27); after a slash a line may break too.
 #: A `|` marks the soft hyphen.
