@@ -112,20 +112,29 @@ def kind_of(columns: list[str]) -> str | None:
     return None
 
 
-def _blocks(source: Source, usecols: list[str]) -> Iterator[pd.DataFrame]:
+def _blocks(source: Source, usecols: list[str], log: ProblemLog) -> Iterator[pd.DataFrame]:
+    """The file in blocks of BLOCK_ROWS rows; a file pandas cannot read as a semicolon table is a Dutch error."""
     handle: Path | IO[bytes] = source if isinstance(source, Path) else io.BytesIO(source)
-    yield from pd.read_csv(
-        handle,
-        sep=";",
-        usecols=usecols,
-        dtype="category",
-        chunksize=BLOCK_ROWS,
-        encoding="utf-8-sig",
-        encoding_errors="replace",
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=False,
-    )
+    try:
+        yield from pd.read_csv(
+            handle,
+            sep=";",
+            usecols=usecols,
+            dtype="category",
+            chunksize=BLOCK_ROWS,
+            encoding="utf-8-sig",
+            encoding_errors="replace",
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        log.error(
+            "Het bestand is niet te lezen als een tabel met puntkomma's tussen de kolommen"
+            + (f" (regel {line.group(1)} heeft een ander aantal velden)." if line else "."),
+            "Download de tabel opnieuw als onbewerkte dataset (CSV) en open of bewaar haar niet eerst in Excel.",
+        )
 
 
 def _stripped(column: pd.Series) -> tuple[list[str], np.ndarray]:
@@ -236,7 +245,7 @@ def read_crime_totals(
     now = current_year()
     partials: list[pd.DataFrame] = []
     rows = 0
-    for block in _blocks(source, ["RegioS", "Perioden", crime_column, measure]):
+    for block in _blocks(source, ["RegioS", "Perioden", crime_column, measure], log):
         lines = np.arange(rows + 2, rows + 2 + len(block))
         rows += len(block)
         region_cells, region_codes = _stripped(block["RegioS"])
@@ -418,7 +427,7 @@ def read_population(
     values: dict[tuple[str, int], tuple[float | None, int | None]] = {}
     cells = _Cells(log)
     rows = 0
-    for block in _blocks(source, usecols):
+    for block in _blocks(source, usecols, log):
         lines = np.arange(rows + 2, rows + 2 + len(block))
         rows += len(block)
         keep = np.ones(len(block), dtype=bool)

@@ -266,6 +266,11 @@ def test_a_bad_cell_refuses_the_whole_file_in_dutch(
     with session_scope(engine) as db:
         assert db.scalar(select(func.count()).select_from(ComparisonCount)) == 0
 
+    commas = tmp_path / "47013NED_excel.csv"  # saved again by an English Excel: commas between the columns
+    commas.write_text(crime.read_text(encoding="utf-8").replace(";", ","), encoding="utf-8")
+    code, out, err = run(capsys, "import", str(commas), "--trajectory", "1", "--comparison")
+    assert code == 2 and "puntkomma" in err and "Traceback" not in err
+
     unknown = tmp_path / "leeg.csv"
     unknown.write_text("a;b;c\n1;2;3\n", encoding="utf-8")
     code, out, err = run(capsys, "import", str(unknown), "--trajectory", "1", "--comparison")
