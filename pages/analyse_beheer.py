@@ -4,53 +4,20 @@ adjust the project's proposed mapping of police crime types to themes."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import select
 
-from ivp_core.analysis.importers import (
-    ImportPreview,
-    ImportRejected,
-    UndoRefused,
-    apply_import,
-    preview_import,
-    recent_batches,
-    undo_batch,
-)
-from ivp_core.analysis.importers.long_format import REQUIRED
-from ivp_core.analysis.importers.mapping import (
-    PROPOSAL_NOTE,
-    current_mapping,
-    reset_to_proposal,
-    update_mapping,
-)
-from ivp_core.analysis.importers.preview import (
-    MAX_FILE_BYTES,
-    MAX_FILE_MB,
-    TOO_LARGE_ACTION,
-    UPLOAD_LIMIT_MB,
-    too_large_message,
-)
-from ivp_core.analysis.texts import (
-    ASPECT_EXTRA_SUFFIX,
-    THEME_TEXTS,
-    aspect_texts,
-    field_target,
-    get_field_analysis,
-    get_theme_analysis,
-    history,
-    theme_target,
-    update_field_analysis,
-    update_theme_analysis,
-)
+from ivp_core.analysis import page as uc
 from ivp_core.catalogue import load_catalogue
-from ivp_core.dutch import short_moment
-from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import Municipality
+from ivp_core.errors import EditConflict, UserError
 from ui import auth
+from ui import opened_texts as texts_form
 from ui.comparison_panel import comparison_panel
 from ui.context import current_municipality, current_trajectory
+from ui.edit_conflict import conflict_choice, remember_conflict
+from ui.errors import show_user_error
 from ui.signals_view import clear_cache
 
 auth.require_facilitator()
@@ -81,24 +48,18 @@ author = st.text_input(
     on_change=_keep_author,
     help="Komt in de geschiedenis bij elke wijziging van een tekst. Deze browser onthoudt hem tot u hem sluit.",
 )
+texts_form.flash()
 
 
 def _history_table(target: str) -> None:
-    with session_scope() as session:
-        rows = history(session, trajectory.id, municipality.id, target)
+    rows = uc.load_history(trajectory.id, municipality.id, target)
     if not rows:
         st.caption("Nog geen wijzigingen.")
         return
     st.dataframe(
         pd.DataFrame(
             [
-                {
-                    "Wanneer": short_moment(r.changed_at),
-                    "Wie": r.author,
-                    "Wat": r.label,
-                    "Oud": r.old_value,
-                    "Nieuw": r.new_value,
-                }
+                {"Wanneer": r.when, "Wie": r.author, "Wat": r.label, "Oud": r.old_value, "Nieuw": r.new_value}
                 for r in rows
             ]
         ),
@@ -107,12 +68,25 @@ def _history_table(target: str) -> None:
     )
 
 
-def _saved(changed: int) -> None:
-    clear_cache()
-    if changed:
-        st.success(f"{changed} wijziging(en) opgeslagen.")
+def _save(form: str, save: Callable[[uc.TextsSave], uc.Saved], request: uc.TextsSave) -> None:
+    """One save of a form of texts: the result after a rerun, both versions of every text someone else changed."""
+    try:
+        result = save(request)
+    except uc.TextsConflict as conflict:
+        texts_form.remember(form, conflict.conflicts)
+    except UserError as exc:
+        show_user_error(exc)
     else:
-        st.info("Er was niets veranderd.")
+        clear_cache()
+        texts_form.saved(form, result.message, changed=bool(result.changed))
+
+
+def _text_box(
+    form: str, box: uc.TextBox, height: int, column: st.delta_generator.DeltaGenerator | None = None
+) -> str:
+    return (column or st).text_area(
+        box.label, key=texts_form.box_key(form, box.attribute), help=box.help, height=height
+    )
 
 
 tab_texts, tab_fields, tab_import, tab_mapping = st.tabs(
@@ -120,101 +94,76 @@ tab_texts, tab_fields, tab_import, tab_mapping = st.tabs(
 )
 
 with tab_texts:
-    theme = catalogue.theme(
-        st.selectbox(
-            "Thema", catalogue.theme_codes, format_func=lambda c: catalogue.theme(c).label, key="beheer_thema"
-        )
+    theme_code = st.selectbox(
+        "Thema", catalogue.theme_codes, format_func=lambda c: catalogue.theme(c).label, key="beheer_thema"
     )
-    with session_scope() as session:
-        row = get_theme_analysis(session, trajectory.id, municipality.id, theme.code)
-    with st.form(f"thema_{theme.code}"):
-        values = {}
-        for attribute, label in THEME_TEXTS.items():
-            help_text = (
-                "Veld 1 beschrijft de aanpak met zes vaste aspecten (tab Velden)."
-                if attribute == "approach_text" and theme.field_code == "1"
-                else None
-            )
-            values[attribute] = st.text_area(label, getattr(row, attribute) or "", help=help_text, height=120)
-        candidate = st.checkbox("Kandidaat-prioriteit voor Stap 3", value=row.candidate)
+    theme = uc.load_theme_texts(trajectory.id, municipality.id, theme_code)
+    form = f"beheer:{trajectory.id}:{municipality.id}:{theme.target}"
+    opened = texts_form.sync(form, {**theme.values, uc.CANDIDATE: theme.candidate})
+    with st.form(f"thema_{theme_code}"):
+        values = {box.attribute: _text_box(form, box, 120) for box in theme.boxes}
+        candidate = st.checkbox(
+            "Kandidaat-prioriteit voor Stap 3", key=texts_form.box_key(form, uc.CANDIDATE)
+        )
         if st.form_submit_button("Opslaan", type="primary"):
-            try:
-                with session_scope() as session:
-                    changed = update_theme_analysis(
-                        session, trajectory.id, municipality.id, theme.code, author, values, candidate
-                    )
-                _saved(changed)
-            except ValueError as exc:
-                st.error(str(exc))
+            _save(
+                form,
+                uc.save_theme_texts,
+                uc.TextsSave(
+                    trajectory.id,
+                    municipality.id,
+                    theme_code,
+                    author,
+                    values,
+                    {a: str(v) for a, v in opened.items() if a != uc.CANDIDATE},
+                    candidate,
+                    bool(opened[uc.CANDIDATE]),
+                ),
+            )
     st.markdown("##### Geschiedenis")
-    _history_table(theme_target(theme.code))
+    _history_table(theme.target)
 
 with tab_fields:
     labels = {f.code: f.label for f in catalogue.fields}
     field_code = st.selectbox("Veld", list(labels), format_func=labels.__getitem__, key="beheer_veld")
-    with session_scope() as session:
-        field_row = get_field_analysis(session, trajectory.id, municipality.id, field_code)
+    field = uc.load_field_texts(trajectory.id, municipality.id, field_code)
+    form = f"beheer:{trajectory.id}:{municipality.id}:{field.target}"
+    opened = texts_form.sync(form, field.values)
     with st.form(f"veld_{field_code}"):
-        priorities = st.text_area(
-            "Mogelijke prioriteiten in dit veld (met argumenten)", field_row.priorities_text or "", height=140
-        )
-        aspects: dict[str, str] = {}
-        if field_code == "1":
+        field_values = {field.priorities.attribute: _text_box(form, field.priorities, 140)}
+        if field.aspects:
             st.markdown("**De zes vaste aspecten van veld 1: huidige aanpak en extra?**")
-            for aspect in catalogue.approach_aspects_field1:
-                approach, extra = aspect_texts(field_row.aspects, aspect.code)
-                left, right = st.columns(2)
-                aspects[aspect.code] = left.text_area(
-                    f"{aspect.code}. {aspect.name}: huidige aanpak",
-                    approach,
-                    help=aspect.explanation,
-                    height=100,
-                )
-                aspects[aspect.code + ASPECT_EXTRA_SUFFIX] = right.text_area(
-                    f"{aspect.code}. {aspect.name}: extra?", extra, height=100
-                )
+        for aspect in field.aspects:
+            left, right = st.columns(2)
+            field_values[aspect.approach.attribute] = _text_box(form, aspect.approach, 100, left)
+            field_values[aspect.extra.attribute] = _text_box(form, aspect.extra, 100, right)
         if st.form_submit_button("Opslaan", type="primary"):
-            try:
-                with session_scope() as session:
-                    changed = update_field_analysis(
-                        session,
-                        trajectory.id,
-                        municipality.id,
-                        field_code,
-                        author,
-                        priorities,
-                        aspects or None,
-                    )
-                _saved(changed)
-            except ValueError as exc:
-                st.error(str(exc))
+            _save(
+                form,
+                uc.save_field_texts,
+                uc.TextsSave(
+                    trajectory.id,
+                    municipality.id,
+                    field_code,
+                    author,
+                    field_values,
+                    {a: str(v) for a, v in opened.items()},
+                ),
+            )
     st.markdown("##### Geschiedenis")
-    _history_table(field_target(field_code))
+    _history_table(field.target)
 
 
-def _municipality_names() -> dict[str, str]:
-    with session_scope() as session:
-        return {m.cbs_code: m.name for m in session.scalars(select(Municipality)) if m.cbs_code}
-
-
-def _cached_preview(name: str, data: bytes, chosen: tuple[str, ...] | None) -> ImportPreview:
+def _cached_preview(name: str, data: bytes, chosen: tuple[str, ...] | None) -> uc.ImportPreview:
     """The preview of one uploaded file is computed once per content and choice of municipalities, not on
     every rerun of the page (issue 18: a 5 MB file was parsed again at every click)."""
     digest = hashlib.sha256(data).hexdigest()
     key = (digest, name, trajectory.id, chosen)
-    cache: dict[tuple[object, ...], ImportPreview] = st.session_state.setdefault("import_previews", {})
+    cache: dict[tuple[object, ...], uc.ImportPreview] = st.session_state.setdefault("import_previews", {})
     if key not in cache:
         cache.clear()  # one file at a time: keep memory bounded
-        with st.spinner("Het bestand wordt gelezen en gecontroleerd…"), session_scope() as session:
-            cache[key] = preview_import(
-                session,
-                name,
-                data,
-                municipality.id,
-                trajectory_id=trajectory.id,
-                municipalities=list(chosen) if chosen is not None else None,
-                sha256=digest,
-            )
+        with st.spinner("Het bestand wordt gelezen en gecontroleerd…"):
+            cache[key] = uc.preview_file(trajectory.id, municipality.id, name, data, chosen, digest)
     return cache[key]
 
 
@@ -222,30 +171,30 @@ def _import_section() -> None:
     st.markdown(
         "Laad cijfers uit een **StatLine- of politiedownload** (onbewerkte dataset of 'CSV met labels', ook als "
         "Excel opgeslagen; zoals 47013NED of 83648NED), een **Veiligheidsmonitor-tabel** (zoals 85146NED, met "
-        f"marges) of het **lange formaat** (CSV of Excel) met de kolommen `{','.join(REQUIRED)}` en eventueel "
+        f"marges) of het **lange formaat** (CSV of Excel) met de kolommen `{','.join(uc.LONG_FORMAT_COLUMNS)}` en eventueel "
         "`region_code` en `kind`. U ziet eerst een voorbeeld; er wordt pas iets opgeslagen als u op "
         "*Importeren* klikt, en dan alles of niets."
     )
     upload = st.file_uploader(
-        f"Bestand met cijfers (CSV of Excel, hoogstens {MAX_FILE_MB} MB)",
+        f"Bestand met cijfers (CSV of Excel, hoogstens {uc.MAX_FILE_MB} MB)",
         type=["csv", "xlsx", "xls", "txt"],
         key="beheer_upload",
-        max_upload_size=UPLOAD_LIMIT_MB,
-        help=f"Een bestand mag hoogstens {MAX_FILE_MB} MB zijn. Is het groter, download dan alleen de "
+        max_upload_size=uc.UPLOAD_LIMIT_MB,
+        help=f"Een bestand mag hoogstens {uc.MAX_FILE_MB} MB zijn. Is het groter, download dan alleen de "
         "gemeenten, regio's en jaren die u nodig hebt.",
     )
     if upload is None:
         return
-    if upload.size > MAX_FILE_BYTES:
-        st.error(
-            f"{upload.name}: {too_large_message(upload.size)} {TOO_LARGE_ACTION} Er is niets opgeslagen."
-        )
+    try:
+        uc.check_upload(upload.name, upload.size)
+    except UserError as exc:
+        show_user_error(exc)
         return
     data = upload.getvalue()
     chosen: tuple[str, ...] | None = st.session_state.get("import_choice", {}).get(upload.file_id)
     preview = _cached_preview(upload.name, data, chosen)
     if preview.available:
-        names = _municipality_names()
+        names = uc.municipality_names()
         picked = st.multiselect(
             "Gemeenten uit dit bestand om te importeren",
             options=sorted(set(preview.available) | set(preview.chosen or [])),
@@ -268,49 +217,44 @@ def _import_section() -> None:
     if preview.problems:
         st.dataframe(preview.problems_frame(), hide_index=True, width="stretch")
     if not preview.ok:
-        st.error(
-            "Dit bestand kan zo niet worden geïmporteerd; er is niets opgeslagen. Zie de fouten hierboven."
+        show_user_error(
+            UserError(
+                "Dit bestand kan zo niet worden geïmporteerd; er is niets opgeslagen. Zie de fouten hierboven."
+            )
         )
         return
     st.dataframe(preview.frame().head(500), hide_index=True, width="stretch", height=320)
     if st.button("Importeren (alles of niets)", type="primary"):
         bar = st.progress(0.0, text="Cijfers opslaan…")
         try:
-            with session_scope() as session:
-                batch = apply_import(
-                    session,
-                    preview,
-                    author.strip(),
-                    progress=lambda done: bar.progress(done, text="Cijfers opslaan…"),
-                )
-                stored, filename = batch.row_count, batch.filename
-        except ImportRejected as exc:
-            st.error("Er is niets opgeslagen:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+            imported = uc.import_figures(
+                preview, author, progress=lambda done: bar.progress(done, text="Cijfers opslaan…")
+            )
+        except UserError as exc:
+            show_user_error(exc)
             return
         finally:
             bar.empty()
         st.session_state.pop("import_previews", None)  # 'replaces' changed; a new preview counts afresh
         clear_cache()
-        st.success(f"{stored} cijfers uit {filename} zijn opgeslagen.")
+        st.success(f"{imported.stored} cijfers uit {imported.filename} zijn opgeslagen.")
 
 
 def _batches_section() -> None:
     st.markdown("##### Eerder geïmporteerd")
-    with session_scope() as session:
-        summaries = recent_batches(session, municipality.id, trajectory_id=trajectory.id)
-        rows = [
-            {
-                "Nr.": s.batch.id,
-                "Wanneer": short_moment(s.batch.imported_at),
-                "Bestand": s.batch.filename,
-                "Soort": s.batch.file_format,
-                "Geïmporteerd": s.batch.row_count,
-                "Nog opgeslagen": s.stored,
-                "Door": s.batch.imported_by,
-                "Ongedaan gemaakt": short_moment(s.batch.undone_at) if s.batch.undone_at else "",
-            }
-            for s in summaries
-        ]
+    rows = [
+        {
+            "Nr.": b.id,
+            "Wanneer": b.when,
+            "Bestand": b.filename,
+            "Soort": b.file_format,
+            "Geïmporteerd": b.imported,
+            "Nog opgeslagen": b.stored,
+            "Door": b.by,
+            "Ongedaan gemaakt": b.undone,
+        }
+        for b in uc.recent_imports(trajectory.id, municipality.id)
+    ]
     st.dataframe(pd.DataFrame(rows, columns=BATCH_COLUMNS), hide_index=True, width="stretch")
     open_batches = [r for r in rows if not r["Ongedaan gemaakt"]]
     if not open_batches:
@@ -331,14 +275,10 @@ def _batches_section() -> None:
             "niet terug; importeer daarvoor het oudere bestand opnieuw."
         )
         if st.form_submit_button("Import ongedaan maken"):
-            if not sure:
-                st.error("Vink eerst aan dat u weet wat er wordt verwijderd; er is niets veranderd.")
-                return
             try:
-                with session_scope() as session:
-                    removed = undo_batch(session, int(choice))
-            except UndoRefused as exc:
-                st.error(str(exc))
+                removed = uc.undo_import(int(choice), confirmed=sure)
+            except UserError as exc:
+                show_user_error(exc)
                 return
             clear_cache()
             st.session_state.pop("import_previews", None)
@@ -362,10 +302,36 @@ with tab_import:
     _batches_section()
     comparison_panel(trajectory.id, author.strip())  # issue 29 (compare): import as comparison, own group
 
+#: The crime-type table as this person opened it (the grid is drawn from it, so a colleague's save does not
+#: redraw the grid under the person's edits), and per row the version a save goes over after a conflict.
+MAPPING = "beheer_koppeling"
+
+
+def _restart_mapping() -> None:
+    for key in (MAPPING, f"{MAPPING}:opened", f"{MAPPING}:reopened"):
+        st.session_state.pop(key, None)
+
+
+def _mapping_conflict() -> None:
+    choice = conflict_choice(MAPPING)
+    if choice is None:
+        return
+    if choice.text == choice.opened:  # go on with the stored table
+        _restart_mapping()
+    else:  # keep the edits; the next save goes over the rows stored now
+        stored = {m.crime_type_code: m for m in uc.load_mapping()}
+        st.session_state[f"{MAPPING}:reopened"] = {
+            code: uc.mapping_row_text(code, m.crime_type_name, m.theme_code, m.note)
+            for code, m in stored.items()
+        }
+    st.rerun()
+
+
 with tab_mapping:
-    st.info(PROPOSAL_NOTE, icon=":material/info:")
-    with session_scope() as session:
-        mapping = current_mapping(session)
+    st.info(uc.PROPOSAL_NOTE, icon=":material/info:")
+    _mapping_conflict()
+    mapping: tuple[uc.MappingRow, ...] = st.session_state.setdefault(f"{MAPPING}:opened", uc.load_mapping())
+    reopened: dict[str, str] = st.session_state.get(f"{MAPPING}:reopened", {})
     original = pd.DataFrame(
         [
             {
@@ -374,7 +340,7 @@ with tab_mapping:
                 "Thema": m.theme_code or "",
                 "Toelichting": m.note,
             }
-            for m in mapping.values()
+            for m in mapping
         ]
     )
     edited = st.data_editor(
@@ -388,19 +354,44 @@ with tab_mapping:
             ),
             "Toelichting": st.column_config.TextColumn("Toelichting", width="large"),
         },
-        key="beheer_koppeling",
+        key=MAPPING,
     )
     save, reset = st.columns([1, 1])
     if save.button("Koppeling opslaan", type="primary"):
-        relabelled = 0
-        with session_scope() as session:
-            for before, after in zip(original.itertuples(), edited.itertuples(), strict=True):
-                if (before.Thema, before.Toelichting) != (after.Thema, after.Toelichting):
-                    relabelled += update_mapping(session, after.Code, after.Thema or None, after.Toelichting)
+        edits = tuple(
+            uc.MappingEdit(
+                str(after.Code),
+                str(after.Thema) or None,
+                str(after.Toelichting),
+                reopened.get(
+                    m.crime_type_code,
+                    uc.mapping_row_text(m.crime_type_code, m.crime_type_name, m.theme_code, m.note),
+                ),
+            )
+            for m, before, after in zip(mapping, original.itertuples(), edited.itertuples(), strict=True)
+            if (before.Thema, before.Toelichting) != (after.Thema, after.Toelichting)
+        )
+        try:
+            relabelled = uc.save_mapping(edits)
+        except EditConflict as exc:
+            remember_conflict(exc, key=MAPPING)
+            st.rerun()
+        except UserError as exc:
+            show_user_error(exc)
+            st.stop()
         clear_cache()
-        st.success(f"Koppeling opgeslagen; {relabelled} opgeslagen cijfers kregen een ander thema.")
+        _restart_mapping()
+        texts_form.saved(
+            MAPPING,
+            f"Koppeling opgeslagen; {relabelled} opgeslagen cijfers kregen een ander thema.",
+            changed=True,
+        )
     if reset.button("Terug naar het voorstel van het project"):
-        with session_scope() as session:
-            relabelled = reset_to_proposal(session)
+        relabelled = uc.reset_mapping()
         clear_cache()
-        st.success(f"Het voorstel is teruggezet; {relabelled} opgeslagen cijfers kregen een ander thema.")
+        _restart_mapping()
+        texts_form.saved(
+            MAPPING,
+            f"Het voorstel is teruggezet; {relabelled} opgeslagen cijfers kregen een ander thema.",
+            changed=True,
+        )

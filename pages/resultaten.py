@@ -15,6 +15,9 @@ from ivp_core.advice.decision import ADVICE, GREMIUM_LABELS, STATUS_LABELS, Deci
 from ivp_core.advice.page import (
     AdvicePage,
     ChoiceRequest,
+    DecisionConflict,
+    DecisionForm,
+    DecisionPanel,
     WeightGroup,
     load_advice_page,
     load_options,
@@ -30,6 +33,8 @@ from ivp_core.report.ranks import RANK_EXPLANATION, place_text, shared_places
 from ivp_core.vocabulary import RULE_LABELS
 from ui import auth
 from ui.context import page_header
+from ui.edit_conflict import conflict_choice, remember_conflict
+from ui.errors import show_user_error
 from ui.plain import md_escape
 from ui.result_charts import (
     dispersion_heatmap,
@@ -99,15 +104,55 @@ def _history(page: AdvicePage) -> None:
                 st.markdown(f"- **{row.words}:** " + _chosen_in_words(row))
 
 
+def _newest(panel: DecisionPanel) -> int:
+    return max((v.id for v in (panel.standing, *panel.later, *panel.earlier) if v is not None), default=0)
+
+
+#: Per trajectory and municipality: the newest record this person saw when the form opened, the form's starting
+#: values of then (a colleague's record must not redraw what this person is typing), and a round number in the
+#: widgets' keys (a new round starts the form afresh from the history).
+DECISION = f"decision:{trajectory.id}:{municipality.id}"
+
+
+def _restart_form() -> None:
+    st.session_state[f"{DECISION}:round"] = st.session_state.get(f"{DECISION}:round", 0) + 1
+    for part in ("opened", "form"):
+        st.session_state.pop(f"{DECISION}:{part}", None)
+
+
+def _settle_conflict() -> None:
+    """Both records while a conflict stands; then go on with one's own choice (recorded over the newer record
+    when saved again) or with the stored history (the form starts afresh from it)."""
+    choice = conflict_choice(DECISION)
+    if choice is None:
+        return
+    newest = st.session_state.pop(f"{DECISION}:newest", 0)
+    if choice.text == choice.opened:
+        _restart_form()
+    else:
+        st.session_state[f"{DECISION}:opened"] = newest
+    _page.clear()
+    st.rerun(scope="app")
+
+
 @st.fragment
 def decision_section(page: AdvicePage) -> None:
     """The record of the choice. A fragment: picking themes redraws the focus fields, not the whole advice."""
     st.subheader("Keuze vastleggen")
     _history(page)
-    panel, form = page.decisions, page.decisions.form
-    # Keys tied to the newest stored record: after each save the form starts afresh from the history,
-    # proposing the next step, instead of keeping what was typed for the previous record (the name stays).
-    key = max((v.id for v in (panel.standing, *panel.later, *panel.earlier) if v is not None), default=0)
+    _settle_conflict()
+    panel = page.decisions
+    opened: int = st.session_state.setdefault(f"{DECISION}:opened", _newest(panel))
+    form: DecisionForm = st.session_state.setdefault(f"{DECISION}:form", panel.form)
+    if _newest(panel) > opened and f"{DECISION}:newest" not in st.session_state:
+        st.info(
+            "Er is een keuze vastgelegd nadat u dit formulier opende (zie hierboven). Uw invoer staat er nog; "
+            "als u vastlegt, ziet u eerst beide naast elkaar.",
+            icon=":material/sync_problem:",
+        )
+    # Keys tied to the round: after each save the form starts afresh from the history, proposing the next step,
+    # instead of keeping what was typed for the previous record (the name stays).
+    key = st.session_state.get(f"{DECISION}:round", 0)
     left, right = st.columns(2)
     statuses = list(STATUS_LABELS)
     status = left.radio(
@@ -181,11 +226,17 @@ def decision_section(page: AdvicePage) -> None:
         )
         try:
             recorded = record_choice(
-                ChoiceRequest(trajectory.id, municipality.id, request, page.advice, page.options)
+                ChoiceRequest(trajectory.id, municipality.id, request, page.advice, page.options, opened)
             )
+        except DecisionConflict as exc:
+            st.session_state[f"{DECISION}:newest"] = exc.newest
+            remember_conflict(exc, key=DECISION)
+            _page.clear()
+            st.rerun(scope="app")
         except UserError as exc:
-            st.error(exc.message_nl)
+            show_user_error(exc)
         else:
+            _restart_form()
             _page.clear()
             st.toast(recorded.message)
             st.rerun(scope="app")
@@ -206,7 +257,10 @@ with st.expander("Instellingen van de berekening", expanded=False, icon=":materi
         help="De methode adviseert hoogstens drie of vier prioriteiten.",
     )
     rule: str = left.selectbox(  # type: ignore[assignment]
-        "Rekenregel", list(RULE_LABELS), index=list(RULE_LABELS).index(stored.ranking_rule), format_func=RULE_LABELS.__getitem__
+        "Rekenregel",
+        list(RULE_LABELS),
+        index=list(RULE_LABELS).index(stored.ranking_rule),
+        format_func=RULE_LABELS.__getitem__,
     )
     with_analysis = left.toggle("De analyse van de cijfers telt mee als groep", value=stored.with_analysis)
     include_open = left.toggle("Ook stemmen van sessies die nog open zijn", value=stored.include_open)
@@ -220,7 +274,8 @@ with st.expander("Instellingen van de berekening", expanded=False, icon=":materi
         groups = _groups(trajectory.id, municipality.id, options)
     except UserError as exc:
         groups = ()
-        right.error(exc.message_nl)
+        with right:
+            show_user_error(exc)
     weights: dict[str, float] = {}
     if groups:
         right.markdown("**Gewicht per groep** (standaard gelijk; een groep weegt even zwaar, hoe groot ook)")
@@ -233,7 +288,7 @@ try:
     chosen_weights = tuple(sorted(weights.items())) if sum(weights.values()) > 0 else None
     view = _page(trajectory.id, municipality.id, options, chosen_weights)
 except UserError as exc:
-    st.error(exc.message_nl)
+    show_user_error(exc)
     st.stop()
 
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.consultation import comments, participation, sessions
-from ivp_core.consultation.ballots import DEFAULT_CRITERIA
-from ivp_core.consultation.qr import join_url
+from ivp_core.consultation import sessions_page as uc
 from ivp_core.dutch import local_today
-from ivp_core.storage.db import session_scope
+from ivp_core.errors import UserError
 from ui import auth, live_view, participation_panel
 from ui.ballot_form import ballot_inputs
 from ui.context import current_municipality, current_trajectory
+from ui.errors import show_user_error
 
 auth.require_facilitator()
 
@@ -41,7 +41,7 @@ def _criteria_editor() -> list[dict[str, object]]:
     """
     st.caption("Pas de criteria en gewichten aan. Gewichten worden omgerekend zodat ze samen 100% zijn.")
     frame = pd.DataFrame(
-        [{"key": c.key, "label": c.label, "weight": c.weight * 100} for c in DEFAULT_CRITERIA]
+        [{"key": c.key, "label": c.label, "weight": c.weight * 100} for c in uc.DEFAULT_CRITERIA]
     )
     edited = st.data_editor(
         frame,
@@ -68,17 +68,16 @@ def _criteria_editor() -> list[dict[str, object]]:
 
 def _create_form(trajectory_id: int, municipality_id: int | None) -> None:
     catalogue = load_catalogue()
-    with session_scope(readonly=True) as db:
-        candidates = sessions.candidate_themes(db, trajectory_id, municipality_id)
-        wijken_known = sessions.default_wijken(db, trajectory_id, municipality_id)
-    kinds = list(sessions.KINDS)
-    kind = st.selectbox("Soort bijeenkomst", kinds, format_func=lambda k: sessions.KINDS[k][1])
-    methods = list(sessions.METHOD_LABELS)
+    defaults = uc.new_session_defaults(trajectory_id, municipality_id)
+    candidates, wijken_known = list(defaults.candidates), defaults.wijken
+    kinds = list(uc.KINDS)
+    kind = st.selectbox("Soort bijeenkomst", kinds, format_func=lambda k: uc.KINDS[k][1])
+    methods = list(uc.METHOD_LABELS)
     method = st.selectbox(
         "Manier van scoren",
         methods,
         index=methods.index("criteria" if kind == "werkgroep" else "points"),
-        format_func=sessions.METHOD_LABELS.__getitem__,
+        format_func=uc.METHOD_LABELS.__getitem__,
     )
     scope_options = ["kandidaten", "alle", "kiezen"] if candidates else ["alle", "kiezen"]
     scope = st.radio(
@@ -123,32 +122,32 @@ def _create_form(trajectory_id: int, municipality_id: int | None) -> None:
                 st.number_input(
                     "Maximaal aantal nieuwe stemmen per minuut",
                     min_value=1,
-                    value=sessions.DEFAULT_RESIDENT_RATE_LIMIT,
+                    value=uc.DEFAULT_RESIDENT_RATE_LIMIT,
                 )
             )
         if not st.form_submit_button("Sessie aanmaken", type="primary"):
             return
     try:
-        with session_scope() as db:
-            created = sessions.create_session(
-                db,
-                trajectory_id=trajectory_id,
-                municipality_id=municipality_id,
-                kind=kind,
-                title=title,
-                method=method,
-                themes=themes,
-                settings=settings,
-                held_on=held_on,
+        created = uc.create_session(
+            uc.NewSession(
+                trajectory_id,
+                municipality_id,
+                kind,
+                title,
+                method,
+                themes,
+                settings,
+                held_on if isinstance(held_on, date) else None,
             )
-    except sessions.SessionError as exc:
-        st.error(exc.message_nl)
+        )
+    except UserError as exc:
+        show_user_error(exc)
         return
     st.session_state[SELECTED_KEY] = created.id
     st.success(f"Sessie aangemaakt met code {created.code}. Open de sessie als de deelnemers klaar zijn.")
 
 
-def _griffier(info: sessions.SessionInfo) -> None:
+def _griffier(info: uc.SessionInfo) -> None:
     st.caption(
         "Voer papieren stembiljetten één voor één in, of een handopsteking als één invoer met het aantal "
         "handen. Elke invoer wordt in de uitslag gemarkeerd als handopsteking of papier."
@@ -157,7 +156,7 @@ def _griffier(info: sessions.SessionInfo) -> None:
         "Soort invoer",
         ["papier", "handopsteking"],
         horizontal=True,
-        format_func=participation.ENTRY_KINDS.__getitem__,
+        format_func=uc.ENTRY_KINDS.__getitem__,
         key=f"griffier:{info.id}:soort",
     )
     hands = 1
@@ -171,22 +170,18 @@ def _griffier(info: sessions.SessionInfo) -> None:
     values, _ = ballot_inputs(info, None, key_prefix=f"griffier:{info.id}:{counter}")
     if st.button("Invoer opslaan", type="primary", key=f"griffier:{info.id}:opslaan"):
         try:
-            with session_scope() as db:
-                receipt = participation.record_manual_ballot(db, info.id, values, entry=entry, weight=hands)
-        except participation.ParticipationError as exc:
-            st.error(exc.message_nl)
+            receipt = uc.record_paper_ballot(info.id, values, entry=entry, weight=hands)
+        except UserError as exc:
+            show_user_error(exc)
         else:
             # A fresh key prefix empties the form for the next paper ballot.
             st.session_state[f"griffier:{info.id}:teller"] = counter + 1
-            st.toast(
-                f"Opgeslagen als {receipt.participant_label} ({participation.ENTRY_KINDS[receipt.entry]})."
-            )
+            st.toast(f"Opgeslagen als {receipt.participant_label} ({uc.ENTRY_KINDS[receipt.entry]}).")
             st.rerun()
 
 
-def _moderation(info: sessions.SessionInfo) -> None:
-    with session_scope(readonly=True) as db:
-        items = comments.list_comments(db, info.id)
+def _moderation(info: uc.SessionInfo) -> None:
+    items = uc.load_comments(info.id)
     if not items:
         st.caption("Nog geen opmerkingen.")
         return
@@ -195,20 +190,18 @@ def _moderation(info: sessions.SessionInfo) -> None:
         with st.container(border=True):
             st.caption(
                 f"{catalogue.theme(item.theme_code).label} · {item.participant_label} · "
-                f"{comments.STATUSES[item.status]}"
+                f"{uc.COMMENT_STATUSES[item.status]}"
             )
             st.text(item.text)
             a, b, _ = st.columns([1, 1, 4])
             for col, status, label in ((a, "goedgekeurd", "Goedkeuren"), (b, "afgewezen", "Afwijzen")):
                 if item.status != status and col.button(label, key=f"mod:{item.id}:{status}"):
-                    with session_scope() as db:
-                        comments.set_status(db, item.id, status)
+                    uc.moderate(item.id, status)
                     st.rerun()
 
 
-def _invitations(info: sessions.SessionInfo) -> None:
-    with session_scope(readonly=True) as db:
-        issued, used = participation.invitation_counts(db, info.id)
+def _invitations(info: uc.SessionInfo) -> None:
+    issued, used = uc.invitation_counts(info.id)
     st.caption(
         f"{issued} codes uitgegeven, {used} gebruikt. Met een code kan één keer gestemd worden. "
         "De codes worden niet bewaard: download ze meteen na het aanmaken."
@@ -217,8 +210,11 @@ def _invitations(info: sessions.SessionInfo) -> None:
         st.number_input("Aantal nieuwe codes", min_value=1, max_value=5000, value=50, key=f"inv:{info.id}:n")
     )
     if st.button("Codes aanmaken", key=f"inv:{info.id}:maak"):
-        with session_scope() as db:
-            codes = participation.create_invitation_codes(db, info.id, n)
+        try:
+            codes = uc.make_invitation_codes(info.id, n)
+        except UserError as exc:
+            show_user_error(exc)
+            return
         csv = "code\n" + "\n".join(codes) + "\n"
         st.download_button(
             "Download de codes (CSV)", csv, file_name=f"uitnodigingscodes-{info.code}.csv", mime="text/csv"
@@ -227,26 +223,23 @@ def _invitations(info: sessions.SessionInfo) -> None:
 
 def _next_round(session_id: int) -> None:
     """A callback, so the selector (keyed by SELECTED_KEY) can be moved to the new round before it is drawn."""
-    with session_scope() as db:
-        nxt = sessions.start_next_round(db, session_id)
-    st.session_state[SELECTED_KEY] = nxt.id
+    st.session_state[SELECTED_KEY] = uc.start_next_round(session_id).id
 
 
-def _details(info: sessions.SessionInfo) -> None:
-    url = join_url(live_view.public_base_url(), info.code)
+def _details(info: uc.SessionInfo) -> None:
+    url = uc.join_url(live_view.public_base_url(), info.code)
     st.markdown(
         f"**Code:** `{info.code}` · **Methode:** {info.method_label} · **Thema's:** {len(info.themes)}"
     )
     st.markdown(f"**Link voor deelnemers:** {url}")
     live_view.session_controls(info, key=f"sessies:{info.id}")
     participation_panel.render(info)
-    with session_scope(readonly=True) as db:
-        entries = participation.entry_counts(db, info.id)
+    entries = uc.entry_counts(info.id)
     if entries:
         st.markdown(
             "**Stemmen binnen:** "
             + " · ".join(
-                f"{participation.ENTRY_KINDS.get(e, e)}: {n}" + (f" ({w:g} stemmen)" if w != n else "")
+                f"{uc.ENTRY_KINDS.get(e, e)}: {n}" + (f" ({w:g} stemmen)" if w != n else "")
                 for e, (n, w) in sorted(entries.items())
             )
         )
@@ -281,8 +274,7 @@ if trajectory is None:
     st.stop()
 with st.expander("Nieuwe sessie", expanded=False):
     _create_form(trajectory.id, municipality.id if municipality else None)
-with session_scope(readonly=True) as db:
-    available = sessions.list_sessions(db, trajectory.id)
+available = uc.load_sessions(trajectory.id)
 if not available:
     st.info("Er zijn nog geen sessies in dit traject.")
     st.stop()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.storage.db import session_scope
-from ivp_core.trajectory.progress import trajectory_progress
+from ivp_core.trajectory.start_page import load_progress
 from ui import auth
 from ui.context import current_trajectory, full_label, no_trajectory_yet
 
@@ -52,10 +51,7 @@ with col_coordinator, st.container(border=True):
     else:
         st.page_link("pages/inloggen.py", label="Inloggen als begeleider", icon=":material/login:")
 
-with session_scope() as session:
-    progress = trajectory_progress(
-        session, trajectory.id, [m.cbs_code for m in trajectory.municipalities if m.cbs_code]
-    )
+progress = load_progress(trajectory.id)
 st.divider()
 st.markdown("##### Waar staat dit traject?")
 step1, step2, step3 = st.columns(3)

@@ -8,7 +8,7 @@ record of the history stands) must say the same on the page, on the command line
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -20,7 +20,9 @@ from ivp_core.advice.aggregate.explain import explain_priorities, group_name_nl
 from ivp_core.advice.decision import (
     ADOPTED,
     ADVICE,
+    GREMIUM_LABELS,
     STANDING_RULE_NL,
+    STATUS_LABELS,
     DecisionRequest,
     DecisionView,
     EarliestDate,
@@ -45,6 +47,7 @@ from ivp_core.advice.results import (
 )
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import local_today, long_date
+from ivp_core.errors import EditConflict, refuse_stale
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import ThemeAnalysis, Trajectory
 
@@ -290,13 +293,90 @@ def load_advice_page(
 @dataclass(frozen=True)
 class ChoiceRequest:
     """A choice to record, with the advice the person saw (None: no advice from the app) and the options it was
-    computed with, which are kept with the trajectory so the command line computes the same advice later."""
+    computed with, which are kept with the trajectory so the command line computes the same advice later.
+
+    ``opened`` is the id of the newest record the person saw when they opened the form (0: none yet); a record
+    someone else made after that is shown to them instead of being buried under theirs (issue 30). None: the
+    command line, which records on purpose over whatever is there.
+    """
 
     trajectory_id: int
     municipality_id: int
     decision: DecisionRequest
     advice: Advice | None
     options: AdviceOptions | None = None
+    opened: int | None = None
+
+
+class DecisionConflict(EditConflict):
+    """Someone else recorded a choice for this municipality after this person opened the form; nothing was
+    recorded. ``newest`` is the id of the newest record now, over which the person may record after choosing."""
+
+    def __init__(self, conflict: EditConflict, newest: int) -> None:
+        super().__init__(conflict.what, yours=conflict.yours, theirs=conflict.theirs)
+        self.newest = newest
+
+
+def choice_text(
+    status: str,
+    gremium: str | None,
+    meeting_date: date | None,
+    chosen: Sequence[str],
+    focus: Mapping[str, str] | None,
+    reason: str,
+) -> str:
+    """A record (or a request) in words, one line per part, so two of them can be read side by side."""
+    names = {t.code: t.short_name for t in load_catalogue().themes}
+    lines = [
+        " · ".join(
+            part
+            for part in (
+                STATUS_LABELS.get(status, status),
+                GREMIUM_LABELS.get(gremium or "", gremium or ""),
+                long_date(meeting_date) if meeting_date else "",
+            )
+            if part
+        )
+    ]
+    for code in chosen:
+        wanted = (focus or {}).get(code, "").strip()
+        lines.append(f"- {code} {names.get(code, '')}" + (f" (focus: {wanted})" if wanted else ""))
+    if reason.strip():
+        lines.append(f"Reden: {reason.strip()}")
+    return "\n".join(lines)
+
+
+def _view_text(view: DecisionView) -> str:
+    return choice_text(view.status, view.gremium, view.meeting_date, view.chosen, view.focus, view.reason)
+
+
+def _refuse_buried(db: Session, request: ChoiceRequest) -> None:
+    """Refuse a record over one someone else made after this person opened the form (see ChoiceRequest)."""
+    if request.opened is None:
+        return
+    db.get(Trajectory, request.trajectory_id, with_for_update=True)  # PostgreSQL: one record at a time
+    history = decision_views(db, request.trajectory_id, request.municipality_id)
+    newer = sorted((v for v in history if v.id > request.opened), key=lambda v: v.id)
+    if not newer:
+        return
+    seen = next((v for v in history if v.id == request.opened), None)
+    wanted = request.decision
+    try:
+        refuse_stale(
+            "de vastgelegde keuze van deze gemeente",
+            opened=_view_text(seen) if seen else "",
+            stored="\n\n".join(_view_text(v) for v in newer),
+            yours=choice_text(
+                wanted.status,
+                wanted.gremium,
+                wanted.meeting_date,
+                wanted.chosen,
+                wanted.focus,
+                wanted.reason,
+            ),
+        )
+    except EditConflict as exc:
+        raise DecisionConflict(exc, newer[-1].id) from None
 
 
 @dataclass(frozen=True)
@@ -307,8 +387,10 @@ class RecordedChoice:
 
 
 def record_choice(request: ChoiceRequest, *, today: date | None = None) -> RecordedChoice:
-    """Record the choice in one write; a refusal (`DecisionError`, Dutch) leaves the database as it was."""
+    """Record the choice in one write; a refusal (`DecisionError`, Dutch) leaves the database as it was, and so
+    does a record someone else made after the person opened the form (`DecisionConflict`, both shown)."""
     with session_scope() as db:
+        _refuse_buried(db, request)
         row = record_decision(
             db, request.trajectory_id, request.municipality_id, request.advice, request.decision, today=today
         )

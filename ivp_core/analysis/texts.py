@@ -7,14 +7,15 @@ method's six fixed aspects (catalogue `approach_aspects_field1`), stored in Fiel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.errors import UserError
 from ivp_core.storage.models import FieldAnalysis, TextRevision, ThemeAnalysis, utcnow
 
 THEME_TEXTS = {
@@ -36,7 +37,11 @@ ASPECT_PREFIX = "aspects."
 ASPECT_EXTRA_SUFFIX = ".extra"
 
 
-def aspect_texts(aspects: dict[str, Any] | None, code: str) -> tuple[str, str]:
+class AnalysisTextError(UserError):
+    """A text, name, theme or field that cannot be saved as given; nothing was written."""
+
+
+def aspect_texts(aspects: Mapping[str, object] | None, code: str) -> tuple[str, str]:
     """(huidige aanpak, extra?) of one field-1 aspect."""
     stored = aspects or {}
     return str(stored.get(code) or "").strip(), str(stored.get(code + ASPECT_EXTRA_SUFFIX) or "").strip()
@@ -61,19 +66,27 @@ def field_target(field_code: str) -> str:
     return f"field:{field_code}"
 
 
+def find_theme_analysis(
+    session: Session, trajectory_id: int, municipality_id: int, theme_code: str, *, lock: bool = False
+) -> ThemeAnalysis | None:
+    """The theme's analysis row if anyone wrote one; a pure read. ``lock``: locked for the rest of the
+    transaction on PostgreSQL (SQLite's write scope holds the whole database already), so the text compared
+    with what a person opened cannot change before the save."""
+    if theme_code not in load_catalogue().theme_codes:
+        raise AnalysisTextError(f"Onbekend thema '{theme_code}'. Kies een thema uit de catalogus, zoals 1.3.")
+    query = select(ThemeAnalysis).where(
+        ThemeAnalysis.trajectory_id == trajectory_id,
+        ThemeAnalysis.municipality_id == municipality_id,
+        ThemeAnalysis.theme_code == theme_code,
+    )
+    return session.scalar(query.with_for_update() if lock else query)
+
+
 def get_theme_analysis(
-    session: Session, trajectory_id: int, municipality_id: int, theme_code: str
+    session: Session, trajectory_id: int, municipality_id: int, theme_code: str, *, lock: bool = False
 ) -> ThemeAnalysis:
     """The theme's analysis row; created empty the first time, so every theme can be edited."""
-    if theme_code not in load_catalogue().theme_codes:
-        raise ValueError(f"Onbekend thema '{theme_code}'. Kies een thema uit de catalogus, zoals 1.3.")
-    row = session.scalar(
-        select(ThemeAnalysis).where(
-            ThemeAnalysis.trajectory_id == trajectory_id,
-            ThemeAnalysis.municipality_id == municipality_id,
-            ThemeAnalysis.theme_code == theme_code,
-        )
-    )
+    row = find_theme_analysis(session, trajectory_id, municipality_id, theme_code, lock=lock)
     if row is None:
         row = ThemeAnalysis(
             trajectory_id=trajectory_id, municipality_id=municipality_id, theme_code=theme_code
@@ -101,18 +114,25 @@ def field_analyses(session: Session, trajectory_id: int, municipality_id: int) -
     return {r.field_code: r for r in rows}
 
 
-def get_field_analysis(
-    session: Session, trajectory_id: int, municipality_id: int, field_code: str
-) -> FieldAnalysis:
+def find_field_analysis(
+    session: Session, trajectory_id: int, municipality_id: int, field_code: str, *, lock: bool = False
+) -> FieldAnalysis | None:
+    """The field's analysis row if anyone wrote one; a pure read (``lock`` as in find_theme_analysis)."""
     if field_code not in {f.code for f in load_catalogue().fields}:
-        raise ValueError(f"Onbekend veld '{field_code}'. Kies een veld van 1 tot en met 5.")
-    row = session.scalar(
-        select(FieldAnalysis).where(
-            FieldAnalysis.trajectory_id == trajectory_id,
-            FieldAnalysis.municipality_id == municipality_id,
-            FieldAnalysis.field_code == field_code,
-        )
+        raise AnalysisTextError(f"Onbekend veld '{field_code}'. Kies een veld van 1 tot en met 5.")
+    query = select(FieldAnalysis).where(
+        FieldAnalysis.trajectory_id == trajectory_id,
+        FieldAnalysis.municipality_id == municipality_id,
+        FieldAnalysis.field_code == field_code,
     )
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def get_field_analysis(
+    session: Session, trajectory_id: int, municipality_id: int, field_code: str, *, lock: bool = False
+) -> FieldAnalysis:
+    """The field's analysis row; created empty the first time, so every field can be edited."""
+    row = find_field_analysis(session, trajectory_id, municipality_id, field_code, lock=lock)
     if row is None:
         row = FieldAnalysis(
             trajectory_id=trajectory_id, municipality_id=municipality_id, field_code=field_code, aspects={}
@@ -147,16 +167,18 @@ def _record(
 def _author(author: str) -> str:
     author = author.strip()
     if not author:
-        raise ValueError("Vul uw naam in, zodat in de geschiedenis staat wie de tekst heeft gewijzigd.")
+        raise AnalysisTextError(
+            "Vul uw naam in, zodat in de geschiedenis staat wie de tekst heeft gewijzigd."
+        )
     if len(author) > MAX_AUTHOR_LENGTH:
-        raise ValueError(f"Uw naam mag hoogstens {MAX_AUTHOR_LENGTH} tekens lang zijn.")
+        raise AnalysisTextError(f"Uw naam mag hoogstens {MAX_AUTHOR_LENGTH} tekens lang zijn.")
     return author
 
 
 def _checked(text: str, label: str) -> str:
     text = text.strip()
     if len(text) > MAX_TEXT_LENGTH:
-        raise ValueError(
+        raise AnalysisTextError(
             f"De tekst '{label}' is te lang ({len(text)} tekens); houd het bij {MAX_TEXT_LENGTH} tekens."
         )
     return text
@@ -175,7 +197,7 @@ def update_theme_analysis(
     author = _author(author)
     unknown = set(texts or {}) - set(THEME_TEXTS)
     if unknown:
-        raise ValueError(f"Onbekende tekst(en): {', '.join(sorted(unknown))}")
+        raise AnalysisTextError(f"Onbekende tekst(en): {', '.join(sorted(unknown))}")
     row = get_theme_analysis(session, trajectory_id, municipality_id, theme_code)
     target = theme_target(theme_code)
     changed = 0
@@ -224,12 +246,12 @@ def update_field_analysis(
         changed += 1
     if aspects:
         if field_code != "1":
-            raise ValueError("Alleen veld 1 beschrijft de aanpak met de zes vaste aspecten.")
+            raise AnalysisTextError("Alleen veld 1 beschrijft de aanpak met de zes vaste aspecten.")
         codes = [a.code for a in load_catalogue().approach_aspects_field1]
         known = {*codes, *(c + ASPECT_EXTRA_SUFFIX for c in codes)}
         unknown = set(aspects) - known
         if unknown:
-            raise ValueError(
+            raise AnalysisTextError(
                 f"Onbekend aspect: {', '.join(sorted(unknown))}. Kies uit {', '.join(sorted(known))}."
             )
         current = dict(row.aspects or {})

@@ -300,3 +300,38 @@ def test_without_votes_the_choice_can_still_be_recorded(
         row = db.scalars(select(PriorityDecision)).one()
         assert (row.advice, row.settings, row.chosen, row.status) == ({}, {}, ["1.3", "5.1"], "vastgesteld")
     assert "(zonder advies uit de app)" in " ".join(s.value for s in at.success)
+
+
+def test_a_choice_recorded_by_someone_else_after_opening_is_shown_not_buried(
+    engine: Engine, admin_password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 30: two griffiers have the form open; A records the commission's advice, then B records another
+    choice. Before, B's record silently went on top of A's (B never saw it). Now B sees both and chooses."""
+    _own_trajectory(engine, monkeypatch, votes=True)
+    advice_day = local_today() - timedelta(days=7)
+    a, b = _results_page(), _results_page()  # B opens the form before A records
+    for at in (a, b):
+        _form(at, "selectbox", "Gremium").set_value("raadscommissie")
+        _form(at, "date_input", DATE).set_value(advice_day)
+    _save(a, by="Griffier A")
+    assert not a.error, [e.value for e in a.error]
+    _form(b, "multiselect", "Prioriteiten").set_value(["1.3", "4.1"]).run()
+    assert any("nadat u dit formulier opende" in i.value for i in b.info)  # said before B records
+    _form(b, "text_area", "Waarom (verplicht als u afwijkt van het advies)").input("B kiest er twee.")
+    _save(b, by="Griffier B")
+    assert not b.error, [e.value for e in b.error]
+    assert any(
+        "Iemand anders heeft de vastgelegde keuze van deze gemeente gewijzigd" in w.value for w in b.warning
+    )
+    versions = " ".join(c.value for c in b.code)
+    assert "Reden: B kiest er twee." in versions and "- 3.1" in versions  # B's and A's choice side by side
+    assert len(_records(engine)) == 1  # nothing of B's recorded yet
+    assert (
+        _form(b, "text_area", "Waarom (verplicht als u afwijkt van het advies)").value == "B kiest er twee."
+    )
+
+    next(x for x in b.button if x.label == "Verder met mijn versie").click().run()
+    assert not b.exception, [e.value for e in b.exception]
+    _save(b, by="Griffier B")
+    assert not b.error and not b.warning, [e.value for e in (*b.error, *b.warning)]
+    assert len(_records(engine)) == 2  # both records kept, B's recorded knowingly after A's
