@@ -58,6 +58,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "ivp_core.trajectory.cli",
     "ivp_core.report.documents.startnotitie",  # adds `trajectory startnote` to the group above
     "ivp_core.analysis.cli",
+    "ivp_core.analysis.comparison.cli",
     "ivp_core.advice.aggregate.cli",
     "ivp_core.advice.cli",
     "ivp_core.report.cli",

@@ -14,6 +14,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import EditConflict, UserError
 from ui import auth
 from ui import opened_texts as texts_form
+from ui.comparison_panel import comparison_panel
 from ui.context import current_municipality, current_trajectory
 from ui.edit_conflict import conflict_choice, remember_conflict
 from ui.errors import show_user_error
@@ -299,6 +300,7 @@ BATCH_COLUMNS = [
 with tab_import:
     _import_section()
     _batches_section()
+    comparison_panel(trajectory.id, author.strip())  # issue 29 (compare): import as comparison, own group
 
 #: The crime-type table as this person opened it (the grid is drawn from it, so a colleague's save does not
 #: redraw the grid under the person's edits), and per row the version a save goes over after a conflict.

@@ -7,7 +7,15 @@ import html
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
-from ui.signals_view import LEGEND, candidate_badge, inject_css, require_view, signal_lines
+from ui.signals_view import (
+    LEGEND,
+    breakable,
+    candidate_badge,
+    comparison_caption,
+    inject_css,
+    require_view,
+    signal_lines,
+)
 
 trajectory, municipality, view = require_view()
 catalogue = load_catalogue()
@@ -19,7 +27,8 @@ st.markdown(
       font-size:0.86rem; min-height:5.6rem;}
     .ivp-card.ivp-is-cand {border:2px solid #6b4a00;}
     .ivp-card a {color:inherit; text-decoration:none;}
-    .ivp-theme {font-weight:700; font-size:0.95rem; margin-bottom:0.2rem;}
+    .ivp-theme {font-weight:700; font-size:0.95rem; margin-bottom:0.2rem; overflow-wrap:normal;
+      word-break:normal; hyphens:manual;}
     .ivp-field {font-weight:700; font-size:1.05rem; border-bottom:3px solid #1f4e8c; margin-bottom:0.4rem;}
     </style>""",
     unsafe_allow_html=True,
@@ -38,8 +47,8 @@ for column, field in zip(columns, catalogue.fields, strict=True):
             cls = "ivp-card ivp-is-cand" if item.signals.candidate else "ivp-card"
             cards.append(
                 f'<div class="{cls}"><div class="ivp-theme" title="{html.escape(theme.name)}">'
-                f"{theme.code} {html.escape(theme.short_name)}</div>"
-                f"{signal_lines(item.signals, view.benchmark_name)}"
+                f"{theme.code} {breakable(theme.short_name)}</div>"
+                f"{signal_lines(item.signals, view.benchmark_name, item.comparison)}"
                 f"{candidate_badge(item.signals.candidate)}</div>"
             )
         st.markdown("".join(cards), unsafe_allow_html=True)
@@ -49,3 +58,4 @@ st.caption(
     f"{LEGEND} Vergeleken met {view.benchmark_name}. {candidates} thema's zijn in de analyse kandidaat-prioriteit. "
     "Klik op een veld voor de cijfers en teksten per thema."
 )
+st.caption(comparison_caption(view.comparison))

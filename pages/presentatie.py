@@ -8,7 +8,15 @@ import html
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
-from ui.signals_view import FIELD_KEY, candidate_badge, field_picker, inject_css, require_view, signal_lines
+from ui.signals_view import (
+    FIELD_KEY,
+    candidate_badge,
+    comparison_short,
+    field_picker,
+    inject_css,
+    require_view,
+    signal_lines,
+)
 
 trajectory, municipality, view = require_view()
 catalogue = load_catalogue()
@@ -85,7 +93,7 @@ with main:
         blocks.append(
             f'<div class="{cls}"><div class="ivp-p-name">{theme.code} {html.escape(theme.name)} '
             f'<span style="font-size:1.1rem">{candidate_badge(item.signals.candidate)}</span></div>'
-            f'<div class="ivp-p-badges">{signal_lines(item.signals, view.benchmark_name)}</div>'
+            f'<div class="ivp-p-badges">{signal_lines(item.signals, view.benchmark_name, item.comparison)}</div>'
             f'<div class="ivp-p-summary">{summary}</div></div>'
         )
     st.markdown("".join(blocks), unsafe_allow_html=True)
@@ -103,6 +111,8 @@ with side:
 st.markdown(
     f'<div class="ivp-p-foot">Veld {codes.index(field.code) + 1} van {len(codes)} · pijltjestoetsen ← → '
     f"wisselen van veld · cijfers per 1.000 inwoners, vergeleken met {html.escape(view.benchmark_name)}; "
-    "bron en jaar staan bij elk cijfer op de veldpagina.</div>",
+    "bron en jaar staan bij elk cijfer op de veldpagina."
+    + (f" · {html.escape(comparison_short(view.comparison))}." if view.comparison.available else "")
+    + "</div>",
     unsafe_allow_html=True,
 )

@@ -6,15 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ivp_core.analysis.figures import crime_breakdown
+from ivp_core.analysis.overview_page import crime_types
 from ivp_core.analysis.texts import aspect_texts
 from ivp_core.catalogue import load_catalogue
-from ivp_core.storage.db import session_scope
 from ui.charts import nl_number, show_series
 from ui.signals_view import (
     LEGEND,
     candidate_badge,
+    comparison_caption,
     field_picker,
+    group_picker,
     headline_text,
     inject_css,
     require_view,
@@ -52,9 +53,16 @@ for theme in field.themes:
     st.divider()
     st.header(f"{theme.code} {theme.name}", anchor=f"thema-{theme.code}")
     st.markdown(
-        signal_lines(item.signals, view.benchmark_name) + candidate_badge(item.signals.candidate),
+        signal_lines(item.signals, view.benchmark_name, item.comparison)
+        + candidate_badge(item.signals.candidate),
         unsafe_allow_html=True,
     )
+    if item.comparison is not None:
+        st.markdown(
+            f"**Geregistreerde misdrijven naast vergelijkbare gemeenten.** {item.comparison.sentence}"
+        )
+        if item.comparison.warning:
+            st.caption(item.comparison.warning)
     if item.summary:
         st.text(f"Kort: {item.summary}")
     st.subheader("Problematiek", divider=False)
@@ -72,20 +80,16 @@ for theme in field.themes:
         police = next((p for p in item.series if p.local.parts), None)
         if police is not None and view.region_code:
             with st.expander("Welke misdrijfsoorten tellen hier mee?"):
-                with session_scope() as session:
-                    rows = crime_breakdown(session, theme.code, view.region_code)
-                latest = max((r.year for r in rows), default=None)
                 st.dataframe(
                     pd.DataFrame(
                         [
                             {
-                                "Misdrijfsoort": r.indicator.split(": ", 1)[-1],
-                                "Aantal": nl_number(r.value),
+                                "Misdrijfsoort": r.name,
+                                "Aantal": nl_number(r.count),
                                 "Jaar": str(r.year),
                                 "Bron": r.source,
                             }
-                            for r in rows
-                            if r.year == latest
+                            for r in crime_types(theme.code, view.region_code)
                         ]
                     ),
                     hide_index=True,
@@ -134,3 +138,5 @@ for theme in field.themes:
         if line:
             st.caption(line)
 st.caption(LEGEND)
+st.caption(comparison_caption(view.comparison))
+group_picker()

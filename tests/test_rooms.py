@@ -100,7 +100,6 @@ PAGES_USING_STORAGE: dict[str, frozenset[str]] = {
     "live.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "scherm.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "stem.py": frozenset({"ivp_core.storage.db.session_scope"}),
-    "veld.py": frozenset({"ivp_core.storage.db.session_scope"}),
 }
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.analysis.figures import PER_1000, SeriesPair, benchmark_label
+from ui.dutch_counts import counted
 
 LOCAL_COLOUR = "#1f4e8c"
 BENCHMARK_COLOUR = "#6b6b6b"
@@ -47,7 +48,7 @@ def caption(pair: SeriesPair) -> str:
     local = pair.local
     text = f"{unit_label(local.unit)} · bron: {local.source} · {local.years}"
     if local.parts:
-        text += f" · som van {len(local.parts)} misdrijfsoorten"
+        text += f" · som van {counted(len(local.parts), 'misdrijfsoort', 'misdrijfsoorten')}"
     return text
 
 

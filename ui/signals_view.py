@@ -4,12 +4,15 @@ the field pages and presentation mode, plus one cached loader so those pages rea
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import Literal
 
 import streamlit as st
 
-from ivp_core.analysis.figures import SeriesPair, all_theme_series, benchmark_label, benchmark_of, region_of
+from ivp_core.analysis.comparison.groups import GROUP_OWN, GROUP_SIZE, GROUP_URBANISATION, RULE, VERDICT_WORDS
+from ivp_core.analysis.comparison.groups import HIGHER as GROUP_HIGHER
+from ivp_core.analysis.comparison.groups import LOWER as GROUP_LOWER
+from ivp_core.analysis.comparison.page import ComparisonView, ThemeComparisonView
+from ivp_core.analysis.overview_page import AnalysisPage, load_analysis_page
 from ivp_core.analysis.signals import (
     DOWN,
     HIGHER,
@@ -19,11 +22,8 @@ from ivp_core.analysis.signals import (
     UP,
     SeriesSignal,
     ThemeSignals,
-    theme_signals,
 )
-from ivp_core.analysis.texts import field_analyses, theme_analyses
 from ivp_core.catalogue import load_catalogue
-from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import MunicipalityRef, TrajectoryRef
 from ui.charts import nl_number
 from ui.context import current_municipality, current_trajectory
@@ -32,63 +32,34 @@ ARROWS = {UP: "↑", STABLE: "→", DOWN: "↓"}
 LEVEL_WORDS = {HIGHER: "hoger dan", SIMILAR: "gelijk aan", LOWER: "lager dan"}
 
 
-@dataclass(frozen=True)
-class ThemeView:
-    code: str
-    signals: ThemeSignals
-    series: tuple[SeriesPair, ...]
-    summary: str
-    problem: str
-    approach: str
-    extra: str
-    candidate_reason: str
-
-
-@dataclass(frozen=True)
-class AnalysisView:
-    """Everything the analysis pages show for one municipality, read in one transaction."""
-
-    region_code: str | None
-    benchmark_code: str
-    themes: dict[str, ThemeView]
-    priorities: dict[str, str]  # field code -> plausible priorities text
-    aspects: dict[str, str]  # field 1: aspect code -> text
-
-    @property
-    def benchmark_name(self) -> str:
-        return benchmark_label(self.benchmark_code)
+#: The view model of the analysis pages (overview, field page, presentation), from their use case.
+AnalysisView = AnalysisPage
 
 
 @st.cache_data(ttl=5, show_spinner=False)
-def load_analysis_view(trajectory_id: int, municipality_id: int) -> AnalysisView:
-    catalogue = load_catalogue()
-    with session_scope() as session:
-        region = region_of(session, municipality_id)
-        benchmark = benchmark_of(session, trajectory_id)
-        series = all_theme_series(session, region, benchmark) if region else {}
-        texts = theme_analyses(session, trajectory_id, municipality_id)
-        fields = field_analyses(session, trajectory_id, municipality_id)
-        themes = {}
-        for code in catalogue.theme_codes:
-            text = texts.get(code)
-            pairs = series.get(code, [])
-            themes[code] = ThemeView(
-                code=code,
-                signals=theme_signals(code, pairs, bool(text and text.candidate)),
-                series=tuple(pairs),
-                summary=text.summary if text else "",
-                problem=text.problem_text if text else "",
-                approach=text.approach_text if text else "",
-                extra=text.extra_text if text else "",
-                candidate_reason=text.candidate_reason if text else "",
-            )
-        return AnalysisView(
-            region_code=region,
-            benchmark_code=benchmark,
-            themes=themes,
-            priorities={code: f.priorities_text or "" for code, f in fields.items()},
-            aspects=dict(fields["1"].aspects or {}) if "1" in fields else {},
-        )
+def load_analysis_view(trajectory_id: int, municipality_id: int, group: str = GROUP_SIZE) -> AnalysisView:
+    """Cached for a few seconds: a shared screen and many phones read the same analysis."""
+    return load_analysis_page(trajectory_id, municipality_id, group)
+
+
+GROUP_KEY = "ivp_vergelijkingsgroep"
+GROUP_LABELS = {
+    GROUP_SIZE: "Even grote gemeenten",
+    GROUP_URBANISATION: "Even stedelijk",
+    GROUP_OWN: "Eigen lijst",
+}
+
+
+def group_picker() -> None:
+    """Which similar municipalities the pages compare with; the choice holds on every analysis page."""
+    st.segmented_control(
+        "Vergelijken met",
+        list(GROUP_LABELS),
+        format_func=GROUP_LABELS.__getitem__,
+        required=True,
+        default=GROUP_SIZE,
+        key=GROUP_KEY,
+    )
 
 
 def clear_cache() -> None:
@@ -141,12 +112,79 @@ def level_badge(signal: SeriesSignal | None, benchmark_name: str) -> str:
     )
 
 
+def group_badge(item: ThemeComparisonView | None) -> str:
+    """The verdict against similar municipalities as a badge with a word; the numbers in its tooltip."""
+    if item is None or item.verdict is None:
+        tip = html.escape(item.sentence) if item is not None else ""
+        return f'<span class="ivp-badge ivp-none" title="{tip}">onbekend</span>'
+    worse = None if item.verdict not in {GROUP_HIGHER, GROUP_LOWER} else item.verdict == GROUP_HIGHER
+    small = " ⚠" if item.small_group else ""
+    return (
+        f'<span class="ivp-badge {_tone(worse)}" title="{html.escape(item.sentence)}">'
+        f"{html.escape(item.verdict)}{small}</span>"
+    )
+
+
+def group_line(item: ThemeComparisonView | None) -> str:
+    """A card's third line: "Groep: hoger" (hoger / gelijk / lager dan vergelijkbare gemeenten)."""
+    if item is None:
+        return ""
+    return f'<div><span class="ivp-lbl">Groep</span>{group_badge(item)}</div>'
+
+
+def comparison_caption(comparison: ComparisonView) -> str:
+    """What "Groep" means on this page: which group, how many, which year, the rule, a small group's warning."""
+    if not comparison.available:
+        return f"Vergelijkbare gemeenten: {comparison.message}"
+    words = " / ".join(w.split(" ")[0] for w in VERDICT_WORDS.values())
+    text = (
+        f"Groep: {words} dan vergelijkbare gemeenten, dat zijn {comparison.group_name} "
+        f"({comparison.members} gemeenten, {comparison.year}). {RULE}"
+    )
+    return f"{text} {comparison.small_group_warning} {comparison.mapping_warning}".strip()
+
+
+def comparison_short(comparison: ComparisonView) -> str:
+    """One clause for a shared screen's footer: which group "Groep" compares with."""
+    if not comparison.available:
+        return ""
+    return (
+        f"Groep = vergelijkbare gemeenten: {comparison.group_name} ({comparison.members} gemeenten, "
+        f"{comparison.year}, gepoold)"
+    )
+
+
+#: Where a long word of a theme's short name may break on a narrow card (a soft hyphen), so a browser never
+#: breaks it mid-syllable ("radicaliserin-g" at 1440 px, issue 27); after a slash a line may break too.
+#: A `|` marks the soft hyphen.
+_BREAKS = {
+    "bedrijventerreinen": "bedrijven|terreinen",
+    "Informatieveiligheid": "Informatie|veiligheid",
+    "Verkeersveiligheid": "Verkeers|veiligheid",
+    "Brandveiligheid": "Brand|veiligheid",
+    "Jeugdcriminaliteit": "Jeugd|criminaliteit",
+    "Ondermijnende": "Onder|mijnende",
+    "crisisbeheersing": "crisis|beheersing",
+}
+
+
+def breakable(name: str) -> str:
+    """A theme name as HTML that wraps at a slash or a compound's seam, never inside a syllable."""
+    text = html.escape(name)
+    for word, split in _BREAKS.items():
+        text = text.replace(word, split.replace("|", "&shy;"))
+    return text.replace("/", "/<wbr>")
+
+
 def candidate_badge(candidate: bool) -> str:
     return '<span class="ivp-badge ivp-cand">★ kandidaat-prioriteit</span>' if candidate else ""
 
 
-def signal_lines(signals: ThemeSignals, benchmark_name: str) -> str:
-    """One line for the objective and one for the subjective headline series, where they exist."""
+def signal_lines(
+    signals: ThemeSignals, benchmark_name: str, comparison: ThemeComparisonView | None = None
+) -> str:
+    """One line for the objective and one for the subjective headline series, where they exist, and one for
+    the comparison with similar municipalities where it was imported."""
     lines = []
     for label, signal in (("Cijfers", signals.objective), ("Beleving", signals.subjective)):
         if signal is None:
@@ -154,9 +192,9 @@ def signal_lines(signals: ThemeSignals, benchmark_name: str) -> str:
         lines.append(
             f'<div><span class="ivp-lbl">{label}</span>{trend_badge(signal)}{level_badge(signal, benchmark_name)}</div>'
         )
-    if not lines:
+    if not lines and comparison is None:
         lines.append('<div><span class="ivp-badge ivp-none">nog geen cijfers</span></div>')
-    return "".join(lines)
+    return "".join(lines) + group_line(comparison)
 
 
 def headline_text(signal: SeriesSignal | None, benchmark_name: str) -> str:
@@ -184,7 +222,8 @@ def require_view() -> tuple[TrajectoryRef, MunicipalityRef, AnalysisView]:
     if trajectory is None or municipality is None:
         st.info("Er is nog geen traject met een gemeente. Een begeleider kan er een aanmaken.")
         st.stop()
-    return trajectory, municipality, load_analysis_view(trajectory.id, municipality.id)
+    group = str(st.session_state.get(GROUP_KEY) or GROUP_SIZE)
+    return trajectory, municipality, load_analysis_view(trajectory.id, municipality.id, group)
 
 
 FIELD_KEY = "ivp_veld"
@@ -201,7 +240,9 @@ def field_picker(label_visibility: Literal["visible", "hidden", "collapsed"] = "
         st.session_state[FIELD_KEY] = wanted
     elif wanted and wanted not in labels:
         # Never echo the parameter: a link could otherwise put its own words (or a Markdown link) on screen.
-        st.warning(f"Dit veld bestaat niet. U ziet nu een ander veld; kies hieronder veld 1 tot en met {len(labels)}.")
+        st.warning(
+            f"Dit veld bestaat niet. U ziet nu een ander veld; kies hieronder veld 1 tot en met {len(labels)}."
+        )
     if st.session_state.get(FIELD_KEY) not in labels:
         st.session_state[FIELD_KEY] = "1"
     chosen = st.segmented_control(

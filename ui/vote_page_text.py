@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ivp_core.analysis.comparison.page import ballot_comparison
 from ivp_core.consultation import consultation_info, live
 from ivp_core.consultation.ballot_evidence import ThemeEvidence, ballot_evidence
 from ivp_core.consultation.sessions import SessionInfo, find_by_code
@@ -67,9 +68,10 @@ def about_text(session_id: int, mode: str, resident: bool = True) -> AboutText:
     return AboutText("\n\n".join(info), "\n\n".join(_question(h, t) for h, t in texts.privacy))
 
 
-def evidence_markdown(evidence: ThemeEvidence) -> str:
-    """A theme's key figures and what the municipality wrote, in plain words, as one Markdown block."""
-    if evidence.empty:
+def evidence_markdown(evidence: ThemeEvidence, compared: str = "") -> str:
+    """A theme's key figures and what the municipality wrote, in plain words, as one Markdown block;
+    `compared`: the comparison with similar municipalities in one plain sentence (issue 29)."""
+    if evidence.empty and not compared:
         return NO_FIGURES
     lines = []
     for signal in evidence.figures:
@@ -80,6 +82,8 @@ def evidence_markdown(evidence: ThemeEvidence) -> str:
             word = "ongeveer even veel als" if signal.level == "vergelijkbaar" else f"{signal.level} dan"
             line += f". Dat is {word} in {evidence.benchmark_label} ({fmt(signal.benchmark_value)})"
         lines.append(plain_markdown(f"• {line}. Bron: {strip_codes(signal.source)}."))
+    if compared:
+        lines.append(plain_markdown(f"• {compared}"))
     blocks = ["  \n".join(lines)] if lines else []
     text = evidence.summary or evidence.problem_text
     if text:
@@ -90,7 +94,11 @@ def evidence_markdown(evidence: ThemeEvidence) -> str:
 @st.cache_data(ttl=300, show_spinner=False)
 def _evidence(key: tuple[int, int, int | None, tuple[str, ...]], _session: SessionInfo) -> dict[str, str]:
     with session_scope(readonly=True) as db:
-        return {theme: evidence_markdown(found) for theme, found in ballot_evidence(db, _session).items()}
+        compared = ballot_comparison(db, _session.trajectory_id, _session.municipality_id)
+        return {
+            theme: evidence_markdown(found, compared.get(theme, ""))
+            for theme, found in ballot_evidence(db, _session).items()
+        }
 
 
 def evidence_by_theme(session: SessionInfo) -> dict[str, str]:

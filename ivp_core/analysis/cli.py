@@ -29,6 +29,16 @@ def _import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"Het bestand {path} bestaat niet.")
+    if args.comparison:
+        from ivp_core.analysis.comparison.cli import import_comparison_file
+
+        if args.municipality or args.dry_run:
+            raise CliError(
+                "--comparison slaat alle gemeenten van het bestand op; laat --municipality en --dry-run weg."
+            )
+        return import_comparison_file(path, resolve_trajectory_id(args.trajectory), args.by, args.year)
+    if args.year is not None:
+        raise CliError("--year geldt alleen bij --comparison (voor een bevolkingsbestand zonder jaarkolom).")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise CliError(f"{path.name}: {too_large_message(path.stat().st_size)} {TOO_LARGE_ACTION}")
     for code in args.municipality or []:
@@ -101,6 +111,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     command.add_argument("--dry-run", action="store_true", help="toon alleen het voorbeeld, sla niets op")
     command.add_argument("--by", default="", help="naam van wie importeert (voor de geschiedenis)")
+    command.add_argument(
+        "--comparison",
+        action="store_true",
+        help="sla alle gemeenten van het bestand (en NL01) op als vergelijking met vergelijkbare gemeenten",
+    )
+    command.add_argument(
+        "--year", type=int, help="bij --comparison: het jaar van een bevolkingsbestand zonder Perioden"
+    )
     command.set_defaults(func=_import)
     undo = subparsers.add_parser("import-undo", help="maak een import ongedaan (verwijdert zijn cijfers)")
     undo.add_argument("batch_id", type=int, help="nummer van de import")

@@ -22,7 +22,7 @@ from ivp_core.analysis.importers.common import KIND_OBJECTIVE, POPULATION_INDICA
 from ivp_core.analysis.importers.mapping import crime_type_of
 from ivp_core.analysis.importers.veiligheidsmonitor import higher_is_better as vm_higher_is_better
 from ivp_core.analysis.importers.veiligheidsmonitor import indicator_table
-from ivp_core.storage.models import Figure, Municipality, Trajectory
+from ivp_core.storage.models import ComparisonPopulation, Figure, Municipality, Trajectory
 
 COUNT_UNIT = "aantal"
 PER_1000 = "per 1.000 inwoners"
@@ -137,6 +137,16 @@ def population_table(session: Session, regions: list[str]) -> PopulationTable:
         )
     ).all()
     values = {(r, y): v for r, y, v in rows if v}
+    # Inhabitants imported with a whole-country comparison file (public CBS numbers, the same for every
+    # trajectory) fill what no "Inwoners" figure gives: Nederland's above all, so a trajectory made from
+    # nothing compares with Nederland once it has imported the comparison.
+    for r, y, v in session.execute(
+        select(
+            ComparisonPopulation.region_code, ComparisonPopulation.year, ComparisonPopulation.inhabitants
+        ).where(ComparisonPopulation.region_code.in_(regions), ComparisonPopulation.inhabitants.is_not(None))
+    ):
+        if v:
+            values.setdefault((r, y), v)
     fallback = {
         m.cbs_code.strip(): float(m.inhabitants)
         for m in session.scalars(select(Municipality).where(Municipality.cbs_code.in_(regions)))

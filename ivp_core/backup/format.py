@@ -99,6 +99,9 @@ NOT_IN_BACKUP: Final[dict[str, str]] = {
     "email_verification": "pending one-time e-mail links of this installation, keyed with its own IVP_EMAIL_KEY",
     "restore_job": "bookkeeping of a restore running in this installation (process, heartbeat); never a trajectory's",
     "restore_created": "which shared rows a running restore added here, to remove them if it is killed",
+    "comparison_count": "public police figures of every municipality, re-imported from the 47013NED file in one command",
+    "comparison_population": "public CBS inhabitants of every municipality, re-imported from the population file",
+    "comparison_source": "which public comparison files were imported here; the chosen own group is in settings",
 }
 #: Columns never written to a backup: they would let someone link a vote to a browser or a letter.
 EXCLUDED_COLUMNS: Final[dict[str, frozenset[str]]] = {

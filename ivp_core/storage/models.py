@@ -562,3 +562,56 @@ class RestoreCreated(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("restore_job.id", ondelete="CASCADE"), primary_key=True)
     table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
     row_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class ComparisonCount(Base):
+    """Registered crimes of one region in one theme and year, from a whole-country file imported for comparison.
+
+    Only what the comparison needs: a 47013NED download of every municipality holds ~10^6 monthly rows per
+    crime type; the comparison keeps one yearly total per theme (the crime types the mapping put in that
+    theme at import time), so it is never stored as figures beside the trajectory's own. `count` is None
+    when any of the theme's crime types was unknown (`.`) that year.
+    """
+
+    __tablename__ = "comparison_count"
+    __table_args__ = (UniqueConstraint("trajectory_id", "region_code", "theme_code", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = mapped_column(String(12))  # GM0148 or NL01
+    theme_code: Mapped[str] = mapped_column(String(8))
+    year: Mapped[int]
+    count: Mapped[float | None] = mapped_column(Float)
+
+
+class ComparisonPopulation(Base):
+    """Inhabitants on 1 January (and the CBS degree of urbanisation, 1–5, where the file had it) of one region
+    in one year, imported for the comparison groups."""
+
+    __tablename__ = "comparison_population"
+    __table_args__ = (UniqueConstraint("trajectory_id", "region_code", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int]
+    inhabitants: Mapped[float | None] = mapped_column(Float)
+    urbanisation: Mapped[int | None] = mapped_column(Integer)
+
+
+class ComparisonSource(Base):
+    """One file imported as comparison data: which, when, by whom, how many rows it stored."""
+
+    __tablename__ = "comparison_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # misdrijven | inwoners
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    regions: Mapped[int] = mapped_column(Integer, default=0)
+    # sha256 of the crime-type mapping the theme totals were summed with (a crime file; "" for population)
+    mapping_sha256: Mapped[str] = mapped_column(String(64), default="")
+    imported_by: Mapped[str] = mapped_column(String(120), default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

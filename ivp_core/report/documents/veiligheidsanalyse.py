@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from ivp_core.analysis.comparison.page import ComparisonView, comparison_for
 from ivp_core.analysis.figures import SeriesPair, all_theme_series, benchmark_label, benchmark_of
 from ivp_core.analysis.texts import aspect_texts
 from ivp_core.catalogue import load_catalogue
@@ -93,6 +94,41 @@ def _figures(pairs: list[SeriesPair], municipality: str, bench: str) -> Iterator
     )
 
 
+def _comparison(comparison: ComparisonView) -> Iterator[Block]:
+    """A chapter with every theme's rate beside the group's and Nederland's, the group named and counted, the
+    pooled rule and the verdict; the reason when there is no comparison."""
+    if not comparison.available:  # a note in chapter 1, so a document without comparison keeps its numbers
+        yield Paragraph(comparison.message, label="Vergelijkbare gemeenten: ", style="note")
+        return
+    yield Heading(1, "2 Vergelijking met vergelijkbare gemeenten")
+    yield Paragraph(
+        f"Geregistreerde misdrijven per 1.000 inwoners in {comparison.year}, vergeleken met "
+        f"{comparison.group_name} ({comparison.members} gemeenten) en met Nederland. {comparison.rule}"
+    )
+    for warning in (comparison.small_group_warning, comparison.mapping_warning):
+        if warning:
+            yield Paragraph(warning, style="note")
+    catalogue = load_catalogue()
+    yield TableBlock(
+        ("Thema", "Gemeente", "Groep", "Gemeenten in groep", "Nederland", "Oordeel"),
+        tuple(
+            (
+                f"{code} {catalogue.theme(code).name}",
+                row.own,
+                row.group,
+                str(row.group_size),
+                row.national,
+                row.verdict_words,
+            )
+            for code, row in comparison.themes
+        ),
+        (5, 2, 2, 2, 2, 4.5),
+        (1, 2, 3, 4),
+    )
+    if comparison.sources:
+        yield Paragraph(f"Bron: {', '.join(comparison.sources)} (alle gemeenten).", style="note")
+
+
 def _aspects(row: FieldAnalysis | None) -> Iterator[Block]:
     aspects = load_catalogue().approach_aspects_field1
     yield Heading(2, "Huidige aanpak in zes aspecten")
@@ -126,6 +162,8 @@ def build_analysis_document(
     bench_code = benchmark_of(db, trajectory_id)
     bench = benchmark_label(bench_code)
     series = all_theme_series(db, municipality.cbs_code.strip(), bench_code) if municipality.cbs_code else {}
+    region = municipality.cbs_code.strip() if municipality.cbs_code else None
+    comparison = comparison_for(db, trajectory_id, region)
     period = f"{trajectory.period_start}–{trajectory.period_end}"
     meta = [f"Gemaakt op {long_date(today or datetime.now(AMSTERDAM).date())}"]
     if trajectory.fictitious or municipality.fictitious:
@@ -151,6 +189,7 @@ def build_analysis_document(
             Paragraph("Kandidaat-prioriteiten volgens de werkgroep:"),
             Bullets(tuple(f"{c} {catalogue.theme(c).name}" for c in candidates)),
         ]
+    blocks += _comparison(comparison)
     for fld in catalogue.fields:
         blocks.append(Heading(1, f"9 Veld {fld.code}: {fld.name}"))
         if fld.code == "1":
@@ -158,6 +197,14 @@ def build_analysis_document(
         for theme in fld.themes:
             blocks.append(Heading(2, f"{theme.code} {theme.name}"))
             blocks += _figures(series.get(theme.code, []), municipality.name, bench)
+            row = comparison.theme(theme.code)
+            if row is not None:
+                blocks.append(
+                    Paragraph(
+                        row.sentence + (f" {row.warning}" if row.warning else ""),
+                        label="Vergelijkbare gemeenten: ",
+                    )
+                )
             blocks += _texts(texts.get(theme.code))
         field_row = fields.get(fld.code)
         blocks.append(Heading(2, f"Mogelijke prioriteiten in veld {fld.code}"))
