@@ -7,6 +7,7 @@ import html
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
+from ui.previous_priorities import show_previous_priorities
 from ui.signals_view import LEGEND, candidate_badge, inject_css, require_view, signal_lines
 
 trajectory, municipality, view = require_view()
@@ -49,3 +50,4 @@ st.caption(
     f"{LEGEND} Vergeleken met {view.benchmark_name}. {candidates} thema's zijn in de analyse kandidaat-prioriteit. "
     "Klik op een veld voor de cijfers en teksten per thema."
 )
+show_previous_priorities(trajectory.id, municipality.id)  # issue 28: the previous IVP beside the new figures
