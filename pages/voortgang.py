@@ -54,43 +54,49 @@ for priority in page.priorities:
     st.subheader(
         f"{priority.theme_code} {priority.theme_name}" + ("" if priority.priority else " (geen prioriteit)")
     )
-    if not priority.indicators:
-        st.caption("Nog geen effectindicatoren voor deze prioriteit.")
-    columns = st.columns(2, gap="large")
-    for index, indicator in enumerate(priority.indicators):
-        with columns[index % 2], st.container(border=True):
-            colour, icon = VERDICT_STYLE[indicator.verdict]
-            st.markdown(f"**{md_escape(indicator.name)}**")
-            st.badge(pp.VERDICT_LABELS[indicator.verdict], color=colour, icon=icon)
-            st.altair_chart(progress_chart(pp.chart_points(indicator), indicator.unit), width="stretch")
-            latest = indicator.latest
-            expected = indicator.expected_in(latest.year) if latest else None
-            st.caption(
-                f"Nulmeting {pp.value_text(indicator.baseline_value)} ({indicator.baseline_year or '–'}) · "
-                + (f"gemeten {pp.value_text(latest.value)} ({latest.year}) · " if latest else "")
-                + (f"verwacht {pp.value_text(expected)} · " if expected is not None else "")
-                + f"streefwaarde {pp.value_text(indicator.target_value)} ({indicator.target_year or '–'}) · "
-                f"bron: {md_escape(indicator.source or '–')}"
+    # indicators left, the actions of the uitvoeringsplan beside them: one priority per screen height
+    charts, actions = st.columns([1, 1.1], gap="large")
+    with charts:
+        if not priority.indicators:
+            st.caption("Nog geen effectindicatoren voor deze prioriteit.")
+        for indicator in priority.indicators:
+            with st.container(border=True):
+                colour, icon = VERDICT_STYLE[indicator.verdict]
+                st.markdown(f"**{md_escape(indicator.name)}**")
+                st.badge(pp.VERDICT_LABELS[indicator.verdict], color=colour, icon=icon)
+                st.altair_chart(progress_chart(pp.chart_points(indicator), indicator.unit), width="stretch")
+                latest = indicator.latest
+                expected = indicator.expected_in(latest.year) if latest else None
+                st.caption(
+                    f"Nulmeting {pp.value_text(indicator.baseline_value)} ({indicator.baseline_year or '–'}) · "
+                    + (f"gemeten {pp.value_text(latest.value)} ({latest.year}) · " if latest else "")
+                    + (f"verwacht {pp.value_text(expected)} · " if expected is not None else "")
+                    + f"streefwaarde {pp.value_text(indicator.target_value)} ({indicator.target_year or '–'}) · "
+                    f"bron: {md_escape(indicator.source or '–')}"
+                )
+    with actions:
+        if priority.actions:
+            st.markdown(f"**Acties** · budget {pp.euro(priority.budget)} · besteed {pp.euro(priority.spent)}")
+            # a static table: readable on a projector, and its text is on the page (a grid draws on a canvas)
+            st.table(
+                pd.DataFrame(
+                    [
+                        {
+                            "Actie": a.action,
+                            "Trekker": a.trekker,
+                            "Jaar": str(a.year) if a.year else "hele periode",
+                            "Stand": pp.STATE_LABELS.get(a.state, a.state),
+                            "Budget": pp.euro(a.budget_amount) if a.budget_amount is not None else "–",
+                            "Besteed": pp.euro(a.spent_amount) if a.spent_amount is not None else "–",
+                        }
+                        for a in priority.actions
+                    ]
+                ).set_index("Actie")
             )
-    if priority.actions:
-        # a static table: readable on a projector, and its text is on the page (a grid draws on a canvas)
-        st.table(
-            pd.DataFrame(
-                [
-                    {
-                        "Actie": a.action,
-                        "Trekker": a.trekker,
-                        "Jaar": str(a.year) if a.year else "hele periode",
-                        "Stand": pp.STATE_LABELS.get(a.state, a.state),
-                        "Budget": pp.euro(a.budget_amount) if a.budget_amount is not None else "–",
-                        "Besteed": pp.euro(a.spent_amount) if a.spent_amount is not None else "–",
-                    }
-                    for a in priority.actions
-                ]
-            ).set_index("Actie")
-        )
-    else:
-        st.caption("Nog geen acties in het uitvoeringsplan voor deze prioriteit (pagina Effectindicatoren).")
+        else:
+            st.caption(
+                "Nog geen acties in het uitvoeringsplan voor deze prioriteit (pagina Effectindicatoren)."
+            )
 
 st.divider()
 left, middle, right = st.columns(3, gap="large")
