@@ -23,7 +23,15 @@ from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import EffectIndicator, Municipality, Trajectory, WerkgroepMember
 from tests.cycle.seed import END, START, seed_cycle
 from tests.own_municipality import CODE, docx_text
-from tests.report.doccheck import file_problems
+from tests.report.doccheck import (
+    PDFTOTEXT,
+    SOFFICE,
+    app_pointers,
+    broken_words,
+    cover_problems,
+    decimal_wholes,
+    file_problems,
+)
 
 
 @pytest.fixture
@@ -77,7 +85,14 @@ def test_the_cycle_through_the_command_line(
         "Samenvatting voor de bestuursrapportage", "Bijlage: alle effectindicatoren",
     ):  # fmt: skip
         assert words in text, words
-    assert [p for name, data in files.items() for p in file_problems(name, data)] == []
+    # the yearly uitvoeringsplan with its terugblik, through the report command
+    _ok("report", "--trajectory", str(tid), "--out", str(out), "--kind", "jaarplan")
+    files = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert any(n.startswith("uitvoeringsplan-") and n.endswith(".docx") for n in files)
+    checks = (file_problems, app_pointers, decimal_wholes, cover_problems)
+    assert [p for name, data in files.items() for check in checks for p in check(name, data)] == []
+    if SOFFICE and PDFTOTEXT:  # the rendered pages: no word split inside a table cell
+        assert broken_words({n: d for n, d in files.items() if n.endswith(".docx")}) == {}
     bad_year = cli("progress", "--trajectory", str(tid), "--year", str(END + 3), "--out", str(tmp_path / "x"))
     assert bad_year[0] == 2 and "buiten de looptijd" in bad_year[2]
 

@@ -73,6 +73,8 @@ def build_year_plan(
             done = [a for a in item.actions if a.year == plan_year - 1 or a.year is None]
             if done:
                 blocks.append(action_table(done))
+            if not item.indicators and not done:
+                blocks.append(Paragraph(f"Voor {plan_year - 1} zijn geen indicatoren of acties vastgelegd."))
     blocks.append(Heading(1, f"2 Acties in {plan_year} per prioriteit"))
     priorities = [p for p in past.priorities if p.priority] or list(past.priorities)
     for item in priorities:

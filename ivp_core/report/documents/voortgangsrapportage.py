@@ -79,7 +79,7 @@ def indicator_table(indicators: Sequence[IndicatorProgress]) -> TableBlock:
                 VERDICT_LABELS[item.verdict],
             )
         )
-    return TableBlock(INDICATOR_HEADER, tuple(rows), (4.2, 1.9, 2.3, 1.6, 1.9, 2.2), numeric=(1, 2, 3, 4))
+    return TableBlock(INDICATOR_HEADER, tuple(rows), (4.0, 1.9, 2.2, 1.5, 1.9, 2.6), numeric=(1, 2, 3, 4))
 
 
 def action_table(actions: Sequence[ActionProgress]) -> TableBlock:
@@ -119,17 +119,11 @@ def summary_paragraph(overview: ProgressOverview) -> str:
     )
     text = f"{where}, werkte {overview.municipality_name} aan {len(overview.priorities)} prioriteiten. "
     if total:
-        text += (
-            f"Van de {total} effectindicatoren {'is' if total == 1 else 'zijn er'} "
-            f"{_count_words(overview.verdict_counts(), VERDICT_LABELS)}. "
-        )
+        text += f"Stand van de {total} effectindicatoren: {_count_words(overview.verdict_counts(), VERDICT_LABELS)}. "
     else:
         text += "Er zijn nog geen effectindicatoren vastgelegd. "
     if actions:
-        text += (
-            f"Van de {len(actions)} acties {'is' if len(actions) == 1 else 'zijn er'} "
-            f"{_count_words(overview.state_counts(), STATE_LABELS)}"
-        )
+        text += f"Stand van de {len(actions)} acties: {_count_words(overview.state_counts(), STATE_LABELS)}"
         text += f"; van het budget van {euro(budget)} is {euro(spent)} besteed." if budget else "."
     else:
         text += "Er zijn nog geen acties in het uitvoeringsplan vastgelegd."
@@ -148,7 +142,7 @@ def annex_table(overview: ProgressOverview) -> TableBlock:
         )
         for item in overview.indicators
     )
-    return TableBlock(ANNEX_HEADER, rows, (1.1, 4.6, 1.9, 3.2, 1.9, 2.2), numeric=(2, 4))
+    return TableBlock(ANNEX_HEADER, rows, (1.1, 4.4, 1.9, 3.0, 1.9, 2.6), numeric=(2, 4))
 
 
 def build_progress_document(
