@@ -97,7 +97,6 @@ def test_imports_point_downwards(path: Path) -> None:
 PAGES_USING_STORAGE: dict[str, frozenset[str]] = {
     "analyse_beheer.py": frozenset({"ivp_core.storage.db.session_scope", "ivp_core.storage.models.Municipality"}),
     "gezamenlijk.py": frozenset({"ivp_core.storage.db.session_scope"}),
-    "indicatoren.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "live.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "scherm.py": frozenset({"ivp_core.storage.db.session_scope"}),
     "sessies.py": frozenset({"ivp_core.storage.db.session_scope"}),
