@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from sqlalchemy import select
@@ -55,6 +55,12 @@ class IndicatorProgress:
     target_value: float | None
     measurements: tuple[Measured, ...]  # years after the nulmeting, oldest first
     verdict: str
+
+    def measured(self, measurements: tuple[Measured, ...]) -> IndicatorProgress:
+        """This indicator with these measurements and the verdict they give (the one place it is judged)."""
+        latest = measurements[-1] if measurements else None
+        judged = verdict(self.baseline_year, self.baseline_value, self.target_year, self.target_value, latest)
+        return replace(self, measurements=measurements, verdict=judged)
 
     @property
     def latest(self) -> Measured | None:
@@ -152,15 +158,9 @@ def _progress(
         baseline_value=row.baseline_value,
         target_year=row.target_year,
         target_value=row.target_value,
-        measurements=measurements,
-        verdict=verdict(
-            row.baseline_year,
-            row.baseline_value,
-            row.target_year,
-            row.target_value,
-            measurements[-1] if measurements else None,
-        ),
-    )
+        measurements=(),
+        verdict="",
+    ).measured(measurements)
 
 
 def indicator_progress(

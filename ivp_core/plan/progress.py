@@ -7,7 +7,7 @@ before the first write) and returns frozen view models, so the page never touche
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from ivp_core.errors import UserError
 from ivp_core.plan.actions import STATES, list_actions
 from ivp_core.plan.indicators import IndicatorInput, priorities_of, save_indicator
 from ivp_core.plan.measurements import IndicatorProgress, indicator_progress, record_measurement
-from ivp_core.plan.verdict import VERDICTS, verdict
+from ivp_core.plan.verdict import VERDICTS
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import EffectIndicator, Municipality, Trajectory
 
@@ -225,19 +225,7 @@ def progress_overview(
 def _until(indicator: IndicatorProgress, year: int) -> IndicatorProgress:
     """The indicator as it stood at the end of ``year``: later measurements left out, verdict again."""
     kept = tuple(m for m in indicator.measurements if m.year <= year)
-    if kept == indicator.measurements:
-        return indicator
-    return replace(
-        indicator,
-        measurements=kept,
-        verdict=verdict(
-            indicator.baseline_year,
-            indicator.baseline_value,
-            indicator.target_year,
-            indicator.target_value,
-            kept[-1] if kept else None,
-        ),
-    )
+    return indicator if kept == indicator.measurements else indicator.measured(kept)
 
 
 def load_progress_page(

@@ -73,41 +73,21 @@ def test_add_measure_and_list_with_the_verdict(
         "latest_value": "",
         "verdict": "nog geen nieuwe meting",
     }
-    # 12.5 → 8.5 over 4 years: 1 a year; the line is at 9.5 in this year.
-    code, _, err = run(
-        capsys,
-        "indicator",
-        "measure",
-        "--indicator",
-        str(indicator_id),
-        "--year",
-        str(THIS_YEAR),
-        "--value",
-        "11,8",
-    )
-    assert code == 0, err
-    row = listing(capsys, trajectory_id)[0]
-    assert (row["latest_year"], row["latest_value"], row["verdict"]) == (
-        str(THIS_YEAR),
-        "11.8",
-        "achter op schema",
-    )
-    code, _, err = run(
-        capsys,
-        "indicator",
-        "measure",
-        "--indicator",
-        str(indicator_id),
-        "--year",
-        str(THIS_YEAR),
-        "--value",
-        "9.2",
-        "--source",
-        "Politie, eigen telling",
-    )
-    assert code == 0, err
-    row = listing(capsys, trajectory_id)[0]
-    assert (row["latest_value"], row["verdict"]) == ("9.2", "op koers")
+    # 12.5 → 8.5 over 4 years: 1 a year; the line is at 9.5 in this year. The same year measured again
+    # replaces the value (with its own source).
+    for value, source, verdict in (
+        ("11,8", [], "achter op schema"),
+        ("9.2", ["--source", "eigen telling"], "op koers"),
+    ):
+        measure = ("--indicator", str(indicator_id), "--year", str(THIS_YEAR), "--value", value, *source)
+        code, _, err = run(capsys, "indicator", "measure", *measure)
+        assert code == 0, err
+        row = listing(capsys, trajectory_id)[0]
+        assert (row["latest_year"], row["latest_value"], row["verdict"]) == (
+            str(THIS_YEAR),
+            value.replace(",", "."),
+            verdict,
+        )
     assert _stored(engine) == (1, 1)  # the same year replaced, not added
 
 
