@@ -4,6 +4,8 @@ state; a value typed on the page changes the verdict. Screenshots at 1920×1080 
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -34,7 +36,7 @@ def test_voortgang_shows_a_chart_per_indicator_and_takes_a_measurement(
     # the metric's label and one badge each: burglary on course by import, accidents behind by hand
     expect(main.get_by_text("Op koers")).to_have_count(2)
     expect(main.get_by_text("Achter op schema")).to_have_count(2)
-    expect(main.get_by_text("Afgerond", exact=True)).to_be_visible()
+    expect(main.get_by_text("Afgerond", exact=True)).to_be_visible(timeout=30_000)
     page.screenshot(path=str(SHOTS / "voortgang_1920.png"))
     main.get_by_role("heading", name="4.1 Verkeersveiligheid").scroll_into_view_if_needed()
     wait_idle(page)
@@ -61,3 +63,22 @@ def test_voortgang_shows_a_chart_per_indicator_and_takes_a_measurement(
     # 31 in the first year lies below the line from 40 to 30: both indicators on course in that year
     expect(main.get_by_text("Op koers")).to_have_count(3)
     page.screenshot(path=str(SHOTS / "voortgang_1920_measured.png"))
+
+    # the next IVP made from this one on the page; its overview shows the previous priorities with results
+    page.get_by_role("button", name="Nieuw traject maken van dit traject").click()
+    made = page.get_by_text(re.compile(r"Traject \d+ is gemaakt"))
+    expect(made).to_be_visible(timeout=60_000)
+    new_id = re.search(r"Traject (\d+)", made.inner_text())
+    assert new_id is not None
+    previous = page.get_by_text(re.compile("Vorige prioriteiten"))
+    deadline = time.monotonic() + 90
+    while True:  # the sidebar's list of trajectories is cached for a few seconds: open again until it has it
+        page.goto(f"{real_installation.base_url}/overzicht?traject={new_id.group(1)}")
+        wait_idle(page, 60_000)
+        if previous.count() or time.monotonic() > deadline:
+            break
+    previous.click()
+    expect(
+        page.get_by_text(re.compile(r"Verkeersongevallen met letsel: 40 \(2023\) → 39 \(2025\)"))
+    ).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(SHOTS / "overzicht_vorige_prioriteiten_1920.png"), full_page=True)
