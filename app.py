@@ -35,6 +35,7 @@ FACILITATOR_PAGES: list[tuple[str, str, str, str]] = [
     ("pages/resultaten.py", "Advies en keuze", "resultaten", ":material/leaderboard:"),
     ("pages/gezamenlijk.py", "Gezamenlijk IVP", "gezamenlijk", ":material/join_inner:"),
     ("pages/indicatoren.py", "Effectindicatoren", "indicatoren", ":material/flag:"),
+    ("pages/voortgang.py", "Voortgang", "voortgang", ":material/trending_up:"),
     ("pages/ivp_teksten.py", "Teksten voor het IVP", "ivp-teksten", ":material/edit_document:"),
     ("pages/verslag.py", "Verslag en back-up", "verslag", ":material/summarize:"),
 ]

@@ -63,6 +63,8 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "ivp_core.advice.cli",
     "ivp_core.report.cli",
     "ivp_core.backup.cli",
+    "ivp_core.plan.cli",  # `indicator add|measure|list` and `trajectory create --from`
+    "ivp_core.report.documents.voortgangsrapportage",  # `progress`
 )
 
 

@@ -8,31 +8,28 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.errors import EditConflict, UserError
+from ivp_core.plan import indicators_page as ip
 from ivp_core.plan.actions import (
     AMOUNT_KEY,
     AMOUNT_LABEL,
     MAX_AMOUNT,
-    ActionError,
-    list_actions,
-    save_actions,
+    SPENT_KEY,
+    SPENT_LABEL,
+    STATE_KEY,
+    STATE_LABEL,
+    STATES,
+    YEAR_KEY,
+    YEAR_LABEL,
 )
 from ivp_core.plan.actions import COLUMNS as ACTION_COLUMNS
 from ivp_core.plan.actions import MAX_LENGTHS as ACTION_MAX
-from ivp_core.plan.indicators import (
-    IndicatorError,
-    IndicatorInput,
-    Priorities,
-    Suggestions,
-    delete_indicator,
-    list_indicators,
-    priorities_of,
-    save_indicator,
-    suggestions_for,
-)
-from ivp_core.storage.db import session_scope
+from ivp_core.plan.indicators import IndicatorInput, Priorities, Suggestions
 from ui import auth
 from ui.charts import nl_number, show_series
 from ui.context import page_header
+from ui.edit_conflict import conflict_choice, remember_conflict
+from ui.errors import show_user_error
 
 auth.require_facilitator()
 
@@ -42,30 +39,21 @@ trajectory, municipality = page_header("Effectindicatoren en streefwaarden")
 
 @st.cache_data(ttl=10, show_spinner="Prioriteiten worden opgehaald…")
 def _priorities(trajectory_id: int, municipality_id: int) -> Priorities:
-    with session_scope() as db:
-        return priorities_of(db, trajectory_id, municipality_id)
+    return ip.load_priorities(trajectory_id, municipality_id)
 
 
 @st.cache_data(ttl=30, show_spinner=False)
 def _suggestions(trajectory_id: int, municipality_id: int, theme: str, target_year: int) -> Suggestions:
-    with session_scope() as db:
-        return suggestions_for(db, trajectory_id, municipality_id, theme, target_year)
+    return ip.load_suggestions(trajectory_id, municipality_id, theme, target_year)
 
 
-def _stored(theme: str) -> list[dict[str, object]]:
-    with session_scope() as db:
-        return [
-            {
-                "id": r.id,
-                "Indicator": r.indicator,
-                "Soort": r.kind,
-                "Bron": r.source,
-                "Nulmeting": f"{nl_number(r.baseline_value)} ({r.baseline_year or '–'})",
-                "Streefwaarde": f"{nl_number(r.target_value)} ({r.target_year})",
-                "Toelichting": r.rationale,
-            }
-            for r in list_indicators(db, trajectory.id, municipality.id, theme)
-        ]
+def _opened(key: str, current: str) -> str:
+    """The text this person opened (kept across runs until their own save or a conflict choice)."""
+    return str(st.session_state.setdefault(f"opened-{key}", current))
+
+
+def _reopen(key: str, text: str) -> None:
+    st.session_state[f"opened-{key}"] = text
 
 
 priorities = _priorities(trajectory.id, municipality.id)
@@ -194,6 +182,12 @@ with right:
         value = value_col.text_input("Streefwaarde", placeholder="bijvoorbeeld 12,5")
         rationale = st.text_area("Toelichting (realisme en ambitie)", height=80)
         submitted = st.form_submit_button("Indicator opslaan", type="primary")
+    stored_rows = {r.name: r for r in ip.load_indicators(trajectory.id, municipality.id, theme)}
+    form_key = f"indicator-{trajectory.id}-{municipality.id}-{theme}-{' '.join(name.split())}"
+    choice = conflict_choice(form_key)
+    if choice is not None:
+        _reopen(form_key, choice.opened)
+    opened = _opened(form_key, stored_rows[name].text if name in stored_rows else "")
     if submitted:
         spec = IndicatorInput(
             theme_code=theme,
@@ -207,29 +201,44 @@ with right:
             rationale=rationale,
         )
         try:
-            with session_scope() as db:
-                save_indicator(db, trajectory.id, municipality.id, spec)
-        except IndicatorError as error:
-            st.error(error.message_nl, icon=":material/error:")
+            saved = ip.save_indicator(trajectory.id, municipality.id, spec, opened)
+        except EditConflict as conflict:
+            remember_conflict(conflict, key=form_key)
+            st.rerun()
+        except UserError as error:
+            show_user_error(error, icon=":material/error:")
         else:
+            _reopen(form_key, saved.text)
             st.success("Opgeslagen.", icon=":material/check:")
 
 st.subheader(f"Gekozen indicatoren voor {labels[theme]}")
-stored = _stored(theme)
+stored = ip.load_indicators(trajectory.id, municipality.id, theme)
 if stored:
-    frame = pd.DataFrame(stored)
-    st.dataframe(frame.drop(columns=["id"]), hide_index=True, width="stretch")
+    frame = pd.DataFrame(
+        [
+            {
+                "Indicator": r.name,
+                "Soort": r.kind,
+                "Bron": r.source,
+                "Nulmeting": r.baseline,
+                "Streefwaarde": r.target,
+                "Toelichting": r.rationale,
+            }
+            for r in stored
+        ]
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
     remove = st.selectbox(
         "Indicator verwijderen",
-        [None, *[row["id"] for row in stored]],
-        format_func=lambda i: "—" if i is None else next(str(r["Indicator"]) for r in stored if r["id"] == i),
+        [None, *[row.id for row in stored]],
+        format_func=lambda i: "—" if i is None else next(r.name for r in stored if r.id == i),
     )
     if remove is not None and st.button("Verwijderen", icon=":material/delete:"):
+        shown = next(r for r in stored if r.id == remove)
         try:
-            with session_scope() as db:
-                delete_indicator(db, trajectory.id, int(remove))
-        except IndicatorError as error:
-            st.error(error.message_nl)
+            ip.delete_indicator(trajectory.id, int(remove), shown.text)
+        except UserError as error:
+            show_user_error(error)
         else:
             st.rerun()
 else:
@@ -242,12 +251,24 @@ st.caption(
     "onderaan de tabel; een lege rij telt niet mee. Het uitvoeringsplan en het IVP-concept downloadt u op de "
     "pagina Verslag."
 )
-with session_scope() as db:
-    current_actions = [
-        {**{key: getattr(a, key) for key in ACTION_COLUMNS}, AMOUNT_KEY: a.budget_amount}
-        for a in list_actions(db, trajectory.id, municipality.id, theme)
-    ]
-action_columns = [*list(ACTION_COLUMNS)[:-1], AMOUNT_KEY, list(ACTION_COLUMNS)[-1]]
+table_key = f"actions-{trajectory.id}-{municipality.id}-{theme}"
+plan_choice = conflict_choice(table_key)
+if plan_choice is not None:  # the grid shows the stored table again; the person's version stays above
+    st.session_state.pop(f"opened-rows-{table_key}", None)
+    _reopen(table_key, plan_choice.opened)
+if f"opened-rows-{table_key}" not in st.session_state:
+    table = ip.load_actions(trajectory.id, municipality.id, theme)
+    st.session_state[f"opened-rows-{table_key}"] = table.rows
+    _reopen(table_key, table.text)
+current_actions = list(st.session_state[f"opened-rows-{table_key}"])
+action_columns = [
+    *list(ACTION_COLUMNS)[:-1],
+    AMOUNT_KEY,
+    list(ACTION_COLUMNS)[-1],
+    YEAR_KEY,
+    STATE_KEY,
+    SPENT_KEY,
+]
 with st.form(f"actions_{theme}", border=False):
     edited = st.data_editor(
         pd.DataFrame(current_actions, columns=action_columns),
@@ -264,6 +285,18 @@ with st.form(f"actions_{theme}", border=False):
                 step=1,
                 format="€ %d",
             ),
+            YEAR_KEY: st.column_config.NumberColumn(
+                YEAR_LABEL,
+                help="Het jaar van het uitvoeringsplan; leeg: de hele looptijd.",
+                min_value=trajectory.period_start,
+                max_value=trajectory.period_end,
+                step=1,
+                format="%d",
+            ),
+            STATE_KEY: st.column_config.SelectboxColumn(STATE_LABEL, options=list(STATES), default=STATES[0]),
+            SPENT_KEY: st.column_config.NumberColumn(
+                SPENT_LABEL, min_value=0, max_value=MAX_AMOUNT, step=1, format="€ %d"
+            ),
         },
         num_rows="dynamic",
         hide_index=True,
@@ -273,9 +306,20 @@ with st.form(f"actions_{theme}", border=False):
     save_plan = st.form_submit_button("Uitvoeringsplan opslaan", type="primary")
 if save_plan:
     try:
-        with session_scope() as db:
-            n = save_actions(db, trajectory.id, municipality.id, theme, edited.to_dict("records"))
-    except ActionError as error:
-        st.error(error.message_nl, icon=":material/error:")
+        saved_table = ip.save_action_table(
+            trajectory.id,
+            municipality.id,
+            theme,
+            edited.to_dict("records"),
+            _opened(table_key, ""),
+        )
+    except EditConflict as conflict:
+        remember_conflict(conflict, key=table_key)
+        st.rerun()
+    except UserError as error:
+        show_user_error(error, icon=":material/error:")
     else:
+        st.session_state[f"opened-rows-{table_key}"] = saved_table.rows
+        _reopen(table_key, saved_table.text)
+        n = len(saved_table.rows)
         st.success(f"Opgeslagen: {n} {'actie' if n == 1 else 'acties'}.", icon=":material/check:")

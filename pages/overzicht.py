@@ -7,6 +7,7 @@ import html
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
+from ui.previous_priorities import show_previous_priorities
 from ui.signals_view import (
     LEGEND,
     breakable,
@@ -59,3 +60,4 @@ st.caption(
     "Klik op een veld voor de cijfers en teksten per thema."
 )
 st.caption(comparison_caption(view.comparison))
+show_previous_priorities(trajectory.id, municipality.id)  # issue 28: the previous IVP beside the new figures

@@ -21,19 +21,20 @@ _MONTHLY: dict[tuple[str, str], int] = {
 }
 
 
-def _statline_47013() -> str:
+def statline_47013(year: int = 2023, monthly: dict[tuple[str, str], int] | None = None) -> str:
     """The police's 47013NED raw-data download as it comes: semicolons, keys padded with spaces, one row per
-    month (the importer adds twelve known months up to a year), '.' where a figure is unknown."""
+    month (the importer adds twelve known months up to a year), '.' where a figure is unknown. Another year
+    or other counts make "next year's download" (issue 28)."""
     lines = ["ID;SoortMisdrijf;RegioS;Perioden;GeregistreerdeMisdrijven_1;Aangiften_2;Internetaangiften_3"]
-    for (region, crime), count in _MONTHLY.items():
+    for (region, crime), count in (monthly or _MONTHLY).items():
         for month in range(1, 13):
             lines.append(
-                f"{len(lines)};{crime:<6};{region:<10};2023MM{month:02d};{count:>6};{count:>6};{'.':>6}"
+                f"{len(lines)};{crime:<6};{region:<10};{year}MM{month:02d};{count:>6};{count:>6};{'.':>6}"
             )
     return "\n".join(lines) + "\n"
 
 
-STATLINE_47013 = _statline_47013()
+STATLINE_47013 = statline_47013()
 OTHERS = ("GM0160", "GM0193")
 BENCHMARK = "NL01"
 #: Points (budget 10) of three council members: 1.3 > 4.1 > 3.1.
@@ -45,9 +46,11 @@ COUNCIL_BALLOTS: tuple[dict[str, int], ...] = (
 ADVICE_WORDS = "Advies van de raadscommissie van 14 oktober 2026"
 
 
-def write_statline_file(folder: Path) -> Path:
-    path = folder / "47013NED_TypedDataSet.csv"
-    path.write_text(STATLINE_47013, encoding="utf-8")
+def write_statline_file(
+    folder: Path, year: int = 2023, monthly: dict[tuple[str, str], int] | None = None
+) -> Path:
+    path = folder / ("47013NED_TypedDataSet.csv" if year == 2023 else f"47013NED_{year}.csv")
+    path.write_text(statline_47013(year, monthly), encoding="utf-8")
     return path
 
 

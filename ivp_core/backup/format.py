@@ -20,6 +20,9 @@ and nothing else. Version 4 adds ``ballot_void`` (the facilitator's record of a 
 older files restore without such records (a voided participant keeps its ``voided_at`` mark where the file has it).
 Version 5 adds ``ivp_text`` and ``flanking_policy`` (the IVP's own texts, migration 0009); a file written before
 0009 lacks those tables and the columns 0009 added (:data:`ADDED_IN_0009`) and restores with their defaults.
+Version 6 adds ``indicator_measurement`` (Stap 6, migration 0010); older files restore without measurements
+and with the defaults of the columns 0010 added (:data:`ADDED_IN_0010`). A trajectory's ``predecessor_id`` is
+not written: the previous trajectory is not in the file.
 
 Every table of the schema is either in :data:`TABLE_ORDER` or in :data:`NOT_IN_BACKUP` with the reason it
 stays behind (tests/backup/test_tables.py holds the schema to that).
@@ -42,7 +45,7 @@ from ivp_core.errors import UserError
 from ivp_core.storage import models as m
 
 FORMAT_NAME: Final = "ivp-prioritering-backup"
-FORMAT_VERSION: Final = 5
+FORMAT_VERSION: Final = 6
 MANIFEST_NAME: Final = "manifest.json"
 SIGNATURE_NAME: Final = "signature.json"
 #: Files above this size are refused before anything is unpacked or parsed.
@@ -88,6 +91,7 @@ TABLE_ORDER: Final[tuple[str, ...]] = (
     "joint_choice",
     "ivp_text",
     "flanking_policy",
+    "indicator_measurement",
 )
 #: Tables of the schema that a backup leaves out on purpose, with the reason. A new table goes either into
 #: `TABLE_ORDER` (and through export, meaning and restore) or here; a test refuses any third way.
@@ -109,6 +113,8 @@ EXCLUDED_COLUMNS: Final[dict[str, frozenset[str]]] = {
     # installation's IVP_EMAIL_KEY.
     "participant": frozenset({"token_hash", "identity_hash"}),
     "invitation_code": frozenset({"code_hash"}),
+    # the trajectory this one was made from (0010) is another trajectory, never in the same file
+    "trajectory": frozenset({"predecessor_id"}),
 }
 #: Tables whose rows belong to the trajectory itself (a trajectory_id column, ON DELETE CASCADE).
 PER_TRAJECTORY: Final = (
@@ -127,6 +133,7 @@ PER_TRAJECTORY: Final = (
     "joint_choice",
     "ivp_text",
     "flanking_policy",
+    "indicator_measurement",
 )
 #: What migration 0002 added: a file of schema revision 0001 lacks these and gets their defaults.
 ADDED_IN_0002: Final[dict[str, frozenset[str]]] = {
@@ -158,6 +165,14 @@ ADDED_IN_0009: Final[dict[str, frozenset[str]]] = {
 }
 #: Tables first written in format version 5 (migration 0009).
 TABLES_ADDED_IN_FORMAT_5: Final = frozenset({"ivp_text", "flanking_policy"})
+#: What migration 0010 added (format 6): a file of an earlier revision lacks these and gets their defaults.
+ADDED_IN_0010: Final[dict[str, frozenset[str]]] = {
+    "effect_indicator": frozenset({"unit"}),
+    "plan_action": frozenset({"year", "state", "spent_amount"}),
+    "previous_priority": frozenset({"result"}),
+}
+#: Tables first written in format version 6 (migration 0010).
+TABLES_ADDED_IN_FORMAT_6: Final = frozenset({"indicator_measurement"})
 TABLES: Final[dict[str, Table]] = {name: m.Base.metadata.tables[name] for name in TABLE_ORDER}
 
 
@@ -185,9 +200,12 @@ def exported_columns(name: str) -> list[Column[Any]]:
 
 @cache
 def foreign_keys(name: str) -> list[tuple[str, str]]:
-    """(column, referenced table) for every reference, from the schema itself so no table is forgotten."""
+    """(column, referenced table) for every reference in the file, from the schema itself so no table is
+    forgotten (a column never written, such as a trajectory's predecessor, refers to nothing in the file)."""
     return [
-        (c.name, next(iter(c.foreign_keys)).column.table.name) for c in TABLES[name].columns if c.foreign_keys
+        (c.name, next(iter(c.foreign_keys)).column.table.name)
+        for c in exported_columns(name)
+        if c.foreign_keys
     ]
 
 

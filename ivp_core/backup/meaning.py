@@ -452,6 +452,12 @@ class MeaningChecker:
             if row[column] is not None and abs(row[column]) > MAX_FIGURE:
                 raise row_error("effect_indicator", index, f"de waarde in '{column}' is onwaarschijnlijk groot.")
 
+    def _indicator_measurement(self, index: int, row: dict[str, Any]) -> None:
+        """Stap 6: a year and a value as `measurements.record_measurement` stores them."""
+        self._year("indicator_measurement", index, "year", row["year"])
+        if not 0 <= row["value"] <= MAX_FIGURE:
+            raise row_error("indicator_measurement", index, f"de waarde {row['value']} kan niet.")
+
     def _ballot_void(self, index: int, row: dict[str, Any]) -> None:
         """A voided ballot's record, as `participation.void_ballot` writes it: a reason of 5 to 1,000 characters."""
         if not MIN_VOID_REASON <= len(row["reason"].strip()) <= MAX_VOID_REASON:

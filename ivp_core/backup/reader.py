@@ -25,6 +25,7 @@ from typing import IO, Any, Final
 from ivp_core.backup.format import (
     ADDED_IN_0002,
     ADDED_IN_0009,
+    ADDED_IN_0010,
     MANIFEST_NAME,
     MAX_BACKUP_BYTES,
     MAX_JSON_DEPTH,
@@ -38,6 +39,7 @@ from ivp_core.backup.format import (
     TABLES_ADDED_IN_FORMAT_3,
     TABLES_ADDED_IN_FORMAT_4,
     TABLES_ADDED_IN_FORMAT_5,
+    TABLES_ADDED_IN_FORMAT_6,
     BackupError,
     column_default,
     converter_for,
@@ -178,6 +180,7 @@ class BackupFile:
                 or (name in TABLES_ADDED_IN_FORMAT_3 and version < 3)
                 or (name in TABLES_ADDED_IN_FORMAT_4 and version < 4)
                 or (name in TABLES_ADDED_IN_FORMAT_5 and version < 5)
+                or (name in TABLES_ADDED_IN_FORMAT_6 and version < 6)
             ):
                 continue
             if (
@@ -332,6 +335,8 @@ class BackupFile:
         may_lack = ADDED_IN_0002.get(name, frozenset()) if self.before_0002 else frozenset()
         if self.version < 5:  # format 5 is written since migration 0009
             may_lack = may_lack | ADDED_IN_0009.get(name, frozenset())
+        if self.version < 6:  # format 6 is written since migration 0010
+            may_lack = may_lack | ADDED_IN_0010.get(name, frozenset())
         pk = [c.name for c in table.primary_key.columns]
         announced = self.row_count(name)
         last_id: int | None = None

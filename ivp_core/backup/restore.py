@@ -84,6 +84,7 @@ _LAST_TABLES: Final = (
     "joint_choice",
     "ivp_text",
     "flanking_policy",
+    "indicator_measurement",
 )
 #: Every table a restore writes, by the step that writes it; must be `TABLE_ORDER` exactly (a test checks),
 #: so a table added to the backup cannot be exported and then silently dropped on the way back.

@@ -30,6 +30,14 @@ COLUMNS: Final[dict[str, str]] = {
 AMOUNT_KEY: Final = "budget_amount"
 AMOUNT_LABEL: Final = "Budget (€)"
 MAX_AMOUNT: Final = 100_000_000
+#: Stap 6: where an action stands (the Voortgang page and the voortgangsrapportage show it).
+STATES: Final = ("gepland", "loopt", "afgerond", "vervallen")
+STATE_KEY: Final = "state"
+STATE_LABEL: Final = "Stand"
+SPENT_KEY: Final = "spent_amount"
+SPENT_LABEL: Final = "Besteed (€)"
+YEAR_KEY: Final = "year"
+YEAR_LABEL: Final = "Jaar"
 MAX_LENGTHS: Final[dict[str, int]] = {
     "action": 2000,
     "trekker": 200,
@@ -97,7 +105,36 @@ def parse_amount(value: object, number: int) -> int | None:
     return int(value)
 
 
-def _validate(rows: Sequence[dict[str, object]]) -> list[tuple[ActionRow, int | None]]:
+@dataclass(frozen=True)
+class _Cleaned:
+    row: ActionRow
+    amount: int | None
+    year: int | None = None
+    state: str = STATES[0]
+    spent: int | None = None
+
+
+def _year(value: object, number: int, period: tuple[int, int] | None) -> int | None:
+    """The year of the yearly uitvoeringsplan an action belongs to; empty means the whole period."""
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return None
+    try:
+        year = int(str(value).strip().removesuffix(".0"))
+    except ValueError:
+        raise ActionError(f"Rij {number}: het jaar '{value}' is geen jaartal.") from None
+    if period is not None and not period[0] <= year <= period[1]:
+        raise ActionError(f"Rij {number}: het jaar {year} ligt buiten de looptijd ({period[0]}–{period[1]}).")
+    return year
+
+
+def _state(value: object, number: int) -> str:
+    text = _clean(value).lower() or STATES[0]
+    if text not in STATES:
+        raise ActionError(f"Rij {number}: de stand '{text}' bestaat niet; kies uit {', '.join(STATES)}.")
+    return text
+
+
+def _validate(rows: Sequence[dict[str, object]], period: tuple[int, int] | None = None) -> list[_Cleaned]:
     cleaned = []
     for number, raw in enumerate(rows, start=1):
         values = {key: _clean(raw.get(key)) for key in COLUMNS}
@@ -109,14 +146,22 @@ def _validate(rows: Sequence[dict[str, object]]) -> list[tuple[ActionRow, int | 
         for key, limit in MAX_LENGTHS.items():
             if len(values[key]) > limit:
                 raise ActionError(f"Rij {number}: '{COLUMNS[key]}' mag hoogstens {limit} tekens lang zijn.")
-        cleaned.append((ActionRow(**values), amount))
+        cleaned.append(
+            _Cleaned(
+                ActionRow(**values),
+                amount,
+                _year(raw.get(YEAR_KEY), number, period),
+                _state(raw.get(STATE_KEY), number),
+                parse_amount(raw.get(SPENT_KEY), number),
+            )
+        )
     return cleaned
 
 
 def validate_rows(rows: Sequence[dict[str, object]]) -> list[ActionRow]:
     """Rows as typed in the grid: empty rows dropped, a row without an action refused, lengths and the
     budget amount checked (whole euros, not negative)."""
-    return [row for row, _ in _validate(rows)]
+    return [item.row for item in _validate(rows)]
 
 
 def list_actions(
@@ -141,11 +186,12 @@ def save_actions(
     rows: Sequence[dict[str, object]],
 ) -> int:
     """Replace the theme's table by ``rows``; returns the number of stored rows."""
-    if db.get(Trajectory, trajectory_id) is None:
+    trajectory = db.get(Trajectory, trajectory_id)
+    if trajectory is None:
         raise ActionError(f"Traject {trajectory_id} bestaat niet.")
     if theme_code not in load_catalogue().theme_codes:
         raise ActionError(f"Onbekend thema '{theme_code}'.")
-    cleaned = _validate(rows)
+    cleaned = _validate(rows, (trajectory.period_start, trajectory.period_end))
     owner = (
         PlanAction.municipality_id.is_(None)
         if municipality_id is None
@@ -156,7 +202,8 @@ def save_actions(
             PlanAction.trajectory_id == trajectory_id, PlanAction.theme_code == theme_code, owner
         )
     )
-    for position, (row, amount) in enumerate(cleaned):
+    for position, item in enumerate(cleaned):
+        row = item.row
         db.add(
             PlanAction(
                 trajectory_id=trajectory_id,
@@ -168,7 +215,10 @@ def save_actions(
                 partners=row.partners,
                 planning=row.planning,
                 budget=row.budget,
-                budget_amount=amount,
+                budget_amount=item.amount,
+                year=item.year,
+                state=item.state,
+                spent_amount=item.spent,
             )
         )
     db.flush()

@@ -309,6 +309,7 @@ class IndicatorInput:
     target_year: int | None
     target_value: float | str | None
     rationale: str = ""
+    unit: str = ""  # "per 1.000 inwoners", "%"; empty when the name says it already
 
 
 def _number(value: float | str | None, what: str, required: bool) -> float | None:
@@ -359,6 +360,7 @@ def validate(spec: IndicatorInput, period_start: int, period_end: int) -> Indica
         target_year=int(spec.target_year),
         target_value=target,
         rationale=spec.rationale.strip(),
+        unit=" ".join(spec.unit.split())[:60],
     )
 
 
@@ -402,6 +404,7 @@ def save_indicator(
     row.target_year = clean.target_year
     row.target_value = clean.target_value  # type: ignore[assignment]
     row.rationale = clean.rationale
+    row.unit = clean.unit
     db.flush()
     return row
 

@@ -89,12 +89,51 @@ KIND_FORMATS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+#: Stap 6's documents (issue 28), about one year of a running IVP: asked for by name (`--kind voortgang`,
+#: `python -m ivp_core progress`), not part of "alle", which is the set of documents the IVP is made with.
+CYCLE_KINDS: Final = ("voortgang", "jaarplan")
+KIND_LABELS.update(
+    {
+        "voortgang": "Voortgangsrapportage (stap 6)",
+        "jaarplan": "Uitvoeringsplan van één jaar met terugblik (stap 6)",
+    }
+)
+KIND_FORMATS.update({"voortgang": ("docx", "xlsx", "html"), "jaarplan": ("docx", "html")})
+
+
+def cycle_files(
+    db: Session,
+    trajectory_id: int,
+    kind: str,
+    year: int | None = None,
+    formats: Iterable[str] = FORMATS,
+    municipality_ids: Sequence[int | None] | None = None,
+) -> dict[str, bytes]:
+    """A Stap 6 document (voortgangsrapportage or yearly uitvoeringsplan) per municipality of the trajectory."""
+    from ivp_core.report.documents.jaarplan import build_year_plan
+    from ivp_core.report.documents.voortgangsrapportage import build_progress_document, progress_xlsx
+    from ivp_core.storage.models import Trajectory
+
+    if municipality_ids is None:
+        trajectory = db.get(Trajectory, trajectory_id)
+        municipality_ids = [m.id for m in trajectory.municipalities] if trajectory is not None else []
+    wanted = [f for f in formats if f in KIND_FORMATS[kind]]
+    files: dict[str, bytes] = {}
+    for municipality_id in municipality_ids or [None]:
+        build = build_progress_document if kind == "voortgang" else build_year_plan
+        doc = build(db, trajectory_id, municipality_id, year)
+        files.update(_blocks_files(doc.stem, doc.title, doc.header, doc.blocks, wanted))
+        if kind == "voortgang" and "xlsx" in wanted:
+            files[f"{doc.stem}.xlsx"] = progress_xlsx(db, trajectory_id, municipality_id, year)
+    return files
+
+
 def parse_kinds(raw: str | Iterable[str]) -> tuple[str, ...]:
     items = raw.split(",") if isinstance(raw, str) else list(raw)
     wanted = tuple(dict.fromkeys(i.strip().lower() for i in items if i.strip()))
     if "alle" in wanted or "all" in wanted:
         return KINDS
-    unknown = [k for k in wanted if k not in KINDS]
+    unknown = [k for k in wanted if k not in KINDS and k not in CYCLE_KINDS]
     if unknown or not wanted:
         raise FormatError(
             f"Onbekend document: {', '.join(unknown) or '(leeg)'}. Kies uit {', '.join(KINDS)} of alle."
@@ -158,6 +197,8 @@ def kind_files(
 ) -> dict[str, bytes]:
     """One document of one municipality in the wanted formats it exists in."""
     built = built or _Built(db, trajectory_id)
+    if kind in CYCLE_KINDS:
+        return cycle_files(db, trajectory_id, kind, None, formats, [municipality_id])
     wanted = [f for f in formats if f in KIND_FORMATS[kind]]
     if kind == "checklist":
         from ivp_core.report.documents.checklist import build_checklist

@@ -79,6 +79,8 @@ class Trajectory(Base):
     policy_cycle: Mapped[str] = mapped_column(Text, default="")
     startnote_adopted_by: Mapped[str] = mapped_column(String(30), default="college")
     ivp_adopted_by: Mapped[str] = mapped_column(String(30), default="raad")
+    # The trajectory this one was made from (the previous IVP, migration 0010); NULL: made from nothing.
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"))
 
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=trajectory_municipality, order_by=Municipality.name
@@ -120,6 +122,7 @@ class PreviousPriority(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
     theme_code: Mapped[str] = mapped_column(String(8))
     wording: Mapped[str] = mapped_column(String(200), default="")  # e.g. "woninginbraken" within 1.3
+    result: Mapped[str] = mapped_column(Text, default="")  # what was reached, carried from that IVP (0010)
 
 
 class AgendaInput(Base):
@@ -424,6 +427,7 @@ class EffectIndicator(Base):
     target_year: Mapped[int | None]
     target_value: Mapped[float | None] = mapped_column(Float)
     rationale: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(60), default="")  # "per 1.000 inwoners", "%" (0010)
 
 
 class PlanAction(Base):
@@ -442,6 +446,11 @@ class PlanAction(Base):
     planning: Mapped[str] = mapped_column(String(200), default="")
     budget: Mapped[str] = mapped_column(String(200), default="")  # note: "per jaar", "binnen bestaand budget"
     budget_amount: Mapped[int | None] = mapped_column(Integer)  # euros, so documents can add them up (0009)
+    # Stap 6 (0010): the year of the yearly uitvoeringsplan (NULL: the whole period), the state and the euros
+    # spent so far.
+    year: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12), default="gepland")
+    spent_amount: Mapped[int | None] = mapped_column(Integer)
 
 
 class IvpText(Base):
@@ -615,3 +624,19 @@ class ComparisonSource(Base):
     mapping_sha256: Mapped[str] = mapped_column(String(64), default="")
     imported_by: Mapped[str] = mapped_column(String(120), default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IndicatorMeasurement(Base):
+    """Stap 6: an effect indicator's value in a later year, entered by hand with its source (0010). Values
+    from imported figures are not copied here: they are read from ``figure`` (see plan/measurements.py)."""
+
+    __tablename__ = "indicator_measurement"
+    __table_args__ = (UniqueConstraint("indicator_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("effect_indicator.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -315,6 +315,8 @@ def save_previous_priorities(db: Session, trajectory_id: int, rows: Sequence[Pre
     """The previous IVP's priorities per municipality of this trajectory, each theme once per municipality."""
     t = _trajectory(db, trajectory_id)
     members = {m.id for m in t.municipalities}
+    before = db.scalars(select(PreviousPriority).where(PreviousPriority.trajectory_id == trajectory_id))
+    kept = {(p.municipality_id, p.theme_code): p.result for p in before}  # what each reached (issue 28)
     seen: set[tuple[int | None, str]] = set()
     cleaned = []
     for n, r in enumerate(rows, start=1):
@@ -337,6 +339,7 @@ def save_previous_priorities(db: Session, trajectory_id: int, rows: Sequence[Pre
                 municipality_id=municipality_id,
                 theme_code=code,
                 wording=_short(r.wording, f"De omschrijving in {where}", 200),
+                result=kept.get((municipality_id, code), ""),
             )
         )
     db.execute(delete(PreviousPriority).where(PreviousPriority.trajectory_id == trajectory_id))

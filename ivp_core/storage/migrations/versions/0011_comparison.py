@@ -2,7 +2,7 @@
 whole-country file, per trajectory
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07 06:30:00
 
 Issue 29: a 47013NED download of all municipalities and a population file (CBS "Bevolking op 1 januari" or
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,247 @@
+"""Stap 6: the realised values of an effect indicator, year by year, and its verdict.
+
+Two ways a value arrives, and why they are kept apart:
+
+* **Imported figures.** An indicator chosen from the imported figures (Stap 4) has the series' name ("Geregistreerde
+  misdrijven (politie, soorten in dit thema)", optionally followed by its unit in brackets, as the page stores
+  it). Its realised values are read from that series, as shown on the analysis pages (per 1.000 inwoners for
+  counts), every time they are needed. So importing next year's StatLine or Veiligheidsmonitor file fills them
+  in, and undoing an import takes them away again; nothing is copied that could go stale. A Veiligheidsmonitor
+  value keeps its margin, which the verdict uses.
+* **By hand.** Any indicator can get a value for a year with its source (``IndicatorMeasurement``). A value
+  typed by hand for a year wins over an imported one for the same year: the coordinator chose it knowingly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivp_core.analysis.figures import Series, benchmark_of, region_of, theme_series
+from ivp_core.analysis.importers.common import parse_number
+from ivp_core.dutch import local_today, nl_number
+from ivp_core.errors import UserError
+from ivp_core.plan.verdict import Measured, expected_value, verdict
+from ivp_core.storage.models import EffectIndicator, IndicatorMeasurement, Trajectory
+
+#: The largest value a measurement may have; anything larger is a typing error (rates and percentages).
+MAX_VALUE: Final = 1_000_000_000.0
+
+
+class MeasurementError(UserError):
+    """A measurement that cannot be stored as given; the message is shown as is."""
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    """One indicator as the Voortgang page, the command line and the voortgangsrapportage show it."""
+
+    id: int
+    municipality_id: int | None
+    theme_code: str
+    name: str
+    source: str
+    kind: str
+    unit: str
+    baseline_year: int | None
+    baseline_value: float | None
+    target_year: int | None
+    target_value: float | None
+    measurements: tuple[Measured, ...]  # years after the nulmeting, oldest first
+    verdict: str
+
+    def measured(self, measurements: tuple[Measured, ...]) -> IndicatorProgress:
+        """This indicator with these measurements and the verdict they give (the one place it is judged)."""
+        latest = measurements[-1] if measurements else None
+        judged = verdict(self.baseline_year, self.baseline_value, self.target_year, self.target_value, latest)
+        return replace(self, measurements=measurements, verdict=judged)
+
+    @property
+    def latest(self) -> Measured | None:
+        return self.measurements[-1] if self.measurements else None
+
+    def expected_in(self, year: int) -> float | None:
+        """The straight line's value in ``year``, or None when there is no line (no nulmeting or target)."""
+        if None in (self.baseline_year, self.baseline_value, self.target_year, self.target_value):
+            return None
+        return expected_value(
+            self.baseline_year,  # type: ignore[arg-type]
+            self.baseline_value,  # type: ignore[arg-type]
+            self.target_year,  # type: ignore[arg-type]
+            self.target_value,  # type: ignore[arg-type]
+            year,
+        )
+
+
+def value_text(value: float | None) -> str:
+    """A value as a Dutch reader writes it: at most two decimals, no trailing zeros ("12,5", "9", "1,25")."""
+    if value is None:
+        return "–"
+    text = nl_number(value, 2)
+    return re.sub(r",?0+$", "", text) if "," in text else text
+
+
+def series_matches(series: Series, name: str) -> bool:
+    """Whether an indicator's stored name means this imported series: the series' name, with its unit in
+    brackets (as the indicator page stores it), or without its bracketed remark ("Geregistreerde misdrijven"
+    for "Geregistreerde misdrijven (politie, soorten in dit thema)")."""
+    wanted = " ".join(name.split()).casefold()
+    label = f"{series.indicator} ({series.unit})" if series.unit else series.indicator
+    short = series.indicator.split(" (", 1)[0]
+    return wanted in {series.indicator.casefold(), label.casefold(), short.casefold()}
+
+
+class _SeriesCache:
+    """The imported series of (municipality, theme), read once per use case however many indicators ask."""
+
+    def __init__(self, db: Session, trajectory_id: int) -> None:
+        self.db = db
+        self.benchmark = benchmark_of(db, trajectory_id)
+        self.regions: dict[int, str | None] = {}
+        self.series: dict[tuple[str, str], list[Series]] = {}
+
+    def of(self, municipality_id: int | None, theme_code: str) -> list[Series]:
+        if municipality_id is None:
+            return []
+        if municipality_id not in self.regions:
+            self.regions[municipality_id] = region_of(self.db, municipality_id)
+        region = self.regions[municipality_id]
+        if region is None:
+            return []
+        key = (region, theme_code)
+        if key not in self.series:
+            pairs = theme_series(self.db, theme_code, region, self.benchmark)
+            self.series[key] = [pair.local for pair in pairs]
+        return self.series[key]
+
+
+def imported_values(series: Sequence[Series], name: str, after_year: int | None) -> list[Measured]:
+    """The values of the imported series this indicator names, for years after ``after_year``."""
+    found = next((s for s in series if series_matches(s, name)), None)
+    if found is None:
+        return []
+    return [
+        Measured(p.year, p.value, found.source, p.low, p.high, imported=True)
+        for p in found.known
+        if p.value is not None and (after_year is None or p.year > after_year)
+    ]
+
+
+def _progress(
+    row: EffectIndicator, hand: Sequence[IndicatorMeasurement], cache: _SeriesCache
+) -> IndicatorProgress:
+    by_year = {
+        m.year: m
+        for m in imported_values(
+            cache.of(row.municipality_id, row.theme_code), row.indicator, row.baseline_year
+        )
+    }
+    for typed in hand:
+        if row.baseline_year is None or typed.year > row.baseline_year:
+            by_year[typed.year] = Measured(typed.year, typed.value, typed.source)
+    measurements = tuple(by_year[year] for year in sorted(by_year))
+    return IndicatorProgress(
+        id=row.id,
+        municipality_id=row.municipality_id,
+        theme_code=row.theme_code,
+        name=row.indicator,
+        source=row.source,
+        kind=row.kind,
+        unit=row.unit,
+        baseline_year=row.baseline_year,
+        baseline_value=row.baseline_value,
+        target_year=row.target_year,
+        target_value=row.target_value,
+        measurements=(),
+        verdict="",
+    ).measured(measurements)
+
+
+def indicator_progress(
+    db: Session, trajectory_id: int, municipality_id: int | None = None, *, every_municipality: bool = False
+) -> tuple[IndicatorProgress, ...]:
+    """Every indicator of the trajectory (of one municipality, or of all when ``every_municipality``), ordered
+    by theme, with its realised values and verdict."""
+    query = select(EffectIndicator).where(EffectIndicator.trajectory_id == trajectory_id)
+    if not every_municipality:
+        query = query.where(
+            EffectIndicator.municipality_id.is_(None)
+            if municipality_id is None
+            else EffectIndicator.municipality_id == municipality_id
+        )
+    rows = list(db.scalars(query.order_by(EffectIndicator.theme_code, EffectIndicator.id)))
+    hand: dict[int, list[IndicatorMeasurement]] = {}
+    for typed in db.scalars(
+        select(IndicatorMeasurement)
+        .where(IndicatorMeasurement.trajectory_id == trajectory_id)
+        .order_by(IndicatorMeasurement.year)
+    ):
+        hand.setdefault(typed.indicator_id, []).append(typed)
+    cache = _SeriesCache(db, trajectory_id)
+    return tuple(_progress(row, hand.get(row.id, []), cache) for row in rows)
+
+
+def parse_value(raw: float | str, what: str = "waarde") -> float:
+    """A typed value: "11,8", "11.8" or a number; refused in Dutch when it is not a finite, non-negative number."""
+    value: float | None
+    if isinstance(raw, str):
+        text = raw.strip().replace(" ", "")
+        if not text:
+            raise MeasurementError(f"Vul de {what} in.")
+        decimal_comma = "," in text
+        value, ok = parse_number(text, decimal_comma=decimal_comma)
+        if not ok or value is None:
+            raise MeasurementError(f"De {what} '{raw}' is geen getal. Schrijf bijvoorbeeld 11,8 of 11.8.")
+    else:
+        value = float(raw)
+    if not math.isfinite(value):
+        raise MeasurementError(f"De {what} is geen geldig getal.")
+    if value < 0:
+        raise MeasurementError(f"De {what} kan niet negatief zijn.")
+    if value > MAX_VALUE:
+        raise MeasurementError(f"De {what} is onwaarschijnlijk groot.")
+    return value
+
+
+def record_measurement(
+    db: Session, trajectory_id: int, indicator_id: int, year: int, value: float | str, source: str = ""
+) -> IndicatorMeasurement:
+    """Store (or replace) the value of one year, after every check; the year must lie in the plan period, after
+    the nulmeting and not in the future."""
+    row = db.get(EffectIndicator, indicator_id)
+    if row is None or row.trajectory_id != trajectory_id:
+        raise MeasurementError(f"Indicator {indicator_id} bestaat niet in dit traject.")
+    trajectory = db.get(Trajectory, trajectory_id)
+    if trajectory is None:
+        raise MeasurementError("Dit traject bestaat niet meer.")
+    if not trajectory.period_start <= year <= trajectory.period_end:
+        raise MeasurementError(
+            f"Het jaar {year} ligt buiten de looptijd van het IVP ({trajectory.period_start}–"
+            f"{trajectory.period_end})."
+        )
+    if row.baseline_year is not None and year <= row.baseline_year:
+        raise MeasurementError(
+            f"Het jaar {year} ligt niet na de nulmeting ({row.baseline_year}); een meting hoort bij een later jaar."
+        )
+    if year > local_today().year:
+        raise MeasurementError(f"Het jaar {year} moet nog komen; meet een jaar dat voorbij is of nu loopt.")
+    number = parse_value(value)
+    clean_source = " ".join(source.split())[:200] or row.source
+    existing = db.scalars(
+        select(IndicatorMeasurement).where(
+            IndicatorMeasurement.indicator_id == indicator_id, IndicatorMeasurement.year == year
+        )
+    ).first()
+    if existing is None:
+        existing = IndicatorMeasurement(trajectory_id=trajectory_id, indicator_id=indicator_id, year=year)
+        db.add(existing)
+    existing.value = number
+    existing.source = clean_source
+    db.flush()
+    return existing

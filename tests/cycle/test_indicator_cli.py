@@ -1,0 +1,165 @@
+"""`indicator add|measure|list` in-process (fast): stored values, the verdict in the list, and every refusal
+in Dutch with exit code 2 and nothing stored."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from ivp_core.cli import main
+from ivp_core.dutch import local_today
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import EffectIndicator, IndicatorMeasurement
+from tests.own_municipality import CODE, NAME, write_statline_file
+
+THIS_YEAR = local_today().year
+#: A plan that began two years ago: 2023 is the nulmeting year of the imported police figures.
+PERIOD = f"{THIS_YEAR - 2}-{THIS_YEAR + 1}"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def listing(capsys: pytest.CaptureFixture[str], trajectory_id: int) -> list[dict[str, str]]:
+    code, out, err = run(capsys, "indicator", "list", "--trajectory", str(trajectory_id))
+    assert code == 0, err
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+@pytest.fixture
+def trajectory_id(engine: Engine, capsys: pytest.CaptureFixture[str]) -> int:
+    code, out, err = run(
+        capsys, "trajectory", "create", "--title", "IVP Dalfsen", "--period", PERIOD,
+        "--municipality", f"{CODE}={NAME}", "--inhabitants", f"{CODE}:2023=28900",
+    )  # fmt: skip
+    assert code == 0, err
+    return int(out)
+
+
+def _stored(engine: Engine) -> tuple[int, int]:
+    with session_scope(engine, readonly=True) as db:
+        return (
+            db.scalar(select(func.count(EffectIndicator.id))) or 0,
+            db.scalar(select(func.count(IndicatorMeasurement.id))) or 0,
+        )
+
+
+def test_add_measure_and_list_with_the_verdict(
+    engine: Engine, trajectory_id: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "indicator", "add", "--trajectory", str(trajectory_id), "--theme", "1.3",
+        "--name", "Woninginbraken", "--source", "Politie", "--baseline", f"{THIS_YEAR - 3}=12.5",
+        "--target", f"{THIS_YEAR + 1}=8.5", "--unit", "per 1.000 inwoners",
+    )  # fmt: skip
+    assert code == 0, err
+    indicator_id = int(out)
+    assert listing(capsys, trajectory_id)[0] == {
+        "id": str(indicator_id),
+        "theme_code": "1.3",
+        "name": "Woninginbraken",
+        "baseline_year": str(THIS_YEAR - 3),
+        "baseline_value": "12.5",
+        "target_year": str(THIS_YEAR + 1),
+        "target_value": "8.5",
+        "latest_year": "",
+        "latest_value": "",
+        "verdict": "nog geen nieuwe meting",
+    }
+    # 12.5 → 8.5 over 4 years: 1 a year; the line is at 9.5 in this year. The same year measured again
+    # replaces the value (with its own source).
+    for value, source, verdict in (
+        ("11,8", [], "achter op schema"),
+        ("9.2", ["--source", "eigen telling"], "op koers"),
+    ):
+        measure = ("--indicator", str(indicator_id), "--year", str(THIS_YEAR), "--value", value, *source)
+        code, _, err = run(capsys, "indicator", "measure", *measure)
+        assert code == 0, err
+        row = listing(capsys, trajectory_id)[0]
+        assert (row["latest_year"], row["latest_value"], row["verdict"]) == (
+            str(THIS_YEAR),
+            value.replace(",", "."),
+            verdict,
+        )
+    assert _stored(engine) == (1, 1)  # the same year replaced, not added
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--baseline", "2023=twaalf", "--target", "{end}=9"), "geen getal"),
+        (("--baseline", "2023=12.5", "--target", "2040=9"), "binnen de looptijd"),
+        (("--baseline", "{end}=12.5", "--target", "{start}=9"), "vóór het jaar van de nulmeting"),
+        (("--baseline", "2023", "--target", "{end}=9"), "jaar=waarde"),
+        (("--baseline", "2023=12.5", "--target", "{end}=9", "--theme", "9.9"), "Onbekend thema"),
+        (("--baseline", "2023=-1", "--target", "{end}=9"), "negatief"),
+    ],
+)
+def test_add_refuses_in_dutch_and_stores_nothing(
+    engine: Engine, trajectory_id: int, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], words: str
+) -> None:
+    start, end = PERIOD.split("-")
+    filled = [a.format(start=start, end=end) for a in args]
+    theme = ["--theme", "1.3"] if "--theme" not in filled else []
+    code, out, err = run(
+        capsys, "indicator", "add", "--trajectory", str(trajectory_id), *theme, "--name", "Woninginbraken",
+        "--source", "Politie", *filled,
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err.startswith("Fout: ") and words in err, err
+    assert _stored(engine) == (0, 0)
+
+
+def test_measure_refuses_in_dutch_and_stores_nothing(
+    engine: Engine, trajectory_id: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start, end = PERIOD.split("-")
+    code, out, _ = run(
+        capsys, "indicator", "add", "--theme", "1.3", "--name", "Woninginbraken", "--source", "Politie",
+        "--baseline", f"{int(start) - 1}=12.5", "--target", f"{end}=9",
+    )  # fmt: skip
+    assert code == 0
+    ind = out.strip()
+    cases = [
+        (("--indicator", ind, "--year", str(int(end) + 3), "--value", "11"), "buiten de looptijd"),
+        (("--indicator", ind, "--year", end, "--value", "11"), "moet nog komen"),
+        (("--indicator", ind, "--year", str(THIS_YEAR), "--value", "elf"), "geen getal"),
+        (("--indicator", ind, "--year", "volgend jaar", "--value", "11"), "geen jaartal"),
+        (("--indicator", "999", "--year", str(THIS_YEAR), "--value", "11"), "Indicator 999 bestaat niet"),
+        (("--indicator", "abc", "--year", str(THIS_YEAR), "--value", "11"), "geen nummer"),
+    ]
+    for args, words in cases:
+        code, out, err = run(capsys, "indicator", "measure", *args)
+        assert (code, out) == (2, ""), args
+        assert words in err, (args, err)
+    assert _stored(engine) == (1, 0)
+
+
+def test_an_import_of_next_year_fills_the_realised_value(
+    engine: Engine, trajectory_id: int, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The police sum of theme 1.3 (60 burglaries in 2023 on 28.900 inhabitants: 2,08 per 1.000) is the
+    indicator; next year's download with 36 burglaries (1,25 per 1.000) fills in its realised value."""
+    assert (
+        run(capsys, "import", str(write_statline_file(tmp_path)), "--trajectory", str(trajectory_id))[0] == 0
+    )
+    code, _, err = run(
+        capsys, "indicator", "add", "--theme", "1.3", "--name", "Geregistreerde misdrijven",
+        "--source", "CBS/Politie (47013NED)", "--baseline", "2023=2.08", "--target", f"{PERIOD[-4:]}=1.5",
+    )  # fmt: skip
+    assert code == 0, err
+    assert listing(capsys, trajectory_id)[0]["verdict"] == "nog geen nieuwe meting"
+    next_year = write_statline_file(tmp_path, 2024, {(CODE, "1.1.1"): 3, (CODE, "0.0.0"): 30})
+    code, _, err = run(capsys, "import", str(next_year), "--trajectory", str(trajectory_id))
+    assert code == 0, err
+    row = listing(capsys, trajectory_id)[0]
+    assert (row["latest_year"], row["verdict"]) == ("2024", "op koers")
+    assert float(row["latest_value"]) == pytest.approx(36 / 28.9, abs=0.001)
+    assert _stored(engine) == (1, 0)  # read from the figures, nothing copied
