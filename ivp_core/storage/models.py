@@ -50,7 +50,9 @@ class Municipality(Base):
     cbs_code: Mapped[str | None] = mapped_column(String(10))  # GM0148
     inhabitants: Mapped[int | None]  # the latest known; per-year numbers are "Inwoners" figures
     fictitious: Mapped[bool] = mapped_column(Boolean, default=False)
-    wijken: Mapped[list[Any]] = mapped_column(default=list)  # wijken/kernen for the residents' profile question
+    wijken: Mapped[list[Any]] = mapped_column(
+        default=list
+    )  # wijken/kernen for the residents' profile question
 
 
 class Trajectory(Base):
@@ -104,7 +106,9 @@ class Milestone(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))  # analyse_gereed, opiniesessie, raadsbesluit, ivp_vastgesteld, overig
+    kind: Mapped[str] = mapped_column(
+        String(30)
+    )  # analyse_gereed, opiniesessie, raadsbesluit, ivp_vastgesteld, overig
     title: Mapped[str] = mapped_column(String(200), default="")
     due_on: Mapped[date | None] = mapped_column(Date)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -279,7 +283,9 @@ class Participant(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # E-mail sessions: HMAC of the verified address, so one address gives one participant per session.
     identity_hash: Mapped[str | None] = mapped_column(String(64))
-    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # ballot removed, may not vote
+    voided_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )  # ballot removed, may not vote
 
 
 class Ballot(Base):
@@ -512,6 +518,9 @@ class LoginToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whose login (migration 0012); None for the shared administrator password. No foreign key: removing an
+    # account revokes its logins first, and a revoked row is only history.
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class InstallationSecret(Base):
@@ -540,7 +549,9 @@ class RestoreJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # SET NULL: the job outlives its trajectory while the shared rows it added are still being removed
-    trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"), unique=True)
+    trajectory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trajectory.id", ondelete="SET NULL"), unique=True
+    )
     purpose: Mapped[str] = mapped_column(String(20), default="herstel")  # herstel | vervangen
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
@@ -562,3 +573,73 @@ class RestoreCreated(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("restore_job.id", ondelete="CASCADE"), primary_key=True)
     table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
     row_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class UserAccount(Base):
+    """A person who may log in (issue 30): with the municipality's OIDC account or a local argon2id password.
+
+    ``is_admin`` is the beheerder: accounts, the audit trail and every trajectory. Everything else is a role per
+    trajectory (`UserRole`). Accounts and roles are this installation's, so they do not travel in a backup.
+    """
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # lower case
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str | None] = mapped_column(
+        String(200)
+    )  # argon2id; None until an invitation is used
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserRole(Base):
+    """One person's role in one trajectory: coordinator, griffier, werkgroeplid or lezer."""
+
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        ForeignKey("trajectory.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class UserInvitation(Base):
+    """A link that lets a new account choose its password once, until it expires; only its hash is kept."""
+
+    __tablename__ = "user_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """Who did what when (BIO). ``actor`` is text so the trail outlives the account; no ballot is ever named."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(60))
+    trajectory_id: Mapped[int | None] = mapped_column(Integer, index=True)  # kept after the trajectory goes
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AccessSetting(Base):
+    """An installation-wide access switch that every app server reads from the database (migration 0012).
+
+    Today one: ``shared_password`` = ``off`` once a beheerder has switched the shared password off.
+    """
+
+    __tablename__ = "access_setting"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
