@@ -1,12 +1,14 @@
 """Entry point: builds the page list for this visitor on every run, then runs the chosen page.
 
-Facilitator pages are only registered after login, so they cannot be reached by typing their URL either.
+Facilitator pages are only registered after login, and only those the person's role allows (issue 30), so they
+cannot be reached by typing their URL either: such an address shows a Dutch refusal instead.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ivp_core.access.roles import Permission
 from ui import auth
 from ui.bootstrap import ensure_database
 from ui.context import sidebar_selector
@@ -40,6 +42,22 @@ FACILITATOR_PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 
+#: What a person must be allowed (in at least one of their trajectories) to see a page in the menu; a page not
+#: listed needs only to read a trajectory. The page's buttons and the core's use cases check the trajectory.
+PAGE_PERMISSIONS: dict[str, Permission] = {
+    "analyse-beheer": Permission.TEXTS,
+    "sessies": Permission.SESSIONS,
+    "live": Permission.SESSIONS,
+    "indicatoren": Permission.TEXTS,
+    "ivp-teksten": Permission.TEXTS,
+    "verslag": Permission.DOCUMENTS,
+}
+ACCOUNT_PAGES: list[tuple[str, str, str, str]] = [
+    ("pages/accounts.py", "Accounts", "accounts", ":material/manage_accounts:"),
+    ("pages/auditlog.py", "Auditlog", "auditlog", ":material/policy:"),
+]
+
+
 def _pages(specs: list[tuple[str, str, str, str]], default: str | None = None) -> list[st.Page]:
     return [
         st.Page(path, title=title, url_path=url_path, icon=icon, default=url_path == default)
@@ -58,10 +76,23 @@ if ANALYSIS_PAGES:
     sections["Veiligheidsanalyse"] = _pages(ANALYSIS_PAGES)
 if PARTICIPANT_PAGES:
     sections["Meedoen"] = _pages(PARTICIPANT_PAGES)
-if auth.is_facilitator():
+person = auth.current_actor()  # who this run is, checked again on every run and bound for the core
+if person.logged_in:
+    allowed = [p for p in FACILITATOR_PAGES if person.can(PAGE_PERMISSIONS.get(p[2], Permission.READ))]
+    if person.can(Permission.ACCOUNTS):
+        allowed += ACCOUNT_PAGES
+    refused = [p for p in FACILITATOR_PAGES + ACCOUNT_PAGES if p not in allowed]
     sections["Begeleiding"] = [
-        *_pages(FACILITATOR_PAGES),
+        *_pages(allowed),
+        st.Page(
+            "pages/mijn_account.py", title="Mijn account", url_path="mijn-account", icon=":material/person:"
+        ),
         st.Page("pages/uitloggen.py", title="Uitloggen", url_path="uitloggen", icon=":material/logout:"),
+        # An address outside this person's role: a Dutch refusal at that address, not the page.
+        *(
+            st.Page(auth.role_gate(url_path, title), title=title, url_path=url_path, visibility="hidden")
+            for _, title, url_path, _ in refused
+        ),
     ]
 else:
     sections["Begeleiding"] = [
@@ -72,9 +103,13 @@ else:
         # returns to it, instead of Streamlit's English "Page not found".
         *(
             st.Page(auth.login_gate(url_path), title=title, url_path=url_path, visibility="hidden")
-            for _, title, url_path, _ in FACILITATOR_PAGES
+            for _, title, url_path, _ in FACILITATOR_PAGES + ACCOUNT_PAGES
         ),
     ]
+# An invitation link (`/uitnodiging?u=…`) lets a new account choose its password; it works logged out too.
+sections["Algemeen"].append(
+    st.Page("pages/uitnodiging.py", title="Uitnodiging", url_path="uitnodiging", visibility="hidden")
+)
 
 # Expanded: the whole menu shows, instead of Streamlit's English "View N more" behind which it hides a long one.
 page = st.navigation(sections, expanded=True)

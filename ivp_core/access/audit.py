@@ -16,9 +16,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ivp_core.access.actor import current
+from ivp_core.access.actor import current, require
+from ivp_core.access.roles import Permission as Permission  # re-exported: one import line per use case
 from ivp_core.dutch import local_time
-from ivp_core.storage.models import AuditEvent, utcnow
+from ivp_core.storage.models import AuditEvent, OpinionSession, utcnow
 
 #: Dutch wording of the actions, for the page and the export; an unknown action shows as it is.
 ACTIONS: dict[str, str] = {
@@ -99,3 +100,20 @@ def to_csv(rows: list[EventRow]) -> str:
         traject = "" if row.trajectory_id is None else str(row.trajectory_id)
         writer.writerow([when, _cell(row.actor), row.what, traject, _cell(row.detail)])
     return out.getvalue()
+
+
+def act(
+    db: Session, permission: Permission, trajectory_id: int | None, action: str, detail: str = ""
+) -> None:
+    """The one line a use case that changes something calls before it writes: refuse (`AccessDenied`, Dutch)
+    unless the acting person may do this here, and record who did it in the same transaction."""
+    require(permission, trajectory_id)
+    record_event(db, action=action, trajectory_id=trajectory_id, detail=detail)
+
+
+def act_on_session(
+    db: Session, permission: Permission, session_id: int, action: str, detail: str = ""
+) -> None:
+    """`act` for a use case that knows only the opinion session (its trajectory is looked up)."""
+    trajectory_id = db.scalar(select(OpinionSession.trajectory_id).where(OpinionSession.id == session_id))
+    act(db, permission, trajectory_id, action, detail or f"sessie {session_id}")

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from ivp_core.access import logins, passwords
-from ivp_core.access.actor import Actor, require
+from ivp_core.access.actor import Actor, current, require
 from ivp_core.access.audit import record_event
 from ivp_core.access.roles import BEHEERDER, ROLE_CHOICES, Permission, Role, role_label
 from ivp_core.access.tokens import new_token, token_hash
 from ivp_core.errors import UserError
+from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import AccessSetting, Trajectory, UserAccount, UserInvitation, UserRole, utcnow
 
 INVITATION_DAYS = 7
@@ -213,6 +214,19 @@ def any_account(db: Session) -> bool:
     return db.scalars(select(UserAccount.id).limit(1)).first() is not None
 
 
+def has_password(db: Session, user_id: int) -> bool:
+    account = db.get(UserAccount, user_id)
+    return account is not None and account.password_hash is not None
+
+
+def any_local_password(db: Session) -> bool:
+    """Whether the login page should ask for an e-mail address (some account has its own password)."""
+    return (
+        db.scalars(select(UserAccount.id).where(UserAccount.password_hash.is_not(None)).limit(1)).first()
+        is not None
+    )
+
+
 def authenticate(db: Session, email: str, password: str) -> int | None:
     """The account id when the address has a local password and it matches; the same work when it does not."""
     try:
@@ -304,3 +318,42 @@ def set_shared_password(db: Session, on: bool) -> None:
     else:
         row.value = "on" if on else "off"
     record_event(db, action="shared_password_on" if on else "shared_password_off")
+
+
+def grant_creator(db: Session, trajectory_id: int) -> None:
+    """Whoever creates a trajectory (a coordinator elsewhere) becomes its coordinator; a beheerder needs none."""
+    me = current()
+    if me.user_id is not None and not me.is_admin and db.get(UserRole, (me.user_id, trajectory_id)) is None:
+        db.add(UserRole(user_id=me.user_id, trajectory_id=trajectory_id, role=Role.COORDINATOR.value))
+
+
+#: Roles to give back after a restore: (user id, role) pairs.
+KeptRoles = list[tuple[int, str]]
+
+
+def keep_roles(replaced: list[int], engine: Engine | None = None) -> KeptRoles:
+    """Before a restore: may the acting person do it (restore over each trajectory it replaces, or create a
+    new one), and the roles of the replaced trajectories, which the restored one takes over."""
+    for trajectory_id in replaced:
+        require(Permission.RESTORE, trajectory_id)
+    if not replaced:
+        require(Permission.CREATE)
+    with session_scope(engine, readonly=True) as db:
+        rows = (
+            db.scalars(select(UserRole).where(UserRole.trajectory_id.in_(replaced))).all() if replaced else []
+        )
+        return [(r.user_id, r.role) for r in rows]
+
+
+def give_roles(trajectory_id: int, kept: KeptRoles, engine: Engine | None = None) -> None:
+    """After a restore: the kept roles (and the restorer as coordinator) on the restored trajectory, and the event."""
+    with session_scope(engine) as db:
+        for user_id, role in dict(kept).items():
+            if (
+                db.get(UserAccount, user_id) is not None
+                and db.get(UserRole, (user_id, trajectory_id)) is None
+            ):
+                db.add(UserRole(user_id=user_id, trajectory_id=trajectory_id, role=role))
+        db.flush()
+        grant_creator(db, trajectory_id)
+        record_event(db, action="restore", trajectory_id=trajectory_id)

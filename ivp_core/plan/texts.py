@@ -17,6 +17,7 @@ from typing import Final
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import UserError
 from ivp_core.plan.indicators import priorities_of
@@ -182,6 +183,7 @@ def save_texts(request: SaveTexts) -> IvpTexts:
     cleaned = check_texts(request)
     tid, mid = cleaned.trajectory_id, cleaned.municipality_id
     with session_scope() as db:
+        act(db, Permission.TEXTS, tid, "text_saved", "teksten voor het IVP")
         t = _trajectory(db, tid)
         if mid is not None and mid not in {m.id for m in t.municipalities}:
             raise TextsError("Deze gemeente hoort niet bij dit traject.")
