@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ivp_core.access.actor import SYSTEM, AccessDenied, acting_as
 from ivp_core.access.roles import Permission
 from ui import auth
 from ui.bootstrap import ensure_database
 from ui.context import sidebar_selector
+from ui.errors import show_user_error
 from ui.plain import page_language
 
 st.set_page_config(page_title="IVP-prioritering", page_icon="🛡️", layout="wide")
-ensure_database()
+# The first start loads the demo (imports, sessions, a decision): the system does that, not the first visitor.
+with acting_as(SYSTEM):
+    ensure_database()
 
 # Each section lists (file, title, url_path, icon). Keep one line per page so pages can be added in one edit.
 PUBLIC_PAGES = [
@@ -122,4 +126,7 @@ auth.follow_login_return(
 auth.sync_cookie()
 if not participant:  # a resident's page has no sidebar, and needs no trajectory
     sidebar_selector()
-page.run()
+try:
+    page.run()
+except AccessDenied as refusal:  # a use case refused this person's role: Dutch, and nothing was stored
+    show_user_error(refusal)

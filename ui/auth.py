@@ -27,7 +27,7 @@ from ivp_core.access import actor as actors
 from ivp_core.access import logins, oidc, users
 from ivp_core.access.actor import PUBLIC, Actor, acting_as
 from ivp_core.access.audit import record_event
-from ivp_core.access.roles import Permission
+from ivp_core.access.roles import Permission as Permission  # re-exported for pages: auth.Permission
 from ivp_core.access.throttle import LoginThrottle
 from ivp_core.access.tokens import token_hash
 from ivp_core.storage.db import session_scope

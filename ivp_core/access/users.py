@@ -18,7 +18,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from ivp_core.access import logins, passwords
-from ivp_core.access.actor import Actor, current, require
+from ivp_core.access.actor import Actor, acting_as, current, require
 from ivp_core.access.audit import record_event
 from ivp_core.access.roles import BEHEERDER, ROLE_CHOICES, Permission, Role, role_label
 from ivp_core.access.tokens import new_token, token_hash
@@ -280,7 +280,8 @@ def accept_invitation(db: Session, token: str | None, password: str) -> int:
     account.password_hash = hashed
     row.used_at = utcnow()
     logins.revoke_user(db, account.id)
-    record_event(db, action="invitation_used", detail=account.email)
+    with acting_as(Actor(label=account.email, user_id=account.id)):  # the invited person, not yet logged in
+        record_event(db, action="invitation_used", detail=account.email)
     return account.id
 
 

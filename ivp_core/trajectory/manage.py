@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ivp_core.access.actor import current
 from ivp_core.access.audit import Permission, act
 from ivp_core.access.users import grant_creator
 from ivp_core.dutch import AMSTERDAM
@@ -202,6 +203,7 @@ def list_all(db: Session) -> list[TrajectoryRow]:
     rows = db.scalars(
         select(Trajectory).options(selectinload(Trajectory.municipalities)).order_by(Trajectory.id)
     ).all()
+    rows = [t for t in rows if current().sees(t.id)]  # a person sees only the trajectories they hold a role in
     return [
         TrajectoryRow(
             id=t.id,
