@@ -547,7 +547,9 @@ def login_form(return_to: str | None = None) -> None:
         accounts = users.any_local_password(db)
         shared = configured_password() is not None and users.shared_password_on(db)
     if not shared and not accounts:
-        if not oidc:
+        if configured_password() is not None:
+            st.warning("Het gedeelde beheerderswachtwoord staat uit. Log in met uw eigen account.")
+        elif not oidc:
             st.warning(
                 "Er is geen wachtwoord voor begeleiders ingesteld. Zet de omgevingsvariabele "
                 "`IVP_ADMIN_PASSWORD` (of `admin_password` in `.streamlit/secrets.toml`), of stel inloggen met "
