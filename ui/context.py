@@ -147,7 +147,13 @@ def sidebar_selector() -> None:
 
 def no_trajectory_yet() -> None:
     """Where to go when there is nothing to show: the Trajecten page for a facilitator, logging in for others."""
-    if auth.is_facilitator():
+    person = auth.acting()
+    if person.logged_in and not person.is_admin and not person.roles:
+        st.info(
+            "U heeft nog geen rol in een traject. Vraag de beheerder om u een rol te geven.",
+            icon=":material/info:",
+        )
+    elif auth.is_facilitator():
         st.info("Er is nog geen traject. Maak er een aan op de pagina Trajecten.", icon=":material/info:")
         st.page_link("pages/trajecten.py", label="Naar Trajecten", icon=":material/folder_open:")
     else:

@@ -99,6 +99,11 @@ NOT_IN_BACKUP: Final[dict[str, str]] = {
     "email_verification": "pending one-time e-mail links of this installation, keyed with its own IVP_EMAIL_KEY",
     "restore_job": "bookkeeping of a restore running in this installation (process, heartbeat); never a trajectory's",
     "restore_created": "which shared rows a running restore added here, to remove them if it is killed",
+    "user_account": "this installation's personal accounts (password hashes); people log in where they work",
+    "user_role": "who holds which role here; a restore over a trajectory keeps its roles (access.users)",
+    "user_invitation": "pending invitation links (hashed) of this installation's accounts",
+    "audit_event": "this installation's audit trail (BIO); it is exported on its own (audit --format csv)",
+    "access_setting": "this installation's access switches (the shared password on or off)",
 }
 #: Columns never written to a backup: they would let someone link a vote to a browser or a letter.
 EXCLUDED_COLUMNS: Final[dict[str, frozenset[str]]] = {
