@@ -65,11 +65,13 @@ st.subheader("Account toevoegen of rol geven")
 trajectory_labels = {t.id: t.label for t in view.trajectories}
 with st.form("account"):
     email = st.text_input("E-mailadres")
-    role = st.selectbox("Rol", view.roles, format_func=role_label)
+    # Least privilege first: a slip of the mouse makes a lezer, never a beheerder.
+    roles = sorted(view.roles, key=lambda r: (r == BEHEERDER, r != "lezer"))
+    role = st.selectbox("Rol", roles, format_func=role_label)
     trajectory = st.selectbox(
-        "Traject (niet bij beheerder)",
-        [None, *trajectory_labels],
-        format_func=lambda t: trajectory_labels.get(t, "—"),
+        "Traject (telt niet bij beheerder: die werkt in alle trajecten)",
+        list(trajectory_labels),
+        format_func=trajectory_labels.__getitem__,
     )
     add = st.form_submit_button("Opslaan", type="primary")
 if add:
