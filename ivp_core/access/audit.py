@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -106,9 +107,35 @@ def act(
     db: Session, permission: Permission, trajectory_id: int | None, action: str, detail: str = ""
 ) -> None:
     """The one line a use case that changes something calls before it writes: refuse (`AccessDenied`, Dutch)
-    unless the acting person may do this here, and record who did it in the same transaction."""
+    unless the acting person may do this here, and record who did it.
+
+    The event waits until the use case's changes are flushed and is written only together with them: a use
+    case that then refuses (validation) or changes nothing leaves no event and no row, as the house rule
+    "validate before writing" demands, even when a caller catches the refusal inside the transaction.
+    """
     require(permission, trajectory_id)
-    record_event(db, action=action, trajectory_id=trajectory_id, detail=detail)
+    event = AuditEvent(
+        at=utcnow(), actor=current().label[:254], action=action[:60], trajectory_id=trajectory_id
+    )
+    event.detail = detail
+    db.info.setdefault(_PENDING, []).append(event)
+
+
+_PENDING = "ivp_audit_pending"
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _write_pending(db: Session, _context: object, _instances: object) -> None:
+    pending = db.info.get(_PENDING)
+    if pending and (db.new or db.deleted or any(db.is_modified(o) for o in db.dirty)):
+        db.add_all(pending)
+        pending.clear()
+
+
+@sa_event.listens_for(Session, "after_commit")
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(db: Session, *_args: object) -> None:
+    db.info.pop(_PENDING, None)
 
 
 def act_on_session(
