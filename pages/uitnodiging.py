@@ -17,7 +17,7 @@ try:
     invitation = accounts.open_invitation(token)
 except UserError as exc:
     show_user_error(exc)
-    st.page_link("pages/inloggen.py", label="Naar inloggen", icon=":material/login:")
+    st.caption("Heeft u al een wachtwoord? Kies dan links 'Inloggen begeleider'.")
     st.stop()
 
 st.write(f"U bent uitgenodigd als **{invitation.email}**. Kies een wachtwoord om in te loggen.")
