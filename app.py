@@ -1,19 +1,25 @@
 """Entry point: builds the page list for this visitor on every run, then runs the chosen page.
 
-Facilitator pages are only registered after login, so they cannot be reached by typing their URL either.
+Facilitator pages are only registered after login, and only those the person's role allows (issue 30), so they
+cannot be reached by typing their URL either: such an address shows a Dutch refusal instead.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ivp_core.access.actor import SYSTEM, AccessDenied, acting_as
+from ivp_core.access.roles import Permission
 from ui import auth
 from ui.bootstrap import ensure_database
 from ui.context import sidebar_selector
+from ui.errors import show_user_error
 from ui.plain import page_language
 
 st.set_page_config(page_title="IVP-prioritering", page_icon="🛡️", layout="wide")
-ensure_database()
+# The first start loads the demo (imports, sessions, a decision): the system does that, not the first visitor.
+with acting_as(SYSTEM):
+    ensure_database()
 
 # Each section lists (file, title, url_path, icon). Keep one line per page so pages can be added in one edit.
 PUBLIC_PAGES = [
@@ -41,6 +47,22 @@ FACILITATOR_PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 
+#: What a person must be allowed (in at least one of their trajectories) to see a page in the menu; a page not
+#: listed needs only to read a trajectory. The page's buttons and the core's use cases check the trajectory.
+PAGE_PERMISSIONS: dict[str, Permission] = {
+    "analyse-beheer": Permission.TEXTS,
+    "sessies": Permission.SESSIONS,
+    "live": Permission.SESSIONS,
+    "indicatoren": Permission.TEXTS,
+    "ivp-teksten": Permission.TEXTS,
+    "verslag": Permission.DOCUMENTS,
+}
+ACCOUNT_PAGES: list[tuple[str, str, str, str]] = [
+    ("pages/accounts.py", "Accounts", "accounts", ":material/manage_accounts:"),
+    ("pages/auditlog.py", "Auditlog", "auditlog", ":material/policy:"),
+]
+
+
 def _pages(specs: list[tuple[str, str, str, str]], default: str | None = None) -> list[st.Page]:
     return [
         st.Page(path, title=title, url_path=url_path, icon=icon, default=url_path == default)
@@ -59,10 +81,23 @@ if ANALYSIS_PAGES:
     sections["Veiligheidsanalyse"] = _pages(ANALYSIS_PAGES)
 if PARTICIPANT_PAGES:
     sections["Meedoen"] = _pages(PARTICIPANT_PAGES)
-if auth.is_facilitator():
+person = auth.current_actor()  # who this run is, checked again on every run and bound for the core
+if person.logged_in:
+    allowed = [p for p in FACILITATOR_PAGES if person.can(PAGE_PERMISSIONS.get(p[2], Permission.READ))]
+    if person.can(Permission.ACCOUNTS):
+        allowed += ACCOUNT_PAGES
+    refused = [p for p in FACILITATOR_PAGES + ACCOUNT_PAGES if p not in allowed]
     sections["Begeleiding"] = [
-        *_pages(FACILITATOR_PAGES),
+        *_pages(allowed),
+        st.Page(
+            "pages/mijn_account.py", title="Mijn account", url_path="mijn-account", icon=":material/person:"
+        ),
         st.Page("pages/uitloggen.py", title="Uitloggen", url_path="uitloggen", icon=":material/logout:"),
+        # An address outside this person's role: a Dutch refusal at that address, not the page.
+        *(
+            st.Page(auth.role_gate(url_path, title), title=title, url_path=url_path, visibility="hidden")
+            for _, title, url_path, _ in refused
+        ),
     ]
 else:
     sections["Begeleiding"] = [
@@ -73,9 +108,13 @@ else:
         # returns to it, instead of Streamlit's English "Page not found".
         *(
             st.Page(auth.login_gate(url_path), title=title, url_path=url_path, visibility="hidden")
-            for _, title, url_path, _ in FACILITATOR_PAGES
+            for _, title, url_path, _ in FACILITATOR_PAGES + ACCOUNT_PAGES
         ),
     ]
+# An invitation link (`/uitnodiging?u=…`) lets a new account choose its password; it works logged out too.
+sections["Algemeen"].append(
+    st.Page("pages/uitnodiging.py", title="Uitnodiging", url_path="uitnodiging", visibility="hidden")
+)
 
 # Expanded: the whole menu shows, instead of Streamlit's English "View N more" behind which it hides a long one.
 page = st.navigation(sections, expanded=True)
@@ -88,4 +127,7 @@ auth.follow_login_return(
 auth.sync_cookie()
 if not participant:  # a resident's page has no sidebar, and needs no trajectory
     sidebar_selector()
-page.run()
+try:
+    page.run()
+except AccessDenied as refusal:  # a use case refused this person's role: Dutch, and nothing was stored
+    show_user_error(refusal)

@@ -11,6 +11,8 @@ import csv
 import sys
 from collections.abc import Callable, Sequence
 
+from ivp_core.access.actor import acting_as
+from ivp_core.access.cli import operator
 from ivp_core.commands import EXIT_USAGE, CliError
 from ivp_core.errors import UserError
 
@@ -65,6 +67,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "ivp_core.backup.cli",
     "ivp_core.plan.cli",  # `indicator add|measure|list` and `trajectory create --from`
     "ivp_core.report.documents.voortgangsrapportage",  # `progress`
+    "ivp_core.access.cli",
 )
 
 
@@ -101,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        with acting_as(operator()):  # whoever runs commands on the machine acts as beheerder (issue 30)
+            return func(args)
     except UserError as exc:  # every room's refusal, CliError included
         print(f"Fout: {exc.message_nl}", file=sys.stderr)
         return EXIT_USAGE

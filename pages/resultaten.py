@@ -558,4 +558,5 @@ else:
 
 # --- final choice -----------------------------------------------------------------------------------------
 st.divider()
-decision_section(view)
+if auth.can(auth.Permission.DECISION, trajectory.id):  # griffier, coördinator; others only read
+    decision_section(view)

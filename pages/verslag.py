@@ -148,4 +148,5 @@ st.download_button(
     key="download_checklist",
 )
 
-backup_panel.render(trajectory)
+if auth.can(auth.Permission.MANAGE, trajectory.id):  # back-up and restore: the coördinator's
+    backup_panel.render(trajectory)

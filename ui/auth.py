@@ -1,4 +1,5 @@
-"""Access control for facilitator pages: the password (or an OIDC login), a login cookie, and the throttle.
+"""Access control for facilitator pages: who is logged in (shared password, personal account or OIDC), the
+login cookie, the throttle, and binding that person as the acting user of every run (issue 30).
 
 A login's token lives in `st.session_state` for the running browser session and, so that F5, a second tab or a
 server restart do not ask for the password again, in a cookie `ivp_login`; the database keeps it only as a hash
@@ -19,11 +20,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from streamlit import config as st_config
 
-from ivp_core.access import logins, oidc
+from ivp_core.access import actor as actors
+from ivp_core.access import logins, oidc, users
+from ivp_core.access.actor import PUBLIC, Actor, acting_as
+from ivp_core.access.audit import record_event
+from ivp_core.access.roles import Permission as Permission  # re-exported for pages: auth.Permission
 from ivp_core.access.throttle import LoginThrottle
+from ivp_core.access.tokens import token_hash
 from ivp_core.storage.db import session_scope
 
 _ROLE_KEY = "ivp_role"
@@ -31,6 +37,11 @@ _TOKEN_KEY = "ivp_login_token"
 _COOKIE_CHECKED_KEY = "ivp_login_cookie_checked"
 _COOKIE_CLEAR_KEY = "ivp_login_cookie_clear"
 _CLIENT_KEY = "ivp_login_client"
+_ACTOR_KEY = "ivp_actor"
+#: A test may put an `Actor` here (only under `global.appTest`, like `_ROLE_KEY`) to run a page in a role.
+TEST_ACTOR_KEY = "ivp_test_actor"
+#: Who the shared IVP_ADMIN_PASSWORD is, in the audit trail and the sidebar.
+SHARED_LABEL = "beheerder (gedeeld wachtwoord)"
 COOKIE_NAME = "ivp_login"
 FACILITATOR = "facilitator"
 
@@ -117,9 +128,57 @@ def _oidc_claims() -> dict[str, Any]:
         return {}
 
 
-def _oidc_facilitator() -> bool:
+def _oidc_token(claims: Mapping[str, Any]) -> str:
+    """One login row per identity the provider issued (address and `iat`), kept like any login token: logging
+    out revokes it, so another tab that still holds Streamlit's identity cookie is logged out too, on every
+    app server; a new `st.login` issues a new identity, hence a new row (issue 26's left-over)."""
+    email = str(claims.get("email") or "").strip().lower()
+    return "oidc-" + token_hash("oidc-identity", f"{email}|{claims.get('iat')}")[:64]
+
+
+def _oidc_actor_in_database(claims: Mapping[str, Any]) -> Actor | None:
+    """The OIDC identity as a person: their account's roles; an address on the allow-list without an account
+    is a beheerder (as before accounts existed). None when logged out or neither. Writes only at first sight."""
+    email = str(claims.get("email") or "").strip().lower()
+    token = _oidc_token(claims)
+    with session_scope(readonly=True) as db:
+        user_id = users.account_id(db, email)
+        if user_id is None and not oidc.allows(email, oidc.allowed_rules()):
+            return None
+        known = logins.login_known(db, token)
+        if known and not logins.login_valid(db, token):
+            return None  # logged out (in another tab, on another server): this identity stays out
+        person = Actor(label=email, is_admin=True) if user_id is None else users.actor_for(db, user_id)
+    if not known:
+        try:
+            with session_scope() as db:
+                logins.create_login(db, "oidc", user_id=user_id, token=token)
+                if user_id is not None:
+                    users.mark_login(db, user_id)
+                with acting_as(person or PUBLIC):
+                    record_event(db, action="login", detail="OIDC")
+        except IntegrityError:
+            pass  # another tab or server saw this identity first
+    return person
+
+
+def _oidc_actor() -> Actor | None:
+    """Judged on every run without the database (verified address, 12 hours, allow-list unless the address has
+    an account); who it is and whether it logged out comes from the database, at most `RECHECK_SECONDS` old."""
     claims = _oidc_claims()
-    return bool(claims) and oidc_verdict(claims) is None
+    if not claims.get("is_logged_in"):
+        return None
+    verdict = oidc_verdict(claims)
+    if verdict not in (None, "niet toegestaan"):
+        return None
+    try:
+        person = LOGIN_CHECKS.answer(_oidc_token(claims), lambda _t: _oidc_actor_in_database(claims))
+    except SQLAlchemyError:
+        LOG.warning("Could not check an OIDC login (database unreachable); refused for this run.")
+        return None
+    if person is None or (verdict is not None and person.user_id is None):
+        return None  # taken off the allow-list: the cached answer does not keep them in
+    return person
 
 
 def follow_login_return(facilitator_pages: Mapping[str, str], on_start_page: bool) -> None:
@@ -165,14 +224,21 @@ def _cookie_token() -> str | None:
     return _cookie(COOKIE_NAME)
 
 
-#: One per server process: the answers of the login check, each trusted for `logins.RECHECK_SECONDS`.
-LOGIN_CHECKS = logins.RecheckCache()
+#: One per server process: who a login is (or None), each answer trusted for `logins.RECHECK_SECONDS`.
+LOGIN_CHECKS: logins.RecheckCache[Actor | None] = logins.RecheckCache()
 LOG = logging.getLogger("ivp.auth")
 
 
-def _login_in_database(token: str) -> bool:
+def _login_in_database(token: str) -> Actor | None:
+    """The person behind a login token with their current roles; None when it was revoked or expired, the
+    account is gone, or it is a shared-password login and the shared password has been switched off."""
     with session_scope(readonly=True) as db:
-        return logins.login_valid(db, token)
+        state = logins.login_state(db, token)
+        if state is None:
+            return None
+        if state.user_id is None:
+            return Actor(label=SHARED_LABEL, is_admin=True) if users.shared_password_on(db) else None
+        return users.actor_for(db, state.user_id)
 
 
 def _test_login() -> bool:
@@ -189,41 +255,86 @@ def _test_login() -> bool:
     )
 
 
-def is_facilitator() -> bool:
-    """Whether this request may see the facilitator pages; asked again on every run (issue 26).
+def _test_actor() -> Actor | None:
+    if not _test_login():
+        return None
+    chosen = st.session_state.get(TEST_ACTOR_KEY)
+    return chosen if isinstance(chosen, Actor) else Actor(label="test (begeleider)", is_admin=True)
 
-    The role in the session state is never trusted on its own: the OIDC identity is judged again (allow-list,
-    12 hours), and a password login's token (from this session's login, or the login cookie read once per
-    connection) is checked against the database, at most `logins.RECHECK_SECONDS` old. So a logout in
-    another tab, an expired login and `revoke_all` end this tab's facilitator pages at its next run.
+
+def _resolve_actor() -> Actor:
+    """Who this request is, asked again on every run (issue 26, issue 30).
+
+    Nothing in the session state is trusted on its own: the OIDC identity is judged again (allow-list or an
+    account, 12 hours, not logged out), and a login token (from this session's login, or the login cookie read
+    once per connection) is checked against the database, at most `logins.RECHECK_SECONDS` old, with the
+    account's current roles. So a logout in another tab or on another server, an expired login, a removed
+    account, a new password, a changed role and `revoke_all` reach this tab at its next run.
     """
-    if _oidc_facilitator():
-        return True  # judged again on every run; the role is not written, so nothing outlives the identity
+    oidc_person = _oidc_actor()
+    if oidc_person is not None:
+        return oidc_person  # nothing is written to the session: nothing outlives the identity
     token = st.session_state.get(_TOKEN_KEY)
     if not token and not st.session_state.get(_COOKIE_CHECKED_KEY):
         st.session_state[_COOKIE_CHECKED_KEY] = True
         if not st.session_state.get(_COOKIE_CLEAR_KEY):
             token = _cookie_token()
     if not token:
-        if _test_login():
-            return True
-        st.session_state.pop(_ROLE_KEY, None)
-        return False
+        return _test_actor() or PUBLIC
     try:
-        valid = LOGIN_CHECKS.valid(str(token), _login_in_database)
+        person = LOGIN_CHECKS.answer(str(token), _login_in_database)
     except SQLAlchemyError:
         LOG.warning("Could not check a facilitator login (database unreachable); refused for this run.")
-        st.session_state.pop(_ROLE_KEY, None)
-        return False  # refused, but the token stays: the next run asks the database again
-    if valid:
+        return PUBLIC  # refused, but the token stays: the next run asks the database again
+    if person is not None:
         st.session_state[_ROLE_KEY] = FACILITATOR
         st.session_state[_TOKEN_KEY] = token
-        return True
+        return person
     # Logged out elsewhere, expired or revoked: forget it here too, and let the browser drop its cookie.
-    st.session_state.pop(_ROLE_KEY, None)
     st.session_state.pop(_TOKEN_KEY, None)
     st.session_state[_COOKIE_CLEAR_KEY] = True
-    return False
+    return PUBLIC
+
+
+def current_actor() -> Actor:
+    """Who this request is; resolved (and bound for the core's `require`) on every run by `bind_actor`."""
+    person = _resolve_actor()
+    if not person.logged_in:
+        st.session_state.pop(_ROLE_KEY, None)
+    st.session_state[_ACTOR_KEY] = person
+    return person
+
+
+def _session_actor() -> Actor | None:
+    """The core's view of the acting person (`actor.current()`): the one this browser session's last check
+    found. Outside a page run (a test of the core, the command line) None: the caller's own binding counts."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    person = st.session_state.get(_ACTOR_KEY)
+    if isinstance(person, Actor):
+        return person
+    return None if st_config.get_option("global.appTest") else PUBLIC
+
+
+actors.set_provider(_session_actor)
+
+
+def is_facilitator() -> bool:
+    """Whether this request is a logged-in person (of any role); asked again on every run."""
+    return current_actor().logged_in
+
+
+def acting() -> Actor:
+    """The person this run was bound to by `app.py` (resolved now if this run has not been bound)."""
+    person = st.session_state.get(_ACTOR_KEY)
+    return person if isinstance(person, Actor) else current_actor()
+
+
+def can(permission: Permission, trajectory_id: int | None = None) -> bool:
+    """For a page: show a button only to whom the core would let it through (the core checks again)."""
+    return acting().can(permission, trajectory_id)
 
 
 def _set_cookie(name: str, value: str, max_age: int, same_site: str = "Strict") -> None:
@@ -234,8 +345,7 @@ def _set_cookie(name: str, value: str, max_age: int, same_site: str = "Strict") 
     """
     cookie = json.dumps(f"{name}={value}; Path=/; Max-Age={max_age}; SameSite={same_site}")
     st.html(
-        "<script>document.cookie = "
-        f"{cookie} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        f"<script>document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
         unsafe_allow_javascript=True,
     )
 
@@ -300,7 +410,22 @@ class LoginBlocked(Exception):
         )
 
 
-def log_in(candidate: str) -> bool:
+def _authenticate(email: str, candidate: str) -> tuple[str, int | None] | None:
+    """(label, account id) for a right password: an account's own, or (no address) the shared one while it
+    is on; None otherwise. An account's check costs the same whether or not the address exists."""
+    with session_scope() as db:
+        if email.strip():
+            user_id = users.authenticate(db, email, candidate)
+            if user_id is None:
+                return None
+            users.mark_login(db, user_id)
+            return email.strip().lower(), user_id
+        if check_password(candidate) and users.shared_password_on(db):
+            return SHARED_LABEL, None
+    return None
+
+
+def log_in(candidate: str, email: str = "") -> bool:
     """Raises LoginBlocked while this client is blocked, so even its right password waits: no oracle."""
     throttle = login_throttle()
     client = client_key()
@@ -309,31 +434,56 @@ def log_in(candidate: str) -> bool:
         raise LoginBlocked(verdict.blocked_seconds)
     if verdict.delay_seconds > 0 and BRAKE_DELAY_SECONDS > 0:
         time.sleep(min(verdict.delay_seconds, BRAKE_DELAY_SECONDS))
-    if check_password(candidate):
-        with session_scope() as db:
-            token = logins.create_login(db, "wachtwoord")
+    found = _authenticate(email, candidate)
+    if found is not None:
+        label, user_id = found
+        with session_scope() as db, acting_as(Actor(label=label, user_id=user_id)):
+            token = logins.create_login(db, "wachtwoord", user_id=user_id)
+            record_event(db, action="login", detail="wachtwoord" if user_id is None else "eigen account")
         st.session_state[_ROLE_KEY] = FACILITATOR
         st.session_state[_TOKEN_KEY] = token
         st.session_state.pop(_COOKIE_CLEAR_KEY, None)
         return True
     throttle.record_failure(client)
+    with session_scope() as db:
+        record_event(db, action="login_failed", detail=email.strip().lower()[:254])
     return False
 
 
+def log_in_token(token: str) -> None:
+    """Adopt a login made elsewhere in this run (an invitation just accepted) as this browser's login."""
+    st.session_state[_ROLE_KEY] = FACILITATOR
+    st.session_state[_TOKEN_KEY] = token
+    st.session_state.pop(_COOKIE_CLEAR_KEY, None)
+    LOGIN_CHECKS.forget(token)
+
+
 def log_out() -> bool:
-    """Revoke this browser's login token in the database (so its cookie opens nothing) and clear the cookie.
+    """End this person's logins in the database (so no cookie or tab opens anything, on any app server) and
+    clear the cookie: for an account every login of it, for the shared password this browser's one.
 
     Returns True when the browser is on its way to the OIDC provider's logout (Streamlit's `st.logout` clears
     its own login cookie and then asks the provider to end the session there too): the page should stop.
     """
+    person = st.session_state.get(_ACTOR_KEY)
     token = st.session_state.pop(_TOKEN_KEY, None) or _cookie_token()
-    if token:
-        with session_scope() as db:
-            logins.revoke_login(db, token)
-        LOGIN_CHECKS.forget(token)
+    claims = _oidc_claims()
+    oidc_token = _oidc_token(claims) if claims.get("is_logged_in") else None
+    with session_scope() as db:
+        if isinstance(person, Actor) and person.logged_in:
+            record_event(db, action="logout")
+        if isinstance(person, Actor) and person.user_id is not None:
+            logins.revoke_user(db, person.user_id)
+        for own in (token, oidc_token):
+            logins.revoke_login(db, own)
+    for own in (token, oidc_token):
+        LOGIN_CHECKS.forget(own)
+    if isinstance(person, Actor) and person.user_id is not None:
+        LOGIN_CHECKS.clear()  # this account's other logins on this server: at once, not after the recheck
     st.session_state.pop(_ROLE_KEY, None)
+    st.session_state.pop(_ACTOR_KEY, None)
     st.session_state[_COOKIE_CLEAR_KEY] = True
-    if _oidc_claims().get("is_logged_in"):
+    if oidc_token is not None:
         st.logout()
         return True
     return False
@@ -387,12 +537,19 @@ def login_form(return_to: str | None = None) -> None:
     """The Dutch login page; with `return_to` (a facilitator page's address) it comes back there after login."""
     st.title("Inloggen begeleider")
     if return_to:
-        st.info("Deze pagina is alleen voor de begeleider. Log in; daarna komt u vanzelf op deze pagina terug.")
+        st.info(
+            "Deze pagina is alleen voor de begeleider. Log in; daarna komt u vanzelf op deze pagina terug."
+        )
     oidc = oidc_configured()
     if oidc:
         _oidc_login(return_to)
-    if configured_password() is None:
-        if not oidc:
+    with session_scope(readonly=True) as db:
+        accounts = users.any_local_password(db)
+        shared = configured_password() is not None and users.shared_password_on(db)
+    if not shared and not accounts:
+        if configured_password() is not None:
+            st.warning("Het gedeelde beheerderswachtwoord staat uit. Log in met uw eigen account.")
+        elif not oidc:
             st.warning(
                 "Er is geen wachtwoord voor begeleiders ingesteld. Zet de omgevingsvariabele "
                 "`IVP_ADMIN_PASSWORD` (of `admin_password` in `.streamlit/secrets.toml`), of stel inloggen met "
@@ -400,19 +557,30 @@ def login_form(return_to: str | None = None) -> None:
             )
         st.stop()
     if oidc:
-        st.caption("Of met het wachtwoord voor begeleiders:")
+        st.caption(
+            "Of met " + ("uw e-mailadres en wachtwoord:" if accounts else "het wachtwoord voor begeleiders:")
+        )
     with st.form("login"):
+        email = st.text_input("E-mailadres", autocomplete="username") if accounts else ""
         password = st.text_input("Wachtwoord", type="password")
+        if accounts and shared:
+            st.caption(
+                "Nog geen eigen account? Laat het e-mailadres leeg en typ het gedeelde beheerderswachtwoord."
+            )
         submitted = st.form_submit_button("Inloggen", type="primary")
     if not submitted:
         return
     try:
-        accepted = log_in(password)
+        accepted = log_in(password, email)
     except LoginBlocked as exc:
         st.error(str(exc))
         return
     if not accepted:
-        st.error("Dit wachtwoord klopt niet. Probeer het opnieuw.")
+        st.error(
+            "Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw."
+            if email.strip()
+            else "Dit wachtwoord klopt niet. Probeer het opnieuw."
+        )
         return
     if return_to:
         st.rerun()  # the same address now runs the real page: app.py registers it after login
@@ -426,4 +594,18 @@ def login_gate(url_path: str) -> Callable[[], None]:
         login_form(return_to=url_path)
 
     gate.__name__ = f"inloggen_{url_path.replace('-', '_')}"
+    return gate
+
+
+def role_gate(url_path: str, title: str) -> Callable[[], None]:
+    """A stand-in page at the address of a page this person's role does not include: says so in Dutch."""
+
+    def gate() -> None:
+        st.title(title)
+        st.error(
+            f"U bent ingelogd als {_plain(acting().label)}, maar de pagina '{title}' hoort niet bij uw rol. "
+            "Vraag de coördinator of de beheerder als u hier wel moet kunnen werken."
+        )
+
+    gate.__name__ = f"geweigerd_{url_path.replace('-', '_')}"
     return gate

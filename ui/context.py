@@ -46,6 +46,14 @@ def _trajectories() -> list[TrajectoryRef]:
     return sorted(found, key=lambda t: t.id in copies)  # stable: otherwise the order stays
 
 
+def _visible() -> list[TrajectoryRef]:
+    """A logged-in person sees only the trajectories they hold a role in (a beheerder all of them; a joint
+    trajectory everyone with a role in it, such as its members' coordinators); a visitor the public ones."""
+    person = auth.acting()
+    found = _trajectories()
+    return [t for t in found if person.sees(t.id)] if person.logged_in else found
+
+
 def clear_cache() -> None:
     _trajectories.clear()
 
@@ -69,7 +77,7 @@ def full_label(trajectory: TrajectoryRef) -> str:
 
 
 def current_trajectory() -> TrajectoryRef | None:
-    trajectories = _trajectories()
+    trajectories = _visible()
     if not trajectories:
         return None
     by_id = {t.id: t for t in trajectories}
@@ -98,7 +106,7 @@ def _keep_in_address(chosen: int, default: int) -> None:
 def sidebar_selector() -> None:
     """Let the user switch trajectory (and municipality in a joint IVP); hidden when there is only one."""
     plain_chrome()
-    trajectories = _trajectories()
+    trajectories = _visible()
     ids = [t.id for t in trajectories]
     pending = st.session_state.pop(_PENDING_KEY, None)
     if pending in ids:
@@ -139,7 +147,13 @@ def sidebar_selector() -> None:
 
 def no_trajectory_yet() -> None:
     """Where to go when there is nothing to show: the Trajecten page for a facilitator, logging in for others."""
-    if auth.is_facilitator():
+    person = auth.acting()
+    if person.logged_in and not person.is_admin and not person.roles:
+        st.info(
+            "U heeft nog geen rol in een traject. Vraag de beheerder om u een rol te geven.",
+            icon=":material/info:",
+        )
+    elif auth.is_facilitator():
         st.info("Er is nog geen traject. Maak er een aan op de pagina Trajecten.", icon=":material/info:")
         st.page_link("pages/trajecten.py", label="Naar Trajecten", icon=":material/folder_open:")
     else:

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act_on_session
 from ivp_core.access.tokens import new_token, token_hash
 from ivp_core.storage.models import OpinionSession, PresenterLink, Trajectory, utcnow
 
@@ -32,6 +33,7 @@ def create_link(db: Session, session_id: int) -> str:
     """A new link token for the session; the caller must show it now, it cannot be read back later."""
     if db.get(OpinionSession, session_id) is None:
         raise LookupError(session_id)
+    act_on_session(db, Permission.SESSIONS, session_id, "presenter_link")
     token = new_token()
     db.add(PresenterLink(session_id=session_id, token_hash=token_hash(_KIND, token)))
     db.flush()

@@ -19,6 +19,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ivp_core import vocabulary
+from ivp_core.access.audit import Permission, act
 from ivp_core.advice.results import Advice, follows_advice
 from ivp_core.advice.stored import StoredAdvice, advice_of
 from ivp_core.catalogue import load_catalogue
@@ -216,6 +217,7 @@ def record_decision(
     reason. Without an advice from the app (a session on paper, a raad that decides otherwise) the record keeps
     ``advice == {}`` and ``settings == {}`` and asks no reason for "deviating". Every check runs before
     anything is written, so a refusal leaves the database as it was."""
+    act(db, Permission.DECISION, trajectory_id, "decision", request.status)
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise DecisionError(f"Traject {trajectory_id} bestaat niet.")

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import UserError
 from ivp_core.storage.models import FieldAnalysis, TextRevision, ThemeAnalysis, utcnow
@@ -195,6 +196,7 @@ def update_theme_analysis(
 ) -> int:
     """Change the given texts (keys of THEME_TEXTS) and/or the candidate flag; returns how many changed."""
     author = _author(author)
+    act(session, Permission.TEXTS, trajectory_id, "text_saved", f"thema {theme_code}")
     unknown = set(texts or {}) - set(THEME_TEXTS)
     if unknown:
         raise AnalysisTextError(f"Onbekende tekst(en): {', '.join(sorted(unknown))}")
@@ -233,6 +235,7 @@ def update_field_analysis(
 ) -> int:
     """Change the field's plausible priorities and/or (field 1 only) texts of the six fixed aspects."""
     author = _author(author)
+    act(session, Permission.TEXTS, trajectory_id, "text_saved", f"veld {field_code}")
     row = get_field_analysis(session, trajectory_id, municipality_id, field_code)
     target = field_target(field_code)
     changed = 0

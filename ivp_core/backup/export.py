@@ -18,6 +18,8 @@ from typing import IO, Any
 from sqlalchemy import Column, Table, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
+from ivp_core.access.actor import require
+from ivp_core.access.roles import Permission
 from ivp_core.backup.format import (
     EXCLUDED_COLUMNS,
     FORMAT_NAME,
@@ -144,6 +146,7 @@ def _dumps(obj: Any) -> bytes:
 
 def write_backup(session: Session, trajectory_id: int, target: IO[bytes]) -> None:
     """The whole trajectory as one signed zip written to ``target`` (see `format` for the layout)."""
+    require(Permission.MANAGE, trajectory_id)
     trajectory = session.get(m.Trajectory, trajectory_id)
     if trajectory is None:
         raise BackupError(f"Traject {trajectory_id} bestaat niet.")

@@ -106,6 +106,11 @@ NOT_IN_BACKUP: Final[dict[str, str]] = {
     "comparison_count": "public police figures of every municipality, re-imported from the 47013NED file in one command",
     "comparison_population": "public CBS inhabitants of every municipality, re-imported from the population file",
     "comparison_source": "which public comparison files were imported here; the chosen own group is in settings",
+    "user_account": "this installation's personal accounts (password hashes); people log in where they work",
+    "user_role": "who holds which role here; a restore over a trajectory keeps its roles (access.users)",
+    "user_invitation": "pending invitation links (hashed) of this installation's accounts",
+    "audit_event": "this installation's audit trail (BIO); it is exported on its own (audit --format csv)",
+    "access_setting": "this installation's access switches (the shared password on or off)",
 }
 #: Columns never written to a backup: they would let someone link a vote to a browser or a letter.
 EXCLUDED_COLUMNS: Final[dict[str, frozenset[str]]] = {

@@ -33,6 +33,7 @@ from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ivp_core.access.users import give_roles, keep_roles
 from ivp_core.backup.bulk import BulkTable, allocate_ids
 from ivp_core.backup.format import (
     EXCLUDED_COLUMNS,
@@ -772,10 +773,13 @@ def restore(
                 + plan.shared.describe()
             )
         replace_shared = bool(plan.shared)
+    kept = keep_roles(plan.conflicts if on_conflict == "replace" else [], engine)
     remove_stale(engine)
     writer = _Writer(plan, on_conflict, engine, progress, copy_as_default)
     try:
-        return writer.run(replace_shared)
+        report = writer.run(replace_shared)
+        give_roles(report.trajectory_id, kept, engine)
+        return report
     except BackupError:
         raise
     except SQLAlchemyError as exc:

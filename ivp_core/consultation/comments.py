@@ -15,6 +15,7 @@ from typing import Final
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act_on_session
 from ivp_core.consultation.participation import (
     NOT_JOINED,
     ParticipationError,
@@ -156,6 +157,7 @@ def set_status(db: Session, comment_id: int, status: str) -> CommentInfo:
     comment = db.get(Comment, comment_id)
     if comment is None:
         raise ValueError("Deze opmerking bestaat niet (meer).")
+    act_on_session(db, Permission.SESSIONS, comment.session_id, "remark_moderated", status)
     comment.status = status
     db.flush()
     label = db.scalar(select(Participant.label).where(Participant.id == comment.participant_id)) or ""

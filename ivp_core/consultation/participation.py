@@ -22,6 +22,7 @@ from typing import Any, Final
 from sqlalchemy import String, bindparam, cast, delete, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act_on_session
 from ivp_core.consultation.ballots import BallotError, validate_ballot
 from ivp_core.consultation.consultation_info import admission, closing_passed
 from ivp_core.consultation.sessions import (
@@ -378,6 +379,7 @@ def void_ballot(db: Session, session_id: int, participant_label: str, reason: st
     if len(reason) > MAX_VOID_REASON:
         raise ParticipationError("De reden mag hoogstens 1000 tekens lang zijn.")
     locked_row(db, session_id)
+    act_on_session(db, Permission.SESSIONS, session_id, "ballot_voided")
     participant = db.scalar(
         select(Participant).where(Participant.session_id == session_id, Participant.label == participant_label)
     )

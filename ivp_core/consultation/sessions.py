@@ -21,6 +21,7 @@ from typing import Any, Final
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act, act_on_session
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.ballots import BallotError, normalise_settings
 from ivp_core.errors import UserError
@@ -227,6 +228,7 @@ def create_session(
 
     `group` defaults to the kind's group (raadscommissie → raad, …); the aggregation weighs per group.
     """
+    act(db, Permission.SESSIONS, trajectory_id, "session_changed", f"sessie '{title}' aangemaakt")
     if kind not in KINDS:
         raise SessionError(f"Onbekend soort sessie '{kind}'. Kies uit: {', '.join(KINDS)}.")
     title = (title or "").strip()
@@ -267,6 +269,7 @@ def start_next_round(db: Session, previous_id: int, *, title: str | None = None)
 
     The previous round must be closed, so the median and spread the members see are final.
     """
+    act_on_session(db, Permission.SESSIONS, previous_id, "session_changed", "volgende ronde")
     prev = _row(db, previous_id)
     if prev.status != "gesloten":
         raise SessionError("Sluit eerst de vorige ronde; pas dan liggen de groepsuitkomsten vast.")
@@ -342,6 +345,7 @@ def list_sessions(db: Session, trajectory_id: int) -> list[SessionInfo]:
 
 def open_session(db: Session, session_id: int) -> SessionInfo:
     """Open for ballots; a closed session may be reopened (e.g. closed a minute too early)."""
+    act_on_session(db, Permission.SESSIONS, session_id, "session_changed", f"sessie {session_id} geopend")
     row = _row(db, session_id, lock=True)
     row.status = "open"
     row.opened_at = row.opened_at or utcnow()
@@ -352,6 +356,7 @@ def open_session(db: Session, session_id: int) -> SessionInfo:
 
 def close_session(db: Session, session_id: int) -> SessionInfo:
     """From now on every ballot, change and comment is refused."""
+    act_on_session(db, Permission.SESSIONS, session_id, "session_changed", f"sessie {session_id} gesloten")
     row = _row(db, session_id, lock=True)
     if row.status != "gesloten":
         row.status = "gesloten"
@@ -362,6 +367,7 @@ def close_session(db: Session, session_id: int) -> SessionInfo:
 
 def set_show_results(db: Session, session_id: int, show: bool) -> SessionInfo:
     """Whether the shared screen shows live results; hidden by default so early votes do not anchor later ones."""
+    act_on_session(db, Permission.SESSIONS, session_id, "session_changed", f"uitslag tonen: {show}")
     row = _row(db, session_id)
     row.show_results = bool(show)
     db.flush()

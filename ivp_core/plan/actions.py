@@ -15,6 +15,7 @@ from typing import Final
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import UserError
 from ivp_core.storage.models import PlanAction, Trajectory
@@ -191,6 +192,7 @@ def save_actions(
         raise ActionError(f"Traject {trajectory_id} bestaat niet.")
     if theme_code not in load_catalogue().theme_codes:
         raise ActionError(f"Onbekend thema '{theme_code}'.")
+    act(db, Permission.TEXTS, trajectory_id, "text_saved", f"acties bij {theme_code}")
     cleaned = _validate(rows, (trajectory.period_start, trajectory.period_end))
     owner = (
         PlanAction.municipality_id.is_(None)

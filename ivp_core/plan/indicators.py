@@ -30,6 +30,7 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.analysis.figures import (
     SeriesPair,
     benchmark_label,
@@ -383,6 +384,7 @@ def save_indicator(
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise IndicatorError("Dit traject bestaat niet meer.")
+    act(db, Permission.TEXTS, trajectory_id, "text_saved", f"indicator bij {spec.theme_code}")
     clean = validate(spec, trajectory.period_start, trajectory.period_end)
     existing = list_indicators(db, trajectory_id, municipality_id, clean.theme_code)
     row = next((r for r in existing if r.indicator == clean.indicator), None)
@@ -410,6 +412,7 @@ def save_indicator(
 
 
 def delete_indicator(db: Session, trajectory_id: int, indicator_id: int) -> None:
+    act(db, Permission.TEXTS, trajectory_id, "text_saved", f"indicator {indicator_id} verwijderd")
     row = db.get(EffectIndicator, indicator_id)
     if row is None or row.trajectory_id != trajectory_id:
         raise IndicatorError("Deze indicator bestaat niet (meer).")

@@ -22,6 +22,7 @@ from typing import Final
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.catalogue import load_catalogue
 from ivp_core.edits import changed_over_opened
 from ivp_core.errors import UserError
@@ -234,6 +235,7 @@ def save_texts(request: SaveTexts) -> IvpTexts:
     checked = check_texts(request)
     tid, mid = checked.trajectory_id, checked.municipality_id
     with session_scope() as db:
+        act(db, Permission.TEXTS, tid, "text_saved", "teksten voor het IVP")
         t = _trajectory(db, tid, lock=True)
         if mid is not None and mid not in {m.id for m in t.municipalities}:
             raise TextsError("Deze gemeente hoort niet bij dit traject.")

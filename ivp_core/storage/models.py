@@ -521,6 +521,9 @@ class LoginToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whose login (migration 0012); None for the shared administrator password. No foreign key: removing an
+    # account revokes its logins first, and a revoked row is only history.
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class InstallationSecret(Base):
@@ -640,3 +643,73 @@ class IndicatorMeasurement(Base):
     value: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(200), default="")
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserAccount(Base):
+    """A person who may log in (issue 30): with the municipality's OIDC account or a local argon2id password.
+
+    ``is_admin`` is the beheerder: accounts, the audit trail and every trajectory. Everything else is a role per
+    trajectory (`UserRole`). Accounts and roles are this installation's, so they do not travel in a backup.
+    """
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # lower case
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str | None] = mapped_column(
+        String(200)
+    )  # argon2id; None until an invitation is used
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserRole(Base):
+    """One person's role in one trajectory: coordinator, griffier, werkgroeplid or lezer."""
+
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        ForeignKey("trajectory.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class UserInvitation(Base):
+    """A link that lets a new account choose its password once, until it expires; only its hash is kept."""
+
+    __tablename__ = "user_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """Who did what when (BIO). ``actor`` is text so the trail outlives the account; no ballot is ever named."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(60))
+    trajectory_id: Mapped[int | None] = mapped_column(Integer, index=True)  # kept after the trajectory goes
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AccessSetting(Base):
+    """An installation-wide access switch that every app server reads from the database (migration 0012).
+
+    Today one: ``shared_password`` = ``off`` once a beheerder has switched the shared password off.
+    """
+
+    __tablename__ = "access_setting"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -14,6 +14,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ivp_core.access.actor import current
+from ivp_core.access.audit import Permission, act
+from ivp_core.access.users import grant_creator
 from ivp_core.dutch import AMSTERDAM
 from ivp_core.storage.models import Municipality, Trajectory, trajectory_municipality
 from ivp_core.trajectory.municipalities import (
@@ -134,6 +137,7 @@ def _apply_municipalities(
 
 def create(db: Session, data: TrajectoryInput, author: str = "") -> int:
     """A new, real (not fictitious) trajectory with its municipalities and typed inhabitants; its id."""
+    act(db, Permission.CREATE, None, "trajectory_created", data.title)
     title = clean_title(data.title)
     period = parse_period(data.period)
     clean_municipalities(data.municipalities, this_year())  # every message before the first write
@@ -144,12 +148,14 @@ def create(db: Session, data: TrajectoryInput, author: str = "") -> int:
     db.add(trajectory)
     db.flush()
     _apply_municipalities(db, trajectory, data.municipalities, author)
+    grant_creator(db, trajectory.id)
     return trajectory.id
 
 
 def update(db: Session, trajectory_id: int, data: TrajectoryInput, author: str = "") -> None:
     """Change title, period and municipalities; a municipality left out keeps its data but leaves the
     trajectory. Typed inhabitants are replaced only for municipalities whose numbers are given."""
+    act(db, Permission.MANAGE, trajectory_id, "trajectory_changed", data.title)
     trajectory = _row(db, trajectory_id)
     if trajectory.fictitious:
         raise TrajectoryError("Het fictieve voorbeeld kan niet worden aangepast; maak een eigen traject.")
@@ -163,6 +169,7 @@ def update(db: Session, trajectory_id: int, data: TrajectoryInput, author: str =
 
 def set_archived(db: Session, trajectory_id: int, archived: bool) -> None:
     """Archived trajectories leave the selector in the sidebar but stay in the list and in backups."""
+    act(db, Permission.MANAGE, trajectory_id, "trajectory_changed", "gearchiveerd" if archived else "teruggezet")
     trajectory = _row(db, trajectory_id)
     trajectory.archived_at = datetime.now(UTC) if archived else None
 
@@ -172,6 +179,7 @@ def delete_trajectory(db: Session, trajectory_id: int, confirmation: str) -> Non
 
     Municipalities no other trajectory uses go too, so a mistyped name can be entered anew afterwards.
     """
+    act(db, Permission.MANAGE, trajectory_id, "trajectory_deleted", confirmation)
     trajectory = _row(db, trajectory_id)
     if " ".join((confirmation or "").split()) != trajectory.name:
         raise TrajectoryError(
@@ -195,6 +203,7 @@ def list_all(db: Session) -> list[TrajectoryRow]:
     rows = db.scalars(
         select(Trajectory).options(selectinload(Trajectory.municipalities)).order_by(Trajectory.id)
     ).all()
+    rows = [t for t in rows if current().sees(t.id)]  # a person sees only the trajectories they hold a role in
     return [
         TrajectoryRow(
             id=t.id,

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.catalogue import load_catalogue
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import AgendaInput, Milestone, PreviousPriority, Trajectory, WerkgroepMember
@@ -234,6 +235,7 @@ def save_startnote_parts(trajectory_id: int, parts: StartnoteParts) -> Startnote
     """Use case: check every part, then store them all in one transaction (a refusal stores none)."""
     cleaned = check_startnote_parts(parts)
     with session_scope() as db:
+        act(db, Permission.TEXTS, trajectory_id, "text_saved", "startnotitie")
         t = _trajectory(db, trajectory_id)
         for key, value in vars(cleaned).items():
             setattr(t, key, value)
@@ -244,6 +246,7 @@ def save_startnote_parts(trajectory_id: int, parts: StartnoteParts) -> Startnote
 def save_council_role(
     db: Session, trajectory_id: int, role: str, opinion_gremium: str, deciding_gremium: str
 ) -> None:
+    act(db, Permission.TEXTS, trajectory_id, "text_saved", "rol van de raad")
     t = _trajectory(db, trajectory_id)
     for value, what in ((opinion_gremium, "opiniërende sessie"), (deciding_gremium, "besluit")):
         if value not in GREMIA:
@@ -259,6 +262,7 @@ def save_council_role(
 def save_werkgroep(db: Session, trajectory_id: int, members: Sequence[MemberInput]) -> None:
     """The werkgroep as a whole; empty rows are skipped, a row may hold only a role (names are optional)."""
     _trajectory(db, trajectory_id)
+    act(db, Permission.TEXTS, trajectory_id, "text_saved", "werkgroep")
     cleaned = []
     for n, m in enumerate(members, start=1):
         row = MemberInput(
@@ -286,6 +290,7 @@ def default_milestones(period_start: int) -> list[MilestoneInput]:
 
 def save_milestones(db: Session, trajectory_id: int, milestones: Sequence[MilestoneInput]) -> None:
     _trajectory(db, trajectory_id)
+    act(db, Permission.TEXTS, trajectory_id, "text_saved", "mijlpalen")
     cleaned = []
     for n, m in enumerate(milestones, start=1):
         title = _short(m.title, f"De omschrijving in rij {n}", MAX_TITLE)
@@ -313,6 +318,7 @@ def save_milestones(db: Session, trajectory_id: int, milestones: Sequence[Milest
 
 def save_previous_priorities(db: Session, trajectory_id: int, rows: Sequence[PreviousPriorityInput]) -> None:
     """The previous IVP's priorities per municipality of this trajectory, each theme once per municipality."""
+    act(db, Permission.TEXTS, trajectory_id, "text_saved", "vorige prioriteiten")
     t = _trajectory(db, trajectory_id)
     members = {m.id for m in t.municipalities}
     before = db.scalars(select(PreviousPriority).where(PreviousPriority.trajectory_id == trajectory_id))
@@ -350,6 +356,7 @@ def save_previous_priorities(db: Session, trajectory_id: int, rows: Sequence[Pre
 def save_agenda_inputs(db: Session, trajectory_id: int, rows: Sequence[AgendaInputRow]) -> None:
     """National and regional agendas and the police unit's priorities, each optionally tied to a theme; a police
     priority may be for one municipality of the trajectory (the basisteam's own priorities per gemeente)."""
+    act(db, Permission.TEXTS, trajectory_id, "text_saved", "agenda's")
     members = {m.id for m in _trajectory(db, trajectory_id).municipalities}
     cleaned = []
     for n, r in enumerate(rows, start=1):

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.e2e
 FOLDER_LIST_NAMES = ("analyse beheer", "uitloggen", "scherm")
 
 
-def test_browsers_reconnecting_together_after_kill_9_get_the_real_pages(served_app: ServedApp, browser: Any) -> None:
+def test_browsers_reconnecting_together_after_kill_9_get_the_real_pages(
+    served_app: ServedApp, browser: Any
+) -> None:
     from playwright.sync_api import expect
 
     first = browser.new_page()
@@ -41,8 +43,12 @@ def test_browsers_reconnecting_together_after_kill_9_get_the_real_pages(served_a
         assert trajectory_id is not None
         # A session not yet closed: the projector shows its join link and code
         session = create_session(
-            db, trajectory_id=trajectory_id, kind="raadscommissie", title="Commissie na herstart",
-            method="ranking", themes=["1.1", "1.2", "2.1"],
+            db,
+            trajectory_id=trajectory_id,
+            kind="raadscommissie",
+            title="Commissie na herstart",
+            method="ranking",
+            themes=["1.1", "1.2", "2.1"],
         )
         token = presenter.create_link(db, session.id)
         login = logins.create_login(db, "wachtwoord")
@@ -68,7 +74,9 @@ def test_browsers_reconnecting_together_after_kill_9_get_the_real_pages(served_a
                 expect(menu.get_by_role("link", name="Trajecten", exact=True)).to_have_count(1)
                 expect(page.get_by_role("heading", name="Sessies")).to_be_visible()
                 participant_link = page.locator("a[href*='/stem?code=']").first
-                expect(participant_link).to_have_attribute("href", re.compile("^" + re.escape(served_app.base_url)))
+                expect(participant_link).to_have_attribute(
+                    "href", re.compile("^" + re.escape(served_app.base_url))
+                )
             if path.startswith("/scherm"):
                 expect(page.get_by_test_id("join-code")).to_have_text(session.code)
                 expect(page.get_by_text(join_link)).to_be_visible()

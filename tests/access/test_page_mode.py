@@ -29,7 +29,9 @@ PAGES = {page["page_script_hash"]: page for page in (_page(""), _page("sessies")
 
 
 #: What a browser says about itself with every request; `st.context.url` is read from it.
-BROWSER = ContextInfo(url="https://veiligheid.dalfsen.nl/sessies", timezone="Europe/Amsterdam", locale="nl-NL")
+BROWSER = ContextInfo(
+    url="https://veiligheid.dalfsen.nl/sessies", timezone="Europe/Amsterdam", locale="nl-NL"
+)
 
 
 def _run_asking_for(page_name: str, page_hash: str = "", query: str = "") -> SimpleNamespace:

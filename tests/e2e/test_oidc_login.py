@@ -185,12 +185,24 @@ def test_oidc_login_returns_to_the_asked_page_and_survives_reload_tab_and_restar
     wait_idle(page, 60_000)
     expect(_menu_link(page, "Uitloggen")).to_be_visible()
 
+    # A second tab stays open (connected, never reloaded) while the first logs out.
+    other = context.new_page()
+    other.goto(f"{oidc_app.base_url}/verslag")
+    wait_idle(other, 60_000)
+    expect(_menu_link(other, "Uitloggen")).to_be_visible()
+
     # Logging out ends it at the provider too and comes back logged out; a facilitator address asks again.
     _menu_link(page, "Uitloggen").click()
     page.get_by_role("button", name="Yes, sign me out").click(timeout=60_000)
     expect(page).to_have_url(f"{oidc_app.base_url}/", timeout=60_000)
     wait_idle(page, 60_000)
     expect(_menu_link(page, "Inloggen begeleider")).to_be_visible()
+    # … and the other tab's next click finds it logged out too (issue 26's left-over: one login row per identity).
+    _menu_link(other, "Start").click()
+    wait_idle(other, 60_000)
+    expect(_menu_link(other, "Inloggen begeleider")).to_be_visible(timeout=30_000)
+    expect(_menu_link(other, "Uitloggen")).to_have_count(0)
+    other.close()
     page.goto(f"{oidc_app.base_url}/sessies")
     wait_idle(page, 60_000)
     expect(page.get_by_role("button", name=f"Inloggen met {LABEL}")).to_be_visible()

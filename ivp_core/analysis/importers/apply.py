@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.analysis.importers.bulk import CHUNK, Progress, write_figures
 from ivp_core.analysis.importers.errors import ImportRejected
 from ivp_core.analysis.importers.preview import ImportPreview, preview_import, stored_ids
@@ -28,6 +29,7 @@ def apply_import(
 ) -> ImportBatch:
     if not preview.ok:
         raise ImportRejected(preview.problems)
+    act(session, Permission.IMPORT, preview.trajectory_id, "import", preview.filename)
     replaced = stored_ids(session, preview.rows)
     for start in range(0, len(replaced), CHUNK):
         session.execute(delete(Figure).where(Figure.id.in_(replaced[start : start + CHUNK])))
@@ -86,6 +88,7 @@ def undo_batch(session: Session, batch_id: int) -> int:
             f"Import {batch_id} ({batch.filename}) is al ongedaan gemaakt op "
             f"{short_moment(batch.undone_at)}."
         )
+    act(session, Permission.IMPORT, batch.trajectory_id, "import_undone", batch.filename)
     # Session.execute is typed as returning Result; a DELETE returns a CursorResult, which has rowcount
     deleted = cast("CursorResult[Any]", session.execute(delete(Figure).where(Figure.batch_id == batch_id)))
     removed = deleted.rowcount or 0
