@@ -10,6 +10,7 @@ import streamlit as st
 from ui import auth
 from ui.bootstrap import ensure_database
 from ui.context import sidebar_selector
+from ui.outage import guard
 from ui.plain import page_language
 
 st.set_page_config(page_title="IVP-prioritering", page_icon="🛡️", layout="wide")
@@ -87,4 +88,5 @@ auth.follow_login_return(
 auth.sync_cookie()
 if not participant:  # a resident's page has no sidebar, and needs no trajectory
     sidebar_selector()
-page.run()
+with guard(page.url_path):  # database trouble: a calm Dutch message, and the page comes back by itself
+    page.run()

@@ -214,6 +214,7 @@ def is_facilitator() -> bool:
     except SQLAlchemyError:
         LOG.warning("Could not check a facilitator login (database unreachable); refused for this run.")
         st.session_state.pop(_ROLE_KEY, None)
+        st.session_state.pop(_COOKIE_CHECKED_KEY, None)  # a token from the cookie is read again next run
         return False  # refused, but the token stays: the next run asks the database again
     if valid:
         st.session_state[_ROLE_KEY] = FACILITATOR
