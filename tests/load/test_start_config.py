@@ -55,3 +55,19 @@ def test_no_start_command_sets_or_overrides_them_itself() -> None:
             assert not re.search(rf"--{re.escape(dotted)}\b", text), (
                 f"{path} sets {dotted} on the command line"
             )
+
+
+def test_one_upload_limit_agrees_at_every_layer() -> None:
+    """People see 50 MB; the app takes bodies up to 60 MB so that it refuses 50-60 MB itself in Dutch; nginx
+    lets a little more through than the app, never less (a 57 MB file once met nginx's English 413)."""
+    from ivp_core.analysis.importers.preview import MAX_FILE_MB, UPLOAD_LIMIT_MB
+    from ivp_core.backup.format import MAX_BACKUP_BYTES
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    app_mb = config["server"]["maxUploadSize"]
+    nginx = re.search(r"client_max_body_size (\d+)m;", (ROOT / "deploy" / "nginx.conf.example").read_text())
+    assert nginx is not None
+    assert MAX_FILE_MB == MAX_BACKUP_BYTES // (1024 * 1024) == 50
+    assert UPLOAD_LIMIT_MB <= app_mb < int(nginx.group(1))
+    docs = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    assert "50 MB" in docs and "55 MB" not in docs and "55m" not in docs
