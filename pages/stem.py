@@ -18,7 +18,14 @@ import os
 import streamlit as st
 from sqlalchemy.exc import IntegrityError
 
-from ivp_core.consultation import ballot_box, comments, consultation_info, participation, verification
+from ivp_core.consultation import (
+    ballot_box,
+    comments,
+    consultation_info,
+    participation,
+    presence,
+    verification,
+)
 from ivp_core.consultation.sessions import SessionInfo, normalise_code
 from ivp_core.storage.db import session_scope
 from ui import vote_page_text
@@ -285,18 +292,15 @@ def main() -> None:
 
 
 def _register_presence(session: SessionInfo, token: str) -> None:
-    """Once, after the questions were drawn (the phone already shows them): count this phone as joined.
+    """Once per browser session, after the questions were drawn: count this phone as joined on the projector.
 
-    Best effort: a busy database or a session closed meanwhile only means the phone counts when it votes.
+    Only queued here (no database in this run): the app process writes the queued phones in batches
+    (ivp_core/consultation/presence.py), so 300 phones opening at once cost a few statements, not 900.
     """
-    try:
-        with session_scope() as db:
-            joined = participation.register_presence(db, session.id, token)
-    except (participation.ParticipationError, IntegrityError, *DATABASE_TROUBLE):
-        return
-    if joined is not None:
-        _, existing, remarks = st.session_state[_state_key(session)]
-        st.session_state[_state_key(session)] = (joined, existing, remarks)
+    queued = f"ivp_presence:{session.id}"
+    if not st.session_state.get(queued):
+        st.session_state[queued] = True
+        presence.QUEUE.add(session.id, token)
 
 
 @st.fragment
