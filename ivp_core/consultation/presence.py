@@ -22,7 +22,7 @@ from typing import Final
 from ivp_core.consultation.participation import ParticipationError, register_presences
 from ivp_core.storage.db import DATABASE_TROUBLE, session_scope
 
-FLUSH_SECONDS: Final = 0.25
+FLUSH_SECONDS: Final = 0.5
 LOG = logging.getLogger("ivp.presence")
 
 
