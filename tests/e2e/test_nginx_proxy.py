@@ -96,7 +96,11 @@ class Proxy:
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGQUIT)  # graceful: lets nginx write the last log lines
-            self.process.wait(timeout=20)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a browser still holds a websocket open
+                self.process.kill()
+                self.process.wait(timeout=20)
 
     def routes(self) -> list[tuple[str, str, str, str]]:
         """(route cookie, upstream address, status, path) per logged request."""
