@@ -14,6 +14,7 @@ from ui import auth
 from ui.bootstrap import ensure_database
 from ui.context import sidebar_selector
 from ui.errors import show_user_error
+from ui.outage import guard
 from ui.plain import page_language
 
 st.set_page_config(page_title="IVP-prioritering", page_icon="🛡️", layout="wide")
@@ -127,7 +128,8 @@ auth.follow_login_return(
 auth.sync_cookie()
 if not participant:  # a resident's page has no sidebar, and needs no trajectory
     sidebar_selector()
-try:
-    page.run()
-except AccessDenied as refusal:  # a use case refused this person's role: Dutch, and nothing was stored
-    show_user_error(refusal)
+with guard(page.url_path):  # database trouble: a calm Dutch message, and the page comes back by itself
+    try:
+        page.run()
+    except AccessDenied as refusal:  # a use case refused this person's role: Dutch, and nothing was stored
+        show_user_error(refusal)

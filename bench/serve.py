@@ -29,14 +29,17 @@ def free_port() -> int:
 def streamlit_command(
     target: str, port: int, *extra_args: str, runner: Sequence[str] = ("-m", "streamlit")
 ) -> list[str]:
-    """`python -m streamlit run <target>` headless on 127.0.0.1:`port`, without file watcher or usage stats.
+    """`python -m streamlit run <target>` on 127.0.0.1:`port`: the deployment guide's command, nothing more.
 
-    `runner` replaces `-m streamlit` for a wrapper that takes the same arguments (bench.counted_server).
+    Every other setting (no file watcher, headless, no usage stats, no GC after each run) comes from
+    `.streamlit/config.toml`, which Streamlit reads next to the app whatever the working directory, so the
+    benches and the browser tests measure exactly what docs/deployment.md and `scripts/start.sh` start
+    (tests/load/test_start_config.py). `runner` replaces `-m streamlit` for a wrapper that takes the same
+    arguments (bench.counted_server).
     """
     return [
-        sys.executable, *runner, "run", target,
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra_args,
+        sys.executable, *runner, "run", target, "--server.address", "127.0.0.1", "--server.port", str(port),
+        *extra_args,
     ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 from ivp_core.access import presenter
 from ivp_core.storage.db import session_scope
 from ui import live_view
+from ui.outage import last_good
 
 TOKEN_PARAM = "k"
 
@@ -33,10 +34,15 @@ st.html(
 
 
 @st.cache_data(ttl=5, show_spinner=False)
-def _session_for(token: str) -> int | None:
-    """Cached a few seconds: a revoked link or an archived trajectory stops showing within that time."""
+def _fresh_session_for(token: str) -> int | None:
     with session_scope(readonly=True) as db:
         return presenter.session_for_token(db, token)
+
+
+def _session_for(token: str) -> int | None:
+    """Cached a few seconds: a revoked link or an archived trajectory stops showing within that time. While
+    the database is away, the last answer: the projector keeps its count on the screen (ui/outage.py)."""
+    return last_good(("scherm", token), lambda: _fresh_session_for(token))
 
 
 token = st.query_params.get(TOKEN_PARAM, "")

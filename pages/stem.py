@@ -16,15 +16,23 @@ from __future__ import annotations
 import os
 
 import streamlit as st
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from sqlalchemy.exc import IntegrityError
 
-from ivp_core.consultation import ballot_box, comments, consultation_info, participation, verification
+from ivp_core.consultation import (
+    ballot_box,
+    comments,
+    consultation_info,
+    participation,
+    presence,
+    verification,
+)
 from ivp_core.consultation.sessions import SessionInfo, normalise_code
 from ivp_core.storage.db import session_scope
 from ui import vote_page_text
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
+from ui.ballot_memory import forget_in_browser, keep_in_browser
 from ui.context import plain_chrome
+from ui.outage import DATABASE_TROUBLE, show_trouble
 from ui.plain import (
     plain_header,
     set_browser_cookie,
@@ -32,8 +40,6 @@ from ui.plain import (
 
 TOKEN_KEY = "ivp_participant_token"
 COOKIE = "ivp_deelnemer"
-
-BUSY = "Het is nu erg druk. Uw stem is nog niet opgeslagen. Wacht een paar seconden en druk dan opnieuw op de knop."
 
 
 def _ask_code(message: str | None = None) -> None:
@@ -175,8 +181,8 @@ def _request_link(session: SessionInfo) -> None:
         verification.send_link(smtp, typed, nonce and f"{base}?code={session.code}&v={nonce}", session.title)
     except (verification.VerificationError, participation.ParticipationError) as exc:
         st.error(exc.message_nl)
-    except (OperationalError, SQLAlchemyTimeoutError):
-        st.error(BUSY)
+    except DATABASE_TROUBLE as exc:
+        show_trouble(exc)
     else:
         st.success("We hebben u een e-mail gestuurd. Open de link in die e-mail om mee te doen.")
 
@@ -265,6 +271,7 @@ def main() -> None:
     if round1:
         st.info(f"Dit is ronde {session.round_no}. Bij elk onderwerp ziet u wat de groep de vorige keer koos.")
     key_prefix = f"stem:{session.id}"
+    keep_in_browser(session, key_prefix)  # answers survive a reload and a lost app server (ui/ballot_memory.py)
     values, _ = ballot_inputs(
         session,
         existing,
@@ -285,18 +292,15 @@ def main() -> None:
 
 
 def _register_presence(session: SessionInfo, token: str) -> None:
-    """Once, after the questions were drawn (the phone already shows them): count this phone as joined.
+    """Once per browser session, after the questions were drawn: count this phone as joined on the projector.
 
-    Best effort: a busy database or a session closed meanwhile only means the phone counts when it votes.
+    Only queued here (no database in this run): the app process writes the queued phones in batches
+    (ivp_core/consultation/presence.py), so 300 phones opening at once cost a few statements, not 900.
     """
-    try:
-        with session_scope() as db:
-            joined = participation.register_presence(db, session.id, token)
-    except (participation.ParticipationError, OperationalError, IntegrityError, SQLAlchemyTimeoutError):
-        return
-    if joined is not None:
-        _, existing, remarks = st.session_state[_state_key(session)]
-        st.session_state[_state_key(session)] = (joined, existing, remarks)
+    queued = f"ivp_presence:{session.id}"
+    if not st.session_state.get(queued):
+        st.session_state[queued] = True
+        presence.QUEUE.add(session.id, token)
 
 
 @st.fragment
@@ -333,11 +337,11 @@ def _submit(
             joined = participation.find_participant(db, session.id, token)
     except participation.ParticipationError as exc:
         st.error(exc.message_nl)
-    except (OperationalError, IntegrityError, SQLAlchemyTimeoutError):
-        # A database too busy to take the vote in time (pool exhausted, lock wait), or a second tab of this
-        # phone storing its first ballot in the same instant: nothing was stored, and the phone must say so
-        # in Dutch instead of Streamlit's English error box. Pressing again replaces the ballot.
-        st.error(BUSY)
+    except (IntegrityError, *DATABASE_TROUBLE) as exc:
+        # A database away (restart, stop) or too busy to take the vote in time (pool exhausted, lock wait),
+        # or a second tab of this phone storing its first ballot in the same instant: nothing was stored, and
+        # the phone says so in Dutch, naming the real cause. Pressing again replaces the ballot.
+        show_trouble(exc)
     else:
         # Only now, after the commit, is the ballot on disk: safe to say thank you.
         st.session_state[_state_key(session)] = (
@@ -345,6 +349,7 @@ def _submit(
             values,
             {t: x for t, x in remarks.items() if x.strip()},
         )
+        forget_in_browser(session)
         what = "aangepast" if receipt.changed else "ontvangen"
         st.success(f"Dank u wel! Uw stem is {what}. U kunt uw antwoorden nog aanpassen tot het stemmen sluit.")
 

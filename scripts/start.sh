@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
 export IVP_ADMIN_PASSWORD="${IVP_ADMIN_PASSWORD:-demo}"
-exec .venv/bin/streamlit run app.py --server.port "${PORT:-8501}" --browser.gatherUsageStats false "$@"
+# Every setting that matters (no file watcher, headless, ...) is in .streamlit/config.toml, read by every way of
+# starting the app; add only address and port here (docs/deployment.md).
+exec .venv/bin/streamlit run app.py --server.port "${PORT:-8501}" "$@"

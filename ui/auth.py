@@ -285,6 +285,7 @@ def _resolve_actor() -> Actor:
         person = LOGIN_CHECKS.answer(str(token), _login_in_database)
     except SQLAlchemyError:
         LOG.warning("Could not check a facilitator login (database unreachable); refused for this run.")
+        st.session_state.pop(_COOKIE_CHECKED_KEY, None)  # a token from the cookie is read again next run
         return PUBLIC  # refused, but the token stays: the next run asks the database again
     if person is not None:
         st.session_state[_ROLE_KEY] = FACILITATOR

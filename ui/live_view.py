@@ -20,6 +20,7 @@ from ivp_core.consultation.sessions import SessionInfo
 from ivp_core.storage.db import session_scope
 from ui.ballot_form import fmt
 from ui.dutch_counts import counted
+from ui.outage import last_good, note_stale
 from ui.plain import set_browser_cookie
 
 #: How often a shared screen asks whether anything changed: twice a second keeps a thanked vote on the
@@ -46,9 +47,15 @@ def _snapshot(session_id: int, marker: tuple[object, ...]) -> Snapshot | None:
         return info, live.live_tally(db, info), comments.approved_comments(db, session_id)
 
 
-def current_snapshot(session_id: int) -> Snapshot | None:
+def _fresh_snapshot(session_id: int) -> Snapshot | None:
     marker = _marker(session_id)
     return None if marker is None else _snapshot(session_id, marker)
+
+
+def current_snapshot(session_id: int) -> Snapshot | None:
+    """The snapshot; while the database is away the last one this server had, so the projector keeps its
+    count on the screen (with `note_stale`'s line) and catches up by itself when the database is back."""
+    return last_good(("live", session_id), lambda: _fresh_snapshot(session_id))
 
 
 def forget_changes() -> None:
@@ -70,6 +77,7 @@ def live_panel(session_id: int, drawn_status: str) -> None:
     info, tally, approved = snapshot
     if info.status != drawn_status:
         st.rerun(scope="app")
+    note_stale()
     counts(tally)
     if info.status == "gesloten":
         st.info("De sessie is gesloten. Er kan niet meer gestemd worden.")

@@ -18,6 +18,7 @@ import pyphen
 import streamlit as st
 
 from ivp_core.catalogue import Theme
+from ui import outage
 from ui.bootstrap import serve_dutch_html
 
 _PUNCT: Final = frozenset(string.punctuation)
@@ -181,6 +182,7 @@ _LANG_JS: Final = """<span hidden></span>
 <script>
 (function () {
   const root = window.parent && window.parent.document ? window.parent.document : document;
+  const TOO_LARGE = "Dit bestand is te groot: hoogstens 50 MB. Er is niets opgeslagen.";
   const fix = () => {
     root.documentElement.setAttribute("lang", "nl");
     const skip = root.querySelector('[data-testid="stSkipToContent"]');
@@ -197,6 +199,12 @@ _LANG_JS: Final = """<span hidden></span>
                        "RUNNING...": "BEZIG…", "Stop": "Stop"};
         if (words[el.textContent]) el.textContent = words[el.textContent];
       });
+    // An upload over the limit: Streamlit's "File must be 60.0MB or smaller." and, had a proxy refused it,
+    // "AxiosError: Request failed with status code 413" (docs/deployment.md, "Uploads": one limit, 50 MB).
+    root.querySelectorAll('[data-testid="stFileChip"] *').forEach((el) => {
+      if (el.children.length === 0 && /File must be|status code 413|AxiosError/.test(el.textContent))
+        el.textContent = TOO_LARGE;
+    });
     // Streamlit's sectioned navigation puts section headings directly inside its list; a list that is
     // not a valid list is read out wrongly, so the navigation is presented as plain groups of links.
     root.querySelectorAll('[data-testid="stSidebarNav"] ul, [data-testid="stSidebarNav"] li')
@@ -237,6 +245,7 @@ def page_language(participant: bool = False) -> None:
     phones may open at once (docs/deployment.md, "Openen").
     """
     serve_dutch_html()
+    outage.install_hook()  # database trouble anywhere in this run: Dutch, not Streamlit's error box
     st.html(_GLOBAL_CSS + _PARTICIPANT_CSS if participant else _GLOBAL_CSS)
     st.html(_LANG_JS, unsafe_allow_javascript=True)
 

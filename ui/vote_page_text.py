@@ -21,6 +21,7 @@ from ivp_core.consultation.ballot_evidence import ThemeEvidence, ballot_evidence
 from ivp_core.consultation.sessions import SessionInfo, find_by_code
 from ivp_core.storage.db import session_scope
 from ui.ballot_form import NO_FIGURES, fmt
+from ui.outage import last_good
 from ui.plain import PLAIN_TREND, breakable, plain_markdown, strip_codes
 
 ADMISSION_TEXT = {
@@ -41,10 +42,18 @@ class AboutText:
 
 
 @st.cache_data(ttl=1, show_spinner=False)
-def session_by_code(code: str) -> SessionInfo | None:
-    """Fresh within a second, so a vote the facilitator opens or closes shows on the next open."""
+def _session_by_code(code: str) -> SessionInfo | None:
     with session_scope(readonly=True) as db:
         return find_by_code(db, code)
+
+
+def session_by_code(code: str) -> SessionInfo | None:
+    """Fresh within a second, so a vote the facilitator opens or closes shows on the next open.
+
+    While the database is away, the last answer this server had: a phone filling in its ballot redraws on
+    every tap, and must go on doing so (and keep its answers) instead of showing an error (ui/outage.py).
+    """
+    return last_good(("session_by_code", code), lambda: _session_by_code(code))
 
 
 def _question(heading: str, text: str) -> str:
@@ -55,15 +64,22 @@ def _question(heading: str, text: str) -> str:
 _DEFAULT_INFO = {label: default for _, label, default in consultation_info.INFO_FIELDS}
 
 
-@st.cache_data(ttl=60, show_spinner=False)
 def about_text(session_id: int, mode: str, resident: bool = True) -> AboutText:
     """`resident`: the standard introduction is written for residents ("De uitkomst staat … op de website");
-    a werkgroep or council member sees only what the facilitator typed for their session."""
+    a werkgroep or council member sees only what the facilitator typed for their session. Like every read
+    of this page, the last answer while the database is away (`session_by_code`)."""
+    return last_good(("about", session_id, mode, resident), lambda: _about_text(session_id, mode, resident))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _about_text(session_id: int, mode: str, resident: bool) -> AboutText:
     with session_scope(readonly=True) as db:
         texts = consultation_info.consultation_text(db, session_id)
     info = [_question(q, a) for q, a in texts.info if resident or a != _DEFAULT_INFO.get(q)]
     if texts.closes_at is not None:
-        info.append(f"**Tot wanneer kunt u meedoen?**  \nTot {consultation_info.local_text(texts.closes_at)}.")
+        info.append(
+            f"**Tot wanneer kunt u meedoen?**  \nTot {consultation_info.local_text(texts.closes_at)}."
+        )
     info.append(f"**Eén stem per persoon**  \n{breakable(ADMISSION_TEXT[mode])}")
     return AboutText("\n\n".join(info), "\n\n".join(_question(h, t) for h, t in texts.privacy))
 
@@ -106,10 +122,15 @@ def evidence_by_theme(session: SessionInfo) -> dict[str, str]:
 
     Hashing the whole session (its settings dict included) on every open cost more than drawing a theme.
     """
-    return _evidence((session.id, session.trajectory_id, session.municipality_id, session.themes), session)
+    key = (session.id, session.trajectory_id, session.municipality_id, session.themes)
+    return last_good(("evidence", *key), lambda: _evidence(key, session))
+
+
+def round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
+    return last_good(("round1", previous_id), lambda: _round1(previous_id))
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
+def _round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
     with session_scope(readonly=True) as db:
         return live.round_spreads(db, previous_id)

@@ -31,6 +31,7 @@ from streamlit.runtime.state.session_state import Serialized, WStates
 
 LOG = logging.getLogger("ivp.widgets")
 _MARK = "_ivp_checked"
+_COMPONENT_EVENT = "$$STREAMLIT_INTERNAL_KEY_"
 #: Value kinds Streamlit's own front end sends for another registered kind: a number input that holds a
 #: float sends a whole number as ``int_value`` (seen on the phone ballot), which its deserializer reads fine.
 _COMPATIBLE = frozenset({("int_value", "double_value")})
@@ -97,7 +98,8 @@ def _install_intake() -> None:
         return
 
     def intake(self: WStates, widget_state: WidgetState) -> None:
-        if not is_element_id(widget_state.id):
+        # A component's event (st.components.v2: ui/ballot_memory.py) is "$$STREAMLIT_INTERNAL_KEY_<widget id>__…".
+        if not is_element_id(widget_state.id.removeprefix(_COMPONENT_EVENT)):
             LOG.warning("Ignored a value from the browser under an id that is no widget (%r).", widget_state.id[:40])
             return
         original(self, widget_state)

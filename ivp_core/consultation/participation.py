@@ -217,7 +217,7 @@ def join(
 #: caller holds the session's lock, so two phones never get the same number), and a second tab of the same
 #: phone inserts nothing. Built once, like the statements every vote sends.
 _PARTICIPANT_TABLE: Final = Participant.metadata.tables[Participant.__tablename__]
-_PRESENCE_INSERT: Final = (
+_PRESENCE_ROWS: Final = (
     insert(_PARTICIPANT_TABLE)
     .from_select(
         ["session_id", "token_hash", "label", "joined_at"],
@@ -235,8 +235,8 @@ _PRESENCE_INSERT: Final = (
             )
         ),
     )
-    .returning(_PARTICIPANT_TABLE.c.id, _PARTICIPANT_TABLE.c.label)
 )
+_PRESENCE_INSERT: Final = _PRESENCE_ROWS.returning(_PARTICIPANT_TABLE.c.id, _PARTICIPANT_TABLE.c.label)
 
 
 def register_presence(db: Session, session_id: int, token: str) -> ParticipantInfo | None:
@@ -263,6 +263,23 @@ def register_presence(db: Session, session_id: int, token: str) -> ParticipantIn
         return ParticipantInfo(made.id, session_id, made.label, None, None)
     known = participant_row(db, session_id, token)  # a second tab of this phone got there first
     return _participant_info(known) if known is not None else None
+
+
+def register_presences(db: Session, session_id: int, tokens: list[str]) -> int:
+    """`register_presence` for many phones of one session in one transaction (ivp_core.consultation.presence).
+
+    One lock of the session and one `executemany` of the insert: 300 phones of a council opening at once cost
+    a few statements per batch instead of three per phone. Returns how many were new.
+    """
+    valid = sorted({hash_token(session_id, t) for t in tokens if is_valid_token(t)})
+    row = writable_session(db, session_id)
+    if not valid or admission(row.settings, row.requires_invitation) != "open":
+        return 0
+    now = utcnow()
+    count = select(func.count(Participant.id)).where(Participant.session_id == session_id)
+    before = db.scalar(count) or 0
+    db.execute(_PRESENCE_ROWS, [{"session_id": session_id, "token_hash": h, "joined_at": now} for h in valid])
+    return int(db.scalar(count) or 0) - int(before)
 
 
 def enrol(

@@ -10,13 +10,16 @@ served instead of all at once and all late.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
@@ -25,6 +28,15 @@ from ivp_core.storage.write_gate import gate_for
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+CONNECT_TIMEOUT_S = 5
+#: What a database that is away (restarting, stopped, unreachable) or too busy to answer in time raises.
+#: Programming errors (a bad query, a constraint) are not among them: those must not read as an outage.
+DATABASE_TROUBLE: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeoutError,
+)
 READONLY_OPTION = "ivp_readonly"
 
 _lock = threading.Lock()
@@ -64,7 +76,15 @@ def get_engine(url: str | None = None) -> Engine:
                 engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
                 _configure_sqlite(engine)
             else:
-                engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+                # connect_timeout: while the database is unreachable a page waits seconds, not minutes, before
+                # it says so (ui/outage.py); pool_pre_ping drops the connections a database restart ended.
+                engine = create_engine(
+                    url,
+                    pool_pre_ping=True,
+                    pool_size=10,
+                    max_overflow=20,
+                    connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+                )
             _engines[url] = engine
         return engine
 
@@ -100,6 +120,73 @@ def session_scope(engine: Engine | None = None, readonly: bool = False) -> Itera
         session.close()
         if writer is not None:
             writer.release()
+
+
+@dataclass
+class DatabaseHealth:
+    """Whether this process last found the database reachable, and when to ask it again (with back-off).
+
+    Why one per process: during an outage 300 phones, the projector and the coordinator's tabs all want to
+    know when it is back; each asking the database itself every second would hammer it the moment it
+    returns. One probe at a time, first after `first_delay` s, then each wait doubled up to `max_delay`, so a
+    page sees the database back at most `max_delay` s (plus its own poll of 1 s) after it returns.
+    """
+
+    first_delay: float = 0.5
+    max_delay: float = 2.0
+    clock: Callable[[], float] = time.monotonic
+    down_since: float | None = None
+    _delay: float = 0.0
+    _next_probe: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def mark_down(self) -> None:
+        with self._lock:
+            now = self.clock()
+            if self.down_since is None:
+                self.down_since, self._delay = now, self.first_delay
+            self._next_probe = now + self._delay
+
+    def mark_up(self) -> None:
+        with self._lock:
+            self.down_since, self._delay, self._next_probe = None, 0.0, 0.0
+
+    @property
+    def is_down(self) -> bool:
+        return self.down_since is not None
+
+    def available(self, probe: Callable[[], None]) -> bool:
+        """True when the database answers; while it is known to be away, `probe` runs only when it is due."""
+        with self._lock:
+            if self.down_since is None:
+                return True
+            now = self.clock()
+            if now < self._next_probe:
+                return False
+            self._next_probe = now + self.max_delay  # others wait while this thread probes
+        try:
+            probe()
+        except DATABASE_TROUBLE:
+            with self._lock:
+                self._delay = min(self._delay * 2, self.max_delay)
+                self._next_probe = self.clock() + self._delay
+            return False
+        self.mark_up()
+        return True
+
+
+HEALTH = DatabaseHealth()
+
+
+def ping(engine: Engine | None = None) -> None:
+    """One round trip (`SELECT 1`); raises one of DATABASE_TROUBLE when the database is away."""
+    with (engine or get_engine()).connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
+def database_available() -> bool:
+    """Whether the database answers now, asked at most as often as `HEALTH`'s back-off allows."""
+    return HEALTH.available(ping)
 
 
 def alembic_config(url: str) -> Config:

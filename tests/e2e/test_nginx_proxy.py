@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import shutil
@@ -95,7 +96,11 @@ class Proxy:
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGQUIT)  # graceful: lets nginx write the last log lines
-            self.process.wait(timeout=20)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a browser still holds a websocket open
+                self.process.kill()
+                self.process.wait(timeout=20)
 
     def routes(self) -> list[tuple[str, str, str, str]]:
         """(route cookie, upstream address, status, path) per logged request."""
@@ -125,6 +130,19 @@ def two_servers(database_url: str, tmp_path: Path) -> Iterator[tuple[ServedApp, 
             app.kill(signal.SIGTERM)
 
 
+def _oversize_answer(port: int) -> tuple[int, str]:
+    """nginx's answer to an upload just over its limit (the headers say so; no body need be sent)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        conn.putrequest("POST", "/_stcore/upload_file/x/y")
+        conn.putheader("Content-Length", str(62 * 1024 * 1024))
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8").split(" Er is")[0]
+    finally:
+        conn.close()
+
+
 @pytest.mark.skipif(
     NGINX is None, reason="nginx is not installed (Debian package 'nginx'; scripts/test.sh installs it)"
 )
@@ -150,6 +168,7 @@ def test_nginx_example_serves_the_app_with_websocket_and_sticky_sessions(
         page.screenshot(path=str(workdir / "through-nginx.png"))
         route = next(c["value"] for c in context.cookies() if c["name"] == "ivp_route")
         context.close()
+        assert _oversize_answer(proxy.port) == (413, "Dit bestand is te groot: hoogstens 50 MB.")
     finally:
         proxy.stop()
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, event, func, select
 from streamlit.testing.v1 import AppTest
 
 from ivp_core.catalogue import load_catalogue
-from ivp_core.consultation import comments, participation, sessions
+from ivp_core.consultation import comments, participation, presence, sessions
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Ballot, BallotItem, OpinionSession, Participant, Trajectory
 
@@ -334,6 +334,7 @@ def test_a_phone_that_opens_the_page_for_the_first_time_is_not_looked_up(demo_en
 
 
 def _joined(engine: Engine, session_id: int) -> int:
+    presence.QUEUE.flush()  # a phone that shows the questions is queued; the app writes them in batches
     with session_scope(engine, readonly=True) as db:
         return int(db.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0)
 
