@@ -137,22 +137,27 @@ def _clear_streamlit_caches() -> None:
 
 def touches_database(item: pytest.Item) -> bool:
     """A test touches the database when it asks for `database_url`, directly or through `engine`,
-    `demo_engine`, `served_app` and the like, or for a template (a module's shared database)."""
+    `demo_engine`, `served_app` and the like, or for a template (a module's shared database). A browser test
+    always does: its served app has a database, also when the test starts servers (and maybe a PostgreSQL
+    server) of its own."""
     names = getattr(item, "fixturenames", ())
-    return "database_url" in names or "database_templates" in names
+    return (
+        "database_url" in names or "database_templates" in names or item.get_closest_marker("e2e") is not None
+    )
 
 
-#: Folders whose browser tests need the machine to themselves (the council room's load test: 40 phones at once).
-SOLO_FOLDERS = ("tests/load/",)
+#: Browser tests that need the machine to themselves: 40 phones at once (tests/load/), a projector's delay
+#: measured against a limit (council presence), PostgreSQL and app servers killed and restarted (faults).
+SOLO_PATHS = ("tests/load/", "tests/e2e/test_council_presence.py", "tests/e2e/test_faults.py")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the browser tests of `SOLO_FOLDERS` solo (scripts/test.sh runs those one at a time), and on the PostgreSQL
-    run keep only the tests that touch a database: the others already ran on SQLite. ``IVP_TEST_ALL=1`` runs
-    everything on PostgreSQL too."""
+    """Mark the browser tests of `SOLO_PATHS` solo (scripts/test.sh runs those one at a time), and on the
+    PostgreSQL run keep only the tests that touch a database: the others already ran on SQLite.
+    ``IVP_TEST_ALL=1`` runs everything on PostgreSQL too."""
     for item in items:
-        if item.nodeid.startswith(SOLO_FOLDERS) and item.get_closest_marker("e2e"):
+        if item.nodeid.startswith(SOLO_PATHS) and item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.solo)
     if not os.environ.get("TEST_DATABASE_URL") or os.environ.get("IVP_TEST_ALL") == "1":
         return
