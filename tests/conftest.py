@@ -151,20 +151,34 @@ def touches_database(item: pytest.Item) -> bool:
 SOLO_PATHS = ("tests/load/", "tests/e2e/test_council_presence.py", "tests/e2e/test_faults.py")
 
 
+#: Browser tests whose check does not depend on the database (what a page shows: Streamlit's English chrome,
+#: the menu's size, a locked page, escaping, the page's language, accessibility): marked once, SQLite only.
+ONCE_PATHS = (
+    "tests/e2e/test_council_chrome.py",
+    "tests/e2e/test_direct_links.py",
+    "tests/e2e/test_council_session.py::test_resident_page_has_no_serious_accessibility_violations",
+    "tests/e2e/test_residents.py::test_the_page_is_dutch_from_its_first_byte",
+    "tests/security/test_e2e_security.py::test_hostile_texts_execute_nothing_in_the_browser",
+)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the browser tests of `SOLO_PATHS` solo (scripts/test.sh runs those one at a time), and on the
-    PostgreSQL run keep only the tests that touch a database: the others already ran on SQLite.
-    ``IVP_TEST_ALL=1`` runs everything on PostgreSQL too."""
+    """Mark the browser tests of `SOLO_PATHS` solo (scripts/test.sh runs those one at a time) and those of
+    `ONCE_PATHS` once; on the PostgreSQL run keep only the tests that touch a database and are not marked once:
+    the others already ran on SQLite. ``IVP_TEST_ALL=1`` runs everything on PostgreSQL too."""
     for item in items:
         if item.nodeid.startswith(SOLO_PATHS) and item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.solo)
+        if item.nodeid.startswith(ONCE_PATHS):
+            item.add_marker(pytest.mark.once)
     if not os.environ.get("TEST_DATABASE_URL") or os.environ.get("IVP_TEST_ALL") == "1":
         return
-    independent = [item for item in items if not touches_database(item)]
+    independent = [item for item in items if not touches_database(item) or item.get_closest_marker("once")]
     if independent:
         config.hook.pytest_deselected(items=independent)
-        items[:] = [item for item in items if touches_database(item)]
+        dropped = {id(item) for item in independent}
+        items[:] = [item for item in items if id(item) not in dropped]
 
 
 _CONTENT = pytest.StashKey[str]()
