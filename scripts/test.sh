@@ -38,8 +38,9 @@ fi
 # 2. The same on PostgreSQL, keeping only the tests that touch a database (tests/conftest.py deselects the rest:
 #    they already ran in phase 1), again on both cores. One after the other rather than side by side: each phase
 #    then has both cores and neither ends with one core idle while the other database's run drags on.
-# 3. The browser tests (marked e2e) on SQLite, then on PostgreSQL, two at a time: a served app and Chromium
-#    mostly wait on each other, so two tests share the machine without nearing their timeouts.
+# 3. The browser tests (marked e2e) on SQLite, then on PostgreSQL (not those marked once: what they check does
+#    not depend on the database), two at a time: a served app and Chromium mostly wait on each other, so two
+#    tests share the machine without nearing their timeouts.
 # 4. The tests that need the machine to themselves (marked solo, or big: the large-restore test measures phones
 #    voting during a restore; the council-room load test runs 40 browsers) one at a time on each database.
 # Every test database is a copy of a template built once per worker (tests/conftest.py), and the document check
