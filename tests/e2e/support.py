@@ -67,7 +67,8 @@ class ServedApp:
 
 @pytest.fixture
 def served_app(database_url: str, tmp_path: Path) -> Iterator[ServedApp]:
-    """The app served on an empty, migrated database (the app loads the demo into it at start-up)."""
+    """The app served on a database as its start-up leaves an empty one: migrated, both demos loaded (copied
+    from a template, tests/conftest.py, so the server's start-up finds the demos there and loads nothing)."""
     state = tmp_path / "served"
     state.mkdir()
     app = ServedApp(database_url=database_url, state_dir=state)

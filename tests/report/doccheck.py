@@ -9,7 +9,9 @@ nobody read.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -146,26 +148,78 @@ PDFTOTEXT = shutil.which("pdftotext")
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{4,}")
 
 
+#: Printed texts by layout key, for every DOCX this test process printed (see `pdf_texts`).
+_PRINTED: dict[str, str] = {}
+#: The key ignores what Word shows nowhere on the page: the properties' dates, author and revision.
+_PROPERTIES = re.compile(
+    rb"<(dcterms:created|dcterms:modified|cp:lastModifiedBy|cp:revision)\b.*?</\1>", re.S
+)
+
+
+def layout_key(data: bytes) -> str:
+    """Equal for two DOCX files that LibreOffice lays out alike: every part of the package in name order,
+    the core properties without their dates (a document generated a minute later prints the same)."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in sorted(archive.namelist()):
+            part = archive.read(name)
+            if name == "docProps/core.xml":
+                part = _PROPERTIES.sub(b"", part)
+            digest.update(f"{name}\0{len(part)}\0".encode())
+            digest.update(part)
+    return digest.hexdigest()
+
+
+def _render_cache() -> Path | None:
+    """A folder that the test processes of one run share (scripts/test.sh sets it), so a document that the
+    SQLite run printed is not printed again by a worker or by the PostgreSQL run."""
+    folder = os.environ.get("IVP_TEST_RENDER_CACHE")
+    return Path(folder) if folder else None
+
+
+def _cached(key: str) -> str | None:
+    if key in _PRINTED:
+        return _PRINTED[key]
+    folder = _render_cache()
+    if folder is not None and (folder / f"{key}.txt").is_file():
+        _PRINTED[key] = (folder / f"{key}.txt").read_text(encoding="utf-8")
+        return _PRINTED[key]
+    return None
+
+
+def _remember(key: str, text: str) -> None:
+    _PRINTED[key] = text
+    folder = _render_cache()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{key}.{os.getpid()}.part"
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, folder / f"{key}.txt")  # whole or absent, for a process reading at the same time
+
+
 def pdf_texts(documents: dict[str, bytes]) -> dict[str, str]:
-    """Each DOCX as LibreOffice lays it out on A4, as plain text; one LibreOffice run for all of them."""
-    assert SOFFICE and PDFTOTEXT
-    texts = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        sources = []
-        for i, data in enumerate(documents.values()):
-            source = Path(tmp) / f"doc{i}.docx"
-            source.write_bytes(data)
-            sources.append(str(source))
-        subprocess.run(
-            [SOFFICE, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-             "--outdir", tmp, *sources],
-            check=True, capture_output=True, timeout=600,
-        )  # fmt: skip
-        for i, name in enumerate(documents):
-            pdf, txt = Path(tmp) / f"doc{i}.pdf", Path(tmp) / f"doc{i}.txt"
-            subprocess.run([PDFTOTEXT, "-layout", str(pdf), str(txt)], check=True)
-            texts[name] = txt.read_text(encoding="utf-8")
-    return texts
+    """Each DOCX as LibreOffice lays it out on A4, as plain text; one LibreOffice run for all of those not
+    printed before in this test run (a DOCX's text is kept by its `layout_key`)."""
+    keys = {name: layout_key(data) for name, data in documents.items()}
+    wanted = {key: documents[name] for name, key in keys.items() if _cached(key) is None}
+    if wanted:
+        assert SOFFICE and PDFTOTEXT
+        with tempfile.TemporaryDirectory() as tmp:
+            sources = []
+            for i, data in enumerate(wanted.values()):
+                source = Path(tmp) / f"doc{i}.docx"
+                source.write_bytes(data)
+                sources.append(str(source))
+            subprocess.run(
+                [SOFFICE, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
+                 "--outdir", tmp, *sources],
+                check=True, capture_output=True, timeout=600,
+            )  # fmt: skip
+            for i, key in enumerate(wanted):
+                pdf, txt = Path(tmp) / f"doc{i}.pdf", Path(tmp) / f"doc{i}.txt"
+                subprocess.run([PDFTOTEXT, "-layout", str(pdf), str(txt)], check=True)
+                _remember(key, txt.read_text(encoding="utf-8"))
+    return {name: _PRINTED[key] for name, key in keys.items()}
 
 
 def broken_words(documents: dict[str, bytes]) -> dict[str, list[str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -9,8 +11,10 @@ from sqlalchemy import Engine
 
 from ivp_core.dutch import long_date
 from ivp_core.report.files import FORMATS, all_documents
+from ivp_core.storage.db import get_engine as create_engine_for
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
+from tests.conftest import DEMO, DatabaseTemplates
 from tests.report.doccheck import PDFTOTEXT, SOFFICE, broken_words, file_problems
 from tests.report.factory import build_trajectory
 
@@ -25,6 +29,39 @@ def _check(files: dict[str, bytes]) -> None:
     assert problems == []
 
 
+@dataclass(frozen=True)
+class ThreeTrajectories:
+    engine: Engine
+    built: int
+    joint: int
+    files: dict[int, dict[str, bytes]]  # per trajectory: its documents (the joint demo's in every format)
+
+
+@pytest.fixture(scope="module")
+def three_trajectories(
+    database_templates: DatabaseTemplates, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ThreeTrajectories]:
+    """The demo, a trajectory made through code and the joint demo in one database, and their documents,
+    made once for the module: the joint demo's check and the word check read the same files (loading the
+    joint demo and writing its documents is most of either test's time, after LibreOffice)."""
+    folder = tmp_path_factory.mktemp("three-trajectories")
+    copies = database_templates.copy(DEMO, folder)
+    url = next(copies)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DATABASE_URL", url)
+        env.setenv("IVP_STATE_DIR", str(folder / "state"))
+        engine = create_engine_for(url)
+        from ivp_core.demo.joint import load_joint_demo
+
+        built = build_trajectory(engine).trajectory_id
+        joint = load_joint_demo(engine)
+        with session_scope(engine) as db:
+            ids = [t.id for t in db.query(Trajectory)]
+        files = {tid: _documents(engine, tid, FORMATS if tid == joint else ("docx",)) for tid in ids}
+        yield ThreeTrajectories(engine=engine, built=built, joint=joint, files=files)
+    next(copies, None)
+
+
 def test_documents_of_the_demo_pass_the_check(demo_engine: Engine) -> None:
     with session_scope(demo_engine) as db:
         (tid,) = [t.id for t in db.query(Trajectory)]
@@ -33,11 +70,9 @@ def test_documents_of_the_demo_pass_the_check(demo_engine: Engine) -> None:
     _check(files)
 
 
-def test_documents_of_the_joint_demo_pass_the_check(engine: Engine) -> None:
-    from ivp_core.demo.joint import load_joint_demo
-
-    tid = load_joint_demo(engine)
-    files = _documents(engine, tid)
+def test_documents_of_the_joint_demo_pass_the_check(three_trajectories: ThreeTrajectories) -> None:
+    engine, tid = three_trajectories.engine, three_trajectories.joint
+    files = three_trajectories.files[tid]
     with session_scope(engine) as db:
         names = [m.name for m in db.get(Trajectory, tid).municipalities]
     for name in names:  # one report per municipality
@@ -67,17 +102,14 @@ def test_dates_are_amsterdam_days() -> None:
 
 
 @pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice (soffice) or pdftotext is not installed")
-def test_no_word_is_split_inside_a_table_cell(demo_engine: Engine) -> None:
-    from ivp_core.demo.joint import load_joint_demo
-
-    built = build_trajectory(demo_engine)
-    joint = load_joint_demo(demo_engine)
-    with session_scope(demo_engine) as db:
+def test_no_word_is_split_inside_a_table_cell(three_trajectories: ThreeTrajectories) -> None:
+    built, joint = three_trajectories.built, three_trajectories.joint
+    with session_scope(three_trajectories.engine) as db:
         ids = [t.id for t in db.query(Trajectory)]
-    assert built.trajectory_id in ids and joint in ids and len(ids) == 3  # the demo, the joint demo, our own
+    assert built in ids and joint in ids and len(ids) == 3  # the demo, the joint demo, our own
     documents = {}
     for tid in ids:
-        files = _documents(demo_engine, tid, ("docx",)).items()
+        files = three_trajectories.files[tid].items()
         documents.update({f"{tid}/{n}": d for n, d in files if n.endswith(".docx")})
     # four documents per municipality (the joint demo has three), and the joint demo's joint IVP document
     assert len(documents) == 4 * (1 + 1 + 3) + 1
