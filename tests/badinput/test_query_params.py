@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from ivp_core.consultation import participation, presence, sessions
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import Participant, Trajectory
+from ivp_core.storage.models import AuditEvent, Participant, Trajectory
 from tests.badinput.dutch import assert_dutch
 from tests.badinput.snapshot import assert_unchanged, take
 
@@ -29,11 +29,18 @@ def _fresh_caches() -> None:
 
 def _session_code(engine: Engine, status: str) -> str:
     with session_scope(engine) as db:
-        trajectory = db.scalars(select(Trajectory).order_by(Trajectory.id)).first()  # the one the sidebar opens with
+        trajectory = db.scalars(
+            select(Trajectory).order_by(Trajectory.id)
+        ).first()  # the one the sidebar opens with
         assert trajectory is not None
         created = sessions.create_session(
-            db, trajectory_id=trajectory.id, kind="raadscommissie", title="Commissie", method="points",
-            themes=["1.1", "1.3"], settings={"budget": 10},
+            db,
+            trajectory_id=trajectory.id,
+            kind="raadscommissie",
+            title="Commissie",
+            method="points",
+            themes=["1.1", "1.3"],
+            settings={"budget": 10},
         )
         if status == "open":
             sessions.open_session(db, created.id)
@@ -63,13 +70,23 @@ CASES = [
     Case("stem-unicode-code", "pages/stem.py", _fixed(code="Ｋ７ＱＸ４ＭＰＡ\u202e"), ("Vul de code in",)),
     Case("stem-wrong-code", "pages/stem.py", _fixed(code="ZZZZ2222"), (UNKNOWN,)),
     Case("stem-only-junk", "pages/stem.py", _fixed(code="%00%0d%0a"), (UNKNOWN,)),
-    Case("stem-concept-session", "pages/stem.py",
-         lambda e: {"code": _session_code(e, "concept"), "t": participation.new_token()}, ("Stemmen kan nog niet",)),
-    Case("stem-closed-session", "pages/stem.py",
-         lambda e: {"code": _session_code(e, "gesloten"), "t": "<img src=x onerror=alert(1)>"}, ("gesloten",)),
+    Case(
+        "stem-concept-session",
+        "pages/stem.py",
+        lambda e: {"code": _session_code(e, "concept"), "t": participation.new_token()},
+        ("Stemmen kan nog niet",),
+    ),
+    Case(
+        "stem-closed-session",
+        "pages/stem.py",
+        lambda e: {"code": _session_code(e, "gesloten"), "t": "<img src=x onerror=alert(1)>"},
+        ("gesloten",),
+    ),
     Case("veld-99", "pages/veld.py", _fixed(veld="99"), ("bestaat niet",)),
     Case("veld-script", "pages/veld.py", _fixed(veld="<script>alert(1)</script>"), ("bestaat niet",)),
-    Case("veld-markdown-link", "pages/veld.py", _fixed(veld="[klik](javascript:alert(1))"), ("bestaat niet",)),
+    Case(
+        "veld-markdown-link", "pages/veld.py", _fixed(veld="[klik](javascript:alert(1))"), ("bestaat niet",)
+    ),
     Case("presentatie-negative", "pages/presentatie.py", _fixed(veld="-1"), ("bestaat niet",)),
     Case("presentatie-float", "pages/presentatie.py", _fixed(veld="1e9"), ("bestaat niet",)),
 ]
@@ -136,8 +153,11 @@ LOGIN_CASES = [
 
 
 @pytest.mark.parametrize("password", [p for _, p in LOGIN_CASES], ids=[i for i, _ in LOGIN_CASES])
-def test_a_wrong_password_is_refused_in_dutch(password: str, demo_engine: Engine, admin_password: str) -> None:
-    before = take(demo_engine)
+def test_a_wrong_password_is_refused_in_dutch(
+    password: str, demo_engine: Engine, admin_password: str
+) -> None:
+    trail = frozenset({"audit_event"})
+    before, failed_before = take(demo_engine, skip=trail), _failed_logins(demo_engine)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("pages/inloggen.py").run()
     at.text_input[0].input(password)
@@ -145,4 +165,11 @@ def test_a_wrong_password_is_refused_in_dutch(password: str, demo_engine: Engine
     assert not at.exception, [e.value for e in at.exception]
     assert "ivp_role" not in at.session_state
     assert_dutch(_messages(at), ("wachtwoord klopt niet",))
-    assert_unchanged(before, demo_engine)
+    assert_unchanged(before, demo_engine, skip=trail)
+    assert _failed_logins(demo_engine) == failed_before + 1  # the attempt is in the audit trail, nothing else
+
+
+def _failed_logins(engine: Engine) -> int:
+    with engine.connect() as conn:
+        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login_failed")
+        return int(conn.execute(query).scalar_one())
