@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.consultation import sessions
-from ivp_core.storage.db import session_scope
+from ivp_core.consultation import live_page
 from ui import auth, live_view
 from ui.context import current_trajectory
 
@@ -18,9 +17,8 @@ auth.require_facilitator()
 SESSION_PARAM = "sessie"
 
 
-def _choose(trajectory_id: int) -> sessions.SessionInfo | None:
-    with session_scope(readonly=True) as db:
-        available = sessions.list_sessions(db, trajectory_id)
+def _choose(trajectory_id: int) -> live_page.SessionInfo | None:
+    available = live_page.load_sessions(trajectory_id)
     if not available:
         st.info("Er zijn nog geen sessies. Maak er een aan op de pagina Sessies.")
         return None
@@ -41,8 +39,7 @@ def _choose(trajectory_id: int) -> sessions.SessionInfo | None:
 
 
 def _next_round(session_id: int) -> None:
-    with session_scope() as db:
-        nxt = sessions.start_next_round(db, session_id)
+    nxt = live_page.start_next_round(session_id)
     st.query_params[SESSION_PARAM] = str(nxt.id)
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.access import presenter
-from ivp_core.storage.db import session_scope
+from ivp_core.consultation import live_page
 from ui import live_view
 from ui.outage import last_good
 
@@ -35,8 +34,7 @@ st.html(
 
 @st.cache_data(ttl=5, show_spinner=False)
 def _fresh_session_for(token: str) -> int | None:
-    with session_scope(readonly=True) as db:
-        return presenter.session_for_token(db, token)
+    return live_page.presenter_session(token)
 
 
 def _session_for(token: str) -> int | None:

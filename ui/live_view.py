@@ -11,13 +11,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ivp_core.access import presenter
 from ivp_core.catalogue import load_catalogue
-from ivp_core.consultation import comments, live, sessions
+from ivp_core.consultation import live, live_page
 from ivp_core.consultation.comments import CommentInfo
+from ivp_core.consultation.live_page import LiveView
 from ivp_core.consultation.qr import join_url, qr_png
 from ivp_core.consultation.sessions import SessionInfo
-from ivp_core.storage.db import session_scope
 from ui.ballot_form import fmt
 from ui.dutch_counts import counted
 from ui.outage import last_good, note_stale
@@ -27,40 +26,32 @@ from ui.plain import set_browser_cookie
 #: screen within a second (see bench/load_session.py), and a poll costs one small indexed query.
 POLL_SECONDS = 0.5
 
-Snapshot = tuple[sessions.SessionInfo, live.LiveTally, list[CommentInfo]]
+#: The latest view this server process read per session: a refresh whose change marker did not move hands it
+#: back without reading the tally again (`live_page.refresh_live_view`). One small value per watched session.
+_latest: dict[int, LiveView] = {}
 
 
 @st.cache_data(ttl=0.3, show_spinner=False)
-def _marker(session_id: int) -> tuple[object, ...] | None:
-    """Shared by every screen of this server process: at most about three marker queries a second."""
-    with session_scope(readonly=True) as db:
-        return live.change_marker(db, session_id)
+def _fresh_view(session_id: int) -> LiveView | None:
+    """Shared by every screen of this server process: at most about three read transactions a second, each
+    one marker query, plus the full tally when the marker moved."""
+    view = live_page.refresh_live_view(session_id, _latest.get(session_id))
+    if view is None:
+        _latest.pop(session_id, None)
+    else:
+        _latest[session_id] = view
+    return view
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _snapshot(session_id: int, marker: tuple[object, ...]) -> Snapshot | None:
-    """The full tally, computed once per change of the marker (the marker is only part of the cache key)."""
-    with session_scope(readonly=True) as db:
-        info = sessions.get_session(db, session_id)
-        if info is None:
-            return None
-        return info, live.live_tally(db, info), comments.approved_comments(db, session_id)
-
-
-def _fresh_snapshot(session_id: int) -> Snapshot | None:
-    marker = _marker(session_id)
-    return None if marker is None else _snapshot(session_id, marker)
-
-
-def current_snapshot(session_id: int) -> Snapshot | None:
-    """The snapshot; while the database is away the last one this server had, so the projector keeps its
-    count on the screen (with `note_stale`'s line) and catches up by itself when the database is back."""
-    return last_good(("live", session_id), lambda: _fresh_snapshot(session_id))
+def current_snapshot(session_id: int) -> LiveView | None:
+    """The shared screen's view; while the database is away the last one this server had, so the projector
+    keeps its count on the screen (with `note_stale`'s line) and catches up by itself when the database is back."""
+    return last_good(("live", session_id), lambda: _fresh_view(session_id))
 
 
 def forget_changes() -> None:
     """After the facilitator's own change, so the next poll reads the database instead of the cached marker."""
-    _marker.clear()
+    _fresh_view.clear()
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -74,7 +65,7 @@ def live_panel(session_id: int, drawn_status: str) -> None:
     if snapshot is None:
         st.error("Deze sessie bestaat niet meer.")
         return
-    info, tally, approved = snapshot
+    info, tally, approved = snapshot.session, snapshot.tally, snapshot.comments
     if info.status != drawn_status:
         st.rerun(scope="app")
     note_stale()
@@ -111,7 +102,7 @@ def shared_screen(session_id: int) -> SessionInfo | None:
     if snapshot is None:
         st.error("Deze sessie bestaat niet meer.")
         return None
-    session = snapshot[0]
+    session = snapshot.session
     st.header(session.title)
     if session.status == "gesloten":
         live_panel(session.id, session.status)
@@ -169,14 +160,14 @@ def _known_links() -> dict[int, str]:
     return shown
 
 
-def _new_link(session_id: int) -> None:
-    with session_scope() as db:
-        st.session_state.setdefault(SHOWN_LINKS_KEY, {})[session_id] = presenter.create_link(db, session_id)
+def _new_link(session_id: int) -> live_page.PresenterLinks:
+    made = live_page.make_presenter_link(session_id)
+    st.session_state.setdefault(SHOWN_LINKS_KEY, {})[session_id] = made.token
+    return made
 
 
 def _revoke(session_id: int) -> None:
-    with session_scope() as db:
-        presenter.revoke_links(db, session_id)
+    live_page.revoke_presenter_links(session_id)
     st.session_state.setdefault(SHOWN_LINKS_KEY, {}).pop(session_id, None)
 
 
@@ -187,17 +178,12 @@ def presenter_link(session: SessionInfo, *, make: bool) -> None:
     A remembered token is shown only while it is still valid (not revoked, trajectory not archived).
     """
     shown = _known_links()
-    with session_scope(readonly=True) as db:
-        active = presenter.active_links(db, session.id)
-        token = shown.get(session.id)
-        if token is not None and presenter.session_for_token(db, token) != session.id:
-            shown.pop(session.id, None)
-            token = None
-    if make and not active and token is None:
-        _new_link(session.id)
-        token = shown.get(session.id)
-        with session_scope(readonly=True) as db:
-            active = presenter.active_links(db, session.id)
+    links = live_page.presenter_links(session.id, shown.get(session.id))
+    if links.token is None:
+        shown.pop(session.id, None)
+    if make and not links.active and links.token is None:
+        links = _new_link(session.id)
+    token, active = links.token, links.active
     st.markdown(
         "**Link voor de beamer.** Open deze link op de computer van de beamer: die toont alleen dit scherm, "
         "zonder knoppen en zonder wachtwoord, en komt na een storing vanzelf terug."
@@ -208,7 +194,7 @@ def presenter_link(session: SessionInfo, *, make: bool) -> None:
         st.link_button("Scherm openen in een nieuw venster", url, icon=":material/open_in_new:")
     else:
         st.caption(
-            f"Er {'is' if len(active) == 1 else 'zijn'} {counted(len(active), 'schermlink', 'schermlinks')} "
+            f"Er {'is' if active == 1 else 'zijn'} {counted(active, 'schermlink', 'schermlinks')} "
             "actief. Een link wordt alleen getoond in de browser die hem maakte; maak een nieuwe als u hem "
             "niet meer heeft."
         )
@@ -245,19 +231,17 @@ def join_panel(session: SessionInfo) -> None:
 
 
 def _set_status(session_id: int, action: str, after: Callable[[], None] | None) -> None:
-    with session_scope() as db:
-        if action == "open":
-            sessions.open_session(db, session_id)
-        else:
-            sessions.close_session(db, session_id)
+    if action == "open":
+        live_page.open_session(session_id)
+    else:
+        live_page.close_session(session_id)
     forget_changes()
     if after is not None:
         after()
 
 
 def _set_show(session_id: int, key: str, after: Callable[[], None] | None) -> None:
-    with session_scope() as db:
-        sessions.set_show_results(db, session_id, bool(st.session_state[key]))
+    live_page.show_results(session_id, bool(st.session_state[key]))
     forget_changes()
     if after is not None:
         after()
