@@ -18,16 +18,8 @@ import os
 import streamlit as st
 from sqlalchemy.exc import IntegrityError
 
-from ivp_core.consultation import (
-    ballot_box,
-    comments,
-    consultation_info,
-    participation,
-    presence,
-    verification,
-)
-from ivp_core.consultation.sessions import SessionInfo, normalise_code
-from ivp_core.storage.db import session_scope
+from ivp_core.consultation import ballot_page, presence
+from ivp_core.consultation.ballot_page import SessionInfo, normalise_code
 from ui import vote_page_text
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
 from ui.ballot_memory import forget_in_browser, keep_in_browser
@@ -63,16 +55,16 @@ def _token() -> tuple[str, bool]:
     """
     token = st.session_state.get(TOKEN_KEY)
     made = False
-    if not participation.is_valid_token(token):
+    if not ballot_page.is_valid_token(token):
         from_url = st.query_params.get("t")
         from_cookie = st.context.cookies.get(COOKIE)
         from_cookie = from_cookie if isinstance(from_cookie, str) else None  # AppTest hands back a mock
-        if participation.is_valid_token(from_url):
+        if ballot_page.is_valid_token(from_url):
             token = from_url
-        elif participation.is_valid_token(from_cookie):
+        elif ballot_page.is_valid_token(from_cookie):
             token = from_cookie
         else:
-            token, made = participation.new_token(), True
+            token, made = ballot_page.new_token(), True
         st.session_state[TOKEN_KEY] = token
     # Written on every run, not once: an element that appears only on the first run shifts every widget
     # after it on the next run, so the radio a keyboard user just changed would lose its focus.
@@ -82,7 +74,7 @@ def _token() -> tuple[str, bool]:
     return str(token), made
 
 
-def _profile(session: SessionInfo, known: participation.ParticipantInfo | None, key_prefix: str) -> None:
+def _profile(session: SessionInfo, known: ballot_page.ParticipantInfo | None, key_prefix: str) -> None:
     """Optional wijk/kern and age band, asked only of residents; read back by `_profile_values`."""
     if session.kind != "inwonersconsultatie":
         return
@@ -97,7 +89,7 @@ def _profile(session: SessionInfo, known: participation.ParticipantInfo | None, 
             format_func=lambda v: "Zeg ik liever niet" if v is None else v,
             key=f"{key_prefix}:wijk",
         )
-    ages = [None, *participation.AGE_BANDS]
+    ages = [None, *ballot_page.AGE_BANDS]
     st.selectbox(
         "Hoe oud bent u?",
         ages,
@@ -138,9 +130,8 @@ def _admission_step(session: SessionInfo, mode: str) -> tuple[str | None, str | 
             pressed = st.form_submit_button("Verder", type="primary")
         if pressed:
             try:
-                with session_scope(readonly=True) as db:
-                    participation.check_invitation(db, session.id, typed)
-            except participation.ParticipationError as exc:
+                ballot_page.check_invitation(session.id, typed)
+            except ballot_page.ParticipationError as exc:
                 st.error(exc.message_nl)
             else:
                 st.session_state[f"ivp_invitation:{session.id}"] = normalise_code(typed)
@@ -150,9 +141,8 @@ def _admission_step(session: SessionInfo, mode: str) -> tuple[str | None, str | 
         nonce = st.query_params.get("v") or st.session_state.get(f"ivp_link:{session.id}")
         if nonce:
             try:
-                with session_scope(readonly=True) as db:
-                    verification.check_link(db, session.id, nonce)
-            except verification.VerificationError as exc:
+                ballot_page.check_email_link(session.id, nonce)
+            except ballot_page.VerificationError as exc:
                 st.error(exc.message_nl)
             else:
                 st.session_state[f"ivp_link:{session.id}"] = nonce
@@ -173,13 +163,9 @@ def _request_link(session: SessionInfo) -> None:
     if base and not base.endswith("/stem"):
         base += "/stem"
     try:
-        smtp = verification.SmtpSettings.from_env()
-        with session_scope() as db:
-            participation.writable_session(db, session.id)
-            nonce = verification.request_link(db, session.id, typed)
-        # nonce None: this address already voted; the mail says so and the page answers the same (AVG).
-        verification.send_link(smtp, typed, nonce and f"{base}?code={session.code}&v={nonce}", session.title)
-    except (verification.VerificationError, participation.ParticipationError) as exc:
+        # An address that already voted gets a mail saying so, and the page answers the same (AVG).
+        ballot_page.request_email_link(session, typed, base)
+    except (ballot_page.VerificationError, ballot_page.ParticipationError) as exc:
         st.error(exc.message_nl)
     except DATABASE_TROUBLE as exc:
         show_trouble(exc)
@@ -214,7 +200,9 @@ def _start_screen(session: SessionInfo) -> None:
     n = len(session.themes)
     minutes = max(1, round(n / 3))  # about twenty seconds per topic
     topics = "is 1 onderwerp" if n == 1 else f"zijn {n} onderwerpen"
-    st.markdown(f"Er {topics}. Het invullen duurt ongeveer {minutes} {'minuut' if minutes == 1 else 'minuten'}.")
+    st.markdown(
+        f"Er {topics}. Het invullen duurt ongeveer {minutes} {'minuut' if minutes == 1 else 'minuten'}."
+    )
     st.button("Beginnen", type="primary", width="stretch", on_click=_begin)
     st.stop()
 
@@ -224,28 +212,31 @@ def main() -> None:
     code = normalise_code(st.query_params.get("code"))
     if not code:
         st.title("Meedoen", anchor=False)
-        st.write("Vul de code in. U vindt de code op het scherm of in uw brief. Een code ziet er zo uit: K7QX4MPA.")
+        st.write(
+            "Vul de code in. U vindt de code op het scherm of in uw brief. Een code ziet er zo uit: K7QX4MPA."
+        )
         _ask_code()
     session = vote_page_text.session_by_code(code)
     if session is None:
         st.title("Meedoen", anchor=False)
-        _ask_code(participation.refusal(None))
+        _ask_code(ballot_page.refusal(None))
     assert session is not None
     plain_header(session.title)
     if session.held_on:
-        st.markdown(f"{session.held_on:%d-%m-%Y}" + (f" · ronde {session.round_no}" if session.round_no > 1 else ""))
-    status = consultation_info.effective_status(session.status, session.settings)
+        st.markdown(
+            f"{session.held_on:%d-%m-%Y}" + (f" · ronde {session.round_no}" if session.round_no > 1 else "")
+        )
+    status = ballot_page.effective_status(session.status, session.settings)
     if status == "gesloten" and session.status == "open":
-        with session_scope() as db:
-            consultation_info.close_if_due(db, session.id)
-    refusal = participation.refusal(status)
+        ballot_page.close_if_due(session.id)
+    refusal = ballot_page.refusal(status)
     if refusal:
         st.warning(refusal)
         if status == "concept":
             _wait_for_open(code)
         st.stop()
 
-    mode = consultation_info.admission(session.settings, session.requires_invitation)
+    mode = ballot_page.admission(session.settings, session.requires_invitation)
     token, new_token = _token()
     plain = session.kind == "inwonersconsultatie"
     # Looked up once per browser session; later reruns (every click on a phone) need no database query.
@@ -253,11 +244,8 @@ def main() -> None:
     if state_key not in st.session_state and new_token:
         st.session_state[state_key] = (None, None, {})
     elif state_key not in st.session_state:
-        with session_scope(readonly=True) as db:
-            known = participation.find_participant(db, session.id, token)
-            stored = participation.my_ballot(db, session.id, token) if known else None
-            remarks_stored = comments.my_comments(db, session.id, token) if known else {}
-        st.session_state[state_key] = (known, stored, remarks_stored)
+        mine = ballot_page.load_my_ballot(session.id, token)
+        st.session_state[state_key] = (mine.participant, mine.values, mine.remarks)
     known, existing, my_remarks = st.session_state[state_key]
 
     _about(session, mode)
@@ -269,9 +257,13 @@ def main() -> None:
     st.divider()
     round1 = vote_page_text.round1(session.previous_round_id) if session.previous_round_id else None
     if round1:
-        st.info(f"Dit is ronde {session.round_no}. Bij elk onderwerp ziet u wat de groep de vorige keer koos.")
+        st.info(
+            f"Dit is ronde {session.round_no}. Bij elk onderwerp ziet u wat de groep de vorige keer koos."
+        )
     key_prefix = f"stem:{session.id}"
-    keep_in_browser(session, key_prefix)  # answers survive a reload and a lost app server (ui/ballot_memory.py)
+    keep_in_browser(
+        session, key_prefix
+    )  # answers survive a reload and a lost app server (ui/ballot_memory.py)
     values, _ = ballot_inputs(
         session,
         existing,
@@ -285,7 +277,9 @@ def main() -> None:
     st.divider()
     if session.method == "points":
         points_counter(st, session, values)
-    st.markdown("Stuur de link in uw adresbalk niet door. Met die link kan iemand anders uw antwoorden aanpassen.")
+    st.markdown(
+        "Stuur de link in uw adresbalk niet door. Met die link kan iemand anders uw antwoorden aanpassen."
+    )
     _submit(session, token, known, key_prefix, invitation, link)
     if known is None and mode == "open":
         _register_presence(session, token)
@@ -307,7 +301,7 @@ def _register_presence(session: SessionInfo, token: str) -> None:
 def _submit(
     session: SessionInfo,
     token: str,
-    known: participation.ParticipantInfo | None,
+    known: ballot_page.ParticipantInfo | None,
     key_prefix: str,
     invitation: str | None,
     link: str | None,
@@ -322,20 +316,19 @@ def _submit(
     values, remarks = ballot_values(session, st.session_state, key_prefix=key_prefix, comments=True)
     wijk, age = _profile_values(key_prefix)
     try:
-        with session_scope() as db:
-            receipt = ballot_box.cast(
-                db,
+        cast = ballot_page.cast_ballot(
+            ballot_page.BallotRequest(
                 session.id,
                 token,
                 values,
-                remarks=remarks,
+                remarks,
                 wijk=wijk,
                 age_band=age,
                 invitation_code=invitation,
                 verification=link,
             )
-            joined = participation.find_participant(db, session.id, token)
-    except participation.ParticipationError as exc:
+        )
+    except ballot_page.ParticipationError as exc:
         st.error(exc.message_nl)
     except (IntegrityError, *DATABASE_TROUBLE) as exc:
         # A database away (restart, stop) or too busy to take the vote in time (pool exhausted, lock wait),
@@ -345,13 +338,15 @@ def _submit(
     else:
         # Only now, after the commit, is the ballot on disk: safe to say thank you.
         st.session_state[_state_key(session)] = (
-            joined or known,
+            cast.participant or known,
             values,
             {t: x for t, x in remarks.items() if x.strip()},
         )
         forget_in_browser(session)
-        what = "aangepast" if receipt.changed else "ontvangen"
-        st.success(f"Dank u wel! Uw stem is {what}. U kunt uw antwoorden nog aanpassen tot het stemmen sluit.")
+        what = "aangepast" if cast.receipt.changed else "ontvangen"
+        st.success(
+            f"Dank u wel! Uw stem is {what}. U kunt uw antwoorden nog aanpassen tot het stemmen sluit."
+        )
 
 
 main()

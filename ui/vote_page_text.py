@@ -15,11 +15,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ivp_core.analysis.comparison.page import ballot_comparison
-from ivp_core.consultation import consultation_info, live
-from ivp_core.consultation.ballot_evidence import ThemeEvidence, ballot_evidence
-from ivp_core.consultation.sessions import SessionInfo, find_by_code
-from ivp_core.storage.db import session_scope
+from ivp_core.consultation import ballot_page, consultation_info, live
+from ivp_core.consultation.ballot_evidence import ThemeEvidence
+from ivp_core.consultation.sessions import SessionInfo
 from ui.ballot_form import NO_FIGURES, fmt
 from ui.outage import last_good
 from ui.plain import PLAIN_TREND, breakable, plain_markdown, strip_codes
@@ -43,8 +41,7 @@ class AboutText:
 
 @st.cache_data(ttl=1, show_spinner=False)
 def _session_by_code(code: str) -> SessionInfo | None:
-    with session_scope(readonly=True) as db:
-        return find_by_code(db, code)
+    return ballot_page.session_by_code(code)
 
 
 def session_by_code(code: str) -> SessionInfo | None:
@@ -73,8 +70,7 @@ def about_text(session_id: int, mode: str, resident: bool = True) -> AboutText:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _about_text(session_id: int, mode: str, resident: bool) -> AboutText:
-    with session_scope(readonly=True) as db:
-        texts = consultation_info.consultation_text(db, session_id)
+    texts = ballot_page.consultation_text(session_id)
     info = [_question(q, a) for q, a in texts.info if resident or a != _DEFAULT_INFO.get(q)]
     if texts.closes_at is not None:
         info.append(
@@ -109,12 +105,11 @@ def evidence_markdown(evidence: ThemeEvidence, compared: str = "") -> str:
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _evidence(key: tuple[int, int, int | None, tuple[str, ...]], _session: SessionInfo) -> dict[str, str]:
-    with session_scope(readonly=True) as db:
-        compared = ballot_comparison(db, _session.trajectory_id, _session.municipality_id)
-        return {
-            theme: evidence_markdown(found, compared.get(theme, ""))
-            for theme, found in ballot_evidence(db, _session).items()
-        }
+    figures = ballot_page.load_ballot_figures(_session)
+    return {
+        theme: evidence_markdown(found, figures.compared.get(theme, ""))
+        for theme, found in figures.evidence.items()
+    }
 
 
 def evidence_by_theme(session: SessionInfo) -> dict[str, str]:
@@ -132,5 +127,4 @@ def round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _round1(previous_id: int) -> dict[tuple[str, str], live.Spread]:
-    with session_scope(readonly=True) as db:
-        return live.round_spreads(db, previous_id)
+    return ballot_page.round_spreads(previous_id)
