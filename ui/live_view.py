@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import altair as alt
@@ -50,7 +50,7 @@ def current_snapshot(session_id: int) -> LiveView | None:
 
 
 def forget_changes() -> None:
-    """After the facilitator's own change, so the next poll reads the database instead of the cached marker."""
+    """After the facilitator's own change, so the next poll reads the database instead of the cached view."""
     _fresh_view.clear()
 
 
@@ -160,10 +160,15 @@ def _known_links() -> dict[int, str]:
     return shown
 
 
-def _new_link(session_id: int) -> live_page.PresenterLinks:
+def _made_link(session_id: int) -> live_page.PresenterLinks:
+    """A new link, remembered in this browser: the only place its token can be shown again."""
     made = live_page.make_presenter_link(session_id)
     st.session_state.setdefault(SHOWN_LINKS_KEY, {})[session_id] = made.token
     return made
+
+
+def _new_link(session_id: int) -> None:
+    _made_link(session_id)
 
 
 def _revoke(session_id: int) -> None:
@@ -182,7 +187,7 @@ def presenter_link(session: SessionInfo, *, make: bool) -> None:
     if links.token is None:
         shown.pop(session.id, None)
     if make and not links.active and links.token is None:
-        links = _new_link(session.id)
+        links = _made_link(session.id)
     token, active = links.token, links.active
     st.markdown(
         "**Link voor de beamer.** Open deze link op de computer van de beamer: die toont alleen dit scherm, "
@@ -403,7 +408,7 @@ def convergence_chart(session: SessionInfo, tally: live.LiveTally) -> None:
     st.altair_chart(chart.properties(height=max(200, 44 * len(per_theme))), width="stretch")
 
 
-def approved_comments(items: list[CommentInfo]) -> None:
+def approved_comments(items: Sequence[CommentInfo]) -> None:
     """Approved remarks as plain text: `st.text` never interprets HTML or Markdown."""
     if not items:
         return
