@@ -26,6 +26,10 @@ FLUSH_SECONDS: Final = 0.5
 LOG = logging.getLogger("ivp.presence")
 
 
+#: The batch writer's thread, by name: a test that counts a page's own statements leaves its writes out.
+THREAD_NAME: Final = "ivp-presence"
+
+
 class PresenceQueue:
     """Tokens of phones that opened a ballot, written in batches by one daemon thread per process."""
 
@@ -43,7 +47,7 @@ class PresenceQueue:
         with self._lock:
             self._pending[session_id].add(token)
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="ivp-presence", daemon=True)
+                self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
                 self._thread.start()
         self._wake.set()
 
