@@ -213,6 +213,11 @@ def database_url(
     try:
         yield url
     finally:
+        # Phones a page run queued are written in batches to the database of the moment: write this test's
+        # into its own database now, or the next test's database (same session ids) would receive them.
+        from ivp_core.consultation import presence
+
+        presence.QUEUE.flush()
         db.dispose_engines()
         next(copies, None)
 
