@@ -459,6 +459,15 @@ def log_in_token(token: str) -> None:
     LOGIN_CHECKS.forget(token)
 
 
+def reread_roles() -> None:
+    """Read this person's roles again at the next run instead of after the recheck: a trajectory they just made
+    (Trajecten, the next IVP on Voortgang, a restore as a new copy) is theirs at once, so it can be opened."""
+    LOGIN_CHECKS.forget(st.session_state.get(_TOKEN_KEY))
+    claims = _oidc_claims()
+    if claims.get("is_logged_in"):
+        LOGIN_CHECKS.forget(_oidc_token(claims))
+
+
 def log_out() -> bool:
     """End this person's logins in the database (so no cookie or tab opens anything, on any app server) and
     clear the cookie: for an account every login of it, for the shared password this browser's one.

@@ -61,6 +61,7 @@ def clear_cache() -> None:
 def select_trajectory(trajectory_id: int) -> None:
     """Show this trajectory from the next run on (a page cannot set the sidebar's widget after it is drawn)."""
     clear_cache()
+    auth.reread_roles()  # a trajectory just made is the maker's: their new role must count at the next run
     st.session_state[_PENDING_KEY] = trajectory_id
 
 

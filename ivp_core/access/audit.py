@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ivp_core.access.actor import current, require
 from ivp_core.access.roles import Permission as Permission  # re-exported: one import line per use case
@@ -46,6 +46,16 @@ ACTIONS: dict[str, str] = {
     "presenter_link": "schermlink gemaakt",
     "trajectory_created": "traject aangemaakt",
     "trajectory_deleted": "traject verwijderd",
+    "trajectory_changed": "traject gewijzigd",
+    "next_ivp": "volgend IVP gemaakt",
+    "measurement": "meting ingevoerd",
+    "joint_choice": "gezamenlijke keuze vastgelegd",
+    "comparison_import": "vergelijkingscijfers geïmporteerd",
+    "comparison_group": "vergelijkingsgroep gekozen",
+    "mapping_changed": "koppeltabel gewijzigd",
+    "paper_ballots": "stemmen van papier ingevoerd",
+    "invitation_codes": "uitnodigingscodes gemaakt",
+    "presenter_revoked": "schermlinks ingetrokken",
     "access_denied": "geweigerd",
 }
 
@@ -129,6 +139,16 @@ def _write_pending(db: Session, _context: object, _instances: object) -> None:
     pending = db.info.get(_PENDING)
     if pending and (db.new or db.deleted or any(db.is_modified(o) for o in db.dirty)):
         db.add_all(pending)
+        pending.clear()
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _write_pending_with_statement(state: ORMExecuteState) -> None:
+    """A use case that changes rows with an UPDATE/DELETE/INSERT statement (revoking links, replacing a
+    comparison year) flushes no objects; its event is added with the statement and written with it."""
+    pending = state.session.info.get(_PENDING)
+    if pending and (state.is_update or state.is_delete or state.is_insert):
+        state.session.add_all(pending)
         pending.clear()
 
 

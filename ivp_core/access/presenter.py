@@ -51,6 +51,7 @@ def active_links(db: Session, session_id: int) -> list[LinkInfo]:
 
 def revoke_links(db: Session, session_id: int) -> int:
     """Revoke every active link of the session; returns how many were active."""
+    act_on_session(db, Permission.SESSIONS, session_id, "presenter_revoked")
     result = db.execute(
         update(PresenterLink)
         .where(PresenterLink.session_id == session_id, PresenterLink.revoked_at.is_(None))

@@ -7,6 +7,8 @@ offer them ("Trajecten", "Verslag en back-up") never open one.
 
 from __future__ import annotations
 
+from ivp_core.access.actor import require
+from ivp_core.access.roles import Permission
 from ivp_core.backup.export import backup_filename, export_trajectory
 from ivp_core.backup.staging import restore_states
 from ivp_core.report.documents.startnotitie import render_startnote, startnote_filename
@@ -24,6 +26,7 @@ def backup_file(trajectory_id: int) -> bytes:
 
 def startnote_file(trajectory_id: int) -> bytes:
     """Use case: the startnotitie as DOCX, as Stap 1 stands now."""
+    require(Permission.DOCUMENTS, trajectory_id)
     with session_scope(readonly=True) as db:
         return render_startnote(db, trajectory_id)
 

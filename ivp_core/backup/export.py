@@ -19,6 +19,7 @@ from sqlalchemy import Column, Table, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
 from ivp_core.access.actor import require
+from ivp_core.access.audit import record_event
 from ivp_core.access.roles import Permission
 from ivp_core.backup.format import (
     EXCLUDED_COLUMNS,
@@ -150,6 +151,7 @@ def write_backup(session: Session, trajectory_id: int, target: IO[bytes]) -> Non
     trajectory = session.get(m.Trajectory, trajectory_id)
     if trajectory is None:
         raise BackupError(f"Traject {trajectory_id} bestaat niet.")
+    record_event(session, action="backup", trajectory_id=trajectory_id, detail=trajectory.name)
     manifest: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,

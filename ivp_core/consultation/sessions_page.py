@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act_on_session
 from ivp_core.consultation import comments, consultation_info, participation, sessions, verification
 from ivp_core.consultation.ballots import DEFAULT_CRITERIA
 from ivp_core.consultation.comments import STATUSES as COMMENT_STATUSES
@@ -122,6 +123,7 @@ def record_paper_ballot(
     session_id: int, values: Mapping[str, Any], *, entry: str, weight: int
 ) -> BallotReceipt:
     with session_scope() as db:
+        act_on_session(db, Permission.SESSIONS, session_id, "paper_ballots", f"sessie {session_id}: {entry}")
         return participation.record_manual_ballot(db, session_id, values, entry=entry, weight=weight)
 
 
@@ -143,6 +145,9 @@ def invitation_counts(session_id: int) -> tuple[int, int]:
 def make_invitation_codes(session_id: int, count: int) -> tuple[str, ...]:
     """New one-use codes, returned once (never stored in plain text)."""
     with session_scope() as db:
+        act_on_session(
+            db, Permission.SESSIONS, session_id, "invitation_codes", f"sessie {session_id}, {count}"
+        )
         return tuple(participation.create_invitation_codes(db, session_id, count))
 
 
@@ -248,6 +253,7 @@ class AdmissionSave:
 def save_admission(request: AdmissionSave) -> None:
     """The way one person keeps to one ballot, saved over the version opened (``EditConflict`` otherwise)."""
     with session_scope() as db:
+        act_on_session(db, Permission.SESSIONS, request.session_id, "session_changed", "manier van meedoen")
         stored = _stored(db, request.session_id).admission_words
         yours = admission_words(request.mode, request.seats if request.mode == "zetels" else None)
         refuse_stale("de manier van meedoen", opened=request.opened, stored=stored, yours=yours)
@@ -270,6 +276,7 @@ def save_participant_texts(request: ParticipantTextsSave) -> None:
     """Save the texts the person changed and the closing time in one write; every text a colleague changed
     since is refused with both versions (``TextsConflict``), a changed closing time likewise."""
     with session_scope() as db:
+        act_on_session(db, Permission.SESSIONS, request.session_id, "session_changed", "teksten en sluittijd")
         stored = _stored(db, request.session_id)
         labels = {f.key: f.label for f in (*stored.info, *stored.privacy)}
         touched = changed_over_opened(

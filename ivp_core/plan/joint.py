@@ -34,6 +34,7 @@ from typing import Final, Literal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.advice.aggregate import AggregationError, AggregationSettings
 from ivp_core.advice.decision import describe_decision, standing_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
@@ -292,6 +293,7 @@ def record_joint_choice(
 ) -> AgreedSets:
     """Replace the agreed sets in one transaction: unknown themes, foreign municipalities, and a theme that is
     both shared and local are refused; nothing is written then."""
+    act(db, Permission.DECISION, trajectory_id, "joint_choice", ", ".join(shared) or "geen gezamenlijke")
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise JointChoiceError(f"Traject {trajectory_id} bestaat niet.")

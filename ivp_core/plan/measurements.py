@@ -23,6 +23,7 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.analysis.figures import Series, benchmark_of, region_of, theme_series
 from ivp_core.analysis.importers.common import parse_number
 from ivp_core.dutch import local_today, nl_number
@@ -232,6 +233,7 @@ def record_measurement(
     if year > local_today().year:
         raise MeasurementError(f"Het jaar {year} moet nog komen; meet een jaar dat voorbij is of nu loopt.")
     number = parse_value(value)
+    act(db, Permission.TEXTS, trajectory_id, "measurement", f"{row.indicator} ({row.theme_code}), {year}")
     clean_source = " ".join(source.split())[:200] or row.source
     existing = db.scalars(
         select(IndicatorMeasurement).where(

@@ -12,6 +12,8 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
+from ivp_core.access.actor import require
+from ivp_core.access.roles import Permission
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import local_today
 from ivp_core.errors import UserError
@@ -231,6 +233,7 @@ def _until(indicator: IndicatorProgress, year: int) -> IndicatorProgress:
 def load_progress_page(
     trajectory_id: int, municipality_id: int | None, year: int | None = None
 ) -> ProgressOverview:
-    """The Voortgang page's one read."""
+    """The Voortgang page's one read (only of a trajectory the person holds a role in)."""
+    require(Permission.READ, trajectory_id)
     with session_scope(readonly=True) as db:
         return progress_overview(db, trajectory_id, municipality_id, year)

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
+from ivp_core.access.users import grant_creator
 from ivp_core.advice.decision import standing_decision
 from ivp_core.plan.indicators import priorities_of
 from ivp_core.plan.measurements import IndicatorProgress, indicator_progress, value_text
@@ -162,6 +164,7 @@ def create_successor(source_id: int, title: str, period: str) -> int:
         source = db.get(Trajectory, source_id)
         if source is None:
             raise ProgressError(f"Traject {source_id} bestaat niet.")
+        act(db, Permission.MANAGE, source_id, "next_ivp", f"'{clean}' {years[0]}-{years[1]}")
         if years[0] <= source.period_start:
             raise ProgressError(
                 f"Het nieuwe IVP moet na het vorige beginnen: '{source.name}' liep {source.period_start}–"
@@ -180,4 +183,5 @@ def create_successor(source_id: int, title: str, period: str) -> int:
             )
         new = copy_trajectory(db, source, clean, years)
         carry_priorities_and_indicators(db, source, new)
+        grant_creator(db, new.id)  # the coordinator who made it sees it and works on in it
         return new.id

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ivp_core.access.actor import require
+from ivp_core.access.roles import Permission
 from ivp_core.plan.actions import euro
 from ivp_core.plan.measurements import IndicatorProgress, value_text
 from ivp_core.plan.progress import ProgressOverview, load_progress_page, measure_indicator
@@ -88,6 +90,7 @@ class Download:
 
 def documents(trajectory_id: int, municipality_id: int, kind: str, year: int | None) -> tuple[Download, ...]:
     """The voortgangsrapportage ("voortgang") or the yearly uitvoeringsplan ("jaarplan") of one municipality."""
+    require(Permission.DOCUMENTS, trajectory_id)
     with session_scope(readonly=True) as db:
         files = cycle_files(db, trajectory_id, kind, year, municipality_ids=[municipality_id])
     return tuple(

@@ -7,6 +7,8 @@ own frozen model: the page shows the same figures the Word file prints).
 
 from __future__ import annotations
 
+from ivp_core.access.actor import require
+from ivp_core.access.roles import Permission
 from ivp_core.report.documents.verslag_model import Report, build_report
 from ivp_core.report.files import KIND_FORMATS, KIND_LABELS, MEDIA_TYPES, base_name, kind_files, render
 from ivp_core.report.writers.csv import render_csv_zip
@@ -28,6 +30,7 @@ __all__ = [
 def load_report(trajectory_id: int, municipality_id: int | None) -> Report:
     """Use case: the report of one municipality. A write scope as before: before a choice is recorded the
     report computes the current advice through the advice room, which may remember its options."""
+    require(Permission.DOCUMENTS, trajectory_id)
     with session_scope() as db:
         return build_report(db, trajectory_id, municipality_id=municipality_id)
 
@@ -45,6 +48,7 @@ def report_csv(report: Report) -> bytes:
 
 def document_file(trajectory_id: int, municipality_id: int | None, kind: str, fmt: str) -> bytes:
     """Use case: one other document (analyse, IVP, uitvoeringsplan, gezamenlijk, checklist) in one format."""
+    require(Permission.DOCUMENTS, trajectory_id)
     with session_scope() as db:
         (data,) = kind_files(db, trajectory_id, municipality_id, kind, (fmt,)).values()
     return data

@@ -22,6 +22,7 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import refuse_stale
 from ivp_core.storage.db import session_scope
@@ -478,6 +479,7 @@ def save_startnote(trajectory_id: int, parts: stap1.StartnoteParts, opened: str)
     cleaned = stap1.check_startnote_parts(parts)
 
     def write(db: Session) -> None:
+        act(db, Permission.TEXTS, trajectory_id, "text_saved", "startnotitie")
         t = _trajectory_row(db, trajectory_id)
         for key, value in vars(cleaned).items():
             setattr(t, key, value)

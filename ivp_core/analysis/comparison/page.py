@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.analysis.comparison.compute import (
     OWN_LIST_SETTING,
     Comparison,
@@ -225,8 +226,9 @@ def choose_own_group(trajectory_id: int, codes: list[str]) -> list[str]:
         trajectory = session.get(Trajectory, trajectory_id, with_for_update=True)
         if trajectory is None:
             raise UserError(f"Traject {trajectory_id} bestaat niet.")
-        settings = dict(trajectory.settings or {})
         chosen = sorted(dict.fromkeys(codes))
+        act(session, Permission.IMPORT, trajectory_id, "comparison_group", ", ".join(chosen) or "de partners")
+        settings = dict(trajectory.settings or {})
         if chosen:
             settings[OWN_LIST_SETTING] = chosen
         else:

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ivp_core.access.audit import Permission, act
 from ivp_core.analysis.comparison.reader import (
     KIND_CRIME,
     KIND_POPULATION,
@@ -94,6 +95,7 @@ def import_comparison(
     """Read the whole file first (every error at once), then replace and write in the caller's transaction."""
     if session.get(Trajectory, trajectory_id) is None:
         raise UserError(f"Traject {trajectory_id} bestaat niet.")
+    act(session, Permission.IMPORT, trajectory_id, "comparison_import", filename)
     log = ProblemLog(filename)
     columns = header_columns(source, log)
     kind = kind_of(columns) if columns is not None else None
