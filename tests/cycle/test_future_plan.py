@@ -1,0 +1,96 @@
+"""Stap 6 on a plan that has not begun yet (the normal case while a trajectory is being prepared), as a
+griffier reads it: the Voortgang page and the voortgangsrapportage open on the plan's first year, not its last;
+the bestuursrapportage paragraph can be pasted unedited (singular where there is one, no past tense about a
+year to come); a document without indicators has no empty annex table; the chart's axis starts at zero."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine, select
+from streamlit.testing.v1 import AppTest
+
+from ivp_core.dutch import local_today
+from ivp_core.plan.progress import progress_overview
+from ivp_core.report.blocks import TableBlock
+from ivp_core.report.documents.voortgangsrapportage import build_progress_document, summary_paragraph
+from ivp_core.report.progress_page import chart_points
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import Trajectory
+from tests.cycle.seed import cli
+from tests.own_municipality import CODE, NAME
+
+ROOT = Path(__file__).resolve().parents[2]
+YEAR = local_today().year
+START, END = YEAR + 1, YEAR + 4
+
+
+def _future_plan(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """A user-made trajectory whose plan starts next year, one theme chosen by the raad today."""
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    tid = int(
+        cli(
+            "trajectory", "create", "--title", "IVP Dalfsen", "--period", f"{START}-{END}",
+            "--municipality", f"{CODE}={NAME}", "--inhabitants", f"{CODE}:{YEAR - 1}=28900",
+        )
+    )  # fmt: skip
+    cli(
+        "decide", "--trajectory", str(tid), "--municipality", CODE, "--themes", "4.1",
+        "--gremium", "raad", "--date", local_today().isoformat(), "--status", "vastgesteld",
+    )  # fmt: skip
+    with session_scope(engine, readonly=True) as db:
+        trajectory = db.get(Trajectory, tid)
+        assert trajectory is not None
+        return tid, trajectory.municipalities[0].id
+
+
+def test_a_plan_that_starts_next_year_is_reported_on_its_first_year_in_plain_dutch(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, admin_password: str
+) -> None:
+    tid, mid = _future_plan(engine, monkeypatch)
+    with session_scope(engine, readonly=True) as db:
+        document = build_progress_document(db, tid, mid)
+    assert document.title == f"Voortgangsrapportage {START}"  # was the plan's last year
+    assert not [b for b in document.blocks if isinstance(b, TableBlock) and not b.rows]  # no empty annex
+    assert "Er zijn nog geen effectindicatoren vastgelegd." in [
+        getattr(b, "text", "") for b in document.blocks
+    ]
+
+    cli(
+        "indicator", "add", "--trajectory", str(tid), "--theme", "4.1", "--name", "Verkeersongevallen met letsel",
+        "--source", "Gemeente", "--baseline", f"{YEAR - 1}=40", "--target", f"{END}=30",
+    )  # fmt: skip
+    with session_scope(engine, readonly=True) as db:
+        overview = progress_overview(db, tid, mid)
+    assert overview.year == START
+    text = summary_paragraph(overview)
+    assert text.startswith(f"In {START}, het 1e jaar van het Integraal Veiligheidsplan {START}–{END}, werkt ")
+    assert "aan 1 prioriteit. " in text and "Stand van de effectindicator: 1 nog geen nieuwe meting." in text
+    assert "prioriteiten" not in text and "werkte" not in text
+
+    from ui.progress_chart import progress_chart
+
+    spec = progress_chart(chart_points(overview.indicators[0]), "").to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["zero"] is True
+
+
+def test_the_voortgang_page_of_a_plan_still_to_come(demo_engine: Engine, admin_password: str) -> None:
+    """The demo's plan starts after today: the page opens on its first year; without actions the budget share
+    is a dash (not "– %"), and without indicators the measurement form says where to set them."""
+    with session_scope(demo_engine, readonly=True) as db:
+        demo = db.scalars(select(Trajectory)).one()
+        demo_id, start = demo.id, demo.period_start
+    assert start > YEAR
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["ivp_role"] = "facilitator"
+    at.session_state["ivp_trajectory_id"] = demo_id
+    at.run()
+    at.switch_page("pages/voortgang.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["voortgang_jaar"] == start
+    assert at.metric[4].label == "Besteed van het budget" and at.metric[4].value == "–"
+    captions = " ".join(c.value for c in at.caption)
+    assert "nog geen effectindicatoren om te meten" in captions
