@@ -94,3 +94,18 @@ def test_the_voortgang_page_of_a_plan_still_to_come(demo_engine: Engine, admin_p
     assert at.metric[4].label == "Besteed van het budget" and at.metric[4].value == "–"
     captions = " ".join(c.value for c in at.caption)
     assert "nog geen effectindicatoren om te meten" in captions
+
+
+def test_the_yearly_plan_gives_each_going_concern_set_its_reason(demo_engine: Engine) -> None:
+    """Issue 25: going concern grouped into a logical set "with a short reason per group"; the yearly plan
+    listed the sets without their reason."""
+    from ivp_core.report.blocks import Bullets
+    from ivp_core.report.documents.jaarplan import build_year_plan
+    from ivp_core.report.going_concern import SETS
+
+    with session_scope(demo_engine, readonly=True) as db:
+        demo = db.scalars(select(Trajectory)).one()
+        document = build_year_plan(db, demo.id, demo.municipalities[0].id)
+    (bullets,) = [b for b in document.blocks if isinstance(b, Bullets)]
+    reasons = {s.name: s.reason for s in SETS}
+    assert bullets.items and all(item.endswith(reasons[item.split(":")[0]]) for item in bullets.items)

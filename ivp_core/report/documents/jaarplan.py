@@ -94,8 +94,11 @@ def build_year_plan(
         blocks.append(
             Bullets(
                 tuple(
-                    f"{title}: " + "; ".join(f"{c} {load_catalogue().theme(c).name}" for c in codes)
-                    for title, _reason, codes in going_concern_sets(going)
+                    # the method asks a short reason per set: the approach that carries these themes
+                    f"{title}: "
+                    + "; ".join(f"{c} {load_catalogue().theme(c).name}" for c in codes)
+                    + f". {reason}"
+                    for title, reason, codes in going_concern_sets(going)
                 )
             )
         )

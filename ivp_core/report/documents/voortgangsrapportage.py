@@ -112,7 +112,7 @@ def summary_paragraph(overview: ProgressOverview) -> str:
     """The bestuursrapportage paragraph: the plan year, the verdicts counted, the actions' states and money.
 
     Written to be pasted unedited: "1 prioriteit", not "1 prioriteiten"; past tense only for a year that has
-    ended (a plan that starts next year is reported on in the present tense, not as if it were done)."""
+    begun (a plan that starts next year is reported on in the present tense, not as if it were done)."""
     year_no = overview.year - overview.period_start + 1
     total = len(overview.indicators)
     actions = [a for p in overview.priorities for a in p.actions]
@@ -121,7 +121,7 @@ def summary_paragraph(overview: ProgressOverview) -> str:
     plan = f"het Integraal Veiligheidsplan {overview.period_start}–{overview.period_end}"
     priorities = _counted(len(overview.priorities), "prioriteit", "prioriteiten")
     if 1 <= year_no <= overview.period_end - overview.period_start + 1:
-        works = "werkte" if overview.year < local_today().year else "werkt"
+        works = "werkte" if overview.year <= local_today().year else "werkt"
         text = f"In {overview.year}, het {year_no}e jaar van {plan}, {works} {overview.municipality_name} aan {priorities}. "
     else:
         text = (
