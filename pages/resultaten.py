@@ -28,6 +28,7 @@ from ivp_core.advice.results import AdviceOptions
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS
 from ivp_core.consultation.sessions import STATUS_LABELS as SESSION_STATUS_LABELS
+from ivp_core.dutch import nl_number
 from ivp_core.errors import UserError
 from ivp_core.report.ranks import RANK_EXPLANATION, place_text, shared_places
 from ivp_core.vocabulary import RULE_LABELS
@@ -243,7 +244,7 @@ def decision_section(page: AdvicePage) -> None:
 
 
 def _score_text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return "–" if value is None else nl_number(value, 3)  # "0,500": a Dutch page writes a decimal comma
 
 
 stored = load_options(trajectory.id)

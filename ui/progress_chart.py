@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from ivp_core.report.progress_page import ChartPoint
+from ui.result_charts import DUTCH_DECIMAL
 
 MEASURED, TARGET = "Gemeten", "Streeflijn"
 
@@ -38,7 +39,7 @@ def progress_chart(points: tuple[ChartPoint, ...], unit: str, height: int = 230)
             "Waarde:Q",
             title=unit or None,
             scale=alt.Scale(zero=True),
-            axis=alt.Axis(labelFontSize=12, labelExpr="replace(format(datum.value, ',.2~f'), '.', ',')"),
+            axis=alt.Axis(labelFontSize=12, labelExpr=DUTCH_DECIMAL),
         ),
         color=colour,
         tooltip=[
