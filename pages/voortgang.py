@@ -99,7 +99,7 @@ for priority in page.priorities:
             )
         else:
             st.caption(
-                "Nog geen acties in het uitvoeringsplan voor deze prioriteit (pagina Effectindicatoren)."
+                "Nog geen acties in het uitvoeringsplan voor deze prioriteit (pagina 'Effectindicatoren')."
             )
 
 st.divider()
