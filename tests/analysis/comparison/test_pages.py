@@ -65,6 +65,9 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
     text = " ".join(m.value for m in at.markdown)
     assert "2023: " in text and "per 1.000 inwoners; vergelijkbare gemeenten" in text
     assert "vergelijkbare gemeenten." in text  # "Dat is hoger dan / gelijk aan / lager dan …"
+    # the themes without own series: not "geen cijfers" right under the comparison's rate
+    captions = " ".join(c.value for c in at.caption)
+    assert "nog geen cijfers geladen" not in captions and "nog geen eigen cijfers over de jaren" in captions
 
 
 def test_a_small_own_group_is_shown_with_the_warning_and_the_document_says_the_rule(
