@@ -300,6 +300,10 @@ def show_advice(page: AdvicePage) -> None:
     result = advice.result
     st.caption(describe_method(result))
     st.caption(page.counting_note)
+    for (
+        note
+    ) in page.screen_notes:  # the projector showed another top: say why before someone suspects the count
+        st.info(note, icon=":material/tv:")
 
     # --- the advice, beside the previous IVP's priorities ----------------------------------------------------------
     previous = page.previous

@@ -45,11 +45,12 @@ from ivp_core.advice.results import (
     remember_options,
     stored_options,
 )
+from ivp_core.advice.screen_order import session_difference
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import local_today, long_date
 from ivp_core.errors import EditConflict, refuse_stale
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import ThemeAnalysis, Trajectory
+from ivp_core.storage.models import OpinionSession, ThemeAnalysis, Trajectory
 
 #: Why the page shows no advice, while still offering to record a choice made without one.
 NO_ADVICE_NL = (
@@ -126,6 +127,8 @@ class AdvicePage:
     explanations: Mapping[str, str]
     decisions: DecisionPanel
     options: AdviceOptions = field(default_factory=AdviceOptions)
+    #: Per counted session whose shared screen showed another top than the advice gives it: why, in a sentence.
+    screen_notes: tuple[str, ...] = ()
 
 
 def counting_note(
@@ -276,6 +279,7 @@ def load_advice_page(
         previous = tuple(previous_priorities(db, trajectory_id, municipality_id))
         summaries = _summaries(db, trajectory_id, municipality_id) if advice else {}
         decisions = _decision_panel(db, trajectory_id, municipality_id, advice, today)
+        screen_notes = _screen_notes(db, part.counted, advice, escape) if advice else ()
     names = {t.code: t.short_name for t in load_catalogue().themes}
     return AdvicePage(
         advice=advice,
@@ -287,7 +291,21 @@ def load_advice_page(
         explanations=explain_priorities(advice.result, summaries, names) if advice else {},
         decisions=decisions,
         options=options,
+        screen_notes=screen_notes,
     )
+
+
+def _screen_notes(
+    db: Session, sessions: list[OpinionSession], advice: Advice, escape: Callable[[str], str]
+) -> tuple[str, ...]:
+    rule, top_k = advice.result.ranking_rule, advice.result.top_k
+    notes = []
+    for session in sessions:
+        difference = session_difference(db, session, rule, top_k)
+        if difference is not None:
+            sentence = difference.sentence
+            notes.append(escape(f"{session.title}: {sentence[0].lower()}{sentence[1:]}"))
+    return tuple(notes)
 
 
 @dataclass(frozen=True)

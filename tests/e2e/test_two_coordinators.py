@@ -21,7 +21,7 @@ from ivp_core.plan.texts import read_texts
 from ivp_core.storage import db
 from ivp_core.storage.models import Trajectory
 from ivp_core.trajectory import page as trajectories
-from tests.conftest import ADMIN_PASSWORD, _postgres_url_for_test
+from tests.conftest import ADMIN_PASSWORD, EMPTY, DatabaseTemplates
 from tests.e2e.support import SCREEN, ServedApp, create_trajectory_in_browser, log_in, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -31,21 +31,20 @@ VISION = "Visie en strategische doelstelling"
 
 
 @pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    tmp_path_factory: pytest.TempPathFactory, database_templates: DatabaseTemplates
+) -> Iterator[str]:
     """One migrated, empty database for the module's one served app (SQLite, or PostgreSQL when set)."""
-    base = os.environ.get("TEST_DATABASE_URL")
     folder = tmp_path_factory.mktemp("two-coordinators")
-    gen = _postgres_url_for_test(base) if base else None
-    url = next(gen) if gen is not None else f"sqlite:///{folder / 'ivp.db'}"
+    copies = database_templates.copy(EMPTY, folder)
+    url = next(copies)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DATABASE_URL", url)
         env.setenv("IVP_STATE_DIR", str(folder / "state"))
         db.dispose_engines()
-        db.migrate(db.get_engine(url))
         yield url
         db.dispose_engines()
-    if gen is not None:
-        next(gen, None)
+    next(copies, None)
 
 
 @pytest.fixture(scope="module")
