@@ -109,3 +109,22 @@ def test_the_yearly_plan_gives_each_going_concern_set_its_reason(demo_engine: En
     (bullets,) = [b for b in document.blocks if isinstance(b, Bullets)]
     reasons = {s.name: s.reason for s in SETS}
     assert bullets.items and all(item.endswith(reasons[item.split(":")[0]]) for item in bullets.items)
+
+
+def test_the_yearly_plan_says_its_terugblik_tables_hold_that_years_actions(
+    engine: Engine, tmp_path: Path, admin_password: str
+) -> None:
+    """The terugblik's paragraph counts every action of the plan so far ("Stand van de 3 acties") while its
+    tables list only the past year's; a sentence between them says so."""
+    from ivp_core.report.blocks import Paragraph
+    from ivp_core.report.documents.jaarplan import build_year_plan
+    from tests.cycle.seed import seed_cycle
+
+    seeded = seed_cycle(engine, tmp_path)
+    with session_scope(engine, readonly=True) as db:
+        trajectory = db.get(Trajectory, seeded.trajectory_id)
+        assert trajectory is not None
+        document = build_year_plan(db, seeded.trajectory_id, trajectory.municipalities[0].id, YEAR + 1)
+    texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    assert any(t.startswith("In ") and "Stand van de 3 acties" in t for t in texts), texts
+    assert f"Per prioriteit de stand van de effectindicatoren en de acties van {YEAR}:" in texts

@@ -66,6 +66,10 @@ def build_year_plan(
         )
     else:
         blocks.append(Paragraph(summary_paragraph(past)))
+        # the paragraph counts every action of the plan so far; the tables below show only this year's
+        blocks.append(
+            Paragraph(f"Per prioriteit de stand van de effectindicatoren en de acties van {plan_year - 1}:")
+        )
         for item in past.priorities:
             blocks.append(Heading(2, f"{item.theme_code} {item.theme_name}"))
             if item.indicators:
