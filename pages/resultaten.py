@@ -317,7 +317,9 @@ def show_advice(page: AdvicePage) -> None:
             for col, code in zip(st.columns(min(len(result.priorities), CARDS_PER_ROW)), codes, strict=False):
                 row = result.theme(code)
                 with col, st.container(border=True):
-                    st.markdown(f"**{row.rank}. {full_names[code]}**")
+                    # a break after the slash: "1." was left alone above "Georganiseerde/ondermijnende"
+                    name = full_names[code].replace("/", "/\u200b")
+                    st.markdown(f"**{row.rank}. {name}**")
                     st.caption(f"Thema {code} · veld {catalogue.field_of(code).name}")
                     if row.p_top is not None:
                         st.metric(f"Kans op top {result.top_k}", percent_nl(row.p_top))
