@@ -111,11 +111,12 @@ def test_the_yearly_plan_gives_each_going_concern_set_its_reason(demo_engine: En
     assert bullets.items and all(item.endswith(reasons[item.split(":")[0]]) for item in bullets.items)
 
 
-def test_the_yearly_plan_says_its_terugblik_tables_hold_that_years_actions(
+def test_a_running_plan_terugblik_tables_and_xlsx_numbers_read_as_sent(
     engine: Engine, tmp_path: Path, admin_password: str
 ) -> None:
-    """The terugblik's paragraph counts every action of the plan so far ("Stand van de 3 acties") while its
-    tables list only the past year's; a sentence between them says so."""
+    """The yearly plan's terugblik: its paragraph counts every action of the plan so far ("Stand van de 3
+    acties") while its tables list only the past year's; a sentence between them says so. The
+    voortgangsrapportage's XLSX shows an imported rate rounded, not with fifteen decimals."""
     from ivp_core.report.blocks import Paragraph
     from ivp_core.report.documents.jaarplan import build_year_plan
     from tests.cycle.seed import seed_cycle
@@ -128,3 +129,19 @@ def test_the_yearly_plan_says_its_terugblik_tables_hold_that_years_actions(
     texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
     assert any(t.startswith("In ") and "Stand van de 3 acties" in t for t in texts), texts
     assert f"Per prioriteit de stand van de effectindicatoren en de acties van {YEAR}:" in texts
+
+    # the XLSX annex shows an imported rate (1,2456747…) with two decimals, the number itself kept whole
+    import io
+
+    from openpyxl import load_workbook
+
+    from ivp_core.report.documents.voortgangsrapportage import progress_xlsx
+
+    with session_scope(engine, readonly=True) as db:
+        data = progress_xlsx(db, seeded.trajectory_id, trajectory.municipalities[0].id, YEAR)
+    sheet = load_workbook(io.BytesIO(data))["Indicatoren"]
+    imported = [r for r in sheet.iter_rows(min_row=2) if r[6].value == "import"]
+    assert imported and all(r[5].number_format == "#,##0.00" for r in imported), [
+        r[5].value for r in imported
+    ]
+    assert all(r[7].number_format == "#,##0.00" for r in imported)  # the expected value 1,935

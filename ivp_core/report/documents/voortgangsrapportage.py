@@ -280,6 +280,11 @@ def progress_xlsx(
         ws.freeze_panes = "A2"
     for row in actions.iter_rows(min_row=2):
         row[5].number_format = row[6].number_format = '"€" #,##0'
+    # an imported rate is stored at full precision (1,245674740484429): shown as the document rounds it
+    for row in sheet.iter_rows(min_row=2):
+        for cell in (row[5], row[7]):
+            if isinstance(cell.value, float) and not cell.value.is_integer():
+                cell.number_format = "#,##0.00"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
