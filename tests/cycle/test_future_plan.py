@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from ivp_core.dutch import local_today
 from ivp_core.plan.progress import progress_overview
-from ivp_core.report.blocks import TableBlock
+from ivp_core.report.blocks import TableBlock, TitleBlock
 from ivp_core.report.documents.voortgangsrapportage import build_progress_document, summary_paragraph
 from ivp_core.report.progress_page import chart_points
 from ivp_core.storage.db import session_scope
@@ -53,6 +53,10 @@ def test_a_plan_that_starts_next_year_is_reported_on_its_first_year_in_plain_dut
     with session_scope(engine, readonly=True) as db:
         document = build_progress_document(db, tid, mid)
     assert document.title == f"Voortgangsrapportage {START}"  # was the plan's last year
+    (cover,) = [b for b in document.blocks if isinstance(b, TitleBlock)]
+    assert cover.meta[0].endswith(
+        f"{START} is nog niet begonnen: dit is de stand vooraf."
+    )  # not "Stand over"
     assert not [b for b in document.blocks if isinstance(b, TableBlock) and not b.rows]  # no empty annex
     assert "Er zijn nog geen effectindicatoren vastgelegd." in [
         getattr(b, "text", "") for b in document.blocks

@@ -165,8 +165,11 @@ def build_progress_document(
     trajectory = db.get(Trajectory, trajectory_id)
     assert trajectory is not None  # progress_overview refused a missing one
     period = f"{overview.period_start}–{overview.period_end}"
+    today = local_today()
     meta = [
-        f"Stand over {overview.year}, opgesteld op {long_date(local_today())}.",
+        f"Stand over {overview.year}, opgesteld op {long_date(today)}."
+        if overview.year <= today.year
+        else f"Opgesteld op {long_date(today)}; {overview.year} is nog niet begonnen: dit is de stand vooraf.",
         "Ter informatie aan de gemeenteraad, bij de bestuursrapportage of de jaarrekening.",
     ]
     if trajectory.fictitious:
