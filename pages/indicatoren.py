@@ -249,7 +249,7 @@ st.subheader(f"Uitvoeringsplan voor {labels[theme]}")
 st.caption(
     "Per actie: wat er gebeurt, wie trekt, met welke partners, wanneer en met welk budget. Voeg rijen toe "
     "onderaan de tabel; een lege rij telt niet mee. Het uitvoeringsplan en het IVP-concept downloadt u op de "
-    "pagina Verslag."
+    "pagina 'Verslag en back-up'."
 )
 table_key = f"actions-{trajectory.id}-{municipality.id}-{theme}"
 plan_choice = conflict_choice(table_key)

@@ -28,6 +28,7 @@ from ivp_core.advice.results import AdviceOptions
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.sessions import KINDS, METHOD_LABELS
 from ivp_core.consultation.sessions import STATUS_LABELS as SESSION_STATUS_LABELS
+from ivp_core.dutch import nl_number
 from ivp_core.errors import UserError
 from ivp_core.report.ranks import RANK_EXPLANATION, place_text, shared_places
 from ivp_core.vocabulary import RULE_LABELS
@@ -243,7 +244,7 @@ def decision_section(page: AdvicePage) -> None:
 
 
 def _score_text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return "–" if value is None else nl_number(value, 3)  # "0,500": a Dutch page writes a decimal comma
 
 
 stored = load_options(trajectory.id)
@@ -316,7 +317,9 @@ def show_advice(page: AdvicePage) -> None:
             for col, code in zip(st.columns(min(len(result.priorities), CARDS_PER_ROW)), codes, strict=False):
                 row = result.theme(code)
                 with col, st.container(border=True):
-                    st.markdown(f"**{row.rank}. {full_names[code]}**")
+                    # a break after the slash: "1." was left alone above "Georganiseerde/ondermijnende"
+                    name = full_names[code].replace("/", "/\u200b")
+                    st.markdown(f"**{row.rank}. {name}**")
                     st.caption(f"Thema {code} · veld {catalogue.field_of(code).name}")
                     if row.p_top is not None:
                         st.metric(f"Kans op top {result.top_k}", percent_nl(row.p_top))

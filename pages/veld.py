@@ -100,7 +100,7 @@ for theme in field.themes:
                     "de begeleider kan haar aanpassen."
                 )
     else:
-        st.caption("Voor dit thema zijn nog geen cijfers geladen.")
+        st.caption("Voor dit thema zijn nog geen eigen cijfers over de jaren geladen.")
     # Field 1 describes its approach by six aspects (below); a theme's own approach shows when one was typed.
     if field.code != "1" or (item.approach or "").strip():
         st.subheader("Huidige aanpak", divider=False)

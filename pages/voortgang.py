@@ -27,10 +27,10 @@ VERDICT_STYLE = {
     pp.NO_TARGET: ("gray", ":material/flag:"),
 }
 years = list(range(trajectory.period_start, trajectory.period_end + 1))
-this_year = pp.load_progress_page(trajectory.id, municipality.id).year
-year = st.segmented_control(
-    "Stand over het jaar", years, default=this_year if this_year in years else years[-1], key="voortgang_jaar"
-) or (this_year if this_year in years else years[-1])
+this_year = pp.default_report_year(trajectory.period_start, trajectory.period_end)
+year = (
+    st.segmented_control("Stand over het jaar", years, default=this_year, key="voortgang_jaar") or this_year
+)
 page = pp.load_progress_page(trajectory.id, municipality.id, int(year))
 
 counts = page.verdict_counts()
@@ -42,7 +42,7 @@ cols[0].metric("Op koers", counts[pp.ON_COURSE])
 cols[1].metric("Achter op schema", counts[pp.BEHIND])
 cols[2].metric("Nog geen nieuwe meting", counts[pp.NO_MEASUREMENT] + counts[pp.NO_TARGET])
 cols[3].metric("Acties afgerond / totaal", f"{states['afgerond']} / {sum(states.values())}")
-cols[4].metric("Besteed van het budget", f"{pp.value_text(spent / budget * 100) if budget else '–'} %")
+cols[4].metric("Besteed van het budget", f"{pp.value_text(spent / budget * 100)} %" if budget else "–")
 
 if not page.priorities:
     st.info(
@@ -70,7 +70,11 @@ for priority in page.priorities:
                 st.caption(
                     f"Nulmeting {pp.value_text(indicator.baseline_value)} ({indicator.baseline_year or '–'}) · "
                     + (f"gemeten {pp.value_text(latest.value)} ({latest.year}) · " if latest else "")
-                    + (f"verwacht {pp.value_text(expected)} · " if expected is not None else "")
+                    + (
+                        f"verwacht volgens de lijn {pp.value_text(expected)} · "
+                        if expected is not None
+                        else ""
+                    )
                     + f"streefwaarde {pp.value_text(indicator.target_value)} ({indicator.target_year or '–'}) · "
                     f"bron: {md_escape(indicator.source or '–')}"
                 )
@@ -95,7 +99,7 @@ for priority in page.priorities:
             )
         else:
             st.caption(
-                "Nog geen acties in het uitvoeringsplan voor deze prioriteit (pagina Effectindicatoren)."
+                "Nog geen acties in het uitvoeringsplan voor deze prioriteit (pagina 'Effectindicatoren')."
             )
 
 st.divider()
@@ -131,6 +135,11 @@ with left:
         st.caption(
             "Waarden uit geïmporteerde cijfers (StatLine, Veiligheidsmonitor) komen er vanzelf bij; een waarde "
             "die u hier invoert gaat voor. De regel voor het oordeel: zie de voortgangsrapportage."
+        )
+    else:
+        st.caption(
+            "Er zijn nog geen effectindicatoren om te meten. Leg ze met hun nulmeting en streefwaarde vast op "
+            "de pagina 'Effectindicatoren'."
         )
 with middle:
     st.subheader("Documenten")

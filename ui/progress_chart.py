@@ -2,7 +2,8 @@
 
 Years on a true time axis (2023 to 2027 spaced as years, labelled "2023", never "2,023"), values with a
 decimal comma, the measured line solid with points and the straight line from nulmeting to streefwaarde
-dashed, so a raad sees at a glance whether the values lie above or below the line.
+dashed, so a raad sees at a glance whether the values lie above or below the line. The value axis starts at
+zero (issue 25): a rate or a count falling from 2,08 to 1,25 must not look like a collapse.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from ivp_core.report.progress_page import ChartPoint
+from ui.result_charts import DUTCH_DECIMAL
 
 MEASURED, TARGET = "Gemeten", "Streeflijn"
 
@@ -36,8 +38,8 @@ def progress_chart(points: tuple[ChartPoint, ...], unit: str, height: int = 230)
         y=alt.Y(
             "Waarde:Q",
             title=unit or None,
-            scale=alt.Scale(zero=False),
-            axis=alt.Axis(labelFontSize=12, labelExpr="replace(format(datum.value, ',.2~f'), '.', ',')"),
+            scale=alt.Scale(zero=True),
+            axis=alt.Axis(labelFontSize=12, labelExpr=DUTCH_DECIMAL),
         ),
         color=colour,
         tooltip=[

@@ -54,6 +54,10 @@ def ranking_frame(result: AggregationResult, names: Mapping[str, str]) -> pd.Dat
     return pd.DataFrame(rows)
 
 
+#: A Vega label expression that writes an axis value with a decimal comma ("0,2", "1").
+DUTCH_DECIMAL = "replace(format(datum.value, ',.2~f'), '.', ',')"
+
+
 def score_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Chart:
     frame = ranking_frame(result, names).dropna(subset=["Score"])
     order = list(frame["Thema"])
@@ -67,7 +71,13 @@ def score_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Char
         .mark_bar()
         .encode(
             y=alt.Y("Thema:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-            x=alt.X("Score:Q", title="Gecombineerde score (0–1)", scale=alt.Scale(domain=[0, 1])),
+            x=alt.X(
+                "Score:Q",
+                title="Gecombineerde score (0–1)",
+                scale=alt.Scale(domain=[0, 1]),
+                # Dutch decimal comma, and six ticks instead of Vega's 26 ("0.00 0.04 … 1.00")
+                axis=alt.Axis(values=[0, 0.2, 0.4, 0.6, 0.8, 1], labelExpr=DUTCH_DECIMAL),
+            ),
             color=colour,
             tooltip=[
                 "Thema",

@@ -181,13 +181,21 @@ class ProgressOverview:
         return counts
 
 
+def default_report_year(period_start: int, period_end: int) -> int:
+    """This year, held within the plan: a plan that has not begun yet reports on its first year (not its last),
+    an ended plan on its last year, so the page and the document never open on a year outside the plan."""
+    return min(max(local_today().year, period_start), period_end)
+
+
 def progress_overview(
     db: Session, trajectory_id: int, municipality_id: int | None, year: int | None = None
 ) -> ProgressOverview:
     """Per priority its indicators (with realised values up to ``year``) and its actions with their state."""
     trajectory = _trajectory(db, trajectory_id)
     municipality = db.get(Municipality, municipality_id) if municipality_id is not None else None
-    report_year = year if year is not None else min(local_today().year, trajectory.period_end)
+    report_year = (
+        year if year is not None else default_report_year(trajectory.period_start, trajectory.period_end)
+    )
     priorities = priorities_of(db, trajectory_id, municipality_id) if municipality_id is not None else None
     codes = list(priorities.codes) if priorities is not None else []
     indicators = indicator_progress(db, trajectory_id, municipality_id)

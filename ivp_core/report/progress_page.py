@@ -12,7 +12,12 @@ from ivp_core.access.actor import require
 from ivp_core.access.roles import Permission
 from ivp_core.plan.actions import euro
 from ivp_core.plan.measurements import IndicatorProgress, value_text
-from ivp_core.plan.progress import ProgressOverview, load_progress_page, measure_indicator
+from ivp_core.plan.progress import (
+    ProgressOverview,
+    default_report_year,
+    load_progress_page,
+    measure_indicator,
+)
 from ivp_core.plan.successor import create_successor
 from ivp_core.plan.verdict import BEHIND, NO_MEASUREMENT, NO_TARGET, ON_COURSE, VERDICTS
 from ivp_core.report.documents.voortgangsrapportage import STATE_LABELS, VERDICT_LABELS
@@ -32,6 +37,7 @@ __all__ = [
     "IndicatorProgress",
     "ProgressOverview",
     "chart_points",
+    "default_report_year",
     "documents",
     "euro",
     "load_progress_page",

@@ -31,6 +31,7 @@ from ivp_core.errors import UserError
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality, Trajectory
 
+UNKNOWN = "onbekend"
 MAPPING_CHANGED = (
     "Let op: de koppeling van misdrijfsoorten aan thema's is gewijzigd na de import van de vergelijking; de "
     "cijfers van de groep tellen nog de oude koppeling. Importeer het bestand met alle gemeenten opnieuw."
@@ -69,9 +70,11 @@ class ThemeComparisonView:
     @property
     def sentence(self) -> str:
         """One line for a page or a ballot: own, group and Nederland per 1.000, with the verdict."""
+        # "onbekend per 1.000 inwoners" reads as a unit of its own: say whose figure is unknown
+        own = "eigen cijfer onbekend" if self.own == UNKNOWN else f"{self.own} per 1.000 inwoners"
         text = (
-            f"{self.year}: {self.own} per 1.000 inwoners; vergelijkbare gemeenten {self.group} "
-            f"({self.group_size} gemeenten); Nederland {self.national}."
+            f"{self.year}: {own}; vergelijkbare gemeenten {self.group} ({self.group_size} gemeenten); "
+            f"Nederland {self.national}."
         )
         return f"{text} Dat is {self.verdict_words}." if self.verdict else text
 
@@ -105,7 +108,7 @@ class ComparisonView:
 
 
 def _number(value: float | None) -> str:
-    return "onbekend" if value is None else nl_number(value, 1)
+    return UNKNOWN if value is None else nl_number(value, 1)
 
 
 PLAIN_GROUP = {

@@ -15,8 +15,8 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import file_slug, local_today, long_date
 from ivp_core.errors import UserError
 from ivp_core.plan.progress import ActionProgress, progress_overview
-from ivp_core.report.blocks import Block, BlocksDocument, Bullets, Heading, Paragraph, TitleBlock, renumber
-from ivp_core.report.documents.plan_parts import going_concern_sets
+from ivp_core.report.blocks import Block, BlocksDocument, Heading, Paragraph, TitleBlock, renumber
+from ivp_core.report.documents.plan_parts import going_concern_bullets
 from ivp_core.report.documents.voortgangsrapportage import action_table, indicator_table, summary_paragraph
 from ivp_core.storage.models import Trajectory
 
@@ -66,6 +66,10 @@ def build_year_plan(
         )
     else:
         blocks.append(Paragraph(summary_paragraph(past)))
+        # the paragraph counts every action of the plan so far; the tables below show only this year's
+        blocks.append(
+            Paragraph(f"Per prioriteit de stand van de effectindicatoren en de acties van {plan_year - 1}:")
+        )
         for item in past.priorities:
             blocks.append(Heading(2, f"{item.theme_code} {item.theme_name}"))
             if item.indicators:
@@ -91,14 +95,7 @@ def build_year_plan(
         blocks.append(
             Paragraph(f"Deze thema's lopen in {plan_year} door met de bestaande aanpak, zonder extra acties:")
         )
-        blocks.append(
-            Bullets(
-                tuple(
-                    f"{title}: " + "; ".join(f"{c} {load_catalogue().theme(c).name}" for c in codes)
-                    for title, _reason, codes in going_concern_sets(going)
-                )
-            )
-        )
+        blocks.append(going_concern_bullets(going))
     return BlocksDocument(
         f"Uitvoeringsplan {plan_year}",
         f"Uitvoeringsplan {plan_year} · {who} · IVP {period}",

@@ -47,6 +47,18 @@ def going_concern_sets(codes: Sequence[str]) -> list[tuple[str, str, tuple[str, 
     return [(concern.name, concern.reason, own) for concern, own in grouped_codes(codes)]
 
 
+def going_concern_bullets(codes: Sequence[str]) -> Bullets:
+    """One bullet per set: its name, its themes and its short reason (issue 25 asks the reason per group), for
+    the four-year and the yearly uitvoeringsplan alike."""
+    catalogue = load_catalogue()
+    return Bullets(
+        tuple(
+            f"{title}: " + "; ".join(f"{c} {catalogue.theme(c).name}" for c in own) + f". {reason}"
+            for title, reason, own in going_concern_sets(codes)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class PlanDocument:
     title: str

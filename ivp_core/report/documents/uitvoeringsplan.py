@@ -14,7 +14,6 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import file_slug
 from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, renumber
 from ivp_core.report.documents.ivp_concept import build_ivp_concept
@@ -26,7 +25,7 @@ from ivp_core.report.documents.plan_parts import (
     actions_by_theme,
     budget_table,
     cover,
-    going_concern_sets,
+    going_concern_bullets,
     text_blocks,
     who_of,
 )
@@ -77,12 +76,7 @@ def build_uitvoeringsplan(
         blocks += [
             Heading(1, "3 Overige strategische thema's"),
             Paragraph("Deze thema's lopen door met de bestaande aanpak, zonder extra acties:"),
-            Bullets(
-                tuple(
-                    f"{title}: " + "; ".join(f"{c} {load_catalogue().theme(c).name}" for c in codes)
-                    for title, _reason, codes in going_concern_sets([t.code for t in report.going_concern])
-                )
-            ),
+            going_concern_bullets([t.code for t in report.going_concern]),
         ]
     budget = budget_table(report, actions)
     if budget is not None:

@@ -77,7 +77,7 @@ def _texts(row: ThemeAnalysis | None) -> Iterator[Block]:
 def _figures(pairs: list[SeriesPair], municipality: str, bench: str) -> Iterator[Block]:
     known = [p for p in pairs if p.local.known]
     if not known:
-        yield Paragraph("Voor dit thema zijn geen cijfers beschikbaar.", style="note")
+        yield Paragraph("Voor dit thema zijn geen eigen cijfers over de jaren beschikbaar.", style="note")
         return
     for pair in known[:CHARTS_PER_THEME]:
         chart = series_chart(pair, municipality, bench)

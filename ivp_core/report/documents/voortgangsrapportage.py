@@ -104,26 +104,38 @@ def _count_words(counts: dict[str, int], labels: dict[str, str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def summary_paragraph(overview: ProgressOverview) -> str:
-    """The bestuursrapportage paragraph: the plan year, the verdicts counted, the actions' states and money."""
+    """The bestuursrapportage paragraph: the plan year, the verdicts counted, the actions' states and money.
+
+    Written to be pasted unedited: "1 prioriteit", not "1 prioriteiten"; past tense only for a year that has
+    begun (a plan that starts next year is reported on in the present tense, not as if it were done)."""
     year_no = overview.year - overview.period_start + 1
     total = len(overview.indicators)
     actions = [a for p in overview.priorities for a in p.actions]
     budget = sum(p.budget for p in overview.priorities)
     spent = sum(p.spent for p in overview.priorities)
-    where = (
-        f"In {overview.year}, het {year_no}e jaar van het Integraal Veiligheidsplan {overview.period_start}–"
-        f"{overview.period_end}"
-        if 1 <= year_no <= overview.period_end - overview.period_start + 1
-        else f"Over {overview.year} (het Integraal Veiligheidsplan loopt {overview.period_start}–{overview.period_end})"
-    )
-    text = f"{where}, werkte {overview.municipality_name} aan {len(overview.priorities)} prioriteiten. "
+    plan = f"het Integraal Veiligheidsplan {overview.period_start}–{overview.period_end}"
+    priorities = _counted(len(overview.priorities), "prioriteit", "prioriteiten")
+    if 1 <= year_no <= overview.period_end - overview.period_start + 1:
+        works = "werkte" if overview.year <= local_today().year else "werkt"
+        text = f"In {overview.year}, het {year_no}e jaar van {plan}, {works} {overview.municipality_name} aan {priorities}. "
+    else:
+        text = (
+            f"{overview.year} valt buiten de looptijd van {plan}; {overview.municipality_name} heeft daarin "
+            f"{priorities}. "
+        )
     if total:
-        text += f"Stand van de {total} effectindicatoren: {_count_words(overview.verdict_counts(), VERDICT_LABELS)}. "
+        what = "de effectindicator" if total == 1 else f"de {total} effectindicatoren"
+        text += f"Stand van {what}: {_count_words(overview.verdict_counts(), VERDICT_LABELS)}. "
     else:
         text += "Er zijn nog geen effectindicatoren vastgelegd. "
     if actions:
-        text += f"Stand van de {len(actions)} acties: {_count_words(overview.state_counts(), STATE_LABELS)}"
+        what = "de actie" if len(actions) == 1 else f"de {len(actions)} acties"
+        text += f"Stand van {what}: {_count_words(overview.state_counts(), STATE_LABELS)}"
         text += f"; van het budget van {euro(budget)} is {euro(spent)} besteed." if budget else "."
     else:
         text += "Er zijn nog geen acties in het uitvoeringsplan vastgelegd."
@@ -153,8 +165,11 @@ def build_progress_document(
     trajectory = db.get(Trajectory, trajectory_id)
     assert trajectory is not None  # progress_overview refused a missing one
     period = f"{overview.period_start}–{overview.period_end}"
+    today = local_today()
     meta = [
-        f"Stand over {overview.year}, opgesteld op {long_date(local_today())}.",
+        f"Stand over {overview.year}, opgesteld op {long_date(today)}."
+        if overview.year <= today.year
+        else f"Opgesteld op {long_date(today)}; {overview.year} is nog niet begonnen: dit is de stand vooraf.",
         "Ter informatie aan de gemeenteraad, bij de bestuursrapportage of de jaarrekening.",
     ]
     if trajectory.fictitious:
@@ -189,7 +204,13 @@ def build_progress_document(
             blocks.append(action_table(item.actions))
         else:
             blocks.append(Paragraph("Voor deze prioriteit zijn geen acties vastgelegd."))
-    blocks += [Heading(1, "3 Bijlage: alle effectindicatoren"), annex_table(overview)]
+    blocks.append(Heading(1, "3 Bijlage: alle effectindicatoren"))
+    # an annex of headers only reads as a table that failed to print
+    blocks.append(
+        annex_table(overview)
+        if overview.indicators
+        else Paragraph("Er zijn nog geen effectindicatoren vastgelegd.")
+    )
     who = overview.municipality_name
     return BlocksDocument(
         f"Voortgangsrapportage {overview.year}",
@@ -262,6 +283,11 @@ def progress_xlsx(
         ws.freeze_panes = "A2"
     for row in actions.iter_rows(min_row=2):
         row[5].number_format = row[6].number_format = '"€" #,##0'
+    # an imported rate is stored at full precision (1,245674740484429): shown as the document rounds it
+    for row in sheet.iter_rows(min_row=2):
+        for cell in (row[5], row[7]):
+            if isinstance(cell.value, float) and not cell.value.is_integer():
+                cell.number_format = "#,##0.00"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

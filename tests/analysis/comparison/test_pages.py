@@ -65,6 +65,9 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
     text = " ".join(m.value for m in at.markdown)
     assert "2023: " in text and "per 1.000 inwoners; vergelijkbare gemeenten" in text
     assert "vergelijkbare gemeenten." in text  # "Dat is hoger dan / gelijk aan / lager dan …"
+    # the themes without own series: not "geen cijfers" right under the comparison's rate
+    captions = " ".join(c.value for c in at.caption)
+    assert "nog geen cijfers geladen" not in captions and "nog geen eigen cijfers over de jaren" in captions
 
 
 def test_a_small_own_group_is_shown_with_the_warning_and_the_document_says_the_rule(
@@ -78,6 +81,8 @@ def test_a_small_own_group_is_shown_with_the_warning_and_the_document_says_the_r
     assert small.small_group and len(small.members) == 3
     text = " ".join(str(block) for block in document.blocks)
     assert "Vergelijking met vergelijkbare gemeenten" in text
+    # a theme with only the comparison's figure: not "geen cijfers" right above the comparison's rate
+    assert "zijn geen cijfers beschikbaar" not in text and "geen eigen cijfers over de jaren" in text
     assert "gepoold" in text and "gemeenten met 20.000 tot 50.000 inwoners" in text
     assert "hoger dan vergelijkbare gemeenten" in text or "lager dan vergelijkbare gemeenten" in text
 
@@ -194,3 +199,20 @@ def test_a_mapping_changed_after_the_import_is_said_until_the_file_is_imported_a
     with session_scope(engine) as db:
         again = comparison_for(db, tid, OWN)
     assert again.mapping_warning == "" and again.theme("5.4") is not None
+
+
+def test_an_unknown_own_rate_is_named_not_given_a_unit() -> None:
+    """A griffier read "2023: onbekend per 1.000 inwoners" in the veiligheidsanalyse (police '.' for the own
+    municipality): the sentence says whose figure is unknown and keeps the group's and Nederland's."""
+    from ivp_core.analysis.comparison.page import ThemeComparisonView, _number
+
+    row = ThemeComparisonView(
+        "1.3", 2023, _number(None), _number(108.89), _number(112.73), 20, None, "", False
+    )
+    assert row.sentence == (
+        "2023: eigen cijfer onbekend; vergelijkbare gemeenten 108,9 (20 gemeenten); Nederland 112,7."
+    )
+    known = ThemeComparisonView(
+        "1.1", 2023, _number(27.61), "28,3", "26,3", 20, "gelijk", "gelijk aan x", False
+    )
+    assert known.sentence.startswith("2023: 27,6 per 1.000 inwoners; vergelijkbare gemeenten 28,3")
