@@ -11,12 +11,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ivp_core.advice.screen_order import load_screen_note
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation import live, live_page
 from ivp_core.consultation.comments import CommentInfo
 from ivp_core.consultation.live_page import LiveView
 from ivp_core.consultation.qr import join_url, qr_png
 from ivp_core.consultation.sessions import SessionInfo
+from ivp_core.storage.db import DATABASE_TROUBLE
 from ui.ballot_form import fmt
 from ui.dutch_counts import counted
 from ui.outage import last_good, note_stale
@@ -47,6 +49,24 @@ def current_snapshot(session_id: int) -> LiveView | None:
     """The shared screen's view; while the database is away the last one this server had, so the projector
     keeps its count on the screen (with `note_stale`'s line) and catches up by itself when the database is back."""
     return last_good(("live", session_id), lambda: _fresh_view(session_id))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _screen_note(session_id: int, marker: tuple[object, ...]) -> str | None:
+    """Computed once per change of the ballots (the marker), not on every refresh of every screen."""
+    return load_screen_note(session_id)
+
+
+def screen_note(snapshot: LiveView) -> None:
+    """Why the advice may order the top differently than these bars, said only where it does."""
+    try:
+        note = _screen_note(snapshot.session.id, snapshot.marker)
+    except DATABASE_TROUBLE:
+        return  # the projector keeps its last count on screen; the sentence comes back with the database
+    if note:
+        st.markdown(
+            f"<div style='font-size:1.25rem;color:#333'>ℹ️ {html.escape(note)}</div>", unsafe_allow_html=True
+        )
 
 
 def forget_changes() -> None:
@@ -89,6 +109,7 @@ def live_panel(session_id: int, drawn_status: str) -> None:
             # Closed, the numbers are final: "Tussenstand" (interim score) would mislead the room.
             st.subheader("Uitslag" if info.status == "gesloten" else "Tussenstand")
             results_chart(info, tally)
+        screen_note(snapshot)
         convergence_chart(info, tally)
     approved_comments(approved)
 

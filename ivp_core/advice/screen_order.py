@@ -17,10 +17,11 @@ from typing import Final
 from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate import AggregationError, AggregationSettings, SessionBallots, aggregate
-from ivp_core.advice.results import load_session_ballots, resolve_rule
+from ivp_core.advice.results import load_session_ballots, resolve_rule, stored_options
 from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation.live import ThemeScore, live_tally, theme_scores
 from ivp_core.consultation.sessions import info
+from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import OpinionSession
 from ivp_core.vocabulary import RANKING_RULES
 
@@ -116,3 +117,15 @@ def session_difference(db: Session, session: OpinionSession, rule: str, top_k: i
     return order_difference(
         shown.method, screen, advice_order(ballots[0], concrete, top_k), top_k, names, concrete
     )
+
+
+def load_screen_note(session_id: int) -> str | None:
+    """Use case of the shared screen: the sentence to show under the bars when the advice, under the options
+    last chosen for this trajectory, puts another theme in a top place than the screen does; else None."""
+    with session_scope(readonly=True) as db:
+        session = db.get(OpinionSession, session_id)
+        if session is None:
+            return None
+        options = stored_options(db, session.trajectory_id)
+        difference = session_difference(db, session, options.ranking_rule, options.top_k)
+    return difference.sentence if difference is not None else None

@@ -14,6 +14,7 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation import comments, participation, presence, sessions
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Ballot, BallotItem, OpinionSession, Participant, Trajectory
+from tests.opinion_helpers import vote
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -275,7 +276,9 @@ def test_a_busy_database_gets_a_dutch_message_and_stores_nothing(
     assert _ballots(demo_engine, info.id) == {}
 
 
-def test_a_resident_starts_with_what_it_is_about_and_a_reload_keeps_the_questions(demo_engine: Engine) -> None:
+def test_a_resident_starts_with_what_it_is_about_and_a_reload_keeps_the_questions(
+    demo_engine: Engine,
+) -> None:
     info = _open_points_session(demo_engine, kind="inwonersconsultatie")
     at = _participant(info.code)
     assert "Er zijn 3 onderwerpen. Het invullen duurt ongeveer 1 minuut." in [m.value for m in at.markdown]
@@ -291,7 +294,9 @@ def test_a_resident_starts_with_what_it_is_about_and_a_reload_keeps_the_question
     _number(reloaded, "Punten voor Buren en overlast in de buurt").set_value(10).run()
     next(b for b in reloaded.button if b.label == "Stem versturen").click().run()
     assert any("Uw stem is ontvangen" in s.value for s in reloaded.success)
-    back = _app()  # the original link again, with the token of the one who voted: the answers, no start screen
+    back = (
+        _app()
+    )  # the original link again, with the token of the one who voted: the answers, no start screen
     back.query_params.update({"code": info.code, "t": token})
     back.run()
     back.switch_page("pages/stem.py").run()
@@ -340,7 +345,9 @@ def test_a_phone_that_opens_the_page_for_the_first_time_is_not_looked_up(demo_en
 def _joined(engine: Engine, session_id: int) -> int:
     presence.QUEUE.flush()  # a phone that shows the questions is queued; the app writes them in batches
     with session_scope(engine, readonly=True) as db:
-        return int(db.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0)
+        return int(
+            db.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0
+        )
 
 
 def test_a_phone_counts_as_joined_once_it_shows_the_questions(demo_engine: Engine) -> None:
@@ -361,7 +368,9 @@ def _subheaders(at: AppTest) -> list[str]:
     return [h.value for h in at.subheader]
 
 
-def test_a_closed_session_shows_its_result_not_an_interim_score(demo_engine: Engine, admin_password: str) -> None:
+def test_a_closed_session_shows_its_result_not_an_interim_score(
+    demo_engine: Engine, admin_password: str
+) -> None:
     """Issue 27: after closing, the screen still said "Tussenstand"."""
     info = _open_points_session(demo_engine)
     with session_scope(demo_engine) as db:
@@ -379,11 +388,36 @@ def test_a_closed_session_shows_its_result_not_an_interim_score(demo_engine: Eng
     assert not [e for e in at.expander if "Tussenstand" in e.label]
 
 
+def test_the_screen_says_why_the_advice_puts_another_theme_on_top(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    """Issue 27: the projector ranks by total points, the advice lets each member weigh the same; where their
+    top differs, the screen says so in one sentence, and not where it agrees."""
+    info = _open_points_session(demo_engine)
+    with session_scope(demo_engine) as db:
+        sessions.set_show_results(db, info.id, True)
+    vote(demo_engine, info.id, {"1.1": 10})  # one ballot: the screen and the advice agree
+    at = _app("facilitator").run()
+    at.query_params["sessie"] = str(info.id)
+    at.switch_page("pages/live.py").run()
+    assert not [m for m in at.markdown if "in het advies" in m.value]
+    for values in ({"1.3": 2, "2.1": 1}, {"1.3": 1}):  # members who spend little, mostly on 1.3
+        vote(demo_engine, info.id, values)
+    st.cache_data.clear()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [m.value for m in at.markdown if "in het advies" in m.value]
+    assert len(notes) == 1 and "Op plaats 1 staat op het scherm 1.1" in notes[0], notes
+    assert "deel van de eigen punten" in notes[0]
+
+
 def _presenter_links(at: AppTest) -> list[str]:
     return [c.value for c in at.code if "/scherm?k=" in c.value]
 
 
-def test_the_projector_link_stays_findable_after_navigating_away(demo_engine: Engine, admin_password: str) -> None:
+def test_the_projector_link_stays_findable_after_navigating_away(
+    demo_engine: Engine, admin_password: str
+) -> None:
     """Issue 27: the link was shown once on the live screen and was gone after visiting another page."""
     info = _open_points_session(demo_engine)
     at = _app("facilitator").run()
