@@ -10,7 +10,7 @@ import streamlit as st
 from ivp_core.errors import UserError
 from ivp_core.report import progress_page as pp
 from ui import auth
-from ui.context import page_header
+from ui.context import page_header, select_trajectory
 from ui.errors import show_user_error
 from ui.plain import md_escape
 from ui.progress_chart import progress_chart
@@ -107,7 +107,9 @@ left, middle, right = st.columns(3, gap="large")
 with left:
     st.subheader("Meting invoeren")
     indicators = page.indicators
-    if indicators:
+    if not auth.can(auth.Permission.TEXTS, trajectory.id):  # werkgroeplid, coördinator; others only read
+        st.caption("Metingen invoeren doen de coördinator en de werkgroep.")
+    elif indicators:
         with st.form("meting"):
             chosen = st.selectbox(
                 "Indicator",
@@ -161,7 +163,8 @@ with middle:
             )
 with right:
     st.subheader("Volgend IVP")
-    with st.form("volgend_ivp"):
+if auth.can(auth.Permission.MANAGE, trajectory.id):
+    with right, st.form("volgend_ivp"):
         title = st.text_input("Titel", value=trajectory.name)
         period = st.text_input(
             "Planperiode", value=f"{trajectory.period_end + 1}-{trajectory.period_end + 4}"
@@ -172,7 +175,11 @@ with right:
             except UserError as exc:
                 show_user_error(exc)
             else:
-                st.success(
+                st.session_state["voortgang_saved"] = (
                     f"Traject {new_id} is gemaakt met de gemeenten, de werkgroep, de vorige prioriteiten en de "
-                    "laatste metingen als nulmeting. Kies het in de zijbalk."
+                    "laatste metingen als nulmeting, en staat nu open."
                 )
+                select_trajectory(new_id)
+                st.rerun()
+else:
+    right.caption("Een volgend IVP maakt de coördinator.")
