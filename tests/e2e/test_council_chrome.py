@@ -25,7 +25,9 @@ def _patient_expectations() -> None:
     expect.set_options(timeout=20_000)
 
 
-def test_the_projector_says_uitslag_once_closed(served_app: ServedApp, browser: Browser, engine: Engine) -> None:
+def test_the_projector_says_uitslag_once_closed(
+    served_app: ServedApp, browser: Browser, engine: Engine
+) -> None:
     SHOTS.mkdir(exist_ok=True)
     session = open_load_session(engine)
     with session_scope(engine) as db:
@@ -40,7 +42,9 @@ def test_the_projector_says_uitslag_once_closed(served_app: ServedApp, browser: 
     screen.screenshot(path=str(SHOTS / "council-projector-closed-1920x1080.png"))
 
 
-def test_no_streamlit_english_and_a_thumb_sized_menu(served_app: ServedApp, browser: Browser, engine: Engine) -> None:
+def test_no_streamlit_english_and_a_thumb_sized_menu(
+    served_app: ServedApp, browser: Browser, engine: Engine
+) -> None:
     SHOTS.mkdir(exist_ok=True)
     desk = browser.new_context(viewport=SCREEN).new_page()
     log_in(desk, served_app.base_url)  # the first visit loads the demo; the session goes into it
@@ -75,9 +79,13 @@ def test_no_streamlit_english_and_a_thumb_sized_menu(served_app: ServedApp, brow
     expect(desk.get_by_role("tab", name="Cijfers importeren")).to_be_visible(timeout=60_000)
     wait_idle(desk, 60_000)
     desk.get_by_role("tab", name="Cijfers importeren").click()
-    expect(desk.get_by_test_id("stFileUploaderDropzone")).to_be_visible()
-    expect(desk.get_by_text("per file")).to_be_hidden()
-    button = desk.get_by_test_id("stFileUploaderDropzone").locator("button").first
+    dropzone = desk.get_by_test_id("stFileUploaderDropzone")  # the own figures, then the comparison file
+    expect(dropzone.first).to_be_visible()
+    expect(dropzone).to_have_count(2)
+    per_file = desk.get_by_text("per file")  # Streamlit's English, hidden by the app's style
+    for i in range(per_file.count()):
+        expect(per_file.nth(i)).to_be_hidden()
+    button = dropzone.first.locator("button").first
     after = button.evaluate("el => getComputedStyle(el, '::after').content")
     assert after == '"Bestand kiezen"', after
     desk.get_by_test_id("stFileUploader").first.scroll_into_view_if_needed()

@@ -73,7 +73,9 @@ def _import_three_municipalities(page: Page, tmp_path: Path) -> None:
     author.press("Tab")
     wait_idle(page)
     page.get_by_role("tab", name="Cijfers importeren").click()
-    page.locator("input[type=file]").set_input_files(str(write_statline_file(tmp_path)))
+    page.get_by_role("region", name="Bestand met cijfers").locator("input[type=file]").set_input_files(
+        str(write_statline_file(tmp_path))
+    )
     picker = page.get_by_role("combobox", name="Gemeenten uit dit bestand om te importeren")
     expect(picker).to_be_visible(timeout=60_000)
     wait_idle(page, 60_000)
