@@ -23,6 +23,7 @@ from ui.ballot_form import fmt
 from ui.dutch_counts import counted
 from ui.outage import last_good, note_stale
 from ui.plain import set_browser_cookie
+from ui.result_charts import DUTCH_DECIMAL
 
 #: How often a shared screen asks whether anything changed: twice a second keeps a thanked vote on the
 #: screen within a second (see bench/load_session.py), and a poll costs one small indexed query.
@@ -340,7 +341,16 @@ def results_chart(session: SessionInfo, tally: live.LiveTally) -> pd.DataFrame:
         alt.Chart(data)
         .mark_bar(color="#1f5f99")
         .encode(
-            x=alt.X("Score:Q", title=unit.capitalize()),
+            x=alt.X(
+                "Score:Q",
+                title=unit.capitalize(),
+                # Dutch numbers the back row can read: whole steps for points, a decimal comma for scores
+                axis=alt.Axis(
+                    labelExpr=DUTCH_DECIMAL,
+                    labelFontSize=14,
+                    tickMinStep=1 if session.method in ("points", "ranking") else 0.1,
+                ),
+            ),
             y=alt.Y("Thema:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420, labelFontSize=16)),
             tooltip=["Thema", "Score", "Stembiljetten"],
         )
