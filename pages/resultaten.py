@@ -402,7 +402,7 @@ def show_advice(page: AdvicePage) -> None:
             rob = result.robustness
             st.markdown(
                 f"In {rob.resamples} herberekeningen zijn de deelnemers binnen elke groep opnieuw getrokken en de "
-                f"groepsgewichten gevarieerd (seed {rob.seed}: dezelfde gegevens geven dezelfde uitkomst). "
+                f"groepsgewichten gevarieerd (met een vast startgetal, {rob.seed}: dezelfde gegevens geven dezelfde uitkomst). "
                 f"In **{percent_nl(rob.p_same_top)}** daarvan kwamen precies dezelfde {result.top_k} prioriteiten bovenaan."
             )
             left, right = st.columns(2)

@@ -174,7 +174,5 @@ def describe_method(result: AggregationResult) -> str:
         f"Gewichten: {join_nl(weights)}."
     )
     if result.robustness is not None:
-        text += (
-            f" Robuustheid: {result.robustness.resamples} herberekeningen (seed {result.robustness.seed})."
-        )
+        text += f" Robuustheid: {result.robustness.resamples} herberekeningen (vast startgetal {result.robustness.seed})."
     return text
