@@ -26,7 +26,7 @@ def local_time(moment: datetime) -> datetime:
 
 
 def short_moment(moment: datetime) -> str:
-    """"07-12-2026 14:05" in Dutch time: the compact form of tables (imports, edits, checks)."""
+    """ "07-12-2026 14:05" in Dutch time: the compact form of tables (imports, edits, checks)."""
     return f"{local_time(moment):%d-%m-%Y %H:%M}"
 
 
@@ -35,7 +35,7 @@ def local_today() -> date:
 
 
 def long_date(value: date | datetime | None, missing: str = "–") -> str:
-    """"14 oktober 2026"; a moment is first put in Dutch time."""
+    """ "14 oktober 2026"; a moment is first put in Dutch time."""
     if value is None:
         return missing
     if isinstance(value, datetime):
@@ -72,3 +72,9 @@ def counted(n: int, singular: str, plural: str) -> str:
     """`n` with the noun phrase that fits it ("1 cijfer", "3 cijfers", never "cijfer(s)"): one is singular, zero
     and more are plural, as in Dutch."""
     return f"{n} {singular if n == 1 else plural}"
+
+
+def name_with_period(name: str, start: int, end: int) -> str:
+    """A trajectory's name as typed, with its period only when the name does not already say it
+    ("IVP Dalfsen 2027-2030", not "IVP Dalfsen 2027-2030 2027–2030")."""
+    return name if str(start) in name and str(end) in name else f"{name} {start}–{end}"

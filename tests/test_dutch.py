@@ -56,3 +56,11 @@ def test_the_void_panel_shows_moments_in_dutch_time(engine: Engine) -> None:
     assert [t.value for t in at.text] == [f"Ongeldig: {label} (07-12-2026 00:30): twee keer gestemd"]
     choice = at.selectbox[0]
     assert choice.options and all(option.endswith("00:30:00") for option in choice.options), choice.options
+
+
+def test_a_trajectory_name_gets_its_period_only_when_it_does_not_say_it() -> None:
+    from ivp_core.dutch import name_with_period
+
+    assert name_with_period("IVP Dalfsen 2027-2030", 2027, 2030) == "IVP Dalfsen 2027-2030"
+    assert name_with_period("IVP Dalfsen", 2027, 2030) == "IVP Dalfsen 2027–2030"
+    assert name_with_period("IVP Dalfsen 2027", 2027, 2030) == "IVP Dalfsen 2027 2027–2030"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ivp_core.backup.restore import restored_copies
+from ivp_core.dutch import name_with_period
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import MunicipalityRef, TrajectoryRef, list_trajectories
 from ui import auth
@@ -72,9 +73,8 @@ def _from_address(ids: list[int]) -> int | None:
 
 def full_label(trajectory: TrajectoryRef) -> str:
     """The name as typed, with its period only when the name does not already say it."""
-    start, end = str(trajectory.period_start), str(trajectory.period_end)
-    period = "" if start in trajectory.name and end in trajectory.name else f" {trajectory.period}"
-    return f"{trajectory.name}{period}" + (" (fictief voorbeeld)" if trajectory.fictitious else "")
+    named = name_with_period(trajectory.name, trajectory.period_start, trajectory.period_end)
+    return named + (" (fictief voorbeeld)" if trajectory.fictitious else "")
 
 
 def current_trajectory() -> TrajectoryRef | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ivp_core.access import audit, logins, users
 from ivp_core.access.actor import current, require
 from ivp_core.access.roles import ROLE_CHOICES, Permission, role_label
+from ivp_core.dutch import name_with_period
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
 
@@ -148,7 +149,7 @@ def switch_shared_password(on: bool) -> None:
 
 def _choices(db: Session) -> tuple[TrajectoryChoice, ...]:
     return tuple(
-        TrajectoryChoice(t.id, f"{t.id}: {t.name} {t.period_start}–{t.period_end}")
+        TrajectoryChoice(t.id, f"{t.id}: {name_with_period(t.name, t.period_start, t.period_end)}")
         for t in db.scalars(select(Trajectory).order_by(Trajectory.id))
     )
 
