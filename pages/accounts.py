@@ -6,9 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.access import page as accounts
-from ivp_core.access.cli import invitation_link
 from ivp_core.access.roles import BEHEERDER, role_label
-from ivp_core.access.users import INVITATION_DAYS
+from ivp_core.access.users import INVITATION_DAYS, invitation_link
 from ivp_core.dutch import short_moment
 from ivp_core.errors import UserError
 from ui import auth

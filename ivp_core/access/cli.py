@@ -10,15 +10,13 @@ from __future__ import annotations
 import argparse
 import csv
 import getpass
-import os
 import socket
 import sys
 
 from ivp_core.access.actor import Actor, acting_as
 from ivp_core.access.roles import ROLE_CHOICES
+from ivp_core.access.users import invitation_link
 from ivp_core.commands import CliError
-
-INVITATION_PATH = "uitnodiging"
 
 
 def operator() -> Actor:
@@ -28,12 +26,6 @@ def operator() -> Actor:
     except (KeyError, OSError):
         who = socket.gethostname()
     return Actor(label=f"opdrachtregel ({who})", is_admin=True)
-
-
-def invitation_link(token: str, base: str | None = None) -> str:
-    """The address a new account opens to choose a password (`IVP_PUBLIC_URL`, else the local default)."""
-    root = (base or os.environ.get("IVP_PUBLIC_URL", "").strip() or "http://localhost:8501").rstrip("/")
-    return f"{root}/{INVITATION_PATH}?u={token}"
 
 
 def _trajectory(raw: str | None) -> int | None:

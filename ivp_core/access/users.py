@@ -9,6 +9,7 @@ with every login check, so a changed role reaches open tabs just as fast.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -358,3 +359,13 @@ def give_roles(trajectory_id: int, kept: KeptRoles, engine: Engine | None = None
         db.flush()
         grant_creator(db, trajectory_id)
         record_event(db, action="restore", trajectory_id=trajectory_id)
+
+
+#: The page a new account opens to choose its password (`pages/uitnodiging.py`'s address).
+INVITATION_PATH = "uitnodiging"
+
+
+def invitation_link(token: str, base: str | None = None) -> str:
+    """The address a new account opens to choose a password (`IVP_PUBLIC_URL`, else the local default)."""
+    root = (base or os.environ.get("IVP_PUBLIC_URL", "").strip() or "http://localhost:8501").rstrip("/")
+    return f"{root}/{INVITATION_PATH}?u={token}"
