@@ -40,6 +40,9 @@ class PresenceQueue:
         self._write = write or _write
         self._pending: dict[int, set[str]] = defaultdict(set)
         self._lock = threading.Lock()
+        # Held for a whole flush, so a flush returns only once everything queued before it is written, also
+        # when the batch thread took those phones a moment earlier and is still writing them.
+        self._flushing = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -53,19 +56,20 @@ class PresenceQueue:
 
     def flush(self) -> int:
         """Write what is queued now; returns how many phones were new. Called by the thread (and tests)."""
-        with self._lock:
-            pending, self._pending = self._pending, defaultdict(set)
-        new = 0
-        for session_id, tokens in pending.items():
-            try:
-                new += self._write(session_id, sorted(tokens))
-            except ParticipationError:
-                continue  # closed meanwhile: these phones count when they vote (they cannot any more)
-            except DATABASE_TROUBLE as exc:
-                LOG.warning(
-                    "Presence of %d phones not written (%s); they count when they vote.", len(tokens), exc
-                )
-        return new
+        with self._flushing:
+            with self._lock:
+                pending, self._pending = self._pending, defaultdict(set)
+            new = 0
+            for session_id, tokens in pending.items():
+                try:
+                    new += self._write(session_id, sorted(tokens))
+                except ParticipationError:
+                    continue  # closed meanwhile: these phones count when they vote (they cannot any more)
+                except DATABASE_TROUBLE as exc:
+                    LOG.warning(
+                        "Presence of %d phones not written (%s); they count when they vote.", len(tokens), exc
+                    )
+            return new
 
     def _run(self) -> None:
         while True:

@@ -91,3 +91,32 @@ def test_phones_that_open_at_once_are_written_in_one_batch(engine: Engine) -> No
     with session_scope(engine, readonly=True) as db:
         labels = {participation.find_participant(db, session.id, t).label for t in phones}  # type: ignore[union-attr]
     assert len(labels) == 30
+
+
+def test_a_flush_returns_only_when_a_batch_being_written_is_in() -> None:
+    """The batch thread may have taken the queued phones a moment before someone else flushes: that flush must
+    wait for the write, or a count read right after it misses phones that opened before it (the projector
+    test saw 0 where 1 phone had the ballot open)."""
+    import threading
+
+    from ivp_core.consultation.presence import PresenceQueue
+
+    writing, release = threading.Event(), threading.Event()
+    written: list[str] = []
+
+    def slow_write(session_id: int, tokens: list[str]) -> int:
+        writing.set()
+        release.wait(10)
+        written.extend(tokens)
+        return len(tokens)
+
+    queue = PresenceQueue(flush_seconds=0.01, write=slow_write)
+    queue.add(1, "phone")  # the batch thread takes it and starts writing
+    assert writing.wait(10)
+    second = threading.Thread(target=queue.flush)
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # still waiting for the batch thread's write
+    release.set()
+    second.join(10)
+    assert not second.is_alive() and written == ["phone"]
