@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
 
-from ivp_core.access import users
+from ivp_core.access import logins, users
 from ivp_core.access.actor import Actor, acting_as
 from ivp_core.access.cli import operator
 from ivp_core.dutch import local_today
@@ -81,3 +82,21 @@ def events(engine: Engine, action: str) -> list[tuple[str, int | None]]:
 def event_count(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.scalar(select(func.count(AuditEvent.id))) or 0)
+
+
+def page_as(email: str, page: str) -> AppTest:
+    """The app in AppTest, logged in with a personal account of ``email`` (invited and accepted now), on
+    ``page``; the page ran without an exception."""
+    from tests.pages.test_smoke import app
+
+    with acting_as(operator()), session_scope() as db:
+        invitation = users.new_invitation(db, email)
+    with session_scope() as db:
+        user_id = users.accept_invitation(db, invitation, "een lange zin als wachtwoord")
+        token = logins.create_login(db, "wachtwoord", user_id=user_id)
+    at = app()
+    at.session_state["ivp_login_token"] = token
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

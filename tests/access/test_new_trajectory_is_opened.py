@@ -9,26 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from ivp_core.access import logins, users
-from ivp_core.access.actor import acting_as
-from ivp_core.access.cli import operator
-from ivp_core.storage.db import session_scope
-from tests.access.people import two_municipalities
-from tests.pages.test_smoke import app
+from tests.access.people import page_as, two_municipalities
 
 
 def test_a_trajectory_a_coordinator_makes_is_theirs_and_open_at_once(engine: Engine) -> None:
     people = two_municipalities()
-    with acting_as(operator()), session_scope() as db:
-        invitation = users.new_invitation(db, "coord@dalfsen.nl")
-    with session_scope() as db:
-        user_id = users.accept_invitation(db, invitation, "een lange zin als wachtwoord")
-        token = logins.create_login(db, "wachtwoord", user_id=user_id)
-    at = app()
-    at.session_state["ivp_login_token"] = token
-    at.run()
-    at.switch_page("pages/trajecten.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = page_as("coord@dalfsen.nl", "pages/trajecten.py")
     fields = {t.label: t for t in reversed(at.text_input)}  # the create form's fields come first
     fields["Titel"].input("IVP Dalfsen, herijking")
     fields["CBS-code"].input("GM0148")
