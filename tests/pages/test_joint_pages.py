@@ -1,35 +1,18 @@
 from __future__ import annotations
 
-from pathlib import Path
-
-import streamlit as st
 from sqlalchemy import Engine, func, select
-from streamlit.testing.v1 import AppTest
 
 from ivp_core.demo.joint import load_joint_demo
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import EffectIndicator
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _page(path: str, trajectory_id: int | None = None) -> AppTest:
-    st.cache_data.clear()  # the sidebar's trajectory list is cached for a few seconds, across test databases
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["ivp_role"] = "facilitator"
-    if trajectory_id is not None:
-        at.session_state["ivp_trajectory_id"] = trajectory_id
-    at.run()
-    at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from tests.pages.test_smoke import facilitator_page
 
 
 def test_joint_page_shows_shared_and_local_priorities_of_the_demo(
     demo_engine: Engine, admin_password: str
 ) -> None:
     tid = load_joint_demo(demo_engine)
-    at = _page("pages/gezamenlijk.py", tid)
+    at = facilitator_page("pages/gezamenlijk.py", tid)
     markdown = " ".join(m.value for m in at.markdown)
     assert "**5.2 Ondermijnende criminaliteit**" in markdown
     assert "prioriteit in alle gemeenten" in markdown
@@ -43,13 +26,15 @@ def test_joint_page_shows_shared_and_local_priorities_of_the_demo(
 def test_joint_page_explains_a_single_municipality_trajectory(
     demo_engine: Engine, admin_password: str
 ) -> None:
-    at = _page("pages/gezamenlijk.py")
+    at = facilitator_page("pages/gezamenlijk.py")
     assert any("hoort bij één gemeente" in i.value for i in at.info)
     assert not at.dataframe
 
 
-def test_saving_a_target_value_on_the_indicator_page(demo_engine: Engine, admin_password: str) -> None:
-    at = _page("pages/indicatoren.py")
+def test_saving_a_target_value_on_the_indicatorfacilitator_page(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    at = facilitator_page("pages/indicatoren.py")
     assert [m.label for m in at.metric][:2] == ["Trend doorgetrokken", "Benchmark (Nederland)"]
     target = next(t for t in at.text_input if t.label == "Streefwaarde")
     target.input("veel lager")
@@ -77,7 +62,7 @@ def test_joint_page_records_the_agreed_sets_and_warns_above_four(
     with session_scope(demo_engine) as db:
         db.add(AgendaInput(trajectory_id=tid, source="politie", theme_code="5.2", text="Ondermijning"))
         first = db.get(Trajectory, tid).municipalities[0]
-    at = _page("pages/gezamenlijk.py", tid)
+    at = facilitator_page("pages/gezamenlijk.py", tid)
     assert "5.2 Ondermijnende criminaliteit: Ondermijning" in " ".join(m.value for m in at.markdown)
     shared = next(m for m in at.multiselect if m.label == "Gezamenlijke prioriteiten")
     own = next(m for m in at.multiselect if m.label == f"Eigen prioriteiten van {first.name}")
@@ -129,7 +114,7 @@ def test_joint_page_shows_each_raads_own_decision_beside_the_agreement(
                 status="vastgesteld",
             )
         )
-    at = _page("pages/gezamenlijk.py", tid)
+    at = facilitator_page("pages/gezamenlijk.py", tid)
     own = at.dataframe[1].value
     row = own[own["Gemeente"] == name].iloc[0]
     assert row["Eigen besluit"].startswith("Vastgesteld door de gemeenteraad op ")
@@ -152,7 +137,10 @@ def test_two_coordinators_recording_the_agreement_lose_neither(
     tid = load_joint_demo(demo_engine)
     with session_scope(demo_engine) as db:
         first = db.get(Trajectory, tid).municipalities[0]
-    coordinator_a, coordinator_b = _page("pages/gezamenlijk.py", tid), _page("pages/gezamenlijk.py", tid)
+    coordinator_a, coordinator_b = (
+        facilitator_page("pages/gezamenlijk.py", tid),
+        facilitator_page("pages/gezamenlijk.py", tid),
+    )
     for at, shared in ((coordinator_a, ["5.2"]), (coordinator_b, ["3.1"])):
         next(m for m in at.multiselect if m.label == "Gezamenlijke prioriteiten").set_value(shared)
         next(m for m in at.multiselect if m.label == f"Eigen prioriteiten van {first.name}").set_value([])

@@ -33,7 +33,24 @@ def app(role: str | None = None) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("page", [p for p in PAGE_FILES if p not in {"pages/uitloggen.py", "pages/inloggen.py"}])
+def facilitator_page(path: str, trajectory_id: int | None = None) -> AppTest:
+    """A facilitator's AppTest opened on ``path`` (in ``trajectory_id`` when given); it ran without an exception."""
+    import streamlit as st
+
+    st.cache_data.clear()  # the sidebar's trajectory list is cached for a few seconds, across test databases
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["ivp_role"] = "facilitator"
+    if trajectory_id is not None:
+        at.session_state["ivp_trajectory_id"] = trajectory_id
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in PAGE_FILES if p not in {"pages/uitloggen.py", "pages/inloggen.py"}]
+)
 def test_every_page_renders_for_a_facilitator(demo_engine: Engine, admin_password: str, page: str) -> None:
     at = app("facilitator").run()
     at.switch_page(page).run()
