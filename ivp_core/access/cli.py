@@ -15,7 +15,6 @@ import sys
 
 from ivp_core.access.actor import Actor, acting_as
 from ivp_core.access.roles import ROLE_CHOICES
-from ivp_core.access.users import invitation_link
 from ivp_core.commands import CliError
 
 
@@ -47,7 +46,7 @@ def _add(args: argparse.Namespace) -> int:
         print(f"Account {added.email} bestond al; de rol is bijgewerkt.")
     else:
         print(f"Account {added.email} aangemaakt. Uitnodiging (geldig {users.INVITATION_DAYS} dagen):")
-        print(invitation_link(added.invitation))
+        print(users.invitation_link(added.invitation))
     return 0
 
 
@@ -57,7 +56,7 @@ def _invite(args: argparse.Namespace) -> int:
 
     with acting_as(operator()), session_scope() as db:
         token = users.new_invitation(db, args.email)
-    print(invitation_link(token))
+    print(users.invitation_link(token))
     return 0
 
 
