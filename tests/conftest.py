@@ -151,14 +151,28 @@ def touches_database(item: pytest.Item) -> bool:
 SOLO_PATHS = ("tests/load/", "tests/e2e/test_council_presence.py", "tests/e2e/test_faults.py")
 
 
-#: Browser tests whose check does not depend on the database (what a page shows: Streamlit's English chrome,
-#: the menu's size, a locked page, escaping, the page's language, accessibility): marked once, SQLite only.
+#: Browser tests whose check does not depend on the database: marked once, SQLite only. What a page shows
+#: (Streamlit's English chrome, the menu's size, escaping, the page's language, accessibility, a chart), what
+#: the browser or the web server does (answers kept in the browser, a tap while drawing, reconnecting after a
+#: restart, nginx), and who may open what (locked pages, login by OIDC, roles). What they store goes through
+#: use cases whose tests without a browser run on both databases; the browser flows where the database's own
+#: behaviour matters (phones voting at once, two servers, two coordinators, backups, decisions) run on both.
 ONCE_PATHS = (
     "tests/e2e/test_council_chrome.py",
     "tests/e2e/test_direct_links.py",
+    "tests/e2e/test_ballot_kept.py",
+    "tests/e2e/test_nginx_proxy.py",
+    "tests/e2e/test_oidc_login.py",
+    "tests/e2e/test_own_trajectory.py",
+    "tests/e2e/test_voortgang.py",
+    "tests/access/test_e2e_roles.py",
+    "tests/access/test_first_requests_after_restart.py",
     "tests/e2e/test_council_session.py::test_resident_page_has_no_serious_accessibility_violations",
     "tests/e2e/test_residents.py::test_the_page_is_dutch_from_its_first_byte",
+    "tests/e2e/test_residents.py::test_a_tap_while_the_page_is_still_drawing_is_kept",
     "tests/security/test_e2e_security.py::test_hostile_texts_execute_nothing_in_the_browser",
+    "tests/security/test_e2e_security.py::test_facilitator_urls_stay_locked_until_login_and_again_after_logout",
+    "tests/security/test_e2e_security.py::test_a_tab_opened_with_the_login_cookie_is_logged_out_with_the_tab_that_logs_out",
 )
 
 
