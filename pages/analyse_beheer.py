@@ -13,7 +13,7 @@ from ivp_core.analysis import page as uc
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import EditConflict, UserError
 from ui import auth
-from ui import opened_texts as texts_form
+from ui import opened_versions as texts_form
 from ui.comparison_panel import comparison_panel
 from ui.context import current_municipality, current_trajectory
 from ui.edit_conflict import conflict_choice, remember_conflict
