@@ -101,7 +101,7 @@ def _child(kind: str, path: str, url: str) -> None:
         if writer:  # force a writer ("all+executemany" on PostgreSQL: what COPY replaced)
             from ivp_core.storage import bulk
 
-            bulk.uses_copy = lambda session: writer == "copy"  # type: ignore[assignment]  # the bench swaps the writer choice
+            bulk.uses_copy = lambda session: writer == "copy"  # the bench swaps the writer choice
         engine = db.get_engine(url)
         db.migrate(engine)
         with session_scope(engine) as s:
@@ -165,7 +165,8 @@ def _run(kind: str, path: Path, url: str) -> dict[str, float]:
         text=True,
         check=True,
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return {str(name): float(value) for name, value in figures.items()}
 
 
 def main() -> None:

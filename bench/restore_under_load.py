@@ -78,7 +78,7 @@ def write_large_backup(engine: Engine, target: Path, ballots: int) -> None:
     manifest = json.loads(seed.read(MANIFEST_NAME))
     session_id = json.loads(seed.read(table_file("opinion_session")).splitlines()[0])["id"]
     themes = LOAD_THEMES[:3]
-    lines = {
+    lines: dict[str, Callable[[int], str]] = {
         "participant": lambda i: (
             f'{{"age_band":null,"id":{i},"joined_at":"{STAMP}","label":"P{i}","session_id":{session_id},'
             f'"voided_at":null,"wijk":null}}\n'

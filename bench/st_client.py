@@ -50,7 +50,7 @@ def require_loopback(url: str) -> str:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise NotLoopback(f"cannot resolve {parts.hostname!r}: {exc}") from exc
-    addresses = {info[4][0] for info in infos}
+    addresses = {str(info[4][0]) for info in infos}  # an IPv4/IPv6 socket address starts with its host text
     if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses):
         raise NotLoopback(f"{parts.hostname!r} is not a loopback address ({', '.join(sorted(addresses))})")
     return url.rstrip("/")
@@ -84,10 +84,12 @@ class Run:
         out: list[str] = []
         for _, el, _ in self.elements:
             kind = el.WhichOneof("type")
-            sub = getattr(el, kind) if kind else None
+            if not kind:
+                continue
+            sub = getattr(el, kind)
             if kind == "exception":
                 out.append(f"EXCEPTION {sub.type}: {sub.message}")
-            elif sub is not None and hasattr(sub, "body") and isinstance(sub.body, str):
+            elif hasattr(sub, "body") and isinstance(sub.body, str):
                 out.append(sub.body)
         return out
 

@@ -13,7 +13,7 @@ from ivp_core.analysis import page as uc
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import EditConflict, UserError
 from ui import auth
-from ui import opened_texts as texts_form
+from ui import opened_versions as texts_form
 from ui.comparison_panel import comparison_panel
 from ui.context import current_municipality, current_trajectory
 from ui.edit_conflict import conflict_choice, remember_conflict
@@ -26,6 +26,9 @@ municipality = current_municipality()
 if trajectory is None or municipality is None:
     st.info("Er is nog geen traject met een gemeente.")
     st.stop()
+# Bound once after the check: the functions below do not see the narrowing of the module's names.
+trajectory_id = trajectory.id
+municipality_id = municipality.id
 
 catalogue = load_catalogue()
 st.title("Veiligheidsanalyse beheren")
@@ -52,7 +55,7 @@ texts_form.flash()
 
 
 def _history_table(target: str) -> None:
-    rows = uc.load_history(trajectory.id, municipality.id, target)
+    rows = uc.load_history(trajectory_id, municipality_id, target)
     if not rows:
         st.caption("Nog geen wijzigingen.")
         return
@@ -97,8 +100,8 @@ with tab_texts:
     theme_code = st.selectbox(
         "Thema", catalogue.theme_codes, format_func=lambda c: catalogue.theme(c).label, key="beheer_thema"
     )
-    theme = uc.load_theme_texts(trajectory.id, municipality.id, theme_code)
-    form = f"beheer:{trajectory.id}:{municipality.id}:{theme.target}"
+    theme = uc.load_theme_texts(trajectory_id, municipality_id, theme_code)
+    form = f"beheer:{trajectory_id}:{municipality_id}:{theme.target}"
     opened = texts_form.sync(form, {**theme.values, uc.CANDIDATE: theme.candidate})
     with st.form(f"thema_{theme_code}"):
         values = {box.attribute: _text_box(form, box, 120) for box in theme.boxes}
@@ -110,8 +113,8 @@ with tab_texts:
                 form,
                 uc.save_theme_texts,
                 uc.TextsSave(
-                    trajectory.id,
-                    municipality.id,
+                    trajectory_id,
+                    municipality_id,
                     theme_code,
                     author,
                     values,
@@ -126,8 +129,8 @@ with tab_texts:
 with tab_fields:
     labels = {f.code: f.label for f in catalogue.fields}
     field_code = st.selectbox("Veld", list(labels), format_func=labels.__getitem__, key="beheer_veld")
-    field = uc.load_field_texts(trajectory.id, municipality.id, field_code)
-    form = f"beheer:{trajectory.id}:{municipality.id}:{field.target}"
+    field = uc.load_field_texts(trajectory_id, municipality_id, field_code)
+    form = f"beheer:{trajectory_id}:{municipality_id}:{field.target}"
     opened = texts_form.sync(form, field.values)
     with st.form(f"veld_{field_code}"):
         field_values = {field.priorities.attribute: _text_box(form, field.priorities, 140)}
@@ -142,8 +145,8 @@ with tab_fields:
                 form,
                 uc.save_field_texts,
                 uc.TextsSave(
-                    trajectory.id,
-                    municipality.id,
+                    trajectory_id,
+                    municipality_id,
                     field_code,
                     author,
                     field_values,
@@ -158,12 +161,12 @@ def _cached_preview(name: str, data: bytes, chosen: tuple[str, ...] | None) -> u
     """The preview of one uploaded file is computed once per content and choice of municipalities, not on
     every rerun of the page (issue 18: a 5 MB file was parsed again at every click)."""
     digest = hashlib.sha256(data).hexdigest()
-    key = (digest, name, trajectory.id, chosen)
+    key = (digest, name, trajectory_id, chosen)
     cache: dict[tuple[object, ...], uc.ImportPreview] = st.session_state.setdefault("import_previews", {})
     if key not in cache:
         cache.clear()  # one file at a time: keep memory bounded
         with st.spinner("Het bestand wordt gelezen en gecontroleerd…"):
-            cache[key] = uc.preview_file(trajectory.id, municipality.id, name, data, chosen, digest)
+            cache[key] = uc.preview_file(trajectory_id, municipality_id, name, data, chosen, digest)
     return cache[key]
 
 
@@ -242,6 +245,7 @@ def _import_section() -> None:
 
 def _batches_section() -> None:
     st.markdown("##### Eerder geïmporteerd")
+    batches = uc.recent_imports(trajectory_id, municipality_id)
     rows = [
         {
             "Nr.": b.id,
@@ -253,21 +257,19 @@ def _batches_section() -> None:
             "Door": b.by,
             "Ongedaan gemaakt": b.undone,
         }
-        for b in uc.recent_imports(trajectory.id, municipality.id)
+        for b in batches
     ]
     st.dataframe(pd.DataFrame(rows, columns=BATCH_COLUMNS), hide_index=True, width="stretch")
-    open_batches = [r for r in rows if not r["Ongedaan gemaakt"]]
+    open_batches = {b.id: b for b in batches if not b.undone}
     if not open_batches:
         return
     with st.form("import_ongedaan"):
         st.markdown("**Een import ongedaan maken**")
         choice = st.selectbox(
             "Import",
-            [r["Nr."] for r in open_batches],
-            format_func=lambda n: next(
-                f"{r['Nr.']}: {r['Bestand']} ({r['Wanneer']}, {r['Nog opgeslagen']} cijfers)"
-                for r in open_batches
-                if r["Nr."] == n
+            list(open_batches),
+            format_func=lambda n: (
+                f"{n}: {open_batches[n].filename} ({open_batches[n].when}, {open_batches[n].stored} cijfers)"
             ),
         )
         sure = st.checkbox(
@@ -300,7 +302,7 @@ BATCH_COLUMNS = [
 with tab_import:
     _import_section()
     _batches_section()
-    comparison_panel(trajectory.id, author.strip())  # issue 29 (compare): import as comparison, own group
+    comparison_panel(trajectory_id, author.strip())  # issue 29 (compare): import as comparison, own group
 
 #: The crime-type table as this person opened it (the grid is drawn from it, so a colleague's save does not
 #: redraw the grid under the person's edits), and per row the version a save goes over after a conflict.

@@ -14,7 +14,7 @@ import streamlit as st
 from ivp_core.catalogue import load_catalogue
 from ivp_core.dutch import long_date
 from ivp_core.plan.joint import AGREE_SPREAD, BASIS_LABELS, DIFFER_SPREAD
-from ivp_core.plan.joint_page import JointChoice, JointPage, load_joint_page, record_choice
+from ivp_core.plan.joint_page import JointChoice, JointPage, RecordedChoice, load_joint_page, record_choice
 from ivp_core.report.ranks import RANK_NOTE, shared_places
 from ui import auth
 from ui.context import current_trajectory
@@ -238,22 +238,23 @@ with st.form(f"joint_choice-{part_key}"):
         "Gezamenlijke prioriteiten", codes, default=list(opened.shown.shared), format_func=label
     )
     local_pick = {}
-    for m in trajectory.municipalities:
-        local_pick[m.id] = st.multiselect(
-            f"Eigen prioriteiten van {m.name}",
+    for member_ref in trajectory.municipalities:
+        local_pick[member_ref.id] = st.multiselect(
+            f"Eigen prioriteiten van {member_ref.name}",
             codes,
-            default=list(opened.shown.local.get(m.id, ())),
+            default=list(opened.shown.local.get(member_ref.id, ())),
             format_func=label,
-            key=f"local_{m.id}-{part_key}",
+            key=f"local_{member_ref.id}-{part_key}",
         )
     if st.form_submit_button("Afspraak vastleggen", type="primary"):
-        recorded = []
+        recorded: list[RecordedChoice] = []
+        trajectory_id = trajectory.id  # bound here: the check above does not narrow inside the lambda
         if save_over_opened(
             "joint",
             part_key,
             opened.opened,
             lambda version: recorded.append(
-                record_choice(JointChoice(trajectory.id, shared_pick, local_pick, version))
+                record_choice(JointChoice(trajectory_id, shared_pick, local_pick, version))
             ),
         ):
             _view.clear()

@@ -20,7 +20,7 @@ from ivp_core.plan.texts import (
     save_texts,
     text_key,
 )
-from ui import auth, opened_texts
+from ui import auth, opened_versions
 from ui.context import page_header
 from ui.errors import show_user_error
 
@@ -67,13 +67,13 @@ if len(view.members) > 1:
         )
         view = load_texts_page(trajectory.id, municipality.id, own=True)
 
-opened_texts.flash()
+opened_versions.flash()
 form = f"ivp-texts-{trajectory.id}-{municipality.id if own else 'shared'}"
 stored = {key: str(getattr(view.texts, key)) for key in PARTS}
 stored.update({text_key(code): view.texts.flanking.get(code, "") for code, _label in view.priorities})
 #: Each box follows the stored text until this coordinator changes it; a colleague's newer text is shown beside
-#: one's own when a save is refused (ui.opened_texts), and every save goes over the versions opened.
-opened = opened_texts.sync(form, stored)
+#: one's own when a save is refused (ui.opened_versions), and every save goes over the versions opened.
+opened = opened_versions.sync(form, stored)
 
 with st.form(form):
     parts: dict[str, str] = {}
@@ -85,7 +85,7 @@ with st.form(form):
             height=180,
             help=HELP[key],
             placeholder=(placeholder[:200] + "…") if len(placeholder) > 200 else placeholder,
-            key=opened_texts.box_key(form, key),
+            key=opened_versions.box_key(form, key),
         )
     st.subheader("Flankerend beleid per prioriteit")
     if not view.priorities:
@@ -99,7 +99,7 @@ with st.form(form):
     flanking: dict[str, str] = {}
     for code, label in view.priorities:
         flanking[code] = st.text_area(
-            label, max_chars=MAX_FLANKING, height=100, key=opened_texts.box_key(form, text_key(code))
+            label, max_chars=MAX_FLANKING, height=100, key=opened_versions.box_key(form, text_key(code))
         )
     submitted = st.form_submit_button("Teksten opslaan", type="primary")
 
@@ -117,11 +117,11 @@ if submitted:
             )
         )
     except TextsConflict as conflicts:
-        opened_texts.remember(form, conflicts.conflicts)
+        opened_versions.remember(form, conflicts.conflicts)
     except UserError as error:
         show_user_error(error)
     else:
-        opened_texts.saved(
+        opened_versions.saved(
             form,
             "De teksten zijn opgeslagen. Het IVP-concept op de pagina Verslag neemt ze over.",
             changed=True,

@@ -257,7 +257,7 @@ with st.expander("Instellingen van de berekening", expanded=False, icon=":materi
         horizontal=True,
         help="De methode adviseert hoogstens drie of vier prioriteiten.",
     )
-    rule: str = left.selectbox(  # type: ignore[assignment]
+    rule: str = left.selectbox(
         "Rekenregel",
         list(RULE_LABELS),
         index=list(RULE_LABELS).index(stored.ranking_rule),

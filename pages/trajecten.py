@@ -7,8 +7,9 @@ Every part is saved over the version this coordinator opened (``ui.opened_versio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -29,6 +30,10 @@ from ui.context import current_trajectory, select_trajectory
 from ui.errors import show_user_error
 from ui.opened_versions import arrived, edit_round, keep, next_round, save_over_opened, settle_conflict
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+    from streamlit.elements.lib.column_types import ColumnConfig
+
 auth.require_facilitator()
 
 _FLASH = "trajecten_flash"
@@ -45,11 +50,24 @@ def _records(frame: pd.DataFrame) -> list[Row]:
     return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _grid(rows: Sequence[object], columns: list[str], key: str, **options: object) -> pd.DataFrame:
+def _grid(
+    rows: Sequence[DataclassInstance],
+    columns: list[str],
+    key: str,
+    *,
+    column_config: Mapping[str, ColumnConfig],
+    column_order: list[str] | None = None,
+) -> pd.DataFrame:
     """A table of rows a coordinator adds to: rows stay in the order typed, empty cells stay empty."""
-    frame = pd.DataFrame([asdict(r) for r in rows], columns=columns)  # type: ignore[call-overload]
+    frame = pd.DataFrame([asdict(r) for r in rows], columns=columns)
     edited: pd.DataFrame = st.data_editor(
-        frame, num_rows="dynamic", width="stretch", key=key, placeholder=EMPTY, **options
+        frame,
+        num_rows="dynamic",
+        width="stretch",
+        key=key,
+        placeholder=EMPTY,
+        column_config=column_config,
+        column_order=column_order,
     )
     return edited
 

@@ -4,6 +4,8 @@ Renders only: the use cases are in ``ivp_core.report.verslag_page`` (the backup 
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ivp_core.report.verslag_page import (
@@ -30,6 +32,8 @@ if trajectory is None:
 
 municipality = context.current_municipality()
 municipality_id = municipality.id if municipality is not None else None
+# Bound after the check: the functions below do not see the narrowing of the module's `trajectory`.
+trajectory_id = trajectory.id
 
 
 @st.cache_data(ttl=10, show_spinner="Verslag wordt samengesteld…")
@@ -39,7 +43,7 @@ def _cached_report(trajectory_id: int, municipality_id: int | None) -> Report:
 
 
 def _report() -> Report:
-    return _cached_report(trajectory.id, municipality_id)
+    return _cached_report(trajectory_id, municipality_id)
 
 
 def _one_file(fmt: str) -> bytes:
@@ -48,7 +52,7 @@ def _one_file(fmt: str) -> bytes:
 
 
 def _kind_file(kind: str, fmt: str) -> bytes:
-    return document_file(trajectory.id, municipality_id, kind, fmt)
+    return document_file(trajectory_id, municipality_id, kind, fmt)
 
 
 report = _report()
@@ -111,7 +115,7 @@ def _kind_downloads(kind: str, stem: str) -> None:
         label, icon = FORMAT_LABELS[fmt]
         column.download_button(
             label,
-            data=lambda fmt=fmt: _kind_file(kind, fmt),
+            data=partial(_kind_file, kind, fmt),
             file_name=f"{stem}.{fmt}",
             mime=MEDIA_TYPES[fmt],
             icon=icon,

@@ -4,6 +4,8 @@ with the verdict, and the actions of the uitvoeringsplan with their state and th
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -20,7 +22,9 @@ trajectory, municipality = page_header("Voortgang")
 if saved := st.session_state.pop("voortgang_saved", None):
     st.success(saved, icon=":material/check:")
 
-VERDICT_STYLE = {
+#: The badge colours used here (st.badge takes only its own palette names).
+BadgeColour = Literal["green", "red", "gray"]
+VERDICT_STYLE: dict[str, tuple[BadgeColour, str]] = {
     pp.ON_COURSE: ("green", ":material/check_circle:"),
     pp.BEHIND: ("red", ":material/warning:"),
     pp.NO_MEASUREMENT: ("gray", ":material/hourglass_empty:"),

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ivp_core.analysis.figures import PER_1000, SeriesPair, benchmark_label
 from ui.dutch_counts import counted
+from ui.result_charts import layered
 
 LOCAL_COLOUR = "#1f4e8c"
 BENCHMARK_COLOUR = "#6b6b6b"
@@ -52,7 +53,7 @@ def caption(pair: SeriesPair) -> str:
     return text
 
 
-def series_chart(pair: SeriesPair, municipality_name: str, height: int = 220) -> alt.LayerChart | alt.Chart:
+def series_chart(pair: SeriesPair, municipality_name: str, height: int = 220) -> alt.LayerChart:
     frame = chart_frame(pair, municipality_name)
     names = list(dict.fromkeys(frame["Regio"]))
     colours = [LOCAL_COLOUR, BENCHMARK_COLOUR][: len(names)]
@@ -86,7 +87,7 @@ def series_chart(pair: SeriesPair, municipality_name: str, height: int = 220) ->
                 color=alt.Color("Regio:N", scale=alt.Scale(domain=names, range=colours), legend=None),
             ),
         )
-    return alt.layer(*layers).properties(height=height)
+    return layered(*layers).properties(height=height)
 
 
 def show_series(pair: SeriesPair, municipality_name: str, height: int = 220) -> None:

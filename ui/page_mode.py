@@ -24,11 +24,8 @@ from streamlit.commands import navigation as _navigation_module
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import script_runner as _script_runner
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
-from streamlit.runtime.scriptrunner_utils.script_run_context import (
-    SCRIPT_RUN_CONTEXT_ATTR_NAME,
-    ScriptRunContext,
-    get_script_run_ctx,
-)
+from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext, get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context_attr import SCRIPT_RUN_CONTEXT_ATTR_NAME
 
 _FOLDER_MODE_CODE: CodeType = _script_runner._mpa_v1.__code__
 _original_navigation = _navigation_module._navigation

@@ -15,13 +15,13 @@ import streamlit as st
 from ivp_core.consultation import sessions_page as uc
 from ivp_core.edits import TextsConflict
 from ivp_core.errors import EditConflict, UserError
-from ui import opened_texts
+from ui import opened_versions
 from ui.errors import show_user_error
 
 
 def render(info: uc.SessionInfo) -> None:
     with st.expander("Meedoen: één stem per persoon, uitleg, sluittijd en privacy", expanded=False):
-        opened_texts.flash()
+        opened_versions.flash()
         settings = uc.load_settings(info.id)
         _admission(settings)
         st.divider()
@@ -33,14 +33,14 @@ def render(info: uc.SessionInfo) -> None:
 
 def _admission(settings: uc.SessionSettings) -> None:
     form = f"pp:{settings.session_id}:mode"
-    opened = opened_texts.sync_part(
+    opened = opened_versions.sync_part(
         form, {"mode": settings.admission, "seats": settings.seats or 9}, settings.admission_words
     )
     mode = st.radio(
         "Hoe houdt deze sessie het bij één stem per persoon?",
         list(uc.ADMISSIONS),
         format_func=uc.ADMISSIONS.__getitem__,
-        key=opened_texts.box_key(form, "mode"),
+        key=opened_versions.box_key(form, "mode"),
     )
     seats = None
     if mode == "zetels":
@@ -49,7 +49,7 @@ def _admission(settings: uc.SessionSettings) -> None:
                 "Aantal zetels (leden die mogen stemmen)",
                 min_value=1,
                 max_value=500,
-                key=opened_texts.box_key(form, "seats"),
+                key=opened_versions.box_key(form, "seats"),
             )
         )
         set_seats, joined = settings.seats_status
@@ -63,11 +63,11 @@ def _admission(settings: uc.SessionSettings) -> None:
         try:
             uc.save_admission(uc.AdmissionSave(settings.session_id, str(mode), seats, opened))
         except EditConflict as exc:
-            opened_texts.remember_part(form, exc)
+            opened_versions.remember_part(form, exc)
         except UserError as exc:
             show_user_error(exc)
         else:
-            opened_texts.saved(form, "Opgeslagen.", changed=True)
+            opened_versions.saved(form, "Opgeslagen.", changed=True)
 
 
 def _texts(settings: uc.SessionSettings) -> None:
@@ -78,7 +78,7 @@ def _texts(settings: uc.SessionSettings) -> None:
         "Vul minstens de verwerkingsverantwoordelijke en het contact aan."
     )
     local = settings.closes_local
-    opened_closes = opened_texts.sync_part(
+    opened_closes = opened_versions.sync_part(
         closing,
         {
             "on": local is not None,
@@ -87,20 +87,26 @@ def _texts(settings: uc.SessionSettings) -> None:
         },
         settings.closes_words,
     )
-    opened = opened_texts.sync(form, settings.texts)
-    closes = st.checkbox("Sluit vanzelf op een vaste tijd", key=opened_texts.box_key(closing, "on"))
-    day = st.date_input("Sluitdatum", key=opened_texts.box_key(closing, "day"), format="DD-MM-YYYY")
-    hour = st.time_input("Sluittijd (Nederlandse tijd)", key=opened_texts.box_key(closing, "hour"))
+    opened = opened_versions.sync(form, settings.texts)
+    closes = st.checkbox("Sluit vanzelf op een vaste tijd", key=opened_versions.box_key(closing, "on"))
+    day = st.date_input("Sluitdatum", key=opened_versions.box_key(closing, "day"), format="DD-MM-YYYY")
+    hour = st.time_input("Sluittijd (Nederlandse tijd)", key=opened_versions.box_key(closing, "hour"))
     texts = {
         field.key: st.text_area(
-            field.label, placeholder=field.placeholder, key=opened_texts.box_key(form, field.key), height=80
+            field.label,
+            placeholder=field.placeholder,
+            key=opened_versions.box_key(form, field.key),
+            height=80,
         )
         for field in settings.info
     }
     st.markdown("**Privacyverklaring (AVG)**")
     for field in settings.privacy:
         texts[field.key] = st.text_area(
-            field.label, placeholder=field.placeholder, key=opened_texts.box_key(form, field.key), height=80
+            field.label,
+            placeholder=field.placeholder,
+            key=opened_versions.box_key(form, field.key),
+            height=80,
         )
     if st.button("Uitleg en sluittijd opslaan", key=f"{form}:save"):
         if closes and not isinstance(day, date):
@@ -116,14 +122,14 @@ def _texts(settings: uc.SessionSettings) -> None:
         try:
             uc.save_participant_texts(request)
         except TextsConflict as exc:
-            opened_texts.remember(form, exc.conflicts)
+            opened_versions.remember(form, exc.conflicts)
         except EditConflict as exc:
-            opened_texts.remember_part(closing, exc)
+            opened_versions.remember_part(closing, exc)
         except UserError as exc:
             show_user_error(exc)
         else:
-            opened_texts.forget(closing)
-            opened_texts.saved(form, "Opgeslagen.", changed=True)
+            opened_versions.forget(closing)
+            opened_versions.saved(form, "Opgeslagen.", changed=True)
 
 
 def _voids(info: uc.SessionInfo) -> None:

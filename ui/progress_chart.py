@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from ivp_core.report.progress_page import ChartPoint
-from ui.result_charts import DUTCH_DECIMAL
+from ui.result_charts import DUTCH_DECIMAL, layered
 
 MEASURED, TARGET = "Gemeten", "Streeflijn"
 
@@ -57,4 +57,4 @@ def progress_chart(points: tuple[ChartPoint, ...], unit: str, height: int = 230)
         .mark_text(dy=-12, fontSize=13)
         .encode(text="Label:N")
     )
-    return alt.layer(target, measured, labels).properties(height=height)
+    return layered(target, measured, labels).properties(height=height)

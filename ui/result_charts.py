@@ -17,6 +17,8 @@ OTHER_COLOUR = "#b8c4ce"
 #: Pixels per theme row: below about 26 Vega drops every other axis label on a 22-theme chart.
 ROW_HEIGHT = 28
 ChartT = TypeVar("ChartT", alt.Chart, alt.LayerChart)
+# Altair types its mark_* and encode methods through a signature-copying decorator that mypy reads as Any, so
+# each chart is annotated where it is built: the return types below are then checked, not assumed.
 
 
 def row_sized(chart: ChartT, rows: int) -> ChartT:
@@ -29,6 +31,16 @@ def row_sized(chart: ChartT, rows: int) -> ChartT:
     return chart.properties(
         height=ROW_HEIGHT * max(rows, 1), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
     )
+
+
+def layered(*charts: alt.Chart) -> alt.LayerChart:
+    """The charts drawn on top of each other, typed as what they are.
+
+    `alt.layer` and `+` are typed "LayerChart or FacetChart" because Altair turns the layers into a facet
+    when every one of them has the same row/column channel; these charts have none, so this builds the
+    LayerChart that `alt.layer` builds for them.
+    """
+    return alt.LayerChart(layer=list(charts))
 
 
 def _label(names: Mapping[str, str], code: str) -> str:
@@ -66,7 +78,7 @@ def score_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Char
         scale=alt.Scale(domain=["prioriteit", "going concern"], range=[PRIORITY_COLOUR, OTHER_COLOUR]),
         legend=alt.Legend(title=None, orient="top"),
     )
-    chart = (
+    chart: alt.Chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -95,7 +107,7 @@ def rank_interval_chart(result: AggregationResult, names: Mapping[str, str]) -> 
     frame = ranking_frame(result, names).dropna(subset=["Plaats laag"])
     order = list(frame["Thema"])
     y = alt.Y("Thema:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
-    rule = (
+    rule: alt.Chart = (
         alt.Chart(frame)
         .mark_rule(strokeWidth=3, color=OTHER_COLOUR)
         .encode(
@@ -104,7 +116,7 @@ def rank_interval_chart(result: AggregationResult, names: Mapping[str, str]) -> 
             x2="Plaats laag:Q",
         )
     )
-    point = (
+    point: alt.Chart = (
         alt.Chart(frame)
         .mark_point(filled=True, size=80)
         .encode(
@@ -118,14 +130,14 @@ def rank_interval_chart(result: AggregationResult, names: Mapping[str, str]) -> 
             tooltip=["Thema", "Plaats", "Plaats hoog", "Plaats laag"],
         )
     )
-    return row_sized(rule + point, len(frame))
+    return row_sized(layered(rule, point), len(frame))
 
 
 def p_top_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Chart:
     frame = ranking_frame(result, names).dropna(subset=["Kans top"])
     frame = frame[frame["Kans top"] > 0]
     order = list(frame.sort_values("Kans top", ascending=False)["Thema"])
-    chart = (
+    chart: alt.Chart = (
         alt.Chart(frame)
         .mark_bar(color=PRIORITY_COLOUR)
         .encode(
@@ -142,7 +154,7 @@ def p_top_chart(result: AggregationResult, names: Mapping[str, str]) -> alt.Char
     return row_sized(chart, len(frame))
 
 
-def group_rank_heatmap(result: AggregationResult, names: Mapping[str, str]) -> alt.Chart:
+def group_rank_heatmap(result: AggregationResult, names: Mapping[str, str]) -> alt.LayerChart:
     """Where each group puts each theme: the group comparison (raad versus inwoners, …)."""
     rows = [
         {
@@ -157,21 +169,21 @@ def group_rank_heatmap(result: AggregationResult, names: Mapping[str, str]) -> a
     ]
     frame = pd.DataFrame(rows)
     order = [_label(names, t.theme) for t in result.themes]
-    base = alt.Chart(frame).encode(
+    base: alt.Chart = alt.Chart(frame).encode(
         x=alt.X("Groep:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("Thema:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
     )
-    cells = base.mark_rect().encode(
+    cells: alt.Chart = base.mark_rect().encode(
         color=alt.Color(
             "Plaats:Q", scale=alt.Scale(scheme="blues", reverse=True), legend=alt.Legend(title="Plaats")
         ),
         tooltip=["Thema", "Groep", "Plaats", alt.Tooltip("Score:Q", format=".3f")],
     )
-    text = base.mark_text(fontSize=12).encode(
+    text: alt.Chart = base.mark_text(fontSize=12).encode(
         text="Plaats:Q",
         color=alt.condition(alt.datum.Plaats <= 6, alt.value("white"), alt.value("#222")),
     )
-    return row_sized(cells + text, len(order))
+    return row_sized(layered(cells, text), len(order))
 
 
 def dispersion_heatmap(consensus: Consensus, names: Mapping[str, str]) -> alt.Chart:
@@ -186,7 +198,7 @@ def dispersion_heatmap(consensus: Consensus, names: Mapping[str, str]) -> alt.Ch
         for d in consensus.dispersion
     ]
     frame = pd.DataFrame(rows)
-    chart = (
+    chart: alt.Chart = (
         alt.Chart(frame)
         .mark_rect()
         .encode(
@@ -225,7 +237,7 @@ def matrix_chart(consensus: Consensus, names: Mapping[str, str]) -> alt.LayerCha
         return None
     frame = pd.DataFrame(rows)
     scale = alt.Scale(domain=[0, 1])
-    points = (
+    points: alt.Chart = (
         alt.Chart(frame)
         .mark_circle(size=140, color=PRIORITY_COLOUR)
         .encode(
@@ -241,8 +253,8 @@ def matrix_chart(consensus: Consensus, names: Mapping[str, str]) -> alt.LayerCha
             ],
         )
     )
-    labels = points.mark_text(align="left", dx=9, fontSize=12).encode(text="Code:N")
+    labels: alt.Chart = points.mark_text(align="left", dx=9, fontSize=12).encode(text="Code:N")
     mid = pd.DataFrame({"v": [0.5]})
-    vline = alt.Chart(mid).mark_rule(strokeDash=[4, 4], color="#888").encode(x="v:Q")
-    hline = alt.Chart(mid).mark_rule(strokeDash=[4, 4], color="#888").encode(y="v:Q")
-    return (vline + hline + points + labels).properties(height=480)
+    vline: alt.Chart = alt.Chart(mid).mark_rule(strokeDash=[4, 4], color="#888").encode(x="v:Q")
+    hline: alt.Chart = alt.Chart(mid).mark_rule(strokeDash=[4, 4], color="#888").encode(y="v:Q")
+    return layered(vline, hline, points, labels).properties(height=480)

@@ -369,7 +369,7 @@ def check_upload(filename: str, size: int) -> None:
 
 
 def import_figures(
-    preview: ImportPreview, author: str, progress: Callable[[float], None] | None = None
+    preview: ImportPreview, author: str, progress: Callable[[float], object] | None = None
 ) -> Imported:
     """Store the previewed figures, all or nothing (``FiguresRefused`` with every problem when it cannot)."""
     try:

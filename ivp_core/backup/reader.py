@@ -20,7 +20,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from typing import IO, Any, Final
+from typing import IO, Any, Final, Literal, overload
 
 from ivp_core.backup.format import (
     ADDED_IN_0002,
@@ -135,12 +135,13 @@ class BackupFile:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
-            raise BackupError("Dit is geen back-upbestand van de IVP-prioritering (geen zip-bestand).") from None
+            raise BackupError(
+                "Dit is geen back-upbestand van de IVP-prioritering (geen zip-bestand)."
+            ) from None
         if sum(info.file_size for info in self._zip.infolist()) > MAX_UNPACKED_BYTES:
             raise _too_big()
         self.unpacked = 0
         self.manifest_bytes = self._small(MANIFEST_NAME, required=True)
-        assert self.manifest_bytes is not None
         self.manifest = self._check_manifest(parse_json(self.manifest_bytes, MANIFEST_NAME))
         self.version: int = self.manifest["format_version"]
         revision = self.manifest.get("schema_revision")
@@ -150,7 +151,9 @@ class BackupFile:
         known = {MANIFEST_NAME, SIGNATURE_NAME} | {self._entry(n)["file"] for n in self.present_tables}
         # Folder entries carry no data: a backup unzipped to look inside and zipped again (`zip -r`, the
         # Explorer) has them, and refusing it for that would only puzzle the coordinator.
-        files = {info.filename for info in self._zip.infolist() if not (info.is_dir() and info.file_size == 0)}
+        files = {
+            info.filename for info in self._zip.infolist() if not (info.is_dir() and info.file_size == 0)
+        }
         unknown = sorted(files - known)
         if unknown:
             raise BackupError(
@@ -218,6 +221,10 @@ class BackupFile:
         if self.unpacked > MAX_UNPACKED_BYTES:
             raise _too_big()
 
+    @overload
+    def _small(self, path: str, *, required: Literal[True]) -> bytes: ...
+    @overload
+    def _small(self, path: str, *, required: bool) -> bytes | None: ...
     def _small(self, path: str, *, required: bool) -> bytes | None:
         if path not in self._zip.namelist():
             if required:
@@ -282,7 +289,11 @@ class BackupFile:
                         raise _too_big()
                     digest.update(payload)
                     raw = parse_json(payload, path)
-                    if not isinstance(raw, dict) or raw.get("table") != name or not isinstance(raw.get("rows"), list):
+                    if (
+                        not isinstance(raw, dict)
+                        or raw.get("table") != name
+                        or not isinstance(raw.get("rows"), list)
+                    ):
                         raise BackupError(
                             f"Het back-upbestand is ongeldig: tabel '{name}' heeft niet de verwachte vorm."
                         )
@@ -309,7 +320,9 @@ class BackupFile:
         keys = set(row)
         if keys - expected:
             unknown = ", ".join(sorted(keys - expected))
-            raise BackupError(f"Het back-upbestand is ongeldig: tabel '{name}' bevat onbekende kolommen ({unknown}).")
+            raise BackupError(
+                f"Het back-upbestand is ongeldig: tabel '{name}' bevat onbekende kolommen ({unknown})."
+            )
         missing = expected - keys - may_lack
         if missing:
             raise BackupError(
@@ -372,7 +385,9 @@ class BackupFile:
                 if any(v is None for v in key):
                     raise _empty_key(name)
                 if key in seen:
-                    raise BackupError(f"Het back-upbestand is ongeldig: tabel '{name}' heeft een dubbele sleutel.")
+                    raise BackupError(
+                        f"Het back-upbestand is ongeldig: tabel '{name}' heeft een dubbele sleutel."
+                    )
                 seen.add(key)
             yield index, clean
         if index + 1 != announced:

@@ -101,7 +101,8 @@ WRITTEN_TABLES: Final = (
     *_LAST_TABLES,
 )
 
-Progress = Callable[[float, str], None]
+#: Told the share done and what is being done; what it returns is ignored (a progress bar returns itself).
+Progress = Callable[[float, str], object]
 
 
 def _no_progress(fraction: float, text: str) -> None:

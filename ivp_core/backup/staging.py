@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Engine, and_, delete, exists, insert, select, update
+from sqlalchemy import ColumnElement, Engine, Table, and_, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from ivp_core.backup.format import TABLES
@@ -142,7 +142,14 @@ class RestoreState:
 
 def _state(job: RestoreJob) -> RestoreState:
     return RestoreState(
-        job.id, job.trajectory_id, job.purpose, job.host, job.pid, job.heartbeat_at, job.rows_total, job.rows_done
+        job.id,
+        job.trajectory_id,
+        job.purpose,
+        job.host,
+        job.pid,
+        job.heartbeat_at,
+        job.rows_total,
+        job.rows_done,
     )
 
 
@@ -252,7 +259,9 @@ def _delete_chunks(pacer: Pacer, job_id: int, table_name: str, where: Any) -> No
 
 
 def _remove_trajectory(pacer: Pacer, job_id: int, trajectory_id: int) -> None:
-    sessions = select(TABLES["opinion_session"].c.id).where(TABLES["opinion_session"].c.trajectory_id == trajectory_id)
+    sessions = select(TABLES["opinion_session"].c.id).where(
+        TABLES["opinion_session"].c.trajectory_id == trajectory_id
+    )
     for name in _BY_SESSION:
         _delete_chunks(pacer, job_id, name, TABLES[name].c.session_id.in_(sessions))
     trajectory = TABLES["trajectory"]
@@ -263,6 +272,7 @@ def _remove_trajectory(pacer: Pacer, job_id: int, trajectory_id: int) -> None:
 
 def _remove_created(pacer: Pacer, job_id: int) -> None:
     created = RestoreCreated.__table__
+    assert isinstance(created, Table)  # a declarative model's table; typed as any FromClause
     link = TABLES["trajectory_municipality"]
     for name, column in SHARED_CREATED:
         table = TABLES[name]
@@ -276,14 +286,16 @@ def _remove_created(pacer: Pacer, job_id: int) -> None:
                     )
                 )
                 values: list[Any] = keys if column != "id" else [int(k) for k in keys]
-                target = table.c[column].in_(values)
+                target: ColumnElement[bool] = table.c[column].in_(values)
                 if name == "municipality":  # someone may have started using it meanwhile: keep it then
                     target = and_(target, ~exists().where(link.c.municipality_id == table.c.id))
                 if keys:
                     db.execute(delete(table).where(target))
                     db.execute(
                         delete(created).where(
-                            created.c.job_id == job_id, created.c.table_name == name, created.c.row_key.in_(keys)
+                            created.c.job_id == job_id,
+                            created.c.table_name == name,
+                            created.c.row_key.in_(keys),
                         )
                     )
                 beat(db, job_id)

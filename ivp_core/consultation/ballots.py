@@ -2,7 +2,8 @@
 
 The live pages and the CSV import must refuse exactly the same ballots with exactly the same Dutch
 words, so the rules live here once. Everything is pure: settings are plain dicts (as stored with a
-session), the result is an immutable :class:`NormalisedBallot`.
+session, typed per method below once :func:`normalise_settings` has checked them), the result is an
+immutable :class:`NormalisedBallot`.
 
 Settings per method::
 
@@ -25,12 +26,43 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, cast, get_args
+from typing import Any, Final, Literal, NoReturn, TypedDict, get_args, overload
 
 from ivp_core.errors import UserError
 
 Method = Literal["rating", "points", "ranking", "criteria"]
 METHODS: Final[tuple[Method, ...]] = get_args(Method)
+
+
+class RatingSettings(TypedDict):
+    scale_min: int
+    scale_max: int
+
+
+class PointsSettings(TypedDict):
+    budget: int
+
+
+class RankingSettings(TypedDict):
+    k: int
+
+
+class CriterionSettings(TypedDict):
+    """One criterion as stored in a session's settings (JSON): the fields of :class:`Criterion`."""
+
+    key: str
+    label: str
+    weight: float
+    min: float
+    max: float
+
+
+class CriteriaSettings(TypedDict):
+    criteria: list[CriterionSettings]
+
+
+#: A method's settings after :func:`normalise_settings`: plain dicts, so they are stored as they are.
+MethodSettings = RatingSettings | PointsSettings | RankingSettings | CriteriaSettings
 
 
 class BallotError(UserError):
@@ -61,7 +93,7 @@ class Criterion:
     min: float = 1.0
     max: float = 5.0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CriterionSettings:
         return {"key": self.key, "label": self.label, "weight": self.weight, "min": self.min, "max": self.max}
 
 
@@ -96,7 +128,7 @@ IMPACT_KEY: Final = "impact"
 INFLUENCE_KEY: Final = "beinvloedbaarheid"
 
 
-def default_criteria_settings() -> dict[str, Any]:
+def default_criteria_settings() -> CriteriaSettings:
     """Fresh (mutable) settings dict for a criteria session with the default criteria."""
     return {"criteria": [c.to_dict() for c in DEFAULT_CRITERIA]}
 
@@ -212,29 +244,51 @@ def parse_criteria(settings: Mapping[str, Any]) -> tuple[Criterion, ...]:
     return tuple(Criterion(c.key, c.label, c.weight / total, c.min, c.max) for c in items)
 
 
-def normalise_settings(method: str, settings: Mapping[str, Any] | None, n_themes: int) -> dict[str, Any]:
+def _unknown_method(method: str) -> NoReturn:
+    raise BallotError(f"Onbekende stemmethode '{method}'. Kies uit: {', '.join(METHODS)}.")
+
+
+@overload
+def normalise_settings(
+    method: Literal["rating"], settings: Mapping[str, Any] | None, n_themes: int
+) -> RatingSettings: ...
+@overload
+def normalise_settings(
+    method: Literal["points"], settings: Mapping[str, Any] | None, n_themes: int
+) -> PointsSettings: ...
+@overload
+def normalise_settings(
+    method: Literal["ranking"], settings: Mapping[str, Any] | None, n_themes: int
+) -> RankingSettings: ...
+@overload
+def normalise_settings(
+    method: Literal["criteria"], settings: Mapping[str, Any] | None, n_themes: int
+) -> CriteriaSettings: ...
+@overload
+def normalise_settings(method: str, settings: Mapping[str, Any] | None, n_themes: int) -> MethodSettings: ...
+def normalise_settings(method: str, settings: Mapping[str, Any] | None, n_themes: int) -> MethodSettings:
     """Validated settings with defaults filled in; raises :class:`BallotError` for bad settings.
 
-    ``normalise_settings(method, None, n)`` gives the defaults for a new session.
+    ``normalise_settings(method, None, n)`` gives the defaults for a new session. Called with the method
+    as a literal, the result is typed as that method's settings.
 
     ``n_themes`` caps the ranking depth k: a top-7 on a ballot with 5 themes is a full ranking.
     """
     if method not in METHODS:
-        raise BallotError(f"Onbekende stemmethode '{method}'. Kies uit: {', '.join(METHODS)}.")
+        _unknown_method(method)
     settings = dict(settings or {})
-    m = cast(Method, method)
-    if m == "rating":
+    if method == "rating":
         lo = _setting_number(settings, "scale_min", 1)
         hi = _setting_number(settings, "scale_max", 5)
         if not (lo.is_integer() and hi.is_integer() and hi > lo):
             raise BallotError("De schaal moet lopen van een geheel getal naar een groter geheel getal.")
         return {"scale_min": int(lo), "scale_max": int(hi)}
-    if m == "points":
+    if method == "points":
         budget = _setting_number(settings, "budget", 10)
         if not (budget.is_integer() and budget > 0):
             raise BallotError("Het aantal punten per deelnemer moet een positief geheel getal zijn.")
         return {"budget": int(budget)}
-    if m == "ranking":
+    if method == "ranking":
         k = _setting_number(settings, "k", 5)
         if not (k.is_integer() and k >= 1):
             raise BallotError("Het aantal plaatsen in de top moet een positief geheel getal zijn.")
@@ -258,21 +312,34 @@ def validate_ballot(
     participant may genuinely have no further preference.
     """
     labels = _as_labels(themes_on_ballot)
-    s = normalise_settings(method, settings, len(labels))
+    n = len(labels)
+    # The settings are checked before the values (arguments are evaluated in order): bad settings are
+    # reported first, whatever the ballot holds.
+    if method == "rating":
+        return _validate_rating(normalise_settings("rating", settings, n), labels, _readable(values, labels))
+    if method == "points":
+        return _validate_points(normalise_settings("points", settings, n), labels, _readable(values, labels))
+    if method == "ranking":
+        return _validate_ranking(
+            normalise_settings("ranking", settings, n), labels, _readable(values, labels)
+        )
+    if method == "criteria":
+        return _validate_criteria(
+            normalise_settings("criteria", settings, n), labels, _readable(values, labels)
+        )
+    _unknown_method(method)
+
+
+def _readable(values: object, labels: Mapping[str, str]) -> Mapping[str, Any]:
+    """The ballot's values when they are a mapping of themes on the ballot; refuses anything else."""
     if not isinstance(values, Mapping):
         raise BallotError("Het stemformulier is leeg of onleesbaar.")
     _check_themes(values, labels)
-    if method == "rating":
-        return _validate_rating(s, labels, values)
-    if method == "points":
-        return _validate_points(s, labels, values)
-    if method == "ranking":
-        return _validate_ranking(s, labels, values)
-    return _validate_criteria(s, labels, values)
+    return values
 
 
 def _validate_rating(
-    s: Mapping[str, Any], labels: Mapping[str, str], values: Mapping[str, Any]
+    s: RatingSettings, labels: Mapping[str, str], values: Mapping[str, Any]
 ) -> NormalisedBallot:
     lo, hi = s["scale_min"], s["scale_max"]
     out: dict[str, float | None] = dict.fromkeys(labels)
@@ -292,7 +359,7 @@ def _validate_rating(
 
 
 def _validate_points(
-    s: Mapping[str, Any], labels: Mapping[str, str], values: Mapping[str, Any]
+    s: PointsSettings, labels: Mapping[str, str], values: Mapping[str, Any]
 ) -> NormalisedBallot:
     budget = s["budget"]
     out: dict[str, float | None] = dict.fromkeys(labels, 0.0)
@@ -313,7 +380,7 @@ def _validate_points(
 
 
 def _validate_ranking(
-    s: Mapping[str, Any], labels: Mapping[str, str], values: Mapping[str, Any]
+    s: RankingSettings, labels: Mapping[str, str], values: Mapping[str, Any]
 ) -> NormalisedBallot:
     k = s["k"]
     out: dict[str, float | None] = dict.fromkeys(labels)
@@ -342,7 +409,7 @@ def _validate_ranking(
 
 
 def _validate_criteria(
-    s: Mapping[str, Any], labels: Mapping[str, str], values: Mapping[str, Any]
+    s: CriteriaSettings, labels: Mapping[str, str], values: Mapping[str, Any]
 ) -> NormalisedBallot:
     criteria = {c.key: c for c in parse_criteria(s)}
     out: dict[tuple[str, str], float | None] = {(t, c): None for t in labels for c in criteria}

@@ -196,7 +196,9 @@ def round_spreads(db: Session, session_id: int) -> dict[CellKey, Spread]:
         .join(Ballot, Ballot.id == BallotItem.ballot_id)
         .where(Ballot.session_id == session_id, BallotItem.value.is_not(None))
     ).all()
-    return _raw_spreads([(sid, t, c, float(v), float(w)) for sid, t, c, v, w in rows]).get(session_id, {})
+    # `v is not None` only narrows the type: the query already left NULL values out
+    cells = [(sid, t, c, float(v), float(w)) for sid, t, c, v, w in rows if v is not None]
+    return _raw_spreads(cells).get(session_id, {})
 
 
 # ------------------------------------------------------------------------------------ interpretation

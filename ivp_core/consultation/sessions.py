@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.access.audit import Permission, act, act_on_session
 from ivp_core.catalogue import load_catalogue
-from ivp_core.consultation.ballots import BallotError, normalise_settings
+from ivp_core.consultation.ballots import BallotError, MethodSettings, normalise_settings
 from ivp_core.errors import UserError
 from ivp_core.storage.models import Municipality, OpinionSession, ThemeAnalysis, Trajectory, utcnow
 from ivp_core.vocabulary import METHOD_LABELS as METHOD_LABELS  # sessions' name for it, used by pages
@@ -185,7 +185,7 @@ def _session_options(kind: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _method_settings(method: str, settings: Mapping[str, Any], n_themes: int) -> dict[str, Any]:
+def _method_settings(method: str, settings: Mapping[str, Any], n_themes: int) -> MethodSettings:
     try:
         return normalise_settings(method, settings, n_themes)
     except BallotError as exc:

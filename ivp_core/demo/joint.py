@@ -9,6 +9,7 @@ Voorbeeldgemeente after the single demo was loaded) is reused, and its figures a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -23,7 +24,8 @@ from ivp_core.trajectory.trajectories import create_trajectory
 JOINT_DIR = DATA_DIR / "demo" / "rivierenland"
 
 
-def _member(session: Session, folder: Path) -> tuple[Municipality, dict, dict]:
+def _member(session: Session, folder: Path) -> tuple[Municipality, dict[str, Any], dict[str, Any]]:
+    """The member municipality (added with its figures unless it exists) and its two YAML files as read."""
     info = read_yaml(folder / "municipality.yaml")
     analysis = read_yaml(folder / "analysis.yaml")
     municipality = session.scalar(select(Municipality).where(Municipality.name == str(info["name"])))

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ivp_core.access.audit import Permission, act
 from ivp_core.catalogue import load_catalogue
@@ -141,12 +142,16 @@ def _theme(code: str | None, where: str, required: bool) -> str | None:
     return code
 
 
+#: The Stap 1 tables, each a list of rows of one trajectory.
+Stap1Row = TypeVar("Stap1Row", Milestone, WerkgroepMember, PreviousPriority, AgendaInput)
+
+
 def read_stap1(db: Session, trajectory_id: int, *, as_typed: bool = False) -> Stap1:
     """Stap 1 as stored; the planning by date (as documents list it), or with ``as_typed`` in the order the
     coordinator typed it (the page's table: a row must not jump away while the planning is being filled in)."""
     t = _trajectory(db, trajectory_id)
 
-    def rows(model: type, *order: object) -> list:  # type: ignore[type-arg]
+    def rows(model: type[Stap1Row], *order: InstrumentedAttribute[Any]) -> list[Stap1Row]:
         return list(db.scalars(select(model).where(model.trajectory_id == trajectory_id).order_by(*order)))
 
     kind_order = list(MILESTONE_KINDS)

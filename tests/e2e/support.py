@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from bench.serve import ROOT, free_port, start_server, stop_server, streamlit_command, wait_healthy
 from tests.conftest import ADMIN_PASSWORD
@@ -127,7 +127,7 @@ def real_installation(database_url: str, tmp_path: Path) -> Iterator[ServedApp]:
 
 # --------------------------------------------------------------------------- what a person does, step by step
 PHONE = {"width": 390, "height": 844}
-SCREEN = {"width": 1920, "height": 1080}
+SCREEN: ViewportSize = {"width": 1920, "height": 1080}
 
 
 def log_in(page: Any, base_url: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from ivp_core.advice.aggregate.caveats import Caveat
-from ivp_core.advice.aggregate.condorcet import FloatArray
+from ivp_core.advice.aggregate.condorcet import BoolArray, FloatArray
 from ivp_core.advice.aggregate.model import (
     ANALYSIS_GROUP,
     RANKING_RULES,
@@ -154,7 +154,7 @@ def _scored(stat: FloatArray, j: int) -> bool:
     return bool((~np.isnan(row)).any())
 
 
-def _unsupported(groups: Sequence[GroupData], w: FloatArray) -> np.ndarray:
+def _unsupported(groups: Sequence[GroupData], w: FloatArray) -> BoolArray:
     """Themes that only points groups voted on and that got no point from anyone.
 
     Points are a budget: a theme left at 0 by every participant is one nobody asked for. With few voters
@@ -174,7 +174,8 @@ def _unsupported(groups: Sequence[GroupData], w: FloatArray) -> np.ndarray:
             supported |= present.any(axis=0)
         else:
             supported |= (np.where(present, g.scores, 0.0) > 0).any(axis=0)
-    return scored & ~supported
+    unsupported: BoolArray = scored & ~supported
+    return unsupported
 
 
 def _tied_with(ranks: np.ndarray, scores: FloatArray, j: int, rule: str, tol: float) -> list[int]:

@@ -138,7 +138,8 @@ def schulze_ranks(margins: FloatArray, valid: BoolArray) -> IntArray:
         beaten = ((np.swapaxes(strength, -1, -2) > strength) & both).any(axis=-1)
         winners = remaining & ~beaten
         # A winner always exists in exact arithmetic; guard against an endless loop anyway.
-        stuck = remaining.any(axis=-1) & ~winners.any(axis=-1)
+        # an array also without a batch axis (a 0-d one), so it can be given an axis below
+        stuck: BoolArray = np.asarray(remaining.any(axis=-1) & ~winners.any(axis=-1))
         winners |= remaining & stuck[..., None]
         ranks = np.where(winners, (placed + 1)[..., None], ranks)
         placed = placed + winners.sum(axis=-1)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ivp_core.advice.aggregate.condorcet import FloatArray, borda_transform
 from ivp_core.advice.aggregate.model import SessionBallots, round_or_none
@@ -41,7 +42,7 @@ from ivp_core.consultation.ballots import (
 _TIE_EPS = 1e-9
 
 
-def leik_dispersion(counts: Sequence[float]) -> float:
+def leik_dispersion(counts: npt.ArrayLike) -> float:
     """Leik's (1966) ordinal dispersion of category frequencies, 0..1.
 
     D = 2 Σ_{i<K} min(F_i, 1 - F_i) / (K - 1) with F_i the cumulative shares. Example:

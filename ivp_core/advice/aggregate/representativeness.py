@@ -158,12 +158,12 @@ def poststratification_weights(
         dims.append([(cells == c, shares[c] / total_share) for c in present])
     for _ in range(max_iterations):
         before = w.copy()
-        for cells in dims:
+        for dimension_cells in dims:
             known = np.zeros(n, dtype=bool)
-            for mask, _ in cells:
+            for mask, _ in dimension_cells:
                 known |= mask
             total = w[known].sum()
-            for mask, share in cells:
+            for mask, share in dimension_cells:
                 w[mask] *= share * total / w[mask].sum()
         if np.max(np.abs(w - before)) < tolerance:
             break

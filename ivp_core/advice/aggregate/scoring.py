@@ -215,7 +215,8 @@ class GroupData:
         return bool(np.isnan(self.scores).any())
 
     def scored_counts(self) -> IntArray:
-        return (~np.isnan(self.scores)).sum(axis=0).astype(np.int64)
+        counts: IntArray = (~np.isnan(self.scores)).sum(axis=0).astype(np.int64)
+        return counts
 
 
 def build_groups(
@@ -284,7 +285,8 @@ def _canonical_order(participants: Sequence[str], sessions: Sequence[str], score
     _, part = np.unique(names, return_inverse=True)
     _, sess = np.unique(np.array(sessions, dtype=str), return_inverse=True)
     columns = [scores[:, j] for j in range(scores.shape[1] - 1, -1, -1)]
-    return np.lexsort([*columns, sess.reshape(-1), part.reshape(-1)]).astype(np.int64)
+    order_of_rows: IntArray = np.lexsort([*columns, sess.reshape(-1), part.reshape(-1)]).astype(np.int64)
+    return order_of_rows
 
 
 def _analysis_group(data_scores: Mapping[str, float], themes: Sequence[str], rule: RankingRule) -> GroupData:
@@ -310,7 +312,7 @@ def _analysis_group(data_scores: Mapping[str, float], themes: Sequence[str], rul
 
 
 def feature_width(group: GroupData, rule: RankingRule) -> int:
-    m = group.scores.shape[1]
+    m = int(group.scores.shape[1])
     if rule == "schulze":
         pairs = m * (m - 1) // 2
         return pairs + (pairs if group.has_missing else 1)
@@ -362,8 +364,9 @@ def statistic_from_sums(sums: FloatArray, rule: RankingRule, m: int) -> FloatArr
 
 def group_statistic(group: GroupData, rule: RankingRule) -> FloatArray:
     """The group's statistic on all its raters, without a batch axis."""
-    m = group.scores.shape[1]
-    return statistic_from_sums(weighted_sums(group, rule), rule, m)[0]
+    m = int(group.scores.shape[1])
+    statistic: FloatArray = statistic_from_sums(weighted_sums(group, rule), rule, m)[0]
+    return statistic
 
 
 # ------------------------------------------------------------------------------------- combination

@@ -30,7 +30,8 @@ COLUMNS = (
     "margin_low",
     "margin_high",
 )
-Progress = Callable[[float], None]
+#: Told the share done; what it returns is ignored (a progress bar returns itself).
+Progress = Callable[[float], object]
 
 
 def write_figures(

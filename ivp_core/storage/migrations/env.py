@@ -49,7 +49,10 @@ def run_migrations() -> None:
     if connection is not None:
         _run_on(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("Alembic has neither a connection nor sqlalchemy.url to migrate")
+    engine = create_engine(url)
     with engine.connect() as conn:
         _run_on(conn)
 
