@@ -23,7 +23,6 @@ from ivp_core.consultation.ballot_page import SessionInfo, normalise_code
 from ui import vote_page_text
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
 from ui.ballot_memory import forget_in_browser, keep_in_browser
-from ui.context import plain_chrome
 from ui.outage import DATABASE_TROUBLE, show_trouble
 from ui.plain import (
     plain_header,
@@ -208,7 +207,6 @@ def _start_screen(session: SessionInfo) -> None:
 
 
 def main() -> None:
-    plain_chrome()  # Dutch form hints, a thumb-sized menu button
     code = normalise_code(st.query_params.get("code"))
     if not code:
         st.title("Meedoen", anchor=False)

@@ -230,9 +230,19 @@ _LANG_JS: Final = """<span hidden></span>
 
 
 #: Every page: Streamlit's caption grey is too light on the grey sidebar (WCAG AA 4.5:1); this is ≈ 7:1.
+#: And Streamlit's own words that stayed English, and its phone menu button (28×28 px, under the 44 px a thumb
+#: needs): "Press Ctrl+Enter to submit form" under form fields goes; the uploader's "60MB per file • CSV…"
+#: (the server's limit, not ours: each label says "hoogstens 50 MB") goes, its "Upload" button says
+#: "Bestand kiezen".
 _GLOBAL_CSS: Final = """
 <style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #3d4450 !important; opacity: 1 !important; }
+[data-testid="InputInstructions"], [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button * { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "Bestand kiezen"; font-size: 1rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainMenu"] button, [data-testid="stToolbar"] button { min-width: 44px; min-height: 44px; }
+}
 </style>
 """
 
@@ -241,8 +251,8 @@ def page_language(participant: bool = False) -> None:
     """On every page (app.py): `lang="nl"`, Dutch screen-reader and status words, a valid navigation.
 
     `participant`: the page is one a resident opens on a phone (no sidebar, a clear focus ring, thumb-sized
-    choices). Its style goes in the same element as every page's: one element less on the page that 300
-    phones may open at once (docs/deployment.md, "Openen").
+    choices). Its style goes in the same element as every page's (with the Dutch chrome above): one element
+    for all style, on the page that 300 phones may open at once (docs/deployment.md, "Openen").
     """
     serve_dutch_html()
     outage.install_hook()  # database trouble anywhere in this run: Dutch, not Streamlit's error box
