@@ -93,10 +93,14 @@ if person.logged_in:
         page_list.page(
             "pages/mijn_account.py", title="Mijn account", url_path="mijn-account", icon=":material/person:"
         ),
-        page_list.page("pages/uitloggen.py", title="Uitloggen", url_path="uitloggen", icon=":material/logout:"),
+        page_list.page(
+            "pages/uitloggen.py", title="Uitloggen", url_path="uitloggen", icon=":material/logout:"
+        ),
         # An address outside this person's role: a Dutch refusal at that address, not the page.
         *(
-            page_list.page(auth.role_gate(url_path, title), title=title, url_path=url_path, visibility="hidden")
+            page_list.page(
+                auth.role_gate(url_path, title), title=title, url_path=url_path, visibility="hidden"
+            )
             for _, title, url_path, _ in refused
         ),
     ]

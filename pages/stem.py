@@ -20,16 +20,19 @@ from sqlalchemy.exc import IntegrityError
 
 from ivp_core.consultation import ballot_page, presence
 from ivp_core.consultation.ballot_page import SessionInfo, normalise_code
+from ivp_core.storage.db import DATABASE_TROUBLE
 from ui import vote_page_text
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
 from ui.ballot_memory import forget_in_browser, keep_in_browser
-from ui.outage import DATABASE_TROUBLE, show_trouble
+from ui.outage import show_trouble
 from ui.plain import (
     plain_header,
     set_browser_cookie,
 )
 
 TOKEN_KEY = "ivp_participant_token"
+#: What a press on "Stem versturen" answers calmly in Dutch instead of with an error box (see `_submit`).
+SUBMIT_TROUBLE: tuple[type[Exception], ...] = (IntegrityError, *DATABASE_TROUBLE)
 COOKIE = "ivp_deelnemer"
 
 
@@ -69,7 +72,7 @@ def _token() -> tuple[str, bool]:
     # after it on the next run, so the radio a keyboard user just changed would lose its focus.
     set_browser_cookie(COOKIE, str(token))
     if st.query_params.get("t") != token:
-        st.query_params["t"] = token
+        st.query_params["t"] = str(token)
     return str(token), made
 
 
@@ -311,7 +314,7 @@ def _submit(
     """
     if not st.button("Stem versturen", type="primary", width="stretch"):
         return
-    values, remarks = ballot_values(session, st.session_state, key_prefix=key_prefix, comments=True)
+    values, remarks = ballot_values(session, st.session_state.to_dict(), key_prefix=key_prefix, comments=True)
     wijk, age = _profile_values(key_prefix)
     try:
         cast = ballot_page.cast_ballot(
@@ -328,7 +331,7 @@ def _submit(
         )
     except ballot_page.ParticipationError as exc:
         st.error(exc.message_nl)
-    except (IntegrityError, *DATABASE_TROUBLE) as exc:
+    except SUBMIT_TROUBLE as exc:
         # A database away (restart, stop) or too busy to take the vote in time (pool exhausted, lock wait),
         # or a second tab of this phone storing its first ballot in the same instant: nothing was stored, and
         # the phone says so in Dutch, naming the real cause. Pressing again replaces the ballot.

@@ -42,7 +42,9 @@ def page(
     with _lock:
         made = _made.get(key)
     if made is None:
-        made = st.Page(source, title=title, url_path=url_path, icon=icon, default=default, visibility=visibility)
+        made = st.Page(
+            source, title=title, url_path=url_path, icon=icon, default=default, visibility=visibility
+        )
         with _lock:
             made = _made.setdefault(key, made)
     return copy.copy(made)
