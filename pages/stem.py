@@ -25,10 +25,7 @@ from ui import vote_page_text
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
 from ui.ballot_memory import forget_in_browser, keep_in_browser
 from ui.outage import show_trouble
-from ui.plain import (
-    plain_header,
-    set_browser_cookie,
-)
+from ui.plain import cookie_text, plain_header
 
 TOKEN_KEY = "ivp_participant_token"
 #: What a press on "Stem versturen" answers calmly in Dutch instead of with an error box (see `_submit`).
@@ -68,9 +65,8 @@ def _token() -> tuple[str, bool]:
         else:
             token, made = ballot_page.new_token(), True
         st.session_state[TOKEN_KEY] = token
-    # Written on every run, not once: an element that appears only on the first run shifts every widget
-    # after it on the next run, so the radio a keyboard user just changed would lose its focus.
-    set_browser_cookie(COOKIE, str(token))
+    # The cookie is written by the ballot's own component (`keep_in_browser`), on every run that shows the
+    # questions: no element of its own on a page that 300 phones may open at once.
     if st.query_params.get("t") != token:
         st.query_params["t"] = str(token)
     return str(token), made
@@ -105,12 +101,20 @@ def _profile_values(key_prefix: str) -> tuple[str | None, str | None]:
     return st.session_state.get(f"{key_prefix}:wijk"), st.session_state.get(f"{key_prefix}:leeftijd")
 
 
+PRIVACY_LABEL = "Privacy: wat doen we met uw gegevens?"
+
+
 def _about(session: SessionInfo, mode: str) -> None:
     """Why, who decides, until when, and the privacy notice: before the first question or code."""
     about = vote_page_text.about_text(session.id, mode, session.kind == "inwonersconsultatie")
-    st.markdown(about.info)
-    with st.expander("Privacy: wat doen we met uw gegevens?"):
-        st.markdown(about.privacy)
+    # One element, not three (text, expander, text): the privacy notice folds away in a `<details>`, which a
+    # keyboard and a screen reader open as they open an expander. HTML is on only for that element's own
+    # tags: every text in it is escaped Markdown (`vote_page_text`, `plain_markdown`).
+    st.markdown(
+        f'{about.info}\n\n<details class="ivp-figures"><summary>{PRIVACY_LABEL}</summary>\n\n'
+        f"{about.privacy}\n\n</details>",
+        unsafe_allow_html=True,
+    )
 
 
 @st.fragment(run_every=5)
@@ -222,11 +226,12 @@ def main() -> None:
         st.title("Meedoen", anchor=False)
         _ask_code(ballot_page.refusal(None))
     assert session is not None
-    plain_header(session.title)
-    if session.held_on:
-        st.markdown(
-            f"{session.held_on:%d-%m-%Y}" + (f" · ronde {session.round_no}" if session.round_no > 1 else "")
-        )
+    held = (
+        f"{session.held_on:%d-%m-%Y}" + (f" · ronde {session.round_no}" if session.round_no > 1 else "")
+        if session.held_on
+        else None
+    )
+    plain_header(session.title, held)
     status = ballot_page.effective_status(session.status, session.settings)
     if status == "gesloten" and session.status == "open":
         ballot_page.close_if_due(session.id)
@@ -262,9 +267,8 @@ def main() -> None:
             f"Dit is ronde {session.round_no}. Bij elk onderwerp ziet u wat de groep de vorige keer koos."
         )
     key_prefix = f"stem:{session.id}"
-    keep_in_browser(
-        session, key_prefix
-    )  # answers survive a reload and a lost app server (ui/ballot_memory.py)
+    # Answers survive a reload and a lost app server (ui/ballot_memory.py); the token's cookie is set there too.
+    keep_in_browser(session, key_prefix, cookie=cookie_text(COOKIE, token))
     values, _ = ballot_inputs(
         session,
         existing,
@@ -275,11 +279,13 @@ def main() -> None:
         round1=round1,
     )
     _profile(session, known, key_prefix)
-    st.divider()
     if session.method == "points":
+        st.divider()
         points_counter(st, session, values)
+    # The divider in the same element as the line under it (one element less per open).
     st.markdown(
-        "Stuur de link in uw adresbalk niet door. Met die link kan iemand anders uw antwoorden aanpassen."
+        ("" if session.method == "points" else "---\n\n")
+        + "Stuur de link in uw adresbalk niet door. Met die link kan iemand anders uw antwoorden aanpassen."
     )
     _submit(session, token, known, key_prefix, invitation, link)
     if known is None and mode == "open":

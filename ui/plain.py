@@ -75,11 +75,16 @@ def _break_token(match: re.Match[str]) -> str:
     return _TOKEN_PUNCT.sub("\\g<0>\u200b", token)
 
 
-def plain_header(text: str | None) -> None:
-    """A typed title as a heading: HTML-escaped, never Markdown, so a URL in it is not even a link."""
+def plain_header(text: str | None, subline: str | None = None) -> None:
+    """A typed title as a heading: HTML-escaped, never Markdown, so a URL in it is not even a link.
+
+    `subline` (a date, a round) goes under it in the same element: one element less on a page that 300 phones
+    may open at once (docs/deployment.md, "Openen").
+    """
+    under = f'<p style="margin:0 0 1rem 0">{html.escape(subline)}</p>' if subline else ""
     st.html(
         '<h2 style="font-size:1.75rem;font-weight:700;line-height:1.25;margin:0 0 0.5rem 0;'
-        f'overflow-wrap:break-word">{html.escape(breakable(text))}</h2>'
+        f'overflow-wrap:break-word">{html.escape(breakable(text))}</h2>{under}'
     )
 
 
@@ -260,15 +265,22 @@ def page_language(participant: bool = False) -> None:
     st.html(_LANG_JS, unsafe_allow_javascript=True)
 
 
-def set_browser_cookie(name: str, value: str, days: int = 120) -> None:
-    """Keep a value in this browser (first-party cookie, path /) so a reopened link finds it again.
+def cookie_text(name: str, value: str, days: int = 120) -> str:
+    """What a page's script assigns to `document.cookie` to keep `value` in this browser (path /, Lax).
 
-    `value` must be URL-safe (the caller's tokens are); Streamlit can read cookies (`st.context.cookies`)
-    but not set them, so a few lines of script do.
+    `value` must be URL-safe (the callers' tokens are); anything else is refused, since it goes into a script.
     """
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,128}", value) or not re.fullmatch(r"[a-z_]{1,40}", name):
         raise ValueError("cookie name or value not URL-safe")
+    return f"{name}={value}; path=/; max-age={days * 86400}; SameSite=Lax"
+
+
+def set_browser_cookie(name: str, value: str, days: int = 120) -> None:
+    """Keep a value in this browser (first-party cookie, path /) so a reopened link finds it again.
+
+    Streamlit can read cookies (`st.context.cookies`) but not set them, so a few lines of script do.
+    """
     st.html(
-        f"<span hidden></span><script>document.cookie = '{name}={value}; path=/; max-age={days * 86400}; SameSite=Lax';</script>",
+        f"<span hidden></span><script>document.cookie = '{cookie_text(name, value, days)}';</script>",
         unsafe_allow_javascript=True,
     )
