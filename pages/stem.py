@@ -5,10 +5,11 @@ the same browser resumes the same ballot), in `st.session_state`, and in the que
 reload, a server restart or a suspended phone tab keeps it even where cookies are blocked). The join link
 and QR code never contain `t`. The token is never logged or shown; the database keeps only its salted hash.
 
-No participant row is written when the page opens. Once the questions are on the screen, a phone in a
-session that anyone with the code may join registers once (`participation.register_presence`), so the
-projector counts who is in before they vote; otherwise the first ballot creates the participant
-(`ballot_box.cast`), together with the invitation code or e-mail link it uses.
+No participant row is written when the page opens. Once the questions are on the screen (or, for a council
+member in a crowd, the start screen before them), a phone in a session that anyone with the code may join
+registers once (`participation.register_presence`), so the projector counts who is in before they vote;
+otherwise the first ballot creates the participant (`ballot_box.cast`), together with the invitation code or
+e-mail link it uses.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ivp_core.consultation import ballot_page, presence
 from ivp_core.consultation.ballot_page import SessionInfo, normalise_code
 from ivp_core.storage.db import DATABASE_TROUBLE
 from ui import vote_page_text
+from ui.ballot_crowd import OPENINGS
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
 from ui.ballot_memory import forget_in_browser, keep_in_browser
 from ui.outage import show_trouble
@@ -198,8 +200,9 @@ def _start_screen(session: SessionInfo) -> None:
     Why: the information and the privacy notice are read before the first question (one thing at a time,
     in B1), and the page a QR code on a big screen opens on 300 phones at once is light: 12 elements instead
     of 47 for six themes (about 150 for all 22), and no database query. The ballot then follows per phone as
-    each person taps, after reading (docs/deployment.md, "Openen"). Council members and the werkgroep, who vote in the room, and anyone
-    who has voted already go straight to the questions.
+    each person taps, after reading (docs/deployment.md, "Openen"). Council members and the werkgroep, who
+    vote in the room, go straight to the questions, unless their phone opens the page in a crowd of others
+    (`ui.ballot_crowd`): then they too get this screen first. Anyone who has voted already goes straight on.
     """
     if st.query_params.get(STEP_PARAM) == QUESTIONS_STEP:
         return
@@ -247,6 +250,9 @@ def main() -> None:
     plain = session.kind == "inwonersconsultatie"
     # Looked up once per browser session; later reruns (every click on a phone) need no database query.
     state_key = _state_key(session)
+    # This browser session's first look at this ballot: one more phone opening it (`ui.ballot_crowd`). Only
+    # a first look can be crowded, so a phone that has its questions keeps them.
+    crowded = state_key not in st.session_state and OPENINGS.arrive()
     if state_key not in st.session_state and new_token:
         st.session_state[state_key] = (None, None, {})
     elif state_key not in st.session_state:
@@ -256,8 +262,12 @@ def main() -> None:
 
     _about(session, mode)
     invitation, link = _admission_step(session, mode) if known is None else (None, None)
-    if plain and mode == "open" and known is None:
-        _start_screen(session)  # an invitation code or e-mail link was the start for the others
+    if mode == "open" and known is None:  # an invitation code or e-mail link was the start for the others
+        if plain:
+            _start_screen(session)
+        elif crowded:
+            _register_presence(session, token)  # the projector counts this phone from its start screen on
+            _start_screen(session)
     if existing:
         st.info("U heeft al gestemd. Hieronder staan uw antwoorden. U kunt ze nog aanpassen.")
     st.divider()
