@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ivp_core.access.actor import SYSTEM, AccessDenied, acting_as
+from ivp_core.access.actor import PUBLIC, SYSTEM, AccessDenied, acting_as
 from ivp_core.access.roles import Permission
 from ui import auth, page_list
 from ui.bootstrap import ensure_database
 from ui.context import sidebar_selector
 from ui.errors import show_user_error
-from ui.outage import guard
+from ui.outage import guard, install_hook, reached
 from ui.plain import page_language
 
 st.set_page_config(page_title="IVP-prioritering", page_icon="🛡️", layout="wide")
+install_hook()  # database trouble anywhere in this run is met in Dutch, not with Streamlit's error box
 # The first start loads the demo (imports, sessions, a decision): the system does that, not the first visitor.
+# When the database is away, the menu is still drawn (as for a visitor) and `guard` below says why.
 with acting_as(SYSTEM):
-    ensure_database()
+    database_reached = reached(ensure_database)
 
 # Each section lists (file, title, url_path, icon). Keep one line per page so pages can be added in one edit.
 PUBLIC_PAGES = [
@@ -82,7 +84,8 @@ if ANALYSIS_PAGES:
     sections["Veiligheidsanalyse"] = _pages(ANALYSIS_PAGES)
 if PARTICIPANT_PAGES:
     sections["Meedoen"] = _pages(PARTICIPANT_PAGES)
-person = auth.current_actor()  # who this run is, checked again on every run and bound for the core
+# Who this run is, checked again on every run and bound for the core.
+person = auth.current_actor() if database_reached else PUBLIC
 if person.logged_in:
     allowed = [p for p in FACILITATOR_PAGES if person.can(PAGE_PERMISSIONS.get(p[2], Permission.READ))]
     if person.can(Permission.ACCOUNTS):

@@ -155,7 +155,8 @@ def _in_fragment() -> bool:
 def install_hook() -> None:
     """Hand this session's (and every later session's) uncaught exceptions to `_on_script_error` first.
 
-    Called on every run by `ui.plain.page_language` (app.py), before the sidebar reads the database.
+    Called first thing on every run of app.py, before anything reads the database: a server process that
+    meets its first visitor during an outage has no hook installed by an earlier session.
 
     Streamlit 1.67 has the hook (`on_script_error`, returning True suppresses its error box) but sets it only
     for apps it starts itself; set here on the session manager (new sessions), this session (its next
@@ -177,6 +178,18 @@ def install_hook() -> None:
     active = manager.get_active_session_info(ctx.session_id)
     if active is not None and hasattr(active.session, "_on_script_error"):
         active.session._on_script_error = _on_script_error
+
+
+def reached(work: Callable[[], object]) -> bool:
+    """Run work app.py needs before it can draw its menu (migrations on a fresh server, who is logged in);
+    False when the database is away, so the menu is still drawn and :func:`guard` says why in Dutch. Without
+    this, a server started during an outage showed Streamlit's English error under its page-folder menu."""
+    try:
+        work()
+    except DATABASE_TROUBLE:
+        HEALTH.mark_down()
+        return False
+    return True
 
 
 @contextmanager

@@ -18,7 +18,6 @@ import pyphen
 import streamlit as st
 
 from ivp_core.catalogue import Theme
-from ui import outage
 from ui.bootstrap import serve_dutch_html
 
 _PUNCT: Final = frozenset(string.punctuation)
@@ -260,7 +259,6 @@ def page_language(participant: bool = False) -> None:
     for all style, on the page that 300 phones may open at once (docs/deployment.md, "Openen").
     """
     serve_dutch_html()
-    outage.install_hook()  # database trouble anywhere in this run: Dutch, not Streamlit's error box
     st.html(_GLOBAL_CSS + _PARTICIPANT_CSS if participant else _GLOBAL_CSS)
     st.html(_LANG_JS, unsafe_allow_javascript=True)
 

@@ -172,8 +172,16 @@ def test_a_database_restart_during_voting_is_met_in_dutch_and_every_page_heals_b
     thanked = before + 1
     expect(projector.get_by_test_id("live-ballots")).to_have_text(str(thanked), timeout=15_000)
 
+    # A server (re)started just before the outage meets its first visitor during it: nothing it does once per
+    # process (migrations, the hook that turns database trouble into Dutch) has run yet.
+    (fresh_state := tmp_path / "fresh").mkdir()
+    fresh = ServedApp(database_url=database_url, state_dir=fresh_state)
+    fresh.start()
     _pg("stop", room.pg_folder, room.pg_port)
     try:
+        newcomer = browser.new_context(viewport=SCREEN).new_page()
+        newcomer.goto(f"{fresh.base_url}/live")
+        expect(newcomer.get_by_text("De verbinding met de database is even weg")).to_be_visible(timeout=60_000)
         rate(
             waiting, names[room.session.themes[1]], 1
         )  # a tap while the database is away: no database needed
@@ -187,7 +195,7 @@ def test_a_database_restart_during_voting_is_met_in_dutch_and_every_page_heals_b
         expect(coordinator.get_by_text("De verbinding met de database is even weg")).to_be_visible(
             timeout=60_000
         )
-        for page in (projector, coordinator, voter, waiting):
+        for page in (projector, coordinator, voter, waiting, newcomer):
             _no_english(page)
         waiting.get_by_text("de verbinding met de database is even weg").scroll_into_view_if_needed()
         waiting.screenshot(path=str(tmp_path / "phone-outage.png"))
@@ -199,13 +207,16 @@ def test_a_database_restart_during_voting_is_met_in_dutch_and_every_page_heals_b
     # Every page works again within 10 s, without a reload.
     expect(projector.get_by_text("De verbinding met de database is even weg")).to_be_hidden(timeout=10_000)
     expect(coordinator.get_by_test_id("live-ballots")).to_have_text(str(thanked), timeout=10_000)
+    expect(newcomer.get_by_text("De verbinding met de database is even weg")).to_be_hidden(timeout=10_000)
+    expect(newcomer.get_by_role("button", name="Inloggen")).to_be_visible(timeout=10_000)  # the page it asked for
     waiting.get_by_role("button", name="Stem versturen").click()
     expect(waiting.get_by_text(THANKS)).to_be_visible(timeout=10_000)
     healed = time.monotonic() - back
     expect(projector.get_by_test_id("live-ballots")).to_have_text(str(thanked + 1), timeout=10_000)
-    for page in (projector, coordinator, voter, waiting):
+    for page in (projector, coordinator, voter, waiting, newcomer):
         _no_english(page)
+    fresh.kill(signal.SIGTERM)
     assert len(stored_ballots(room.engine, room.session.session_id)) == thanked + 1  # 0 thanked votes lost
     print(f"every page working again {healed:.1f} s after PostgreSQL answered")
-    for page in (projector, coordinator, voter, waiting):
+    for page in (projector, coordinator, voter, waiting, newcomer):
         page.context.close()
