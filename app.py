@@ -10,7 +10,7 @@ import streamlit as st
 
 from ivp_core.access.actor import PUBLIC, SYSTEM, AccessDenied, acting_as
 from ivp_core.access.roles import Permission
-from ui import auth
+from ui import auth, page_list
 from ui.bootstrap import ensure_database
 from ui.context import sidebar_selector
 from ui.errors import show_user_error
@@ -68,7 +68,7 @@ ACCOUNT_PAGES: list[tuple[str, str, str, str]] = [
 
 def _pages(specs: list[tuple[str, str, str, str]], default: str | None = None) -> list[st.Page]:
     return [
-        st.Page(path, title=title, url_path=url_path, icon=icon, default=url_path == default)
+        page_list.page(path, title=title, url_path=url_path, icon=icon, default=url_path == default)
         for path, title, url_path, icon in specs
     ]
 
@@ -77,7 +77,7 @@ sections: dict[str, list[st.Page]] = {
     "Algemeen": [
         *_pages(PUBLIC_PAGES, default="start"),
         # The projector's read-only screen, opened only through a presenter link (never in the menu).
-        st.Page("pages/scherm.py", title="Scherm", url_path="scherm", visibility="hidden"),
+        page_list.page("pages/scherm.py", title="Scherm", url_path="scherm", visibility="hidden"),
     ],
 }
 if ANALYSIS_PAGES:
@@ -93,31 +93,35 @@ if person.logged_in:
     refused = [p for p in FACILITATOR_PAGES + ACCOUNT_PAGES if p not in allowed]
     sections["Begeleiding"] = [
         *_pages(allowed),
-        st.Page(
+        page_list.page(
             "pages/mijn_account.py", title="Mijn account", url_path="mijn-account", icon=":material/person:"
         ),
-        st.Page("pages/uitloggen.py", title="Uitloggen", url_path="uitloggen", icon=":material/logout:"),
+        page_list.page(
+            "pages/uitloggen.py", title="Uitloggen", url_path="uitloggen", icon=":material/logout:"
+        ),
         # An address outside this person's role: a Dutch refusal at that address, not the page.
         *(
-            st.Page(auth.role_gate(url_path, title), title=title, url_path=url_path, visibility="hidden")
+            page_list.page(
+                auth.role_gate(url_path, title), title=title, url_path=url_path, visibility="hidden"
+            )
             for _, title, url_path, _ in refused
         ),
     ]
 else:
     sections["Begeleiding"] = [
-        st.Page(
+        page_list.page(
             "pages/inloggen.py", title="Inloggen begeleider", url_path="inloggen", icon=":material/login:"
         ),
         # A facilitator page's address (a bookmark, F5 after the login expired) opens a Dutch login that
         # returns to it, instead of Streamlit's English "Page not found".
         *(
-            st.Page(auth.login_gate(url_path), title=title, url_path=url_path, visibility="hidden")
+            page_list.page(auth.login_gate(url_path), title=title, url_path=url_path, visibility="hidden")
             for _, title, url_path, _ in FACILITATOR_PAGES + ACCOUNT_PAGES
         ),
     ]
 # An invitation link (`/uitnodiging?u=…`) lets a new account choose its password; it works logged out too.
 sections["Algemeen"].append(
-    st.Page("pages/uitnodiging.py", title="Uitnodiging", url_path="uitnodiging", visibility="hidden")
+    page_list.page("pages/uitnodiging.py", title="Uitnodiging", url_path="uitnodiging", visibility="hidden")
 )
 
 # Expanded: the whole menu shows, instead of Streamlit's English "View N more" behind which it hides a long one.

@@ -94,6 +94,8 @@ class ServerUsage:
     live_queries: int | None
     statements: int | None
     rss_mb: float | None = None  # resident memory of the server process(es) at the end
+    script_cpu_s: float | None = None  # CPU of the page scripts' own threads (the rest: event loop, sessions)
+    script_runs: int | None = None
 
 
 @dataclass
@@ -205,7 +207,9 @@ class ServerMeter:
         if counts0 is not None and counts1 is not None:
             live = counts1.get("live_tally", 0) - counts0.get("live_tally", 0)
             total = counts1.get("total", 0) - counts0.get("total", 0)
-            return ServerUsage(round(seconds, 2), cpu, live, total, self._rss_mb())
+            script_cpu = (counts1.get("script_cpu_us", 0) - counts0.get("script_cpu_us", 0)) / 1e6
+            runs = counts1.get("script_runs", 0) - counts0.get("script_runs", 0)
+            return ServerUsage(round(seconds, 2), cpu, live, total, self._rss_mb(), script_cpu, runs)
         return ServerUsage(round(seconds, 2), cpu, None, None, self._rss_mb())
 
 
@@ -856,6 +860,11 @@ def _print_burst(burst: OpenBurst, notes: Sequence[str]) -> None:
         print(f"CPU per open       {burst.cpu_s_per_open * 1000:.1f} ms (server processes)")
     if burst.statements_per_open is not None:
         print(f"SQL per open       {burst.statements_per_open:.2f} statements")
+    if u is not None and u.script_cpu_s is not None and burst.opens:
+        print(
+            f"of which the script {u.script_cpu_s / burst.opens * 1000:.1f} ms per open "
+            f"({u.script_runs} script runs, each on its own thread's clock)"
+        )
     if u is not None:
         print(f"server memory      {u.rss_mb} MB resident after the burst")
     if burst.taps and burst.tap_latency is not None:

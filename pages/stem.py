@@ -5,10 +5,11 @@ the same browser resumes the same ballot), in `st.session_state`, and in the que
 reload, a server restart or a suspended phone tab keeps it even where cookies are blocked). The join link
 and QR code never contain `t`. The token is never logged or shown; the database keeps only its salted hash.
 
-No participant row is written when the page opens. Once the questions are on the screen, a phone in a
-session that anyone with the code may join registers once (`participation.register_presence`), so the
-projector counts who is in before they vote; otherwise the first ballot creates the participant
-(`ballot_box.cast`), together with the invitation code or e-mail link it uses.
+No participant row is written when the page opens. Once the questions are on the screen (or, for a council
+member in a crowd, the start screen before them), a phone in a session that anyone with the code may join
+registers once (`participation.register_presence`), so the projector counts who is in before they vote;
+otherwise the first ballot creates the participant (`ballot_box.cast`), together with the invitation code or
+e-mail link it uses.
 """
 
 from __future__ import annotations
@@ -20,17 +21,17 @@ from sqlalchemy.exc import IntegrityError
 
 from ivp_core.consultation import ballot_page, presence
 from ivp_core.consultation.ballot_page import SessionInfo, normalise_code
+from ivp_core.storage.db import DATABASE_TROUBLE
 from ui import vote_page_text
+from ui.ballot_crowd import OPENINGS
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
 from ui.ballot_memory import forget_in_browser, keep_in_browser
-from ui.context import plain_chrome
-from ui.outage import DATABASE_TROUBLE, show_trouble
-from ui.plain import (
-    plain_header,
-    set_browser_cookie,
-)
+from ui.outage import show_trouble
+from ui.plain import cookie_text, plain_header
 
 TOKEN_KEY = "ivp_participant_token"
+#: What a press on "Stem versturen" answers calmly in Dutch instead of with an error box (see `_submit`).
+SUBMIT_TROUBLE: tuple[type[Exception], ...] = (IntegrityError, *DATABASE_TROUBLE)
 COOKIE = "ivp_deelnemer"
 
 
@@ -66,11 +67,10 @@ def _token() -> tuple[str, bool]:
         else:
             token, made = ballot_page.new_token(), True
         st.session_state[TOKEN_KEY] = token
-    # Written on every run, not once: an element that appears only on the first run shifts every widget
-    # after it on the next run, so the radio a keyboard user just changed would lose its focus.
-    set_browser_cookie(COOKIE, str(token))
+    # The cookie is written by the ballot's own component (`keep_in_browser`), on every run that shows the
+    # questions: no element of its own on a page that 300 phones may open at once.
     if st.query_params.get("t") != token:
-        st.query_params["t"] = token
+        st.query_params["t"] = str(token)
     return str(token), made
 
 
@@ -103,12 +103,20 @@ def _profile_values(key_prefix: str) -> tuple[str | None, str | None]:
     return st.session_state.get(f"{key_prefix}:wijk"), st.session_state.get(f"{key_prefix}:leeftijd")
 
 
+PRIVACY_LABEL = "Privacy: wat doen we met uw gegevens?"
+
+
 def _about(session: SessionInfo, mode: str) -> None:
     """Why, who decides, until when, and the privacy notice: before the first question or code."""
     about = vote_page_text.about_text(session.id, mode, session.kind == "inwonersconsultatie")
-    st.markdown(about.info)
-    with st.expander("Privacy: wat doen we met uw gegevens?"):
-        st.markdown(about.privacy)
+    # One element, not three (text, expander, text): the privacy notice folds away in a `<details>`, which a
+    # keyboard and a screen reader open as they open an expander. HTML is on only for that element's own
+    # tags: every text in it is escaped Markdown (`vote_page_text`, `plain_markdown`).
+    st.markdown(
+        f'{about.info}\n\n<details class="ivp-figures"><summary>{PRIVACY_LABEL}</summary>\n\n'
+        f"{about.privacy}\n\n</details>",
+        unsafe_allow_html=True,
+    )
 
 
 @st.fragment(run_every=5)
@@ -192,8 +200,9 @@ def _start_screen(session: SessionInfo) -> None:
     Why: the information and the privacy notice are read before the first question (one thing at a time,
     in B1), and the page a QR code on a big screen opens on 300 phones at once is light: 12 elements instead
     of 47 for six themes (about 150 for all 22), and no database query. The ballot then follows per phone as
-    each person taps, after reading (docs/deployment.md, "Openen"). Council members and the werkgroep, who vote in the room, and anyone
-    who has voted already go straight to the questions.
+    each person taps, after reading (docs/deployment.md, "Openen"). Council members and the werkgroep, who
+    vote in the room, go straight to the questions, unless their phone opens the page in a crowd of others
+    (`ui.ballot_crowd`): then they too get this screen first. Anyone who has voted already goes straight on.
     """
     if st.query_params.get(STEP_PARAM) == QUESTIONS_STEP:
         return
@@ -208,7 +217,6 @@ def _start_screen(session: SessionInfo) -> None:
 
 
 def main() -> None:
-    plain_chrome()  # Dutch form hints, a thumb-sized menu button
     code = normalise_code(st.query_params.get("code"))
     if not code:
         st.title("Meedoen", anchor=False)
@@ -221,11 +229,12 @@ def main() -> None:
         st.title("Meedoen", anchor=False)
         _ask_code(ballot_page.refusal(None))
     assert session is not None
-    plain_header(session.title)
-    if session.held_on:
-        st.markdown(
-            f"{session.held_on:%d-%m-%Y}" + (f" · ronde {session.round_no}" if session.round_no > 1 else "")
-        )
+    held = (
+        f"{session.held_on:%d-%m-%Y}" + (f" · ronde {session.round_no}" if session.round_no > 1 else "")
+        if session.held_on
+        else None
+    )
+    plain_header(session.title, held)
     status = ballot_page.effective_status(session.status, session.settings)
     if status == "gesloten" and session.status == "open":
         ballot_page.close_if_due(session.id)
@@ -241,6 +250,9 @@ def main() -> None:
     plain = session.kind == "inwonersconsultatie"
     # Looked up once per browser session; later reruns (every click on a phone) need no database query.
     state_key = _state_key(session)
+    # This browser session's first look at this ballot: one more phone opening it (`ui.ballot_crowd`). Only
+    # a first look can be crowded, so a phone that has its questions keeps them.
+    crowded = state_key not in st.session_state and OPENINGS.arrive()
     if state_key not in st.session_state and new_token:
         st.session_state[state_key] = (None, None, {})
     elif state_key not in st.session_state:
@@ -250,8 +262,12 @@ def main() -> None:
 
     _about(session, mode)
     invitation, link = _admission_step(session, mode) if known is None else (None, None)
-    if plain and mode == "open" and known is None:
-        _start_screen(session)  # an invitation code or e-mail link was the start for the others
+    if mode == "open" and known is None:  # an invitation code or e-mail link was the start for the others
+        if plain:
+            _start_screen(session)
+        elif crowded:
+            _register_presence(session, token)  # the projector counts this phone from its start screen on
+            _start_screen(session)
     if existing:
         st.info("U heeft al gestemd. Hieronder staan uw antwoorden. U kunt ze nog aanpassen.")
     st.divider()
@@ -261,9 +277,8 @@ def main() -> None:
             f"Dit is ronde {session.round_no}. Bij elk onderwerp ziet u wat de groep de vorige keer koos."
         )
     key_prefix = f"stem:{session.id}"
-    keep_in_browser(
-        session, key_prefix
-    )  # answers survive a reload and a lost app server (ui/ballot_memory.py)
+    # Answers survive a reload and a lost app server (ui/ballot_memory.py); the token's cookie is set there too.
+    keep_in_browser(session, key_prefix, cookie=cookie_text(COOKIE, token))
     values, _ = ballot_inputs(
         session,
         existing,
@@ -274,11 +289,13 @@ def main() -> None:
         round1=round1,
     )
     _profile(session, known, key_prefix)
-    st.divider()
     if session.method == "points":
+        st.divider()
         points_counter(st, session, values)
+    # The divider in the same element as the line under it (one element less per open).
     st.markdown(
-        "Stuur de link in uw adresbalk niet door. Met die link kan iemand anders uw antwoorden aanpassen."
+        ("" if session.method == "points" else "---\n\n")
+        + "Stuur de link in uw adresbalk niet door. Met die link kan iemand anders uw antwoorden aanpassen."
     )
     _submit(session, token, known, key_prefix, invitation, link)
     if known is None and mode == "open":
@@ -313,7 +330,7 @@ def _submit(
     """
     if not st.button("Stem versturen", type="primary", width="stretch"):
         return
-    values, remarks = ballot_values(session, st.session_state, key_prefix=key_prefix, comments=True)
+    values, remarks = ballot_values(session, st.session_state.to_dict(), key_prefix=key_prefix, comments=True)
     wijk, age = _profile_values(key_prefix)
     try:
         cast = ballot_page.cast_ballot(
@@ -330,7 +347,7 @@ def _submit(
         )
     except ballot_page.ParticipationError as exc:
         st.error(exc.message_nl)
-    except (IntegrityError, *DATABASE_TROUBLE) as exc:
+    except SUBMIT_TROUBLE as exc:
         # A database away (restart, stop) or too busy to take the vote in time (pool exhausted, lock wait),
         # or a second tab of this phone storing its first ballot in the same instant: nothing was stored, and
         # the phone says so in Dutch, naming the real cause. Pressing again replaces the ballot.

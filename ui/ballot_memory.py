@@ -36,6 +36,7 @@ export default function (component) {
   const store = "ivp-stembiljet:" + data.name;
   const root = window.parent && window.parent.document ? window.parent.document : document;
   const done = (window.__ivpRestoreAsked ??= new Set());  // once per page load, however the module is loaded
+  if (data.cookie) root.cookie = data.cookie;  // the participant's token, so the original link resumes
   if (!root.__ivpReconnectReload) {
     // A connection that comes back after it was lost may be to another app server, which does not know this
     // page: reload, so that it draws the ballot (restored from storage below) and its button anew.
@@ -120,12 +121,21 @@ def restore(kept: object, allowed: Mapping[str, list[Any] | None], state: Mutabl
     return restored
 
 
-def keep_in_browser(session: SessionInfo, key_prefix: str) -> None:
-    """Before the ballot's widgets: restore after a reload, else store the current values in the browser."""
+def keep_in_browser(session: SessionInfo, key_prefix: str, cookie: str | None = None) -> None:
+    """Before the ballot's widgets: restore after a reload, else store the current values in the browser.
+
+    `cookie` (`ui.plain.cookie_text`) is written to `document.cookie` on every run as well: this component
+    runs anyway, so the cookie needs no element of its own on the page 300 phones may open at once.
+    """
     allowed = allowed_values(session, key_prefix, list(session.settings.get("wijken") or []))
     values = {k: st.session_state[k] for k in allowed if k in st.session_state}
     result = _mount()(
-        data={"name": session.code, "values": json.loads(json.dumps(values)), "clear": False},
+        data={
+            "name": session.code,
+            "values": json.loads(json.dumps(values)),
+            "clear": False,
+            "cookie": cookie,
+        },
         key=f"ivp-stembiljet-{session.id}",
         on_restore_change=lambda: None,
     )

@@ -18,24 +18,6 @@ _PENDING_KEY = "ivp_trajectory_next"  # set by a page; the selector takes it ove
 TRAJECTORY_PARAM = "traject"
 
 
-#: Streamlit's own words that stayed English, and its phone menu button (28×28 px, under the 44 px a thumb
-#: needs): "Press Ctrl+Enter to submit form" under form fields goes; the uploader's "60MB per file • CSV…"
-#: (the server's limit, not ours: each label says "hoogstens 50 MB") goes, its "Upload" button says
-#: "Bestand kiezen". One style element, drawn with the sidebar on every page that has one and on the vote page.
-CHROME_CSS = """<style>
-[data-testid="InputInstructions"], [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
-[data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button * { font-size: 0 !important; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "Bestand kiezen"; font-size: 1rem; }
-@media (max-width: 640px) {
-  [data-testid="stMainMenu"] button, [data-testid="stToolbar"] button { min-width: 44px; min-height: 44px; }
-}
-</style>"""
-
-
-def plain_chrome() -> None:
-    st.html(CHROME_CSS)
-
-
 @st.cache_data(ttl=5, show_spinner=False)
 def _trajectories() -> list[TrajectoryRef]:
     """In the order a visitor is offered them: the first is the default, and a trajectory restored as a copy
@@ -106,7 +88,6 @@ def _keep_in_address(chosen: int, default: int) -> None:
 
 def sidebar_selector() -> None:
     """Let the user switch trajectory (and municipality in a joint IVP); hidden when there is only one."""
-    plain_chrome()
     trajectories = _visible()
     ids = [t.id for t in trajectories]
     pending = st.session_state.pop(_PENDING_KEY, None)

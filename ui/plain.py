@@ -74,11 +74,16 @@ def _break_token(match: re.Match[str]) -> str:
     return _TOKEN_PUNCT.sub("\\g<0>\u200b", token)
 
 
-def plain_header(text: str | None) -> None:
-    """A typed title as a heading: HTML-escaped, never Markdown, so a URL in it is not even a link."""
+def plain_header(text: str | None, subline: str | None = None) -> None:
+    """A typed title as a heading: HTML-escaped, never Markdown, so a URL in it is not even a link.
+
+    `subline` (a date, a round) goes under it in the same element: one element less on a page that 300 phones
+    may open at once (docs/deployment.md, "Openen").
+    """
+    under = f'<p style="margin:0 0 1rem 0">{html.escape(subline)}</p>' if subline else ""
     st.html(
         '<h2 style="font-size:1.75rem;font-weight:700;line-height:1.25;margin:0 0 0.5rem 0;'
-        f'overflow-wrap:break-word">{html.escape(breakable(text))}</h2>'
+        f'overflow-wrap:break-word">{html.escape(breakable(text))}</h2>{under}'
     )
 
 
@@ -229,9 +234,19 @@ _LANG_JS: Final = """<span hidden></span>
 
 
 #: Every page: Streamlit's caption grey is too light on the grey sidebar (WCAG AA 4.5:1); this is ≈ 7:1.
+#: And Streamlit's own words that stayed English, and its phone menu button (28×28 px, under the 44 px a thumb
+#: needs): "Press Ctrl+Enter to submit form" under form fields goes; the uploader's "60MB per file • CSV…"
+#: (the server's limit, not ours: each label says "hoogstens 50 MB") goes, its "Upload" button says
+#: "Bestand kiezen".
 _GLOBAL_CSS: Final = """
 <style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #3d4450 !important; opacity: 1 !important; }
+[data-testid="InputInstructions"], [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button * { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "Bestand kiezen"; font-size: 1rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainMenu"] button, [data-testid="stToolbar"] button { min-width: 44px; min-height: 44px; }
+}
 </style>
 """
 
@@ -240,23 +255,30 @@ def page_language(participant: bool = False) -> None:
     """On every page (app.py): `lang="nl"`, Dutch screen-reader and status words, a valid navigation.
 
     `participant`: the page is one a resident opens on a phone (no sidebar, a clear focus ring, thumb-sized
-    choices). Its style goes in the same element as every page's: one element less on the page that 300
-    phones may open at once (docs/deployment.md, "Openen").
+    choices). Its style goes in the same element as every page's (with the Dutch chrome above): one element
+    for all style, on the page that 300 phones may open at once (docs/deployment.md, "Openen").
     """
     serve_dutch_html()
     st.html(_GLOBAL_CSS + _PARTICIPANT_CSS if participant else _GLOBAL_CSS)
     st.html(_LANG_JS, unsafe_allow_javascript=True)
 
 
-def set_browser_cookie(name: str, value: str, days: int = 120) -> None:
-    """Keep a value in this browser (first-party cookie, path /) so a reopened link finds it again.
+def cookie_text(name: str, value: str, days: int = 120) -> str:
+    """What a page's script assigns to `document.cookie` to keep `value` in this browser (path /, Lax).
 
-    `value` must be URL-safe (the caller's tokens are); Streamlit can read cookies (`st.context.cookies`)
-    but not set them, so a few lines of script do.
+    `value` must be URL-safe (the callers' tokens are); anything else is refused, since it goes into a script.
     """
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,128}", value) or not re.fullmatch(r"[a-z_]{1,40}", name):
         raise ValueError("cookie name or value not URL-safe")
+    return f"{name}={value}; path=/; max-age={days * 86400}; SameSite=Lax"
+
+
+def set_browser_cookie(name: str, value: str, days: int = 120) -> None:
+    """Keep a value in this browser (first-party cookie, path /) so a reopened link finds it again.
+
+    Streamlit can read cookies (`st.context.cookies`) but not set them, so a few lines of script do.
+    """
     st.html(
-        f"<span hidden></span><script>document.cookie = '{name}={value}; path=/; max-age={days * 86400}; SameSite=Lax';</script>",
+        f"<span hidden></span><script>document.cookie = '{cookie_text(name, value, days)}';</script>",
         unsafe_allow_javascript=True,
     )
