@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -369,7 +369,7 @@ async def tap_start(client: StreamlitClient, run: Run, delay: float, timeout: fl
 
 
 #: One opening in a burst: (its number, the start line, where it leaves its client) → what it measured.
-OpenOne = Callable[[int, asyncio.Event, list[StreamlitClient]], Awaitable[T]]
+OpenOne = Callable[[int, asyncio.Event, list[StreamlitClient]], Coroutine[Any, Any, T]]
 
 
 async def start_line_burst(
@@ -383,7 +383,7 @@ async def start_line_burst(
     keep = clients is not None  # the caller goes on with the clients and closes them itself
     clients = [] if clients is None else clients
     start = asyncio.Event()
-    tasks = [asyncio.create_task(open_one(i, start, clients)) for i in range(opens)]
+    tasks: list[asyncio.Task[T]] = [asyncio.create_task(open_one(i, start, clients)) for i in range(opens)]
     await asyncio.sleep(0)  # every task is waiting at the start line
     await meter.start()
     start.set()

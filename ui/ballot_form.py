@@ -200,7 +200,7 @@ def _score(picked: Any) -> float | None:
 
 
 def ballot_values(
-    session: SessionInfo, state: Mapping[str, Any], *, key_prefix: str, comments: bool = False
+    session: SessionInfo, state: Mapping[Any, Any], *, key_prefix: str, comments: bool = False
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The ballot as the widgets of `ballot_inputs` hold it, read back from session state by their keys.
 

@@ -102,7 +102,7 @@ def allowed_values(session: SessionInfo, key_prefix: str, wijken: list[str]) -> 
     return out
 
 
-def restore(kept: object, allowed: Mapping[str, list[Any] | None], state: MutableMapping[str, Any]) -> int:
+def restore(kept: object, allowed: Mapping[str, list[Any] | None], state: MutableMapping[Any, Any]) -> int:
     """Put the values a browser kept into the widgets' state; only keys and values the ballot accepts."""
     if not isinstance(kept, Mapping):
         return 0

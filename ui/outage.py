@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Final, TypeVar
+from typing import Final, TypeVar, cast
 
 import streamlit as st
 from sqlalchemy.exc import TimeoutError as _PoolTimeout
@@ -105,9 +105,9 @@ def last_good(key: object, read: Callable[[], T]) -> T:
     with _memory_lock:
         if key not in _memory:
             raise _Away()
-        value = _memory[key]
+        kept = _memory[key]
     st.session_state[_STALE_KEY] = True
-    return value  # type: ignore[return-value]
+    return cast(T, kept)  # stored above by a read under this same key
 
 
 def note_stale() -> None:
@@ -118,6 +118,10 @@ def note_stale() -> None:
 
 class _Away(Exception):
     """Raised by `last_good` when there is nothing to keep showing: the page's guard takes over."""
+
+
+#: What the page's guard and the error hook turn into the calm Dutch message.
+_TROUBLE: Final[tuple[type[Exception], ...]] = (*DATABASE_TROUBLE, _Away)
 
 
 @st.fragment(run_every=RETRY_SECONDS)
@@ -135,7 +139,7 @@ def _show_away(retry: bool = True) -> None:
 
 def _on_script_error(exc: Exception) -> bool:
     """Streamlit's hook for an uncaught exception; True means "shown, no error box". Database trouble only."""
-    if not isinstance(exc, (*DATABASE_TROUBLE, _Away)):
+    if not isinstance(exc, _TROUBLE):
         return False
     HEALTH.mark_down()
     # Inside a fragment the fragment's own poll (or the person's next press) is the retry.
@@ -208,7 +212,7 @@ def guard(url_path: str) -> Iterator[None]:
     top = st.container()
     try:
         yield
-    except (*DATABASE_TROUBLE, _Away):
+    except _TROUBLE:
         HEALTH.mark_down()
         with top:
             _show_away()

@@ -41,7 +41,7 @@ _TOKEN_PUNCT: Final = re.compile(r"[/.:?&=_@#]+(?=\S)")
 
 @functools.lru_cache(maxsize=4096)
 def _syllables(word: str) -> str:
-    return _DUTCH.inserted(word, hyphen=SOFT_HYPHEN)
+    return str(_DUTCH.inserted(word, hyphen=SOFT_HYPHEN))
 
 
 def breakable(text: str | None) -> str:
