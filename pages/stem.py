@@ -25,7 +25,7 @@ from ivp_core.storage.db import DATABASE_TROUBLE
 from ui import vote_page_text
 from ui.ballot_crowd import OPENINGS
 from ui.ballot_form import ballot_inputs, ballot_values, points_counter
-from ui.ballot_memory import forget_in_browser, keep_in_browser
+from ui.ballot_memory import forget_in_browser, keep_in_browser, mark_touched
 from ui.outage import show_trouble
 from ui.plain import cookie_text, plain_header
 
@@ -88,6 +88,8 @@ def _profile(session: SessionInfo, known: ballot_page.ParticipantInfo | None, ke
             index=options.index(known.wijk) if known and known.wijk in options else 0,
             format_func=lambda v: "Zeg ik liever niet" if v is None else v,
             key=f"{key_prefix}:wijk",
+            on_change=mark_touched,
+            args=(f"{key_prefix}:wijk",),
         )
     ages = [None, *ballot_page.AGE_BANDS]
     st.selectbox(
@@ -96,6 +98,8 @@ def _profile(session: SessionInfo, known: ballot_page.ParticipantInfo | None, ke
         index=ages.index(known.age_band) if known and known.age_band in ages else 0,
         format_func=lambda v: "Zeg ik liever niet" if v is None else v,
         key=f"{key_prefix}:leeftijd",
+        on_change=mark_touched,
+        args=(f"{key_prefix}:leeftijd",),
     )
 
 

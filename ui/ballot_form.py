@@ -19,6 +19,7 @@ from ivp_core.catalogue import Theme, load_catalogue
 from ivp_core.consultation.ballots import parse_criteria
 from ivp_core.consultation.live import Spread
 from ivp_core.consultation.sessions import SessionInfo
+from ui.ballot_memory import mark_touched
 from ui.plain import breakable, md_escape, plain_markdown, plain_theme
 
 NO_OPINION = "Geen mening"
@@ -51,6 +52,8 @@ def _choice(label: str, lo: int, hi: int, current: Any, key: str, help_text: str
         key=key,
         format_func=lambda v: NO_OPINION if v is None else str(v),
         help=help_text,
+        on_change=mark_touched,
+        args=(key,),
     )
 
 
@@ -152,6 +155,8 @@ def ballot_inputs(
                     step=1,
                     value=int(existing.get(code) or 0),
                     key=key,
+                    on_change=mark_touched,
+                    args=(key,),
                 )
             elif session.method == "ranking":
                 k = int(session.settings["k"])
@@ -163,6 +168,8 @@ def ballot_inputs(
                     index=options.index(int(current)) if current else 0,
                     format_func=lambda v: "Niet in mijn top" if v is None else f"Plaats {v}",
                     key=key,
+                    on_change=mark_touched,
+                    args=(key,),
                 )
             elif session.method == "rating":
                 _round1(round1, code)
@@ -186,6 +193,8 @@ def ballot_inputs(
                     max_chars=1000,
                     key=f"{key}:opmerking",
                     height=80,
+                    on_change=mark_touched,
+                    args=(f"{key}:opmerking",),
                 )
     values, remarks = ballot_values(
         session, st.session_state, key_prefix=key_prefix, comments=comments is not None

@@ -20,7 +20,7 @@ already does, and to this browser's own storage.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Collection, Mapping, MutableMapping
 from typing import Any, Final
 
 import streamlit as st
@@ -102,13 +102,37 @@ def allowed_values(session: SessionInfo, key_prefix: str, wijken: list[str]) -> 
     return out
 
 
-def restore(kept: object, allowed: Mapping[str, list[Any] | None], state: MutableMapping[Any, Any]) -> int:
-    """Put the values a browser kept into the widgets' state; only keys and values the ballot accepts."""
+#: The ballot's widget keys this person changed since the page was loaded (their widgets' `on_change`).
+_TOUCHED_KEY: Final = "ivp-stembiljet-touched"
+
+
+def mark_touched(key: str) -> None:
+    """A ballot widget's `on_change`: this answer is newer than anything the browser kept before a reload.
+
+    Needed because a tap right after a reload can reach the server before, or together with, the browser's
+    request to restore (the component's script may load after the page could take taps, and Streamlit merges
+    requests that wait): the restore must then leave that tap alone.
+    """
+    touched = st.session_state.get(_TOUCHED_KEY)
+    if isinstance(touched, set):
+        touched.add(key)
+    else:
+        st.session_state[_TOUCHED_KEY] = {key}
+
+
+def restore(
+    kept: object,
+    allowed: Mapping[str, list[Any] | None],
+    state: MutableMapping[Any, Any],
+    touched: Collection[str] = (),
+) -> int:
+    """Put the values a browser kept into the widgets' state; only keys and values the ballot accepts, and
+    not over an answer the person has `touched` since the page was loaded."""
     if not isinstance(kept, Mapping):
         return 0
     restored = 0
     for key, value in kept.items():
-        if key not in allowed:
+        if key not in allowed or key in touched:
             continue
         options = allowed[key]
         if options is None:
@@ -140,7 +164,7 @@ def keep_in_browser(session: SessionInfo, key_prefix: str, cookie: str | None = 
         on_restore_change=lambda: None,
     )
     kept = getattr(result, "restore", None)
-    if kept and restore(kept, allowed, st.session_state):
+    if kept and restore(kept, allowed, st.session_state, st.session_state.get(_TOUCHED_KEY) or ()):
         st.rerun()  # so the component stores what the widgets now hold, not what they held before
 
 

@@ -41,3 +41,12 @@ def test_anything_but_a_mapping_restores_nothing() -> None:
     assert restore(["stem:7:1.1", 4], allowed, state) == 0
     assert restore({"stem:7:1.1": True}, allowed, state) == 0  # a bool is no score
     assert "stem:7:wijk" not in allowed and state == {}
+
+
+def test_an_answer_tapped_since_the_reload_is_not_overwritten_by_the_older_kept_copy() -> None:
+    """A tap right after a reload can reach the server before, or with, the browser's request to restore."""
+    allowed = allowed_values(_session(), "stem:7", [])
+    state: dict[str, Any] = {"stem:7:1.1": 1, "stem:7:1.3": None}  # the person tapped 1 on the first theme
+    kept = {"stem:7:1.1": 5, "stem:7:1.3": 2, "stem:7:1.3:opmerking": "Meer licht"}
+    assert restore(kept, allowed, state, touched={"stem:7:1.1"}) == 2
+    assert state == {"stem:7:1.1": 1, "stem:7:1.3": 2, "stem:7:1.3:opmerking": "Meer licht"}
