@@ -10,12 +10,12 @@ import streamlit as st
 
 from ivp_core.access.actor import PUBLIC, SYSTEM, AccessDenied, acting_as
 from ivp_core.access.roles import Permission
-from ui import auth, page_list
-from ui.bootstrap import ensure_database
-from ui.context import sidebar_selector
-from ui.errors import show_user_error
-from ui.outage import guard, install_hook, reached
-from ui.plain import page_language
+from ui.shell import auth, page_list
+from ui.shell.bootstrap import ensure_database
+from ui.shell.context import sidebar_selector
+from ui.shell.errors import show_user_error
+from ui.shell.outage import guard, install_hook, reached
+from ui.shell.plain import page_language
 
 st.set_page_config(page_title="IVP-prioritering", page_icon="🛡️", layout="wide")
 install_hook()  # database trouble anywhere in this run is met in Dutch, not with Streamlit's error box
@@ -127,7 +127,7 @@ sections["Algemeen"].append(
 # Expanded: the whole menu shows, instead of Streamlit's English "View N more" behind which it hides a long one.
 page = st.navigation(sections, expanded=True)
 participant = page.url_path in {url_path for _, _, url_path, _ in PARTICIPANT_PAGES}
-page_language(participant)  # lang="nl" and Dutch chrome texts on every page (ui/plain.py)
+page_language(participant)  # lang="nl" and Dutch chrome texts on every page (ui/shell/plain.py)
 # Back from the OIDC provider (which always lands on the start page): go on to the page that was asked for.
 auth.follow_login_return(
     {url_path: path for path, _, url_path, _ in FACILITATOR_PAGES}, on_start_page=page.url_path == ""

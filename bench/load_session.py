@@ -71,7 +71,7 @@ SUBMIT_LABEL: Final = "Stem versturen"
 START_LABEL: Final = "Beginnen"  # a resident's first screen (pages/stem.py): the questions come after the tap
 THANKS: Final = "Dank u wel"
 _ERROR_LINE: Final = re.compile(r"^[\w.]+(Error|Exception)\b")  # the last line of a logged traceback
-BALLOT_KEY_MARK: Final = "stem:"  # ui.ballot_form keys: "stem:<session id>:<theme code>"
+BALLOT_KEY_MARK: Final = "stem:"  # ui.widgets.ballot_form keys: "stem:<session id>:<theme code>"
 
 
 @dataclass
@@ -236,7 +236,7 @@ class Gate:
 
 
 def _ballot_radios(run: Run) -> dict[str, tuple[str, bool]]:
-    """Theme code → (radio widget id, inside a form), from the keys `ui.ballot_form` gives the score radios."""
+    """Theme code → (radio widget id, inside a form), from the keys `ui.widgets.ballot_form` gives the score radios."""
     out: dict[str, tuple[str, bool]] = {}
     for w in run.widgets():
         if w.kind == "radio" and BALLOT_KEY_MARK in w.id:

@@ -10,8 +10,8 @@ from ivp_core.access.roles import BEHEERDER, role_label
 from ivp_core.access.users import INVITATION_DAYS, invitation_link
 from ivp_core.dutch import short_moment
 from ivp_core.errors import UserError
-from ui import auth
-from ui.errors import show_user_error
+from ui.shell import auth
+from ui.shell.errors import show_user_error
 
 auth.require_facilitator()
 st.title("Accounts")

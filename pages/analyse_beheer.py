@@ -12,13 +12,13 @@ import streamlit as st
 from ivp_core.analysis import page as uc
 from ivp_core.catalogue import load_catalogue
 from ivp_core.errors import EditConflict, UserError
-from ui import auth
-from ui import opened_versions as texts_form
-from ui.comparison_panel import comparison_panel
-from ui.context import current_municipality, current_trajectory
-from ui.edit_conflict import conflict_choice, remember_conflict
-from ui.errors import show_user_error
-from ui.signals_view import clear_cache
+from ui.shell import auth
+from ui.shell.context import current_municipality, current_trajectory
+from ui.shell.errors import show_user_error
+from ui.widgets import opened_versions as texts_form
+from ui.widgets.comparison_panel import comparison_panel
+from ui.widgets.edit_conflict import conflict_choice, remember_conflict
+from ui.widgets.signals_view import clear_cache
 
 auth.require_facilitator()
 trajectory = current_trajectory()

@@ -3,7 +3,7 @@ and local-specific priorities, and where the municipalities agree or differ: "sa
 waar het moet". The rule is shown on the page, so the proposal can be checked by hand.
 
 Renders only: the use cases are in ``ivp_core.plan.joint_page``; the agreed sets are saved only over the
-version this coordinator opened (``ui.opened_versions``)."""
+version this coordinator opened (``ui.widgets.opened_versions``)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,16 @@ from ivp_core.dutch import long_date
 from ivp_core.plan.joint import AGREE_SPREAD, BASIS_LABELS, DIFFER_SPREAD
 from ivp_core.plan.joint_page import JointChoice, JointPage, RecordedChoice, load_joint_page, record_choice
 from ivp_core.report.ranks import RANK_NOTE, shared_places
-from ui import auth
-from ui.context import current_trajectory
-from ui.opened_versions import arrived, edit_round, keep, next_round, save_over_opened, settle_conflict
+from ui.shell import auth
+from ui.shell.context import current_trajectory
+from ui.widgets.opened_versions import (
+    arrived,
+    edit_round,
+    keep,
+    next_round,
+    save_over_opened,
+    settle_conflict,
+)
 
 auth.require_facilitator()
 

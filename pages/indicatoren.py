@@ -25,11 +25,11 @@ from ivp_core.plan.actions import (
 from ivp_core.plan.actions import COLUMNS as ACTION_COLUMNS
 from ivp_core.plan.actions import MAX_LENGTHS as ACTION_MAX
 from ivp_core.plan.indicators import IndicatorInput, Priorities, Suggestions
-from ui import auth
-from ui.charts import nl_number, show_series
-from ui.context import page_header
-from ui.edit_conflict import conflict_choice, remember_conflict
-from ui.errors import show_user_error
+from ui.shell import auth
+from ui.shell.context import page_header
+from ui.shell.errors import show_user_error
+from ui.widgets.charts import nl_number, show_series
+from ui.widgets.edit_conflict import conflict_choice, remember_conflict
 
 auth.require_facilitator()
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from ui import auth
+from ui.shell import auth
 
 auth.login_form()

@@ -3,7 +3,7 @@ doelstelling (chapter 2), the strategische uitgangspunten (chapter 3), per prior
 (chapter 4) and coördinatie and sturing (chapter 6). The IVP concept prints what is written here.
 
 Two coordinators may write the same texts: each text is saved only over the version this person opened; a
-colleague's newer text is shown beside one's own (``ui.edit_conflict``) and nothing is lost."""
+colleague's newer text is shown beside one's own (``ui.widgets.edit_conflict``) and nothing is lost."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ from ivp_core.plan.texts import (
     save_texts,
     text_key,
 )
-from ui import auth, opened_versions
-from ui.context import page_header
-from ui.errors import show_user_error
+from ui.shell import auth
+from ui.shell.context import page_header
+from ui.shell.errors import show_user_error
+from ui.widgets import opened_versions
 
 auth.require_facilitator()
 
@@ -72,7 +73,7 @@ form = f"ivp-texts-{trajectory.id}-{municipality.id if own else 'shared'}"
 stored = {key: str(getattr(view.texts, key)) for key in PARTS}
 stored.update({text_key(code): view.texts.flanking.get(code, "") for code, _label in view.priorities})
 #: Each box follows the stored text until this coordinator changes it; a colleague's newer text is shown beside
-#: one's own when a save is refused (ui.opened_versions), and every save goes over the versions opened.
+#: one's own when a save is refused (ui.widgets.opened_versions), and every save goes over the versions opened.
 opened = opened_versions.sync(form, stored)
 
 with st.form(form):

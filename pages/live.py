@@ -9,8 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ivp_core.consultation import live_page
-from ui import auth, live_view
-from ui.context import current_trajectory
+from ui.shell import auth
+from ui.shell.context import current_trajectory
+from ui.widgets import live_view
 
 auth.require_facilitator()
 

@@ -7,8 +7,8 @@ import streamlit as st
 from ivp_core.access import page as accounts
 from ivp_core.access.passwords import MIN_LENGTH
 from ivp_core.errors import UserError
-from ui import auth
-from ui.errors import show_user_error
+from ui.shell import auth
+from ui.shell.errors import show_user_error
 
 auth.require_facilitator()
 st.title("Mijn account")

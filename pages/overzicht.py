@@ -7,8 +7,8 @@ import html
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
-from ui.previous_priorities import show_previous_priorities
-from ui.signals_view import (
+from ui.widgets.previous_priorities import show_previous_priorities
+from ui.widgets.signals_view import (
     LEGEND,
     breakable,
     candidate_badge,

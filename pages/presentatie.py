@@ -8,7 +8,7 @@ import html
 import streamlit as st
 
 from ivp_core.catalogue import load_catalogue
-from ui.signals_view import (
+from ui.widgets.signals_view import (
     FIELD_KEY,
     candidate_badge,
     comparison_short,

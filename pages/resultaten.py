@@ -32,12 +32,12 @@ from ivp_core.dutch import nl_number
 from ivp_core.errors import UserError
 from ivp_core.report.ranks import RANK_EXPLANATION, place_text, shared_places
 from ivp_core.vocabulary import RULE_LABELS
-from ui import auth
-from ui.context import page_header
-from ui.edit_conflict import conflict_choice, remember_conflict
-from ui.errors import show_user_error
-from ui.plain import md_escape
-from ui.result_charts import (
+from ui.shell import auth
+from ui.shell.context import page_header
+from ui.shell.errors import show_user_error
+from ui.shell.plain import md_escape
+from ui.widgets.edit_conflict import conflict_choice, remember_conflict
+from ui.widgets.result_charts import (
     dispersion_heatmap,
     group_rank_heatmap,
     matrix_chart,

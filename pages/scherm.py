@@ -9,8 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ivp_core.consultation import live_page
-from ui import live_view
-from ui.outage import last_good
+from ui.shell.outage import last_good
+from ui.widgets import live_view
 
 TOKEN_PARAM = "k"
 
@@ -39,7 +39,7 @@ def _fresh_session_for(token: str) -> int | None:
 
 def _session_for(token: str) -> int | None:
     """Cached a few seconds: a revoked link or an archived trajectory stops showing within that time. While
-    the database is away, the last answer: the projector keeps its count on the screen (ui/outage.py)."""
+    the database is away, the last answer: the projector keeps its count on the screen (ui/shell/outage.py)."""
     return last_good(("scherm", token), lambda: _fresh_session_for(token))
 
 

@@ -12,10 +12,11 @@ from ivp_core.catalogue import load_catalogue
 from ivp_core.consultation import sessions_page as uc
 from ivp_core.dutch import local_today
 from ivp_core.errors import UserError
-from ui import auth, live_view, participation_panel
-from ui.ballot_form import ballot_inputs
-from ui.context import current_municipality, current_trajectory
-from ui.errors import show_user_error
+from ui.shell import auth
+from ui.shell.context import current_municipality, current_trajectory
+from ui.shell.errors import show_user_error
+from ui.widgets import live_view, participation_panel
+from ui.widgets.ballot_form import ballot_inputs
 
 auth.require_facilitator()
 

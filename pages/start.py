@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ivp_core.trajectory.start_page import load_progress
-from ui import auth
-from ui.context import current_trajectory, full_label, no_trajectory_yet
+from ui.shell import auth
+from ui.shell.context import current_trajectory, full_label, no_trajectory_yet
 
 trajectory = current_trajectory()
 

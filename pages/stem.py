@@ -21,13 +21,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ivp_core.consultation import ballot_page, presence
 from ivp_core.consultation.ballot_page import SessionInfo, normalise_code
-from ivp_core.storage.db import DATABASE_TROUBLE
-from ui import vote_page_text
-from ui.ballot_crowd import OPENINGS
-from ui.ballot_form import ballot_inputs, ballot_values, points_counter
-from ui.ballot_memory import forget_in_browser, keep_in_browser, mark_touched
-from ui.outage import show_trouble
-from ui.plain import cookie_text, plain_header
+from ui.shell.outage import DATABASE_TROUBLE, show_trouble
+from ui.shell.plain import cookie_text, plain_header
+from ui.widgets import vote_page_text
+from ui.widgets.ballot_crowd import OPENINGS
+from ui.widgets.ballot_form import ballot_inputs, ballot_values, points_counter
+from ui.widgets.ballot_memory import forget_in_browser, keep_in_browser, mark_touched
 
 TOKEN_KEY = "ivp_participant_token"
 #: What a press on "Stem versturen" answers calmly in Dutch instead of with an error box (see `_submit`).
@@ -206,7 +205,7 @@ def _start_screen(session: SessionInfo) -> None:
     of 47 for six themes (about 150 for all 22), and no database query. The ballot then follows per phone as
     each person taps, after reading (docs/deployment.md, "Openen"). Council members and the werkgroep, who
     vote in the room, go straight to the questions, unless their phone opens the page in a crowd of others
-    (`ui.ballot_crowd`): then they too get this screen first. Anyone who has voted already goes straight on.
+    (`ui.widgets.ballot_crowd`): then they too get this screen first. Anyone who has voted already goes straight on.
     """
     if st.query_params.get(STEP_PARAM) == QUESTIONS_STEP:
         return
@@ -254,7 +253,7 @@ def main() -> None:
     plain = session.kind == "inwonersconsultatie"
     # Looked up once per browser session; later reruns (every click on a phone) need no database query.
     state_key = _state_key(session)
-    # This browser session's first look at this ballot: one more phone opening it (`ui.ballot_crowd`). Only
+    # This browser session's first look at this ballot: one more phone opening it (`ui.widgets.ballot_crowd`). Only
     # a first look can be crowded, so a phone that has its questions keeps them.
     crowded = state_key not in st.session_state and OPENINGS.arrive()
     if state_key not in st.session_state and new_token:
@@ -281,7 +280,7 @@ def main() -> None:
             f"Dit is ronde {session.round_no}. Bij elk onderwerp ziet u wat de groep de vorige keer koos."
         )
     key_prefix = f"stem:{session.id}"
-    # Answers survive a reload and a lost app server (ui/ballot_memory.py); the token's cookie is set there too.
+    # Answers survive a reload and a lost app server (ui/widgets/ballot_memory.py); the token's cookie is set there too.
     keep_in_browser(session, key_prefix, cookie=cookie_text(COOKIE, token))
     values, _ = ballot_inputs(
         session,

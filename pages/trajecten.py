@@ -3,7 +3,7 @@ role, the previous IVP's priorities, agendas), with the startnotitie as a downlo
 municipality starts; the fictitious examples stay in the list, marked as such.
 
 Renders only: the use cases are in ``ivp_core.trajectory.page`` (and the files in ``ivp_core.backup.downloads``).
-Every part is saved over the version this coordinator opened (``ui.opened_versions``)."""
+Every part is saved over the version this coordinator opened (``ui.widgets.opened_versions``)."""
 
 from __future__ import annotations
 
@@ -25,10 +25,17 @@ from ivp_core.errors import UserError
 from ivp_core.trajectory import page as trajectories
 from ivp_core.trajectory.page import Row
 from ivp_core.trajectory.stap1 import StartnoteParts
-from ui import auth
-from ui.context import current_trajectory, select_trajectory
-from ui.errors import show_user_error
-from ui.opened_versions import arrived, edit_round, keep, next_round, save_over_opened, settle_conflict
+from ui.shell import auth
+from ui.shell.context import current_trajectory, select_trajectory
+from ui.shell.errors import show_user_error
+from ui.widgets.opened_versions import (
+    arrived,
+    edit_round,
+    keep,
+    next_round,
+    save_over_opened,
+    settle_conflict,
+)
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

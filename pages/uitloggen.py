@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import auth
+from ui.shell import auth
 
 if auth.log_out():
     # On the way to the OIDC provider's logout; it sends the browser back to the app's start page.

@@ -9,8 +9,8 @@ import streamlit as st
 from ivp_core.analysis.overview_page import crime_types
 from ivp_core.analysis.texts import aspect_texts
 from ivp_core.catalogue import load_catalogue
-from ui.charts import nl_number, show_series
-from ui.signals_view import (
+from ui.widgets.charts import nl_number, show_series
+from ui.widgets.signals_view import (
     LEGEND,
     candidate_badge,
     comparison_caption,

@@ -1,6 +1,6 @@
 """Facilitator: download the report of the prioritisation, and back up or restore a whole trajectory.
 
-Renders only: the use cases are in ``ivp_core.report.verslag_page`` (the backup in ``ui.backup_panel``)."""
+Renders only: the use cases are in ``ivp_core.report.verslag_page`` (the backup in ``ui.widgets.backup_panel``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from ivp_core.report.verslag_page import (
     report_csv,
     report_file,
 )
-from ui import auth, backup_panel, context
+from ui.shell import auth, context
+from ui.widgets import backup_panel
 
 auth.require_facilitator()
 

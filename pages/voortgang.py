@@ -11,11 +11,11 @@ import streamlit as st
 
 from ivp_core.errors import UserError
 from ivp_core.report import progress_page as pp
-from ui import auth
-from ui.context import page_header, select_trajectory
-from ui.errors import show_user_error
-from ui.plain import md_escape
-from ui.progress_chart import progress_chart
+from ui.shell import auth
+from ui.shell.context import page_header, select_trajectory
+from ui.shell.errors import show_user_error
+from ui.shell.plain import md_escape
+from ui.widgets.progress_chart import progress_chart
 
 auth.require_facilitator()
 trajectory, municipality = page_header("Voortgang")

@@ -30,7 +30,7 @@ def test_a_file_slug_is_plain_ascii_with_a_fallback() -> None:
 def _voids_panel(session_id: int) -> None:
     from ivp_core.consultation import sessions
     from ivp_core.storage.db import session_scope
-    from ui import participation_panel
+    from ui.widgets import participation_panel
 
     with session_scope(readonly=True) as db:
         info = sessions.get_session(db, session_id)

@@ -1,5 +1,5 @@
-"""The rooms of ivp_core import downwards only, and the core never imports streamlit; pages stay off the
-storage room, and the core's public functions do not pass untyped dicts.
+"""The rooms of ivp_core import downwards only, and the core never imports streamlit; ui/ has a shell below its
+widgets; pages stay off the storage room, and the core's public functions do not pass untyped dicts.
 
 The order is the method's: a later step may use an earlier one, never the other way round. A new module in
 a room is checked without listing it here; a new room must be placed in ``ORDER`` first.
@@ -90,6 +90,21 @@ def test_imports_point_downwards(path: Path) -> None:
         if name.startswith("ivp_core.") and ORDER.index(_room(name)) > ORDER.index(own)
     )
     assert upward == [], f"{own} must not import a later room"
+
+
+# ------------------------------------------------------------------------------ the two rooms of ui/
+
+UI = ROOT / "ui"
+
+
+@pytest.mark.parametrize("path", sorted(UI.rglob("*.py")), ids=lambda p: str(p.relative_to(UI)))
+def test_the_shell_does_not_use_widgets_and_no_ui_module_uses_a_page(path: Path) -> None:
+    """The frame (`ui.shell`) is below the widgets, which are below the pages: no import points back up."""
+    imports = _imports(path)
+    assert not any(name == "pages" or name.startswith("pages.") for name in imports)
+    if path.relative_to(UI).parts[0] == "shell":
+        assert not any(name.startswith("ui.widgets") for name in imports), "the shell must not import a widget"
+    assert path.parent in (UI, UI / "shell", UI / "widgets"), "a ui module belongs in ui/shell or ui/widgets"
 
 
 # ------------------------------------------------------------------------------ pages and the storage room

@@ -1,13 +1,8 @@
-"""Small Streamlit helpers shared by the pages: bootstrapping, access control, trajectory context, layout.
+"""The Streamlit side of the app, in two rooms.
 
-Importing this package also switches off Streamlit's old page-folder mode, in which the first requests after a
-server start would run a page file without `app.py` and show a bare list of files as the menu
-(`ui/page_mode.py`); the facilitator pages also check the role themselves.
+- `ui.shell`: the frame every page runs in: start-up, who is logged in and what they may see, the chosen
+  trajectory, plain Dutch chrome, database trouble, checks on what a browser sends.
+- `ui.widgets`: pieces of pages that more than one page draws (the ballot, charts, panels, the live view).
 
-It also installs `widget_guard`, which checks every widget value a browser sends before any page reads it.
+Pages import from both; widgets import from the shell, never the other way round (tests/test_rooms.py).
 """
-
-from ui import page_mode, widget_guard
-
-widget_guard.install()
-page_mode.switch_off()

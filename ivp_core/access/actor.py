@@ -1,6 +1,6 @@
 """Who is acting now, bound once per run, and the one check every use case that changes something makes.
 
-The UI shell binds the logged-in person at the start of every page run (`ui/auth.py`, through `set_provider`,
+The UI shell binds the logged-in person at the start of every page run (`ui/shell/auth.py`, through `set_provider`,
 so widget callbacks that run before `app.py` see the same person); the command line binds the machine's
 operator as beheerder. Code that runs with nothing bound (start-up, the demo loader, tests of the core) acts
 as the system, which may do everything: only a person is ever limited.

@@ -40,7 +40,7 @@ def create_login(
     token: str | None = None,
 ) -> str:
     """A new login; `user_id` is the account's (None: the shared administrator password). An OIDC login passes
-    its own `token` (derived from the identity, see `ui/auth.py`), so the same identity maps to one row."""
+    its own `token` (derived from the identity, see `ui/shell/auth.py`), so the same identity maps to one row."""
     if method not in METHODS:
         raise ValueError(method)
     token = token or new_token()

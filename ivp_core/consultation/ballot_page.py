@@ -3,7 +3,7 @@ questions, the admission steps (invitation code, e-mail link), the participant's
 casting the ballot.
 
 Each use case owns its database scope (reads a read-only one, so 300 phones reading never queue behind the
-one that votes) and returns frozen values; `pages/stem.py` and `ui/vote_page_text.py` only render and cache.
+one that votes) and returns frozen values; `pages/stem.py` and `ui/widgets/vote_page_text.py` only render and cache.
 The ballot is cast in one write transaction (`ballot_box.cast`), which validates before it writes. The page's
 pure helpers (token shape, refusals, admission mode) are named here too, so the page needs this module only.
 """

@@ -2,7 +2,7 @@
 session controls and projector links that the live page and the Sessies page show.
 
 Each use case owns its database scope (reads a read-only one) and returns frozen values, so `pages/live.py`,
-`pages/scherm.py` and `ui/live_view.py` only render and cache.
+`pages/scherm.py` and `ui/widgets/live_view.py` only render and cache.
 
 The projector reruns twice a second; :func:`refresh_live_view` is its one read transaction per refresh. It
 asks the session's change marker (one small indexed query) and reads the full tally only when the marker

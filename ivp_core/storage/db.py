@@ -77,7 +77,7 @@ def get_engine(url: str | None = None) -> Engine:
                 _configure_sqlite(engine)
             else:
                 # connect_timeout: while the database is unreachable a page waits seconds, not minutes, before
-                # it says so (ui/outage.py); pool_pre_ping drops the connections a database restart ended.
+                # it says so (ui/shell/outage.py); pool_pre_ping drops the connections a database restart ended.
                 engine = create_engine(
                     url,
                     pool_pre_ping=True,

@@ -15,7 +15,7 @@ from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality
 from ivp_core.trajectory.trajectories import create_trajectory
 from tests.security.pages import ROOT
-from ui import auth
+from ui.shell import auth
 
 PASSWORD = "een lange zin als wachtwoord"
 

@@ -1,11 +1,11 @@
 """After a restart, the first browsers that reconnect at once all get the app, not Streamlit's bare page list.
 
-They also get the page they asked for, and the join link as they reach the app: a run rerun by ui/page_mode.py
+They also get the page they asked for, and the join link as they reach the app: a run rerun by ui/shell/page_mode.py
 once opened the start page at /sessies, and showed the link as http://localhost:8501/… on the projector.
 
 Before the fix, the facilitator tab that reconnected together with the projector and another browser ran
 `pages/sessies.py` in Streamlit's old page-folder mode: a sidebar of file names ("app, analyse beheer, …") and
-no app.py around the page (three restarts out of three on a 2-core machine). See ui/page_mode.py.
+no app.py around the page (three restarts out of three on a 2-core machine). See ui/shell/page_mode.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ivp_core.consultation.sessions import create_session
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
 from tests.e2e.support import SCREEN, ServedApp, wait_idle
-from ui.auth import COOKIE_NAME
+from ui.shell.auth import COOKIE_NAME
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from ivp_core.access.throttle import LoginThrottle
 from tests.access.test_throttle import FakeClock
-from ui import auth
+from ui.shell import auth
 
 ROOT = Path(__file__).resolve().parents[2]
 

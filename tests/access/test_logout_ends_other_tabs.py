@@ -21,7 +21,7 @@ from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import LoginToken, utcnow
 from tests.badinput.snapshot import assert_unchanged, take
 from tests.security.pages import ROOT
-from ui import auth
+from ui.shell import auth
 
 VERSLAG = "pages/verslag.py"
 SESSIES = "pages/sessies.py"

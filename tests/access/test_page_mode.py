@@ -1,7 +1,7 @@
 """A run caught in Streamlit's old page-folder mode right after a restart is rerun at the address it asked for.
 
 The browser test (test_first_requests_after_restart.py) hits this race only now and then; here the rerun that
-ui/page_mode.py asks for is resolved the way Streamlit resolves it, for the state such a run is in.
+ui/shell/page_mode.py asks for is resolved the way Streamlit resolves it, for the state such a run is in.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.util import calc_hash
 
-from ui.page_mode import _same_address
+from ui.shell.page_mode import _same_address
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -180,9 +180,9 @@ def test_email_link_through_a_real_smtp_server_one_ballot_per_address(engine: En
         assert s.scalar(select(func.count(BallotVoid.id))) == 0
 
 
-# ------------------------------------------------------------------ long words on a small phone (ui/plain.py)
+# ------------------------------------------------------------------ long words on a small phone (ui/shell/plain.py)
 def test_long_dutch_words_get_soft_hyphens_between_syllables_only() -> None:
-    from ui.plain import SOFT_HYPHEN, breakable
+    from ui.shell.plain import SOFT_HYPHEN, breakable
 
     text = "Wie is verwerkingsverantwoordelijke voor de gegevensbescherming? Een korte zin."
     broken = breakable(text)
@@ -194,7 +194,7 @@ def test_long_dutch_words_get_soft_hyphens_between_syllables_only() -> None:
 
 
 def test_a_web_address_wraps_after_its_punctuation_without_hyphens() -> None:
-    from ui.plain import SOFT_HYPHEN, breakable
+    from ui.shell.plain import SOFT_HYPHEN, breakable
 
     broken = breakable("Kijk op www.voorbeeldgemeente.nl/privacy")
     assert SOFT_HYPHEN not in broken
@@ -203,6 +203,6 @@ def test_a_web_address_wraps_after_its_punctuation_without_hyphens() -> None:
 
 def test_outside_a_served_app_the_dutch_page_is_not_installed() -> None:
     """Under AppTest (or a script run without Streamlit's server) there is no static handler to patch."""
-    from ui.bootstrap import _streamlit_static_handlers
+    from ui.shell.bootstrap import _streamlit_static_handlers
 
     assert _streamlit_static_handlers() == []

@@ -74,7 +74,7 @@ def test_a_plan_that_starts_next_year_is_reported_on_its_first_year_in_plain_dut
     assert "aan 1 prioriteit. " in text and "Stand van de effectindicator: 1 nog geen nieuwe meting." in text
     assert "prioriteiten" not in text and "werkte" not in text
 
-    from ui.progress_chart import progress_chart
+    from ui.widgets.progress_chart import progress_chart
 
     spec = progress_chart(chart_points(overview.indicators[0]), "").to_dict()
     assert spec["layer"][0]["encoding"]["y"]["scale"]["zero"] is True

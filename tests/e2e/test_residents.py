@@ -33,7 +33,7 @@ from ivp_core.storage.models import Ballot, OpinionSession, Participant, Traject
 from tests.conftest import ADMIN_PASSWORD
 from tests.e2e.axe import enlarge_text, serious_violations, split_words
 from tests.e2e.support import ServedApp, free_port, wait_idle
-from ui.plain import PLAIN_THEME
+from ui.shell.plain import PLAIN_THEME
 
 pytestmark = pytest.mark.e2e
 
@@ -405,7 +405,7 @@ def test_a_tap_while_the_page_is_still_drawing_is_kept(
     """Reload the phone ballot and tap a score as soon as the first option shows: the tap must count.
 
     Until the first run of the page is done the options take no taps and a Dutch "even geduld" bar shows
-    (ui/plain.py); Playwright's click then waits, as a person would tap again, instead of being lost.
+    (ui/shell/plain.py); Playwright's click then waits, as a person would tap again, instead of being lost.
     """
     SHOTS.mkdir(exist_ok=True)
     warm = browser.new_page()

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from ivp_core.consultation.sessions import SessionInfo
-from ui.ballot_memory import allowed_values, restore
+from ui.widgets.ballot_memory import allowed_values, restore
 
 
 def _session(kind: str = "inwonersconsultatie") -> SessionInfo:

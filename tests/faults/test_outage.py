@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench.fixture import open_load_session
 from ivp_core.storage import db
-from ui import outage
+from ui.shell import outage
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Nothing listens on port 1: every connection is refused at once, as while PostgreSQL restarts.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui import auth
+from ui.shell import auth
 
 
 class _NoSecrets:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.ballot_crowd import Arrivals
+from ui.widgets.ballot_crowd import Arrivals
 
 
 def test_the_phone_after_the_threshold_is_crowded_and_the_crowd_passes() -> None:

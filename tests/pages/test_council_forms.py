@@ -13,7 +13,7 @@ from ivp_core.analysis.texts import update_theme_analysis
 from ivp_core.consultation import consultation_info, sessions
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Municipality, OpinionSession, Trajectory
-from ui.dutch_counts import counted
+from ui.widgets.dutch_counts import counted
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,7 @@ from ivp_core.consultation import comments, participation, presence, sessions
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Ballot, BallotItem, OpinionSession, Participant, Trajectory
 from tests.opinion_helpers import vote
-from ui.ballot_crowd import OPENINGS
+from ui.widgets.ballot_crowd import OPENINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 

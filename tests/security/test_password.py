@@ -6,7 +6,7 @@ import hmac
 
 import pytest
 
-from ui import auth
+from ui.shell import auth
 
 
 def test_check_password_uses_hmac_compare_digest(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,7 +90,7 @@ def test_a_small_own_group_is_shown_with_the_warning_and_the_document_says_the_r
 def test_a_chart_caption_counts_one_crime_type_in_the_singular() -> None:
     """Issue 27: "som van 1 misdrijfsoorten" under a chart of a theme with one crime type."""
     from ivp_core.analysis.figures import PER_1000, Point, Series, SeriesPair
-    from ui.charts import caption
+    from ui.widgets.charts import caption
 
     def pair(parts: tuple[str, ...]) -> SeriesPair:
         series = Series("5.1", "Geregistreerde misdrijven", "Politie", "objectief", PER_1000, "aantal", OWN,
@@ -105,7 +105,7 @@ def test_the_resident_ballot_says_the_comparison_in_plain_words(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.opinion_helpers import open_session
-    from ui.vote_page_text import evidence_by_theme
+    from ui.widgets.vote_page_text import evidence_by_theme
 
     tid = _own_trajectory_with_comparison(engine, tmp_path, monkeypatch)
     with session_scope(engine) as db:

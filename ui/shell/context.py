@@ -8,7 +8,7 @@ from ivp_core.backup.restore import restored_copies
 from ivp_core.dutch import name_with_period
 from ivp_core.storage.db import session_scope
 from ivp_core.trajectory.trajectories import MunicipalityRef, TrajectoryRef, list_trajectories
-from ui import auth
+from ui.shell import auth
 
 _TRAJECTORY_KEY = "ivp_trajectory_id"
 _MUNICIPALITY_KEY = "ivp_municipality_id"

@@ -57,7 +57,7 @@ def serve_dutch_html() -> int:
     """Once per process: every address of the app (/, /stem, …) answers with `<html lang="nl">`.
 
     Why: Streamlit's index.html says `lang="en"`; a screen reader starts reading a Dutch page with English
-    pronunciation until the script in ui/plain.py corrects it. A patched copy of index.html is put in front of
+    pronunciation until the script in ui/shell/plain.py corrects it. A patched copy of index.html is put in front of
     Streamlit's static folder (which keeps serving everything else), so the page is Dutch from its first
     byte on. Only the very first page load after a server start precedes this (the app's code runs after
     it); there the script still corrects it. Returns how many handlers serve the Dutch page: 0 under

@@ -2,7 +2,7 @@
 
 A page asks the core for the stored value of a part, keeps the version this person first saw, and passes it
 back with the save; the core refuses a save over a colleague's newer version with
-:class:`ivp_core.errors.EditConflict`, and both versions are shown (``ui.edit_conflict``) until the person
+:class:`ivp_core.errors.EditConflict`, and both versions are shown (``ui.widgets.edit_conflict``) until the person
 chooses. Two shapes of the same round trip:
 
 - A part saved as a whole (a form or a grid, its stored value a text or its rendered rows): :func:`keep` the
@@ -23,8 +23,8 @@ from typing import TypeVar
 import streamlit as st
 
 from ivp_core.errors import EditConflict, UserError
-from ui.edit_conflict import conflict_choice, remember_conflict
-from ui.errors import show_user_error
+from ui.shell.errors import show_user_error
+from ui.widgets.edit_conflict import conflict_choice, remember_conflict
 
 # ------------------------------------------------------------------------------- a part saved as a whole
 

@@ -25,7 +25,8 @@ import streamlit as st
 from sqlalchemy.exc import TimeoutError as _PoolTimeout
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from ivp_core.storage.db import DATABASE_TROUBLE, HEALTH, database_available, ping
+from ivp_core.storage.db import DATABASE_TROUBLE as DATABASE_TROUBLE  # pages catch it through the shell
+from ivp_core.storage.db import HEALTH, database_available, ping
 
 T = TypeVar("T")
 

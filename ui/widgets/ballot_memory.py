@@ -148,7 +148,7 @@ def restore(
 def keep_in_browser(session: SessionInfo, key_prefix: str, cookie: str | None = None) -> None:
     """Before the ballot's widgets: restore after a reload, else store the current values in the browser.
 
-    `cookie` (`ui.plain.cookie_text`) is written to `document.cookie` on every run as well: this component
+    `cookie` (`ui.shell.plain.cookie_text`) is written to `document.cookie` on every run as well: this component
     runs anyway, so the cookie needs no element of its own on the page 300 phones may open at once.
     """
     allowed = allowed_values(session, key_prefix, list(session.settings.get("wijken") or []))

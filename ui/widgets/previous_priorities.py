@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ivp_core.plan.previous import load_previous_priorities
-from ui.plain import md_escape
+from ui.shell.plain import md_escape
 
 
 def show_previous_priorities(trajectory_id: int, municipality_id: int) -> None:

@@ -25,8 +25,8 @@ from ivp_core.analysis.signals import (
 )
 from ivp_core.catalogue import load_catalogue
 from ivp_core.trajectory.trajectories import MunicipalityRef, TrajectoryRef
-from ui.charts import nl_number
-from ui.context import current_municipality, current_trajectory
+from ui.shell.context import current_municipality, current_trajectory
+from ui.widgets.charts import nl_number
 
 ARROWS = {UP: "↑", STABLE: "→", DOWN: "↓"}
 LEVEL_WORDS = {HIGHER: "hoger dan", SIMILAR: "gelijk aan", LOWER: "lager dan"}

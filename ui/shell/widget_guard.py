@@ -98,7 +98,7 @@ def _install_intake() -> None:
         return
 
     def intake(self: WStates, widget_state: WidgetState) -> None:
-        # A component's event (st.components.v2: ui/ballot_memory.py) is "$$STREAMLIT_INTERNAL_KEY_<widget id>__…".
+        # A component's event (st.components.v2: ui/widgets/ballot_memory.py) is "$$STREAMLIT_INTERNAL_KEY_<widget id>__…".
         if not is_element_id(widget_state.id.removeprefix(_COMPONENT_EVENT)):
             LOG.warning("Ignored a value from the browser under an id that is no widget (%r).", widget_state.id[:40])
             return

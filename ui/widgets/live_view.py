@@ -19,11 +19,11 @@ from ivp_core.consultation.live_page import LiveView
 from ivp_core.consultation.qr import join_url, qr_png
 from ivp_core.consultation.sessions import SessionInfo
 from ivp_core.storage.db import DATABASE_TROUBLE
-from ui.ballot_form import fmt
-from ui.dutch_counts import counted
-from ui.outage import last_good, note_stale
-from ui.plain import set_browser_cookie
-from ui.result_charts import DUTCH_DECIMAL
+from ui.shell.outage import last_good, note_stale
+from ui.shell.plain import set_browser_cookie
+from ui.widgets.ballot_form import fmt
+from ui.widgets.dutch_counts import counted
+from ui.widgets.result_charts import DUTCH_DECIMAL
 
 #: How often a shared screen asks whether anything changed: twice a second keeps a thanked vote on the
 #: screen within a second (see bench/load_session.py), and a poll costs one small indexed query.

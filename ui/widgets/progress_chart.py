@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from ivp_core.report.progress_page import ChartPoint
-from ui.result_charts import DUTCH_DECIMAL, layered
+from ui.widgets.result_charts import DUTCH_DECIMAL, layered
 
 MEASURED, TARGET = "Gemeten", "Streeflijn"
 

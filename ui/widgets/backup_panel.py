@@ -26,9 +26,9 @@ from ivp_core.backup.archive import (
 from ivp_core.backup.downloads import backup_file
 from ivp_core.report.files import MEDIA_TYPES
 from ivp_core.trajectory.trajectories import TrajectoryRef
-from ui import context
-from ui.dutch_counts import counted
-from ui.errors import show_user_error
+from ui.shell import context
+from ui.shell.errors import show_user_error
+from ui.widgets.dutch_counts import counted
 
 #: (singular, plural) per table, for "1 vastgelegde keuze · 3 sessies".
 TABLE_LABELS = {

@@ -19,8 +19,8 @@ from ivp_core.catalogue import Theme, load_catalogue
 from ivp_core.consultation.ballots import parse_criteria
 from ivp_core.consultation.live import Spread
 from ivp_core.consultation.sessions import SessionInfo
-from ui.ballot_memory import mark_touched
-from ui.plain import breakable, md_escape, plain_markdown, plain_theme
+from ui.shell.plain import breakable, md_escape, plain_markdown, plain_theme
+from ui.widgets.ballot_memory import mark_touched
 
 NO_OPINION = "Geen mening"
 NO_FIGURES = "Hierover zijn nog geen cijfers."
@@ -113,7 +113,7 @@ def ballot_inputs(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Render one input block per theme; return (values in `validate_ballot` shape, comments per theme).
 
-    `evidence` (theme → Markdown with every user text escaped, as `ui.vote_page_text` builds it) adds the
+    `evidence` (theme → Markdown with every user text escaped, as `ui.widgets.vote_page_text` builds it) adds the
     theme's key figures and analysis, folded; `comments` not None adds an optional remark field per theme,
     prefilled with the given texts.
     """
@@ -142,7 +142,7 @@ def ballot_inputs(
             field = catalogue.field(current_field)
             _field_header(field.label, field.plain_explanation, plain)
         key = f"{key_prefix}:{code}"
-        # The key gives the box a CSS class (st-key-ivp-box-…): ui/plain.py narrows its margins on a phone.
+        # The key gives the box a CSS class (st-key-ivp-box-…): ui/shell/plain.py narrows its margins on a phone.
         with st.container(border=True, key=f"ivp-box-{key}"):
             _theme_header(theme, plain, None if evidence is None else evidence.get(code, NO_FIGURES))
             name = plain_theme(theme).split(" (officieel")[0] if plain else theme.short_name

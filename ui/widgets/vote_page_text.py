@@ -18,9 +18,9 @@ import streamlit as st
 from ivp_core.consultation import ballot_page, consultation_info, live
 from ivp_core.consultation.ballot_evidence import ThemeEvidence
 from ivp_core.consultation.sessions import SessionInfo
-from ui.ballot_form import NO_FIGURES, fmt
-from ui.outage import last_good
-from ui.plain import PLAIN_TREND, breakable, plain_markdown, strip_codes
+from ui.shell.outage import last_good
+from ui.shell.plain import PLAIN_TREND, breakable, plain_markdown, strip_codes
+from ui.widgets.ballot_form import NO_FIGURES, fmt
 
 ADMISSION_TEXT = {
     "open": "Iedereen met de link kan meedoen. Deze telefoon of computer onthoudt uw antwoorden. "
@@ -48,7 +48,7 @@ def session_by_code(code: str) -> SessionInfo | None:
     """Fresh within a second, so a vote the facilitator opens or closes shows on the next open.
 
     While the database is away, the last answer this server had: a phone filling in its ballot redraws on
-    every tap, and must go on doing so (and keep its answers) instead of showing an error (ui/outage.py).
+    every tap, and must go on doing so (and keep its answers) instead of showing an error (ui/shell/outage.py).
     """
     return last_good(("session_by_code", code), lambda: _session_by_code(code))
 

@@ -18,7 +18,7 @@ import pyphen
 import streamlit as st
 
 from ivp_core.catalogue import Theme
-from ui.bootstrap import serve_dutch_html
+from ui.shell.bootstrap import serve_dutch_html
 
 _PUNCT: Final = frozenset(string.punctuation)
 
@@ -215,7 +215,7 @@ _LANG_JS: Final = """<span hidden></span>
       .forEach((el) => { if (el.getAttribute("role") !== "none") el.setAttribute("role", "none"); });
   };
   // Ready once the first run of the script has finished: until then participant pages take no taps
-  // (ui/plain.py _PARTICIPANT_CSS). Without Streamlit's run-state attribute, or after 15 s, ready anyway.
+  // (ui/shell/plain.py _PARTICIPANT_CSS). Without Streamlit's run-state attribute, or after 15 s, ready anyway.
   const ready = () => {
     const app = root.querySelector('[data-testid="stApp"]');
     const state = app ? app.getAttribute("data-test-script-state") : "";

@@ -8,8 +8,8 @@ import streamlit as st
 
 from ivp_core.analysis.comparison.page import choose_own_group, comparison_status, import_comparison_upload
 from ivp_core.errors import UserError
-from ui.errors import show_user_error
-from ui.signals_view import clear_cache
+from ui.shell.errors import show_user_error
+from ui.widgets.signals_view import clear_cache
 
 #: Streamlit's upload limit (`server.maxUploadSize`); larger whole-country files go through the command line.
 UPLOAD_MB = 60

@@ -15,8 +15,8 @@ import streamlit as st
 from ivp_core.consultation import sessions_page as uc
 from ivp_core.edits import TextsConflict
 from ivp_core.errors import EditConflict, UserError
-from ui import opened_versions
-from ui.errors import show_user_error
+from ui.shell.errors import show_user_error
+from ui.widgets import opened_versions
 
 
 def render(info: uc.SessionInfo) -> None:

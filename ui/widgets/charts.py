@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from ivp_core.analysis.figures import PER_1000, SeriesPair, benchmark_label
-from ui.dutch_counts import counted
-from ui.result_charts import layered
+from ui.widgets.dutch_counts import counted
+from ui.widgets.result_charts import layered
 
 LOCAL_COLOUR = "#1f4e8c"
 BENCHMARK_COLOUR = "#6b6b6b"
