@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from sqlalchemy import String, bindparam, cast, delete, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
@@ -501,22 +501,35 @@ def _check_rate_limit(db: Session, row: OpinionSession) -> None:
         )
 
 
-def ballot_items(row: OpinionSession, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+class BallotItemRow(TypedDict):
+    """One `ballot_item` row as it is inserted (the ballot's id is added then)."""
+
+    theme_code: str
+    criterion: str
+    value: float | None
+
+
+#: A stored ballot in `validate_ballot` shape: per theme a score (None: geen mening), or for the criteria method
+#: per theme a score per criterion.
+StoredBallot = dict[str, float | dict[str, float | None] | None]
+
+
+def ballot_items(row: OpinionSession, values: Mapping[str, Any]) -> list[BallotItemRow]:
     """The validated ballot as `ballot_item` rows (without ballot id), or a Dutch refusal."""
     try:
         ballot = validate_ballot(row.method, row.settings, theme_labels(row.themes), values)
     except BallotError as exc:
         raise ParticipationError(exc.message_nl, theme=exc.theme) from exc
     if ballot.method == "criteria":
-        return [{"theme_code": t, "criterion": c, "value": v} for (t, c), v in ballot.criteria.items()]
-    return [{"theme_code": t, "criterion": "", "value": v} for t, v in ballot.values.items()]
+        return [BallotItemRow(theme_code=t, criterion=c, value=v) for (t, c), v in ballot.criteria.items()]
+    return [BallotItemRow(theme_code=t, criterion="", value=v) for t, v in ballot.values.items()]
 
 
 def write_ballot(
     db: Session,
     row: OpinionSession,
     participant: Participant,
-    items: list[dict[str, Any]],
+    items: list[BallotItemRow],
     entry: str = "online",
     weight: float = 1.0,
 ) -> BallotReceipt:
@@ -597,7 +610,7 @@ def entry_counts(db: Session, session_id: int) -> dict[str, tuple[int, float]]:
     return {entry: (int(n), float(w)) for entry, n, w in rows}
 
 
-def my_ballot(db: Session, session_id: int, token: str) -> dict[str, Any] | None:
+def my_ballot(db: Session, session_id: int, token: str) -> StoredBallot | None:
     """The participant's stored ballot in `validate_ballot` shape, to fill the form when they come back."""
     participant = participant_row(db, session_id, token)
     if participant is None:
@@ -610,10 +623,12 @@ def my_ballot(db: Session, session_id: int, token: str) -> dict[str, Any] | None
     ).all()
     if not rows:
         return None
-    values: dict[str, Any] = {}
+    values: StoredBallot = {}
     for theme, criterion, value in rows:
         if criterion:
-            values.setdefault(theme, {})[criterion] = value
+            per_criterion = values.setdefault(theme, {})
+            if isinstance(per_criterion, dict):
+                per_criterion[criterion] = value
         else:
             values[theme] = value
     return values

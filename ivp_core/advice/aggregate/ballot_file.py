@@ -405,7 +405,7 @@ def _ballot_problem(
 
 
 def build_sessions(
-    rows: BallotRows, method: Method, settings: dict[str, Any], themes: Sequence[str], budget_given: bool
+    rows: BallotRows, method: Method, settings: Mapping[str, Any], themes: Sequence[str], budget_given: bool
 ) -> list[SessionBallots]:
     """One session per group; each participant's rows form one ballot, checked as the live pages do.
 
@@ -499,7 +499,7 @@ def _validate_one(
 
 
 def read_ballot_file(
-    path: str, method: Method, settings: dict[str, Any], themes: Sequence[str], *, budget_given: bool
+    path: str, method: Method, settings: Mapping[str, Any], themes: Sequence[str], *, budget_given: bool
 ) -> list[SessionBallots]:
     """The ballots of the file at `path`, checked row by row and ballot by ballot, as sessions to aggregate.
 
