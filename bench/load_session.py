@@ -423,7 +423,9 @@ async def open_burst(
         )
         opened = [r for r in results if not isinstance(r, BaseException)]
         errors = [
-            f"#{i}: {type(r).__name__}: {r}"[:300] for i, r in enumerate(results) if isinstance(r, BaseException)
+            f"#{i}: {type(r).__name__}: {r}"[:300]
+            for i, r in enumerate(results)
+            if isinstance(r, BaseException)
         ]
         burst = OpenBurst(opens, len(opened), errors, percentiles([r[0] for r in opened]), usage)
         starting = [(client, run) for _, client, run in opened if not _ballot_radios(run)]
@@ -435,7 +437,9 @@ async def open_burst(
                 return_exceptions=True,
             )
             burst.tap_usage = await meter.stop()
-            burst.errors += [f"tap: {type(t).__name__}: {t}"[:300] for t in taps if isinstance(t, BaseException)]
+            burst.errors += [
+                f"tap: {type(t).__name__}: {t}"[:300] for t in taps if isinstance(t, BaseException)
+            ]
             burst.taps = len(starting)
             burst.tap_latency = percentiles([t for t in taps if isinstance(t, float)])
         return burst
@@ -721,7 +725,9 @@ def serve(
         "IVP_ADMIN_PASSWORD": os.environ.setdefault("IVP_ADMIN_PASSWORD", "belastingproef"),
         "PYTHONPATH": str(ROOT),
     }
-    command = streamlit_command("app.py", port, *extra_args, runner=("-m", "bench.counted_server", str(counts)))
+    command = streamlit_command(
+        "app.py", port, *extra_args, runner=("-m", "bench.counted_server", str(counts))
+    )
     process = start_server(command, cwd=ROOT, env=env, log=log)
     served = Served(f"http://127.0.0.1:{port}", database_url, process, counts, log)
     try:
@@ -871,7 +877,9 @@ def _print_burst(burst: OpenBurst, notes: Sequence[str]) -> None:
         print(f"Beginnen → ballot  {stats(burst.tap_latency)} ({burst.taps} phones tapped)")
         t = burst.tap_usage
         if t is not None and t.cpu_percent is not None:
-            print(f"CPU per tap        {t.cpu_percent / 100.0 * t.seconds / burst.taps * 1000:.1f} ms (server processes)")
+            print(
+                f"CPU per tap        {t.cpu_percent / 100.0 * t.seconds / burst.taps * 1000:.1f} ms (server processes)"
+            )
     for note in notes:
         print(f"note: {note}")
 

@@ -24,14 +24,14 @@ from bench.load_session import ServerMeter, _loadavg, percentiles, start_line_bu
 from bench.serve import ROOT, free_port, start_server, stop_server, streamlit_command, wait_healthy
 from bench.st_client import StreamlitClient
 
-BARE_PAGE = '''
+BARE_PAGE = """
 import streamlit as st
 
 st.markdown("Kies een cijfer.")
 for i in range({elements}):
     st.markdown(f"**Onderwerp {{i}}**  \\nEen korte uitleg van een regel.")
 st.radio("Cijfer", [1, 2, 3, 4, 5], index=None, horizontal=True, key="cijfer")
-'''
+"""
 
 
 async def _open(base_url: str, start: asyncio.Event, timeout: float, clients: list[StreamlitClient]) -> float:
@@ -55,7 +55,9 @@ async def burst(base_url: str, pid: int, opens: int, timeout: float = 120.0) -> 
         opens, lambda _, start, clients: _open(base_url, start, timeout, clients), ServerMeter([pid])
     )
     times = [r for r in results if isinstance(r, float)]
-    cpu_ms = usage.cpu_percent / 100.0 * usage.seconds / opens * 1000 if usage.cpu_percent is not None else None
+    cpu_ms = (
+        usage.cpu_percent / 100.0 * usage.seconds / opens * 1000 if usage.cpu_percent is not None else None
+    )
     return {"rendered": len(times), "latency": percentiles(times), "cpu_ms_per_open": cpu_ms, "usage": usage}
 
 

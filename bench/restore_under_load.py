@@ -268,7 +268,10 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=40)
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary directory")
     parser.add_argument(
-        "--memory-cap-mb", type=int, default=None, help="run the restore under this kernel limit (RLIMIT_DATA)"
+        "--memory-cap-mb",
+        type=int,
+        default=None,
+        help="run the restore under this kernel limit (RLIMIT_DATA)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

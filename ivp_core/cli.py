@@ -33,7 +33,9 @@ def _init_db(_args: argparse.Namespace) -> int:
     from ivp_core.storage import db
 
     db.migrate()
-    print(f"Database bijgewerkt: {db.get_engine().url.render_as_string(hide_password=True) or database_url()}")
+    print(
+        f"Database bijgewerkt: {db.get_engine().url.render_as_string(hide_password=True) or database_url()}"
+    )
     return 0
 
 
@@ -43,7 +45,9 @@ def _load_demo(args: argparse.Namespace) -> int:
 
     db.migrate()
     if not db.is_empty() and not args.force:
-        raise CliError("De database bevat al een traject. Gebruik --force om het voorbeeld er toch bij te laden.")
+        raise CliError(
+            "De database bevat al een traject. Gebruik --force om het voorbeeld er toch bij te laden."
+        )
     trajectory_id = load_demo()
     print(f"Voorbeeldgemeente geladen (traject {trajectory_id}).")
     return 0
@@ -79,7 +83,8 @@ STANDALONE_COMMANDS: dict[str, str] = {"aggregate": "ivp_core.advice.aggregate.c
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m ivp_core", description="Prioritering Integraal Veiligheidsplan (Kernbeleid Veiligheid)"
+        prog="python -m ivp_core",
+        description="Prioritering Integraal Veiligheidsplan (Kernbeleid Veiligheid)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("themes", help="de catalogus als CSV: 5 velden, 22 thema's").set_defaults(func=_themes)
@@ -91,8 +96,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     for module in (standalone,) if standalone else FEATURE_COMMANDS:
         _register_feature(sub, module)
     return parser
-
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:

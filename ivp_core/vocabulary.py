@@ -61,7 +61,11 @@ GREMIUM_LABELS: Final = _labels(GREMIA)
 ADOPTING_GREMIUM: Final = "raad"
 #: Who adopts a document of the trajectory (the startnotitie, the IVP): the raad, the college or the mayor.
 DOCUMENT_ADOPTERS: Final = _table(
-    {"college": GREMIA["college"], "raad": GREMIA["raad"], "burgemeester": Term("Burgemeester", "de burgemeester")}
+    {
+        "college": GREMIA["college"],
+        "raad": GREMIA["raad"],
+        "burgemeester": Term("Burgemeester", "de burgemeester"),
+    }
 )
 #: Other spellings found in stored records and typed fields.
 _GREMIUM_ALIASES: Final = MappingProxyType({"gemeenteraad": "raad"})
@@ -75,13 +79,13 @@ def gremium_code(text: str) -> str | None:
 
 
 def gremium_in_sentence(text: str) -> str:
-    """"de gemeenteraad", "het college van B en W"; a gremium the method does not know is named as typed."""
+    """ "de gemeenteraad", "het college van B en W"; a gremium the method does not know is named as typed."""
     code = gremium_code(text)
     return GREMIA[code].in_sentence if code else text.strip()
 
 
 def gremium_label(text: str) -> str:
-    """"Gemeenteraad"; a gremium the method does not know is named as typed."""
+    """ "Gemeenteraad"; a gremium the method does not know is named as typed."""
     code = gremium_code(text)
     return GREMIA[code].label if code else text.strip()
 

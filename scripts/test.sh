@@ -28,6 +28,7 @@ if command -v npm >/dev/null 2>&1; then
   npm install --no-audit --no-fund --silent
 fi
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 # The type checker (its settings and the modules' listed debt are in pyproject.toml; its cache in .mypy_cache
 # makes a rerun take seconds, a cold run about 20 s of CPU)
 .venv/bin/python -m mypy

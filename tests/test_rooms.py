@@ -77,7 +77,9 @@ def test_every_room_has_a_place_and_a_docstring() -> None:
     for room in ORDER:
         package = CORE / room / "__init__.py"
         if package.exists():
-            assert ast.get_docstring(ast.parse(package.read_text(encoding="utf-8"))), f"{room} says what it is for"
+            assert ast.get_docstring(ast.parse(package.read_text(encoding="utf-8"))), (
+                f"{room} says what it is for"
+            )
 
 
 @pytest.mark.parametrize("path", _core_files(), ids=lambda p: str(p.relative_to(CORE)))
@@ -104,7 +106,9 @@ def test_the_shell_does_not_use_widgets_and_no_ui_module_uses_a_page(path: Path)
     imports = _imports(path)
     assert not any(name == "pages" or name.startswith("pages.") for name in imports)
     if path.relative_to(UI).parts[0] == "shell":
-        assert not any(name.startswith("ui.widgets") for name in imports), "the shell must not import a widget"
+        assert not any(name.startswith("ui.widgets") for name in imports), (
+            "the shell must not import a widget"
+        )
     assert path.parent in (UI, UI / "shell", UI / "widgets"), "a ui module belongs in ui/shell or ui/widgets"
 
 
@@ -119,7 +123,11 @@ def _storage_imports(path: Path) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name == "ivp_core.storage" or a.name.startswith("ivp_core.storage."))
+            found.update(
+                a.name
+                for a in node.names
+                if a.name == "ivp_core.storage" or a.name.startswith("ivp_core.storage.")
+            )
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.module == "ivp_core":
                 found.update(f"ivp_core.{a.name}" for a in node.names if a.name == "storage")
@@ -137,7 +145,9 @@ def test_a_page_does_not_reach_into_storage(path: Path) -> None:
         f"pages/{path.name} imports {sorted(used - allowed)} from ivp_core.storage: call a use case of the core "
         "that owns its session_scope and returns a view model instead"
     )
-    assert allowed <= used, f"pages/{path.name} no longer needs {sorted(allowed - used)}: remove it from the list"
+    assert allowed <= used, (
+        f"pages/{path.name} no longer needs {sorted(allowed - used)}: remove it from the list"
+    )
 
 
 def test_the_storage_allow_list_names_existing_pages() -> None:
@@ -191,7 +201,11 @@ def _untyped_dict_signatures(path: Path) -> set[str]:
 
 def _public_core_files() -> list[Path]:
     """The modules a room shows to other rooms: not private (``_name``), not a migration."""
-    return [p for p in _core_files() if not any(part.startswith("_") for part in p.relative_to(CORE).with_suffix("").parts)]
+    return [
+        p
+        for p in _core_files()
+        if not any(part.startswith("_") for part in p.relative_to(CORE).with_suffix("").parts)
+    ]
 
 
 @pytest.mark.parametrize("path", _public_core_files(), ids=lambda p: str(p.relative_to(CORE)))

@@ -112,5 +112,7 @@ class LoginThrottle:
                 failures.popleft()
             if len(self._clients) > self.max_clients:
                 # Bounded memory against a flood of one-guess clients: forget those with the oldest failure.
-                for stale in sorted(self._clients, key=lambda c: self._clients[c][-1])[: self.max_clients // 10]:
+                for stale in sorted(self._clients, key=lambda c: self._clients[c][-1])[
+                    : self.max_clients // 10
+                ]:
                     del self._clients[stale]

@@ -103,7 +103,9 @@ def canonical_content(data: bytes) -> dict[str, list[dict[str, Any]]]:
     """
     tables = read_backup(data).tables
     position = {
-        name: {row["id"]: i for i, row in enumerate(rows)} for name, rows in tables.items() if "id" in TABLES[name].c
+        name: {row["id"]: i for i, row in enumerate(rows)}
+        for name, rows in tables.items()
+        if "id" in TABLES[name].c
     }
     result: dict[str, list[dict[str, Any]]] = {}
     for name, rows in tables.items():

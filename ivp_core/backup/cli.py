@@ -55,7 +55,9 @@ def _restore(args: argparse.Namespace) -> int:
         plan = check_backup(path.read_bytes(), accept_unsigned=args.accept_unsigned)
         if plan.shared and args.replace_shared_figures is None:
             print(
-                "Let op: " + plan.shared.describe() + " Die cijfers blijven zoals ze zijn. Om ze te vervangen: "
+                "Let op: "
+                + plan.shared.describe()
+                + " Die cijfers blijven zoals ze zijn. Om ze te vervangen: "
                 f"--replace-shared-figures {','.join(plan.shared.regions)}",
                 file=sys.stderr,
             )

@@ -41,7 +41,9 @@ from ivp_core.storage import models as m
 _STREAM_ROWS = 5000
 
 
-def _rows(session: Session, table: Table, where: Any, order: Sequence[Column[Any]] = ()) -> Iterator[dict[str, Any]]:
+def _rows(
+    session: Session, table: Table, where: Any, order: Sequence[Column[Any]] = ()
+) -> Iterator[dict[str, Any]]:
     if where is None:
         return
     columns = exported_columns(table.name)
@@ -78,7 +80,9 @@ def table_rows(session: Session, trajectory_id: int) -> Iterator[tuple[str, Iter
     if trajectory is None:
         raise BackupError(f"Traject {trajectory_id} bestaat niet.")
     link = t["trajectory_municipality"]
-    own_municipalities = set(session.scalars(select(link.c.municipality_id).where(link.c.trajectory_id == trajectory_id)))
+    own_municipalities = set(
+        session.scalars(select(link.c.municipality_id).where(link.c.trajectory_id == trajectory_id))
+    )
     own_codes = session.scalars(
         select(m.Municipality.cbs_code).where(m.Municipality.id.in_(own_municipalities or {-1}))
     ).all()
@@ -100,7 +104,9 @@ def table_rows(session: Session, trajectory_id: int) -> Iterator[tuple[str, Iter
         if batch_ids
         else set()
     )
-    session_ids = select(t["opinion_session"].c.id).where(t["opinion_session"].c.trajectory_id == trajectory_id)
+    session_ids = select(t["opinion_session"].c.id).where(
+        t["opinion_session"].c.trajectory_id == trajectory_id
+    )
     ballot_ids = select(t["ballot"].c.id).where(t["ballot"].c.session_id.in_(session_ids))
 
     def batches() -> Iterator[dict[str, Any]]:

@@ -147,7 +147,9 @@ ADDED_IN_0002: Final[dict[str, frozenset[str]]] = {
     "import_batch": frozenset({"trajectory_id", "undone_at"}),
     "priority_decision": frozenset({"gremium", "meeting_date", "status", "focus"}),
 }
-TABLES_ADDED_IN_0002: Final = frozenset({"werkgroep_member", "milestone", "previous_priority", "agenda_input"})
+TABLES_ADDED_IN_0002: Final = frozenset(
+    {"werkgroep_member", "milestone", "previous_priority", "agenda_input"}
+)
 #: Tables first written in format version 3: a file of version 1 or 2 lacks them and restores without them.
 TABLES_ADDED_IN_FORMAT_3: Final = frozenset({"plan_action", "joint_choice"})
 #: Tables first written in format version 4.

@@ -44,7 +44,9 @@ MIN_BALLOT_WEIGHT: Final = 1.0
 MAX_BALLOT_WEIGHT: Final = 1000.0
 COMMENT_STATUSES: Final = frozenset({"nieuw", "goedgekeurd", "afgewezen"})
 DECISION_STATUSES: Final = frozenset({"advies", "vastgesteld"})
-MILESTONE_KINDS: Final = frozenset({"analyse_gereed", "opiniesessie", "raadsbesluit", "ivp_vastgesteld", "overig"})
+MILESTONE_KINDS: Final = frozenset(
+    {"analyse_gereed", "opiniesessie", "raadsbesluit", "ivp_vastgesteld", "overig"}
+)
 AGENDA_SOURCES: Final = frozenset({"nationaal", "regionaal", "politie"})
 FIGURE_KINDS: Final = frozenset({"objectief", "subjectief"})
 POPULATION_DIMENSIONS: Final = frozenset({"wijk", "age_band"})
@@ -215,7 +217,9 @@ class MeaningChecker:
             problem = "de groepsgewichten zijn geen getallen van 0 tot en met 1000"
         for key in ("top_k", "resamples", "seed"):
             value = given.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6
+            ):
                 problem = f"'{key}' is geen redelijk geheel getal"
         for key in ("data_weight", "tie_tolerance"):
             value = given.get(key)
@@ -262,7 +266,9 @@ class MeaningChecker:
 
     def _field_analysis(self, index: int, row: dict[str, Any]) -> None:
         if row["field_code"] not in self._field_codes:
-            raise row_error("field_analysis", index, f"het veld '{row['field_code']}' staat niet in de catalogus.")
+            raise row_error(
+                "field_analysis", index, f"het veld '{row['field_code']}' staat niet in de catalogus."
+            )
         aspects = row["aspects"]
         if not isinstance(aspects, dict) or not all(isinstance(v, str) for v in aspects.values()):
             raise row_error("field_analysis", index, "de aspecten moeten teksten zijn.")
@@ -279,7 +285,9 @@ class MeaningChecker:
         self._year("figure", index, "year", row["year"])
         for column in ("value", "margin_low", "margin_high"):
             if row[column] is not None and abs(row[column]) > MAX_FIGURE:
-                raise row_error("figure", index, f"de waarde {row[column]:g} in '{column}' is onwaarschijnlijk groot.")
+                raise row_error(
+                    "figure", index, f"de waarde {row[column]:g} in '{column}' is onwaarschijnlijk groot."
+                )
 
     def _crime_type_mapping(self, index: int, row: dict[str, Any]) -> None:
         self._theme("crime_type_mapping", index, row["theme_code"], optional=True)
@@ -292,7 +300,9 @@ class MeaningChecker:
         self._one_of(table, index, "group", row["group"], GROUPS)
         themes = row["themes"]
         if not isinstance(themes, list) or not themes or len(set(map(str, themes))) != len(themes):
-            raise row_error(table, index, "de thema's van de sessie zijn geen lijst van verschillende thema's.")
+            raise row_error(
+                table, index, "de thema's van de sessie zijn geen lijst van verschillende thema's."
+            )
         for theme in themes:
             self._theme(table, index, theme)
         settings = row["settings"]
@@ -363,7 +373,9 @@ class MeaningChecker:
             per[criterion] = row["value"]
         else:
             if criterion or theme in self._open_items:
-                raise row_error("ballot_item", index, "deze regel past niet bij de stemmethode van de sessie.")
+                raise row_error(
+                    "ballot_item", index, "deze regel past niet bij de stemmethode van de sessie."
+                )
             self._open_items[theme] = row["value"]
 
     def end_table(self, table: str) -> None:
@@ -419,7 +431,9 @@ class MeaningChecker:
     def _invitation_code(self, index: int, row: dict[str, Any]) -> None:
         used_by = row["used_by"]
         if used_by is not None and self._payload("participant", used_by) != row["session_id"]:
-            raise row_error("invitation_code", index, "de code is gebruikt door een deelnemer van een andere sessie.")
+            raise row_error(
+                "invitation_code", index, "de code is gebruikt door een deelnemer van een andere sessie."
+            )
 
     def _population_share(self, index: int, row: dict[str, Any]) -> None:
         self._one_of("population_share", index, "dimension", row["dimension"], POPULATION_DIMENSIONS)
@@ -450,7 +464,9 @@ class MeaningChecker:
             self._year("effect_indicator", index, column, row[column])
         for column in ("baseline_value", "target_value"):
             if row[column] is not None and abs(row[column]) > MAX_FIGURE:
-                raise row_error("effect_indicator", index, f"de waarde in '{column}' is onwaarschijnlijk groot.")
+                raise row_error(
+                    "effect_indicator", index, f"de waarde in '{column}' is onwaarschijnlijk groot."
+                )
 
     def _indicator_measurement(self, index: int, row: dict[str, Any]) -> None:
         """Stap 6: a year and a value as `measurements.record_measurement` stores them."""
@@ -461,7 +477,9 @@ class MeaningChecker:
     def _ballot_void(self, index: int, row: dict[str, Any]) -> None:
         """A voided ballot's record, as `participation.void_ballot` writes it: a reason of 5 to 1,000 characters."""
         if not MIN_VOID_REASON <= len(row["reason"].strip()) <= MAX_VOID_REASON:
-            raise row_error("ballot_void", index, "de reden bij een vervallen stem moet 5 tot 1.000 tekens lang zijn.")
+            raise row_error(
+                "ballot_void", index, "de reden bij een vervallen stem moet 5 tot 1.000 tekens lang zijn."
+            )
 
     def _plan_action(self, index: int, row: dict[str, Any]) -> None:
         """Stap 5: the texts exactly as `actions.validate_rows` stores them (the page saves nothing else)."""
@@ -478,7 +496,9 @@ class MeaningChecker:
         if not cleaned:
             raise row_error(table, index, "de actie is leeg.")
         if vars(cleaned[0]) != texts:
-            raise row_error(table, index, "de tekst bevat stuurtekens of witruimte die de toepassing niet opslaat.")
+            raise row_error(
+                table, index, "de tekst bevat stuurtekens of witruimte die de toepassing niet opslaat."
+            )
 
     def _joint_choice(self, index: int, row: dict[str, Any]) -> None:
         """Stap 3a: one theme of the shared set (no municipality) or of one member's local set."""
@@ -486,7 +506,9 @@ class MeaningChecker:
         theme, municipality = row["theme_code"], row["municipality_id"]
         self._theme(table, index, theme)
         self._member(table, index, municipality)
-        chosen = self._joint_shared if municipality is None else self._joint_local.setdefault(municipality, [])
+        chosen = (
+            self._joint_shared if municipality is None else self._joint_local.setdefault(municipality, [])
+        )
         if theme in chosen:
             raise row_error(table, index, f"het thema '{theme}' staat twee keer in dezelfde keuze.")
         chosen.append(theme)

@@ -196,9 +196,19 @@ def _same_period(name: str, start: int, end: int) -> Any:
 def _shared_impact(db: Session, differing: dict[str, int], own_trajectories: Collection[int]) -> SharedImpact:
     if not differing:
         return SharedImpact()
-    municipality, link, trajectory = TABLES["municipality"], TABLES["trajectory_municipality"], TABLES["trajectory"]
+    municipality, link, trajectory = (
+        TABLES["municipality"],
+        TABLES["trajectory_municipality"],
+        TABLES["trajectory"],
+    )
     regions = sorted(differing)
-    names = tuple(db.scalars(select(municipality.c.name).where(municipality.c.cbs_code.in_(regions)).order_by(municipality.c.name)))
+    names = tuple(
+        db.scalars(
+            select(municipality.c.name)
+            .where(municipality.c.cbs_code.in_(regions))
+            .order_by(municipality.c.name)
+        )
+    )
     users = set(
         db.scalars(
             select(link.c.trajectory_id)
@@ -211,9 +221,15 @@ def _shared_impact(db: Session, differing: dict[str, int], own_trajectories: Col
         if isinstance(wanted, list) and set(map(str, wanted)) & set(regions):
             users.add(trajectory_id)
     users -= set(own_trajectories)
-    others = tuple(
-        db.scalars(select(trajectory.c.name).where(trajectory.c.id.in_(users)).order_by(trajectory.c.name))
-    ) if users else ()
+    others = (
+        tuple(
+            db.scalars(
+                select(trajectory.c.name).where(trajectory.c.id.in_(users)).order_by(trajectory.c.name)
+            )
+        )
+        if users
+        else ()
+    )
     return SharedImpact(tuple(regions), sum(differing.values()), names, others)
 
 
@@ -230,7 +246,9 @@ def _existing_figures(db: Session, rows: list[dict[str, Any]]) -> dict[tuple[Any
     return found
 
 
-def _figure_differences(db: Session, rows: list[dict[str, Any]], into: dict[str, int]) -> list[tuple[int, dict[str, Any]]]:
+def _figure_differences(
+    db: Session, rows: list[dict[str, Any]], into: dict[str, int]
+) -> list[tuple[int, dict[str, Any]]]:
     """(id here, row from the file) for every figure that exists here with other values."""
     table = TABLES["figure"]
     value_cols = [c.name for c in table.columns if c.name not in (*_FIGURE_KEY, "id", "batch_id")]
@@ -258,7 +276,11 @@ def _in_chunks(rows: Iterable[tuple[int, dict[str, Any]]], pacer: Pacer) -> Iter
 
 
 def check_backup(
-    data: bytes, *, engine: Engine | None = None, accept_unsigned: bool = False, progress: Progress = _no_progress
+    data: bytes,
+    *,
+    engine: Engine | None = None,
+    accept_unsigned: bool = False,
+    progress: Progress = _no_progress,
 ) -> RestorePlan:
     """Read and check the whole backup without writing; raises BackupError (Dutch) for anything wrong.
 
@@ -309,7 +331,9 @@ def check_backup(
     if len(trajectory_rows) != 1 or any(
         trajectory_rows[0][1][k] != wanted.get(k) for k in ("name", "period_start", "period_end")
     ):
-        raise BackupError("Het back-upbestand is ongeldig: het bevat niet precies het traject uit de inhoudsopgave.")
+        raise BackupError(
+            "Het back-upbestand is ongeldig: het bevat niet precies het traject uit de inhoudsopgave."
+        )
     t = TABLES["trajectory"]
     with session_scope(engine, readonly=True) as db:
         conflicts = list(db.scalars(select(t.c.id).where(_same_period(name, start, end))))
@@ -506,7 +530,10 @@ class _Writer:
             self.final_name = self._copy_name(db, trajectory["name"], start, end)
             self.report.notes.append(f"Geïmporteerd als kopie: '{self.final_name}'.")
             if not self.copy_as_default:
-                trajectory = {**trajectory, "settings": {**(trajectory["settings"] or {}), RESTORED_COPY: True}}
+                trajectory = {
+                    **trajectory,
+                    "settings": {**(trajectory["settings"] or {}), RESTORED_COPY: True},
+                }
         self.final_archived = trajectory["archived_at"]
         pending = {
             **trajectory,
@@ -535,7 +562,9 @@ class _Writer:
             values = self._remap("import_batch", row)
             municipality = table.c.municipality_id
             same = and_(
-                municipality.is_(None) if values["municipality_id"] is None else municipality == values["municipality_id"],
+                municipality.is_(None)
+                if values["municipality_id"] is None
+                else municipality == values["municipality_id"],
                 table.c.filename == values["filename"],
                 table.c.sha256 == values["sha256"],
                 table.c.row_count == values["row_count"],
@@ -595,7 +624,9 @@ class _Writer:
                 later.append((new_id, row["previous_round_id"]))
         for new_id, previous in later:
             db.execute(
-                update(table).where(table.c.id == new_id).values(previous_round_id=self.ids["opinion_session"][previous])
+                update(table)
+                .where(table.c.id == new_id)
+                .values(previous_round_id=self.ids["opinion_session"][previous])
             )
 
     def _free_code(self, db: Session) -> str:
@@ -629,7 +660,9 @@ class _Writer:
                 self.new_ids[name].extend(new)
             self._step(name, len(chunk))
         if name == "invitation_code" and self.plan.counts.get(name):
-            self.report.notes.append("Uitnodigingscodes zijn meegenomen als telling, maar zijn hier niet meer te gebruiken.")
+            self.report.notes.append(
+                "Uitnodigingscodes zijn meegenomen als telling, maar zijn hier niet meer te gebruiken."
+            )
 
     def _finish(self, db: Session, replace_shared: bool) -> None:
         """The one short transaction that makes the restored trajectory itself and hides a replaced one.
@@ -654,7 +687,9 @@ class _Writer:
                 "Het traject en de sessies houden hun nummer en code: bestaande links blijven werken."
             )
         db.execute(
-            update(t).where(t.c.id == self.trajectory_id).values(name=self.final_name, archived_at=self.final_archived)
+            update(t)
+            .where(t.c.id == self.trajectory_id)
+            .values(name=self.final_name, archived_at=self.final_archived)
         )
         for status in set(self.session_status.values()):
             ids = [i for i, s in self.session_status.items() if s == status]
@@ -729,7 +764,9 @@ class _Writer:
 def restored_copies(db: Session) -> set[int]:
     """Trajectories restored "als kopie" that the coordinator did not make the default (see `RESTORED_COPY`)."""
     t = TABLES["trajectory"]
-    return {i for i, settings in db.execute(select(t.c.id, t.c.settings)) if (settings or {}).get(RESTORED_COPY)}
+    return {
+        i for i, settings in db.execute(select(t.c.id, t.c.settings)) if (settings or {}).get(RESTORED_COPY)
+    }
 
 
 def _trajectory_references() -> list[tuple[Any, Any]]:
@@ -802,5 +839,9 @@ def import_backup(
     """Check, then restore: the one call for scripts and tests."""
     plan = check_backup(data, engine=engine, accept_unsigned=accept_unsigned, progress=progress)
     return restore(
-        plan, on_conflict=on_conflict, replace_shared_figures=replace_shared_figures, engine=engine, progress=progress
+        plan,
+        on_conflict=on_conflict,
+        replace_shared_figures=replace_shared_figures,
+        engine=engine,
+        progress=progress,
     )

@@ -65,7 +65,9 @@ def _env_key() -> bytes | None:
     if not raw:
         return None
     if len(raw) < MIN_ENV_KEY_LENGTH:
-        raise BackupError(f"De sleutel in {ENV_KEY} is te kort: gebruik minstens {MIN_ENV_KEY_LENGTH} tekens.")
+        raise BackupError(
+            f"De sleutel in {ENV_KEY} is te kort: gebruik minstens {MIN_ENV_KEY_LENGTH} tekens."
+        )
     return raw.encode()
 
 

@@ -155,7 +155,9 @@ def close_if_due(db: Session, session_id: int, now: datetime | None = None) -> b
 # -------------------------------------------------------------------------------------------- edit
 
 
-def _clean_texts(given: Mapping[str, str | None] | None, fields: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
+def _clean_texts(
+    given: Mapping[str, str | None] | None, fields: tuple[tuple[str, str, str], ...]
+) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, label, _ in fields:
         text = str((given or {}).get(key) or "").strip()

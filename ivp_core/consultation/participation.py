@@ -135,7 +135,9 @@ def writable_session(db: Session, session_id: int, *, shared: bool = False) -> O
 
 NOT_JOINED: Final = "U bent nog niet aangemeld. Open de link of de QR-code opnieuw."
 UNKNOWN_SESSION: Final = "We kennen deze code niet. Kijk of u de code goed heeft overgenomen."
-VOIDED: Final = "Uw stem is ongeldig gemaakt door de begeleider. U kunt niet opnieuw stemmen. Vraag de begeleider waarom."
+VOIDED: Final = (
+    "Uw stem is ongeldig gemaakt door de begeleider. U kunt niet opnieuw stemmen. Vraag de begeleider waarom."
+)
 SEATS_FULL: Final = (
     "Alle plaatsen in deze bijeenkomst zijn al bezet. Heeft u nog niet gestemd? Meld het bij de begeleider."
 )
@@ -210,31 +212,30 @@ def join(
     with invitation codes a new participant must bring an unused code; the code is then bound to them.
     """
     row = writable_session(db, session_id)
-    return _participant_info(enrol(db, row, token, wijk=wijk, age_band=age_band, invitation_code=invitation_code))
+    return _participant_info(
+        enrol(db, row, token, wijk=wijk, age_band=age_band, invitation_code=invitation_code)
+    )
 
 
 #: A phone that shows the questions joins in one statement: its number is the session's count plus one (the
 #: caller holds the session's lock, so two phones never get the same number), and a second tab of the same
 #: phone inserts nothing. Built once, like the statements every vote sends.
 _PARTICIPANT_TABLE: Final = Participant.metadata.tables[Participant.__tablename__]
-_PRESENCE_ROWS: Final = (
-    insert(_PARTICIPANT_TABLE)
-    .from_select(
-        ["session_id", "token_hash", "label", "joined_at"],
-        select(
-            bindparam("session_id"),
-            bindparam("token_hash"),
-            literal("P") + cast(func.count(Participant.id) + 1, String),
-            bindparam("joined_at"),
-        )
-        .where(Participant.session_id == bindparam("session_id"))
-        .having(
-            ~exists().where(
-                Participant.session_id == bindparam("session_id"),
-                Participant.token_hash == bindparam("token_hash"),
-            )
-        ),
+_PRESENCE_ROWS: Final = insert(_PARTICIPANT_TABLE).from_select(
+    ["session_id", "token_hash", "label", "joined_at"],
+    select(
+        bindparam("session_id"),
+        bindparam("token_hash"),
+        literal("P") + cast(func.count(Participant.id) + 1, String),
+        bindparam("joined_at"),
     )
+    .where(Participant.session_id == bindparam("session_id"))
+    .having(
+        ~exists().where(
+            Participant.session_id == bindparam("session_id"),
+            Participant.token_hash == bindparam("token_hash"),
+        )
+    ),
 )
 _PRESENCE_INSERT: Final = _PRESENCE_ROWS.returning(_PARTICIPANT_TABLE.c.id, _PARTICIPANT_TABLE.c.label)
 
@@ -398,10 +399,14 @@ def void_ballot(db: Session, session_id: int, participant_label: str, reason: st
     locked_row(db, session_id)
     act_on_session(db, Permission.SESSIONS, session_id, "ballot_voided")
     participant = db.scalar(
-        select(Participant).where(Participant.session_id == session_id, Participant.label == participant_label)
+        select(Participant).where(
+            Participant.session_id == session_id, Participant.label == participant_label
+        )
     )
     ballot = (
-        db.scalar(select(Ballot).where(Ballot.session_id == session_id, Ballot.participant_id == participant.id))
+        db.scalar(
+            select(Ballot).where(Ballot.session_id == session_id, Ballot.participant_id == participant.id)
+        )
         if participant is not None
         else None
     )
@@ -409,13 +414,17 @@ def void_ballot(db: Session, session_id: int, participant_label: str, reason: st
         raise ParticipationError(f"Er is geen stem van {participant_label} in deze sessie.")
     db.delete(ballot)
     participant.voided_at = utcnow()
-    db.add(BallotVoid(session_id=session_id, participant_label=participant_label, reason=reason, voided_by=by))
+    db.add(
+        BallotVoid(session_id=session_id, participant_label=participant_label, reason=reason, voided_by=by)
+    )
     db.flush()
 
 
 def voids(db: Session, session_id: int) -> list[BallotVoid]:
     return list(
-        db.scalars(select(BallotVoid).where(BallotVoid.session_id == session_id).order_by(BallotVoid.voided_at))
+        db.scalars(
+            select(BallotVoid).where(BallotVoid.session_id == session_id).order_by(BallotVoid.voided_at)
+        )
     )
 
 
@@ -457,7 +466,9 @@ def check_invitation(db: Session, session_id: int, code: str | None) -> None:
     _claim_invitation(db, row, code, lock=False)
 
 
-def _claim_invitation(db: Session, row: OpinionSession, code: str | None, *, lock: bool = True) -> InvitationCode:
+def _claim_invitation(
+    db: Session, row: OpinionSession, code: str | None, *, lock: bool = True
+) -> InvitationCode:
     if not normalise_code(code):
         raise ParticipationError(
             "Voor deze raadpleging heeft u een uitnodigingscode nodig. Die staat in uw brief."

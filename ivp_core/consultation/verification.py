@@ -48,9 +48,7 @@ class VerificationError(UserError):
     """A refused request or link; `message_nl` is shown as is."""
 
 
-NOT_CONFIGURED: Final = (
-    "Meedoen via e-mail is op dit moment niet mogelijk. Probeer het later opnieuw of neem contact op met de gemeente."
-)
+NOT_CONFIGURED: Final = "Meedoen via e-mail is op dit moment niet mogelijk. Probeer het later opnieuw of neem contact op met de gemeente."
 ALREADY_VOTED: Final = "Met dit e-mailadres is al gestemd. Elk e-mailadres geeft één stem."
 
 
@@ -107,7 +105,9 @@ def normalise_email(raw: str | None) -> str:
 
 
 def email_hash(session_id: int, email: str) -> str:
-    return hmac.new(_key(), f"email:{session_id}:{normalise_email(email)}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        _key(), f"email:{session_id}:{normalise_email(email)}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def _nonce_hash(nonce: str) -> str:
@@ -135,7 +135,9 @@ def request_link(db: Session, session_id: int, email: str) -> str | None:
             "Er zijn het afgelopen uur al drie e-mails naar dit adres gestuurd. Kijk in uw e-mail (ook bij spam)."
         )
     voted = db.scalar(
-        select(Participant.id).where(Participant.session_id == session_id, Participant.identity_hash == digest)
+        select(Participant.id).where(
+            Participant.session_id == session_id, Participant.identity_hash == digest
+        )
     )
     nonce = secrets.token_urlsafe(24)
     db.add(

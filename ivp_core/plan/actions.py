@@ -102,7 +102,9 @@ def parse_amount(value: object, number: int) -> int | None:
     if value < 0:
         raise ActionError(f"Rij {number}: het budget kan niet negatief zijn.")
     if value > MAX_AMOUNT:
-        raise ActionError(f"Rij {number}: het budget is onwaarschijnlijk groot (meer dan {euro(MAX_AMOUNT)}).")
+        raise ActionError(
+            f"Rij {number}: het budget is onwaarschijnlijk groot (meer dan {euro(MAX_AMOUNT)})."
+        )
     return int(value)
 
 

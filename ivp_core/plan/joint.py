@@ -269,7 +269,9 @@ def too_many_warnings(sets: AgreedSets, names: Mapping[int, str]) -> list[str]:
     ]
 
 
-def check_joint_sets(shared: Sequence[str], local: Mapping[int, Sequence[str]], members: Collection[int]) -> None:
+def check_joint_sets(
+    shared: Sequence[str], local: Mapping[int, Sequence[str]], members: Collection[int]
+) -> None:
     """The rules an agreed choice must meet, also applied to one read from a backup: raises JointChoiceError."""
     if len(set(members)) < 2:
         raise JointChoiceError("Een gezamenlijke keuze kan alleen in een traject met meerdere gemeenten.")
@@ -361,13 +363,14 @@ class MemberDecision:
         who, chose = ("de gemeenteraad", "koos") if adopted else ("het eigen advies", "noemt")
         parts = []
         if self.only_own:
-            verb = "die niet in de afspraak staan" if len(self.only_own) > 1 else "dat niet in de afspraak staat"
+            verb = (
+                "die niet in de afspraak staan" if len(self.only_own) > 1 else "dat niet in de afspraak staat"
+            )
             parts.append(f"{who} {chose} ook {theme_list(self.only_own)}, {verb}")
         if self.only_agreed:
             verb = "die" if len(self.only_agreed) > 1 else "dat"
             parts.append(f"de afspraak noemt ook {theme_list(self.only_agreed)}, {verb} {who} niet {chose}")
         return f"Verschil tussen de eigen keuze van {self.name} en de afspraak: " + "; ".join(parts) + "."
-
 
     def difference_summary(self) -> str:
         """The difference in a table cell: "alleen eigen besluit: 4.1; alleen afspraak: 3.1", "geen" or "–"."""
@@ -375,7 +378,10 @@ class MemberDecision:
             return "–"
         parts = [
             f"{label}: {', '.join(codes)}"
-            for label, codes in (("alleen eigen besluit", self.only_own), ("alleen afspraak", self.only_agreed))
+            for label, codes in (
+                ("alleen eigen besluit", self.only_own),
+                ("alleen afspraak", self.only_agreed),
+            )
             if codes
         ]
         return "; ".join(parts) or "geen"

@@ -79,7 +79,9 @@ def grouped(items: Sequence[T], *, key: str = "code") -> list[tuple[ConcernSet, 
 
 def grouped_codes(codes: Sequence[str]) -> list[tuple[ConcernSet, tuple[str, ...]]]:
     """The theme codes per set, as :func:`grouped` places them (for documents that list codes, not lines)."""
-    return [(concern, tuple(item.code for item in own)) for concern, own in grouped([_Code(c) for c in codes])]
+    return [
+        (concern, tuple(item.code for item in own)) for concern, own in grouped([_Code(c) for c in codes])
+    ]
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,9 @@ class Municipality(Base):
     cbs_code: Mapped[str | None] = mapped_column(String(10))  # GM0148
     inhabitants: Mapped[int | None]  # the latest known; per-year numbers are "Inwoners" figures
     fictitious: Mapped[bool] = mapped_column(Boolean, default=False)
-    wijken: Mapped[list[Any]] = mapped_column(default=list)  # wijken/kernen for the residents' profile question
+    wijken: Mapped[list[Any]] = mapped_column(
+        default=list
+    )  # wijken/kernen for the residents' profile question
 
 
 class Trajectory(Base):
@@ -106,7 +108,9 @@ class Milestone(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(ForeignKey("trajectory.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))  # analyse_gereed, opiniesessie, raadsbesluit, ivp_vastgesteld, overig
+    kind: Mapped[str] = mapped_column(
+        String(30)
+    )  # analyse_gereed, opiniesessie, raadsbesluit, ivp_vastgesteld, overig
     title: Mapped[str] = mapped_column(String(200), default="")
     due_on: Mapped[date | None] = mapped_column(Date)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -282,7 +286,9 @@ class Participant(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # E-mail sessions: HMAC of the verified address, so one address gives one participant per session.
     identity_hash: Mapped[str | None] = mapped_column(String(64))
-    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # ballot removed, may not vote
+    voided_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )  # ballot removed, may not vote
 
 
 class Ballot(Base):
@@ -552,7 +558,9 @@ class RestoreJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # SET NULL: the job outlives its trajectory while the shared rows it added are still being removed
-    trajectory_id: Mapped[int | None] = mapped_column(ForeignKey("trajectory.id", ondelete="SET NULL"), unique=True)
+    trajectory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trajectory.id", ondelete="SET NULL"), unique=True
+    )
     purpose: Mapped[str] = mapped_column(String(20), default="herstel")  # herstel | vervangen
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)

@@ -169,7 +169,13 @@ def update(db: Session, trajectory_id: int, data: TrajectoryInput, author: str =
 
 def set_archived(db: Session, trajectory_id: int, archived: bool) -> None:
     """Archived trajectories leave the selector in the sidebar but stay in the list and in backups."""
-    act(db, Permission.MANAGE, trajectory_id, "trajectory_changed", "gearchiveerd" if archived else "teruggezet")
+    act(
+        db,
+        Permission.MANAGE,
+        trajectory_id,
+        "trajectory_changed",
+        "gearchiveerd" if archived else "teruggezet",
+    )
     trajectory = _row(db, trajectory_id)
     trajectory.archived_at = datetime.now(UTC) if archived else None
 
@@ -203,7 +209,9 @@ def list_all(db: Session) -> list[TrajectoryRow]:
     rows = db.scalars(
         select(Trajectory).options(selectinload(Trajectory.municipalities)).order_by(Trajectory.id)
     ).all()
-    rows = [t for t in rows if current().sees(t.id)]  # a person sees only the trajectories they hold a role in
+    rows = [
+        t for t in rows if current().sees(t.id)
+    ]  # a person sees only the trajectories they hold a role in
     return [
         TrajectoryRow(
             id=t.id,

@@ -124,7 +124,9 @@ def test_two_municipalities_one_installation(
     page.get_by_role("textbox", name="Uw naam").fill("Werkgroeplid Dalfsen")
     page.keyboard.press("Tab")
     wait_idle(page)
-    page.get_by_role("textbox", name="Problematiek").first.fill("Woninginbraken nemen toe in de kernen (werkgroep).")
+    page.get_by_role("textbox", name="Problematiek").first.fill(
+        "Woninginbraken nemen toe in de kernen (werkgroep)."
+    )
     page.get_by_role("button", name="Opslaan").first.click()
     expect(page.get_by_text("1 wijziging(en) opgeslagen.")).to_be_visible(timeout=60_000)
     page.screenshot(path=str(SHOTS / "werkgroeplid-analyse.png"))

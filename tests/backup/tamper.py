@@ -59,7 +59,11 @@ def edit_table(
 
 
 def edit_rows(
-    data: bytes, table: str, change: Callable[[list[dict[str, Any]]], None], *, resign_with: Engine | None = None
+    data: bytes,
+    table: str,
+    change: Callable[[list[dict[str, Any]]], None],
+    *,
+    resign_with: Engine | None = None,
 ) -> bytes:
     def apply(payload: bytes) -> bytes:
         rows = rows_of(payload)

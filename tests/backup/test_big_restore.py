@@ -39,7 +39,9 @@ def test_big_restore_under_a_memory_cap_while_phones_vote(engine: Engine, databa
     outcome = run(database_url, BALLOTS, phones=40, memory_cap_mb=MEMORY_CAP_MB)
     print(report(outcome))
     assert outcome.data_limit_mb == MEMORY_CAP_MB  # the restore really ran under the cap
-    assert outcome.restore_exit == 0, outcome.restore_stderr  # a restore that hit the cap ends with MemoryError
+    assert outcome.restore_exit == 0, (
+        outcome.restore_stderr
+    )  # a restore that hit the cap ends with MemoryError
     assert outcome.peak_rss_mb <= MEMORY_CAP_MB
     assert outcome.votes_stored == outcome.votes_cast > 0  # every vote a phone was thanked for is stored
     # a refused press is shown to the phone ("Het is nu erg druk") and can be repeated; on a machine with a
@@ -51,8 +53,13 @@ def test_big_restore_under_a_memory_cap_while_phones_vote(engine: Engine, databa
     with db.session_scope(engine, readonly=True) as s:
         restored = s.scalar(select(Trajectory.id).where(Trajectory.name == "IVP Grootstad"))
         sessions = select(OpinionSession.id).where(OpinionSession.trajectory_id == restored)
-        assert s.scalar(select(func.count()).select_from(Ballot).where(Ballot.session_id.in_(sessions))) == BALLOTS
-        items = select(func.count()).select_from(BallotItem).join(Ballot).where(Ballot.session_id.in_(sessions))
+        assert (
+            s.scalar(select(func.count()).select_from(Ballot).where(Ballot.session_id.in_(sessions)))
+            == BALLOTS
+        )
+        items = (
+            select(func.count()).select_from(BallotItem).join(Ballot).where(Ballot.session_id.in_(sessions))
+        )
         assert s.scalar(items) == BALLOTS
         assert s.scalar(select(func.count()).select_from(RestoreJob)) == 0  # the staging bookkeeping is gone
 

@@ -61,7 +61,11 @@ def test_the_method_texts_survive_a_round_trip(engine: Engine, second_engine: En
             "Politie, GGD", 300, 25000, "Online", "Vier jaar", "raad", "raad"
         )
         shared, own = read_texts(s, t.id, None), read_texts(s, t.id, mid)
-        assert (shared.vision, shared.principles, shared.coordination) == ("Visie.", "Uitgangspunten.", "Coördinatie.")
+        assert (shared.vision, shared.principles, shared.coordination) == (
+            "Visie.",
+            "Uitgangspunten.",
+            "Coördinatie.",
+        )
         assert list(shared.flanking.values()) == ["Zorg."] and own.vision == "Eigen visie."
         assert s.scalars(select(PlanAction.budget_amount)).one() == 40000
         assert s.scalars(select(AgendaInput.municipality_id)).one() == mid

@@ -53,7 +53,9 @@ def test_a_copy_is_not_the_default_unless_chosen(engine: Engine) -> None:
         data = export_trajectory(s, built.trajectory_id)
     plan = check_backup(data, engine=engine)
     copy = restore(plan, on_conflict="new_copy", engine=engine)
-    chosen = restore(check_backup(data, engine=engine), on_conflict="new_copy", engine=engine, copy_as_default=True)
+    chosen = restore(
+        check_backup(data, engine=engine), on_conflict="new_copy", engine=engine, copy_as_default=True
+    )
     with db.session_scope(engine, readonly=True) as s:
         settings = {t.id: t.settings or {} for t in s.scalars(select(Trajectory))}
     assert settings[copy.trajectory_id].get(RESTORED_COPY) is True

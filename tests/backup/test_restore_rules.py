@@ -51,10 +51,14 @@ def tenfold_backup(engine: Engine) -> tuple[int, bytes]:
     built = build_trajectory(engine)
     _joint_trajectory(engine)
     # a backup of this installation (signed here) from a time when Testdorp's figures were ten times higher
-    return built.trajectory_id, edit_rows(_export(engine, built.trajectory_id), "figure", _tenfold, resign_with=engine)
+    return built.trajectory_id, edit_rows(
+        _export(engine, built.trajectory_id), "figure", _tenfold, resign_with=engine
+    )
 
 
-def test_replace_keeps_shared_figures_unless_confirmed(engine: Engine, tenfold_backup: tuple[int, bytes]) -> None:
+def test_replace_keeps_shared_figures_unless_confirmed(
+    engine: Engine, tenfold_backup: tuple[int, bytes]
+) -> None:
     _, data = tenfold_backup
     before = _figures(engine)
     plan = check_backup(data, engine=engine)
@@ -76,7 +80,9 @@ def test_replace_keeps_shared_figures_unless_confirmed(engine: Engine, tenfold_b
     assert all(after[k] == pytest.approx(before[k] * 10) for k in changed)  # type: ignore[operator]
 
 
-def test_confirming_other_regions_than_the_impact_is_refused(engine: Engine, tenfold_backup: tuple[int, bytes]) -> None:
+def test_confirming_other_regions_than_the_impact_is_refused(
+    engine: Engine, tenfold_backup: tuple[int, bytes]
+) -> None:
     _, data = tenfold_backup
     plan = check_backup(data, engine=engine)
     before = take(engine)
@@ -130,18 +136,27 @@ def test_backup_from_before_0002_loads_with_defaults(engine: Engine, tmp_path: P
         assert all(m.wijken == [] for m in s.scalars(select(Municipality)))
 
 
-def test_cli_refuses_unsigned_and_accepts_it_on_request(engine: Engine, database_url: str, tmp_path: Path) -> None:
+def test_cli_refuses_unsigned_and_accepts_it_on_request(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
     built = build_trajectory(engine)
     data = _export(engine, built.trajectory_id)
     unsigned = tmp_path / "unsigned.zip"
     unsigned.write_bytes(rezip({k: v for k, v in members(data).items() if k != SIGNATURE_NAME}))
     before = take(engine)
-    refused = run_cli("restore", str(unsigned), "--on-conflict", "new_copy", env={"DATABASE_URL": database_url})
+    refused = run_cli(
+        "restore", str(unsigned), "--on-conflict", "new_copy", env={"DATABASE_URL": database_url}
+    )
     assert refused.returncode == 2 and refused.stdout == ""
     assert_dutch(refused.stderr.removeprefix("Fout: "), ("--accept-unsigned",))
     assert_unchanged(before, engine)
     accepted = run_cli(
-        "restore", str(unsigned), "--on-conflict", "new_copy", "--accept-unsigned", env={"DATABASE_URL": database_url}
+        "restore",
+        str(unsigned),
+        "--on-conflict",
+        "new_copy",
+        "--accept-unsigned",
+        env={"DATABASE_URL": database_url},
     )
     assert accepted.returncode == 0, accepted.stderr
     assert "(kopie)" in accepted.stdout
@@ -155,7 +170,9 @@ def test_cli_replace_shared_figures_needs_the_exact_regions(
     path.write_bytes(data)
     env = {"DATABASE_URL": database_url}
     before = take(engine)
-    wrong = run_cli("restore", str(path), "--on-conflict", "replace", "--replace-shared-figures", "GM0001", env=env)
+    wrong = run_cli(
+        "restore", str(path), "--on-conflict", "replace", "--replace-shared-figures", "GM0001", env=env
+    )
     assert wrong.returncode == 2 and wrong.stdout == ""
     assert_dutch(wrong.stderr, ("Gezamenlijk IVP",))
     assert_unchanged(before, engine)

@@ -57,7 +57,9 @@ def test_tables_come_after_the_tables_they_refer_to() -> None:
     for at, name in enumerate(TABLE_ORDER):
         for _, target in foreign_keys(name):
             # a session following an earlier round refers to its own table; restore links those afterwards
-            assert target in TABLE_ORDER[: at + (target == name)], f"{name} refers to {target}, which is restored later or never"
+            assert target in TABLE_ORDER[: at + (target == name)], (
+                f"{name} refers to {target}, which is restored later or never"
+            )
 
 
 def test_restore_writes_every_table_of_the_backup() -> None:
@@ -68,8 +70,13 @@ def test_restore_writes_every_table_of_the_backup() -> None:
 # ------------------------------------------------------------------------------ plan actions, joint choice
 
 ACTIONS_A = [
-    {"action": "Buurtpreventie-app uitbreiden", "trekker": "Gemeente A", "partners": "Politie, woningcorporatie",
-     "planning": "2027 Q2", "budget": "€ 25.000 per jaar"},
+    {
+        "action": "Buurtpreventie-app uitbreiden",
+        "trekker": "Gemeente A",
+        "partners": "Politie, woningcorporatie",
+        "planning": "2027 Q2",
+        "budget": "€ 25.000 per jaar",
+    },
     {"action": "Keurmerk Veilig Ondernemen", "trekker": "Ondernemersvereniging"},
 ]
 ACTIONS_SHARED = [{"action": "Regionaal RIEC-overleg", "trekker": "RIEC", "budget": "binnen bestaand budget"}]
@@ -169,7 +176,9 @@ def test_format_3_without_the_plan_tables_is_incomplete(engine: Engine, second_e
     assert_unchanged(before, second_engine)
 
 
-def test_a_voided_ballot_keeps_its_record_and_no_address_hash_leaves(engine: Engine, second_engine: Engine) -> None:
+def test_a_voided_ballot_keeps_its_record_and_no_address_hash_leaves(
+    engine: Engine, second_engine: Engine
+) -> None:
     """The facilitator's reason for voiding a ballot moves with the trajectory; a verified address's keyed
     hash (useless without this installation's key, and personal data) does not."""
     tid = make_trajectory(engine)

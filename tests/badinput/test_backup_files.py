@@ -87,7 +87,9 @@ def _lying_zip_bomb(good: bytes) -> bytes:
                     raw[start + size_at : start + size_at + 4] = (1024).to_bytes(4, "little")
                 extra_len_at = start + (28 if header == b"PK\x03\x04" else 30)
                 extra_at = at + len(name)
-                extra = raw[extra_at : extra_at + int.from_bytes(raw[extra_len_at : extra_len_at + 2], "little")]
+                extra = raw[
+                    extra_at : extra_at + int.from_bytes(raw[extra_len_at : extra_len_at + 2], "little")
+                ]
                 if extra[:2] == b"\x01\x00":  # zip64: uncompressed size first
                     raw[extra_at + 4 : extra_at + 12] = (1024).to_bytes(8, "little")
     return bytes(raw)
@@ -103,7 +105,11 @@ def _damaged_member(good: bytes) -> bytes:
 
 def _deep_json(good: bytes) -> bytes:
     deep = b"[" * 100_000 + b"]" * 100_000
-    return edit_table(good, "trajectory", lambda payload: payload.replace(b'"settings":{', b'"settings":{"x":' + deep + b",", 1))
+    return edit_table(
+        good,
+        "trajectory",
+        lambda payload: payload.replace(b'"settings":{', b'"settings":{"x":' + deep + b",", 1),
+    )
 
 
 def _wrong_signature(good: bytes) -> bytes:
@@ -143,13 +149,21 @@ CASES = [
     Case("truncated", lambda good: good[: len(good) // 2], ("geen zip",)),
     Case("over-50-mb", lambda good: good + b"\0" * (50 * 1024 * 1024), ("te groot", "50 MB")),
     Case("no-manifest", _without(MANIFEST_NAME), ("onvolledig", "manifest")),
-    Case("manifest-not-json", lambda good: rezip({**members(good), MANIFEST_NAME: b"{niet: json"}), ("JSON",)),
-    Case("foreign-format", _edit_manifest(lambda m: m.update(format="iets-anders")), ("geen back-upbestand",)),
+    Case(
+        "manifest-not-json", lambda good: rezip({**members(good), MANIFEST_NAME: b"{niet: json"}), ("JSON",)
+    ),
+    Case(
+        "foreign-format", _edit_manifest(lambda m: m.update(format="iets-anders")), ("geen back-upbestand",)
+    ),
     Case("future-version", _edit_manifest(lambda m: m.update(format_version=99)), ("nieuwere versie",)),
     Case("missing-table", _without("tables/ballot.jsonl"), ("onvolledig",)),
-    Case("edited-without-checksum",
-         lambda good: edit_table(good, "trajectory", lambda p: p.replace(b"Testgemeente", b"Vervalst"), fix_hash=False),
-         ("controlecode", "trajectory")),
+    Case(
+        "edited-without-checksum",
+        lambda good: edit_table(
+            good, "trajectory", lambda p: p.replace(b"Testgemeente", b"Vervalst"), fix_hash=False
+        ),
+        ("controlecode", "trajectory"),
+    ),
     Case("wrong-type", _rows("trajectory", _set("period_start", "<script>")), ("geheel getal",)),
     Case("smuggled-token-column", _rows("participant", _add_column), ("onbekende kolommen",)),
     Case("dangling-reference", _rows("ballot", _dangling_ballot), ("verwijst",)),
@@ -171,17 +185,43 @@ CASES = [
     Case("wrong-signature", _wrong_signature, ("ondertekening",), accept_unsigned=False),
     Case("unsigned-not-accepted", _without(SIGNATURE_NAME), ("niet ondertekend",), accept_unsigned=False),
     # the uitvoeringsplan and the agreed joint choice (migration 0003's tables)
-    Case("action-theme-outside-catalogue", _rows("plan_action", _set("theme_code", "9.9")), ("plan_action", "catalogus")),
-    Case("action-overlong", _rows("plan_action", _set("action", "a" * 2001)), ("plan_action", "hoogstens 2000 tekens")),
+    Case(
+        "action-theme-outside-catalogue",
+        _rows("plan_action", _set("theme_code", "9.9")),
+        ("plan_action", "catalogus"),
+    ),
+    Case(
+        "action-overlong",
+        _rows("plan_action", _set("action", "a" * 2001)),
+        ("plan_action", "hoogstens 2000 tekens"),
+    ),
     Case("action-empty", _rows("plan_action", _set("action", "")), ("plan_action", "actie")),
-    Case("action-control-characters", _rows("plan_action", _set("trekker", "Gemeente\n=cmd")), ("plan_action", "stuurtekens")),
-    Case("joint-choice-municipality-not-in-backup", _rows("joint_choice", _set("municipality_id", 987_654)),
-         ("joint_choice", "verwijst", "municipality")),
-    Case("joint-choice-theme-outside-catalogue", _rows("joint_choice", _set("theme_code", "evil")),
-         ("joint_choice", "catalogus")),
-    Case("joint-choice-shared-and-local", _rows("joint_choice", _set("theme_code", "1.1", row=-1)),
-         ("joint_choice", "zowel gezamenlijk als lokaal")),
-    Case("edited-and-not-accepted", _rows("ballot", _set("weight", 2.0)), ("klopt niet",), accept_unsigned=False),
+    Case(
+        "action-control-characters",
+        _rows("plan_action", _set("trekker", "Gemeente\n=cmd")),
+        ("plan_action", "stuurtekens"),
+    ),
+    Case(
+        "joint-choice-municipality-not-in-backup",
+        _rows("joint_choice", _set("municipality_id", 987_654)),
+        ("joint_choice", "verwijst", "municipality"),
+    ),
+    Case(
+        "joint-choice-theme-outside-catalogue",
+        _rows("joint_choice", _set("theme_code", "evil")),
+        ("joint_choice", "catalogus"),
+    ),
+    Case(
+        "joint-choice-shared-and-local",
+        _rows("joint_choice", _set("theme_code", "1.1", row=-1)),
+        ("joint_choice", "zowel gezamenlijk als lokaal"),
+    ),
+    Case(
+        "edited-and-not-accepted",
+        _rows("ballot", _set("weight", 2.0)),
+        ("klopt niet",),
+        accept_unsigned=False,
+    ),
 ]
 
 
@@ -199,13 +239,17 @@ def good_backup(engine: Engine) -> bytes:
         trajectory.municipalities.append(neighbour)
         db.flush()
         record_joint_choice(db, trajectory_id, ["1.1"], {own: ["1.3"], neighbour.id: ["2.1"]})
-        save_actions(db, trajectory_id, own, "1.1", [{"action": "Buurtpreventie uitbreiden", "trekker": "Gemeente"}])
+        save_actions(
+            db, trajectory_id, own, "1.1", [{"action": "Buurtpreventie uitbreiden", "trekker": "Gemeente"}]
+        )
     with session_scope(engine) as db:
         return export_trajectory(db, trajectory_id)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_bad_backup_is_refused_in_dutch_and_changes_nothing(case: Case, good_backup: bytes, engine: Engine) -> None:
+def test_bad_backup_is_refused_in_dutch_and_changes_nothing(
+    case: Case, good_backup: bytes, engine: Engine
+) -> None:
     bad = case.make(good_backup)
     before = take(engine)
     with pytest.raises(BackupError) as refused:

@@ -16,7 +16,7 @@ from tests.opinion_helpers import make_trajectory
     "message",
     [
         "KeyError: '9.9'",
-        "Traceback (most recent call last):\n  File \"x.py\", line 3, in <module>",
+        'Traceback (most recent call last):\n  File "x.py", line 3, in <module>',
         "could not convert string to float: 'abc'",
         "(psycopg.errors.StringDataRightTruncation) value too long for type character varying(60)",
         "Bad CRC-32 for file 'tables/trajectory.json'",

@@ -69,13 +69,17 @@ def _manual(entry: str = "handopsteking", weight: Any = 3) -> Callable[[Session,
     )
 
 
-def _theme_text(theme: str = "1.3", author: str = "Coördinator", **texts: str) -> Callable[[Session, World], Any]:
+def _theme_text(
+    theme: str = "1.3", author: str = "Coördinator", **texts: str
+) -> Callable[[Session, World], Any]:
     return lambda db, w: analysis_texts.update_theme_analysis(
         db, w.trajectory_id, w.municipality_id, theme, author, texts or {"problem_text": "Nieuw"}
     )
 
 
-def _decide(chosen: list[str] | None = None, reason: str = "", by: str = "Griffier") -> Callable[[Session, World], Any]:
+def _decide(
+    chosen: list[str] | None = None, reason: str = "", by: str = "Griffier"
+) -> Callable[[Session, World], Any]:
     def call(db: Session, w: World) -> Any:
         pick = chosen if chosen is not None else [t.theme for t in w.advice.result.themes[-2:]]
         request = DecisionRequest(pick, reason, by, meeting_date=date(2026, 10, 14))
@@ -86,8 +90,13 @@ def _decide(chosen: list[str] | None = None, reason: str = "", by: str = "Griffi
 
 def _indicator(**changes: Any) -> Callable[[Session, World], Any]:
     fields: dict[str, Any] = {
-        "theme_code": "1.3", "indicator": "Woninginbraken per 1.000 inwoners", "source": "Politie",
-        "kind": "objectief", "baseline_year": 2024, "baseline_value": "4,1", "target_year": 2030,
+        "theme_code": "1.3",
+        "indicator": "Woninginbraken per 1.000 inwoners",
+        "source": "Politie",
+        "kind": "objectief",
+        "baseline_year": 2024,
+        "baseline_value": "4,1",
+        "target_year": 2030,
         "target_value": "3,5",
     }
     spec = IndicatorInput(**{**fields, **changes})
@@ -105,26 +114,49 @@ CASES = [
     Case("session-unknown-kind", _create(kind="<script>"), ("onbekend soort",)),
     Case("session-unknown-theme", _create(themes=["1.1", "9.9"]), ("9.9",)),
     Case("session-no-themes", _create(themes=[]), ("thema",)),
-    Case("session-negative-rate-limit", _create(settings={"budget": 10, "max_ballots_per_minute": -1}), ("minuut",)),
+    Case(
+        "session-negative-rate-limit",
+        _create(settings={"budget": 10, "max_ballots_per_minute": -1}),
+        ("minuut",),
+    ),
     Case("session-nan-budget", _create(settings={"budget": float("nan")}), ("budget", "getal")),
     Case("session-negative-budget", _create(settings={"budget": -5}), ("punten", "positief")),
     Case("session-unknown-method", _create(method="dictator"), ("stemmethode",)),
-    Case("session-long-wijk", _create(kind="inwonersconsultatie", settings={"budget": 10, "wijken": ["w" * 100]}),
-         ("wijk", "80")),
+    Case(
+        "session-long-wijk",
+        _create(kind="inwonersconsultatie", settings={"budget": 10, "wijken": ["w" * 100]}),
+        ("wijk", "80"),
+    ),
     Case("criteria-none", _criteria(), ("geen criteria",)),
     Case("criteria-nan-weight", _criteria({"key": "impact", "weight": float("nan")}), ("getal",)),
     Case("criteria-same-key", _criteria({"key": "impact"}, {"key": "impact"}), ("dezelfde sleutel",)),
     Case("criteria-max-below-min", _criteria({"key": "impact", "min": 5, "max": 1}), ("maximum",)),
     # joining and ballots
-    Case("join-junk-token", lambda db, w: participation.join(db, w.session_id, "../../etc/passwd"), ("sleutel",)),
-    Case("join-unknown-session", lambda db, w: participation.join(db, 999_999, participation.new_token()),
-         ("kennen deze code niet",)),
-    Case("join-unknown-wijk", lambda db, w: participation.join(db, w.session_id, w.token, wijk="<b>x</b>" * 50),
-         ("wijk",)),
-    Case("join-unknown-age", lambda db, w: participation.join(db, w.session_id, w.token, age_band="-1"),
-         ("leeftijdsgroep",)),
-    Case("ballot-not-joined", lambda db, w: participation.submit_ballot(
-        db, w.session_id, participation.new_token(), {"1.1": 10}), ("niet aangemeld",)),
+    Case(
+        "join-junk-token",
+        lambda db, w: participation.join(db, w.session_id, "../../etc/passwd"),
+        ("sleutel",),
+    ),
+    Case(
+        "join-unknown-session",
+        lambda db, w: participation.join(db, 999_999, participation.new_token()),
+        ("kennen deze code niet",),
+    ),
+    Case(
+        "join-unknown-wijk",
+        lambda db, w: participation.join(db, w.session_id, w.token, wijk="<b>x</b>" * 50),
+        ("wijk",),
+    ),
+    Case(
+        "join-unknown-age",
+        lambda db, w: participation.join(db, w.session_id, w.token, age_band="-1"),
+        ("leeftijdsgroep",),
+    ),
+    Case(
+        "ballot-not-joined",
+        lambda db, w: participation.submit_ballot(db, w.session_id, participation.new_token(), {"1.1": 10}),
+        ("niet aangemeld",),
+    ),
     Case("ballot-nan", _ballot({"1.1": float("nan")}), ("geen getal",)),
     Case("ballot-inf", _ballot({"1.1": float("inf")}), ("geen getal",)),
     Case("ballot-negative", _ballot({"1.1": -5, "1.3": 15}), ("punten",)),
@@ -136,20 +168,34 @@ CASES = [
     Case("manual-huge-hands", _manual(weight=10**9), ("handen", "1000")),
     Case("manual-unknown-entry", _manual(entry="<script>"), ("handopsteking",)),
     # comments
-    Case("comment-too-long", lambda db, w: comments.save_comment(db, w.session_id, w.token, "1.1", "a" * 5000),
-         ("1000 tekens",)),
-    Case("comment-theme-not-on-ballot", lambda db, w: comments.save_comment(db, w.session_id, w.token, "5.5", "x"),
-         ("stemformulier",)),
-    Case("comment-not-joined", lambda db, w: comments.save_comment(
-        db, w.session_id, participation.new_token(), "1.1", "x"), ("niet aangemeld",)),
+    Case(
+        "comment-too-long",
+        lambda db, w: comments.save_comment(db, w.session_id, w.token, "1.1", "a" * 5000),
+        ("1000 tekens",),
+    ),
+    Case(
+        "comment-theme-not-on-ballot",
+        lambda db, w: comments.save_comment(db, w.session_id, w.token, "5.5", "x"),
+        ("stemformulier",),
+    ),
+    Case(
+        "comment-not-joined",
+        lambda db, w: comments.save_comment(db, w.session_id, participation.new_token(), "1.1", "x"),
+        ("niet aangemeld",),
+    ),
     # analysis texts
     Case("analysis-no-author", _theme_text(author="  "), ("naam",)),
     Case("analysis-long-author", _theme_text(author="N" * 500), ("naam", "tekens")),
     Case("analysis-unknown-text", _theme_text(**{"<script>": "x"}), ("onbekende tekst",)),
     Case("analysis-unknown-theme", _theme_text(theme="9.9"), ("9.9", "thema")),
     Case("analysis-huge-text", _theme_text(problem_text="lang " * 400_000), ("te lang",)),
-    Case("analysis-aspects-wrong-field", lambda db, w: analysis_texts.update_field_analysis(
-        db, w.trajectory_id, w.municipality_id, "2", "Coördinator", None, {"a": "x"}), ("veld 1",)),
+    Case(
+        "analysis-aspects-wrong-field",
+        lambda db, w: analysis_texts.update_field_analysis(
+            db, w.trajectory_id, w.municipality_id, "2", "Coördinator", None, {"a": "x"}
+        ),
+        ("veld 1",),
+    ),
     # effect indicators
     Case("indicator-unknown-theme", _indicator(theme_code="<script>"), ("onbekend thema",)),
     Case("indicator-no-name", _indicator(indicator="  "), ("naam",)),
@@ -191,7 +237,9 @@ def message_of(exc: BaseException) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_bad_form_input_is_refused_in_dutch_and_writes_nothing(case: Case, world: World, engine: Engine) -> None:
+def test_bad_form_input_is_refused_in_dutch_and_writes_nothing(
+    case: Case, world: World, engine: Engine
+) -> None:
     before = take(engine)
     with pytest.raises(ValueError) as refused, session_scope(engine) as db:
         case.call(db, world)

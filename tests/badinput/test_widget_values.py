@@ -12,7 +12,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 from streamlit.testing.v1 import AppTest
 
-SCRIPT = '''
+SCRIPT = """
 import ui  # installs the guard, as every page does
 import streamlit as st
 
@@ -21,7 +21,7 @@ share = st.number_input("Aandeel", min_value=0.0, max_value=1.0, value=0.5, key=
 agree = st.checkbox("Eens", key="eens")
 themes = st.multiselect("Thema's", ["1.1", "1.3"], key="themas")
 st.write(f"som={count + 1} aandeel={share * 2:.2f} eens={bool(agree)} themas={len(themes)}")
-'''
+"""
 
 
 def _set(kind: str, value: object) -> Callable[[WidgetState], None]:

@@ -83,7 +83,9 @@ def test_a_second_press_replaces_ballot_and_withdraws_a_cleared_remark(engine: E
         ({"1.1": 6}, {"wijk": "Elders"}, "wijk"),
     ],
 )
-def test_any_refusal_leaves_nothing_written(engine: Engine, values: dict, kwargs: dict, expected: str) -> None:
+def test_any_refusal_leaves_nothing_written(
+    engine: Engine, values: dict, kwargs: dict, expected: str
+) -> None:
     created = open_session(engine, make_trajectory(engine), themes=THEMES, settings=WIJKEN)
     with pytest.raises(participation.ParticipationError) as refused:
         _cast(engine, created.id, participation.new_token(), values, **kwargs)
@@ -132,7 +134,9 @@ def test_one_participant_pressing_in_many_tabs_at_once_keeps_one_whole_ballot(
         list(pool.map(press, tabs))
     with session_scope(engine) as s:
         items = s.execute(
-            select(BallotItem.theme_code, BallotItem.value).join(Ballot).where(Ballot.session_id == created.id)
+            select(BallotItem.theme_code, BallotItem.value)
+            .join(Ballot)
+            .where(Ballot.session_id == created.id)
         ).all()
     assert len(items) == len(THEMES), f"items of several tabs mixed: {items}"
     assert sorted(value for _, value in items) == [0.0, 0.0, 0.0, 10.0], items

@@ -48,7 +48,9 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Inbox]:
 
 def _participants(engine: Engine, session_id: int) -> int:
     with session_scope(engine, readonly=True) as s:
-        return int(s.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0)
+        return int(
+            s.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0
+        )
 
 
 def _ballots(engine: Engine, session_id: int) -> int:
@@ -88,7 +90,9 @@ def test_closing_time_refuses_ballots_without_anyone_closing(engine: Engine) -> 
         assert consultation_info.close_if_due(s, sess.id)
 
 
-def test_consultation_texts_have_defaults_with_the_municipality_and_keep_what_is_typed(engine: Engine) -> None:
+def test_consultation_texts_have_defaults_with_the_municipality_and_keep_what_is_typed(
+    engine: Engine,
+) -> None:
     sess = open_session(engine, make_trajectory(engine, "Dalfsen"), kind="inwonersconsultatie")
     with session_scope(engine) as s:
         text = consultation_info.consultation_text(s, sess.id)
@@ -155,9 +159,12 @@ def test_email_link_through_a_real_smtp_server_one_ballot_per_address(engine: En
     with session_scope(engine) as s:
         nonce = verification.request_link(s, sess.id, "Inwoner@Example.nl ")
     verification.send_link(
-        verification.SmtpSettings.from_env(), "inwoner@example.nl", f"http://x/stem?code={sess.code}&v={nonce}", "T"
+        verification.SmtpSettings.from_env(),
+        "inwoner@example.nl",
+        f"http://x/stem?code={sess.code}&v={nonce}",
+        "T",
     )
-    (rcpt, body), = smtp.messages
+    ((rcpt, body),) = smtp.messages
     assert rcpt == ["inwoner@example.nl"]
     text = email.message_from_string(body, policy=email.policy.default).get_content()
     sent = re.search(r"v=([A-Za-z0-9_-]+)", text)

@@ -56,7 +56,9 @@ class ServedApp:
             **self.extra_env,
         }
         self.log_path = self.state_dir / f"server-{self.port}.log"
-        self.process = start_server(streamlit_command("app.py", self.port), cwd=ROOT, env=env, log=self.log_path)
+        self.process = start_server(
+            streamlit_command("app.py", self.port), cwd=ROOT, env=env, log=self.log_path
+        )
         wait_healthy(self.base_url, self.process, timeout, log=self.log_path)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
@@ -178,7 +180,12 @@ def type_date(page: Any, label: str, digits: str) -> None:
 
 
 def vote_points_on_phone(
-    browser: Any, base_url: str, code: str, ballot: dict[str, int], submit: bool = True, shot: Path | None = None
+    browser: Any,
+    base_url: str,
+    code: str,
+    ballot: dict[str, int],
+    submit: bool = True,
+    shot: Path | None = None,
 ) -> Any:
     """One participant on their own phone (a separate browser context) opens /stem?code=… and spreads points."""
     from playwright.sync_api import expect

@@ -12,7 +12,9 @@ from tests.e2e.support import ServedApp, wait_idle
 pytestmark = pytest.mark.e2e
 
 
-def test_a_facilitator_page_opened_first_on_a_fresh_server_stays_locked(served_app: ServedApp, browser) -> None:  # type: ignore[no-untyped-def]
+def test_a_facilitator_page_opened_first_on_a_fresh_server_stays_locked(
+    served_app: ServedApp, browser
+) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(f"{served_app.base_url}/sessies")
     main = page.locator("[data-testid='stMain']")
@@ -29,5 +31,7 @@ def test_a_facilitator_page_opened_first_on_a_fresh_server_stays_locked(served_a
 def test_a_direct_presentation_link_opens_that_field(served_app: ServedApp, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{served_app.base_url}/presentatie?veld=2")
-    expect(page.locator("[data-testid='stMain']")).to_contain_text("Bedrijvigheid en veiligheid", timeout=60_000)
+    expect(page.locator("[data-testid='stMain']")).to_contain_text(
+        "Bedrijvigheid en veiligheid", timeout=60_000
+    )
     page.close()

@@ -181,7 +181,9 @@ def test_a_database_restart_during_voting_is_met_in_dutch_and_every_page_heals_b
     try:
         newcomer = browser.new_context(viewport=SCREEN).new_page()
         newcomer.goto(f"{fresh.base_url}/live")
-        expect(newcomer.get_by_text("De verbinding met de database is even weg")).to_be_visible(timeout=60_000)
+        expect(newcomer.get_by_text("De verbinding met de database is even weg")).to_be_visible(
+            timeout=60_000
+        )
         rate(
             waiting, names[room.session.themes[1]], 1
         )  # a tap while the database is away: no database needed
@@ -208,7 +210,9 @@ def test_a_database_restart_during_voting_is_met_in_dutch_and_every_page_heals_b
     expect(projector.get_by_text("De verbinding met de database is even weg")).to_be_hidden(timeout=10_000)
     expect(coordinator.get_by_test_id("live-ballots")).to_have_text(str(thanked), timeout=10_000)
     expect(newcomer.get_by_text("De verbinding met de database is even weg")).to_be_hidden(timeout=10_000)
-    expect(newcomer.get_by_role("button", name="Inloggen")).to_be_visible(timeout=10_000)  # the page it asked for
+    expect(newcomer.get_by_role("button", name="Inloggen")).to_be_visible(
+        timeout=10_000
+    )  # the page it asked for
     waiting.get_by_role("button", name="Stem versturen").click()
     expect(waiting.get_by_text(THANKS)).to_be_visible(timeout=10_000)
     healed = time.monotonic() - back

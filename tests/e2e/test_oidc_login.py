@@ -68,7 +68,12 @@ def _start_provider(redirect_uri: str, log_path: Path) -> tuple[subprocess.Popen
     }
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [node, str(PROVIDER_SCRIPT)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, start_new_session=True
+        [node, str(PROVIDER_SCRIPT)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        start_new_session=True,
     )
     assert process.stdout is not None
     first_line = process.stdout.readline()  # blocks until the provider listens (or dies)
@@ -163,7 +168,9 @@ def test_oidc_login_returns_to_the_asked_page_and_survives_reload_tab_and_restar
     page.get_by_role("button", name=f"Inloggen met {LABEL}").click()
     _sign_in_at_provider(page, ALLOWED)
     # the page that was asked for; the open trajectory may stand in the address (?traject=…)
-    expect(page).to_have_url(re.compile(re.escape(f"{oidc_app.base_url}/sessies") + r"(\?traject=\d+)?$"), timeout=60_000)
+    expect(page).to_have_url(
+        re.compile(re.escape(f"{oidc_app.base_url}/sessies") + r"(\?traject=\d+)?$"), timeout=60_000
+    )
     wait_idle(page, 60_000)
     expect(_menu_link(page, "Uitloggen")).to_be_visible()
     expect(page.get_by_text("Deze pagina is alleen voor de begeleider")).to_have_count(0)

@@ -42,8 +42,17 @@ PHONE = {"width": 390, "height": 844}
 THEMES = ["1.1", "1.3", "3.1"]
 #: Words a resident page must not show (B1: jargon, codes, English chrome).
 FORBIDDEN = [
-    "Inwonersconsultatie", "sessie", "onherkenbare afgeleide", "fingerprint", "(E33)", "47013NED",
-    "trend stabiel", "kandidaat-prioriteit", "overige strategische", "Skip to main content", "Help for",
+    "Inwonersconsultatie",
+    "sessie",
+    "onherkenbare afgeleide",
+    "fingerprint",
+    "(E33)",
+    "47013NED",
+    "trend stabiel",
+    "kandidaat-prioriteit",
+    "overige strategische",
+    "Skip to main content",
+    "Help for",
 ]
 
 
@@ -87,8 +96,11 @@ def inbox(served_app: ServedApp) -> Iterator[_Inbox]:
     controller.start()
     served_app.kill()
     served_app.extra_env.update(
-        IVP_SMTP_HOST="127.0.0.1", IVP_SMTP_PORT=str(port), IVP_SMTP_FROM="veiligheid@gemeente.example",
-        IVP_SMTP_STARTTLS="0", IVP_EMAIL_KEY="e2e-key-0123456789abcdef",
+        IVP_SMTP_HOST="127.0.0.1",
+        IVP_SMTP_PORT=str(port),
+        IVP_SMTP_FROM="veiligheid@gemeente.example",
+        IVP_SMTP_STARTTLS="0",
+        IVP_EMAIL_KEY="e2e-key-0123456789abcdef",
     )
     served_app.start()
     yield box
@@ -115,7 +127,9 @@ def _session(database_url: str, **kw: Any) -> tuple[int, str]:
 def _count(database_url: str, session_id: int) -> tuple[int, int]:
     with session_scope(get_engine(database_url), readonly=True) as db:
         ballots = db.scalar(select(func.count(Ballot.id)).where(Ballot.session_id == session_id)) or 0
-        people = db.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0
+        people = (
+            db.scalar(select(func.count(Participant.id)).where(Participant.session_id == session_id)) or 0
+        )
     return int(ballots), int(people)
 
 
@@ -187,7 +201,11 @@ def test_residents_take_part_one_ballot_each(
     first.close()
     title = f"Wat vindt u belangrijk? ![](http://127.0.0.1:{spy}/x.png)"
     sid, code = _session(
-        database_url, kind="inwonersconsultatie", title=title, method="rating", themes=THEMES,
+        database_url,
+        kind="inwonersconsultatie",
+        title=title,
+        method="rating",
+        themes=THEMES,
         settings={"wijken": ["Centrum", "Noord"]},
     )
 
@@ -246,7 +264,9 @@ def test_residents_take_part_one_ballot_each(
                                color: s.outlineColor, label: (box.innerText || '').trim()}; }"""
         )
         if focus["type"] == "radio":
-            assert focus["outline"] != "none" and focus["width"] >= 2 and _contrast(focus["color"]) >= 3, focus
+            assert focus["outline"] != "none" and focus["width"] >= 2 and _contrast(focus["color"]) >= 3, (
+                focus
+            )
             if focus["label"] == "Geen mening":
                 desk.keyboard.press("ArrowLeft")
                 wait_idle(desk)
@@ -297,8 +317,12 @@ def test_residents_take_part_one_ballot_each(
 
     # E-mail: the link arrives through the SMTP server; the same address cannot vote twice.
     eid, ecode = _session(
-        database_url, kind="inwonersconsultatie", title="Uw mening per e-mail", method="rating",
-        themes=THEMES, admission="email",
+        database_url,
+        kind="inwonersconsultatie",
+        title="Uw mening per e-mail",
+        method="rating",
+        themes=THEMES,
+        admission="email",
     )
     mail = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     mail.goto(f"{served_app.base_url}/stem?code={ecode}")
@@ -330,14 +354,21 @@ def test_residents_take_part_one_ballot_each(
 
     # Council: 8 seats, two members vote, the facilitator sees 2 of 8 and voids one with a reason.
     cid, ccode = _session(
-        database_url, kind="raadscommissie", title="Raadscommissie veiligheid", method="rating",
-        themes=THEMES, admission="zetels", seats=8,
+        database_url,
+        kind="raadscommissie",
+        title="Raadscommissie veiligheid",
+        method="rating",
+        themes=THEMES,
+        admission="zetels",
+        seats=8,
     )
     catalogue = load_catalogue()
     for score in ("5", "3"):
         member = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
         member.goto(f"{served_app.base_url}/stem?code={ccode}")
-        group = member.get_by_role("radiogroup", name=f"Hoe belangrijk is {catalogue.theme('1.1').short_name}?")
+        group = member.get_by_role(
+            "radiogroup", name=f"Hoe belangrijk is {catalogue.theme('1.1').short_name}?"
+        )
         group.get_by_text(score, exact=True).click()
         wait_idle(member)
         _submit(member)
@@ -367,7 +398,11 @@ def test_a_waiting_phone_moves_on_by_itself_when_voting_opens(
         trajectory = db.scalars(select(Trajectory)).first()
         assert trajectory is not None
         created = sessions.create_session(
-            db, trajectory_id=trajectory.id, kind="raadscommissie", title="Commissie", method="rating",
+            db,
+            trajectory_id=trajectory.id,
+            kind="raadscommissie",
+            title="Commissie",
+            method="rating",
             themes=THEMES,
         )
     page.goto(f"{served_app.base_url}/stem?code={created.code}")
@@ -412,7 +447,9 @@ def test_a_tap_while_the_page_is_still_drawing_is_kept(
     warm.goto(served_app.base_url)
     expect(warm.get_by_role("link", name="Stemmen", exact=True)).to_be_visible(timeout=60_000)
     warm.close()
-    sid, code = _session(database_url, kind="inwonersconsultatie", title="Tikken", method="rating", themes=THEMES)
+    sid, code = _session(
+        database_url, kind="inwonersconsultatie", title="Tikken", method="rating", themes=THEMES
+    )
     page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     page.goto(f"{served_app.base_url}/stem?code={code}")
     page.get_by_role("button", name="Beginnen").click()  # the address now says so: a reload stays there

@@ -65,7 +65,9 @@ def test_the_author_is_typed_once_per_browser_session(demo_engine: Engine, admin
     assert next(t for t in at.text_input if t.label == "Uw naam").value == "Fatima de Vries"
 
 
-def test_a_resident_session_form_shows_the_wijken_of_the_trajectory(demo_engine: Engine, admin_password: str) -> None:
+def test_a_resident_session_form_shows_the_wijken_of_the_trajectory(
+    demo_engine: Engine, admin_password: str
+) -> None:
     _, municipality_id = _demo(demo_engine)
     known = ["Oosterhof", "De Kern", "Buitengebied"]
     with session_scope(demo_engine) as db:
@@ -79,7 +81,9 @@ def test_a_resident_session_form_shows_the_wijken_of_the_trajectory(demo_engine:
     assert area.value.splitlines() == known
 
 
-def test_the_werkgroep_criteria_table_has_no_technical_key_column(demo_engine: Engine, admin_password: str) -> None:
+def test_the_werkgroep_criteria_table_has_no_technical_key_column(
+    demo_engine: Engine, admin_password: str
+) -> None:
     at = _app().run()
     at.switch_page("pages/sessies.py").run()
     next(s for s in at.selectbox if s.label == "Soort bijeenkomst").select("werkgroep").run()
@@ -93,8 +97,13 @@ def _session(engine: Engine, kind: str) -> sessions.SessionInfo:
     trajectory_id, municipality_id = _demo(engine)
     with session_scope(engine) as db:
         created = sessions.create_session(
-            db, trajectory_id=trajectory_id, municipality_id=municipality_id, kind=kind, title="Werkgroep IVP",
-            method="rating", themes=["1.1", "1.3"],
+            db,
+            trajectory_id=trajectory_id,
+            municipality_id=municipality_id,
+            kind=kind,
+            title="Werkgroep IVP",
+            method="rating",
+            themes=["1.1", "1.3"],
         )
         return sessions.open_session(db, created.id)
 

@@ -342,5 +342,7 @@ def headline_problems(name: str, data: bytes, expected: str) -> list[str]:
     names_total = re.search(r"totaal[^|]*per 1\.000|per 1\.000[^|]*totaal", chapter, re.IGNORECASE)
     figure = re.search(rf"(?<![\d.,]){re.escape(expected)}(?![\d,])", chapter)
     if not (names_total and figure):
-        return [f"{name}: hoofdstuk 2 noemt niet het totaal aantal misdrijven per 1.000 ({expected}): {chapter[:300]!r}"]
+        return [
+            f"{name}: hoofdstuk 2 noemt niet het totaal aantal misdrijven per 1.000 ({expected}): {chapter[:300]!r}"
+        ]
     return []

@@ -78,7 +78,9 @@ def test_documents_of_the_joint_demo_pass_the_check(three_trajectories: ThreeTra
     for name in names:  # one report per municipality
         slug = name.lower().replace(" ", "-")
         assert any(slug in n and n.endswith(".docx") for n in files), name
-    assert len([n for n in files if n.startswith("gezamenlijk-ivp-")]) == 2  # one joint document, DOCX and HTML
+    assert (
+        len([n for n in files if n.startswith("gezamenlijk-ivp-")]) == 2
+    )  # one joint document, DOCX and HTML
     _check(files)
 
 
@@ -90,7 +92,9 @@ def test_documents_of_a_trajectory_made_through_code_pass_the_check(engine: Engi
 def test_the_check_finds_what_it_looks_for() -> None:
     from tests.report.doccheck import cell_problems, text_problems
 
-    assert text_problems(["Kans 98,7%", "waarde None", "sessies [1, 2, 3]", "x {'a': 1}", "op 2026-10-14"], "t")
+    assert text_problems(
+        ["Kans 98,7%", "waarde None", "sessies [1, 2, 3]", "x {'a': 1}", "op 2026-10-14"], "t"
+    )
     assert len(text_problems(["reweighted_residents ja", "Startwaarde (seed)"], "t")) == 2
     assert cell_problems(["raad", "points", "gesloten"], "t") and not cell_problems(["Raadscommissie"], "t")
     assert text_problems(["98,7\u00a0% van [de] inwoners (ja)"], "t") == []

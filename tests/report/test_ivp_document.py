@@ -192,9 +192,11 @@ def test_going_concern_is_a_stated_set_not_a_list_per_veld(engine: Engine) -> No
     headings = [b.text for b in draft.blocks if isinstance(b, Heading) and b.level == 2]
     titles = {concern.name for concern in SETS}
     assert not any(h.startswith("Veld ") for h in headings)
-    assert {"Leefbaarheid in wijk en buurt", "Jeugd, zorg en radicalisering", "Weerbaar en integer bestuur"} <= (
-        set(headings) & titles
-    )
+    assert {
+        "Leefbaarheid in wijk en buurt",
+        "Jeugd, zorg en radicalisering",
+        "Weerbaar en integer bestuur",
+    } <= (set(headings) & titles)
     reasons = [b.text for b in draft.blocks if isinstance(b, Paragraph) and b.style == "note"]
     assert any("wijkgerichte aanpak" in r for r in reasons)
     assert any(

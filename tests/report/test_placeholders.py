@@ -26,7 +26,9 @@ def _texts(blocks: tuple[Block, ...] | list[Block]) -> list[str]:
     return out
 
 
-def test_an_empty_trajectorys_analysis_marks_what_is_open_and_the_checklist_says_where(engine: Engine) -> None:
+def test_an_empty_trajectorys_analysis_marks_what_is_open_and_the_checklist_says_where(
+    engine: Engine,
+) -> None:
     """Issue 25 replaced issue 15's pointers: the document marks an open place in its own terms, for the raad;
     the coordinator's checklist says on which page it is filled in."""
     from ivp_core.report.documents.checklist import build_checklist

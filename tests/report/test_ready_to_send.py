@@ -205,7 +205,9 @@ def test_the_checklist_points_the_coordinator_to_the_pages(joint: Joint) -> None
     assert "pagina 'Teksten voor het IVP'" in text
 
 
-def test_an_export_computes_each_municipalitys_advice_once(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_export_computes_each_municipalitys_advice_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The verslag, the IVP concept, the uitvoeringsplan and the checklist share one verslag model per member."""
     from ivp_core.report.documents import uitvoeringsplan, verslag_model
 
@@ -220,7 +222,9 @@ def test_an_export_computes_each_municipalitys_advice_once(engine: Engine, monke
     monkeypatch.setattr(verslag_model, "build_report", counting)
     monkeypatch.setattr(uitvoeringsplan, "build_report", counting)
     with session_scope(engine) as db:
-        files = all_documents(db, built.trajectory_id, ("html",), ("verslag", "ivp", "uitvoeringsplan", "checklist"))
+        files = all_documents(
+            db, built.trajectory_id, ("html",), ("verslag", "ivp", "uitvoeringsplan", "checklist")
+        )
     assert any(name.startswith("checklist-") for name in files)
     assert len(calls) == len(set(calls)) and len(calls) >= 1
 

@@ -12,7 +12,7 @@ from ivp_core.storage.models import Trajectory
 
 MARKER = "window.__ivpxss"
 PAYLOAD = (
-    f"<script>{MARKER}=1</script><img src=x onerror=\"{MARKER}=2\"> "
+    f'<script>{MARKER}=1</script><img src=x onerror="{MARKER}=2"> '
     f"[klik hier](javascript:{MARKER}=3) **vet**\n\n"
     "[Stem opnieuw](https://stemmen.example.invalid/stem) <b>einde</b>"
 )
@@ -23,17 +23,30 @@ def plant(engine: Engine) -> int:
     """Put PAYLOAD into a session title-free comment (approved) and into the analysis of THEME; returns the
     session id. Everything goes through ivp_core, as the pages would do it."""
     with session_scope(engine) as db:
-        trajectory = db.scalars(select(Trajectory).order_by(Trajectory.id)).first()  # the one the sidebar opens with
+        trajectory = db.scalars(
+            select(Trajectory).order_by(Trajectory.id)
+        ).first()  # the one the sidebar opens with
         assert trajectory is not None
         municipality_id = trajectory.municipalities[0].id
         created = sessions.create_session(
-            db, trajectory_id=trajectory.id, municipality_id=municipality_id, kind="raadscommissie",
-            title="Commissie", method="points", themes=["1.1", THEME], settings={"budget": 10},
+            db,
+            trajectory_id=trajectory.id,
+            municipality_id=municipality_id,
+            kind="raadscommissie",
+            title="Commissie",
+            method="points",
+            themes=["1.1", THEME],
+            settings={"budget": 10},
         )
         sessions.open_session(db, created.id)
         texts.update_theme_analysis(
-            db, trajectory.id, municipality_id, THEME, "Coördinator",
-            {"problem_text": PAYLOAD, "summary": PAYLOAD, "candidate_reason": PAYLOAD}, candidate=True,
+            db,
+            trajectory.id,
+            municipality_id,
+            THEME,
+            "Coördinator",
+            {"problem_text": PAYLOAD, "summary": PAYLOAD, "candidate_reason": PAYLOAD},
+            candidate=True,
         )
     token = participation.new_token()
     with session_scope(engine) as db:

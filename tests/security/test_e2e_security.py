@@ -70,7 +70,9 @@ def test_facilitator_urls_stay_locked_until_login_and_again_after_logout(
         _assert_locked(page, spec.url_path)
     _log_in(page, served_app.base_url)
     # The page writes the cookie at the end of the run that logged in, which can be after the menu shows.
-    page.wait_for_function("document.cookie.split('; ').some(c => c.startsWith('ivp_login='))", timeout=30_000)
+    page.wait_for_function(
+        "document.cookie.split('; ').some(c => c.startsWith('ivp_login='))", timeout=30_000
+    )
     login_cookie = next(c for c in context.cookies() if c["name"] == "ivp_login")
     for spec in FACILITATOR_PAGES:
         # Reachable through the menu once logged in, and a reload (a new session) stays logged in.
@@ -100,11 +102,18 @@ def test_facilitator_urls_stay_locked_until_login_and_again_after_logout(
 
 def _open_session(database_url: str) -> sessions.SessionInfo:
     with session_scope(get_engine(database_url)) as db:
-        trajectory = db.scalars(select(Trajectory).order_by(Trajectory.id)).first()  # the one the sidebar opens with
+        trajectory = db.scalars(
+            select(Trajectory).order_by(Trajectory.id)
+        ).first()  # the one the sidebar opens with
         assert trajectory is not None
         created = sessions.create_session(
-            db, trajectory_id=trajectory.id, kind="raadscommissie", title="Commissie logboek",
-            method="points", themes=["1.1", "1.3"], settings={"budget": 10},
+            db,
+            trajectory_id=trajectory.id,
+            kind="raadscommissie",
+            title="Commissie logboek",
+            method="points",
+            themes=["1.1", "1.3"],
+            settings={"budget": 10},
         )
         return sessions.open_session(db, created.id)
 
@@ -182,7 +191,9 @@ def test_hostile_texts_execute_nothing_in_the_browser(served_app: ServedApp, bro
         assert page.evaluate(f"typeof {MARKER}") == "undefined", f"a script ran on {name}"
         assert page.locator("img[src='x']").count() == 0, name
         assert page.locator("a[href^='javascript']").count() == 0, name
-        assert page.locator("a[href*='stemmen.example.invalid']").count() == 0, f"a planted link is live on {name}"
+        assert page.locator("a[href*='stemmen.example.invalid']").count() == 0, (
+            f"a planted link is live on {name}"
+        )
         # The words arrive as the user typed them.
         expect(page.get_by_text("<script>", exact=False).first).to_be_attached()
     assert dialogs == []
@@ -203,7 +214,9 @@ def test_a_tab_opened_with_the_login_cookie_is_logged_out_with_the_tab_that_logs
     tab_a.goto(served_app.base_url)  # a fresh server's first run (the demo loads): generous, as above
     expect(_nav_link(tab_a, "Inloggen begeleider")).to_be_visible(timeout=90_000)
     _log_in(tab_a, served_app.base_url)
-    tab_a.wait_for_function("document.cookie.split('; ').some(c => c.startsWith('ivp_login='))", timeout=30_000)
+    tab_a.wait_for_function(
+        "document.cookie.split('; ').some(c => c.startsWith('ivp_login='))", timeout=30_000
+    )
     login_cookie = next(c for c in a_context.cookies() if c["name"] == "ivp_login")
     b_context = browser.new_context(viewport={"width": 1280, "height": 800})
     b_context.add_cookies([login_cookie])

@@ -61,7 +61,9 @@ def _ask_on_the_page(session: SessionInfo, typed: str) -> list[str]:
     field.input(typed)
     next(b for b in at.button if b.label == "Stuur mij de link").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    return [f"{kind}:{e.value}" for kind in ("error", "success", "warning", "info") for e in getattr(at, kind)]
+    return [
+        f"{kind}:{e.value}" for kind in ("error", "success", "warning", "info") for e in getattr(at, kind)
+    ]
 
 
 def _vote_by_mail(engine: Engine, session: SessionInfo, address: str) -> None:
@@ -81,7 +83,10 @@ def _bodies(inbox: _Inbox) -> list[tuple[list[str], str]]:
 
 @pytest.mark.parametrize("typed", HOSTILE)
 def test_a_list_name_or_comment_in_the_address_is_refused_in_dutch_and_nothing_is_written_or_sent(
-    typed: str, email_session: SessionInfo, engine: Engine, smtp: _Inbox  # noqa: F811
+    typed: str,
+    email_session: SessionInfo,
+    engine: Engine,
+    smtp: _Inbox,  # noqa: F811
 ) -> None:
     before = take(engine)
     said = _ask_on_the_page(email_session, typed)
@@ -98,23 +103,30 @@ def test_a_list_name_or_comment_in_the_address_is_refused_in_dutch_and_nothing_i
 
 
 def test_one_mailbox_cannot_get_two_links_and_vote_twice(
-    email_session: SessionInfo, engine: Engine, smtp: _Inbox  # noqa: F811
+    email_session: SessionInfo,
+    engine: Engine,
+    smtp: _Inbox,  # noqa: F811
 ) -> None:
     """`a,<mailbox>` and `b,<mailbox>` are refused; the mailbox's own spellings are one identity."""
     for prefix in ("a", "b"):
-        assert _ask_on_the_page(email_session, f"{prefix},{VICTIM}") == [f"error:{verification.NOT_AN_ADDRESS}"]
+        assert _ask_on_the_page(email_session, f"{prefix},{VICTIM}") == [
+            f"error:{verification.NOT_AN_ADDRESS}"
+        ]
     assert smtp.messages == []
     _vote_by_mail(engine, email_session, f"  {VICTIM.upper()} ")
     for spelling in (VICTIM.capitalize(), f" {VICTIM}\t"):  # with the first: the limit of 3 per hour
         with session_scope(engine) as db:
             assert verification.request_link(db, email_session.id, spelling) is None
     with session_scope(engine, readonly=True) as db:
-        voters = db.scalar(select(func.count(Participant.id)).where(Participant.session_id == email_session.id))
+        voters = db.scalar(
+            select(func.count(Participant.id)).where(Participant.session_id == email_session.id)
+        )
     assert voters == 1
 
 
 def test_the_mail_goes_to_exactly_the_one_address_with_headers_built_from_it(
-    email_session: SessionInfo, smtp: _Inbox  # noqa: F811
+    email_session: SessionInfo,
+    smtp: _Inbox,  # noqa: F811
 ) -> None:
     said = _ask_on_the_page(email_session, f" {VICTIM.upper()} ")
     assert said == ["success:We hebben u een e-mail gestuurd. Open de link in die e-mail om mee te doen."]
@@ -126,7 +138,9 @@ def test_the_mail_goes_to_exactly_the_one_address_with_headers_built_from_it(
 
 
 def test_the_form_answers_the_same_whether_or_not_the_address_voted_and_the_mail_says_it(
-    email_session: SessionInfo, engine: Engine, smtp: _Inbox  # noqa: F811
+    email_session: SessionInfo,
+    engine: Engine,
+    smtp: _Inbox,  # noqa: F811
 ) -> None:
     voted, fresh = "heeftgestemd@voorbeeld.nl", "nieuw@voorbeeld.nl"
     _vote_by_mail(engine, email_session, voted)
@@ -134,9 +148,11 @@ def test_the_form_answers_the_same_whether_or_not_the_address_voted_and_the_mail
     before = take(engine)
     said_voted = _ask_on_the_page(email_session, voted)
     said_fresh = _ask_on_the_page(email_session, fresh)
-    assert said_voted == said_fresh == [
-        "success:We hebben u een e-mail gestuurd. Open de link in die e-mail om mee te doen."
-    ]
+    assert (
+        said_voted
+        == said_fresh
+        == ["success:We hebben u een e-mail gestuurd. Open de link in die e-mail om mee te doen."]
+    )
     # The same flow: both requests were counted (one row each, towards the limit per hour), both got a mail.
     assert take(engine).counts["email_verification"] == before.counts["email_verification"] + 2
     (to_voted, body_voted), (to_fresh, body_fresh) = _bodies(smtp)

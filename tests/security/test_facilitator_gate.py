@@ -20,8 +20,11 @@ def _fresh_caches() -> None:
 
 
 def _all_text(at: AppTest) -> str:
-    parts = [str(e.value) for kind in ("title", "header", "subheader", "markdown", "caption", "text") for e in
-             getattr(at, kind)]
+    parts = [
+        str(e.value)
+        for kind in ("title", "header", "subheader", "markdown", "caption", "text")
+        for e in getattr(at, kind)
+    ]
     parts += [b.label for b in at.button] + [t.label for t in at.text_input] + [t.label for t in at.tabs]
     return "\n".join(parts)
 

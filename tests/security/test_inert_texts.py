@@ -54,7 +54,9 @@ def test_analysis_texts_are_plain_text_on_the_field_page(demo_engine: Engine) ->
     assert _interpreted(at) == []
 
 
-def test_the_presentation_escapes_analysis_texts_and_keeps_them_in_one_html_block(demo_engine: Engine) -> None:
+def test_the_presentation_escapes_analysis_texts_and_keeps_them_in_one_html_block(
+    demo_engine: Engine,
+) -> None:
     """The shared screen builds HTML; the text must arrive escaped, with no blank line that would end the HTML
     block and let Markdown (the links) through."""
     plant(demo_engine)
@@ -71,7 +73,9 @@ def test_the_presentation_escapes_analysis_texts_and_keeps_them_in_one_html_bloc
 _LIVE_MARKUP = re.compile(r"(?<!\\)<(script|img|b>)|(?<!\\)\]\(")
 
 
-def test_the_vote_page_shows_the_planted_figures_text_escaped_in_its_folded_block(demo_engine: Engine) -> None:
+def test_the_vote_page_shows_the_planted_figures_text_escaped_in_its_folded_block(
+    demo_engine: Engine,
+) -> None:
     """The vote page folds a theme's figures and analysis into a `<details>` of the theme's Markdown, which needs
     HTML on: what the municipality wrote must arrive there as escaped text, tags and links included."""
     session_id = plant(demo_engine)

@@ -25,11 +25,18 @@ def _fresh_caches() -> None:
 
 def _voted_session(engine: Engine, show_results: bool) -> sessions.SessionInfo:
     with session_scope(engine) as db:
-        trajectory = db.scalars(select(Trajectory).order_by(Trajectory.id)).first()  # the one the sidebar opens with
+        trajectory = db.scalars(
+            select(Trajectory).order_by(Trajectory.id)
+        ).first()  # the one the sidebar opens with
         assert trajectory is not None
         created = sessions.create_session(
-            db, trajectory_id=trajectory.id, kind="raadscommissie", title="Commissie", method="points",
-            themes=THEMES, settings={"budget": 10},
+            db,
+            trajectory_id=trajectory.id,
+            kind="raadscommissie",
+            title="Commissie",
+            method="points",
+            themes=THEMES,
+            settings={"budget": 10},
         )
         sessions.open_session(db, created.id)
         info = sessions.set_show_results(db, created.id, show_results)

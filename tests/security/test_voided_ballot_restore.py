@@ -33,8 +33,11 @@ def voided_backup(engine: Engine) -> tuple[bytes, str]:
         comments.save_comment(db, session.id, first, "1.1", "Meer toezicht in de wijk")
     vote(engine, session.id, {"1.3": 10})
     with session_scope(engine) as db:
-        label = db.scalar(select(Participant.label).where(Participant.token_hash == participation.hash_token(
-            session.id, first)))
+        label = db.scalar(
+            select(Participant.label).where(
+                Participant.token_hash == participation.hash_token(session.id, first)
+            )
+        )
         assert label
         participation.void_ballot(db, session.id, label, "Dubbel gestemd door dezelfde persoon")
     with session_scope(engine) as db:
@@ -94,8 +97,14 @@ def test_a_remark_written_after_the_void_is_refused_and_nothing_changes(
         rows = rows_of(raw)
         mine = next(r for r in rows if r["participant_id"] == participant["id"])
         voided = datetime.fromisoformat(participant["voided_at"])
-        rows.append({**mine, "id": max(r["id"] for r in rows) + 1, "theme_code": "1.3",
-                     "created_at": (voided + timedelta(minutes=5)).isoformat()})
+        rows.append(
+            {
+                **mine,
+                "id": max(r["id"] for r in rows) + 1,
+                "theme_code": "1.3",
+                "created_at": (voided + timedelta(minutes=5)).isoformat(),
+            }
+        )
         return lines_of(rows)
 
     forged = edit_table(data, "comment", later)

@@ -124,7 +124,8 @@ def test_sqlite_writers_in_one_process_queue_in_order_without_sqlite_back_off(
 
 
 @pytest.mark.parametrize(
-    ("table", "column"), [("ballot", "participant_id"), ("comment", "participant_id"), ("invitation_code", "used_by")]
+    ("table", "column"),
+    [("ballot", "participant_id"), ("comment", "participant_id"), ("invitation_code", "used_by")],
 )
 def test_rows_that_point_at_a_participant_are_found_by_index(engine: Engine, table: str, column: str) -> None:
     """Removing a participant makes the database find these rows (cascade, set null): by index, not by a scan

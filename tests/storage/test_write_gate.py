@@ -66,6 +66,8 @@ def test_one_writer_for_sqlite_and_the_configured_number_for_a_database_server(
     assert gate("postgresql+psycopg://u@127.0.0.1:1/a") == 5
     for wrong in ("0", "-1", "twee", ""):
         monkeypatch.setenv("IVP_DB_WRITERS", wrong)
-        assert gate(f"postgresql+psycopg://u@127.0.0.1:1/{wrong or 'leeg'}") == write_gate.DEFAULT_SERVER_WRITERS
+        assert (
+            gate(f"postgresql+psycopg://u@127.0.0.1:1/{wrong or 'leeg'}") == write_gate.DEFAULT_SERVER_WRITERS
+        )
     with pytest.raises(ValueError):
         WriteGate(0)

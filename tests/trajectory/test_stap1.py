@@ -202,9 +202,18 @@ def test_an_empty_startnotitie_marks_the_required_parts_for_the_reader(engine: E
             db, manage.TrajectoryInput("IVP", "2027-2030", (MunicipalityInput("GM0148", "Dalfsen"),))
         )
         text = _docx_text(render_startnote(db, tid))
-    assert text.count("[nog in te vullen door de gemeente]") >= 5  # werkgroep, partners, planning, uren, budget
+    assert (
+        text.count("[nog in te vullen door de gemeente]") >= 5
+    )  # werkgroep, partners, planning, uren, budget
     assert "De politie heeft voor Dalfsen geen eigen prioriteiten opgegeven." in text
-    for absent in ("None", "nog niet ingevuld", "nog niet vastgelegd", "Nog niets", "Bewonersconsultatie", "vorige IVP"):
+    for absent in (
+        "None",
+        "nog niet ingevuld",
+        "nog niet vastgelegd",
+        "Nog niets",
+        "Bewonersconsultatie",
+        "vorige IVP",
+    ):
         assert absent not in text, absent
 
 

@@ -47,7 +47,8 @@ def _streamlit_static_handlers() -> list[Any]:
         obj
         for cls in classes[1:]
         for obj in gc.get_referrers(cls)
-        if type(obj) is cls and isinstance(getattr(obj, "_index_path", None), str)
+        if type(obj) is cls
+        and isinstance(getattr(obj, "_index_path", None), str)
         and isinstance(getattr(obj, "all_directories", None), list)
     ]
 

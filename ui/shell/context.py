@@ -74,7 +74,11 @@ def current_municipality() -> MunicipalityRef | None:
         return None
     chosen = st.session_state.get(_MUNICIPALITY_KEY)
     by_id = {m.id: m for m in trajectory.municipalities}
-    return by_id.get(chosen, trajectory.municipalities[0]) if isinstance(chosen, int) else trajectory.municipalities[0]
+    return (
+        by_id.get(chosen, trajectory.municipalities[0])
+        if isinstance(chosen, int)
+        else trajectory.municipalities[0]
+    )
 
 
 def _keep_in_address(chosen: int, default: int) -> None:

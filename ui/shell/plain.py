@@ -122,7 +122,7 @@ PLAIN_TREND: Final[dict[str, str]] = {
 
 
 def plain_theme(theme: Theme) -> str:
-    """"Inbraak, diefstal en geweld (officieel: Objectieve veiligheid)"."""
+    """ "Inbraak, diefstal en geweld (officieel: Objectieve veiligheid)"."""
     plain = PLAIN_THEME.get(theme.code)
     return f"{plain} (officieel: {theme.short_name})" if plain else theme.short_name
 

@@ -81,7 +81,9 @@ def install() -> None:
             seen = wstate.value.SerializeToString()
             if seen != _last_logged[0]:  # Streamlit reads a value several times per run: log it once
                 _last_logged[0] = seen
-                LOG.warning("Ignored a widget value from the browser: %s (widget %s).", why, metadata.id[-40:])
+                LOG.warning(
+                    "Ignored a widget value from the browser: %s (widget %s).", why, metadata.id[-40:]
+                )
             # Not deleted (Streamlit may be iterating over these states): unreadable is what Streamlit already
             # does with a value it has no widget for, so the widget keeps its previous value or its default.
             raise KeyError(k)
@@ -100,7 +102,9 @@ def _install_intake() -> None:
     def intake(self: WStates, widget_state: WidgetState) -> None:
         # A component's event (st.components.v2: ui/widgets/ballot_memory.py) is "$$STREAMLIT_INTERNAL_KEY_<widget id>__…".
         if not is_element_id(widget_state.id.removeprefix(_COMPONENT_EVENT)):
-            LOG.warning("Ignored a value from the browser under an id that is no widget (%r).", widget_state.id[:40])
+            LOG.warning(
+                "Ignored a value from the browser under an id that is no widget (%r).", widget_state.id[:40]
+            )
             return
         original(self, widget_state)
 

@@ -131,7 +131,9 @@ def ballot_inputs(
         )
     elif session.method == "rating":
         st.markdown(
-            f"Geef elk onderwerp een cijfer. {RATING_HELP}." if plain else f"Geef elk thema een score. {RATING_HELP}."
+            f"Geef elk onderwerp een cijfer. {RATING_HELP}."
+            if plain
+            else f"Geef elk thema een score. {RATING_HELP}."
         )
     criteria = parse_criteria(session.settings) if session.method == "criteria" else ()
     current_field = None
@@ -174,7 +176,9 @@ def ballot_inputs(
             elif session.method == "rating":
                 _round1(round1, code)
                 _choice(
-                    f"Hoe belangrijk is dit voor u: {name}?" if plain else f"Hoe belangrijk is {theme.short_name}?",
+                    f"Hoe belangrijk is dit voor u: {name}?"
+                    if plain
+                    else f"Hoe belangrijk is {theme.short_name}?",
                     int(session.settings["scale_min"]),
                     int(session.settings["scale_max"]),
                     existing.get(code),

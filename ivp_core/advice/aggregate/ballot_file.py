@@ -49,7 +49,6 @@ class InputError(UserError):
     """Bad input; the message is Dutch and goes to stderr as is."""
 
 
-
 def read_text(path: str) -> str:
     """The file as text (UTF-8, with or without byte-order mark)."""
     try:

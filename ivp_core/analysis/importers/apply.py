@@ -85,8 +85,7 @@ def undo_batch(session: Session, batch_id: int) -> int:
         raise UndoRefused(f"Import {batch_id} bestaat niet.")
     if batch.undone_at is not None:
         raise UndoRefused(
-            f"Import {batch_id} ({batch.filename}) is al ongedaan gemaakt op "
-            f"{short_moment(batch.undone_at)}."
+            f"Import {batch_id} ({batch.filename}) is al ongedaan gemaakt op {short_moment(batch.undone_at)}."
         )
     act(session, Permission.IMPORT, batch.trajectory_id, "import_undone", batch.filename)
     # Session.execute is typed as returning Result; a DELETE returns a CursorResult, which has rowcount

@@ -113,4 +113,3 @@ def build_sessions(
         SessionBallots(f"csv:{group}", group, method, tuple(themes), settings, tuple(b))
         for group, b in sorted(per_group.items())
     ]
-

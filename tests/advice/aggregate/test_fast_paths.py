@@ -32,7 +32,10 @@ ROOT = Path(__file__).resolve().parents[3]
 def as_table(session: SessionBallots, column_order: list[str]) -> SessionBallots:
     """The same ballots as one matrix, its columns in ``column_order`` (NaN = missing)."""
     values = np.array(
-        [[np.nan if b.values.get(t) is None else float(b.values[t]) for t in column_order] for b in session.ballots]
+        [
+            [np.nan if b.values.get(t) is None else float(b.values[t]) for t in column_order]
+            for b in session.ballots
+        ]
     ).reshape(len(session.ballots), len(column_order))
     table = BallotTable([b.participant for b in session.ballots], column_order, values)
     return replace(session, ballots=table)

@@ -65,8 +65,6 @@ def _regions(engine: Engine) -> set[str]:
         return set(s.scalars(select(Figure.region_code)))
 
 
-
-
 def test_multi_municipality_file_keeps_the_trajectorys_own_and_the_benchmark(
     engine: Engine, trajectory_id: int
 ) -> None:
@@ -290,7 +288,11 @@ def test_undo_removes_the_figures_and_keeps_the_batch_marked(engine: Engine, tra
             second: 0,
         }
         assert list(s.scalars(select(Figure.value))) == [395.0]
-        s.execute(update(ImportBatch).where(ImportBatch.id == second).values(undone_at=datetime(2026, 12, 6, 23, 30)))
+        s.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == second)
+            .values(undone_at=datetime(2026, 12, 6, 23, 30))
+        )
     before = take(engine)
     with pytest.raises(UndoRefused) as refused, session_scope(engine) as s:
         undo_batch(s, second)

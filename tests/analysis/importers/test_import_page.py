@@ -66,6 +66,10 @@ def test_the_import_table_shows_dutch_time(demo_engine: Engine) -> None:
         newest = s.scalar(select(ImportBatch).order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc()))
         assert newest is not None
         batch_id = newest.id
-        s.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(imported_at=datetime(2026, 12, 6, 23, 30)))
+        s.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(imported_at=datetime(2026, 12, 6, 23, 30))
+        )
     batches = next(d for d in _page().dataframe if "Nog opgeslagen" in d.value.columns).value
     assert batches.loc[batches["Nr."] == batch_id, "Wanneer"].iloc[0] == "07-12-2026 00:30"

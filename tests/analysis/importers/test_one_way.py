@@ -48,7 +48,9 @@ def _steps_imported(path: Path) -> set[str]:
             found.add(node.module.removeprefix(PACKAGE + ".").split(".")[0])
         elif isinstance(node, ast.Import):
             found.update(
-                a.name.removeprefix(PACKAGE + ".").split(".")[0] for a in node.names if a.name.startswith(PACKAGE + ".")
+                a.name.removeprefix(PACKAGE + ".").split(".")[0]
+                for a in node.names
+                if a.name.startswith(PACKAGE + ".")
             )
     return found
 
@@ -59,5 +61,7 @@ def test_every_module_is_a_step() -> None:
 
 @pytest.mark.parametrize("step", STEPS)
 def test_a_step_imports_only_earlier_steps(step: str) -> None:
-    later = sorted(s for s in _steps_imported(IMPORTERS / f"{step}.py") if STEPS.index(s) >= STEPS.index(step))
+    later = sorted(
+        s for s in _steps_imported(IMPORTERS / f"{step}.py") if STEPS.index(s) >= STEPS.index(step)
+    )
     assert later == [], f"importers/{step}.py imports a later step"
