@@ -153,7 +153,7 @@ def test_a_phone_with_an_unsent_ballot_survives_the_loss_of_its_app_server(
 
 
 def test_a_database_restart_during_voting_is_met_in_dutch_and_every_page_heals_by_itself(
-    database_url: str, room: Room, browser: Browser, tmp_path: Path
+    database_url: str, room: Room, browser: Browser, served_app: ServedApp, tmp_path: Path
 ) -> None:
     names = {code: load_catalogue().theme(code).short_name for code in room.session.themes}
     before = len(stored_ballots(room.engine, room.session.session_id))
@@ -172,15 +172,12 @@ def test_a_database_restart_during_voting_is_met_in_dutch_and_every_page_heals_b
     thanked = before + 1
     expect(projector.get_by_test_id("live-ballots")).to_have_text(str(thanked), timeout=15_000)
 
-    # A server (re)started just before the outage meets its first visitor during it: nothing it does once per
-    # process (migrations, the hook that turns database trouble into Dutch) has run yet.
-    (fresh_state := tmp_path / "fresh").mkdir()
-    fresh = ServedApp(database_url=database_url, state_dir=fresh_state)
-    fresh.start()
+    # `served_app`, started for this test and not visited yet, meets its first visitor during the outage:
+    # nothing it does once per process (migrations, the hook that turns database trouble into Dutch) has run.
     _pg("stop", room.pg_folder, room.pg_port)
     try:
         newcomer = browser.new_context(viewport=SCREEN).new_page()
-        newcomer.goto(f"{fresh.base_url}/live")
+        newcomer.goto(f"{served_app.base_url}/live")
         expect(newcomer.get_by_text("De verbinding met de database is even weg")).to_be_visible(
             timeout=60_000
         )
@@ -219,7 +216,6 @@ def test_a_database_restart_during_voting_is_met_in_dutch_and_every_page_heals_b
     expect(projector.get_by_test_id("live-ballots")).to_have_text(str(thanked + 1), timeout=10_000)
     for page in (projector, coordinator, voter, waiting, newcomer):
         _no_english(page)
-    fresh.kill(signal.SIGTERM)
     assert len(stored_ballots(room.engine, room.session.session_id)) == thanked + 1  # 0 thanked votes lost
     print(f"every page working again {healed:.1f} s after PostgreSQL answered")
     for page in (projector, coordinator, voter, waiting, newcomer):
