@@ -26,7 +26,7 @@ from ui.shell.plain import cookie_text, plain_header
 from ui.widgets import vote_page_text
 from ui.widgets.ballot_crowd import OPENINGS
 from ui.widgets.ballot_form import ballot_inputs, ballot_values, points_counter
-from ui.widgets.ballot_memory import forget_in_browser, keep_in_browser, mark_touched
+from ui.widgets.ballot_memory import forget_in_browser, keep_in_browser, tracked
 
 TOKEN_KEY = "ivp_participant_token"
 #: What a press on "Stem versturen" answers calmly in Dutch instead of with an error box (see `_submit`).
@@ -86,9 +86,7 @@ def _profile(session: SessionInfo, known: ballot_page.ParticipantInfo | None, ke
             options,
             index=options.index(known.wijk) if known and known.wijk in options else 0,
             format_func=lambda v: "Zeg ik liever niet" if v is None else v,
-            key=f"{key_prefix}:wijk",
-            on_change=mark_touched,
-            args=(f"{key_prefix}:wijk",),
+            **tracked(f"{key_prefix}:wijk"),
         )
     ages = [None, *ballot_page.AGE_BANDS]
     st.selectbox(
@@ -96,9 +94,7 @@ def _profile(session: SessionInfo, known: ballot_page.ParticipantInfo | None, ke
         ages,
         index=ages.index(known.age_band) if known and known.age_band in ages else 0,
         format_func=lambda v: "Zeg ik liever niet" if v is None else v,
-        key=f"{key_prefix}:leeftijd",
-        on_change=mark_touched,
-        args=(f"{key_prefix}:leeftijd",),
+        **tracked(f"{key_prefix}:leeftijd"),
     )
 
 
@@ -333,7 +329,7 @@ def _submit(
     """
     if not st.button("Stem versturen", type="primary", width="stretch"):
         return
-    values, remarks = ballot_values(session, st.session_state.to_dict(), key_prefix=key_prefix, comments=True)
+    values, remarks = ballot_values(session, st.session_state, key_prefix=key_prefix, comments=True)
     wijk, age = _profile_values(key_prefix)
     try:
         cast = ballot_page.cast_ballot(

@@ -20,7 +20,7 @@ from ivp_core.consultation.ballots import parse_criteria
 from ivp_core.consultation.live import Spread
 from ivp_core.consultation.sessions import SessionInfo
 from ui.shell.plain import breakable, md_escape, plain_markdown, plain_theme
-from ui.widgets.ballot_memory import mark_touched
+from ui.widgets.ballot_memory import tracked
 
 NO_OPINION = "Geen mening"
 NO_FIGURES = "Hierover zijn nog geen cijfers."
@@ -49,11 +49,9 @@ def _choice(label: str, lo: int, hi: int, current: Any, key: str, help_text: str
         options,
         index=index,
         horizontal=True,
-        key=key,
         format_func=lambda v: NO_OPINION if v is None else str(v),
         help=help_text,
-        on_change=mark_touched,
-        args=(key,),
+        **tracked(key),
     )
 
 
@@ -156,9 +154,7 @@ def ballot_inputs(
                     max_value=budget,
                     step=1,
                     value=int(existing.get(code) or 0),
-                    key=key,
-                    on_change=mark_touched,
-                    args=(key,),
+                    **tracked(key),
                 )
             elif session.method == "ranking":
                 k = int(session.settings["k"])
@@ -169,9 +165,7 @@ def ballot_inputs(
                     options,
                     index=options.index(int(current)) if current else 0,
                     format_func=lambda v: "Niet in mijn top" if v is None else f"Plaats {v}",
-                    key=key,
-                    on_change=mark_touched,
-                    args=(key,),
+                    **tracked(key),
                 )
             elif session.method == "rating":
                 _round1(round1, code)
@@ -195,10 +189,8 @@ def ballot_inputs(
                     "Opmerking (mag leeg blijven)",
                     value=comments.get(code, ""),
                     max_chars=1000,
-                    key=f"{key}:opmerking",
                     height=80,
-                    on_change=mark_touched,
-                    args=(f"{key}:opmerking",),
+                    **tracked(f"{key}:opmerking"),
                 )
     values, remarks = ballot_values(
         session, st.session_state, key_prefix=key_prefix, comments=comments is not None

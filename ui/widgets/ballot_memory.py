@@ -20,8 +20,8 @@ already does, and to this browser's own storage.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, MutableMapping
-from typing import Any, Final
+from collections.abc import Callable, Collection, Mapping, MutableMapping
+from typing import Any, Final, TypedDict
 
 import streamlit as st
 
@@ -118,6 +118,19 @@ def mark_touched(key: str) -> None:
         touched.add(key)
     else:
         st.session_state[_TOUCHED_KEY] = {key}
+
+
+class Tracked(TypedDict):
+    """A ballot widget's `key` with the `on_change` that notes the person's change of it (`**tracked(key)`)."""
+
+    key: str
+    on_change: Callable[[str], None]
+    args: tuple[str]
+
+
+def tracked(key: str) -> Tracked:
+    """The widget arguments for a ballot answer kept in the browser: its key, and `mark_touched` for that key."""
+    return Tracked(key=key, on_change=mark_touched, args=(key,))
 
 
 def restore(
