@@ -105,7 +105,7 @@ def to_csv(rows: list[EventRow]) -> str:
     """One row per event: when (Europe/Amsterdam), who, what, which trajectory, and the detail."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["wanneer", "wie", "wat", "traject", "toelichting"])
+    writer.writerow(["when", "who", "what", "trajectory", "detail"])
     for row in rows:
         when = local_time(row.at).strftime("%Y-%m-%d %H:%M:%S")
         traject = "" if row.trajectory_id is None else str(row.trajectory_id)

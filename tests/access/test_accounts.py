@@ -153,7 +153,7 @@ def test_audit_records_who_and_exports_csv_without_ballots(engine: Engine) -> No
         audit.record_event(db, action="text_saved", trajectory_id=b, detail='=HYPERLINK("x")')
     with session_scope(readonly=True) as db:
         rows = list(csv.reader(io.StringIO(audit.to_csv(audit.events(db, a)))))
-    assert rows[0] == ["wanneer", "wie", "wat", "traject", "toelichting"]
+    assert rows[0] == ["when", "who", "what", "trajectory", "detail"]
     assert ["coord@dalfsen.nl", "besluit vastgelegd", str(a)] == rows[1][1:4]
     assert all(r[3] == str(a) for r in rows[1:])
     with session_scope(readonly=True) as db:
@@ -199,6 +199,11 @@ REFUSALS: tuple[tuple[list[str], str], ...] = (
         "geen trajectnummer",
     ),
     (["user", "add", "--email", "a@dalfsen.nl", "--role", "lezer"], "in welk traject"),
+    (["user", "add", "--role", "lezer", "--trajectory", "1"], "Dit ontbreekt nog: --email"),
+    (["user", "add", "--email"], "Na --email hoort een waarde"),
+    (["user", "wijzig", "--email", "a@dalfsen.nl"], "Onbekende opdracht 'wijzig'"),
+    (["audit", "--trajectory", "1", "--format", "xml"], "Bij --format kan 'xml' niet"),
+    (["user", "list", "--all"], "Onbekend: --all"),
     (
         ["user", "add", "--email", "a@dalfsen.nl", "--role", "beheerder", "--trajectory", "1"],
         "alle trajecten",
