@@ -232,3 +232,21 @@ def test_nothing_bound_is_the_system_and_a_visitor_may_change_nothing(engine: En
         require(Permission.TEXTS, a)
     with session_scope(readonly=True) as db:
         assert db.scalars(select(UserAccount)).all() == []
+
+
+def test_the_audit_of_a_trajectory_made_on_the_command_line_starts_with_its_creation(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _cli(
+        capsys, "trajectory", "create", "--title", "IVP Vechtdal", "--period", "2028-2031",
+        "--municipality", "GM0148=Dalfsen", "--municipality", "GM0175=Ommen",
+    )  # fmt: skip
+    assert code == 0, err
+    joint = out.strip()
+    code, out, err = _cli(capsys, "audit", "--trajectory", joint, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0, err
+    assert [(r["what"], r["trajectory"], r["detail"]) for r in rows] == [
+        ("traject aangemaakt", joint, "IVP Vechtdal")
+    ]
+    assert rows[0]["who"].startswith("opdrachtregel (")
