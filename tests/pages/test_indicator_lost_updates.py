@@ -1,0 +1,71 @@
+"""Lost updates on the page Effectindicatoren: two coordinators open the same indicator and the same action
+table; the second to save sees both versions and chooses, and neither loses what was typed."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+from streamlit.testing.v1 import AppTest
+
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import EffectIndicator
+from tests.pages.test_smoke import facilitator_page
+
+
+def _save_target(at: AppTest, target: str, why: str) -> None:
+    next(t for t in at.text_input if t.label == "Streefwaarde").input(target)
+    next(t for t in at.text_area if t.label == "Toelichting (realisme en ambitie)").input(why)
+    next(b for b in at.button if b.label == "Indicator opslaan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _stored(engine: Engine) -> tuple[float | None, str]:
+    with session_scope(engine, readonly=True) as db:
+        row = db.scalars(select(EffectIndicator)).one()
+        return row.target_value, row.rationale
+
+
+def test_two_coordinators_setting_one_target_value_lose_neither(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    a = facilitator_page("pages/indicatoren.py")
+    b = facilitator_page("pages/indicatoren.py")  # B opens before A saves
+    _save_target(a, "4,5", "A: ambitieus")
+    assert _stored(demo_engine) == (4.5, "A: ambitieus")
+    _save_target(b, "6", "B: realistisch")
+    assert _stored(demo_engine) == (4.5, "A: ambitieus")  # A's value was not overwritten
+    assert any("Iemand anders" in w.value for w in b.warning), [w.value for w in b.warning]
+    shown = " ".join(c.value for c in b.code)
+    assert "A: ambitieus" in shown and "B: realistisch" in shown  # both versions side by side
+
+    next(x for x in b.button if x.label == "Verder met de opgeslagen versie").click().run()
+    assert not b.warning
+    assert next(t for t in b.text_input if t.label == "Streefwaarde").value == "4,5"
+    assert (
+        next(t for t in b.text_area if t.label == "Toelichting (realisme en ambitie)").value == "A: ambitieus"
+    )
+
+
+def test_going_on_with_ones_own_version_saves_it_over_the_colleagues(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    a = facilitator_page("pages/indicatoren.py")
+    b = facilitator_page("pages/indicatoren.py")
+    _save_target(a, "4,5", "A: ambitieus")
+    _save_target(b, "6", "B: realistisch")
+    next(x for x in b.button if x.label == "Verder met mijn versie").click().run()
+    assert not b.warning
+    assert next(t for t in b.text_input if t.label == "Streefwaarde").value == "6"  # B's typing is kept
+    next(x for x in b.button if x.label == "Indicator opslaan").click().run()
+    assert not b.warning and _stored(demo_engine) == (6.0, "B: realistisch")
+    assert any(s.value == "Opgeslagen." for s in b.success)
+
+
+def test_the_form_shows_the_stored_indicator_to_edit(demo_engine: Engine, admin_password: str) -> None:
+    a = facilitator_page("pages/indicatoren.py")
+    _save_target(a, "4,5", "A: ambitieus")
+    later = facilitator_page("pages/indicatoren.py")
+    assert next(t for t in later.text_input if t.label == "Streefwaarde").value == "4,5"
+    assert (
+        next(t for t in later.text_area if t.label == "Toelichting (realisme en ambitie)").value
+        == "A: ambitieus"
+    )
