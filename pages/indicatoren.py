@@ -279,9 +279,12 @@ st.caption(
 )
 table_key = f"actions-{trajectory.id}-{municipality.id}-{theme}"
 plan_choice = conflict_choice(table_key)
-if plan_choice is not None:  # the grid shows the stored table again; the person's version stays above
-    st.session_state.pop(f"opened-rows-{table_key}", None)
-    _reopen(table_key, plan_choice.opened)
+if plan_choice is not None:
+    if plan_choice.text == plan_choice.opened:  # the stored table: the grid shows it, and saves go over it
+        st.session_state.pop(f"opened-rows-{table_key}", None)
+    else:  # one's own rows stay in the grid and are saved over what is stored now
+        _reopen(table_key, plan_choice.opened)
+    st.rerun()  # the choice was drawn with both versions still showing
 if f"opened-rows-{table_key}" not in st.session_state:
     table = ip.load_actions(trajectory.id, municipality.id, theme)
     st.session_state[f"opened-rows-{table_key}"] = table.rows
@@ -341,6 +344,8 @@ if save_plan:
         )
     except EditConflict as conflict:
         remember_conflict(conflict, key=table_key)
+        # The grid is drawn from these rows from now on: the person's edits stay in it while they choose.
+        st.session_state[f"opened-rows-{table_key}"] = tuple(edited.to_dict("records"))
         st.rerun()
     except UserError as error:
         show_user_error(error, icon=":material/error:")

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import EffectIndicator
+from ivp_core.storage.models import EffectIndicator, PlanAction
 from tests.pages.test_smoke import facilitator_page
 
 
@@ -69,3 +69,48 @@ def test_the_form_shows_the_stored_indicator_to_edit(demo_engine: Engine, admin_
         next(t for t in later.text_area if t.label == "Toelichting (realisme en ambitie)").value
         == "A: ambitieus"
     )
+
+
+def _save_actions(at: AppTest, action: str) -> None:
+    grid_id = at.data_editor[-1].proto.id  # the widget id ends with its key, which names the theme
+    key = grid_id[grid_id.index("actions_editor_") :]
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [{"action": action}], "deleted_rows": []}
+    next(b for b in at.button if b.label == "Uitvoeringsplan opslaan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _actions(engine: Engine) -> list[str]:
+    with session_scope(engine, readonly=True) as db:
+        return [a.action for a in db.scalars(select(PlanAction).order_by(PlanAction.id))]
+
+
+def _grid_actions(at: AppTest) -> list[str]:
+    return [str(a) for a in at.data_editor[-1].value["action"]]
+
+
+def test_two_coordinators_writing_the_action_plan_lose_neither_table(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    a = facilitator_page("pages/indicatoren.py")
+    b = facilitator_page("pages/indicatoren.py")  # B opens the (empty) plan before A saves
+    _save_actions(a, "Buurtpreventie")
+    _save_actions(b, "Cameratoezicht")
+    assert _actions(demo_engine) == ["Buurtpreventie"]  # B's save did not overwrite A's
+    shown = " ".join(c.value for c in b.code)
+    assert "Buurtpreventie" in shown and "Cameratoezicht" in shown
+    assert _grid_actions(b) == ["Cameratoezicht"]  # B's rows stay in B's grid while B chooses
+
+    next(x for x in b.button if x.label == "Verder met mijn versie").click().run()
+    assert not b.warning and _grid_actions(b) == ["Cameratoezicht"]
+    next(x for x in b.button if x.label == "Uitvoeringsplan opslaan").click().run()
+    assert _actions(demo_engine) == ["Cameratoezicht"]
+
+
+def test_choosing_the_stored_action_plan_shows_it(demo_engine: Engine, admin_password: str) -> None:
+    a = facilitator_page("pages/indicatoren.py")
+    b = facilitator_page("pages/indicatoren.py")
+    _save_actions(a, "Buurtpreventie")
+    _save_actions(b, "Cameratoezicht")
+    next(x for x in b.button if x.label == "Verder met de opgeslagen versie").click().run()
+    assert not b.warning and _grid_actions(b) == ["Buurtpreventie"]
+    assert _actions(demo_engine) == ["Buurtpreventie"]
