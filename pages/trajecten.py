@@ -232,7 +232,9 @@ tab_data, tab_plan, tab_raad, tab_agenda, tab_note, tab_end = st.tabs(
 )
 
 with tab_data:
-    if view.fictitious:
+    if view.fictitious or not auth.can(auth.Permission.MANAGE, chosen_id):
+        # Title, period and municipalities are the coördinator's to change; others read them here.
+        st.markdown(f"**{view.title}** · {view.period_start}–{view.period_end}")
         st.caption(", ".join(f"{d.name} ({d.cbs_code})" for d in view.municipalities))
     else:
         settle_conflict("gegevens", part_key("gegevens"))
@@ -515,35 +517,46 @@ def _act(action: Callable[[], None], success: str, show: int) -> None:
 
 
 with tab_end:
-    st.subheader("Archiveren")
-    if view.archived:
-        st.caption("Dit traject is gearchiveerd: het staat niet meer in de keuzelijst links.")
-        if st.button("Terugzetten", icon=":material/unarchive:", key=f"unarchive-{chosen_id}"):
-            _act(lambda: trajectories.set_archived(chosen_id, False), "Het traject is teruggezet.", chosen_id)
+    if not auth.can(auth.Permission.MANAGE, chosen_id):  # archive, delete and backup: the coördinator's
+        st.info(
+            "Archiveren, verwijderen en een back-up maken doet de coördinator van dit traject; dat hoort niet "
+            "bij uw rol.",
+            icon=":material/lock:",
+        )
     else:
-        st.caption("Een gearchiveerd traject verdwijnt uit de keuzelijst links, maar blijft hier staan.")
-        if st.button("Archiveren", icon=":material/archive:", key=f"archive-{chosen_id}"):
-            _act(lambda: trajectories.set_archived(chosen_id, True), "Het traject is gearchiveerd.", -1)
+        st.subheader("Archiveren")
+        if view.archived:
+            st.caption("Dit traject is gearchiveerd: het staat niet meer in de keuzelijst links.")
+            if st.button("Terugzetten", icon=":material/unarchive:", key=f"unarchive-{chosen_id}"):
+                _act(
+                    lambda: trajectories.set_archived(chosen_id, False),
+                    "Het traject is teruggezet.",
+                    chosen_id,
+                )
+        else:
+            st.caption("Een gearchiveerd traject verdwijnt uit de keuzelijst links, maar blijft hier staan.")
+            if st.button("Archiveren", icon=":material/archive:", key=f"archive-{chosen_id}"):
+                _act(lambda: trajectories.set_archived(chosen_id, True), "Het traject is gearchiveerd.", -1)
 
-    st.subheader("Verwijderen")
-    st.warning(
-        "Verwijderen haalt het traject met alle analyses, sessies, stemmen en besluiten weg. Dat kan niet "
-        "ongedaan worden gemaakt. Download eerst een back-up.",
-        icon=":material/warning:",
-    )
-    st.download_button(
-        "Back-up downloaden (.zip)",
-        data=lambda: backup_file(chosen_id),
-        file_name=backup_filename(view.title, view.period_start, view.period_end),
-        mime="application/zip",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    with st.form(f"delete-{chosen_id}"):
-        typed = st.text_input(f"Typ ter bevestiging de titel: {view.title}")
-        if st.form_submit_button("Traject verwijderen", icon=":material/delete:"):
-            _act(
-                lambda: trajectories.delete_trajectory(chosen_id, typed),
-                f"Het traject '{view.title}' is verwijderd.",
-                -1,
-            )
+        st.subheader("Verwijderen")
+        st.warning(
+            "Verwijderen haalt het traject met alle analyses, sessies, stemmen en besluiten weg. Dat kan niet "
+            "ongedaan worden gemaakt. Download eerst een back-up.",
+            icon=":material/warning:",
+        )
+        st.download_button(
+            "Back-up downloaden (.zip)",
+            data=lambda: backup_file(chosen_id),
+            file_name=backup_filename(view.title, view.period_start, view.period_end),
+            mime="application/zip",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        with st.form(f"delete-{chosen_id}"):
+            typed = st.text_input(f"Typ ter bevestiging de titel: {view.title}")
+            if st.form_submit_button("Traject verwijderen", icon=":material/delete:"):
+                _act(
+                    lambda: trajectories.delete_trajectory(chosen_id, typed),
+                    f"Het traject '{view.title}' is verwijderd.",
+                    -1,
+                )

@@ -1,0 +1,35 @@
+"""The page Trajecten per role: a werkgroeplid writes Stap 1 there but finds no way to change the trajectory's
+title and municipalities, archive or delete it, or download its backup (the coördinator's work); the
+coördinator finds all of it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from tests.access.people import People, page_as, two_municipalities
+
+
+@pytest.fixture
+def people(engine: Engine, admin_password: str, monkeypatch: pytest.MonkeyPatch) -> People:
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    return two_municipalities()
+
+
+def _buttons(at: AppTest) -> set[str]:
+    return {b.label for b in at.button} | {b.label for b in at.get("download_button")}
+
+
+def test_a_werkgroeplid_writes_stap1_but_cannot_change_archive_delete_or_back_up(people: People) -> None:
+    at = page_as("wg@dalfsen.nl", "pages/trajecten.py")
+    labels = _buttons(at)
+    assert {"Werkgroep opslaan", "Planning opslaan", "Onderdelen opslaan"} <= labels
+    assert not {"Gegevens opslaan", "Archiveren", "Traject verwijderen", "Back-up downloaden (.zip)"} & labels
+    assert any("hoort niet bij uw rol" in i.value for i in at.info)
+
+
+def test_the_coordinator_finds_every_part(people: People) -> None:
+    labels = _buttons(page_as("coord@dalfsen.nl", "pages/trajecten.py"))
+    assert {"Gegevens opslaan", "Archiveren", "Traject verwijderen", "Werkgroep opslaan"} <= labels
+    assert "Back-up downloaden (.zip)" in labels
