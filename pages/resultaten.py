@@ -13,6 +13,7 @@ from ivp_core.advice.aggregate.explain import describe_method, group_name_nl, pe
 from ivp_core.advice.aggregate.representativeness import DIMENSION_NAMES_NL
 from ivp_core.advice.decision import ADVICE, GREMIUM_LABELS, STATUS_LABELS, DecisionRequest, DecisionView
 from ivp_core.advice.page import (
+    RECORD_WITHOUT_ADVICE_NL,
     AdvicePage,
     ChoiceRequest,
     DecisionConflict,
@@ -558,12 +559,13 @@ def show_advice(page: AdvicePage) -> None:
                 st.markdown(f"- {md_escape(session.title)} ({session.why})")
 
 
+may_decide = auth.can(auth.Permission.DECISION, trajectory.id)  # griffier, coördinator; others only read
 if view.advice is None:
-    st.info(view.no_advice)
+    st.info(f"{view.no_advice} {RECORD_WITHOUT_ADVICE_NL}" if may_decide else view.no_advice)
 else:
     show_advice(view)
 
 # --- final choice -----------------------------------------------------------------------------------------
 st.divider()
-if auth.can(auth.Permission.DECISION, trajectory.id):  # griffier, coördinator; others only read
+if may_decide:
     decision_section(view)

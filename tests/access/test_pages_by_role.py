@@ -1,6 +1,6 @@
-"""The page Trajecten per role: a werkgroeplid writes Stap 1 there but finds no way to change the trajectory's
-title and municipalities, archive or delete it, or download its backup (the coördinator's work); the
-coördinator finds all of it."""
+"""Pages per role. On Trajecten a werkgroeplid writes Stap 1 but finds no way to change the trajectory's title
+and municipalities, archive or delete it, or download its backup (the coördinator's work); on Advies en keuze
+nothing offers to record the choice. The coördinator and the griffier find what is theirs."""
 
 from __future__ import annotations
 
@@ -33,3 +33,10 @@ def test_the_coordinator_finds_every_part(people: People) -> None:
     labels = _buttons(page_as("coord@dalfsen.nl", "pages/trajecten.py"))
     assert {"Gegevens opslaan", "Archiveren", "Traject verwijderen", "Werkgroep opslaan"} <= labels
     assert "Back-up downloaden (.zip)" in labels
+
+
+def test_only_who_may_record_the_choice_is_told_it_can_be_recorded_below(people: People) -> None:
+    for email, may in (("wg@dalfsen.nl", False), ("raad@dalfsen.nl", False), ("griffie@dalfsen.nl", True)):
+        at = page_as(email, "pages/resultaten.py")
+        told = any("hieronder toch vastleggen" in i.value for i in at.info)
+        assert told is may and ("Keuze vastleggen" in _buttons(at)) is may, email
