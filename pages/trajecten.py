@@ -155,7 +155,12 @@ with (
         column_config=_PLACE_COLUMNS,
     )
     st.caption("De inwoners van deze gemeenten vult u daarna in bij Gegevens.")
-    if st.form_submit_button("Traject aanmaken", type="primary", icon=":material/add:"):
+    may_create = auth.can(auth.Permission.CREATE)
+    if not may_create:
+        st.caption("Een nieuw traject maakt een coördinator of de beheerder.")
+    if st.form_submit_button(
+        "Traject aanmaken", type="primary", icon=":material/add:", disabled=not may_create
+    ):
         try:
             new_id = trajectories.create_trajectory(
                 trajectories.NewTrajectory(
@@ -191,6 +196,14 @@ chosen_id = st.selectbox(
     format_func=lambda i: by_id[i].choice_label,
 )
 view = trajectories.load_stap1(chosen_id)
+#: Stap 1 is written by the werkgroep and the coördinator; a griffier or lezer reads it here.
+may_write = auth.can(auth.Permission.TEXTS, chosen_id)
+if not may_write:
+    st.info(
+        "U kunt Stap 1 van dit traject hier lezen; bewerken hoort niet bij uw rol (dat doen de werkgroep en de "
+        "coördinator).",
+        icon=":material/lock:",
+    )
 if view.fictitious:
     st.warning(
         "Dit is een **fictief voorbeeld**: de gemeente en de gegevens zijn verzonnen. De gegevens ervan kunt u "
@@ -295,7 +308,7 @@ with tab_plan:
                 ),
             },
         )
-        if st.form_submit_button("Werkgroep opslaan", icon=":material/save:"):
+        if st.form_submit_button("Werkgroep opslaan", icon=":material/save:", disabled=not may_write):
             save_part(
                 "werkgroep",
                 lambda opened: trajectories.save_werkgroep(chosen_id, _records(members), opened),
@@ -320,7 +333,7 @@ with tab_plan:
                 "done": st.column_config.CheckboxColumn("Gereed", default=False),
             },
         )
-        if st.form_submit_button("Planning opslaan", icon=":material/save:"):
+        if st.form_submit_button("Planning opslaan", icon=":material/save:", disabled=not may_write):
             save_part(
                 "planning",
                 lambda opened: trajectories.save_planning(chosen_id, _records(milestones), opened),
@@ -351,7 +364,7 @@ with tab_raad:
             index=gremia.index(council.deciding_gremium) if council.deciding_gremium in gremia else 1,
             format_func=trajectories.GREMIUM_CHOICES.__getitem__,
         )
-        if st.form_submit_button("Rol van de raad opslaan", icon=":material/save:"):
+        if st.form_submit_button("Rol van de raad opslaan", icon=":material/save:", disabled=not may_write):
             save_part(
                 "raad",
                 lambda opened: trajectories.save_council_role(
@@ -375,7 +388,9 @@ with tab_raad:
                 "wording": st.column_config.TextColumn("Eigen omschrijving", default=""),
             },
         )
-        if st.form_submit_button("Vorige prioriteiten opslaan", icon=":material/save:"):
+        if st.form_submit_button(
+            "Vorige prioriteiten opslaan", icon=":material/save:", disabled=not may_write
+        ):
             save_part(
                 "vorige",
                 lambda opened: trajectories.save_previous(chosen_id, _records(previous), opened),
@@ -418,7 +433,7 @@ with tab_agenda:
                 "text": st.column_config.TextColumn("Wat vraagt de agenda?", width="large", default=""),
             },
         )
-        if st.form_submit_button("Agenda's opslaan", icon=":material/save:"):
+        if st.form_submit_button("Agenda's opslaan", icon=":material/save:", disabled=not may_write):
             save_part(
                 "agendas",
                 lambda opened: trajectories.save_agendas(chosen_id, _records(agendas), opened),
@@ -482,7 +497,7 @@ with tab_note:
             index=adopters.index(parts.ivp_adopted_by) if parts.ivp_adopted_by in adopters else 1,
             format_func=trajectories.ADOPTER_CHOICES.__getitem__,
         )
-        if st.form_submit_button("Onderdelen opslaan", icon=":material/save:"):
+        if st.form_submit_button("Onderdelen opslaan", icon=":material/save:", disabled=not may_write):
             written = StartnoteParts(partners, hours, budget, consultation, cycle, str(note_by), str(ivp_by))
             save_part(
                 "startnotitie",

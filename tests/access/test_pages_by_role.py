@@ -40,3 +40,10 @@ def test_only_who_may_record_the_choice_is_told_it_can_be_recorded_below(people:
         at = page_as(email, "pages/resultaten.py")
         told = any("hieronder toch vastleggen" in i.value for i in at.info)
         assert told is may and ("Keuze vastleggen" in _buttons(at)) is may, email
+
+
+def test_a_lezer_reads_stap1_and_finds_no_save_that_works(people: People) -> None:
+    at = page_as("raad@dalfsen.nl", "pages/trajecten.py")
+    saves = [b for b in at.button if b.label.endswith("opslaan") or b.label == "Traject aanmaken"]
+    assert saves and all(b.disabled for b in saves), [(b.label, b.disabled) for b in saves]
+    assert any("bewerken hoort niet bij uw rol" in i.value for i in at.info)
