@@ -44,7 +44,7 @@ def _keep_author() -> None:
 
 
 if AUTHOR_KEY not in st.session_state:
-    st.session_state[AUTHOR_KEY] = st.session_state.get(AUTHOR_KEPT, "")
+    st.session_state[AUTHOR_KEY] = st.session_state.get(AUTHOR_KEPT) or auth.own_name()
 author = st.text_input(
     "Uw naam",
     key=AUTHOR_KEY,

@@ -215,6 +215,8 @@ def decision_section(page: AdvicePage) -> None:
         max_chars=4000,
         key=f"decision_reason_{key}",
     )
+    if "decision_by" not in st.session_state:
+        st.session_state["decision_by"] = auth.own_name()
     decided_by = st.text_input("Uw naam", max_chars=120, key="decision_by")
     if st.button("Keuze vastleggen", type="primary", key="decision_save"):
         request = DecisionRequest(

@@ -5,9 +5,11 @@ nothing offers to record the choice. The coördinator and the griffier find what
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import TextRevision
 from tests.access.people import People, page_as, two_municipalities
 
 
@@ -47,3 +49,16 @@ def test_a_lezer_reads_stap1_and_finds_no_save_that_works(people: People) -> Non
     saves = [b for b in at.button if b.label.endswith("opslaan") or b.label == "Traject aanmaken"]
     assert saves and all(b.disabled for b in saves), [(b.label, b.disabled) for b in saves]
     assert any("bewerken hoort niet bij uw rol" in i.value for i in at.info)
+
+
+def test_a_personal_account_is_named_in_the_history_without_typing_a_name(people: People) -> None:
+    at = page_as("wg@dalfsen.nl", "pages/analyse_beheer.py")
+    assert next(t for t in at.text_input if t.label == "Uw naam").value == "wg@dalfsen.nl"
+    next(t for t in at.text_area if t.label == "Problematiek").input("Versie van de werkgroep")
+    next(b for b in at.button if b.label == "Opslaan").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope(readonly=True) as db:
+        kept = [(r.author, r.new_value) for r in db.scalars(select(TextRevision))]
+    assert kept == [("wg@dalfsen.nl", "Versie van de werkgroep")]
+    griffie = page_as("griffie@dalfsen.nl", "pages/resultaten.py")
+    assert next(t for t in griffie.text_input if t.label == "Uw naam").value == "griffie@dalfsen.nl"
