@@ -250,3 +250,30 @@ def test_the_audit_of_a_trajectory_made_on_the_command_line_starts_with_its_crea
         ("traject aangemaakt", joint, "IVP Vechtdal")
     ]
     assert rows[0]["who"].startswith("opdrachtregel (")
+
+
+def test_a_deleted_trajectorys_audit_stays_readable(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _cli(
+        capsys,
+        "trajectory",
+        "create",
+        "--title",
+        "IVP Ommen",
+        "--period",
+        "2027-2030",
+        "--municipality",
+        "GM0175=Ommen",
+    )
+    assert code == 0, err
+    gone = out.strip()
+    assert _cli(capsys, "trajectory", "delete", gone, "--confirm", "IVP Ommen")[0] == 0
+    code, out, err = _cli(capsys, "audit", "--trajectory", gone, "--format", "csv")
+    assert code == 0, err
+    assert [r["what"] for r in csv.DictReader(io.StringIO(out))] == [
+        "traject verwijderd",
+        "traject aangemaakt",
+    ]
+    code, _out, err = _cli(capsys, "audit", "--trajectory", str(int(gone) + 1), "--format", "csv")
+    assert code == 2 and "bestaat niet" in err
