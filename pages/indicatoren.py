@@ -164,12 +164,19 @@ with right:
         return f"{part}-{edit_round(part)}"
 
     settle_conflict(part, form_key())
-    stored_rows = {r.name: r for r in ip.load_indicators(trajectory.id, municipality.id, theme)}
-    shown = keep(form_key(), stored_rows.get(suggested))
+    # Every stored indicator of the theme as this person opened the form: whatever name they type, their save
+    # goes over that version (a name a colleague saved meanwhile is a conflict, not an overwrite).
+    opened_rows = keep(
+        form_key(), {r.name: r for r in ip.load_indicators(trajectory.id, municipality.id, theme)}
+    )
+    editing = str(
+        st.session_state.get(f"{part}-name") or suggested
+    )  # the name last saved here, else the suggestion
+    shown = opened_rows.get(editing)
     was = shown.form if shown is not None else None
     kind_shown = was.kind if was else (chosen.kind if chosen is not None else "objectief")
     with st.form(f"ind_form_{form_key()}", border=True):
-        name = st.text_input("Indicator", value=suggested, max_chars=200)
+        name = st.text_input("Indicator", value=editing, max_chars=200)
         source_col, kind_col = st.columns(2)
         source = source_col.text_input("Bron", value=was.source if was else (chosen.source if chosen else ""))
         kind = kind_col.selectbox(
@@ -221,13 +228,8 @@ with right:
             rationale=rationale,
         )
         typed = " ".join(name.split())
-        # Another name typed over the suggestion: that indicator was not opened here, so it goes over what is
-        # stored under that name now.
-        opened_text = (
-            (shown.text if shown is not None else "")
-            if typed == suggested
-            else (stored_rows[typed].text if typed in stored_rows else "")
-        )
+        opened_text = opened_rows[typed].text if typed in opened_rows else ""
+        st.session_state[f"{part}-name"] = typed  # the next round (after a save or a choice) shows this one
         if save_over_opened(
             part,
             form_key(),

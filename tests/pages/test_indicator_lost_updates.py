@@ -3,9 +3,12 @@ table; the second to save sees both versions and chooses, and neither loses what
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
+from ivp_core.cli import main
+from ivp_core.dutch import local_today
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import EffectIndicator, PlanAction
 from tests.pages.test_smoke import facilitator_page
@@ -114,3 +117,27 @@ def test_choosing_the_stored_action_plan_shows_it(demo_engine: Engine, admin_pas
     next(x for x in b.button if x.label == "Verder met de opgeslagen versie").click().run()
     assert not b.warning and _grid_actions(b) == ["Buurtpreventie"]
     assert _actions(demo_engine) == ["Buurtpreventie"]
+
+
+def test_an_indicator_named_by_hand_is_saved_over_what_was_opened_too(
+    engine: Engine, admin_password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trajectory made by a user has no figures yet: the form proposes no indicator and both coordinators
+    type the same name. The second save is a conflict, not an overwrite."""
+    from tests.pages.test_new_trajectory_pages import _own_trajectory
+
+    tid = _own_trajectory(engine, monkeypatch)
+    decided = main(
+        ["decide", "--trajectory", str(tid), "--themes", "1.3,4.1", "--status", "advies", "--gremium",
+         "raadscommissie", "--date", local_today().isoformat(), "--reason", "sessie op papier"]
+    )  # fmt: skip
+    assert decided == 0
+    a = facilitator_page("pages/indicatoren.py")
+    b = facilitator_page("pages/indicatoren.py")
+    for at, target, why in ((a, "4,5", "A: ambitieus"), (b, "6", "B: realistisch")):
+        next(t for t in at.text_input if t.label == "Indicator").input("Woninginbraken per 1.000 woningen")
+        _save_target(at, target, why)
+    assert _stored(engine) == (4.5, "A: ambitieus")
+    assert any("Iemand anders" in w.value for w in b.warning)
+    next(x for x in b.button if x.label == "Verder met de opgeslagen versie").click().run()
+    assert next(t for t in b.text_input if t.label == "Streefwaarde").value == "4,5"
