@@ -76,6 +76,7 @@ CSS = """
 .ivp-none {color:#595959; background:transparent; border-style:dashed; font-weight:400;}
 .ivp-cand {color:#6b4a00; background:#fff3cd; border:1px solid #6b4a00;}
 .ivp-lbl {display:inline-block; min-width:4.6em; color:#444; font-size:0.85em;}
+.ivp-rates {color:#3d3d3d; font-size:0.82em; white-space:nowrap;}
 </style>
 """
 
@@ -130,6 +131,18 @@ def group_line(item: ThemeComparisonView | None) -> str:
     if item is None:
         return ""
     return f'<div><span class="ivp-lbl">Groep</span>{group_badge(item)}</div>'
+
+
+#: What the numbers under "Groep" on an overview card are; said once below the cards.
+RATES_LEGEND = "Onder Groep staan de misdrijven per 1.000 inwoners: hier (de gemeente zelf), in de groep en in Nederland."
+
+
+def group_rates(item: ThemeComparisonView | None) -> str:
+    """The numbers behind the verdict, visible on a card: "hier 27,6 · groep 28,3 · NL 26,3" (per 1.000)."""
+    if item is None:
+        return ""
+    text = f"hier {item.own} · groep {item.group} · NL {item.national}"
+    return f'<div class="ivp-rates">{html.escape(text)}</div>'
 
 
 def comparison_caption(comparison: ComparisonView) -> str:

@@ -52,6 +52,13 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
     cards = " ".join(m.value for m in at.markdown)
     assert cards.count('<span class="ivp-lbl">Groep</span>') == len(expected.themes)
     assert f">{verdict.verdict}</span>" in cards
+
+    def one(value: float | None) -> str:
+        return "onbekend" if value is None else f"{value:.1f}".replace(".", ",")
+
+    for row in expected.themes:  # the numbers behind each verdict are on the card, not only in its tooltip
+        rates = f"hier {one(row.own_per_1000)} · groep {one(row.group_per_1000)} · NL {one(row.national_per_1000)}"
+        assert f'<div class="ivp-rates">{rates}</div>' in cards, rates
     assert (
         "Polarisatie/<wbr>radicalisering" in cards
         and "bedrijven&shy;terreinen" in cards
@@ -60,6 +67,7 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
     captions = " ".join(c.value for c in at.caption)
     assert f"gemeenten met 20.000 tot 50.000 inwoners ({len(expected.members)} gemeenten, 2023)" in captions
     assert "gepoold" in captions and "hoger / gelijk / lager dan vergelijkbare gemeenten" in captions
+    assert "Onder Groep staan de misdrijven per 1.000 inwoners: hier (de gemeente zelf)" in captions
 
     at = _app("pages/veld.py", veld="1")
     text = " ".join(m.value for m in at.markdown)
