@@ -8,7 +8,14 @@ from typing import Literal
 
 import streamlit as st
 
-from ivp_core.analysis.comparison.groups import GROUP_OWN, GROUP_SIZE, GROUP_URBANISATION, RULE, VERDICT_WORDS
+from ivp_core.analysis.comparison.groups import (
+    GROUP_OWN,
+    GROUP_SIZE,
+    GROUP_URBANISATION,
+    RULE,
+    VERDICT_WORDS,
+    municipalities,
+)
 from ivp_core.analysis.comparison.groups import HIGHER as GROUP_HIGHER
 from ivp_core.analysis.comparison.groups import LOWER as GROUP_LOWER
 from ivp_core.analysis.comparison.page import ComparisonView, ThemeComparisonView
@@ -152,7 +159,7 @@ def comparison_caption(comparison: ComparisonView) -> str:
     words = " / ".join(w.split(" ")[0] for w in VERDICT_WORDS.values())
     text = (
         f"Groep: {words} dan vergelijkbare gemeenten, dat zijn {comparison.group_name} "
-        f"({comparison.members} gemeenten, {comparison.year}). {RULE}"
+        f"({municipalities(comparison.members)}, {comparison.year}). {RULE}"
     )
     return f"{text} {comparison.small_group_warning} {comparison.mapping_warning}".strip()
 
@@ -162,7 +169,7 @@ def comparison_short(comparison: ComparisonView) -> str:
     if not comparison.available:
         return ""
     return (
-        f"Groep = vergelijkbare gemeenten: {comparison.group_name} ({comparison.members} gemeenten, "
+        f"Groep = vergelijkbare gemeenten: {comparison.group_name} ({municipalities(comparison.members)}, "
         f"{comparison.year}, gepoold)"
     )
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ivp_core.analysis.comparison.groups import GROUP_KINDS, GROUP_SIZE, SMALL_GROUP
+from ivp_core.analysis.comparison.groups import GROUP_KINDS, GROUP_SIZE, SMALL_GROUP, municipalities
 from ivp_core.commands import CliError
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def _compare(args: argparse.Namespace) -> int:
     if result.small_group:
         size = len(result.members)
         print(
-            f"Waarschuwing: de groep telt {size} {'gemeente' if size == 1 else 'gemeenten'} (minder dan "
+            f"Waarschuwing: de groep telt {municipalities(size)} (minder dan "
             f"{SMALL_GROUP}); één gemeente weegt dan zwaar mee.",
             file=sys.stderr,
         )

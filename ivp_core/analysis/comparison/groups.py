@@ -47,6 +47,11 @@ SMALL_GROUP_WARNING = (
 )
 
 
+def municipalities(count: int) -> str:
+    """ "1 gemeente", "21 gemeenten": a group of one is possible (the only municipality of its size class)."""
+    return f"{count} gemeente" if count == 1 else f"{count} gemeenten"
+
+
 def _thousands(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 

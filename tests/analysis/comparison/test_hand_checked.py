@@ -10,9 +10,12 @@ import csv
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from ivp_core.cli import main
+from ivp_core.report.documents.veiligheidsanalyse import build_analysis_document
+from ivp_core.storage.db import session_scope
+from ivp_core.storage.models import Municipality
 
 #: Inhabitants on 1 January 2023. GM0148 holds exactly 20.000: the lower bound belongs to 20.000–50.000.
 PEOPLE = {
@@ -181,6 +184,11 @@ def test_every_size_class_starts_at_its_lower_bound(
     assert code == 0 and "Vergeleken: GM0006. De andere gemeenten van dit traject: GM0009, GM0005" in err
     assert {row[3] for row in _printed(out).values()} == {"gemeenten met minder dan 5.000 inwoners"}
     assert "de groep telt 1 gemeente (minder dan 5)" in err
+    with session_scope(engine) as db:  # the document of the municipality that is alone in its size class
+        alone = db.scalar(select(Municipality.id).where(Municipality.cbs_code == "GM0006"))
+        text = " ".join(str(block) for block in build_analysis_document(db, int(tid), alone).blocks)
+    assert "gemeenten met minder dan 5.000 inwoners (1 gemeente) en met Nederland" in text
+    assert "(1 gemeenten" not in text and "deze groep telt minder dan 5 gemeenten" in text
 
 
 def test_a_joint_trajectory_compares_each_partner_with_the_others_by_default(

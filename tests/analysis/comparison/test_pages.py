@@ -131,6 +131,8 @@ def test_the_resident_ballot_says_the_comparison_in_plain_words(
     assert {"hoger": "Dat is meer.", "gelijk": "Dat is ongeveer even veel.", "lager": "Dat is minder."}[
         shown.verdict or ""
     ] in texts[shown.theme_code]
+    national = f"{shown.national_per_1000:.1f}".replace(".", ",")
+    assert f"In heel Nederland waren het er {national}." in texts[shown.theme_code]
     assert "per 1.000" not in texts["3.4"]  # no police theme: no comparison
 
 
