@@ -71,7 +71,10 @@ def size_class_name(index: int) -> str:
 
 
 def urbanisation_name(level: int) -> str:
-    return f"{URBANISATION_NAMES.get(level, f'stedelijkheid {level}')} gemeenten (stedelijkheid {level})"
+    """ "weinig stedelijke gemeenten (stedelijkheid 4)": the adjective inflected before the plural noun."""
+    if level not in URBANISATION_NAMES:
+        return f"gemeenten met stedelijkheid {level}"
+    return f"{URBANISATION_NAMES[level]}e gemeenten (stedelijkheid {level})"
 
 
 def per_1000(count: float | None, inhabitants: float | None) -> float | None:

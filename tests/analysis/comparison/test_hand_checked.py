@@ -151,7 +151,7 @@ def test_each_population_file_gives_the_hand_computed_rates(
         capsys, "compare", "--trajectory", tid, "--group", "stedelijkheid", "--format", "csv"
     )
     assert code == 0, err
-    group = "weinig stedelijk gemeenten (stedelijkheid 4)"
+    group = "weinig stedelijke gemeenten (stedelijkheid 4)"
     assert _printed(out) == {
         "1.2": ("2023", "4.0000", "3.9600", group, "4", "4.0000"),
         "1.3": ("2023", "5.0000", "7.1601", group, "4", "8.3799"),
