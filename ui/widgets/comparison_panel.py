@@ -67,6 +67,7 @@ def comparison_panel(trajectory_id: int, imported_by: str = "") -> None:
             default=[c for c in status.own_group if c in names],
             format_func=lambda code: f"{names[code]} ({code})" if names[code] != code else code,
             help="Leeg: de gemeenten van dit traject. De eigen gemeente telt altijd mee.",
+            placeholder="Kies gemeenten",  # Streamlit's own placeholder is English
         )
         if st.form_submit_button("Groep bewaren"):
             try:

@@ -147,6 +147,7 @@ def test_the_coordinator_chooses_the_own_group_and_the_field_page_compares_with_
     assert not at.exception, [e.value for e in at.exception]
     assert any("Vergelijken met vergelijkbare gemeenten" in m.value for m in at.markdown)
     group = next(m for m in at.multiselect if m.label.startswith("Eigen vergelijkingsgroep"))
+    assert group.placeholder == "Kies gemeenten"  # not Streamlit's "Choose options"
     group.set_value(["GM0001", "GM0063", "GM0094", "GM0125", "GM0156"])
     next(b for b in at.button if b.label == "Groep bewaren").click().run()
     assert any("telt nu 5 gemeenten" in s.value for s in at.success)
