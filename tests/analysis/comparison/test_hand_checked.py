@@ -120,15 +120,31 @@ def _new_trajectory(capsys: pytest.CaptureFixture[str], period: str, *municipali
     return out.strip()
 
 
+def _imported(capsys: pytest.CaptureFixture[str], folder: Path, population: str, *municipalities: str) -> str:
+    """A trajectory made on the command line with the crime file and one population file as comparison."""
+    files = _write(folder)
+    tid = _new_trajectory(capsys, "2027-2030", *municipalities)
+    for name in ("crime", population):
+        code, _, err = _run(capsys, "import", str(files[name]), "--trajectory", tid, "--comparison")
+        assert code == 0, err
+    return tid
+
+
 SIZE_GROUP = "gemeenten met 20.000 tot 50.000 inwoners"
+
+
 # By hand: members GM0148 (20.000), GM0002 (49.999), GM0004 (35.000), GM0008 (30.000); not GM0001 (19.999)
 # nor GM0003 (50.000). 1.2: 80+150+105+120 = 455 over 134.999; 1.3: 100+250+175+135 = 660 over 134.999;
 # 2.1: GM0008 unknown, so 20+100+35 = 155 over 104.999 and three municipalities.
-BY_SIZE = {
-    "1.2": ("2023", "4.0000", "3.3704", SIZE_GROUP, "4", "4.0000"),
-    "1.3": ("2023", "5.0000", "4.8889", SIZE_GROUP, "4", "8.3799"),
-    "2.1": ("2023", "1.0000", "1.4762", SIZE_GROUP, "3", "2.0000"),
-}
+def _expected(group: str, rates: str) -> dict[str, tuple[str, ...]]:
+    """Printed rows of 2023 from "theme own group size national; …", all with the same group name."""
+    rows = (row.split() for row in rates.split(";"))
+    return {theme: ("2023", own, pooled, group, size, nl) for theme, own, pooled, size, nl in rows}
+
+
+BY_SIZE = _expected(
+    SIZE_GROUP, "1.2 4.0000 3.3704 4 4.0000; 1.3 5.0000 4.8889 4 8.3799; 2.1 1.0000 1.4762 3 2.0000"
+)
 
 
 def test_each_population_file_gives_the_hand_computed_rates(
@@ -151,21 +167,14 @@ def test_each_population_file_gives_the_hand_computed_rates(
         capsys, "compare", "--trajectory", tid, "--group", "stedelijkheid", "--format", "csv"
     )
     assert code == 0, err
-    group = "weinig stedelijke gemeenten (stedelijkheid 4)"
-    assert _printed(out) == {
-        "1.2": ("2023", "4.0000", "3.9600", group, "4", "4.0000"),
-        "1.3": ("2023", "5.0000", "7.1601", group, "4", "8.3799"),
-        "2.1": ("2023", "1.0000", "2.9200", group, "4", "2.0000"),
-    }
+    rates = "1.2 4.0000 3.9600 4 4.0000; 1.3 5.0000 7.1601 4 8.3799; 2.1 1.0000 2.9200 4 2.0000"
+    assert _printed(out) == _expected("weinig stedelijke gemeenten (stedelijkheid 4)", rates)
 
 
 def test_every_size_class_starts_at_its_lower_bound(
     engine: Engine, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = _write(tmp_path)
-    tid = _new_trajectory(capsys, "2027-2030", "GM0005=Vijfduizend", "GM0006=Kleinst", "GM0009=Tienduizend")
-    for name in ("crime", "long"):
-        assert _run(capsys, "import", str(files[name]), "--trajectory", tid, "--comparison")[0] == 0
+    tid = _imported(capsys, tmp_path, "long", "GM0005=Vijfduizend", "GM0006=Kleinst", "GM0009=Tienduizend")
     for region, group in (
         ("GM0005", "gemeenten met 5.000 tot 10.000 inwoners"),
         ("GM0006", "gemeenten met minder dan 5.000 inwoners"),
@@ -194,10 +203,7 @@ def test_every_size_class_starts_at_its_lower_bound(
 def test_a_joint_trajectory_compares_each_partner_with_the_others_by_default(
     engine: Engine, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = _write(tmp_path)
-    tid = _new_trajectory(capsys, "2027-2030", "GM0148=Dalfsen", "GM0004=Buurdorp", "GM0001=Klein")
-    for name in ("crime", "kwb"):
-        assert _run(capsys, "import", str(files[name]), "--trajectory", tid, "--comparison")[0] == 0
+    tid = _imported(capsys, tmp_path, "kwb", "GM0148=Dalfsen", "GM0004=Buurdorp", "GM0001=Klein")
     # partners: 1.2 is 80+105+10 = 195 over 74.999; 1.3 is 100+175+20 = 295; 2.1 is 20+35+10 = 65
     group = "eigen lijst van gemeenten"
     for region, own in (("GM0148", "4.0000"), ("GM0004", "3.0000"), ("GM0001", "0.5000")):
@@ -213,10 +219,7 @@ def test_a_joint_trajectory_compares_each_partner_with_the_others_by_default(
 def test_wrong_options_are_refused_in_dutch(
     engine: Engine, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = _write(tmp_path)
-    tid = _new_trajectory(capsys, "2027-2030", "GM0148=Dalfsen")
-    for name in ("crime", "bevolking"):
-        assert _run(capsys, "import", str(files[name]), "--trajectory", tid, "--comparison")[0] == 0
+    tid = _imported(capsys, tmp_path, "bevolking", "GM0148=Dalfsen")
     for args, message in (
         (("--group", "buren"), "'buren' is geen vergelijkingsgroep. Kies grootte, stedelijkheid, eigen."),
         (("--year", "twee"), "'twee' is geen jaartal"),
