@@ -8,6 +8,10 @@ import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
+from ivp_core.access import users
+from ivp_core.access.actor import acting_as
+from ivp_core.access.cli import operator
+from ivp_core.demo.joint import load_joint_demo
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import TextRevision
 from tests.access.people import People, page_as, two_municipalities
@@ -62,3 +66,16 @@ def test_a_personal_account_is_named_in_the_history_without_typing_a_name(people
     assert kept == [("wg@dalfsen.nl", "Versie van de werkgroep")]
     griffie = page_as("griffie@dalfsen.nl", "pages/resultaten.py")
     assert next(t for t in griffie.text_input if t.label == "Uw naam").value == "griffie@dalfsen.nl"
+
+
+def test_in_a_joint_trajectory_only_who_may_decide_can_record_the_agreement(
+    demo_engine: Engine, admin_password: str
+) -> None:
+    joint = load_joint_demo(demo_engine)
+    with acting_as(operator()), session_scope() as db:
+        users.add_user(db, "wg@vechtdal.nl", "werkgroeplid", joint)
+        users.add_user(db, "griffie@vechtdal.nl", "griffier", joint)
+    for email, may in (("wg@vechtdal.nl", False), ("griffie@vechtdal.nl", True)):
+        at = page_as(email, "pages/gezamenlijk.py")
+        button = next(b for b in at.button if b.label == "Afspraak vastleggen")
+        assert button.disabled is not may, email
