@@ -79,3 +79,20 @@ def test_in_a_joint_trajectory_only_who_may_decide_can_record_the_agreement(
         at = page_as(email, "pages/gezamenlijk.py")
         button = next(b for b in at.button if b.label == "Afspraak vastleggen")
         assert button.disabled is not may, email
+
+
+def test_a_werkgroeplid_finds_no_import_undo_or_mapping_change(people: People) -> None:
+    at = page_as("wg@dalfsen.nl", "pages/analyse_beheer.py")
+    labels = _buttons(at)
+    assert not {"Importeren (alles of niets)", "Import ongedaan maken"} & labels
+    assert any(
+        "Cijfers importeren en een import ongedaan maken doet de coördinator" in i.value for i in at.info
+    )
+    mapping = [
+        b for b in at.button if b.label in ("Koppeling opslaan", "Terug naar het voorstel van het project")
+    ]
+    assert mapping and all(b.disabled for b in mapping)
+    coord = page_as("coord@dalfsen.nl", "pages/analyse_beheer.py")
+    assert not any("doet de coördinator" in i.value for i in coord.info)
+    assert coord.get("file_uploader")  # the coördinator's import tab offers the file
+    assert not any(b.disabled for b in coord.button if b.label == "Koppeling opslaan")
