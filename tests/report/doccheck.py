@@ -252,7 +252,9 @@ APP_POINTER = re.compile(
 WHOLE_WITH_DECIMALS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,0+(?![\d])")
 #: Statistics words a raad reads only in an appendix.
 JARGON = re.compile(r"Kendall|Spearman|Borda|Schulze|\btop[- ]k\b", re.IGNORECASE)
-ADOPTED_BY_RAAD = re.compile(r"vastgesteld door de (gemeente)?raad", re.IGNORECASE)
+#: The document itself called adopted by the raad; "De prioriteiten zijn vastgesteld door de gemeenteraad op …"
+#: is what the raad did, and true on a concept's cover.
+ADOPTED_BY_RAAD = re.compile(r"(?<!prioriteiten zijn )vastgesteld door de (gemeente)?raad", re.IGNORECASE)
 
 
 def texts_of(name: str, data: bytes) -> list[str]:
@@ -316,7 +318,7 @@ def docx_languages(data: bytes) -> set[str]:
     return langs
 
 
-def _docx_in_order(data: bytes) -> list[str]:
+def docx_in_order(data: bytes) -> list[str]:
     """Paragraph texts and table cells in the order a reader meets them (a table stays inside its chapter)."""
     document = Document(io.BytesIO(data))
     texts = []
@@ -333,7 +335,7 @@ def headline_problems(name: str, data: bytes, expected: str) -> list[str]:
     """The IVP concept's chapter 2 ("Strategische doelstelling") must state the total of all crime (0.0.0) per
     1.000 inhabitants: an indicator naming the total per 1.000 and ``expected`` as printed (e.g. "46")."""
     texts, inside = [], False
-    for text in _docx_in_order(data) if name.endswith(".docx") else texts_of(name, data):
+    for text in docx_in_order(data) if name.endswith(".docx") else texts_of(name, data):
         if re.match(r"^\d+ [A-Z]", text.strip()):
             inside = "Strategische doelstelling" in text
         elif inside:

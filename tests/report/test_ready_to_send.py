@@ -10,6 +10,7 @@ work reached main, and passing (marks removed) since it did.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from tests.report.doccheck import (
     app_pointers,
     cover_problems,
     decimal_wholes,
+    docx_in_order,
     docx_languages,
     file_problems,
     headline_problems,
@@ -112,7 +114,9 @@ def joint(engine: Engine) -> Joint:
             ),
         )
     with session_scope(engine) as db:
-        files = all_documents(db, tid, FORMATS, ("verslag", "analyse", "gezamenlijk", "checklist"))
+        files = all_documents(
+            db, tid, FORMATS, ("verslag", "analyse", "ivp", "uitvoeringsplan", "gezamenlijk", "checklist")
+        )
     return Joint(tid, ids, files)
 
 
@@ -192,6 +196,21 @@ def test_a_members_verslag_states_its_own_decision_beside_the_agreement(engine: 
     joint_text = "\n".join(texts_of("g.docx", joint_docx))
     assert "gekozen, niet in afspraak" in joint_text and "niet gekozen, wel in afspraak" in joint_text
     assert "Advies van de raadscommissie" in joint_text  # B's commissie gave advice: never "vastgesteld"
+    # 4.1 is a priority of A's raad (outside the agreement), so the joint document never calls it going concern
+    going_concern = _chapter(joint_docx, "Overige strategische thema's")
+    assert going_concern and "4.1 Verkeersveiligheid" not in going_concern
+    assert "5.5 Ambtelijke en bestuurlijke integriteit" in going_concern
+
+
+def _chapter(docx: bytes, title: str) -> str:
+    """The text of the numbered chapter whose heading holds ``title``, tables included, in reading order."""
+    texts, inside = [], False
+    for text in docx_in_order(docx):
+        if re.match(r"^\d+ [A-Z]", text.strip()):
+            inside = title in text
+        elif inside:
+            texts.append(text)
+    return "\n".join(texts)
 
 
 def test_the_checklist_points_the_coordinator_to_the_pages(joint: Joint) -> None:
