@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from ivp_core.report.documents.verslag_model import build_report
 from ivp_core.report.files import FORMATS, all_documents
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure, Municipality, PriorityDecision
+from tests.advice.decision_world import build_world_without_votes
 from tests.plan.test_joint import build_joint
 from tests.report.doccheck import (
     app_pointers,
@@ -284,3 +286,24 @@ def test_after_the_merge_the_headline_is_all_crime_per_1000(single: dict[str, by
 
 def test_after_the_merge_the_writers_format(single: dict[str, bytes], joint: Joint) -> None:
     assert _writer_problems({**single, **joint.files}) == []
+
+
+def test_a_choice_made_on_paper_never_says_no_session_was_held(engine: Engine) -> None:
+    """A trajectory whose sessions were all held on paper: the raad's vaststelling is the only record. The
+    verslag says the choice was made outside the voting, never "geen sessies gehouden" or "nog geen
+    stemformulieren" (which a griffier reads as: the sessions are still to come)."""
+    world = build_world_without_votes(engine)
+    request = DecisionRequest(
+        ["1.3", "4.1", "3.1"], "", "Griffier", status="vastgesteld", gremium="raad",
+        meeting_date=local_today() - timedelta(days=30),
+    )  # fmt: skip
+    with session_scope(engine) as db:
+        record_decision(db, world.trajectory_id, world.municipality_id, None, request)
+    with session_scope(engine) as db:
+        files = all_documents(db, world.trajectory_id, ("docx", "html"), ("verslag",))
+    for name, data in files.items():
+        text = " ".join(texts_of(name, data))
+        assert "geen advies uit de stemming in de sessies" in text, name
+        assert "geen sessies gehouden" not in text and "nog geen stemformulieren" not in text, name
+        assert "terug te voeren op de opgeslagen stemmen" not in text, name
+        assert "Er zijn geen stemmen opgeslagen" in text, name

@@ -42,15 +42,20 @@ def summary_blocks(report: Report) -> Iterator[Block]:
         f"In {n_sessions} {'sessie' if n_sessions == 1 else 'sessies'} "
         f"{'vulde 1 deelnemer' if total == 1 else f'vulden {total} deelnemers'} een stemformulier in: {who}."
         if total
+        # a choice made outside the app: NO_SESSION_ADVICE below says how, "nog" would promise votes to come
+        else ""
+        if report.without_app_advice
         else "Er zijn nog geen stemformulieren ingevuld."
     )
     place = f"{report.municipality}: " if len(report.municipalities) > 1 else ""
     n = len(report.chosen)
     if report.chosen and report.status:
         yield Paragraph(
-            f"{place}{report.decision_line}: {n} prioriteiten voor het Integraal Veiligheidsplan "
-            f"{report.period}. Zij volgen uit de veiligheidsanalyse (stap 2) en de prioritering (stap 3). "
-            + took_part,
+            (
+                f"{place}{report.decision_line}: {n} prioriteiten voor het Integraal Veiligheidsplan "
+                f"{report.period}. Zij volgen uit de veiligheidsanalyse (stap 2) en de prioritering (stap 3). "
+                + took_part
+            ).rstrip(),
             style="lead",
         )
         if report.status != "vastgesteld":
