@@ -21,13 +21,13 @@ from sqlalchemy import Engine, select
 from ivp_core.advice.aggregate import AggregationSettings
 from ivp_core.advice.decision import STANDING_RULE_NL, DecisionRequest, record_decision, standing_decision
 from ivp_core.advice.results import compute_advice
-from ivp_core.dutch import local_today
+from ivp_core.dutch import local_today, long_date
 from ivp_core.plan.joint import member_decisions, record_joint_choice
 from ivp_core.report.documents.verslag_model import build_report
 from ivp_core.report.files import FORMATS, all_documents
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Figure, Municipality, PriorityDecision
-from tests.advice.decision_world import build_world_without_votes
+from tests.advice.decision_world import build_world, build_world_without_votes, held_days_ago
 from tests.plan.test_joint import build_joint
 from tests.report.doccheck import (
     app_pointers,
@@ -307,3 +307,40 @@ def test_a_choice_made_on_paper_never_says_no_session_was_held(engine: Engine) -
         assert "geen sessies gehouden" not in text and "nog geen stemformulieren" not in text, name
         assert "terug te voeren op de opgeslagen stemmen" not in text, name
         assert "Er zijn geen stemmen opgeslagen" in text, name
+
+
+def test_a_later_college_advice_is_named_beside_the_standing_vaststelling(engine: Engine) -> None:
+    """The raad adopted four themes; a week later the college advised another set. The verslag states the
+    vaststelling and names the college's advice as later, not replacing it (before, it was not named at all,
+    so the raad never learned of it from its documents)."""
+    world = build_world(engine)
+    held = held_days_ago(engine, world, 30)
+    today = local_today()
+    records = (
+        ("advies", "raadscommissie", held, ["1.3", "4.1", "1.1", "2.1"]),
+        ("vastgesteld", "raad", today - timedelta(days=7), ["1.3", "4.1", "1.1", "2.1"]),
+        ("advies", "college", today, ["1.3", "4.1", "2.1", "5.2"]),
+    )
+    with session_scope(engine) as db:
+        advice = compute_advice(db, world.trajectory_id, world.municipality_id, AggregationSettings(top_k=4))
+        for status, gremium, day, themes in records:
+            request = DecisionRequest(
+                themes, "Het college wil ondermijning erbij.", "Griffier", status=status, gremium=gremium,
+                meeting_date=day,
+            )  # fmt: skip
+            record_decision(db, world.trajectory_id, world.municipality_id, advice, request)
+    with session_scope(engine) as db:
+        report = build_report(db, world.trajectory_id)
+        files = all_documents(db, world.trajectory_id, ("docx",), ("verslag",))
+    assert [t.code for t in report.chosen] == ["1.3", "4.1", "1.1", "2.1"]
+    (docx,) = files.values()
+    text = "\n".join(texts_of("v.docx", docx))
+    assert f"Vastgesteld door de gemeenteraad op {long_date(today - timedelta(days=7))}" in text
+    assert "Later vastgelegd; dit vervangt de vaststelling niet:" in text
+    assert (
+        f"Advies van het college van B en W van {long_date(today)}: 1.3 Objectieve veiligheid/veelvoorkomende "
+        "en 'high impact'-criminaliteit, 4.1 Verkeersveiligheid, 2.1 Veilig winkelgebied en 5.2 "
+        "Georganiseerde/ondermijnende criminaliteit"
+    ) in text
+    # the commission's advice before the vaststelling is history the vaststelling adopted, not named as later
+    assert f"Advies van de raadscommissie van {long_date(held)}:" not in text

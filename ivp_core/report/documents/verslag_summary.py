@@ -65,6 +65,9 @@ def summary_blocks(report: Report) -> Iterator[Block]:
                 style="note",
             )
         yield Paragraph(DECISION_RULE, style="note")
+        if report.later_records:
+            yield Paragraph("Later vastgelegd; dit vervangt de vaststelling niet:", style="note")
+            yield Bullets(report.later_records)
         if report.without_app_advice:
             yield Paragraph(NO_SESSION_ADVICE, style="note")
     elif report.chosen:
