@@ -26,7 +26,7 @@ from ivp_core.plan.joint import member_decisions, record_joint_choice
 from ivp_core.report.documents.verslag_model import build_report
 from ivp_core.report.files import FORMATS, all_documents
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import Figure, Municipality, PriorityDecision
+from ivp_core.storage.models import Figure, Municipality, PriorityDecision, ThemeAnalysis
 from tests.advice.decision_world import build_world, build_world_without_votes, held_days_ago
 from tests.plan.test_joint import build_joint
 from tests.report.doccheck import (
@@ -344,3 +344,25 @@ def test_a_later_college_advice_is_named_beside_the_standing_vaststelling(engine
     ) in text
     # the commission's advice before the vaststelling is history the vaststelling adopted, not named as later
     assert f"Advies van de raadscommissie van {long_date(held)}:" not in text
+
+
+def test_the_checklist_names_a_theme_described_without_its_summary(engine: Engine) -> None:
+    """The IVP concept's chapter 1 and its "waarom prioritair" are the analysis summaries: a theme whose
+    problematiek is written but whose summary is not still leaves "[nog in te vullen]" there, so the
+    checklist names it (before, a theme with any text counted as described)."""
+    world = build_world(engine)
+    with session_scope(engine) as db:
+        db.add(
+            ThemeAnalysis(
+                trajectory_id=world.trajectory_id,
+                municipality_id=world.municipality_id,
+                theme_code="1.3",
+                problem_text="Woninginbraken in de kernen.",
+            )
+        )
+    with session_scope(engine) as db:
+        files = all_documents(db, world.trajectory_id, ("docx",), ("checklist",))
+    (text,) = [d.decode("utf-8") for d in files.values()]
+    assert "de samenvatting (hoofdstuk 1 van het IVP-concept) ontbreekt nog voor 1 thema: 1.3." in text
+    assert "Invullen op: pagina 'Analyse beheren', tab 'Teksten per thema', veld 'Samenvatting'." in text
+    assert "nog niet beschreven voor 21 thema's:" in text
