@@ -26,7 +26,7 @@ from ivp_core.plan.joint import member_decisions, record_joint_choice
 from ivp_core.report.documents.verslag_model import build_report
 from ivp_core.report.files import FORMATS, all_documents
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import Figure, Municipality, PriorityDecision, ThemeAnalysis
+from ivp_core.storage.models import Figure, IvpText, Municipality, PriorityDecision, ThemeAnalysis
 from tests.advice.decision_world import build_world, build_world_without_votes, held_days_ago
 from tests.plan.test_joint import build_joint
 from tests.report.doccheck import (
@@ -47,6 +47,7 @@ OWN = ("verslag-", "veiligheidsanalyse-", "gezamenlijk-ivp-", "checklist-")
 OTHERS = ("ivp-concept-", "uitvoeringsplan-")
 #: Total of all crime (0.0.0) in the single trajectory's municipality, and its inhabitants (factory: 12.000).
 TOTAL_CRIME, INHABITANTS = 552.0, 12_000
+TOTAL_CRIME_INDICATOR = "Geregistreerde misdrijven: 0.0.0 Totaal misdrijven"
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def single(engine: Engine) -> dict[str, bytes]:
             Figure(
                 region_code=town.cbs_code,
                 theme_code=None,
-                indicator="Geregistreerde misdrijven: 0.0.0 Totaal misdrijven",
+                indicator=TOTAL_CRIME_INDICATOR,
                 year=2024,
                 value=TOTAL_CRIME,
                 unit="aantal",
@@ -366,3 +367,32 @@ def test_the_checklist_names_a_theme_described_without_its_summary(engine: Engin
     assert "de samenvatting (hoofdstuk 1 van het IVP-concept) ontbreekt nog voor 1 thema: 1.3." in text
     assert "Invullen op: pagina 'Analyse beheren', tab 'Teksten per thema', veld 'Samenvatting'." in text
     assert "nog niet beschreven voor 21 thema's:" in text
+
+
+def test_with_its_goal_written_the_ivp_strategic_chapter_has_no_placeholder(engine: Engine) -> None:
+    """Chapter 2's overarching indicators had a Streefwaarde column that always read "[nog in te vullen door
+    de gemeente]": there is no place to write that value but the strategic goal itself. With the goal
+    written, the chapter has nothing left to fill in by hand."""
+    built = build_trajectory(engine)
+    with session_scope(engine) as db:
+        town = db.scalars(select(Municipality).where(Municipality.name == "Testdorp")).one()
+        db.add(
+            Figure(
+                region_code=town.cbs_code, theme_code=None, indicator=TOTAL_CRIME_INDICATOR, year=2024,
+                value=TOTAL_CRIME, unit="aantal", source="CBS/Politie",
+            )
+        )  # fmt: skip
+        db.add(
+            IvpText(
+                trajectory_id=built.trajectory_id,
+                municipality_id=None,
+                vision="Testdorp blijft veilig: in 2030 minder dan 40 misdrijven per 1.000 inwoners.",
+            )
+        )
+    with session_scope(engine) as db:
+        files = all_documents(db, built.trajectory_id, ("docx",), ("ivp",))
+    (docx,) = [d for n, d in files.items() if n.startswith("ivp-concept-")]
+    chapter = _chapter(docx, "Strategische doelstelling")
+    assert "in 2030 minder dan 40 misdrijven per 1.000 inwoners" in chapter
+    assert "46 (2024)" in chapter or "46,0 (2024)" in chapter
+    assert "[nog in te vullen" not in chapter, chapter
