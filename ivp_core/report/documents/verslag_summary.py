@@ -65,9 +65,6 @@ def summary_blocks(report: Report) -> Iterator[Block]:
                 style="note",
             )
         yield Paragraph(DECISION_RULE, style="note")
-        if report.later_records:
-            yield Paragraph("Later vastgelegd; dit vervangt de vaststelling niet:", style="note")
-            yield Bullets(report.later_records)
         if report.without_app_advice:
             yield Paragraph(NO_SESSION_ADVICE, style="note")
     elif report.chosen:
@@ -91,6 +88,9 @@ def summary_blocks(report: Report) -> Iterator[Block]:
                 for t in report.chosen
             )
         )
+        if report.later_records:  # after the vaststelling's own list, so the list is never read as theirs
+            yield Paragraph("Later vastgelegd; dit vervangt de vaststelling niet:", style="note")
+            yield Bullets(report.later_records)
         yield from _agreement(report)
         yield Paragraph(
             f"De overige {len(report.going_concern)} thema's zijn going concern: de lopende aanpak gaat "
