@@ -199,6 +199,15 @@ def test_a_members_verslag_states_its_own_decision_beside_the_agreement(engine: 
     joint_text = "\n".join(texts_of("g.docx", joint_docx))
     assert "gekozen, niet in afspraak" in joint_text and "niet gekozen, wel in afspraak" in joint_text
     assert "Advies van de raadscommissie" in joint_text  # B's commissie gave advice: never "vastgesteld"
+    # A's IVP concept lists its raad's own priorities, with the agreement and the difference beside them
+    (ivp_a,) = [
+        d for n, d in joint.files.items() if n.startswith("ivp-concept-gemeente-a") and n.endswith(".docx")
+    ]
+    priorities = _chapter(ivp_a, "Prioriteiten")
+    assert (
+        "4.1 Verkeersveiligheid" in priorities and "Afspraak tussen de samenwerkende gemeenten" in priorities
+    )
+    assert "de afspraak noemt ook 3.1 Jeugdoverlast, dat de gemeenteraad niet koos" in priorities
     # 4.1 is a priority of A's raad (outside the agreement), so the joint document never calls it going concern
     going_concern = _chapter(joint_docx, "Overige strategische thema's")
     assert going_concern and "4.1 Verkeersveiligheid" not in going_concern

@@ -39,6 +39,7 @@ from ivp_core.report.documents.plan_parts import (
     who_of,
 )
 from ivp_core.report.documents.verslag_model import Report, ThemeLine
+from ivp_core.report.documents.verslag_summary import agreement_blocks
 from ivp_core.storage.models import (
     Figure,
     Municipality,
@@ -276,7 +277,15 @@ def build_ivp_concept(
         blocks.append(Paragraph(open_.mark("Strategische uitgangspunten (hoofdstuk 3)", "texts")))
     blocks.append(Heading(1, "4 Prioriteiten"))
     if report.chosen:
-        blocks.append(Bullets(tuple(t.label_with_focus for t in report.chosen)))
+        blocks.append(
+            Bullets(
+                tuple(
+                    t.label_with_focus + (" – gezamenlijke prioriteit" if t.shared else "")
+                    for t in report.chosen
+                )
+            )
+        )
+        blocks += agreement_blocks(report)
     blocks += [Heading(2, "Prioriteiten van de politie"), *police_blocks(db, trajectory.id, mid, who)]
     for t in report.chosen:
         blocks += _priority(t, analyses.get(t.code), texts, report, actions.get(t.code, []), open_)

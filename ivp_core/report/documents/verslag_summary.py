@@ -91,7 +91,7 @@ def summary_blocks(report: Report) -> Iterator[Block]:
         if report.later_records:  # after the vaststelling's own list, so the list is never read as theirs
             yield Paragraph("Later vastgelegd; dit vervangt de vaststelling niet:", style="note")
             yield Bullets(report.later_records)
-        yield from _agreement(report)
+        yield from agreement_blocks(report)
         yield Paragraph(
             f"De overige {len(report.going_concern)} thema's zijn going concern: de lopende aanpak gaat "
             "door, zonder extra inzet. Zij staan, in samenhangende sets met de aanpak die ze draagt, bij "
@@ -99,8 +99,9 @@ def summary_blocks(report: Report) -> Iterator[Block]:
         )
 
 
-def _agreement(report: Report) -> Iterator[Block]:
-    """In a joint IVP: the agreement of Stap 3a beside the member's own choice, and the difference named."""
+def agreement_blocks(report: Report) -> Iterator[Block]:
+    """In a joint IVP: the agreement of Stap 3a beside the member's own choice, and the difference named (the
+    verslag's summary and the member's IVP concept alike)."""
     member = report.member
     if member is None or not member.agreed:
         return
