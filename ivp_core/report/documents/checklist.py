@@ -78,7 +78,7 @@ def _analysis_items(db: Session, trajectory_id: int, member: Municipality) -> li
                 member.name,
                 "Veiligheidsanalyse: de samenvatting (hoofdstuk 1 van het IVP-concept) ontbreekt nog voor "
                 + themes(no_summary),
-                f"pagina {ANALYSIS_PAGE}, tab 'Teksten per thema', veld 'Samenvatting'",
+                WHERE["summary"],
             )
         )
     open_fields = [
@@ -144,7 +144,7 @@ PLAN_PARTS_LISTED: Final = frozenset({"texts", "actions"})
 def _plan_items(member: Municipality, plans: tuple[PlanDocument, PlanDocument]) -> list[OpenItem]:
     """What the plan documents marked as still to be filled in, as the documents themselves found it."""
     return [
-        OpenItem(member.name, f"{doc.title}: {what}.", f"pagina '{WHERE[where]}'")
+        OpenItem(member.name, f"{doc.title}: {what}.", WHERE[where])
         for doc in plans
         for what, where in doc.open_items
         if where in PLAN_PARTS_LISTED

@@ -198,7 +198,7 @@ def _places(joint: JointResult) -> Iterator[Block]:
     yield Heading(1, "9 Plaats van elk thema per gemeente")
     places = tuple(shared_places(m.ranks.values()) for m in joint.municipalities)
     yield TableBlock(
-        ("Thema", "Voorstel", *(m.name for m in joint.municipalities)),
+        ("Thema", "Voorstel (rekenregel)", *(m.name for m in joint.municipalities)),
         tuple(
             (
                 _label(t.theme),
