@@ -57,22 +57,22 @@ class Joint:
     files: dict[str, bytes]
 
 
-@pytest.fixture
-def single(engine: Engine) -> dict[str, bytes]:
-    built = build_trajectory(engine)
+def _add_total_crime(engine: Engine) -> None:
+    """The police file's total of all crime (0.0.0) of Testdorp in 2024, the IVP's headline figure."""
     with session_scope(engine) as db:
         town = db.scalars(select(Municipality).where(Municipality.name == "Testdorp")).one()
         db.add(
             Figure(
-                region_code=town.cbs_code,
-                theme_code=None,
-                indicator=TOTAL_CRIME_INDICATOR,
-                year=2024,
-                value=TOTAL_CRIME,
-                unit="aantal",
-                source="CBS/Politie",
+                region_code=town.cbs_code, theme_code=None, indicator=TOTAL_CRIME_INDICATOR, year=2024,
+                value=TOTAL_CRIME, unit="aantal", source="CBS/Politie",
             )
-        )
+        )  # fmt: skip
+
+
+@pytest.fixture
+def single(engine: Engine) -> dict[str, bytes]:
+    built = build_trajectory(engine)
+    _add_total_crime(engine)
     with session_scope(engine) as db:
         return all_documents(
             db, built.trajectory_id, FORMATS, ("verslag", "analyse", "ivp", "uitvoeringsplan", "checklist")
@@ -383,14 +383,8 @@ def test_with_its_goal_written_the_ivp_strategic_chapter_has_no_placeholder(engi
     de gemeente]": there is no place to write that value but the strategic goal itself. With the goal
     written, the chapter has nothing left to fill in by hand."""
     built = build_trajectory(engine)
+    _add_total_crime(engine)
     with session_scope(engine) as db:
-        town = db.scalars(select(Municipality).where(Municipality.name == "Testdorp")).one()
-        db.add(
-            Figure(
-                region_code=town.cbs_code, theme_code=None, indicator=TOTAL_CRIME_INDICATOR, year=2024,
-                value=TOTAL_CRIME, unit="aantal", source="CBS/Politie",
-            )
-        )  # fmt: skip
         db.add(
             IvpText(
                 trajectory_id=built.trajectory_id,
