@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from ivp_core.access.actor import acting_as
 from ivp_core.access.cli import operator
-from ivp_core.commands import EXIT_USAGE, CliError
+from ivp_core.commands import EXIT_USAGE, CliError, DutchArgumentParser
 from ivp_core.errors import UserError
 
 
@@ -82,7 +82,7 @@ STANDALONE_COMMANDS: dict[str, str] = {"aggregate": "ivp_core.advice.aggregate.c
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DutchArgumentParser(
         prog="python -m ivp_core",
         description="Prioritering Integraal Veiligheidsplan (Kernbeleid Veiligheid)",
     )

@@ -7,6 +7,10 @@ prints in Dutch with exit code 2. This module sits on the floor so that every ro
 
 from __future__ import annotations
 
+import argparse
+import re
+from typing import NoReturn
+
 from ivp_core.errors import UserError
 
 EXIT_USAGE = 2
@@ -14,3 +18,41 @@ EXIT_USAGE = 2
 
 class CliError(UserError):
     """A problem the user can fix; its message is shown as is."""
+
+
+#: argparse's own refusals (missing option, unknown choice, …), as it words them, and how we say them in Dutch.
+_USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"the following arguments are required: \w*command"), "Geef een opdracht."),
+    (re.compile(r"the following arguments are required: (.+)"), "Dit ontbreekt nog: {0}."),
+    (
+        re.compile(r"argument \w*command: invalid choice: '?(.*?)'? \(choose from (.+)\)"),
+        "Onbekende opdracht '{0}'. Kies uit: {1}.",
+    ),
+    (
+        re.compile(r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.+)\)"),
+        "Bij {0} kan '{1}' niet. Kies uit: {2}.",
+    ),
+    (re.compile(r"argument (\S+): expected (?:one|at least one) argument"), "Na {0} hoort een waarde."),
+    (re.compile(r"argument (\S+): invalid \w+ value: '?(.*?)'?$"), "Bij {0} is '{1}' geen geldige waarde."),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "{0} en {1} gaan niet samen."),
+    (re.compile(r"one of the arguments (.+) is required"), "Geef een van deze op: {0}."),
+    (re.compile(r"ambiguous option: (\S+) could match (.+)"), "{0} is niet eenduidig; bedoelt u {1}?"),
+    (re.compile(r"unrecognized arguments: (.+)"), "Onbekend: {0}."),
+)
+
+
+def dutch_usage_error(message: str) -> str:
+    """argparse's English refusal in Dutch (an unforeseen one as it is, so nothing is hidden)."""
+    for pattern, dutch in _USAGE_ERRORS:
+        found = pattern.fullmatch(message.strip())
+        if found:
+            return dutch.format(*found.groups())
+    return message
+
+
+class DutchArgumentParser(argparse.ArgumentParser):
+    """The parser of every command: a wrong command line is refused in Dutch on stderr with exit 2, like every
+    other refusal. Subcommands inherit the class (argparse makes subparsers of the parent's type)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"Fout: {dutch_usage_error(message)} Zie '{self.prog} --help'.\n")

@@ -44,7 +44,7 @@ def _keep_author() -> None:
 
 
 if AUTHOR_KEY not in st.session_state:
-    st.session_state[AUTHOR_KEY] = st.session_state.get(AUTHOR_KEPT, "")
+    st.session_state[AUTHOR_KEY] = st.session_state.get(AUTHOR_KEPT) or auth.own_name()
 author = st.text_input(
     "Uw naam",
     key=AUTHOR_KEY,
@@ -300,9 +300,16 @@ BATCH_COLUMNS = [
 ]
 
 with tab_import:
-    _import_section()
-    _batches_section()
-    comparison_panel(trajectory_id, author.strip())  # issue 29 (compare): import as comparison, own group
+    if auth.can(auth.Permission.IMPORT, trajectory_id):
+        _import_section()
+        _batches_section()
+        comparison_panel(trajectory_id, author.strip())  # issue 29 (compare): import as comparison, own group
+    else:  # a werkgroeplid writes the texts; figures and their undo are the coördinator's
+        st.info(
+            "Cijfers importeren en een import ongedaan maken doet de coördinator van dit traject; dat hoort niet "
+            "bij uw rol.",
+            icon=":material/lock:",
+        )
 
 #: The crime-type table as this person opened it (the grid is drawn from it, so a colleague's save does not
 #: redraw the grid under the person's edits), and per row the version a save goes over after a conflict.
@@ -330,6 +337,7 @@ def _mapping_conflict() -> None:
 
 
 with tab_mapping:
+    may_map = auth.can(auth.Permission.IMPORT)  # the table serves every trajectory: whoever imports somewhere
     st.info(uc.PROPOSAL_NOTE, icon=":material/info:")
     _mapping_conflict()
     mapping: tuple[uc.MappingRow, ...] = st.session_state.setdefault(f"{MAPPING}:opened", uc.load_mapping())
@@ -359,7 +367,7 @@ with tab_mapping:
         key=MAPPING,
     )
     save, reset = st.columns([1, 1])
-    if save.button("Koppeling opslaan", type="primary"):
+    if save.button("Koppeling opslaan", type="primary", disabled=not may_map):
         edits = tuple(
             uc.MappingEdit(
                 str(after.Code),
@@ -388,7 +396,7 @@ with tab_mapping:
             f"Koppeling opgeslagen; {relabelled} opgeslagen cijfers kregen een ander thema.",
             changed=True,
         )
-    if reset.button("Terug naar het voorstel van het project"):
+    if reset.button("Terug naar het voorstel van het project", disabled=not may_map):
         relabelled = uc.reset_mapping()
         clear_cache()
         _restart_mapping()

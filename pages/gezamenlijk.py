@@ -253,7 +253,10 @@ with st.form(f"joint_choice-{part_key}"):
             format_func=label,
             key=f"local_{member_ref.id}-{part_key}",
         )
-    if st.form_submit_button("Afspraak vastleggen", type="primary"):
+    may_decide = auth.can(auth.Permission.DECISION, trajectory.id)  # griffier, coördinator; others read it
+    if not may_decide:
+        st.caption("De afspraak leggen de griffier of de coördinator vast; dat hoort niet bij uw rol.")
+    if st.form_submit_button("Afspraak vastleggen", type="primary", disabled=not may_decide):
         recorded: list[RecordedChoice] = []
         trajectory_id = trajectory.id  # bound here: the check above does not narrow inside the lambda
         if save_over_opened(

@@ -30,6 +30,7 @@ from ui.shell.context import page_header
 from ui.shell.errors import show_user_error
 from ui.widgets.charts import nl_number, show_series
 from ui.widgets.edit_conflict import conflict_choice, remember_conflict
+from ui.widgets.opened_versions import edit_round, keep, save_over_opened, settle_conflict
 
 auth.require_facilitator()
 
@@ -45,6 +46,9 @@ def _priorities(trajectory_id: int, municipality_id: int) -> Priorities:
 @st.cache_data(ttl=30, show_spinner=False)
 def _suggestions(trajectory_id: int, municipality_id: int, theme: str, target_year: int) -> Suggestions:
     return ip.load_suggestions(trajectory_id, municipality_id, theme, target_year)
+
+
+_SAVED = "indicator-saved"
 
 
 def _opened(key: str, current: str) -> str:
@@ -128,6 +132,8 @@ with left:
 
 with right:
     st.subheader(f"Streefwaarde voor {target_year}")
+    if _SAVED in st.session_state:
+        st.success(st.session_state.pop(_SAVED), icon=":material/check:")
     if chosen is not None:
         advice = chosen.advice
         a, b, c = st.columns(3)
@@ -148,46 +154,67 @@ with right:
         )
         for note in advice.notes:
             st.caption(note)
-    default_kind = chosen.kind if chosen is not None else "objectief"
-    suffix = f"{theme}_{chosen.label if chosen else 'vrij'}"
-    with st.form(f"ind_form_{suffix}", border=True):
-        name = st.text_input("Indicator", value=chosen.label if chosen else "", max_chars=200)
+    # The form shows the stored indicator of this name when there is one (else the suggestion), as this person
+    # opened it: kept until saved (ui.widgets.opened_versions), so a colleague's save in between is shown
+    # beside theirs instead of being overwritten or replacing what they typed.
+    suggested = chosen.label if chosen else ""
+    part = f"indicator-{trajectory.id}-{municipality.id}-{theme}-{suggested}"
+
+    def form_key() -> str:
+        return f"{part}-{edit_round(part)}"
+
+    settle_conflict(part, form_key())
+    # Every stored indicator of the theme as this person opened the form: whatever name they type, their save
+    # goes over that version (a name a colleague saved meanwhile is a conflict, not an overwrite).
+    opened_rows = keep(
+        form_key(), {r.name: r for r in ip.load_indicators(trajectory.id, municipality.id, theme)}
+    )
+    editing = str(
+        st.session_state.get(f"{part}-name") or suggested
+    )  # the name last saved here, else the suggestion
+    shown = opened_rows.get(editing)
+    was = shown.form if shown is not None else None
+    kind_shown = was.kind if was else (chosen.kind if chosen is not None else "objectief")
+    with st.form(f"ind_form_{form_key()}", border=True):
+        name = st.text_input("Indicator", value=editing, max_chars=200)
         source_col, kind_col = st.columns(2)
-        source = source_col.text_input("Bron", value=chosen.source if chosen else "")
+        source = source_col.text_input("Bron", value=was.source if was else (chosen.source if chosen else ""))
         kind = kind_col.selectbox(
-            "Soort", ["objectief", "subjectief"], index=0 if default_kind == "objectief" else 1
+            "Soort", ["objectief", "subjectief"], index=0 if kind_shown == "objectief" else 1
         )
         base_year_col, base_value_col = st.columns(2)
+        if was and was.baseline_year:
+            shown_base_year = was.baseline_year
+        elif chosen and chosen.baseline_year:
+            shown_base_year = chosen.baseline_year
+        else:
+            shown_base_year = trajectory.period_start - 1
         baseline_year = base_year_col.number_input(
-            "Jaar nulmeting",
-            min_value=1990,
-            max_value=trajectory.period_end,
-            value=chosen.baseline_year if chosen and chosen.baseline_year else trajectory.period_start - 1,
-            step=1,
+            "Jaar nulmeting", min_value=1990, max_value=trajectory.period_end, value=shown_base_year, step=1
         )
-        baseline_value = base_value_col.text_input(
-            "Nulmeting",
-            value=nl_number(chosen.baseline_value, "")
-            if chosen and chosen.baseline_value is not None
-            else "",
-        )
+        if was:
+            shown_base = str(was.baseline_value or "")
+        elif chosen and chosen.baseline_value is not None:
+            shown_base = nl_number(chosen.baseline_value, "")
+        else:
+            shown_base = ""
+        baseline_value = base_value_col.text_input("Nulmeting", value=shown_base)
         year_col, value_col = st.columns(2)
+        shown_year = was.target_year if was and was.target_year else target_year
         year = year_col.number_input(
             "Streefjaar",
             min_value=trajectory.period_start,
             max_value=trajectory.period_end,
-            value=target_year,
+            value=min(max(shown_year, trajectory.period_start), trajectory.period_end),
             step=1,
         )
-        value = value_col.text_input("Streefwaarde", placeholder="bijvoorbeeld 12,5")
-        rationale = st.text_area("Toelichting (realisme en ambitie)", height=80)
+        value = value_col.text_input(
+            "Streefwaarde", value=str(was.target_value or "") if was else "", placeholder="bijvoorbeeld 12,5"
+        )
+        rationale = st.text_area(
+            "Toelichting (realisme en ambitie)", value=was.rationale if was else "", height=80
+        )
         submitted = st.form_submit_button("Indicator opslaan", type="primary")
-    stored_rows = {r.name: r for r in ip.load_indicators(trajectory.id, municipality.id, theme)}
-    form_key = f"indicator-{trajectory.id}-{municipality.id}-{theme}-{' '.join(name.split())}"
-    choice = conflict_choice(form_key)
-    if choice is not None:
-        _reopen(form_key, choice.opened)
-    opened = _opened(form_key, stored_rows[name].text if name in stored_rows else "")
     if submitted:
         spec = IndicatorInput(
             theme_code=theme,
@@ -200,16 +227,17 @@ with right:
             target_value=value,
             rationale=rationale,
         )
-        try:
-            saved = ip.save_indicator(trajectory.id, municipality.id, spec, opened)
-        except EditConflict as conflict:
-            remember_conflict(conflict, key=form_key)
+        typed = " ".join(name.split())
+        opened_text = opened_rows[typed].text if typed in opened_rows else ""
+        st.session_state[f"{part}-name"] = typed  # the next round (after a save or a choice) shows this one
+        if save_over_opened(
+            part,
+            form_key(),
+            opened_text,
+            lambda opened: ip.save_indicator(trajectory.id, municipality.id, spec, opened),
+        ):
+            st.session_state[_SAVED] = "Opgeslagen."
             st.rerun()
-        except UserError as error:
-            show_user_error(error, icon=":material/error:")
-        else:
-            _reopen(form_key, saved.text)
-            st.success("Opgeslagen.", icon=":material/check:")
 
 st.subheader(f"Gekozen indicatoren voor {labels[theme]}")
 stored = ip.load_indicators(trajectory.id, municipality.id, theme)
@@ -253,9 +281,12 @@ st.caption(
 )
 table_key = f"actions-{trajectory.id}-{municipality.id}-{theme}"
 plan_choice = conflict_choice(table_key)
-if plan_choice is not None:  # the grid shows the stored table again; the person's version stays above
-    st.session_state.pop(f"opened-rows-{table_key}", None)
-    _reopen(table_key, plan_choice.opened)
+if plan_choice is not None:
+    if plan_choice.text == plan_choice.opened:  # the stored table: the grid shows it, and saves go over it
+        st.session_state.pop(f"opened-rows-{table_key}", None)
+    else:  # one's own rows stay in the grid and are saved over what is stored now
+        _reopen(table_key, plan_choice.opened)
+    st.rerun()  # the choice was drawn with both versions still showing
 if f"opened-rows-{table_key}" not in st.session_state:
     table = ip.load_actions(trajectory.id, municipality.id, theme)
     st.session_state[f"opened-rows-{table_key}"] = table.rows
@@ -315,6 +346,8 @@ if save_plan:
         )
     except EditConflict as conflict:
         remember_conflict(conflict, key=table_key)
+        # The grid is drawn from these rows from now on: the person's edits stay in it while they choose.
+        st.session_state[f"opened-rows-{table_key}"] = tuple(edited.to_dict("records"))
         st.rerun()
     except UserError as error:
         show_user_error(error, icon=":material/error:")

@@ -13,6 +13,7 @@ from ivp_core.advice.aggregate.explain import describe_method, group_name_nl, pe
 from ivp_core.advice.aggregate.representativeness import DIMENSION_NAMES_NL
 from ivp_core.advice.decision import ADVICE, GREMIUM_LABELS, STATUS_LABELS, DecisionRequest, DecisionView
 from ivp_core.advice.page import (
+    RECORD_WITHOUT_ADVICE_NL,
     AdvicePage,
     ChoiceRequest,
     DecisionConflict,
@@ -214,6 +215,8 @@ def decision_section(page: AdvicePage) -> None:
         max_chars=4000,
         key=f"decision_reason_{key}",
     )
+    if "decision_by" not in st.session_state:
+        st.session_state["decision_by"] = auth.own_name()
     decided_by = st.text_input("Uw naam", max_chars=120, key="decision_by")
     if st.button("Keuze vastleggen", type="primary", key="decision_save"):
         request = DecisionRequest(
@@ -558,12 +561,13 @@ def show_advice(page: AdvicePage) -> None:
                 st.markdown(f"- {md_escape(session.title)} ({session.why})")
 
 
+may_decide = auth.can(auth.Permission.DECISION, trajectory.id)  # griffier, coördinator; others only read
 if view.advice is None:
-    st.info(view.no_advice)
+    st.info(f"{view.no_advice} {RECORD_WITHOUT_ADVICE_NL}" if may_decide else view.no_advice)
 else:
     show_advice(view)
 
 # --- final choice -----------------------------------------------------------------------------------------
 st.divider()
-if auth.can(auth.Permission.DECISION, trajectory.id):  # griffier, coördinator; others only read
+if may_decide:
     decision_section(view)

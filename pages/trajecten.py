@@ -155,7 +155,12 @@ with (
         column_config=_PLACE_COLUMNS,
     )
     st.caption("De inwoners van deze gemeenten vult u daarna in bij Gegevens.")
-    if st.form_submit_button("Traject aanmaken", type="primary", icon=":material/add:"):
+    may_create = auth.can(auth.Permission.CREATE)
+    if not may_create:
+        st.caption("Een nieuw traject maakt een coördinator of de beheerder.")
+    if st.form_submit_button(
+        "Traject aanmaken", type="primary", icon=":material/add:", disabled=not may_create
+    ):
         try:
             new_id = trajectories.create_trajectory(
                 trajectories.NewTrajectory(
@@ -191,6 +196,14 @@ chosen_id = st.selectbox(
     format_func=lambda i: by_id[i].choice_label,
 )
 view = trajectories.load_stap1(chosen_id)
+#: Stap 1 is written by the werkgroep and the coördinator; a griffier or lezer reads it here.
+may_write = auth.can(auth.Permission.TEXTS, chosen_id)
+if not may_write:
+    st.info(
+        "U kunt Stap 1 van dit traject hier lezen; bewerken hoort niet bij uw rol (dat doen de werkgroep en de "
+        "coördinator).",
+        icon=":material/lock:",
+    )
 if view.fictitious:
     st.warning(
         "Dit is een **fictief voorbeeld**: de gemeente en de gegevens zijn verzonnen. De gegevens ervan kunt u "
@@ -232,7 +245,9 @@ tab_data, tab_plan, tab_raad, tab_agenda, tab_note, tab_end = st.tabs(
 )
 
 with tab_data:
-    if view.fictitious:
+    if view.fictitious or not auth.can(auth.Permission.MANAGE, chosen_id):
+        # Title, period and municipalities are the coördinator's to change; others read them here.
+        st.markdown(f"**{view.title}** · {view.period_start}–{view.period_end}")
         st.caption(", ".join(f"{d.name} ({d.cbs_code})" for d in view.municipalities))
     else:
         settle_conflict("gegevens", part_key("gegevens"))
@@ -293,7 +308,7 @@ with tab_plan:
                 ),
             },
         )
-        if st.form_submit_button("Werkgroep opslaan", icon=":material/save:"):
+        if st.form_submit_button("Werkgroep opslaan", icon=":material/save:", disabled=not may_write):
             save_part(
                 "werkgroep",
                 lambda opened: trajectories.save_werkgroep(chosen_id, _records(members), opened),
@@ -318,7 +333,7 @@ with tab_plan:
                 "done": st.column_config.CheckboxColumn("Gereed", default=False),
             },
         )
-        if st.form_submit_button("Planning opslaan", icon=":material/save:"):
+        if st.form_submit_button("Planning opslaan", icon=":material/save:", disabled=not may_write):
             save_part(
                 "planning",
                 lambda opened: trajectories.save_planning(chosen_id, _records(milestones), opened),
@@ -349,7 +364,7 @@ with tab_raad:
             index=gremia.index(council.deciding_gremium) if council.deciding_gremium in gremia else 1,
             format_func=trajectories.GREMIUM_CHOICES.__getitem__,
         )
-        if st.form_submit_button("Rol van de raad opslaan", icon=":material/save:"):
+        if st.form_submit_button("Rol van de raad opslaan", icon=":material/save:", disabled=not may_write):
             save_part(
                 "raad",
                 lambda opened: trajectories.save_council_role(
@@ -373,7 +388,9 @@ with tab_raad:
                 "wording": st.column_config.TextColumn("Eigen omschrijving", default=""),
             },
         )
-        if st.form_submit_button("Vorige prioriteiten opslaan", icon=":material/save:"):
+        if st.form_submit_button(
+            "Vorige prioriteiten opslaan", icon=":material/save:", disabled=not may_write
+        ):
             save_part(
                 "vorige",
                 lambda opened: trajectories.save_previous(chosen_id, _records(previous), opened),
@@ -416,7 +433,7 @@ with tab_agenda:
                 "text": st.column_config.TextColumn("Wat vraagt de agenda?", width="large", default=""),
             },
         )
-        if st.form_submit_button("Agenda's opslaan", icon=":material/save:"):
+        if st.form_submit_button("Agenda's opslaan", icon=":material/save:", disabled=not may_write):
             save_part(
                 "agendas",
                 lambda opened: trajectories.save_agendas(chosen_id, _records(agendas), opened),
@@ -480,7 +497,7 @@ with tab_note:
             index=adopters.index(parts.ivp_adopted_by) if parts.ivp_adopted_by in adopters else 1,
             format_func=trajectories.ADOPTER_CHOICES.__getitem__,
         )
-        if st.form_submit_button("Onderdelen opslaan", icon=":material/save:"):
+        if st.form_submit_button("Onderdelen opslaan", icon=":material/save:", disabled=not may_write):
             written = StartnoteParts(partners, hours, budget, consultation, cycle, str(note_by), str(ivp_by))
             save_part(
                 "startnotitie",
@@ -515,35 +532,46 @@ def _act(action: Callable[[], None], success: str, show: int) -> None:
 
 
 with tab_end:
-    st.subheader("Archiveren")
-    if view.archived:
-        st.caption("Dit traject is gearchiveerd: het staat niet meer in de keuzelijst links.")
-        if st.button("Terugzetten", icon=":material/unarchive:", key=f"unarchive-{chosen_id}"):
-            _act(lambda: trajectories.set_archived(chosen_id, False), "Het traject is teruggezet.", chosen_id)
+    if not auth.can(auth.Permission.MANAGE, chosen_id):  # archive, delete and backup: the coördinator's
+        st.info(
+            "Archiveren, verwijderen en een back-up maken doet de coördinator van dit traject; dat hoort niet "
+            "bij uw rol.",
+            icon=":material/lock:",
+        )
     else:
-        st.caption("Een gearchiveerd traject verdwijnt uit de keuzelijst links, maar blijft hier staan.")
-        if st.button("Archiveren", icon=":material/archive:", key=f"archive-{chosen_id}"):
-            _act(lambda: trajectories.set_archived(chosen_id, True), "Het traject is gearchiveerd.", -1)
+        st.subheader("Archiveren")
+        if view.archived:
+            st.caption("Dit traject is gearchiveerd: het staat niet meer in de keuzelijst links.")
+            if st.button("Terugzetten", icon=":material/unarchive:", key=f"unarchive-{chosen_id}"):
+                _act(
+                    lambda: trajectories.set_archived(chosen_id, False),
+                    "Het traject is teruggezet.",
+                    chosen_id,
+                )
+        else:
+            st.caption("Een gearchiveerd traject verdwijnt uit de keuzelijst links, maar blijft hier staan.")
+            if st.button("Archiveren", icon=":material/archive:", key=f"archive-{chosen_id}"):
+                _act(lambda: trajectories.set_archived(chosen_id, True), "Het traject is gearchiveerd.", -1)
 
-    st.subheader("Verwijderen")
-    st.warning(
-        "Verwijderen haalt het traject met alle analyses, sessies, stemmen en besluiten weg. Dat kan niet "
-        "ongedaan worden gemaakt. Download eerst een back-up.",
-        icon=":material/warning:",
-    )
-    st.download_button(
-        "Back-up downloaden (.zip)",
-        data=lambda: backup_file(chosen_id),
-        file_name=backup_filename(view.title, view.period_start, view.period_end),
-        mime="application/zip",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    with st.form(f"delete-{chosen_id}"):
-        typed = st.text_input(f"Typ ter bevestiging de titel: {view.title}")
-        if st.form_submit_button("Traject verwijderen", icon=":material/delete:"):
-            _act(
-                lambda: trajectories.delete_trajectory(chosen_id, typed),
-                f"Het traject '{view.title}' is verwijderd.",
-                -1,
-            )
+        st.subheader("Verwijderen")
+        st.warning(
+            "Verwijderen haalt het traject met alle analyses, sessies, stemmen en besluiten weg. Dat kan niet "
+            "ongedaan worden gemaakt. Download eerst een back-up.",
+            icon=":material/warning:",
+        )
+        st.download_button(
+            "Back-up downloaden (.zip)",
+            data=lambda: backup_file(chosen_id),
+            file_name=backup_filename(view.title, view.period_start, view.period_end),
+            mime="application/zip",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        with st.form(f"delete-{chosen_id}"):
+            typed = st.text_input(f"Typ ter bevestiging de titel: {view.title}")
+            if st.form_submit_button("Traject verwijderen", icon=":material/delete:"):
+                _act(
+                    lambda: trajectories.delete_trajectory(chosen_id, typed),
+                    f"Het traject '{view.title}' is verwijderd.",
+                    -1,
+                )

@@ -41,6 +41,7 @@ def test_init_db_then_load_demo_and_refuse_a_second_load(database_url: str) -> N
     assert "--force" in second.stderr and second.stdout == ""
 
 
-def test_unknown_command_fails_with_usage_on_stderr() -> None:
+def test_unknown_command_is_refused_in_dutch_on_stderr() -> None:
     result = run_cli("onbekend")
-    assert result.returncode == 2 and result.stdout == "" and "invalid choice" in result.stderr
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("Fout: Onbekende opdracht 'onbekend'.") and "--help" in result.stderr

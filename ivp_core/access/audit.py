@@ -105,7 +105,7 @@ def to_csv(rows: list[EventRow]) -> str:
     """One row per event: when (Europe/Amsterdam), who, what, which trajectory, and the detail."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["wanneer", "wie", "wat", "traject", "toelichting"])
+    writer.writerow(["when", "who", "what", "trajectory", "detail"])
     for row in rows:
         when = local_time(row.at).strftime("%Y-%m-%d %H:%M:%S")
         traject = "" if row.trajectory_id is None else str(row.trajectory_id)
@@ -115,9 +115,10 @@ def to_csv(rows: list[EventRow]) -> str:
 
 def act(
     db: Session, permission: Permission, trajectory_id: int | None, action: str, detail: str = ""
-) -> None:
+) -> AuditEvent:
     """The one line a use case that changes something calls before it writes: refuse (`AccessDenied`, Dutch)
-    unless the acting person may do this here, and record who did it.
+    unless the acting person may do this here, and record who did it. Returns the event, so a use case that
+    makes the trajectory names it once it has its id (else `audit --trajectory N` would miss its creation).
 
     The event waits until the use case's changes are flushed and is written only together with them: a use
     case that then refuses (validation) or changes nothing leaves no event and no row, as the house rule
@@ -129,6 +130,7 @@ def act(
     )
     event.detail = detail
     db.info.setdefault(_PENDING, []).append(event)
+    return event
 
 
 _PENDING = "ivp_audit_pending"

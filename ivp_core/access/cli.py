@@ -104,12 +104,14 @@ def _audit(args: argparse.Namespace) -> int:
 
     trajectory_id = _trajectory(args.trajectory)
     with session_scope(readonly=True) as db:
-        if trajectory_id is not None and db.get(Trajectory, trajectory_id) is None:
+        rows = audit.events(db, trajectory_id)
+        # A deleted trajectory's events stay readable (its deletion is among them); only a number that never
+        # was a trajectory here is refused.
+        if trajectory_id is not None and not rows and db.get(Trajectory, trajectory_id) is None:
             ids = (
                 ", ".join(str(i) for i in db.scalars(select(Trajectory.id).order_by(Trajectory.id))) or "geen"
             )
             raise CliError(f"Traject {trajectory_id} bestaat niet. Bestaande trajecten: {ids}.")
-        rows = audit.events(db, trajectory_id)
     sys.stdout.write(audit.to_csv(rows))
     return 0
 

@@ -55,9 +55,12 @@ from ivp_core.storage.models import OpinionSession, ThemeAnalysis, Trajectory
 #: Why the page shows no advice, while still offering to record a choice made without one.
 NO_ADVICE_NL = (
     "Er zijn nog geen afgesloten sessies met stemmen, dus de app geeft nog geen advies. Sluit een sessie af op "
-    "de pagina Sessies, of zet bij 'Instellingen van de berekening' de stemmen van open sessies aan. Een keuze "
-    "die zonder stemmen in de app is gemaakt (een sessie op papier, een raad die anders besluit) kunt u "
-    "hieronder toch vastleggen."
+    "de pagina Sessies, of zet bij 'Instellingen van de berekening' de stemmen van open sessies aan."
+)
+#: Said after it only to whom may record the choice (griffier, coördinator): a reader finds no form below.
+RECORD_WITHOUT_ADVICE_NL = (
+    "Een keuze die zonder stemmen in de app is gemaakt (een sessie op papier, een raad die anders besluit) kunt "
+    "u hieronder toch vastleggen."
 )
 #: How far back and ahead the meeting-date field reaches; an IVP runs four years, so ten is ample. The field
 #: accepts dates ahead (a planned date typed in by mistake) so that the refusal is the decision rule's Dutch

@@ -54,6 +54,25 @@ class IndicatorRow:
     target: str
     rationale: str
     text: str
+    #: What the form shows for this indicator (numbers written the Dutch way), so a person edits what is stored.
+    form: IndicatorInput | None = None
+
+
+def _form(row: EffectIndicator) -> IndicatorInput:
+    def written(value: float | None) -> str:
+        return "" if value is None else value_text(value)
+
+    return IndicatorInput(
+        row.theme_code,
+        row.indicator,
+        row.source,
+        row.kind,
+        row.baseline_year,
+        written(row.baseline_value),
+        row.target_year,
+        written(row.target_value),
+        row.rationale,
+    )
 
 
 def _year_value(year: int | None, value: float | None) -> str:
@@ -97,6 +116,7 @@ def load_indicators(trajectory_id: int, municipality_id: int, theme: str) -> tup
                 f"{value_text(r.target_value)} ({r.target_year or '–'})",
                 r.rationale,
                 indicator_text(r),
+                _form(r),
             )
             for r in plan_indicators.list_indicators(db, trajectory_id, municipality_id, theme)
         )

@@ -137,7 +137,7 @@ def _apply_municipalities(
 
 def create(db: Session, data: TrajectoryInput, author: str = "") -> int:
     """A new, real (not fictitious) trajectory with its municipalities and typed inhabitants; its id."""
-    act(db, Permission.CREATE, None, "trajectory_created", data.title)
+    created = act(db, Permission.CREATE, None, "trajectory_created", data.title)
     title = clean_title(data.title)
     period = parse_period(data.period)
     clean_municipalities(data.municipalities, this_year())  # every message before the first write
@@ -147,6 +147,7 @@ def create(db: Session, data: TrajectoryInput, author: str = "") -> int:
     )
     db.add(trajectory)
     db.flush()
+    created.trajectory_id = trajectory.id
     _apply_municipalities(db, trajectory, data.municipalities, author)
     grant_creator(db, trajectory.id)
     return trajectory.id

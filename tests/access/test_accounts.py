@@ -153,7 +153,7 @@ def test_audit_records_who_and_exports_csv_without_ballots(engine: Engine) -> No
         audit.record_event(db, action="text_saved", trajectory_id=b, detail='=HYPERLINK("x")')
     with session_scope(readonly=True) as db:
         rows = list(csv.reader(io.StringIO(audit.to_csv(audit.events(db, a)))))
-    assert rows[0] == ["wanneer", "wie", "wat", "traject", "toelichting"]
+    assert rows[0] == ["when", "who", "what", "trajectory", "detail"]
     assert ["coord@dalfsen.nl", "besluit vastgelegd", str(a)] == rows[1][1:4]
     assert all(r[3] == str(a) for r in rows[1:])
     with session_scope(readonly=True) as db:
@@ -199,6 +199,11 @@ REFUSALS: tuple[tuple[list[str], str], ...] = (
         "geen trajectnummer",
     ),
     (["user", "add", "--email", "a@dalfsen.nl", "--role", "lezer"], "in welk traject"),
+    (["user", "add", "--role", "lezer", "--trajectory", "1"], "Dit ontbreekt nog: --email"),
+    (["user", "add", "--email"], "Na --email hoort een waarde"),
+    (["user", "wijzig", "--email", "a@dalfsen.nl"], "Onbekende opdracht 'wijzig'"),
+    (["audit", "--trajectory", "1", "--format", "xml"], "Bij --format kan 'xml' niet"),
+    (["user", "list", "--all"], "Onbekend: --all"),
     (
         ["user", "add", "--email", "a@dalfsen.nl", "--role", "beheerder", "--trajectory", "1"],
         "alle trajecten",
@@ -227,3 +232,48 @@ def test_nothing_bound_is_the_system_and_a_visitor_may_change_nothing(engine: En
         require(Permission.TEXTS, a)
     with session_scope(readonly=True) as db:
         assert db.scalars(select(UserAccount)).all() == []
+
+
+def test_the_audit_of_a_trajectory_made_on_the_command_line_starts_with_its_creation(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _cli(
+        capsys, "trajectory", "create", "--title", "IVP Vechtdal", "--period", "2028-2031",
+        "--municipality", "GM0148=Dalfsen", "--municipality", "GM0175=Ommen",
+    )  # fmt: skip
+    assert code == 0, err
+    joint = out.strip()
+    code, out, err = _cli(capsys, "audit", "--trajectory", joint, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0, err
+    assert [(r["what"], r["trajectory"], r["detail"]) for r in rows] == [
+        ("traject aangemaakt", joint, "IVP Vechtdal")
+    ]
+    assert rows[0]["who"].startswith("opdrachtregel (")
+
+
+def test_a_deleted_trajectorys_audit_stays_readable(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _cli(
+        capsys,
+        "trajectory",
+        "create",
+        "--title",
+        "IVP Ommen",
+        "--period",
+        "2027-2030",
+        "--municipality",
+        "GM0175=Ommen",
+    )
+    assert code == 0, err
+    gone = out.strip()
+    assert _cli(capsys, "trajectory", "delete", gone, "--confirm", "IVP Ommen")[0] == 0
+    code, out, err = _cli(capsys, "audit", "--trajectory", gone, "--format", "csv")
+    assert code == 0, err
+    assert [r["what"] for r in csv.DictReader(io.StringIO(out))] == [
+        "traject verwijderd",
+        "traject aangemaakt",
+    ]
+    code, _out, err = _cli(capsys, "audit", "--trajectory", str(int(gone) + 1), "--format", "csv")
+    assert code == 2 and "bestaat niet" in err

@@ -172,7 +172,7 @@ def test_two_municipalities_one_installation(
     path = tmp_path / "audit.csv"
     download.value.save_as(path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert rows[0] == ["wanneer", "wie", "wat", "traject", "toelichting"]
+    assert rows[0] == ["when", "who", "what", "trajectory", "detail"]
     done = {(r[1], r[2], r[3]) for r in rows[1:]}
     assert ("wg@dalfsen.nl", "tekst opgeslagen", str(ids["dalfsen"])) in done
     assert ("wg@dalfsen.nl", "ingelogd", "") in done and ("coord@ommen.nl", "ingelogd", "") in done

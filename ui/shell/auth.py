@@ -333,6 +333,13 @@ def acting() -> Actor:
     return person if isinstance(person, Actor) else current_actor()
 
 
+def own_name() -> str:
+    """What a name box ("Uw naam") starts with: a personal account's e-mail address, so the history and the
+    report name who did it without typing; empty for the shared password, where the person types it."""
+    person = acting()
+    return person.label if person.user_id is not None else ""
+
+
 def can(permission: Permission, trajectory_id: int | None = None) -> bool:
     """For a page: show a button only to whom the core would let it through (the core checks again)."""
     return acting().can(permission, trajectory_id)
