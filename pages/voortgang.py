@@ -121,12 +121,9 @@ with left:
                 format_func=lambda i: next(f"{x.theme_code} · {x.name}" for x in indicators if x.id == i),
             )
             year_col, value_col = st.columns(2)
+            span = pp.measurable_years(page)
             measured_year = year_col.number_input(
-                "Jaar",
-                min_value=trajectory.period_start,
-                max_value=trajectory.period_end,
-                value=int(year),
-                step=1,
+                "Jaar", min_value=span.first, max_value=span.last, value=span.suggested, step=1
             )
             value = value_col.text_input("Waarde", placeholder="bijvoorbeeld 11,8")
             source = st.text_input("Bron", placeholder="standaard de bron van de indicator")

@@ -56,9 +56,11 @@ def _add(args: argparse.Namespace) -> int:
     trajectory_id = resolve_trajectory_id(args.trajectory)
     baseline_year, baseline_value = parse_year_value(args.baseline, "--baseline")
     target_year, target_value = parse_year_value(args.target, "--target")
-    if target_year < baseline_year:
+    if target_year <= baseline_year:
+        where = "vóór" if target_year < baseline_year else "in hetzelfde jaar als"
         raise CliError(
-            f"Het streefjaar ({target_year}) ligt vóór het jaar van de nulmeting ({baseline_year})."
+            f"Het streefjaar ({target_year}) ligt {where} de nulmeting ({baseline_year}); het streefjaar komt "
+            "na de nulmeting."
         )
     indicator_id = add_indicator(
         NewIndicator(

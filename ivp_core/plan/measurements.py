@@ -188,11 +188,25 @@ def indicator_progress(
     return tuple(_progress(row, hand.get(row.id, []), cache) for row in rows)
 
 
+#: Thousands written the Dutch way, with an optional decimal comma: "1.234,5", "1 234", "12.345.678".
+_DUTCH_THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+(,\d+)?$")
+
+
+def _plain_number(text: str) -> str:
+    """A typed number without its Dutch thousands separators ("1.234,5" → "1234,5", "1 234" → "1234").
+    A lone "1.234" stays a decimal point (the command line writes numbers that way); a space anywhere else
+    stays, so "12 5" is refused instead of read as 125."""
+    grouped = _DUTCH_THOUSANDS.match(text)
+    if grouped and ("," in text or " " in text):
+        return text.replace(".", "").replace(" ", "")
+    return text
+
+
 def parse_value(raw: float | str, what: str = "waarde") -> float:
     """A typed value: "11,8", "11.8" or a number; refused in Dutch when it is not a finite, non-negative number."""
     value: float | None
     if isinstance(raw, str):
-        text = raw.strip().replace(" ", "")
+        text = _plain_number(raw.strip())
         if not text:
             raise MeasurementError(f"Vul de {what} in.")
         decimal_comma = "," in text
@@ -210,25 +224,35 @@ def parse_value(raw: float | str, what: str = "waarde") -> float:
     return value
 
 
+def first_measurable_year(baseline_year: int | None, period_start: int) -> int:
+    """The first year a value can be entered for: the year after the nulmeting (the plan's first year
+    without one)."""
+    return period_start if baseline_year is None else baseline_year + 1
+
+
 def record_measurement(
     db: Session, trajectory_id: int, indicator_id: int, year: int, value: float | str, source: str = ""
 ) -> IndicatorMeasurement:
-    """Store (or replace) the value of one year, after every check; the year must lie in the plan period, after
-    the nulmeting and not in the future."""
+    """Store (or replace) the value of one year, after every check. The year lies after the nulmeting and not
+    after the plan's end, and has begun. A year between the nulmeting and the plan's start counts: a plan is
+    written a year or two after its nulmeting, and the figures of those years show whether the start is
+    already on course (a plan still to come could otherwise not be measured at all)."""
     row = db.get(EffectIndicator, indicator_id)
     if row is None or row.trajectory_id != trajectory_id:
         raise MeasurementError(f"Indicator {indicator_id} bestaat niet in dit traject.")
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise MeasurementError("Dit traject bestaat niet meer.")
-    if not trajectory.period_start <= year <= trajectory.period_end:
+    first = first_measurable_year(row.baseline_year, trajectory.period_start)
+    if not first <= year <= trajectory.period_end:
+        if row.baseline_year is not None and year <= row.baseline_year:
+            raise MeasurementError(
+                f"Het jaar {year} ligt niet na de nulmeting ({row.baseline_year}); een meting hoort bij een "
+                f"later jaar, tot en met het laatste jaar van het IVP ({trajectory.period_end})."
+            )
         raise MeasurementError(
             f"Het jaar {year} ligt buiten de looptijd van het IVP ({trajectory.period_start}–"
             f"{trajectory.period_end})."
-        )
-    if row.baseline_year is not None and year <= row.baseline_year:
-        raise MeasurementError(
-            f"Het jaar {year} ligt niet na de nulmeting ({row.baseline_year}); een meting hoort bij een later jaar."
         )
     if year > local_today().year:
         raise MeasurementError(f"Het jaar {year} moet nog komen; meet een jaar dat voorbij is of nu loopt.")

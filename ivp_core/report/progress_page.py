@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from ivp_core.access.actor import require
 from ivp_core.access.roles import Permission
+from ivp_core.dutch import local_today
 from ivp_core.plan.actions import euro
-from ivp_core.plan.measurements import IndicatorProgress, value_text
+from ivp_core.plan.measurements import IndicatorProgress, first_measurable_year, value_text
 from ivp_core.plan.progress import (
     ProgressOverview,
     default_report_year,
@@ -42,6 +43,7 @@ __all__ = [
     "euro",
     "load_progress_page",
     "make_next_ivp",
+    "measurable_years",
     "measure",
     "value_text",
 ]
@@ -85,6 +87,26 @@ def chart_points(indicator: IndicatorProgress) -> tuple[ChartPoint, ...]:
 def measure(indicator_id: int, year: int, value: str, source: str) -> IndicatorProgress:
     """A value typed on the page; refused in Dutch (UserError) as on the command line."""
     return measure_indicator(indicator_id, year, value, source)
+
+
+@dataclass(frozen=True)
+class MeasurableYears:
+    """The years the measurement form offers, and the one it suggests."""
+
+    first: int
+    last: int
+    suggested: int
+
+
+def measurable_years(overview: ProgressOverview) -> MeasurableYears:
+    """From the year after the earliest nulmeting (which may precede the plan) to the last year that has begun,
+    within the plan; the form suggests the year the page shows, or this year for a plan still to come."""
+    first = min(
+        [overview.period_start]
+        + [first_measurable_year(i.baseline_year, overview.period_start) for i in overview.indicators]
+    )
+    last = max(first, min(overview.period_end, local_today().year))
+    return MeasurableYears(first, last, min(max(overview.year, first), last))
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def test_add_measure_and_list_with_the_verdict(
     [
         (("--baseline", "2023=twaalf", "--target", "{end}=9"), "geen getal"),
         (("--baseline", "2023=12.5", "--target", "2040=9"), "binnen de looptijd"),
-        (("--baseline", "{end}=12.5", "--target", "{start}=9"), "vóór het jaar van de nulmeting"),
+        (("--baseline", "{end}=12.5", "--target", "{start}=9"), "vóór de nulmeting"),
         (("--baseline", "2023", "--target", "{end}=9"), "jaar=waarde"),
         (("--baseline", "2023=12.5", "--target", "{end}=9", "--theme", "9.9"), "Onbekend thema"),
         (("--baseline", "2023=-1", "--target", "{end}=9"), "negatief"),
@@ -163,3 +163,71 @@ def test_an_import_of_next_year_fills_the_realised_value(
     assert (row["latest_year"], row["verdict"]) == ("2024", "op koers")
     assert float(row["latest_value"]) == pytest.approx(36 / 28.9, abs=0.001)
     assert _stored(engine) == (1, 0)  # read from the figures, nothing copied
+
+
+def test_a_plan_still_to_come_is_measured_from_the_year_after_its_nulmeting(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's own example on a plan that starts next year: nulmeting two years ago, this year measured
+    by hand (before the plan's first year, after the nulmeting: it was refused as "buiten de looptijd", so a
+    plan still to come could not be measured at all). A year that has not begun, a year after the plan, a
+    nulmeting in the future and a target in the nulmeting's own year stay refused."""
+    start, end = THIS_YEAR + 1, THIS_YEAR + 4
+    code, out, err = run(
+        capsys, "trajectory", "create", "--title", "IVP Dalfsen", "--period", f"{start}-{end}",
+        "--municipality", f"{CODE}={NAME}",
+    )  # fmt: skip
+    assert code == 0, err
+    tid = out.strip()
+    code, out, err = run(
+        capsys, "indicator", "add", "--trajectory", tid, "--theme", "1.3", "--name", "Woninginbraken",
+        "--source", "Politie", "--baseline", f"{THIS_YEAR - 2}=12.5", "--target", f"{end}=9.0",
+        "--unit", "per 1.000 inwoners",
+    )  # fmt: skip
+    assert code == 0, err
+    ind = out.strip()
+    assert ind.isdigit()
+    for year, value in ((THIS_YEAR - 1, "12,1"), (THIS_YEAR, "11.8")):
+        code, out, err = run(
+            capsys, "indicator", "measure", "--indicator", ind, "--year", str(year), "--value", value
+        )  # fmt: skip
+        assert (code, out) == (0, ""), err
+    row = listing(capsys, tid)[0]
+    # the line from 12,5 to 9 over 6 years is at 12,5 − 3,5 × 2 / 6 ≈ 11,33 this year; 11,8 lies above it
+    assert (row["latest_year"], row["latest_value"], row["verdict"]) == (
+        str(THIS_YEAR),
+        "11.8",
+        "achter op schema",
+    )
+    refusals = [
+        (("measure", "--indicator", ind, "--year", str(start), "--value", "11"), "moet nog komen"),
+        (("measure", "--indicator", ind, "--year", str(THIS_YEAR - 2), "--value", "11"), "niet na de nulmeting"),
+        (("measure", "--indicator", ind, "--year", str(end + 1), "--value", "11"), "buiten de looptijd"),
+        (("measure", "--indicator", ind, "--year", str(THIS_YEAR), "--value", "12 5"), "geen getal"),
+        (
+            ("add", "--trajectory", tid, "--theme", "1.3", "--name", "Later", "--source", "Politie",
+             "--baseline", f"{start}=3", "--target", f"{end}=2"),
+            "in de toekomst",
+        ),
+        (
+            ("add", "--trajectory", tid, "--theme", "1.3", "--name", "Gelijk", "--source", "Politie",
+             "--baseline", f"{THIS_YEAR}=3", "--target", f"{THIS_YEAR}=2"),
+            "hetzelfde jaar",
+        ),
+    ]  # fmt: skip
+    for args, words in refusals:
+        before = _stored(engine)
+        code, out, err = run(capsys, "indicator", *args)
+        assert (code, out) == (2, ""), args
+        assert err.startswith("Fout: ") and words in err, (args, err)
+        assert _stored(engine) == before
+
+
+def test_a_dutch_thousands_separator_is_read_and_a_stray_space_refused() -> None:
+    from ivp_core.plan.measurements import MeasurementError, parse_value
+
+    assert parse_value("1.234,5") == 1234.5
+    assert parse_value("1 234") == 1234.0
+    assert parse_value("11,8") == 11.8
+    with pytest.raises(MeasurementError, match="geen getal"):
+        parse_value("12 5")  # was read as 125
