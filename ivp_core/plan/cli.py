@@ -46,9 +46,14 @@ def parse_year_value(raw: str, option: str) -> tuple[int, float]:
     return parse_year(year, option), parse_value(value, what)
 
 
-def _number(value: float | None) -> str:
-    """A number with a decimal point for scripts (no thousands separator, no trailing noise)."""
-    return "" if value is None else f"{round(value, 6):g}" if abs(value) < 1e15 else str(value)
+def decimal_text(value: float | None) -> str:
+    """A number for scripts: always with a decimal point ("9.0", "12.5", "1.245675"), at most six decimals,
+    never a thousands separator or an exponent, so every reader parses it the same way and sees it is a
+    number with decimals, as given to --baseline 2024=12.5 --target 2030=9.0."""
+    if value is None:
+        return ""
+    text = f"{value:.6f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -104,11 +109,11 @@ def _list(args: argparse.Namespace) -> int:
                 item.theme_code,
                 item.name,
                 item.baseline_year or "",
-                _number(item.baseline_value),
+                decimal_text(item.baseline_value),
                 item.target_year or "",
-                _number(item.target_value),
+                decimal_text(item.target_value),
                 latest.year if latest else "",
-                _number(latest.value if latest else None),
+                decimal_text(latest.value if latest else None),
                 item.verdict,
             ]
         )

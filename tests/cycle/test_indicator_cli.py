@@ -193,6 +193,8 @@ def test_a_plan_still_to_come_is_measured_from_the_year_after_its_nulmeting(
         )  # fmt: skip
         assert (code, out) == (0, ""), err
     row = listing(capsys, tid)[0]
+    # every number with a decimal point, as it was given (the list wrote "9" for --target 2030=9.0)
+    assert (row["baseline_value"], row["target_value"]) == ("12.5", "9.0")
     # the line from 12,5 to 9 over 6 years is at 12,5 − 3,5 × 2 / 6 ≈ 11,33 this year; 11,8 lies above it
     assert (row["latest_year"], row["latest_value"], row["verdict"]) == (
         str(THIS_YEAR),
