@@ -88,6 +88,13 @@ def value_text(value: float | None) -> str:
     return re.sub(r",?0+$", "", text) if "," in text else text
 
 
+def margin_text(measured: Measured | None) -> str:
+    """A survey value's margin as the reader needs it to follow the verdict (" (marge 52,5–57,5)"), or ""."""
+    if measured is None or measured.low is None or measured.high is None:
+        return ""
+    return f" (marge {value_text(measured.low)}–{value_text(measured.high)})"
+
+
 def series_matches(series: Series, name: str) -> bool:
     """Whether an indicator's stored name means this imported series: the series' name, with its unit in
     brackets (as the indicator page stores it), or without its bracketed remark ("Geregistreerde misdrijven"

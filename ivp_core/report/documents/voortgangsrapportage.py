@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ivp_core.commands import CliError
 from ivp_core.dutch import file_slug, local_today, long_date
 from ivp_core.plan.actions import euro
-from ivp_core.plan.measurements import IndicatorProgress, value_text
+from ivp_core.plan.measurements import IndicatorProgress, margin_text, value_text
 from ivp_core.plan.progress import ActionProgress, ProgressOverview, progress_overview
 from ivp_core.plan.verdict import BEHIND, NO_MEASUREMENT, NO_TARGET, ON_COURSE
 from ivp_core.report.blocks import Block, BlocksDocument, Heading, Paragraph, TableBlock, TitleBlock, renumber
@@ -64,11 +64,7 @@ def indicator_table(indicators: Sequence[IndicatorProgress]) -> TableBlock:
     for item in indicators:
         latest = item.latest
         expected = item.expected_in(latest.year) if latest else None
-        margin = (
-            f" (marge {value_text(latest.low)}–{value_text(latest.high)})"
-            if latest and latest.low is not None and latest.high is not None
-            else ""
-        )
+        margin = margin_text(latest)
         rows.append(
             (
                 _label(item),
