@@ -154,3 +154,31 @@ def test_a_running_plan_terugblik_tables_and_xlsx_numbers_read_as_sent(
         r[5].value for r in imported
     ]
     assert all(r[7].number_format == "#,##0.00" for r in imported)  # the expected value 1,935
+
+
+def test_a_theme_with_an_indicator_but_not_chosen_is_not_counted_as_a_priority(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trajectory made on the command line with an indicator before the raad chose: the paragraph said
+    "werkt Dalfsen aan 1 prioriteit" while the table below marks that theme "(geen prioriteit)"."""
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    tid = int(
+        cli(
+            "trajectory", "create", "--title", "IVP Dalfsen", "--period", f"{START}-{END}",
+            "--municipality", f"{CODE}={NAME}",
+        )
+    )  # fmt: skip
+    cli(
+        "indicator", "add", "--trajectory", str(tid), "--theme", "1.3", "--name", "Woninginbraken",
+        "--source", "Politie", "--baseline", f"{YEAR - 2}=12.5", "--target", f"{END}=9.0",
+    )  # fmt: skip
+    with session_scope(engine, readonly=True) as db:
+        trajectory = db.get(Trajectory, tid)
+        assert trajectory is not None
+        overview = progress_overview(db, tid, trajectory.municipalities[0].id)
+    assert [p.priority for p in overview.priorities] == [False]
+    text = summary_paragraph(overview)
+    assert text.startswith(
+        f"In {START}, het 1e jaar van het Integraal Veiligheidsplan {START}–{END}, zijn voor {NAME} nog geen "
+        "prioriteiten gekozen. "
+    ), text

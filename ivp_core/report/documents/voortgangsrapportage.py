@@ -115,10 +115,17 @@ def summary_paragraph(overview: ProgressOverview) -> str:
     budget = sum(p.budget for p in overview.priorities)
     spent = sum(p.spent for p in overview.priorities)
     plan = f"het Integraal Veiligheidsplan {overview.period_start}–{overview.period_end}"
-    priorities = _counted(len(overview.priorities), "prioriteit", "prioriteiten")
+    # only the chosen priorities: a theme listed because it has an indicator is "(geen prioriteit)"
+    chosen = sum(1 for p in overview.priorities if p.priority)
+    priorities = _counted(chosen, "prioriteit", "prioriteiten")
     if 1 <= year_no <= overview.period_end - overview.period_start + 1:
-        works = "werkte" if overview.year <= local_today().year else "werkt"
-        text = f"In {overview.year}, het {year_no}e jaar van {plan}, {works} {overview.municipality_name} aan {priorities}. "
+        past = overview.year <= local_today().year
+        works = (
+            f"{'werkte' if past else 'werkt'} {overview.municipality_name} aan {priorities}"
+            if chosen
+            else f"{'waren' if past else 'zijn'} voor {overview.municipality_name} nog geen prioriteiten gekozen"
+        )
+        text = f"In {overview.year}, het {year_no}e jaar van {plan}, {works}. "
     else:
         text = (
             f"{overview.year} valt buiten de looptijd van {plan}; {overview.municipality_name} heeft daarin "
