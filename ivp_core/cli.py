@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from ivp_core.access.actor import acting_as
 from ivp_core.access.cli import operator
@@ -81,8 +83,52 @@ FEATURE_COMMANDS: tuple[str, ...] = (
 STANDALONE_COMMANDS: dict[str, str] = {"aggregate": "ivp_core.advice.aggregate.cli"}
 
 
+#: argparse's own refusals (Python 3.11 wording) in Dutch: a script's author reads every refusal in one language.
+_ARGPARSE_DUTCH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^the following arguments are required: (.+)$"), r"Deze opties ontbreken: \1."),
+    (
+        re.compile(r"^argument (?!-)\S+: invalid choice: (.+?) \(choose from (.+)\)$"),
+        r"\1 is geen opdracht; kies uit \2.",
+    ),
+    (
+        re.compile(r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$"),
+        r"Bij \1 is \2 geen keuze; kies uit \3.",
+    ),
+    (re.compile(r"^argument (\S+): invalid int value: (.+)$"), r"Bij \1 is \2 geen geheel getal."),
+    (re.compile(r"^argument (\S+): invalid float value: (.+)$"), r"Bij \1 is \2 geen getal."),
+    (re.compile(r"^argument (\S+): invalid \S+ value: (.+)$"), r"Bij \1 is \2 niet te lezen."),
+    (re.compile(r"^argument (\S+): expected one argument$"), r"Bij \1 hoort een waarde."),
+    (re.compile(r"^argument (\S+): not allowed with argument (\S+)$"), r"\1 gaat niet samen met \2."),
+    (re.compile(r"^unrecognized arguments: (.+)$"), r"Onbekende opties: \1."),
+    (re.compile(r"^ambiguous option: (\S+) could match (.+)$"), r"\1 kan meer opties betekenen: \2."),
+)
+
+
+def dutch_usage_error(message: str) -> str:
+    """An argparse refusal in Dutch; an unknown wording is kept, behind a Dutch lead."""
+    for pattern, replacement in _ARGPARSE_DUTCH:
+        if pattern.match(message):
+            return pattern.sub(replacement, message)
+    return f"De opdracht is niet te lezen: {message}"
+
+
+class DutchArgumentParser(argparse.ArgumentParser):
+    """argparse whose refusals are Dutch like every other refusal ("Fout: …", exit code 2); the sub-commands
+    inherit it, because add_subparsers makes its parsers of the parent's class."""
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "gebruik:", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "gebruik:", 1)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"Fout: {dutch_usage_error(message)}\n")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DutchArgumentParser(
         prog="python -m ivp_core",
         description="Prioritering Integraal Veiligheidsplan (Kernbeleid Veiligheid)",
     )

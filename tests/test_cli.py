@@ -43,4 +43,4 @@ def test_init_db_then_load_demo_and_refuse_a_second_load(database_url: str) -> N
 
 def test_unknown_command_fails_with_usage_on_stderr() -> None:
     result = run_cli("onbekend")
-    assert result.returncode == 2 and result.stdout == "" and "invalid choice" in result.stderr
+    assert result.returncode == 2 and result.stdout == "" and "is geen opdracht" in result.stderr

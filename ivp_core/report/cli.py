@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from ivp_core.commands import CliError
+from ivp_core.commands import CliError, write_files
 from ivp_core.trajectory.cli import resolve_trajectory_id
 
 
@@ -29,11 +28,8 @@ def _report(args: argparse.Namespace) -> int:
         raise CliError(
             f"Geen van de documenten ({', '.join(kinds)}) bestaat in het formaat {', '.join(formats)}."
         )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (out / name).write_bytes(data)
-        print(out / name)
+    for path in write_files(args.out, files):
+        print(path)
     return 0
 
 

@@ -233,3 +233,40 @@ def test_a_dutch_thousands_separator_is_read_and_a_stray_space_refused() -> None
     assert parse_value("11,8") == 11.8
     with pytest.raises(MeasurementError, match="geen getal"):
         parse_value("12 5")  # was read as 125
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("indicator", "measure", "--indicator", "1", "--year", "2026"), "Deze opties ontbreken: --value."),
+        (("indicator", "list", "--trajectory", "abc"), "Bij --trajectory is 'abc' geen geheel getal."),
+        (("indicator", "add", "--theme", "1.3", "--kind", "raar"), "Bij --kind is 'raar' geen keuze"),
+        (("indicator", "list", "--trajectory", "1", "--csv"), "Onbekende opties: --csv."),
+        (("indicator", "weg"), "'weg' is geen opdracht; kies uit 'add', 'measure', 'list'."),
+    ],
+)
+def test_a_mistyped_command_is_refused_in_dutch(
+    engine: Engine, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], words: str
+) -> None:
+    """argparse's own refusals (a missing option, a word where a number belongs) were English."""
+    code, out, err = run(capsys, *args)
+    assert (code, out) == (2, "")
+    assert err.startswith("gebruik: python -m ivp_core ") and f"Fout: {words}" in err, err
+    assert _stored(engine) == (0, 0)
+
+
+def test_an_out_folder_that_is_a_file_is_refused_in_dutch(
+    engine: Engine, trajectory_id: int, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`progress --out` and `report --out` naming a file ended in 'Fout: FileExistsError: …', exit code 1."""
+    taken = tmp_path / "voortgang"
+    taken.write_text("al in gebruik")
+    for args in (
+        ("progress", "--trajectory", str(trajectory_id), "--out", str(taken)),
+        ("report", "--trajectory", str(trajectory_id), "--kind", "jaarplan", "--out", str(taken)),
+        ("report", "--trajectory", str(trajectory_id), "--kind", "jaarplan", "--out", str(taken / "sub")),
+    ):
+        code, out, err = run(capsys, *args)
+        assert (code, out) == (2, ""), (args, err)
+        assert err.startswith("Fout: ") and "Error" not in err and str(taken) in err, err
+    assert taken.read_text() == "al in gebruik"

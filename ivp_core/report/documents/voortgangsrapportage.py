@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import io
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Final
 
 from openpyxl import Workbook
@@ -20,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
-from ivp_core.commands import CliError
+from ivp_core.commands import CliError, write_files
 from ivp_core.dutch import file_slug, local_today, long_date
 from ivp_core.plan.actions import euro
 from ivp_core.plan.measurements import IndicatorProgress, margin_text, value_text
@@ -318,11 +317,8 @@ def _progress(args: argparse.Namespace) -> int:
                 f"{trajectory.period_end})."
             )
         files = cycle_files(db, trajectory_id, "voortgang", year)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (out / name).write_bytes(data)
-        print(out / name)
+    for path in write_files(args.out, files):
+        print(path)
     return 0
 
 
