@@ -182,3 +182,27 @@ def test_a_theme_with_an_indicator_but_not_chosen_is_not_counted_as_a_priority(
         f"In {START}, het 1e jaar van het Integraal Veiligheidsplan {START}–{END}, zijn voor {NAME} nog geen "
         "prioriteiten gekozen. "
     ), text
+
+
+def test_the_measurement_form_of_a_plan_still_to_come_offers_the_years_that_can_be_measured(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, admin_password: str
+) -> None:
+    """The form offered only the plan's years (all still to come, so every save was refused) and suggested the
+    plan's first year; now from the year after the nulmeting to this year, suggesting this year. A value typed
+    there is saved and judged."""
+    from tests.pages.test_smoke import facilitator_page
+
+    tid, _mid = _future_plan(engine, monkeypatch)
+    cli(
+        "indicator", "add", "--trajectory", str(tid), "--theme", "4.1", "--name", "Verkeersongevallen met letsel",
+        "--source", "Gemeente", "--baseline", f"{YEAR - 2}=40", "--target", f"{END}=30",
+    )  # fmt: skip
+    at = facilitator_page("pages/voortgang.py", tid)
+    (field,) = [n for n in at.number_input if n.label == "Jaar"]
+    assert (field.min, field.max, field.value) == (YEAR - 1, YEAR, YEAR)
+    (value,) = [t for t in at.text_input if t.label == "Waarde"]
+    value.input("38,5")
+    (save,) = [b for b in at.button if b.label == "Meting opslaan"]
+    save.click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success] == [f"Opgeslagen: Verkeersongevallen met letsel, {YEAR}."]
