@@ -24,7 +24,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.access.audit import Permission, act
-from ivp_core.analysis.figures import Series, benchmark_of, region_of, theme_series
+from ivp_core.analysis.figures import (
+    COUNT_UNIT,
+    THEME_MEASURES,
+    CrimeTypeCount,
+    PopulationTable,
+    Series,
+    benchmark_of,
+    crime_breakdown,
+    population_table,
+    region_of,
+    theme_series,
+)
 from ivp_core.analysis.importers.common import parse_number
 from ivp_core.dutch import local_today, nl_number
 from ivp_core.errors import UserError
@@ -113,13 +124,18 @@ class _SeriesCache:
         self.benchmark = benchmark_of(db, trajectory_id)
         self.regions: dict[int, str | None] = {}
         self.series: dict[tuple[str, str], list[Series]] = {}
+        self.crime: dict[tuple[str, str], list[CrimeTypeCount]] = {}
+        self.population: dict[str, PopulationTable] = {}
 
-    def of(self, municipality_id: int | None, theme_code: str) -> list[Series]:
+    def region(self, municipality_id: int | None) -> str | None:
         if municipality_id is None:
-            return []
+            return None
         if municipality_id not in self.regions:
             self.regions[municipality_id] = region_of(self.db, municipality_id)
-        region = self.regions[municipality_id]
+        return self.regions[municipality_id]
+
+    def of(self, municipality_id: int | None, theme_code: str) -> list[Series]:
+        region = self.region(municipality_id)
         if region is None:
             return []
         key = (region, theme_code)
@@ -128,28 +144,93 @@ class _SeriesCache:
             self.series[key] = [pair.local for pair in pairs]
         return self.series[key]
 
+    def crime_types(self, municipality_id: int | None, theme_code: str) -> tuple[str, list[CrimeTypeCount]]:
+        """The police counts per crime type behind a theme's sum (region, counts)."""
+        region = self.region(municipality_id)
+        if region is None:
+            return "", []
+        key = (region, theme_code)
+        if key not in self.crime:
+            self.crime[key] = crime_breakdown(self.db, theme_code, region)
+        return region, self.crime[key]
 
-def imported_values(series: Sequence[Series], name: str, after_year: int | None) -> list[Measured]:
-    """The values of the imported series this indicator names, for years after ``after_year``."""
+    def inhabitants(self, region: str, year: int) -> float | None:
+        if region not in self.population:
+            self.population[region] = population_table(self.db, [region])
+        return self.population[region].get(region, year)
+
+
+def _wants_counts(unit: str) -> bool:
+    """An indicator whose own unit is "aantal" follows the imported count itself, not per 1.000 inwoners."""
+    return unit.strip().casefold() == COUNT_UNIT
+
+
+def imported_values(
+    series: Sequence[Series], name: str, after_year: int | None, counts: bool = False
+) -> list[Measured]:
+    """The values of the imported series this indicator names, for years after ``after_year``: per 1.000
+    inwoners for counts as the analysis shows them, the counts themselves when ``counts``."""
     found = next((s for s in series if series_matches(s, name)), None)
     if found is None:
         return []
+    raw = counts and found.raw_unit == COUNT_UNIT
     return [
-        Measured(p.year, p.value, found.source, p.low, p.high, imported=True)
+        Measured(
+            p.year,
+            p.raw if raw and p.raw is not None else p.value,
+            found.source,
+            p.low,
+            p.high,
+            imported=True,
+        )
         for p in found.known
         if p.value is not None and (after_year is None or p.year > after_year)
     ]
 
 
+def crime_type_matches(figure_name: str, name: str) -> bool:
+    """Whether an indicator's name means one police crime type as the import lists it ("Geregistreerde
+    misdrijven: 1.1.1 Diefstal/inbraak woning"), also without the measure ("1.1.1 Diefstal/inbraak woning")
+    or without the code ("Diefstal/inbraak woning")."""
+    wanted = " ".join(name.split()).casefold()
+    measure, _, crime = figure_name.partition(": ")
+    label = crime.split(" ", 1)[1] if " " in crime else crime
+    shorts = {crime.casefold(), label.casefold()} if measure in THEME_MEASURES else set()
+    return wanted == figure_name.casefold() or wanted in shorts
+
+
+def _crime_values(cache: _SeriesCache, row: EffectIndicator) -> list[Measured]:
+    """An indicator named after one police crime type: that type's count per year, per 1.000 inwoners (or
+    the count itself for an indicator in "aantal"), so a plan can follow woninginbraken alone."""
+    region, counts = cache.crime_types(row.municipality_id, row.theme_code)
+    found = [c for c in counts if crime_type_matches(c.indicator, row.indicator)]
+    if not found:
+        return []
+    # one measure when the short name fits several: registered crimes first, as the analysis sums them
+    chosen = min(found, key=lambda c: (not c.indicator.startswith(THEME_MEASURES[0]), c.indicator)).indicator
+    as_count = _wants_counts(row.unit)
+    values = []
+    for count in sorted((c for c in found if c.indicator == chosen), key=lambda c: c.year):
+        if count.value is None or (row.baseline_year is not None and count.year <= row.baseline_year):
+            continue
+        people = None if as_count else cache.inhabitants(region, count.year)
+        if not as_count and not people:
+            continue
+        value = count.value if as_count else count.value / people * 1000  # type: ignore[operator]
+        values.append(Measured(count.year, value, count.source, imported=True))
+    return values
+
+
 def _progress(
     row: EffectIndicator, hand: Sequence[IndicatorMeasurement], cache: _SeriesCache
 ) -> IndicatorProgress:
-    by_year = {
-        m.year: m
-        for m in imported_values(
-            cache.of(row.municipality_id, row.theme_code), row.indicator, row.baseline_year
-        )
-    }
+    imported = imported_values(
+        cache.of(row.municipality_id, row.theme_code),
+        row.indicator,
+        row.baseline_year,
+        _wants_counts(row.unit),
+    ) or _crime_values(cache, row)
+    by_year = {m.year: m for m in imported}
     for typed in hand:
         if row.baseline_year is None or typed.year > row.baseline_year:
             by_year[typed.year] = Measured(typed.year, typed.value, typed.source)

@@ -270,3 +270,49 @@ def test_an_out_folder_that_is_a_file_is_refused_in_dutch(
         assert (code, out) == (2, ""), (args, err)
         assert err.startswith("Fout: ") and "Error" not in err and str(taken) in err, err
     assert taken.read_text() == "al in gebruik"
+
+
+def test_an_indicator_named_after_one_crime_type_follows_that_type(
+    engine: Engine, trajectory_id: int, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A data team copies a name from what `import` prints ("Geregistreerde misdrijven: 1.1.1 Diefstal/inbraak
+    woning") or writes the crime type alone: next year's download filled in nothing. Now the type's own
+    count is followed, per 1.000 inwoners, or as a count for an indicator in "aantal"."""
+    end = PERIOD[-4:]
+    assert (
+        run(capsys, "import", str(write_statline_file(tmp_path)), "--trajectory", str(trajectory_id))[0] == 0
+    )
+    named = {
+        "Geregistreerde misdrijven: 1.1.1 Diefstal/inbraak woning": (
+            "1.3",
+            "2.08",
+            "1.5",
+            "per 1.000 inwoners",
+        ),
+        "Ongevallen (weg)": ("4.1", "120", "100", "aantal"),
+    }
+    ids = {}
+    for name, (theme, baseline, target, unit) in named.items():
+        code, out, err = run(
+            capsys, "indicator", "add", "--theme", theme, "--name", name, "--source", "CBS/Politie (47013NED)",
+            "--baseline", f"2023={baseline}", "--target", f"{end}={target}", "--unit", unit,
+        )  # fmt: skip
+        assert code == 0, err
+        ids[name] = out.strip()
+    next_year = write_statline_file(
+        tmp_path, 2024, {(CODE, "1.1.1"): 3, (CODE, "1.3.1"): 9, (CODE, "0.0.0"): 30}
+    )
+    assert run(capsys, "import", str(next_year), "--trajectory", str(trajectory_id))[0] == 0
+    rows = {r["id"]: r for r in listing(capsys, trajectory_id)}
+    burglary = rows[ids["Geregistreerde misdrijven: 1.1.1 Diefstal/inbraak woning"]]
+    assert burglary["latest_year"] == "2024" and float(burglary["latest_value"]) == pytest.approx(
+        36 / 28.9, abs=1e-3
+    )
+    # 9 a month: 108 in 2024; the line from 120 (2023) to 100 ({end}) is above it that year: op koers
+    accidents = rows[ids["Ongevallen (weg)"]]
+    assert (accidents["latest_year"], accidents["latest_value"], accidents["verdict"]) == (
+        "2024",
+        "108.0",
+        "op koers",
+    )
+    assert _stored(engine) == (2, 0)  # read from the figures, nothing copied
