@@ -10,9 +10,11 @@ from ivp_core.catalogue import load_catalogue
 from ui.widgets.previous_priorities import show_previous_priorities
 from ui.widgets.signals_view import (
     LEGEND,
+    RATES_LEGEND,
     breakable,
     candidate_badge,
     comparison_caption,
+    group_rates,
     inject_css,
     require_view,
     signal_lines,
@@ -50,6 +52,7 @@ for column, field in zip(columns, catalogue.fields, strict=True):
                 f'<div class="{cls}"><div class="ivp-theme" title="{html.escape(theme.name)}">'
                 f"{theme.code} {breakable(theme.short_name)}</div>"
                 f"{signal_lines(item.signals, view.benchmark_name, item.comparison)}"
+                f"{group_rates(item.comparison)}"
                 f"{candidate_badge(item.signals.candidate)}</div>"
             )
         st.markdown("".join(cards), unsafe_allow_html=True)
@@ -59,5 +62,7 @@ st.caption(
     f"{LEGEND} Vergeleken met {view.benchmark_name}. {candidates} thema's zijn in de analyse kandidaat-prioriteit. "
     "Klik op een veld voor de cijfers en teksten per thema."
 )
-st.caption(comparison_caption(view.comparison))
+st.caption(
+    f"{comparison_caption(view.comparison)} {RATES_LEGEND if view.comparison.available else ''}".strip()
+)
 show_previous_priorities(trajectory.id, municipality.id)  # issue 28: the previous IVP beside the new figures

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ivp_core.analysis.comparison.groups import municipalities
 from ivp_core.analysis.comparison.page import choose_own_group, comparison_status, import_comparison_upload
 from ivp_core.errors import UserError
 from ui.shell.errors import show_user_error
@@ -66,6 +67,7 @@ def comparison_panel(trajectory_id: int, imported_by: str = "") -> None:
             default=[c for c in status.own_group if c in names],
             format_func=lambda code: f"{names[code]} ({code})" if names[code] != code else code,
             help="Leeg: de gemeenten van dit traject. De eigen gemeente telt altijd mee.",
+            placeholder="Kies gemeenten",  # Streamlit's own placeholder is English
         )
         if st.form_submit_button("Groep bewaren"):
             try:
@@ -75,5 +77,5 @@ def comparison_panel(trajectory_id: int, imported_by: str = "") -> None:
             else:
                 clear_cache()
                 st.success(
-                    f"De eigen vergelijkingsgroep telt nu {len(picked)} gemeenten (en uw eigen gemeente)."
+                    f"De eigen vergelijkingsgroep telt nu {municipalities(len(picked))} (en uw eigen gemeente)."
                 )

@@ -8,7 +8,14 @@ from typing import Literal
 
 import streamlit as st
 
-from ivp_core.analysis.comparison.groups import GROUP_OWN, GROUP_SIZE, GROUP_URBANISATION, RULE, VERDICT_WORDS
+from ivp_core.analysis.comparison.groups import (
+    GROUP_OWN,
+    GROUP_SIZE,
+    GROUP_URBANISATION,
+    RULE,
+    VERDICT_WORDS,
+    municipalities,
+)
 from ivp_core.analysis.comparison.groups import HIGHER as GROUP_HIGHER
 from ivp_core.analysis.comparison.groups import LOWER as GROUP_LOWER
 from ivp_core.analysis.comparison.page import ComparisonView, ThemeComparisonView
@@ -76,6 +83,7 @@ CSS = """
 .ivp-none {color:#595959; background:transparent; border-style:dashed; font-weight:400;}
 .ivp-cand {color:#6b4a00; background:#fff3cd; border:1px solid #6b4a00;}
 .ivp-lbl {display:inline-block; min-width:4.6em; color:#444; font-size:0.85em;}
+.ivp-rates {color:#3d3d3d; font-size:0.82em; white-space:nowrap;}
 </style>
 """
 
@@ -132,6 +140,18 @@ def group_line(item: ThemeComparisonView | None) -> str:
     return f'<div><span class="ivp-lbl">Groep</span>{group_badge(item)}</div>'
 
 
+#: What the numbers under "Groep" on an overview card are; said once below the cards.
+RATES_LEGEND = "Onder Groep staan de misdrijven per 1.000 inwoners: hier (de gemeente zelf), in de groep en in Nederland."
+
+
+def group_rates(item: ThemeComparisonView | None) -> str:
+    """The numbers behind the verdict, visible on a card: "hier 27,6 · groep 28,3 · NL 26,3" (per 1.000)."""
+    if item is None:
+        return ""
+    text = f"hier {item.own} · groep {item.group} · NL {item.national}"
+    return f'<div class="ivp-rates">{html.escape(text)}</div>'
+
+
 def comparison_caption(comparison: ComparisonView) -> str:
     """What "Groep" means on this page: which group, how many, which year, the rule, a small group's warning."""
     if not comparison.available:
@@ -139,7 +159,7 @@ def comparison_caption(comparison: ComparisonView) -> str:
     words = " / ".join(w.split(" ")[0] for w in VERDICT_WORDS.values())
     text = (
         f"Groep: {words} dan vergelijkbare gemeenten, dat zijn {comparison.group_name} "
-        f"({comparison.members} gemeenten, {comparison.year}). {RULE}"
+        f"({municipalities(comparison.members)}, {comparison.year}). {RULE}"
     )
     return f"{text} {comparison.small_group_warning} {comparison.mapping_warning}".strip()
 
@@ -149,7 +169,7 @@ def comparison_short(comparison: ComparisonView) -> str:
     if not comparison.available:
         return ""
     return (
-        f"Groep = vergelijkbare gemeenten: {comparison.group_name} ({comparison.members} gemeenten, "
+        f"Groep = vergelijkbare gemeenten: {comparison.group_name} ({municipalities(comparison.members)}, "
         f"{comparison.year}, gepoold)"
     )
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ivp_core.analysis.comparison.groups import GROUP_KINDS, GROUP_SIZE
+from ivp_core.analysis.comparison.groups import GROUP_KINDS, GROUP_SIZE, SMALL_GROUP, municipalities
 from ivp_core.commands import CliError
 
 if TYPE_CHECKING:
@@ -67,7 +67,27 @@ def _municipality_code(session: Session, trajectory_id: int, requested: str | No
         return code
     if not codes:
         raise CliError(f"Geen gemeente van traject {trajectory_id} heeft een CBS-code; leg die eerst vast.")
+    if len(codes) > 1:  # a joint trajectory: say whose rates these are and how to get the partners'
+        print(
+            f"Vergeleken: {codes[0]}. De andere gemeenten van dit traject: {', '.join(codes[1:])} "
+            "(kies met --municipality).",
+            file=sys.stderr,
+        )
     return codes[0]
+
+
+def _checked_options(args: argparse.Namespace) -> tuple[int | None, str]:
+    """(year, group), or a Dutch refusal: argparse's own checks would answer in English."""
+    group = args.group.strip().lower()
+    if group not in GROUP_KINDS:
+        raise CliError(f"'{args.group}' is geen vergelijkingsgroep. Kies {', '.join(GROUP_KINDS)}.")
+    if args.format.strip().lower() != "csv":
+        raise CliError(f"'{args.format}' is geen uitvoerformaat van compare. Gebruik --format csv.")
+    if args.year is None:
+        return None, group
+    if not re.fullmatch(r"\d{4}", args.year.strip()):
+        raise CliError(f"'{args.year}' is geen jaartal. Schrijf het jaar in vier cijfers, zoals --year 2023.")
+    return int(args.year), group
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -75,10 +95,11 @@ def _compare(args: argparse.Namespace) -> int:
     from ivp_core.storage.db import session_scope
     from ivp_core.trajectory.cli import resolve_trajectory_id
 
+    year, group = _checked_options(args)
     trajectory_id = resolve_trajectory_id(args.trajectory)
     with session_scope(readonly=True) as session:
         region = _municipality_code(session, trajectory_id, args.municipality)
-        result = compare(session, trajectory_id, region, year=args.year, group=args.group)
+        result = compare(session, trajectory_id, region, year=year, group=group)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in result.themes:
@@ -99,7 +120,12 @@ def _compare(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if result.small_group:
-        print(f"Waarschuwing: de groep telt {len(result.members)} gemeenten (minder dan 5).", file=sys.stderr)
+        size = len(result.members)
+        print(
+            f"Waarschuwing: de groep telt {municipalities(size)} (minder dan "
+            f"{SMALL_GROUP}); één gemeente weegt dan zwaar mee.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -127,11 +153,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     command.add_argument(
         "--municipality", metavar="GM0148", help="gemeente van het traject (standaard de eerste)"
     )
+    # Checked in _checked_options, not by argparse, so that a wrong value is refused in Dutch.
+    command.add_argument("--year", help="jaar (standaard het laatste jaar met vergelijkingscijfers)")
     command.add_argument(
-        "--year", type=int, help="jaar (standaard het laatste jaar met vergelijkingscijfers)"
+        "--group",
+        default=GROUP_SIZE,
+        help=f"vergelijkingsgroep: {', '.join(GROUP_KINDS)} (standaard grootte)",
     )
-    command.add_argument("--group", choices=GROUP_KINDS, default=GROUP_SIZE, help="vergelijkingsgroep")
-    command.add_argument("--format", choices=("csv",), default="csv", help="uitvoerformaat")
+    command.add_argument("--format", default="csv", help="uitvoerformaat: csv")
     command.set_defaults(func=_compare)
     chosen = subparsers.add_parser("compare-list", help="kies de gemeenten van de eigen vergelijkingsgroep")
     chosen.add_argument("--trajectory", type=int, help="traject-id (nodig als er meer dan één is)")

@@ -129,14 +129,16 @@ def _members(
                 "Er is geen mate van stedelijkheid geïmporteerd"
                 + (f" voor {region}." if data.urbanisation else ".")
                 + " Importeer 'Kerncijfers wijken en buurten' van het CBS (met MateVanStedelijkheid) als "
-                "vergelijking, of kies de groep 'grootte' of 'eigen'."
+                "vergelijking, of vergelijk met even grote gemeenten of met een eigen lijst (opdrachtregel: --group "
+                "grootte of --group eigen)."
             )
         return urbanisation_name(level), [m for m in municipalities if _urbanisation(data, m, year) == level]
     chosen = own_list(trajectory)
     if not [c for c in chosen if c != region]:
         raise ComparisonUnavailable(
-            "Er is nog geen eigen lijst van gemeenten om mee te vergelijken. Kies die eerst (opdrachtregel: "
-            "'python -m ivp_core compare-list --trajectory N GM0148 GM0160 …')."
+            "Er is nog geen eigen lijst van gemeenten om mee te vergelijken. Kies die eerst op de pagina Analyse "
+            "beheren, onder 'Vergelijken met vergelijkbare gemeenten' (opdrachtregel: 'python -m ivp_core "
+            f"compare-list --trajectory {trajectory.id} GM0148 GM0160 …')."
         )
     return "eigen lijst van gemeenten", sorted({region, *chosen})
 

@@ -47,6 +47,11 @@ SMALL_GROUP_WARNING = (
 )
 
 
+def municipalities(count: int) -> str:
+    """ "1 gemeente", "21 gemeenten": a group of one is possible (the only municipality of its size class)."""
+    return f"{count} gemeente" if count == 1 else f"{count} gemeenten"
+
+
 def _thousands(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
@@ -66,7 +71,10 @@ def size_class_name(index: int) -> str:
 
 
 def urbanisation_name(level: int) -> str:
-    return f"{URBANISATION_NAMES.get(level, f'stedelijkheid {level}')} gemeenten (stedelijkheid {level})"
+    """ "weinig stedelijke gemeenten (stedelijkheid 4)": the adjective inflected before the plural noun."""
+    if level not in URBANISATION_NAMES:
+        return f"gemeenten met stedelijkheid {level}"
+    return f"{URBANISATION_NAMES[level]}e gemeenten (stedelijkheid {level})"
 
 
 def per_1000(count: float | None, inhabitants: float | None) -> float | None:

@@ -24,6 +24,7 @@ from ivp_core.analysis.comparison.groups import (
     RULE,
     SMALL_GROUP_WARNING,
     VERDICT_WORDS,
+    municipalities,
 )
 from ivp_core.analysis.comparison.store import ComparisonImported, import_comparison, load_comparison
 from ivp_core.dutch import nl_number
@@ -61,7 +62,11 @@ class ThemeComparisonView:
             f"In {self.year} registreerde de politie hier {self.own} misdrijven per 1.000 inwoners. In "
             f"{self.group_size} {self.group_words} samen waren dat er {self.group}. Dat is {word}."
         )
-        return f"{text} Let op: dat zijn maar {self.group_size} gemeenten." if self.small_group else text
+        if self.national != UNKNOWN:
+            text += f" In heel Nederland waren het er {self.national}."
+        return (
+            f"{text} Let op: dat zijn maar {municipalities(self.group_size)}." if self.small_group else text
+        )
 
     @property
     def warning(self) -> str:
@@ -73,7 +78,7 @@ class ThemeComparisonView:
         # "onbekend per 1.000 inwoners" reads as a unit of its own: say whose figure is unknown
         own = "eigen cijfer onbekend" if self.own == UNKNOWN else f"{self.own} per 1.000 inwoners"
         text = (
-            f"{self.year}: {own}; vergelijkbare gemeenten {self.group} ({self.group_size} gemeenten); "
+            f"{self.year}: {own}; vergelijkbare gemeenten {self.group} ({municipalities(self.group_size)}); "
             f"Nederland {self.national}."
         )
         return f"{text} Dat is {self.verdict_words}." if self.verdict else text
@@ -101,7 +106,7 @@ class ComparisonView:
     @property
     def heading(self) -> str:
         return (
-            f"Vergeleken met {self.group_name} ({self.members} gemeenten, {self.year})"
+            f"Vergeleken met {self.group_name} ({municipalities(self.members)}, {self.year})"
             if self.available
             else ""
         )

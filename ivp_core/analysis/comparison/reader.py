@@ -50,6 +50,8 @@ POPULATION_MEASURES = ("BevolkingOp1Januari", "AantalInwoners")
 URBANISATION = "MateVanStedelijkheid"
 REGION_COLUMNS = ("RegioS", "WijkenEnBuurten")
 NATIONAL = "NL01"
+#: "Kerncijfers wijken en buurten" calls Nederland NL00 where the other StatLine tables say NL01.
+KWB_NATIONAL = "NL00"
 _MUNICIPALITY = re.compile(r"^GM\d{4}$")
 _PERIOD = re.compile(r"^(\d{4})(JJ|MM|KW|X0)(\d{2})$")
 _WHOLE = re.compile(r"^\d+(\.0*)?$")
@@ -435,6 +437,7 @@ def read_population(
             dim_cells, dim_codes = _stripped(block[dim])
             keep &= np.array([_total_key(c) for c in dim_cells], dtype=bool)[dim_codes]
         region_cells, region_codes = _stripped(block[region_column])
+        region_cells = [NATIONAL if c == KWB_NATIONAL else c for c in region_cells]
         region_keep = np.array(
             [bool(_MUNICIPALITY.match(c)) or c == NATIONAL for c in region_cells], dtype=bool
         )

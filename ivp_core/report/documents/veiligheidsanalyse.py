@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from ivp_core.analysis.comparison.groups import municipalities
 from ivp_core.analysis.comparison.page import ComparisonView, comparison_for
 from ivp_core.analysis.figures import SeriesPair, all_theme_series, benchmark_label, benchmark_of
 from ivp_core.analysis.texts import aspect_texts
@@ -103,7 +104,7 @@ def _comparison(comparison: ComparisonView) -> Iterator[Block]:
     yield Heading(1, "2 Vergelijking met vergelijkbare gemeenten")
     yield Paragraph(
         f"Geregistreerde misdrijven per 1.000 inwoners in {comparison.year}, vergeleken met "
-        f"{comparison.group_name} ({comparison.members} gemeenten) en met Nederland. {comparison.rule}"
+        f"{comparison.group_name} ({municipalities(comparison.members)}) en met Nederland. {comparison.rule}"
     )
     for warning in (comparison.small_group_warning, comparison.mapping_warning):
         if warning:

@@ -3,7 +3,7 @@
 `write_crime_file`: the police's 47013NED ("alle gemeenten") with padded keys and values, `.` for unknown,
 yearly rows for the first year and monthly rows after, plus Nederland (NL01) and a province (skipped).
 `write_population_file`: CBS "Bevolking op 1 januari" (03759ned) with its other classifications (totals and a
-split that must be skipped). `write_kwb_file`: "Kerncijfers wijken en buurten" with MateVanStedelijkheid.
+split that must be skipped). `write_kwb_file`: "Kerncijfers wijken en buurten" with MateVanStedelijkheid (and Nederland as NL00, as there).
 Nothing here computes a rate: the test reads the files back itself.
 """
 
@@ -130,5 +130,5 @@ def write_kwb_file(path: Path, year: int = YEARS[-1], *, unknown: str = "GM0032"
             )
             row += 2
         out.write(
-            f"{row};NL01      ;Nederland;Land      ;NL01      ;{17_900_000 + 37 * YEARS.index(year):>9};  .\n"
+            f"{row};NL00      ;Nederland;Land      ;NL00      ;{17_900_000 + 37 * YEARS.index(year):>9};  .\n"
         )

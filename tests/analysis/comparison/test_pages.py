@@ -52,6 +52,13 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
     cards = " ".join(m.value for m in at.markdown)
     assert cards.count('<span class="ivp-lbl">Groep</span>') == len(expected.themes)
     assert f">{verdict.verdict}</span>" in cards
+
+    def one(value: float | None) -> str:
+        return "onbekend" if value is None else f"{value:.1f}".replace(".", ",")
+
+    for row in expected.themes:  # the numbers behind each verdict are on the card, not only in its tooltip
+        rates = f"hier {one(row.own_per_1000)} · groep {one(row.group_per_1000)} · NL {one(row.national_per_1000)}"
+        assert f'<div class="ivp-rates">{rates}</div>' in cards, rates
     assert (
         "Polarisatie/<wbr>radicalisering" in cards
         and "bedrijven&shy;terreinen" in cards
@@ -60,6 +67,7 @@ def test_overview_and_field_page_show_the_group_and_the_verdict(
     captions = " ".join(c.value for c in at.caption)
     assert f"gemeenten met 20.000 tot 50.000 inwoners ({len(expected.members)} gemeenten, 2023)" in captions
     assert "gepoold" in captions and "hoger / gelijk / lager dan vergelijkbare gemeenten" in captions
+    assert "Onder Groep staan de misdrijven per 1.000 inwoners: hier (de gemeente zelf)" in captions
 
     at = _app("pages/veld.py", veld="1")
     text = " ".join(m.value for m in at.markdown)
@@ -123,6 +131,8 @@ def test_the_resident_ballot_says_the_comparison_in_plain_words(
     assert {"hoger": "Dat is meer.", "gelijk": "Dat is ongeveer even veel.", "lager": "Dat is minder."}[
         shown.verdict or ""
     ] in texts[shown.theme_code]
+    national = f"{shown.national_per_1000:.1f}".replace(".", ",")
+    assert f"In heel Nederland waren het er {national}." in texts[shown.theme_code]
     assert "per 1.000" not in texts["3.4"]  # no police theme: no comparison
 
 
@@ -137,6 +147,7 @@ def test_the_coordinator_chooses_the_own_group_and_the_field_page_compares_with_
     assert not at.exception, [e.value for e in at.exception]
     assert any("Vergelijken met vergelijkbare gemeenten" in m.value for m in at.markdown)
     group = next(m for m in at.multiselect if m.label.startswith("Eigen vergelijkingsgroep"))
+    assert group.placeholder == "Kies gemeenten"  # not Streamlit's "Choose options"
     group.set_value(["GM0001", "GM0063", "GM0094", "GM0125", "GM0156"])
     next(b for b in at.button if b.label == "Groep bewaren").click().run()
     assert any("telt nu 5 gemeenten" in s.value for s in at.success)
