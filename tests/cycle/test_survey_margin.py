@@ -71,3 +71,17 @@ def test_an_imported_survey_round_is_judged_with_its_margin(
         "Nulmeting 61 (2021) · gemeten 55 (2023) (marge 52,5–57,5) · verwacht volgens de lijn 53,67 · "
         "streefwaarde 50 (2024) · bron: Veiligheidsmonitor"
     )
+
+    # the XLSX annex gives the margin beside the value, as numbers
+    from openpyxl import load_workbook
+
+    from ivp_core.report.documents.voortgangsrapportage import progress_xlsx
+    from ivp_core.storage.db import session_scope
+
+    with session_scope(engine, readonly=True) as db:
+        data = progress_xlsx(db, int(tid), dalfsen.municipality_id, 2024)
+    rows = list(load_workbook(io.BytesIO(data))["Indicatoren"].iter_rows(values_only=True))
+    assert rows[0][9:] == ("Marge van", "Marge tot")
+    assert [r[4:11] for r in rows if r[6] == "import"] == [
+        (2023, 55, "import", pytest.approx(53.667, abs=1e-3), None, 52.5, 57.5)
+    ]

@@ -231,7 +231,19 @@ def progress_xlsx(
     sheet = workbook.active
     sheet.title = "Indicatoren"
     sheet.append(
-        ["Thema", "Indicator", "Bron", "Eenheid", "Jaar", "Waarde", "Soort waarde", "Verwacht", "Oordeel"]
+        [
+            "Thema",
+            "Indicator",
+            "Bron",
+            "Eenheid",
+            "Jaar",
+            "Waarde",
+            "Soort waarde",
+            "Verwacht",
+            "Oordeel",
+            "Marge van",  # a survey value's 95% interval: the verdict counts the line inside it as op koers
+            "Marge tot",
+        ]
     )
     for item in overview.indicators:
         texts = neutralise_row([item.theme_code, item.name, item.source, item.unit])
@@ -246,6 +258,8 @@ def progress_xlsx(
                     "import" if m.imported else "met de hand",
                     item.expected_in(m.year),
                     None,
+                    m.low,
+                    m.high,
                 ]
             )
         if item.target_year is not None:
@@ -273,7 +287,10 @@ def progress_xlsx(
                 ]
             )
     fill = PatternFill("solid", fgColor="1F4E79")
-    for ws, widths in ((sheet, (8, 46, 28, 18, 8, 10, 14, 10, 20)), (actions, (8, 50, 22, 8, 12, 12, 12))):
+    for ws, widths in (
+        (sheet, (8, 46, 28, 18, 8, 10, 14, 10, 20, 10, 10)),
+        (actions, (8, 50, 22, 8, 12, 12, 12)),
+    ):
         for cell in ws[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = fill
@@ -287,7 +304,7 @@ def progress_xlsx(
         row[5].number_format = row[6].number_format = '"€" #,##0'
     # an imported rate is stored at full precision (1,245674740484429): shown as the document rounds it
     for row in sheet.iter_rows(min_row=2):
-        for cell in (row[5], row[7]):
+        for cell in (row[5], row[7], row[9], row[10]):
             if isinstance(cell.value, float) and not cell.value.is_integer():
                 cell.number_format = "#,##0.00"
     buffer = io.BytesIO()
