@@ -162,7 +162,9 @@ with right:
             "Jaar nulmeting",
             min_value=1990,
             max_value=trajectory.period_end,
-            value=chosen.baseline_year if chosen and chosen.baseline_year else trajectory.period_start - 1,
+            value=chosen.baseline_year
+            if chosen and chosen.baseline_year
+            else ip.default_baseline_year(trajectory.period_start),
             step=1,
         )
         baseline_value = base_value_col.text_input(

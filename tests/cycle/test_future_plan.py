@@ -206,3 +206,24 @@ def test_the_measurement_form_of_a_plan_still_to_come_offers_the_years_that_can_
     save.click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert [s.value for s in at.success] == [f"Opgeslagen: Verkeersongevallen met letsel, {YEAR}."]
+
+
+def test_the_indicator_form_of_a_plan_two_years_ahead_suggests_a_nulmeting_that_has_begun(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, admin_password: str
+) -> None:
+    """It suggested the year before the plan, which is next year: saving it was refused (a nulmeting in the
+    future). Now this year."""
+    from tests.pages.test_smoke import facilitator_page
+
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    tid = cli(
+        "trajectory", "create", "--title", "IVP Dalfsen", "--period", f"{YEAR + 2}-{YEAR + 5}",
+        "--municipality", f"{CODE}={NAME}",
+    ).strip()  # fmt: skip
+    cli(
+        "decide", "--trajectory", tid, "--municipality", CODE, "--themes", "4.1",
+        "--gremium", "raad", "--date", local_today().isoformat(), "--status", "vastgesteld",
+    )  # fmt: skip
+    at = facilitator_page("pages/indicatoren.py", int(tid))
+    (field,) = [n for n in at.number_input if n.label == "Jaar nulmeting"]
+    assert field.value == YEAR
