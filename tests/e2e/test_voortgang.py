@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, expect
 
 from ivp_core.storage.db import get_engine
 from tests.cycle.seed import START, seed_cycle
-from tests.e2e.support import SCREEN, ServedApp, log_in, wait_idle
+from tests.e2e.support import ServedApp, facilitator_screen, wait_idle
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/shots")
@@ -24,11 +24,7 @@ def test_voortgang_shows_a_chart_per_indicator_and_takes_a_measurement(
 ) -> None:
     SHOTS.mkdir(exist_ok=True)
     seed_cycle(get_engine(real_installation.database_url), tmp_path)
-    page = browser.new_context(viewport=SCREEN).new_page()  # type: ignore[attr-defined]
-    log_in(page, real_installation.base_url)
-    page.goto(f"{real_installation.base_url}/voortgang")
-    expect(page.get_by_role("heading", name="Voortgang", exact=True)).to_be_visible(timeout=60_000)
-    wait_idle(page, 60_000)
+    page = facilitator_screen(browser, real_installation.base_url, "voortgang", "Voortgang")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text("Geregistreerde misdrijven", exact=True)).to_be_visible()
     expect(main.get_by_text("Verkeersongevallen met letsel", exact=True)).to_be_visible()

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from ivp_core.dutch import local_today
 from tests.cycle.seed import cli
-from tests.e2e.support import SCREEN, ServedApp, log_in, wait_idle
+from tests.e2e.support import ServedApp, facilitator_screen, wait_idle
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/shots")
@@ -50,11 +50,7 @@ def test_each_member_of_a_joint_plan_still_to_come_sees_its_charts(
     SHOTS.mkdir(exist_ok=True)
     monkeypatch.setenv("DATABASE_URL", real_installation.database_url)
     tid = _joint_future_plan()
-    page = browser.new_context(viewport=SCREEN).new_page()  # type: ignore[attr-defined]
-    log_in(page, real_installation.base_url)
-    page.goto(f"{real_installation.base_url}/voortgang?traject={tid}")
-    expect(page.get_by_role("heading", name="Voortgang", exact=True)).to_be_visible(timeout=60_000)
-    wait_idle(page, 60_000)
+    page = facilitator_screen(browser, real_installation.base_url, f"voortgang?traject={tid}", "Voortgang")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text(f"IVP Dalfsen en Kampen {YEAR + 1}–{YEAR + 4} · Dalfsen")).to_be_visible()
     expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(2, timeout=30_000)
