@@ -36,14 +36,19 @@ def parse_year(raw: str, option: str) -> int:
 
 
 def parse_year_value(raw: str, option: str) -> tuple[int, float]:
-    """``2024=12.5`` (or ``2024=12,5``) as (year, value)."""
+    """``2024=12.5`` (or ``2024=12,5``) as (year, value); each refusal shows the form with an example."""
+    what, example = ("nulmeting", "2024=12.5") if option == "--baseline" else ("streefwaarde", "2030=9.0")
     year, found, value = (raw or "").partition("=")
     if not found or not value.strip():
         raise CliError(
-            f"'{raw}' bij {option} is niet te lezen. Schrijf jaar=waarde, bijvoorbeeld {option} 2024=12.5."
+            f"'{raw}' bij {option} is niet te lezen. Schrijf jaar=waarde, bijvoorbeeld {option} {example}."
         )
-    what = "nulmeting" if option == "--baseline" else "streefwaarde"
-    return parse_year(year, option), parse_value(value, what)
+    year = year.strip()
+    if not (year.isdigit() and len(year) == 4):
+        raise CliError(
+            f"'{year}' bij {option} is geen jaartal. Schrijf jaar=waarde, bijvoorbeeld {option} {example}."
+        )
+    return int(year), parse_value(value, what)
 
 
 def decimal_text(value: float | None) -> str:

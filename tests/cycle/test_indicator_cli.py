@@ -100,6 +100,9 @@ def test_add_measure_and_list_with_the_verdict(
         (("--baseline", "2023", "--target", "{end}=9"), "jaar=waarde"),
         (("--baseline", "2023=12.5", "--target", "{end}=9", "--theme", "9.9"), "Onbekend thema"),
         (("--baseline", "2023=-1", "--target", "{end}=9"), "negatief"),
+        # a year that is not one: the example shows the whole form (it said "--baseline 2026")
+        (("--baseline", "=12.5", "--target", "{end}=9"), "jaar=waarde, bijvoorbeeld --baseline 2024=12.5."),
+        (("--baseline", "2023=12.5", "--target", "30=9"), "jaar=waarde, bijvoorbeeld --target 2030=9.0."),
     ],
 )
 def test_add_refuses_in_dutch_and_stores_nothing(
