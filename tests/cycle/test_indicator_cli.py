@@ -319,3 +319,25 @@ def test_an_indicator_named_after_one_crime_type_follows_that_type(
         "op koers",
     )
     assert _stored(engine) == (2, 0)  # read from the figures, nothing copied
+
+
+def test_the_yearly_uitvoeringsplan_of_a_chosen_year(
+    trajectory_id: int, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A data team writes the uitvoeringsplan of the year it asks for (only the next year could be made)."""
+    year = str(THIS_YEAR + 1)
+    code, out, err = run(
+        capsys, "report", "--trajectory", str(trajectory_id), "--kind", "jaarplan", "--year", year,
+        "--out", str(tmp_path),
+    )  # fmt: skip
+    assert code == 0, err
+    assert sorted(Path(line).name for line in out.split()) == [
+        f"uitvoeringsplan-{year}-dalfsen.docx",
+        f"uitvoeringsplan-{year}-dalfsen.html",
+    ]
+    code, out, err = run(
+        capsys, "report", "--trajectory", str(trajectory_id), "--kind", "verslag,jaarplan", "--year", year,
+        "--out", str(tmp_path / "x"),
+    )  # fmt: skip
+    assert (code, out) == (2, "") and "--year geldt alleen voor voortgang en jaarplan" in err
+    assert not (tmp_path / "x").exists()
