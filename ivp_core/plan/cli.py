@@ -104,9 +104,10 @@ def _measure(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     trajectory_id = resolve_trajectory_id(args.trajectory)
+    items = list_progress(trajectory_id, args.municipality)  # every refusal before the first line
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(LIST_COLUMNS)
-    for item in list_progress(trajectory_id):
+    for item in items:
         latest = item.latest
         writer.writerow(
             [
@@ -190,4 +191,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
     listing = group.add_parser("list", help="alle indicatoren met laatste meting en oordeel als CSV")
     listing.add_argument("--trajectory", type=int, help="id van het traject (niet nodig als er één is)")
+    listing.add_argument(
+        "--municipality", help="CBS-code: alleen de indicatoren van die gemeente (gezamenlijk IVP)"
+    )
     listing.set_defaults(func=_list)

@@ -85,3 +85,31 @@ def test_an_imported_survey_round_is_judged_with_its_margin(
     assert [r[4:11] for r in rows if r[6] == "import"] == [
         (2023, 55, "import", pytest.approx(53.667, abs=1e-3), None, 52.5, 57.5)
     ]
+
+
+def test_the_list_of_one_member_of_a_joint_trajectory(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two members with an indicator of the same name: `--municipality` lists one member's; a code that is
+    not a member is refused with nothing on stdout (not even the header)."""
+    from ivp_core.cli import main
+
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    tid = cli(
+        "trajectory", "create", "--title", "IVP Dalfsen en Kampen", "--period", "2021-2024",
+        "--municipality", "GM0148=Dalfsen", "--municipality", "GM0166=Kampen",
+    ).strip()  # fmt: skip
+    ids = {
+        code: cli(
+            "indicator", "add", "--trajectory", tid, "--theme", "4.1", "--municipality", code,
+            "--name", "Verkeersongevallen", "--source", "Gemeente", "--baseline", "2021=40", "--target", "2024=30",
+        ).strip()
+        for code in ("GM0148", "GM0166")
+    }  # fmt: skip
+    listed = list(
+        csv.DictReader(io.StringIO(cli("indicator", "list", "--trajectory", tid, "--municipality", "GM0166")))
+    )
+    assert [r["id"] for r in listed] == [ids["GM0166"]]
+    assert main(["indicator", "list", "--trajectory", tid, "--municipality", "GM0999"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Gemeente GM0999 hoort niet bij traject" in err
