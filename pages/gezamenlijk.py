@@ -174,7 +174,7 @@ with table_col:
                 "Voorstel": t.status,
                 "Prioriteit in": len(t.high_in),
                 "Gem. plaats": "–" if t.mean_rank is None else f"{t.mean_rank:.1f}".replace(".", ","),
-                "Spreiding": t.spread,
+                "Spreiding": "–" if t.spread is None else str(t.spread),  # never the literal "None"
                 "Overeenstemming": t.agreement,
             }
             for t in joint.themes
@@ -190,7 +190,7 @@ with table_col:
             "Prioriteit in": st.column_config.NumberColumn(
                 help="In hoeveel gemeenten het thema een prioriteit is"
             ),
-            "Spreiding": st.column_config.NumberColumn(help="Hoogste min laagste plaats"),
+            "Spreiding": st.column_config.TextColumn(help="Hoogste min laagste plaats"),
         },
     )
 

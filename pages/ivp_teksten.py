@@ -33,7 +33,9 @@ HELP = {
     "vision": (
         "Hoofdstuk 2. Waar wil de gemeente aan het eind van de planperiode staan met de veiligheid? De visie van "
         "het bestuur op veiligheid en leefbaarheid, met de verbinding naar ander beleid en het "
-        "collegeprogramma. De cijfers (misdrijven per 1.000 inwoners, veiligheidsgevoel) zet het IVP er zelf bij."
+        "collegeprogramma. De nulmeting (misdrijven per 1.000 inwoners, veiligheidsgevoel) zet het IVP er zelf "
+        "bij; schrijf hier de streefwaarde voor het eindjaar, bijvoorbeeld 'in 2030 minder dan 14 misdrijven per "
+        "1.000 inwoners'."
     ),
     "principles": (
         "Hoofdstuk 3. Hoe werkt de gemeente aan die doelstelling? De rode draden in de aanpak, zoals "

@@ -301,6 +301,17 @@ def standing_decision(
     return adopted if adopted is not None else db.scalar(query.limit(1))
 
 
+def later_than_standing(
+    db: Session, trajectory_id: int, municipality_id: int | None, *, joint: bool
+) -> list[PriorityDecision]:
+    """The records of later meetings than the standing vaststelling (advices that do not replace it), newest
+    first; none when no vaststelling stands. A document names them beside the vaststelling, so the raad knows
+    a college or commissie advised after it."""
+    history = list(db.scalars(_history_query(trajectory_id, municipality_id, any_municipality=not joint)))
+    standing_at = next((i for i, d in enumerate(history) if d.status == ADOPTED), None)
+    return history[:standing_at] if standing_at else []
+
+
 @dataclass(frozen=True)
 class DecisionView:
     """A recorded decision as plain values, safe to keep between page runs (no ORM row)."""

@@ -59,7 +59,9 @@ NO_ADVICE_NL = (
     "die zonder stemmen in de app is gemaakt (een sessie op papier, een raad die anders besluit) kunt u "
     "hieronder toch vastleggen."
 )
-#: How far back the meeting-date field reaches; an IVP runs four years, so ten is ample.
+#: How far back and ahead the meeting-date field reaches; an IVP runs four years, so ten is ample. The field
+#: accepts dates ahead (a planned date typed in by mistake) so that the refusal is the decision rule's Dutch
+#: message, not the date widget's English range error.
 DATE_FIELD_YEARS = 10
 
 
@@ -90,7 +92,7 @@ class DecisionForm:
 
     status: str
     gremium: str
-    #: The meeting's date to start from: a planned date that has passed, else empty. Never after ``max_date``.
+    #: The meeting's date to start from: a planned date that has passed, else empty. Never after today.
     meeting_date: date | None
     min_date: date
     max_date: date
@@ -233,7 +235,7 @@ def _decision_panel(
         gremium=default_gremium(trajectory, proposed) if trajectory else "raadscommissie",
         meeting_date=start if start is not None and min_date <= start <= today else None,
         min_date=min_date,
-        max_date=today,
+        max_date=date(today.year + DATE_FIELD_YEARS, 12, 31),
         themes=last.chosen if last else (tuple(advice.result.priorities[:4]) if advice else ()),
         focus=dict(last.focus) if last else {},
         reason=last.reason if last else "",

@@ -72,10 +72,15 @@ def test_advice_vaststelling_and_a_later_advice_then_the_verslag_names_the_vasts
     expect(page.get_by_text(f"Gepland: {long_date(opinion)}.")).to_be_visible()
     expect(page.get_by_role("spinbutton", name=f"day, {DATE}")).to_have_text("dd")
 
-    type_date(page, DATE, f"{advice_day:%d%m%Y}")
+    # the planned date typed in as the meeting's date: the decision rule refuses it in Dutch (the field itself
+    # takes it, so no English range error of the date widget)
+    type_date(page, DATE, f"{opinion:%d%m%Y}")
     page.get_by_label("Uw naam").fill("Griffier Jansen")
     page.get_by_label("Uw naam").press("Tab")
     wait_idle(page)
+    _save(page, f"De vergadering van {long_date(opinion)} is nog niet geweest.")
+
+    type_date(page, DATE, f"{advice_day:%d%m%Y}")
     _save(page, f"Advies van de raadscommissie van {long_date(advice_day)}:")
 
     # the raad's vaststelling is proposed, its planned date a hint beside the earliest possible date

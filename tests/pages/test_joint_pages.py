@@ -6,6 +6,7 @@ from ivp_core.demo.joint import load_joint_demo
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import EffectIndicator
 from tests.pages.test_smoke import facilitator_page
+from tests.plan.test_joint import THEMES, build_joint
 
 
 def test_joint_page_shows_shared_and_local_priorities_of_the_demo(
@@ -21,6 +22,17 @@ def test_joint_page_shows_shared_and_local_priorities_of_the_demo(
     table = at.dataframe[0].value
     assert len(table) == 22
     assert set(table["Voorstel"]) == {"gezamenlijk", "lokaal", "overig"}
+
+
+def test_a_theme_no_municipality_placed_shows_a_dash_not_none(engine: Engine, admin_password: str) -> None:
+    """Three municipalities voted on eight themes; the other fourteen have no places, so no spread. The
+    table showed Streamlit's grey "None" there (a Python value on a coordinator's screen)."""
+    tid, _ = build_joint(engine)
+    at = facilitator_page("pages/gezamenlijk.py", tid)
+    table = at.dataframe[0].value
+    assert len(table) == 22
+    assert not table["Spreiding"].isna().any()
+    assert (table["Spreiding"] == "–").sum() == 22 - len(THEMES)
 
 
 def test_joint_page_explains_a_single_municipality_trajectory(

@@ -250,9 +250,16 @@ APP_POINTER = re.compile(
 )
 #: A whole number printed with decimals: "63,0", "100,0 %", "1.234,00" (not "0,50" or "12,5").
 WHOLE_WITH_DECIMALS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,0+(?![\d])")
+#: A count of a thousand or more without the thousands dot ("1000 herberekeningen"); years (1900–2099),
+#: codes glued to letters ("47013NED", "GM0148") and a unit as a user named it ("per 1000") are not counts.
+THOUSAND_WITHOUT_DOT = re.compile(
+    r"(?<![\d.,A-Za-z])(?<!per )(?!(?:19|20)\d\d(?![\d]))[1-9]\d{3,}(?![\d.,A-Za-z])"
+)
 #: Statistics words a raad reads only in an appendix.
 JARGON = re.compile(r"Kendall|Spearman|Borda|Schulze|\btop[- ]k\b", re.IGNORECASE)
-ADOPTED_BY_RAAD = re.compile(r"vastgesteld door de (gemeente)?raad", re.IGNORECASE)
+#: The document itself called adopted by the raad; "De prioriteiten zijn vastgesteld door de gemeenteraad op …"
+#: is what the raad did, and true on a concept's cover.
+ADOPTED_BY_RAAD = re.compile(r"(?<!prioriteiten zijn )vastgesteld door de (gemeente)?raad", re.IGNORECASE)
 
 
 def texts_of(name: str, data: bytes) -> list[str]:
@@ -276,10 +283,15 @@ def app_pointers(name: str, data: bytes) -> list[str]:
 
 
 def decimal_wholes(name: str, data: bytes) -> list[str]:
+    """Whole numbers not written as a Dutch reader writes them: with decimals ("63,0") or, from a thousand up,
+    without the thousands dot ("1000"). Spreadsheet cells hold numbers as numbers and are not read here."""
+    texts = texts_of(name, data)
     return [
-        f"{name}: {m.group(0)!r} in {t[:100]!r}"
-        for t in texts_of(name, data)
-        for m in WHOLE_WITH_DECIMALS.finditer(t)
+        f"{name}: {m.group(0)!r} in {t[:100]!r}" for t in texts for m in WHOLE_WITH_DECIMALS.finditer(t)
+    ] + [
+        f"{name}: {m.group(0)!r} zonder scheidingspunt in {t[:100]!r}"
+        for t in texts
+        for m in THOUSAND_WITHOUT_DOT.finditer(t)
     ]
 
 
@@ -316,7 +328,7 @@ def docx_languages(data: bytes) -> set[str]:
     return langs
 
 
-def _docx_in_order(data: bytes) -> list[str]:
+def docx_in_order(data: bytes) -> list[str]:
     """Paragraph texts and table cells in the order a reader meets them (a table stays inside its chapter)."""
     document = Document(io.BytesIO(data))
     texts = []
@@ -333,7 +345,7 @@ def headline_problems(name: str, data: bytes, expected: str) -> list[str]:
     """The IVP concept's chapter 2 ("Strategische doelstelling") must state the total of all crime (0.0.0) per
     1.000 inhabitants: an indicator naming the total per 1.000 and ``expected`` as printed (e.g. "46")."""
     texts, inside = [], False
-    for text in _docx_in_order(data) if name.endswith(".docx") else texts_of(name, data):
+    for text in docx_in_order(data) if name.endswith(".docx") else texts_of(name, data):
         if re.match(r"^\d+ [A-Z]", text.strip()):
             inside = "Strategische doelstelling" in text
         elif inside:

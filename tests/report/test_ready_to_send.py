@@ -10,7 +10,9 @@ work reached main, and passing (marks removed) since it did.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,12 +21,13 @@ from sqlalchemy import Engine, select
 from ivp_core.advice.aggregate import AggregationSettings
 from ivp_core.advice.decision import STANDING_RULE_NL, DecisionRequest, record_decision, standing_decision
 from ivp_core.advice.results import compute_advice
-from ivp_core.dutch import local_today
+from ivp_core.dutch import local_today, long_date
 from ivp_core.plan.joint import member_decisions, record_joint_choice
 from ivp_core.report.documents.verslag_model import build_report
 from ivp_core.report.files import FORMATS, all_documents
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import Figure, Municipality, PriorityDecision, Trajectory
+from ivp_core.storage.models import Figure, IvpText, Municipality, PriorityDecision, ThemeAnalysis, Trajectory
+from tests.advice.decision_world import build_world, build_world_without_votes, held_days_ago
 from tests.plan.test_joint import build_joint
 from tests.report.doccheck import (
     PDFTOTEXT,
@@ -33,6 +36,7 @@ from tests.report.doccheck import (
     broken_words,
     cover_problems,
     decimal_wholes,
+    docx_in_order,
     docx_languages,
     file_problems,
     headline_problems,
@@ -46,6 +50,7 @@ OWN = ("verslag-", "veiligheidsanalyse-", "gezamenlijk-ivp-", "checklist-")
 OTHERS = ("ivp-concept-", "uitvoeringsplan-")
 #: Total of all crime (0.0.0) in the single trajectory's municipality, and its inhabitants (factory: 12.000).
 TOTAL_CRIME, INHABITANTS = 552.0, 12_000
+TOTAL_CRIME_INDICATOR = "Geregistreerde misdrijven: 0.0.0 Totaal misdrijven"
 
 
 @dataclass(frozen=True)
@@ -55,22 +60,22 @@ class Joint:
     files: dict[str, bytes]
 
 
-@pytest.fixture
-def single(engine: Engine) -> dict[str, bytes]:
-    built = build_trajectory(engine)
+def _add_total_crime(engine: Engine) -> None:
+    """The police file's total of all crime (0.0.0) of Testdorp in 2024, the IVP's headline figure."""
     with session_scope(engine) as db:
         town = db.scalars(select(Municipality).where(Municipality.name == "Testdorp")).one()
         db.add(
             Figure(
-                region_code=town.cbs_code,
-                theme_code=None,
-                indicator="Geregistreerde misdrijven: 0.0.0 Totaal misdrijven",
-                year=2024,
-                value=TOTAL_CRIME,
-                unit="aantal",
-                source="CBS/Politie",
+                region_code=town.cbs_code, theme_code=None, indicator=TOTAL_CRIME_INDICATOR, year=2024,
+                value=TOTAL_CRIME, unit="aantal", source="CBS/Politie",
             )
-        )
+        )  # fmt: skip
+
+
+@pytest.fixture
+def single(engine: Engine) -> dict[str, bytes]:
+    built = build_trajectory(engine)
+    _add_total_crime(engine)
     with session_scope(engine) as db:
         return all_documents(
             db, built.trajectory_id, FORMATS, ("verslag", "analyse", "ivp", "uitvoeringsplan", "checklist")
@@ -115,7 +120,9 @@ def joint(engine: Engine) -> Joint:
             ),
         )
     with session_scope(engine) as db:
-        files = all_documents(db, tid, FORMATS, ("verslag", "analyse", "gezamenlijk", "checklist"))
+        files = all_documents(
+            db, tid, FORMATS, ("verslag", "analyse", "ivp", "uitvoeringsplan", "gezamenlijk", "checklist")
+        )
     return Joint(tid, ids, files)
 
 
@@ -195,6 +202,30 @@ def test_a_members_verslag_states_its_own_decision_beside_the_agreement(engine: 
     joint_text = "\n".join(texts_of("g.docx", joint_docx))
     assert "gekozen, niet in afspraak" in joint_text and "niet gekozen, wel in afspraak" in joint_text
     assert "Advies van de raadscommissie" in joint_text  # B's commissie gave advice: never "vastgesteld"
+    # A's IVP concept lists its raad's own priorities, with the agreement and the difference beside them
+    (ivp_a,) = [
+        d for n, d in joint.files.items() if n.startswith("ivp-concept-gemeente-a") and n.endswith(".docx")
+    ]
+    priorities = _chapter(ivp_a, "Prioriteiten")
+    assert (
+        "4.1 Verkeersveiligheid" in priorities and "Afspraak tussen de samenwerkende gemeenten" in priorities
+    )
+    assert "de afspraak noemt ook 3.1 Jeugdoverlast, dat de gemeenteraad niet koos" in priorities
+    # 4.1 is a priority of A's raad (outside the agreement), so the joint document never calls it going concern
+    going_concern = _chapter(joint_docx, "Overige strategische thema's")
+    assert going_concern and "4.1 Verkeersveiligheid" not in going_concern
+    assert "5.5 Ambtelijke en bestuurlijke integriteit" in going_concern
+
+
+def _chapter(docx: bytes, title: str) -> str:
+    """The text of the numbered chapter whose heading holds ``title``, tables included, in reading order."""
+    texts, inside = [], False
+    for text in docx_in_order(docx):
+        if re.match(r"^\d+ [A-Z]", text.strip()):
+            inside = title in text
+        elif inside:
+            texts.append(text)
+    return "\n".join(texts)
 
 
 def test_the_checklist_points_the_coordinator_to_the_pages(joint: Joint) -> None:
@@ -312,3 +343,106 @@ def test_the_cycle_documents_are_ready_to_send(engine: Engine, joint: Joint, tmp
     assert found == []
     if SOFFICE and PDFTOTEXT:  # the rendered pages: no word split inside a table cell
         assert broken_words({n: d for n, d in files.items() if n.endswith(".docx")}) == {}
+
+
+def test_a_choice_made_on_paper_never_says_no_session_was_held(engine: Engine) -> None:
+    """A trajectory whose sessions were all held on paper: the raad's vaststelling is the only record. The
+    verslag says the choice was made outside the voting, never "geen sessies gehouden" or "nog geen
+    stemformulieren" (which a griffier reads as: the sessions are still to come)."""
+    world = build_world_without_votes(engine)
+    request = DecisionRequest(
+        ["1.3", "4.1", "3.1"], "", "Griffier", status="vastgesteld", gremium="raad",
+        meeting_date=local_today() - timedelta(days=30),
+    )  # fmt: skip
+    with session_scope(engine) as db:
+        record_decision(db, world.trajectory_id, world.municipality_id, None, request)
+    with session_scope(engine) as db:
+        files = all_documents(db, world.trajectory_id, ("docx", "html"), ("verslag",))
+    for name, data in files.items():
+        text = " ".join(texts_of(name, data))
+        assert "geen advies uit de stemming in de sessies" in text, name
+        assert "geen sessies gehouden" not in text and "nog geen stemformulieren" not in text, name
+        assert "terug te voeren op de opgeslagen stemmen" not in text, name
+        assert "Er zijn geen stemmen opgeslagen" in text, name
+
+
+def test_a_later_college_advice_is_named_beside_the_standing_vaststelling(engine: Engine) -> None:
+    """The raad adopted four themes; a week later the college advised another set. The verslag states the
+    vaststelling and names the college's advice as later, not replacing it (before, it was not named at all,
+    so the raad never learned of it from its documents)."""
+    world = build_world(engine)
+    held = held_days_ago(engine, world, 30)
+    today = local_today()
+    records = (
+        ("advies", "raadscommissie", held, ["1.3", "4.1", "1.1", "2.1"]),
+        ("vastgesteld", "raad", today - timedelta(days=7), ["1.3", "4.1", "1.1", "2.1"]),
+        ("advies", "college", today, ["1.3", "4.1", "2.1", "5.2"]),
+    )
+    with session_scope(engine) as db:
+        advice = compute_advice(db, world.trajectory_id, world.municipality_id, AggregationSettings(top_k=4))
+        for status, gremium, day, themes in records:
+            request = DecisionRequest(
+                themes, "Het college wil ondermijning erbij.", "Griffier", status=status, gremium=gremium,
+                meeting_date=day,
+            )  # fmt: skip
+            record_decision(db, world.trajectory_id, world.municipality_id, advice, request)
+    with session_scope(engine) as db:
+        report = build_report(db, world.trajectory_id)
+        files = all_documents(db, world.trajectory_id, ("docx",), ("verslag",))
+    assert [t.code for t in report.chosen] == ["1.3", "4.1", "1.1", "2.1"]
+    (docx,) = files.values()
+    text = "\n".join(texts_of("v.docx", docx))
+    assert f"Vastgesteld door de gemeenteraad op {long_date(today - timedelta(days=7))}" in text
+    assert "Later vastgelegd; dit vervangt de vaststelling niet:" in text
+    assert (
+        f"Advies van het college van B en W van {long_date(today)}: 1.3 Objectieve veiligheid/veelvoorkomende "
+        "en 'high impact'-criminaliteit, 4.1 Verkeersveiligheid, 2.1 Veilig winkelgebied en 5.2 "
+        "Georganiseerde/ondermijnende criminaliteit"
+    ) in text
+    # the commission's advice before the vaststelling is history the vaststelling adopted, not named as later
+    assert f"Advies van de raadscommissie van {long_date(held)}:" not in text
+
+
+def test_the_checklist_names_a_theme_described_without_its_summary(engine: Engine) -> None:
+    """The IVP concept's chapter 1 and its "waarom prioritair" are the analysis summaries: a theme whose
+    problematiek is written but whose summary is not still leaves "[nog in te vullen]" there, so the
+    checklist names it (before, a theme with any text counted as described)."""
+    world = build_world(engine)
+    with session_scope(engine) as db:
+        db.add(
+            ThemeAnalysis(
+                trajectory_id=world.trajectory_id,
+                municipality_id=world.municipality_id,
+                theme_code="1.3",
+                problem_text="Woninginbraken in de kernen.",
+            )
+        )
+    with session_scope(engine) as db:
+        files = all_documents(db, world.trajectory_id, ("docx",), ("checklist",))
+    (text,) = [d.decode("utf-8") for d in files.values()]
+    assert "de samenvatting (hoofdstuk 1 van het IVP-concept) ontbreekt nog voor 1 thema: 1.3." in text
+    assert "Invullen op: pagina 'Analyse beheren', tab 'Teksten per thema', veld 'Samenvatting'." in text
+    assert "nog niet beschreven voor 21 thema's:" in text
+
+
+def test_with_its_goal_written_the_ivp_strategic_chapter_has_no_placeholder(engine: Engine) -> None:
+    """Chapter 2's overarching indicators had a Streefwaarde column that always read "[nog in te vullen door
+    de gemeente]": there is no place to write that value but the strategic goal itself. With the goal
+    written, the chapter has nothing left to fill in by hand."""
+    built = build_trajectory(engine)
+    _add_total_crime(engine)
+    with session_scope(engine) as db:
+        db.add(
+            IvpText(
+                trajectory_id=built.trajectory_id,
+                municipality_id=None,
+                vision="Testdorp blijft veilig: in 2030 minder dan 40 misdrijven per 1.000 inwoners.",
+            )
+        )
+    with session_scope(engine) as db:
+        files = all_documents(db, built.trajectory_id, ("docx",), ("ivp",))
+    (docx,) = [d for n, d in files.items() if n.startswith("ivp-concept-")]
+    chapter = _chapter(docx, "Strategische doelstelling")
+    assert "in 2030 minder dan 40 misdrijven per 1.000 inwoners" in chapter
+    assert "46 (2024)" in chapter or "46,0 (2024)" in chapter
+    assert "[nog in te vullen" not in chapter, chapter

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ivp_core.advice.aggregate.model import AggregationResult, ThemeResult
+from ivp_core.dutch import nl_number
 from ivp_core.vocabulary import (
     ANALYSIS_GROUP,
     GROUPS,
@@ -117,7 +118,7 @@ def explain_theme(
     if rob is not None:
         tr = rob.theme(theme)
         parts.append(
-            f"In {percent_nl(tr.p_top)} van de {rob.resamples} herberekeningen (met andere deelnemers uit "
+            f"In {percent_nl(tr.p_top)} van de {nl_number(rob.resamples, 0)} herberekeningen (met andere deelnemers uit "
             f"dezelfde groepen en iets andere gewichten) hoort dit thema bij de top {result.top_k}."
         )
         if tr.rank_low == tr.rank_high:
@@ -174,5 +175,5 @@ def describe_method(result: AggregationResult) -> str:
         f"Gewichten: {join_nl(weights)}."
     )
     if result.robustness is not None:
-        text += f" Robuustheid: {result.robustness.resamples} herberekeningen (vast startgetal {result.robustness.seed})."
+        text += f" Robuustheid: {nl_number(result.robustness.resamples, 0)} herberekeningen (vast startgetal {result.robustness.seed})."
     return text

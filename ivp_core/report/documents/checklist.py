@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.advice.decision import ADOPTED, standing_decision
 from ivp_core.catalogue import load_catalogue
-from ivp_core.dutch import AMSTERDAM, file_slug, long_date
+from ivp_core.dutch import AMSTERDAM, counted, file_slug, long_date
 from ivp_core.plan.joint import agreed_sets, member_decisions, police_priorities, theme_list
 from ivp_core.report.documents.plan_parts import WHERE, PlanDocument
 from ivp_core.report.documents.uitvoeringsplan import build_plan_documents
@@ -49,19 +49,36 @@ def _analysis_items(db: Session, trajectory_id: int, member: Municipality) -> li
     empty = [
         c
         for c in catalogue.theme_codes
-        if c not in texts or not any((texts[c].problem_text, texts[c].approach_text, texts[c].extra_text))
+        if c not in texts
+        or not any((texts[c].summary, texts[c].problem_text, texts[c].approach_text, texts[c].extra_text))
     ]
+
+    def themes(codes: list[str]) -> str:
+        return (
+            f"alle {len(codes)} thema's."
+            if len(codes) == len(catalogue.theme_codes)
+            else counted(len(codes), "thema", "thema's") + ": " + ", ".join(codes) + "."
+        )
+
     if empty:
         items.append(
             OpenItem(
                 member.name,
-                "Veiligheidsanalyse: problematiek, huidige aanpak en extra inzet zijn nog niet beschreven voor "
-                + (
-                    f"alle {len(empty)} thema's."
-                    if len(empty) == len(catalogue.theme_codes)
-                    else f"{len(empty)} thema's: {', '.join(empty)}."
-                ),
+                "Veiligheidsanalyse: samenvatting, problematiek, huidige aanpak en extra inzet zijn nog niet "
+                "beschreven voor " + themes(empty),
                 f"pagina {ANALYSIS_PAGE}, tab 'Teksten per thema'",
+            )
+        )
+    # The IVP concept's chapter 1 (Uitgangssituatie) and its "waarom prioritair" are the summaries: a theme
+    # described without one still leaves a gap there.
+    no_summary = [c for c in catalogue.theme_codes if c not in empty and not texts[c].summary.strip()]
+    if no_summary:
+        items.append(
+            OpenItem(
+                member.name,
+                "Veiligheidsanalyse: de samenvatting (hoofdstuk 1 van het IVP-concept) ontbreekt nog voor "
+                + themes(no_summary),
+                WHERE["summary"],
             )
         )
     open_fields = [
@@ -127,7 +144,7 @@ PLAN_PARTS_LISTED: Final = frozenset({"texts", "actions"})
 def _plan_items(member: Municipality, plans: tuple[PlanDocument, PlanDocument]) -> list[OpenItem]:
     """What the plan documents marked as still to be filled in, as the documents themselves found it."""
     return [
-        OpenItem(member.name, f"{doc.title}: {what}.", f"pagina '{WHERE[where]}'")
+        OpenItem(member.name, f"{doc.title}: {what}.", WHERE[where])
         for doc in plans
         for what, where in doc.open_items
         if where in PLAN_PARTS_LISTED

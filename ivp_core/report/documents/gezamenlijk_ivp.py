@@ -198,7 +198,7 @@ def _places(joint: JointResult) -> Iterator[Block]:
     yield Heading(1, "9 Plaats van elk thema per gemeente")
     places = tuple(shared_places(m.ranks.values()) for m in joint.municipalities)
     yield TableBlock(
-        ("Thema", "Voorstel", *(m.name for m in joint.municipalities)),
+        ("Thema", "Voorstel (rekenregel)", *(m.name for m in joint.municipalities)),
         tuple(
             (
                 _label(t.theme),
@@ -226,18 +226,25 @@ def _places(joint: JointResult) -> Iterator[Block]:
             )
 
 
-def _going_concern(joint: JointResult, agreed: AgreedSets | None) -> Iterator[Block]:
+def _going_concern(
+    joint: JointResult, agreed: AgreedSets | None, members: Sequence[MemberDecision]
+) -> Iterator[Block]:
+    """The themes that no municipality takes up: not in the agreement and not in any member's own decision (a
+    raad that chose a theme outside the agreement made it a priority of its own, not going concern)."""
     taken = set(agreed.shared if agreed is not None else joint.shared)
     for own in (agreed.local if agreed is not None else joint.local).values():
         taken.update(own)
+    for member in members:
+        taken.update(member.own)
     rest = [t for t in load_catalogue().themes if t.code not in taken]
     if not rest:
         return
     yield Heading(1, "9 Overige strategische thema's (going concern)")
     yield Paragraph(
-        f"De overige {number(len(rest), 0)} thema's zijn in geen enkele gemeente een prioriteit volgens de "
-        "afspraak. De lopende aanpak gaat door, zonder extra inzet. Ze staan in samenhangende sets: een thema "
-        "hoort bij de set van de lopende aanpak die het draagt."
+        f"De overige {number(len(rest), 0)} thema's zijn in geen enkele gemeente een prioriteit: niet volgens de "
+        "afspraak en niet volgens het eigen advies of besluit van een gemeente. De lopende aanpak gaat door, "
+        "zonder extra inzet. Ze staan in samenhangende sets: een thema hoort bij de set van de lopende aanpak "
+        "die het draagt."
     )
     yield TableBlock(
         ("Set", "Thema's", "Lopende aanpak"),
@@ -288,7 +295,7 @@ def build_joint_document(db: Session, trajectory_id: int, today: date | None = N
         blocks += _member(m, joint, agreed, warnings)
     if joint.municipalities:
         blocks += _places(joint)
-    blocks += _going_concern(joint, agreed)
+    blocks += _going_concern(joint, agreed, members)
     name = (
         file_slug(trajectory.name, "").removeprefix("gezamenlijk-ivp").strip("-")
     )  # not "gezamenlijk-ivp-gezamenlijk-…"

@@ -28,7 +28,6 @@ from ivp_core.dutch import file_slug, nl_number
 from ivp_core.plan.texts import IvpTexts, texts_for_document
 from ivp_core.report.blocks import Block, Bullets, Heading, Paragraph, TableBlock, renumber
 from ivp_core.report.documents.plan_parts import (
-    PENDING,
     OpenParts,
     PlanDocument,
     action_table,
@@ -40,6 +39,7 @@ from ivp_core.report.documents.plan_parts import (
     who_of,
 )
 from ivp_core.report.documents.verslag_model import Report, ThemeLine
+from ivp_core.report.documents.verslag_summary import agreement_blocks
 from ivp_core.storage.models import (
     Figure,
     Municipality,
@@ -76,7 +76,9 @@ def total_crime_per_1000(db: Session, region_code: str) -> tuple[int, float] | N
 
 def _strategic_indicators(db: Session, trajectory_id: int, municipality_id: int | None) -> Iterator[Block]:
     """The baselines of the quantitative part of the strategic goal: total crime per 1.000 and the feeling of
-    safety, from the imported figures; the streefwaarde is the gemeente's to set."""
+    safety, from the imported figures. The streefwaarde is the gemeente's to set, in its own words in the
+    strategic goal above (the text "Visie en strategische doelstelling"): a column for it here could only stay
+    a placeholder, as there is nowhere else to write it."""
     municipality = db.get(Municipality, municipality_id) if municipality_id is not None else None
     if municipality is None or not municipality.cbs_code:
         return
@@ -92,7 +94,6 @@ def _strategic_indicators(db: Session, trajectory_id: int, municipality_id: int 
                 "CBS/Politie",
                 f"{nl_number(total[1], 1)} ({total[0]})",
                 f"{nl_number(compare[1], 1)} ({compare[0]})" if compare else "–",
-                PENDING,
             )
         )
     for pair in all_theme_series(db, region, benchmark, FEELING_THEME).get(FEELING_THEME, [])[:1]:
@@ -106,15 +107,17 @@ def _strategic_indicators(db: Session, trajectory_id: int, municipality_id: int 
                 pair.local.source,
                 f"{nl_number(latest.value, 1)} ({latest.year})",
                 f"{nl_number(other.value, 1)} ({other.year})" if other else "–",
-                PENDING,
             )
         )
     if rows:
-        yield Paragraph("Overstijgende indicatoren, met de nulmeting en de streefwaarde voor het eindjaar:")
+        yield Paragraph(
+            "Overstijgende indicatoren, met de nulmeting; de streefwaarde voor het eindjaar staat in de "
+            "doelstelling hierboven:"
+        )
         yield TableBlock(
-            ("Indicator", "Bron", "Nulmeting", benchmark_label(benchmark), "Streefwaarde"),
+            ("Indicator", "Bron", "Nulmeting", benchmark_label(benchmark)),
             tuple(rows),
-            (5, 3, 2.4, 2.4, 2.6),
+            (6, 3.4, 3, 3),
             (2, 3),
         )
 
@@ -274,7 +277,15 @@ def build_ivp_concept(
         blocks.append(Paragraph(open_.mark("Strategische uitgangspunten (hoofdstuk 3)", "texts")))
     blocks.append(Heading(1, "4 Prioriteiten"))
     if report.chosen:
-        blocks.append(Bullets(tuple(t.label_with_focus for t in report.chosen)))
+        blocks.append(
+            Bullets(
+                tuple(
+                    t.label_with_focus + (" – gezamenlijke prioriteit" if t.shared else "")
+                    for t in report.chosen
+                )
+            )
+        )
+        blocks += agreement_blocks(report)
     blocks += [Heading(2, "Prioriteiten van de politie"), *police_blocks(db, trajectory.id, mid, who)]
     for t in report.chosen:
         blocks += _priority(t, analyses.get(t.code), texts, report, actions.get(t.code, []), open_)

@@ -30,13 +30,14 @@ from ivp_core.storage.models import (
 from ivp_core.trajectory.stap1 import police_priorities_for
 
 PENDING: Final = "[nog in te vullen door de gemeente]"
-#: Where the coordinator fills in each open part (for the checklist, never printed in a document).
+#: Where the coordinator fills in each open part (for the checklist, never printed in a document): the page as
+#: the menu names it, then the place on that page.
 WHERE: Final[dict[str, str]] = {
-    "summary": "Analyse beheren: samenvatting per thema",
-    "texts": "Teksten voor het IVP",
-    "analysis": "Analyse beheren: huidige aanpak en extra inzet per thema",
-    "indicators": "Effectindicatoren",
-    "actions": "Effectindicatoren: uitvoeringsplan",
+    "summary": "pagina 'Analyse beheren', tab 'Teksten per thema', veld 'Samenvatting'",
+    "texts": "pagina 'Teksten voor het IVP'",
+    "analysis": "pagina 'Analyse beheren', tab 'Teksten per thema'",
+    "indicators": "pagina 'Effectindicatoren'",
+    "actions": "pagina 'Effectindicatoren', kies het thema, kopje 'Uitvoeringsplan'",
 }
 ACTION_HEADER: Final = ("Actie", "Trekker", "Partners", "Planning", "Budget")
 

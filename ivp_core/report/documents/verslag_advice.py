@@ -54,7 +54,7 @@ def robustness_lines(
         return ["Er is geen gevoeligheidsanalyse berekend."]
     k = advice.top_k
     lines = [
-        f"In {percent(rob.p_same_top)} van de {rob.resamples} herberekeningen (deelnemers "
+        f"In {percent(rob.p_same_top)} van de {number(rob.resamples, 0)} herberekeningen (deelnemers "
         f"opnieuw getrokken en groepsgewichten gevarieerd) komen precies dezelfde {k} thema's bovenaan."
     ]
     for code in chosen:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.advice.aggregate.consensus import Consensus
 from ivp_core.advice.aggregate.model import AggregationError, AggregationResult, AggregationSettings
-from ivp_core.advice.decision import describe_decision, standing_decision
+from ivp_core.advice.decision import describe_decision, later_than_standing, standing_decision
 from ivp_core.advice.results import AUTO_RULE, compute_advice
 from ivp_core.advice.stored import StoredAdvice, StoredConsensus, advice_of
 from ivp_core.catalogue import load_catalogue
@@ -26,6 +26,7 @@ from ivp_core.plan.joint import (
     joint_view,
     member_decisions,
     police_priorities,
+    theme_list,
     too_many_warnings,
 )
 from ivp_core.report.documents.verslag_advice import (
@@ -140,6 +141,8 @@ class Report:
     measures: tuple[tuple[str, str, str, str], ...] = ()  # appendix: measure, group(s), value, meaning
     member: MemberDecision | None = None  # in a joint IVP: this member's own decision beside the agreement
     without_app_advice: bool = False  # the choice was recorded without an advice from the sessions
+    #: Later advices that do not replace the standing vaststelling, in words with their themes, newest first.
+    later_records: tuple[str, ...] = ()
 
     @property
     def has_result(self) -> bool:
@@ -366,4 +369,9 @@ def build_report(
         measures=tuple(measure_rows(advice, groups, labels)),
         member=member,
         without_app_advice=without_app_advice,
+        later_records=tuple(
+            f"{describe_decision(d)}: {theme_list([str(c) for c in d.chosen])}"
+            for d in later_than_standing(db, trajectory_id, municipality_id, joint=len(members) > 1)
+            if d.chosen
+        ),
     )

@@ -18,7 +18,12 @@ from ivp_core.report.writers.charts import Chart
 def participation_blocks(report: Report, charts: dict[str, Chart]) -> Iterator[Block]:
     yield Heading(1, "5 Deelname")
     if not report.sessions:
-        yield Paragraph("Er zijn geen sessies gehouden.")
+        yield Paragraph(
+            "Er is in geen enkele sessie met stemformulieren gestemd; de keuze is daarbuiten gemaakt (zie de "
+            "samenvatting)."
+            if report.without_app_advice
+            else "Er zijn nog geen sessies gehouden."
+        )
         return
     yield Paragraph(
         "Per sessie: wie deden mee, wanneer, met welke methode. 'Ingevuld' is het aantal stemformulieren; "
@@ -122,7 +127,10 @@ def robustness_blocks(report: Report, charts: dict[str, Chart]) -> Iterator[Bloc
 def accounting_blocks(report: Report) -> Iterator[Block]:
     yield Heading(1, "8 Bijlage: verantwoording en rekenkundige maten")
     yield Paragraph(
-        "Alle cijfers in dit verslag zijn terug te voeren op de opgeslagen stemmen (zie de Excel-bijlage, "
+        "Er zijn geen stemmen opgeslagen: de keuze is buiten de stemming gemaakt. Hieronder staat wanneer en "
+        "door wie zij is vastgelegd."
+        if report.without_app_advice and not report.total_ballots
+        else "Alle cijfers in dit verslag zijn terug te voeren op de opgeslagen stemmen (zie de Excel-bijlage, "
         "blad 'Stemmen', met deelnemers alleen onder een schuilnaam) en op de hieronder genoemde instellingen."
     )
     yield TableBlock(("Instelling", "Waarde"), tuple(report.settings), (4, 6))

@@ -42,15 +42,20 @@ def summary_blocks(report: Report) -> Iterator[Block]:
         f"In {n_sessions} {'sessie' if n_sessions == 1 else 'sessies'} "
         f"{'vulde 1 deelnemer' if total == 1 else f'vulden {total} deelnemers'} een stemformulier in: {who}."
         if total
+        # a choice made outside the app: NO_SESSION_ADVICE below says how, "nog" would promise votes to come
+        else ""
+        if report.without_app_advice
         else "Er zijn nog geen stemformulieren ingevuld."
     )
     place = f"{report.municipality}: " if len(report.municipalities) > 1 else ""
     n = len(report.chosen)
     if report.chosen and report.status:
         yield Paragraph(
-            f"{place}{report.decision_line}: {n} prioriteiten voor het Integraal Veiligheidsplan "
-            f"{report.period}. Zij volgen uit de veiligheidsanalyse (stap 2) en de prioritering (stap 3). "
-            + took_part,
+            (
+                f"{place}{report.decision_line}: {n} prioriteiten voor het Integraal Veiligheidsplan "
+                f"{report.period}. Zij volgen uit de veiligheidsanalyse (stap 2) en de prioritering (stap 3). "
+                + took_part
+            ).rstrip(),
             style="lead",
         )
         if report.status != "vastgesteld":
@@ -83,7 +88,10 @@ def summary_blocks(report: Report) -> Iterator[Block]:
                 for t in report.chosen
             )
         )
-        yield from _agreement(report)
+        if report.later_records:  # after the vaststelling's own list, so the list is never read as theirs
+            yield Paragraph("Later vastgelegd; dit vervangt de vaststelling niet:", style="note")
+            yield Bullets(report.later_records)
+        yield from agreement_blocks(report)
         yield Paragraph(
             f"De overige {len(report.going_concern)} thema's zijn going concern: de lopende aanpak gaat "
             "door, zonder extra inzet. Zij staan, in samenhangende sets met de aanpak die ze draagt, bij "
@@ -91,8 +99,9 @@ def summary_blocks(report: Report) -> Iterator[Block]:
         )
 
 
-def _agreement(report: Report) -> Iterator[Block]:
-    """In a joint IVP: the agreement of Stap 3a beside the member's own choice, and the difference named."""
+def agreement_blocks(report: Report) -> Iterator[Block]:
+    """In a joint IVP: the agreement of Stap 3a beside the member's own choice, and the difference named (the
+    verslag's summary and the member's IVP concept alike)."""
     member = report.member
     if member is None or not member.agreed:
         return
