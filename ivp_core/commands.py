@@ -8,7 +8,10 @@ prints in Dutch with exit code 2. This module sits on the floor so that every ro
 from __future__ import annotations
 
 import argparse
+import os
 import re
+from collections.abc import Mapping
+from pathlib import Path
 from typing import NoReturn
 
 from ivp_core.errors import UserError
@@ -33,6 +36,8 @@ _USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
         "Bij {0} kan '{1}' niet. Kies uit: {2}.",
     ),
     (re.compile(r"argument (\S+): expected (?:one|at least one) argument"), "Na {0} hoort een waarde."),
+    (re.compile(r"argument (\S+): invalid int value: '?(.*?)'?$"), "Bij {0} is '{1}' geen geheel getal."),
+    (re.compile(r"argument (\S+): invalid float value: '?(.*?)'?$"), "Bij {0} is '{1}' geen getal."),
     (re.compile(r"argument (\S+): invalid \w+ value: '?(.*?)'?$"), "Bij {0} is '{1}' geen geldige waarde."),
     (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "{0} en {1} gaan niet samen."),
     (re.compile(r"one of the arguments (.+) is required"), "Geef een van deze op: {0}."),
@@ -56,3 +61,25 @@ class DutchArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"Fout: {dutch_usage_error(message)} Zie '{self.prog} --help'.\n")
+
+
+def write_files(folder: str, files: Mapping[str, bytes]) -> list[Path]:
+    """Write documents into ``folder`` (made when missing) and return their paths. A folder that cannot be
+    made or written (a file of that name, no permission) is refused in Dutch before the first file is written."""
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise CliError(f"'{folder}' bij --out is een bestand, geen map. Kies een map.") from None
+    except OSError:
+        raise CliError(
+            f"De map '{folder}' kan niet worden gemaakt. Controleer het pad (een deel ervan kan een bestand "
+            "zijn) en of u daar mag schrijven."
+        ) from None
+    if not os.access(out, os.W_OK):
+        raise CliError(f"In de map '{folder}' mag niet worden geschreven.")
+    written = []
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+        written.append(out / name)
+    return written

@@ -188,7 +188,7 @@ with right:
         elif chosen and chosen.baseline_year:
             shown_base_year = chosen.baseline_year
         else:
-            shown_base_year = trajectory.period_start - 1
+            shown_base_year = ip.default_baseline_year(trajectory.period_start)
         baseline_year = base_year_col.number_input(
             "Jaar nulmeting", min_value=1990, max_value=trajectory.period_end, value=shown_base_year, step=1
         )

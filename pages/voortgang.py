@@ -69,19 +69,7 @@ for priority in page.priorities:
                 st.markdown(f"**{md_escape(indicator.name)}**")
                 st.badge(pp.VERDICT_LABELS[indicator.verdict], color=colour, icon=icon)
                 st.altair_chart(progress_chart(pp.chart_points(indicator), indicator.unit), width="stretch")
-                latest = indicator.latest
-                expected = indicator.expected_in(latest.year) if latest else None
-                st.caption(
-                    f"Nulmeting {pp.value_text(indicator.baseline_value)} ({indicator.baseline_year or '–'}) · "
-                    + (f"gemeten {pp.value_text(latest.value)} ({latest.year}) · " if latest else "")
-                    + (
-                        f"verwacht volgens de lijn {pp.value_text(expected)} · "
-                        if expected is not None
-                        else ""
-                    )
-                    + f"streefwaarde {pp.value_text(indicator.target_value)} ({indicator.target_year or '–'}) · "
-                    f"bron: {md_escape(indicator.source or '–')}"
-                )
+                st.caption(md_escape(pp.indicator_caption(indicator)))
     with actions:
         if priority.actions:
             st.markdown(f"**Acties** · budget {pp.euro(priority.budget)} · besteed {pp.euro(priority.spent)}")
@@ -121,12 +109,9 @@ with left:
                 format_func=lambda i: next(f"{x.theme_code} · {x.name}" for x in indicators if x.id == i),
             )
             year_col, value_col = st.columns(2)
+            span = pp.measurable_years(page)
             measured_year = year_col.number_input(
-                "Jaar",
-                min_value=trajectory.period_start,
-                max_value=trajectory.period_end,
-                value=int(year),
-                step=1,
+                "Jaar", min_value=span.first, max_value=span.last, value=span.suggested, step=1
             )
             value = value_col.text_input("Waarde", placeholder="bijvoorbeeld 11,8")
             source = st.text_input("Bron", placeholder="standaard de bron van de indicator")

@@ -36,19 +36,29 @@ def parse_year(raw: str, option: str) -> int:
 
 
 def parse_year_value(raw: str, option: str) -> tuple[int, float]:
-    """``2024=12.5`` (or ``2024=12,5``) as (year, value)."""
+    """``2024=12.5`` (or ``2024=12,5``) as (year, value); each refusal shows the form with an example."""
+    what, example = ("nulmeting", "2024=12.5") if option == "--baseline" else ("streefwaarde", "2030=9.0")
     year, found, value = (raw or "").partition("=")
     if not found or not value.strip():
         raise CliError(
-            f"'{raw}' bij {option} is niet te lezen. Schrijf jaar=waarde, bijvoorbeeld {option} 2024=12.5."
+            f"'{raw}' bij {option} is niet te lezen. Schrijf jaar=waarde, bijvoorbeeld {option} {example}."
         )
-    what = "nulmeting" if option == "--baseline" else "streefwaarde"
-    return parse_year(year, option), parse_value(value, what)
+    year = year.strip()
+    if not (year.isdigit() and len(year) == 4):
+        raise CliError(
+            f"'{year}' bij {option} is geen jaartal. Schrijf jaar=waarde, bijvoorbeeld {option} {example}."
+        )
+    return int(year), parse_value(value, what)
 
 
-def _number(value: float | None) -> str:
-    """A number with a decimal point for scripts (no thousands separator, no trailing noise)."""
-    return "" if value is None else f"{round(value, 6):g}" if abs(value) < 1e15 else str(value)
+def decimal_text(value: float | None) -> str:
+    """A number for scripts: always with a decimal point ("9.0", "12.5", "1.245675"), at most six decimals,
+    never a thousands separator or an exponent, so every reader parses it the same way and sees it is a
+    number with decimals, as given to --baseline 2024=12.5 --target 2030=9.0."""
+    if value is None:
+        return ""
+    text = f"{value:.6f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -56,9 +66,11 @@ def _add(args: argparse.Namespace) -> int:
     trajectory_id = resolve_trajectory_id(args.trajectory)
     baseline_year, baseline_value = parse_year_value(args.baseline, "--baseline")
     target_year, target_value = parse_year_value(args.target, "--target")
-    if target_year < baseline_year:
+    if target_year <= baseline_year:
+        where = "vóór" if target_year < baseline_year else "in hetzelfde jaar als"
         raise CliError(
-            f"Het streefjaar ({target_year}) ligt vóór het jaar van de nulmeting ({baseline_year})."
+            f"Het streefjaar ({target_year}) ligt {where} de nulmeting ({baseline_year}); het streefjaar komt "
+            "na de nulmeting."
         )
     indicator_id = add_indicator(
         NewIndicator(
@@ -92,9 +104,10 @@ def _measure(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     trajectory_id = resolve_trajectory_id(args.trajectory)
+    items = list_progress(trajectory_id, args.municipality)  # every refusal before the first line
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(LIST_COLUMNS)
-    for item in list_progress(trajectory_id):
+    for item in items:
         latest = item.latest
         writer.writerow(
             [
@@ -102,11 +115,11 @@ def _list(args: argparse.Namespace) -> int:
                 item.theme_code,
                 item.name,
                 item.baseline_year or "",
-                _number(item.baseline_value),
+                decimal_text(item.baseline_value),
                 item.target_year or "",
-                _number(item.target_value),
+                decimal_text(item.target_value),
                 latest.year if latest else "",
-                _number(latest.value if latest else None),
+                decimal_text(latest.value if latest else None),
                 item.verdict,
             ]
         )
@@ -178,4 +191,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
     listing = group.add_parser("list", help="alle indicatoren met laatste meting en oordeel als CSV")
     listing.add_argument("--trajectory", type=int, help="id van het traject (niet nodig als er één is)")
+    listing.add_argument(
+        "--municipality", help="CBS-code: alleen de indicatoren van die gemeente (gezamenlijk IVP)"
+    )
     listing.set_defaults(func=_list)

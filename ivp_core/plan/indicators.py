@@ -43,6 +43,7 @@ from ivp_core.analysis.importers.common import KIND_OBJECTIVE, KIND_SUBJECTIVE, 
 from ivp_core.analysis.signals import STABLE_BAND, TREND_WINDOW, level_of, trend_of
 from ivp_core.catalogue import EffectIndicator as CatalogueIndicator
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import local_today
 from ivp_core.errors import UserError
 from ivp_core.plan.joint import local_result
 from ivp_core.storage.models import EffectIndicator, Municipality, Trajectory
@@ -351,6 +352,11 @@ def validate(spec: IndicatorInput, period_start: int, period_end: int) -> Indica
     baseline = _number(spec.baseline_value, "nulmeting", required=False)
     if spec.baseline_year is not None and int(spec.baseline_year) > int(spec.target_year):
         raise IndicatorError("Het jaar van de nulmeting ligt na het streefjaar.")
+    if spec.baseline_year is not None and int(spec.baseline_year) > local_today().year:
+        raise IndicatorError(
+            f"De nulmeting ({spec.baseline_year}) ligt in de toekomst. Een nulmeting is de waarde van een jaar "
+            "dat voorbij is of nu loopt."
+        )
     return IndicatorInput(
         theme_code=spec.theme_code,
         indicator=name,

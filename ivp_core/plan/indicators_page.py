@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivp_core.dutch import local_today
 from ivp_core.errors import refuse_stale
 from ivp_core.plan import actions as plan_actions
 from ivp_core.plan import indicators as plan_indicators
@@ -92,6 +93,12 @@ def indicator_text(row: EffectIndicator | None) -> str:
             row.rationale,
         )
     )
+
+
+def default_baseline_year(period_start: int) -> int:
+    """The nulmeting year the form suggests: the year before the plan, but never a year still to come (a
+    plan written now for a period starting in two years measures its nulmeting this year)."""
+    return min(period_start - 1, local_today().year)
 
 
 def load_priorities(trajectory_id: int, municipality_id: int) -> Priorities:

@@ -24,7 +24,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivp_core.access.audit import Permission, act
-from ivp_core.analysis.figures import Series, benchmark_of, region_of, theme_series
+from ivp_core.analysis.figures import (
+    COUNT_UNIT,
+    THEME_MEASURES,
+    CrimeTypeCount,
+    PopulationTable,
+    Series,
+    benchmark_of,
+    crime_breakdown,
+    population_table,
+    region_of,
+    theme_series,
+)
 from ivp_core.analysis.importers.common import parse_number
 from ivp_core.dutch import local_today, nl_number
 from ivp_core.errors import UserError
@@ -88,6 +99,13 @@ def value_text(value: float | None) -> str:
     return re.sub(r",?0+$", "", text) if "," in text else text
 
 
+def margin_text(measured: Measured | None) -> str:
+    """A survey value's margin as the reader needs it to follow the verdict (" (marge 52,5–57,5)"), or ""."""
+    if measured is None or measured.low is None or measured.high is None:
+        return ""
+    return f" (marge {value_text(measured.low)}–{value_text(measured.high)})"
+
+
 def series_matches(series: Series, name: str) -> bool:
     """Whether an indicator's stored name means this imported series: the series' name, with its unit in
     brackets (as the indicator page stores it), or without its bracketed remark ("Geregistreerde misdrijven"
@@ -106,13 +124,18 @@ class _SeriesCache:
         self.benchmark = benchmark_of(db, trajectory_id)
         self.regions: dict[int, str | None] = {}
         self.series: dict[tuple[str, str], list[Series]] = {}
+        self.crime: dict[tuple[str, str], list[CrimeTypeCount]] = {}
+        self.population: dict[str, PopulationTable] = {}
 
-    def of(self, municipality_id: int | None, theme_code: str) -> list[Series]:
+    def region(self, municipality_id: int | None) -> str | None:
         if municipality_id is None:
-            return []
+            return None
         if municipality_id not in self.regions:
             self.regions[municipality_id] = region_of(self.db, municipality_id)
-        region = self.regions[municipality_id]
+        return self.regions[municipality_id]
+
+    def of(self, municipality_id: int | None, theme_code: str) -> list[Series]:
+        region = self.region(municipality_id)
         if region is None:
             return []
         key = (region, theme_code)
@@ -121,28 +144,93 @@ class _SeriesCache:
             self.series[key] = [pair.local for pair in pairs]
         return self.series[key]
 
+    def crime_types(self, municipality_id: int | None, theme_code: str) -> tuple[str, list[CrimeTypeCount]]:
+        """The police counts per crime type behind a theme's sum (region, counts)."""
+        region = self.region(municipality_id)
+        if region is None:
+            return "", []
+        key = (region, theme_code)
+        if key not in self.crime:
+            self.crime[key] = crime_breakdown(self.db, theme_code, region)
+        return region, self.crime[key]
 
-def imported_values(series: Sequence[Series], name: str, after_year: int | None) -> list[Measured]:
-    """The values of the imported series this indicator names, for years after ``after_year``."""
+    def inhabitants(self, region: str, year: int) -> float | None:
+        if region not in self.population:
+            self.population[region] = population_table(self.db, [region])
+        return self.population[region].get(region, year)
+
+
+def _wants_counts(unit: str) -> bool:
+    """An indicator whose own unit is "aantal" follows the imported count itself, not per 1.000 inwoners."""
+    return unit.strip().casefold() == COUNT_UNIT
+
+
+def imported_values(
+    series: Sequence[Series], name: str, after_year: int | None, counts: bool = False
+) -> list[Measured]:
+    """The values of the imported series this indicator names, for years after ``after_year``: per 1.000
+    inwoners for counts as the analysis shows them, the counts themselves when ``counts``."""
     found = next((s for s in series if series_matches(s, name)), None)
     if found is None:
         return []
+    raw = counts and found.raw_unit == COUNT_UNIT
     return [
-        Measured(p.year, p.value, found.source, p.low, p.high, imported=True)
+        Measured(
+            p.year,
+            p.raw if raw and p.raw is not None else p.value,
+            found.source,
+            p.low,
+            p.high,
+            imported=True,
+        )
         for p in found.known
         if p.value is not None and (after_year is None or p.year > after_year)
     ]
 
 
+def crime_type_matches(figure_name: str, name: str) -> bool:
+    """Whether an indicator's name means one police crime type as the import lists it ("Geregistreerde
+    misdrijven: 1.1.1 Diefstal/inbraak woning"), also without the measure ("1.1.1 Diefstal/inbraak woning")
+    or without the code ("Diefstal/inbraak woning")."""
+    wanted = " ".join(name.split()).casefold()
+    measure, _, crime = figure_name.partition(": ")
+    label = crime.split(" ", 1)[1] if " " in crime else crime
+    shorts = {crime.casefold(), label.casefold()} if measure in THEME_MEASURES else set()
+    return wanted == figure_name.casefold() or wanted in shorts
+
+
+def _crime_values(cache: _SeriesCache, row: EffectIndicator) -> list[Measured]:
+    """An indicator named after one police crime type: that type's count per year, per 1.000 inwoners (or
+    the count itself for an indicator in "aantal"), so a plan can follow woninginbraken alone."""
+    region, counts = cache.crime_types(row.municipality_id, row.theme_code)
+    found = [c for c in counts if crime_type_matches(c.indicator, row.indicator)]
+    if not found:
+        return []
+    # one measure when the short name fits several: registered crimes first, as the analysis sums them
+    chosen = min(found, key=lambda c: (not c.indicator.startswith(THEME_MEASURES[0]), c.indicator)).indicator
+    as_count = _wants_counts(row.unit)
+    values = []
+    for count in sorted((c for c in found if c.indicator == chosen), key=lambda c: c.year):
+        if count.value is None or (row.baseline_year is not None and count.year <= row.baseline_year):
+            continue
+        people = None if as_count else cache.inhabitants(region, count.year)
+        if not as_count and not people:
+            continue
+        value = count.value if as_count else count.value / people * 1000  # type: ignore[operator]
+        values.append(Measured(count.year, value, count.source, imported=True))
+    return values
+
+
 def _progress(
     row: EffectIndicator, hand: Sequence[IndicatorMeasurement], cache: _SeriesCache
 ) -> IndicatorProgress:
-    by_year = {
-        m.year: m
-        for m in imported_values(
-            cache.of(row.municipality_id, row.theme_code), row.indicator, row.baseline_year
-        )
-    }
+    imported = imported_values(
+        cache.of(row.municipality_id, row.theme_code),
+        row.indicator,
+        row.baseline_year,
+        _wants_counts(row.unit),
+    ) or _crime_values(cache, row)
+    by_year = {m.year: m for m in imported}
     for typed in hand:
         if row.baseline_year is None or typed.year > row.baseline_year:
             by_year[typed.year] = Measured(typed.year, typed.value, typed.source)
@@ -188,11 +276,25 @@ def indicator_progress(
     return tuple(_progress(row, hand.get(row.id, []), cache) for row in rows)
 
 
+#: Thousands written the Dutch way, with an optional decimal comma: "1.234,5", "1 234", "12.345.678".
+_DUTCH_THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+(,\d+)?$")
+
+
+def _plain_number(text: str) -> str:
+    """A typed number without its Dutch thousands separators ("1.234,5" → "1234,5", "1 234" → "1234").
+    A lone "1.234" stays a decimal point (the command line writes numbers that way); a space anywhere else
+    stays, so "12 5" is refused instead of read as 125."""
+    grouped = _DUTCH_THOUSANDS.match(text)
+    if grouped and ("," in text or " " in text):
+        return text.replace(".", "").replace(" ", "")
+    return text
+
+
 def parse_value(raw: float | str, what: str = "waarde") -> float:
     """A typed value: "11,8", "11.8" or a number; refused in Dutch when it is not a finite, non-negative number."""
     value: float | None
     if isinstance(raw, str):
-        text = raw.strip().replace(" ", "")
+        text = _plain_number(raw.strip())
         if not text:
             raise MeasurementError(f"Vul de {what} in.")
         decimal_comma = "," in text
@@ -210,25 +312,35 @@ def parse_value(raw: float | str, what: str = "waarde") -> float:
     return value
 
 
+def first_measurable_year(baseline_year: int | None, period_start: int) -> int:
+    """The first year a value can be entered for: the year after the nulmeting (the plan's first year
+    without one)."""
+    return period_start if baseline_year is None else baseline_year + 1
+
+
 def record_measurement(
     db: Session, trajectory_id: int, indicator_id: int, year: int, value: float | str, source: str = ""
 ) -> IndicatorMeasurement:
-    """Store (or replace) the value of one year, after every check; the year must lie in the plan period, after
-    the nulmeting and not in the future."""
+    """Store (or replace) the value of one year, after every check. The year lies after the nulmeting and not
+    after the plan's end, and has begun. A year between the nulmeting and the plan's start counts: a plan is
+    written a year or two after its nulmeting, and the figures of those years show whether the start is
+    already on course (a plan still to come could otherwise not be measured at all)."""
     row = db.get(EffectIndicator, indicator_id)
     if row is None or row.trajectory_id != trajectory_id:
         raise MeasurementError(f"Indicator {indicator_id} bestaat niet in dit traject.")
     trajectory = db.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise MeasurementError("Dit traject bestaat niet meer.")
-    if not trajectory.period_start <= year <= trajectory.period_end:
+    first = first_measurable_year(row.baseline_year, trajectory.period_start)
+    if not first <= year <= trajectory.period_end:
+        if row.baseline_year is not None and year <= row.baseline_year:
+            raise MeasurementError(
+                f"Het jaar {year} ligt niet na de nulmeting ({row.baseline_year}); een meting hoort bij een "
+                f"later jaar, tot en met het laatste jaar van het IVP ({trajectory.period_end})."
+            )
         raise MeasurementError(
             f"Het jaar {year} ligt buiten de looptijd van het IVP ({trajectory.period_start}–"
             f"{trajectory.period_end})."
-        )
-    if row.baseline_year is not None and year <= row.baseline_year:
-        raise MeasurementError(
-            f"Het jaar {year} ligt niet na de nulmeting ({row.baseline_year}); een meting hoort bij een later jaar."
         )
     if year > local_today().year:
         raise MeasurementError(f"Het jaar {year} moet nog komen; meet een jaar dat voorbij is of nu loopt.")

@@ -112,11 +112,15 @@ def measure_indicator(
         return next(p for p in found if p.id == indicator_id)
 
 
-def list_progress(trajectory_id: int) -> tuple[IndicatorProgress, ...]:
-    """Every indicator of a trajectory (all its municipalities) with its realised values and verdict."""
+def list_progress(trajectory_id: int, municipality_code: str | None = None) -> tuple[IndicatorProgress, ...]:
+    """Every indicator of a trajectory with its realised values and verdict: of all its municipalities, or of
+    the one named (in a joint trajectory each member has its own indicators, often of the same name)."""
     with session_scope(readonly=True) as db:
-        _trajectory(db, trajectory_id)
-        return indicator_progress(db, trajectory_id, every_municipality=True)
+        trajectory = _trajectory(db, trajectory_id)
+        if municipality_code is None:
+            return indicator_progress(db, trajectory_id, every_municipality=True)
+        member = member_of(trajectory, municipality_code)
+        return indicator_progress(db, trajectory_id, member.id if member else None)
 
 
 # ------------------------------------------------------------------------------------------ the overview

@@ -27,7 +27,7 @@ from ivp_core.access.audit import Permission, act
 from ivp_core.access.users import grant_creator
 from ivp_core.advice.decision import standing_decision
 from ivp_core.plan.indicators import priorities_of
-from ivp_core.plan.measurements import IndicatorProgress, indicator_progress, value_text
+from ivp_core.plan.measurements import IndicatorProgress, indicator_progress, margin_text, value_text
 from ivp_core.plan.progress import ProgressError
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import (
@@ -65,7 +65,7 @@ def result_text(indicators: Sequence[IndicatorProgress]) -> str:
             else "–"
         )
         latest = item.latest
-        now = f" → {value_text(latest.value)} ({latest.year})" if latest else ""
+        now = f" → {value_text(latest.value)} ({latest.year}){margin_text(latest)}" if latest else ""
         target = (
             f", streefwaarde {value_text(item.target_value)} ({item.target_year})"
             if item.target_value is not None

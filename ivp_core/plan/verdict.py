@@ -14,8 +14,9 @@ and a raad must get the same word everywhere. The rule:
   inside that margin, the difference cannot be told from chance, so it counts as "op koers".
 * A streefwaarde equal to the nulmeting means "hold the level": on course while the value stays at the
   nulmeting (within the margin when there is one).
-* Without a streefwaarde (an indicator carried over into a new IVP before its target is set) the verdict is
-  "nog geen streefwaarde".
+* A measured indicator without a streefwaarde (carried over into a new IVP, measured before its new target
+  is set) is "nog geen streefwaarde". Unmeasured, it is "nog geen nieuwe meting" like any other: that is
+  true, and it keeps a freshly carried-over list in the three words the page and the raad know.
 """
 
 from __future__ import annotations
@@ -62,10 +63,10 @@ def verdict(
     latest: Measured | None,
 ) -> str:
     """The plain word for how the indicator is doing; see the module's docstring for the rule."""
+    if latest is None or (baseline_year is not None and latest.year <= baseline_year):
+        return NO_MEASUREMENT
     if target_year is None or target_value is None or baseline_year is None or baseline_value is None:
         return NO_TARGET
-    if latest is None or latest.year <= baseline_year:
-        return NO_MEASUREMENT
     line = expected_value(baseline_year, baseline_value, target_year, target_value, latest.year)
     if (
         latest.low is not None

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from ivp_core.commands import CliError
+from ivp_core.commands import CliError, write_files
 from ivp_core.trajectory.cli import resolve_trajectory_id
 
 
+def _year(raw: str | None, kinds: tuple[str, ...]) -> int | None:
+    """The year of a voortgangsrapportage or yearly uitvoeringsplan; refused for the other documents, which
+    cover the whole plan."""
+    from ivp_core.report.files import CYCLE_KINDS
+
+    if raw is None:
+        return None
+    text = raw.strip()
+    if not (text.isdigit() and len(text) == 4):
+        raise CliError(f"'{raw}' bij --year is geen jaartal. Schrijf bijvoorbeeld --year 2028.")
+    if other := [k for k in kinds if k not in CYCLE_KINDS]:
+        raise CliError(
+            f"--year geldt alleen voor {' en '.join(CYCLE_KINDS)}; {', '.join(other)} gaat over het hele plan. "
+            "Vraag die documenten apart, zonder --year."
+        )
+    return int(text)
+
+
 def _report(args: argparse.Namespace) -> int:
-    from ivp_core.report.files import FormatError, all_documents, parse_formats, parse_kinds
+    from ivp_core.report.files import FormatError, all_documents, cycle_files, parse_formats, parse_kinds
     from ivp_core.report.labels import ReportError
     from ivp_core.storage.db import session_scope
 
@@ -20,20 +37,23 @@ def _report(args: argparse.Namespace) -> int:
     except FormatError as exc:
         raise CliError(exc.message_nl) from None
     trajectory_id = resolve_trajectory_id(args.trajectory)
+    year = _year(args.year, kinds)
     try:
         with session_scope() as db:
-            files = all_documents(db, trajectory_id, formats, kinds)
+            if year is None:
+                files = all_documents(db, trajectory_id, formats, kinds)
+            else:  # only Stap 6's documents are about one year
+                files = {}
+                for kind in kinds:
+                    files.update(cycle_files(db, trajectory_id, kind, year, formats))
     except ReportError as exc:
         raise CliError(exc.message_nl) from None
     if not files:
         raise CliError(
             f"Geen van de documenten ({', '.join(kinds)}) bestaat in het formaat {', '.join(formats)}."
         )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (out / name).write_bytes(data)
-        print(out / name)
+    for path in write_files(args.out, files):
+        print(path)
     return 0
 
 
@@ -53,7 +73,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default="verslag",
         help=(
             "kommagescheiden: verslag,analyse,ivp,uitvoeringsplan,gezamenlijk,checklist of alle "
-            "(standaard: verslag; gezamenlijk alleen bij meerdere gemeenten)"
+            "(standaard: verslag; gezamenlijk alleen bij meerdere gemeenten); voor één jaar: voortgang "
+            "(voortgangsrapportage) of jaarplan (uitvoeringsplan van één jaar met terugblik)"
         ),
+    )
+    report.add_argument(
+        "--year",
+        help="alleen bij voortgang en jaarplan: het jaar (standaard dit jaar voor voortgang, volgend jaar voor "
+        "jaarplan, binnen de looptijd)",
     )
     report.set_defaults(func=_report)

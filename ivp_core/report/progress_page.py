@@ -10,8 +10,14 @@ from dataclasses import dataclass
 
 from ivp_core.access.actor import require
 from ivp_core.access.roles import Permission
+from ivp_core.dutch import local_today
 from ivp_core.plan.actions import euro
-from ivp_core.plan.measurements import IndicatorProgress, value_text
+from ivp_core.plan.measurements import (
+    IndicatorProgress,
+    first_measurable_year,
+    margin_text,
+    value_text,
+)
 from ivp_core.plan.progress import (
     ProgressOverview,
     default_report_year,
@@ -40,8 +46,10 @@ __all__ = [
     "default_report_year",
     "documents",
     "euro",
+    "indicator_caption",
     "load_progress_page",
     "make_next_ivp",
+    "measurable_years",
     "measure",
     "value_text",
 ]
@@ -85,6 +93,41 @@ def chart_points(indicator: IndicatorProgress) -> tuple[ChartPoint, ...]:
 def measure(indicator_id: int, year: int, value: str, source: str) -> IndicatorProgress:
     """A value typed on the page; refused in Dutch (UserError) as on the command line."""
     return measure_indicator(indicator_id, year, value, source)
+
+
+def indicator_caption(indicator: IndicatorProgress) -> str:
+    """The line under an indicator's chart: nulmeting, the value judged (with the survey's margin, without
+    which "op koers" above the line cannot be followed), the line's value that year, streefwaarde, source."""
+    latest = indicator.latest
+    expected = indicator.expected_in(latest.year) if latest else None
+    parts = [f"Nulmeting {value_text(indicator.baseline_value)} ({indicator.baseline_year or '–'})"]
+    if latest:
+        parts.append(f"gemeten {value_text(latest.value)} ({latest.year}){margin_text(latest)}")
+    if expected is not None:
+        parts.append(f"verwacht volgens de lijn {value_text(expected)}")
+    parts.append(f"streefwaarde {value_text(indicator.target_value)} ({indicator.target_year or '–'})")
+    parts.append(f"bron: {indicator.source or '–'}")
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class MeasurableYears:
+    """The years the measurement form offers, and the one it suggests."""
+
+    first: int
+    last: int
+    suggested: int
+
+
+def measurable_years(overview: ProgressOverview) -> MeasurableYears:
+    """From the year after the earliest nulmeting (which may precede the plan) to the last year that has begun,
+    within the plan; the form suggests the year the page shows, or this year for a plan still to come."""
+    first = min(
+        [overview.period_start]
+        + [first_measurable_year(i.baseline_year, overview.period_start) for i in overview.indicators]
+    )
+    last = max(first, min(overview.period_end, local_today().year))
+    return MeasurableYears(first, last, min(max(overview.year, first), last))
 
 
 @dataclass(frozen=True)

@@ -25,5 +25,6 @@ def test_voortgang_of_the_demo_and_the_previous_priorities_in_the_next_analysis(
     new = create_successor(demo_id, "Volgend IVP", f"{end + 1}-{end + 4}")
     at = facilitator_page("pages/overzicht.py", new)
     assert at.expander and at.expander[0].label.startswith("Vorige prioriteiten (")
+    assert at.expander[0].proto.expanded  # shown beside the new figures, not folded away
     text = " ".join(m.value for m in at.expander[0].markdown)
     assert "5.2 Georganiseerde" in text and "Geen effectindicatoren gemeten" in text

@@ -154,3 +154,76 @@ def test_a_running_plan_terugblik_tables_and_xlsx_numbers_read_as_sent(
         r[5].value for r in imported
     ]
     assert all(r[7].number_format == "#,##0.00" for r in imported)  # the expected value 1,935
+
+
+def test_a_theme_with_an_indicator_but_not_chosen_is_not_counted_as_a_priority(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trajectory made on the command line with an indicator before the raad chose: the paragraph said
+    "werkt Dalfsen aan 1 prioriteit" while the table below marks that theme "(geen prioriteit)"."""
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    tid = int(
+        cli(
+            "trajectory", "create", "--title", "IVP Dalfsen", "--period", f"{START}-{END}",
+            "--municipality", f"{CODE}={NAME}",
+        )
+    )  # fmt: skip
+    cli(
+        "indicator", "add", "--trajectory", str(tid), "--theme", "1.3", "--name", "Woninginbraken",
+        "--source", "Politie", "--baseline", f"{YEAR - 2}=12.5", "--target", f"{END}=9.0",
+    )  # fmt: skip
+    with session_scope(engine, readonly=True) as db:
+        trajectory = db.get(Trajectory, tid)
+        assert trajectory is not None
+        overview = progress_overview(db, tid, trajectory.municipalities[0].id)
+    assert [p.priority for p in overview.priorities] == [False]
+    text = summary_paragraph(overview)
+    assert text.startswith(
+        f"In {START}, het 1e jaar van het Integraal Veiligheidsplan {START}–{END}, zijn voor {NAME} nog geen "
+        "prioriteiten gekozen. "
+    ), text
+
+
+def test_the_measurement_form_of_a_plan_still_to_come_offers_the_years_that_can_be_measured(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, admin_password: str
+) -> None:
+    """The form offered only the plan's years (all still to come, so every save was refused) and suggested the
+    plan's first year; now from the year after the nulmeting to this year, suggesting this year. A value typed
+    there is saved and judged."""
+    from tests.pages.test_smoke import facilitator_page
+
+    tid, _mid = _future_plan(engine, monkeypatch)
+    cli(
+        "indicator", "add", "--trajectory", str(tid), "--theme", "4.1", "--name", "Verkeersongevallen met letsel",
+        "--source", "Gemeente", "--baseline", f"{YEAR - 2}=40", "--target", f"{END}=30",
+    )  # fmt: skip
+    at = facilitator_page("pages/voortgang.py", tid)
+    (field,) = [n for n in at.number_input if n.label == "Jaar"]
+    assert (field.min, field.max, field.value) == (YEAR - 1, YEAR, YEAR)
+    (value,) = [t for t in at.text_input if t.label == "Waarde"]
+    value.input("38,5")
+    (save,) = [b for b in at.button if b.label == "Meting opslaan"]
+    save.click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success] == [f"Opgeslagen: Verkeersongevallen met letsel, {YEAR}."]
+
+
+def test_the_indicator_form_of_a_plan_two_years_ahead_suggests_a_nulmeting_that_has_begun(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, admin_password: str
+) -> None:
+    """It suggested the year before the plan, which is next year: saving it was refused (a nulmeting in the
+    future). Now this year."""
+    from tests.pages.test_smoke import facilitator_page
+
+    monkeypatch.setenv("IVP_NO_DEMO", "1")
+    tid = cli(
+        "trajectory", "create", "--title", "IVP Dalfsen", "--period", f"{YEAR + 2}-{YEAR + 5}",
+        "--municipality", f"{CODE}={NAME}",
+    ).strip()  # fmt: skip
+    cli(
+        "decide", "--trajectory", tid, "--municipality", CODE, "--themes", "4.1",
+        "--gremium", "raad", "--date", local_today().isoformat(), "--status", "vastgesteld",
+    )  # fmt: skip
+    at = facilitator_page("pages/indicatoren.py", int(tid))
+    (field,) = [n for n in at.number_input if n.label == "Jaar nulmeting"]
+    assert field.value == YEAR

@@ -43,6 +43,9 @@ def test_no_later_measurement_and_no_target() -> None:
     assert verdict(2024, 12.5, 2030, 9.0, None) == NO_MEASUREMENT
     assert verdict(2024, 12.5, 2030, 9.0, Measured(2024, 10.0)) == NO_MEASUREMENT
     assert verdict(2024, 12.5, None, None, Measured(2026, 10.0)) == NO_TARGET
+    # carried over into a new IVP, not yet measured again: in the page's words, not "nog geen streefwaarde"
+    assert verdict(2024, 12.5, None, None, None) == NO_MEASUREMENT
+    assert verdict(2024, 12.5, None, None, Measured(2024, 12.5)) == NO_MEASUREMENT
 
 
 def test_holding_the_level() -> None:

@@ -209,3 +209,16 @@ def vote_points_on_phone(
         page.get_by_role("button", name="Stem versturen").click()
         expect(page.get_by_text("Dank u wel! Uw stem is ontvangen.")).to_be_visible(timeout=20_000)
     return page
+
+
+def facilitator_screen(browser: Any, base_url: str, path: str, heading: str) -> Any:
+    """A logged-in facilitator's page at 1920×1080 (a shared screen), opened on ``path`` and drawn: its
+    ``heading`` shown and the script idle."""
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport=SCREEN).new_page()
+    log_in(page, base_url)
+    page.goto(f"{base_url}/{path}")
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=60_000)
+    wait_idle(page, 60_000)
+    return page

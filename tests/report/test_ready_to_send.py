@@ -26,11 +26,14 @@ from ivp_core.plan.joint import member_decisions, record_joint_choice
 from ivp_core.report.documents.verslag_model import build_report
 from ivp_core.report.files import FORMATS, all_documents
 from ivp_core.storage.db import session_scope
-from ivp_core.storage.models import Figure, IvpText, Municipality, PriorityDecision, ThemeAnalysis
+from ivp_core.storage.models import Figure, IvpText, Municipality, PriorityDecision, ThemeAnalysis, Trajectory
 from tests.advice.decision_world import build_world, build_world_without_votes, held_days_ago
 from tests.plan.test_joint import build_joint
 from tests.report.doccheck import (
+    PDFTOTEXT,
+    SOFFICE,
     app_pointers,
+    broken_words,
     cover_problems,
     decimal_wholes,
     docx_in_order,
@@ -296,6 +299,50 @@ def test_after_the_merge_the_headline_is_all_crime_per_1000(single: dict[str, by
 
 def test_after_the_merge_the_writers_format(single: dict[str, bytes], joint: Joint) -> None:
     assert _writer_problems({**single, **joint.files}) == []
+
+
+def test_the_cycle_documents_are_ready_to_send(engine: Engine, joint: Joint, tmp_path: Any) -> None:
+    """The voortgangsrapportage (DOCX, XLSX, HTML) and the yearly uitvoeringsplan (DOCX, HTML) under the same
+    checks as the other documents: of a single trajectory made from nothing and measured two years (one by
+    import, one by hand, with actions), and of every member of the joint trajectory, a plan whose
+    indicators a member has and another has not."""
+    from ivp_core.plan.progress import NewIndicator, add_indicator
+    from ivp_core.report.files import cycle_files
+    from tests.cycle.seed import seed_cycle
+
+    seeded = seed_cycle(engine, tmp_path)
+    with session_scope(engine, readonly=True) as db:
+        member_a = db.get(Municipality, joint.ids["A"])
+        trajectory = db.get(Trajectory, joint.trajectory_id)
+        assert member_a is not None and trajectory is not None
+        code_a, end = member_a.cbs_code, trajectory.period_end
+    add_indicator(
+        NewIndicator(
+            joint.trajectory_id, "5.2", "Meldingen ondermijning", "Gemeente, eigen registratie",
+            local_today().year - 1, "14", end, "20", municipality_code=code_a,
+        )
+    )  # fmt: skip
+    files: dict[str, bytes] = {}
+    with session_scope(engine, readonly=True) as db:
+        for tid in (seeded.trajectory_id, joint.trajectory_id):
+            for kind in ("voortgang", "jaarplan"):
+                files.update(cycle_files(db, tid, kind))
+    assert {n.rsplit(".", 1)[1] for n in files if n.startswith("voortgangsrapportage-")} == {
+        "docx",
+        "xlsx",
+        "html",
+    }
+    assert {n.rsplit(".", 1)[1] for n in files if n.startswith("uitvoeringsplan-")} == {"docx", "html"}
+    assert (
+        len({n.split(".")[0] for n in files if n.startswith("voortgangsrapportage-")}) == 4
+    )  # 1 + 3 members
+    found = _problems(files) + _writer_problems(files)
+    for name, data in files.items():
+        if name.endswith((".docx", ".html")):
+            found += jargon_outside_appendix(name, data)
+    assert found == []
+    if SOFFICE and PDFTOTEXT:  # the rendered pages: no word split inside a table cell
+        assert broken_words({n: d for n, d in files.items() if n.endswith(".docx")}) == {}
 
 
 def test_a_choice_made_on_paper_never_says_no_session_was_held(engine: Engine) -> None:

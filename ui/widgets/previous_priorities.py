@@ -16,7 +16,7 @@ def show_previous_priorities(trajectory_id: int, municipality_id: int) -> None:
     title = (
         "Vorige prioriteiten" + (f" ({previous.source})" if previous.source else "") + " en wat ze bereikten"
     )
-    with st.expander(title, icon=":material/history:"):
+    with st.expander(title, icon=":material/history:", expanded=True):  # beside the new figures, not hidden
         for item in previous.items:
             focus = f" – {md_escape(item.wording)}" if item.wording else ""
             st.markdown(f"**{item.theme_code} {md_escape(item.theme_name)}**{focus}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import io
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Final
 
 from openpyxl import Workbook
@@ -20,10 +19,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
-from ivp_core.commands import CliError
+from ivp_core.commands import CliError, write_files
 from ivp_core.dutch import file_slug, local_today, long_date
 from ivp_core.plan.actions import euro
-from ivp_core.plan.measurements import IndicatorProgress, value_text
+from ivp_core.plan.measurements import IndicatorProgress, margin_text, value_text
 from ivp_core.plan.progress import ActionProgress, ProgressOverview, progress_overview
 from ivp_core.plan.verdict import BEHIND, NO_MEASUREMENT, NO_TARGET, ON_COURSE
 from ivp_core.report.blocks import Block, BlocksDocument, Heading, Paragraph, TableBlock, TitleBlock, renumber
@@ -64,11 +63,7 @@ def indicator_table(indicators: Sequence[IndicatorProgress]) -> TableBlock:
     for item in indicators:
         latest = item.latest
         expected = item.expected_in(latest.year) if latest else None
-        margin = (
-            f" (marge {value_text(latest.low)}–{value_text(latest.high)})"
-            if latest and latest.low is not None and latest.high is not None
-            else ""
-        )
+        margin = margin_text(latest)
         rows.append(
             (
                 _label(item),
@@ -119,10 +114,17 @@ def summary_paragraph(overview: ProgressOverview) -> str:
     budget = sum(p.budget for p in overview.priorities)
     spent = sum(p.spent for p in overview.priorities)
     plan = f"het Integraal Veiligheidsplan {overview.period_start}–{overview.period_end}"
-    priorities = _counted(len(overview.priorities), "prioriteit", "prioriteiten")
+    # only the chosen priorities: a theme listed because it has an indicator is "(geen prioriteit)"
+    chosen = sum(1 for p in overview.priorities if p.priority)
+    priorities = _counted(chosen, "prioriteit", "prioriteiten")
     if 1 <= year_no <= overview.period_end - overview.period_start + 1:
-        works = "werkte" if overview.year <= local_today().year else "werkt"
-        text = f"In {overview.year}, het {year_no}e jaar van {plan}, {works} {overview.municipality_name} aan {priorities}. "
+        past = overview.year <= local_today().year
+        works = (
+            f"{'werkte' if past else 'werkt'} {overview.municipality_name} aan {priorities}"
+            if chosen
+            else f"{'waren' if past else 'zijn'} voor {overview.municipality_name} nog geen prioriteiten gekozen"
+        )
+        text = f"In {overview.year}, het {year_no}e jaar van {plan}, {works}. "
     else:
         text = (
             f"{overview.year} valt buiten de looptijd van {plan}; {overview.municipality_name} heeft daarin "
@@ -229,7 +231,19 @@ def progress_xlsx(
     sheet = workbook.active
     sheet.title = "Indicatoren"
     sheet.append(
-        ["Thema", "Indicator", "Bron", "Eenheid", "Jaar", "Waarde", "Soort waarde", "Verwacht", "Oordeel"]
+        [
+            "Thema",
+            "Indicator",
+            "Bron",
+            "Eenheid",
+            "Jaar",
+            "Waarde",
+            "Soort waarde",
+            "Verwacht",
+            "Oordeel",
+            "Marge van",  # a survey value's 95% interval: the verdict counts the line inside it as op koers
+            "Marge tot",
+        ]
     )
     for item in overview.indicators:
         texts = neutralise_row([item.theme_code, item.name, item.source, item.unit])
@@ -244,6 +258,8 @@ def progress_xlsx(
                     "import" if m.imported else "met de hand",
                     item.expected_in(m.year),
                     None,
+                    m.low,
+                    m.high,
                 ]
             )
         if item.target_year is not None:
@@ -271,7 +287,10 @@ def progress_xlsx(
                 ]
             )
     fill = PatternFill("solid", fgColor="1F4E79")
-    for ws, widths in ((sheet, (8, 46, 28, 18, 8, 10, 14, 10, 20)), (actions, (8, 50, 22, 8, 12, 12, 12))):
+    for ws, widths in (
+        (sheet, (8, 46, 28, 18, 8, 10, 14, 10, 20, 10, 10)),
+        (actions, (8, 50, 22, 8, 12, 12, 12)),
+    ):
         for cell in ws[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = fill
@@ -285,7 +304,7 @@ def progress_xlsx(
         row[5].number_format = row[6].number_format = '"€" #,##0'
     # an imported rate is stored at full precision (1,245674740484429): shown as the document rounds it
     for row in sheet.iter_rows(min_row=2):
-        for cell in (row[5], row[7]):
+        for cell in (row[5], row[7], row[9], row[10]):
             if isinstance(cell.value, float) and not cell.value.is_integer():
                 cell.number_format = "#,##0.00"
     buffer = io.BytesIO()
@@ -315,11 +334,8 @@ def _progress(args: argparse.Namespace) -> int:
                 f"{trajectory.period_end})."
             )
         files = cycle_files(db, trajectory_id, "voortgang", year)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (out / name).write_bytes(data)
-        print(out / name)
+    for path in write_files(args.out, files):
+        print(path)
     return 0
 
 
