@@ -46,6 +46,15 @@ _USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+#: argparse's own words in a help text, and ours.
+_HELP_WORDS: tuple[tuple[str, str], ...] = (
+    ("usage:", "gebruik:"),
+    ("positional arguments:", "opdrachten en argumenten:"),
+    ("options:", "opties:"),
+    ("show this help message and exit", "toon deze hulp en stop"),
+)
+
+
 def dutch_usage_error(message: str) -> str:
     """argparse's English refusal in Dutch (an unforeseen one as it is, so nothing is hidden)."""
     for pattern, dutch in _USAGE_ERRORS:
@@ -61,6 +70,16 @@ class DutchArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"Fout: {dutch_usage_error(message)} Zie '{self.prog} --help'.\n")
+
+    def format_help(self) -> str:
+        """The help in Dutch too: argparse's own headings and the -h line are the only English left in it."""
+        text = super().format_help()
+        for english, dutch in _HELP_WORDS:
+            text = text.replace(english, dutch)
+        return text
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "gebruik:", 1)
 
 
 def write_files(folder: str, files: Mapping[str, bytes]) -> list[Path]:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,3 +48,19 @@ def test_unknown_command_is_refused_in_dutch_on_stderr() -> None:
     result = run_cli("onbekend")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("Fout: Onbekende opdracht 'onbekend'.") and "--help" in result.stderr
+
+
+def test_the_help_of_a_command_is_dutch_throughout() -> None:
+    """The options were Dutch, argparse's own headings and its -h line English."""
+    from ivp_core.cli import build_parser
+
+    parser = build_parser()
+    for words in (["--help"], ["indicator", "add", "--help"], ["user", "add", "--help"]):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as stop:
+            parser.parse_args(words)
+        assert stop.value.code == 0
+        text = out.getvalue()
+        assert text.startswith("gebruik: python -m ivp_core"), text
+        for english in ("usage:", "options:", "positional arguments:", "show this help message"):
+            assert english not in text, (words, english)
