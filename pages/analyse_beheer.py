@@ -337,8 +337,12 @@ def _mapping_conflict() -> None:
 
 
 with tab_mapping:
-    may_map = auth.can(auth.Permission.IMPORT)  # the table serves every trajectory: whoever imports somewhere
+    may_map = auth.can(auth.Permission.INSTALLATION)  # the table serves every trajectory of the installation
     st.info(uc.PROPOSAL_NOTE, icon=":material/info:")
+    if not may_map:
+        st.caption(
+            "De koppeltabel geldt voor alle trajecten van deze installatie; alleen de beheerder kan haar wijzigen."
+        )
     _mapping_conflict()
     mapping: tuple[uc.MappingRow, ...] = st.session_state.setdefault(f"{MAPPING}:opened", uc.load_mapping())
     reopened: dict[str, str] = st.session_state.get(f"{MAPPING}:reopened", {})
@@ -357,7 +361,7 @@ with tab_mapping:
         original,
         hide_index=True,
         width="stretch",
-        disabled=["Code", "Misdrijfsoort"],
+        disabled=["Code", "Misdrijfsoort"] if may_map else True,
         column_config={
             "Thema": st.column_config.SelectboxColumn(
                 "Thema", options=["", *catalogue.theme_codes], help="Leeg = telt bij geen enkel thema mee"

@@ -43,7 +43,7 @@ class Actor:
             return False
         if permission == Permission.CREATE:
             return Role.COORDINATOR in self.roles.values()
-        if permission == Permission.ACCOUNTS:
+        if permission in (Permission.ACCOUNTS, Permission.INSTALLATION):
             return False
         if trajectory_id is None:  # "somewhere": may this person do this kind of work in any trajectory?
             return any(permission in GRANTS[role] for role in self.roles.values())

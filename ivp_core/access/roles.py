@@ -44,9 +44,14 @@ class Permission(StrEnum):
     RESTORE = "een back-up terugzetten"
     CREATE = "een nieuw traject aanmaken"
     ACCOUNTS = "accounts en het auditlog beheren"
+    #: Settings that hold for every trajectory of the installation (the crime-type table): one municipality's
+    #: staff would otherwise change another municipality's figures on a shared installation.
+    INSTALLATION = (
+        "de koppeltabel misdrijfsoorten wijzigen (die geldt voor alle trajecten van de installatie)"
+    )
 
 
-_ALL_WORK: Final = frozenset(Permission) - {Permission.ACCOUNTS, Permission.CREATE}
+_ALL_WORK: Final = frozenset(Permission) - {Permission.ACCOUNTS, Permission.CREATE, Permission.INSTALLATION}
 
 GRANTS: Final[dict[Role, frozenset[Permission]]] = {
     Role.COORDINATOR: _ALL_WORK,

@@ -432,7 +432,7 @@ def save_mapping(edits: tuple[MappingEdit, ...]) -> int:
     meanwhile, nothing is saved and ``EditConflict`` shows all such rows, the person's and the stored ones.
     """
     with session_scope() as db:
-        act(db, Permission.IMPORT, None, "mapping_changed", ", ".join(e.crime_type_code for e in edits))
+        act(db, Permission.INSTALLATION, None, "mapping_changed", ", ".join(e.crime_type_code for e in edits))
         stored = {
             r.crime_type_code: r
             for r in db.scalars(
@@ -460,5 +460,5 @@ def save_mapping(edits: tuple[MappingEdit, ...]) -> int:
 def reset_mapping() -> int:
     """Every crime type back to the project's proposal; returns how many figures moved theme."""
     with session_scope() as db:
-        act(db, Permission.IMPORT, None, "mapping_changed", "terug naar het voorstel")
+        act(db, Permission.INSTALLATION, None, "mapping_changed", "terug naar het voorstel")
         return reset_to_proposal(db)

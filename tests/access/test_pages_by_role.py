@@ -95,4 +95,10 @@ def test_a_werkgroeplid_finds_no_import_undo_or_mapping_change(people: People) -
     coord = page_as("coord@dalfsen.nl", "pages/analyse_beheer.py")
     assert not any("doet de coördinator" in i.value for i in coord.info)
     assert coord.get("file_uploader")  # the coördinator's import tab offers the file
-    assert not any(b.disabled for b in coord.button if b.label == "Koppeling opslaan")
+    # The crime-type table counts for every trajectory of the installation: the beheerder's, not a coördinator's.
+    assert all(b.disabled for b in coord.button if b.label == "Koppeling opslaan")
+    assert any("alleen de beheerder" in c.value for c in coord.caption)
+    with acting_as(operator()), session_scope() as db:
+        users.add_user(db, "beheer@regio.nl", "beheerder")
+    beheerder = page_as("beheer@regio.nl", "pages/analyse_beheer.py")
+    assert not any(b.disabled for b in beheerder.button if b.label == "Koppeling opslaan")
