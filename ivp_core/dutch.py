@@ -74,7 +74,7 @@ def counted(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
-def name_with_period(name: str, start: int, end: int) -> str:
+def name_with_period(name: str, start: int | str, end: int | str) -> str:
     """A trajectory's name as typed, with its period only when the name does not already say it
     ("IVP Dalfsen 2027-2030", not "IVP Dalfsen 2027-2030 2027–2030")."""
     return name if str(start) in name and str(end) in name else f"{name} {start}–{end}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ivp_core.dutch import name_with_period
 from ivp_core.storage.models import Municipality, Trajectory
 
 
@@ -38,7 +39,7 @@ class TrajectoryRef:
     @property
     def label(self) -> str:
         suffix = " (fictief voorbeeld)" if self.fictitious else ""
-        return f"{self.name} {self.period}{suffix}"
+        return f"{name_with_period(self.name, self.period_start, self.period_end)}{suffix}"
 
     @property
     def is_joint(self) -> bool:

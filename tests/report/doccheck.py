@@ -256,6 +256,8 @@ THOUSAND_WITHOUT_DOT = re.compile(
     r"(?<![\d.,A-Za-z])(?<!per )(?!(?:19|20)\d\d(?![\d]))[1-9]\d{3,}(?![\d.,A-Za-z])"
 )
 #: Statistics words a raad reads only in an appendix.
+#: A period said twice: a trajectory named "IVP Dalfsen 2027-2030" followed by its period again.
+DOUBLED_PERIOD = re.compile(r"(\d{4})\s*[-–]\s*(\d{4})\s+\1\s*[-–]\s*\2")
 JARGON = re.compile(r"Kendall|Spearman|Borda|Schulze|\btop[- ]k\b", re.IGNORECASE)
 #: The document itself called adopted by the raad; "De prioriteiten zijn vastgesteld door de gemeenteraad op …"
 #: is what the raad did, and true on a concept's cover.
@@ -280,6 +282,10 @@ def texts_of(name: str, data: bytes) -> list[str]:
 
 def app_pointers(name: str, data: bytes) -> list[str]:
     return [f"{name}: {t[:140]!r}" for t in texts_of(name, data) if APP_POINTER.search(t)]
+
+
+def doubled_periods(name: str, data: bytes) -> list[str]:
+    return [f"{name}: {t[:140]!r}" for t in texts_of(name, data) if DOUBLED_PERIOD.search(t)]
 
 
 def decimal_wholes(name: str, data: bytes) -> list[str]:

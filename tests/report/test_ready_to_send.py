@@ -38,6 +38,7 @@ from tests.report.doccheck import (
     decimal_wholes,
     docx_in_order,
     docx_languages,
+    doubled_periods,
     file_problems,
     headline_problems,
     jargon_outside_appendix,
@@ -74,7 +75,8 @@ def _add_total_crime(engine: Engine) -> None:
 
 @pytest.fixture
 def single(engine: Engine) -> dict[str, bytes]:
-    built = build_trajectory(engine)
+    # A name that says its period, as users often type it.
+    built = build_trajectory(engine, name="IVP Testdorp 2027-2030")
     _add_total_crime(engine)
     with session_scope(engine) as db:
         return all_documents(
@@ -135,6 +137,7 @@ def _problems(files: dict[str, bytes]) -> list[str]:
     found = []
     for name, data in files.items():
         found += app_pointers(name, data) + cover_problems(name, data) + file_problems(name, data)
+        found += doubled_periods(name, data)
         found += [p for p in decimal_wholes(name, data) if not _writers_share(name, p)]
         if name.startswith(("verslag-", "gezamenlijk-ivp-")) and name.endswith((".docx", ".html")):
             found += jargon_outside_appendix(name, data)

@@ -6,7 +6,7 @@ which order, so Word and the printable page are identical.
 
 from __future__ import annotations
 
-from ivp_core.dutch import long_date
+from ivp_core.dutch import long_date, name_with_period
 from ivp_core.report.blocks import Block, TitleBlock, renumber
 from ivp_core.report.documents.verslag_joint import joint_blocks
 from ivp_core.report.documents.verslag_model import Report
@@ -30,11 +30,8 @@ def document_blocks(report: Report) -> list[Block]:
         meta.append("Fictief voorbeeld: alle namen en cijfers zijn verzonnen.")
     names = report.municipality if len(report.municipalities) > 1 else ", ".join(report.municipalities)
     own_name = names in report.trajectory
-    subtitle = (
-        f"{report.trajectory} {report.period}"
-        if own_name
-        else f"{names} · {report.trajectory} {report.period}"
-    )
+    named = name_with_period(report.trajectory, *report.period.split("–"))
+    subtitle = named if own_name else f"{names} · {named}"
     if len(report.municipalities) > 1:
         meta.append(f"Gezamenlijk IVP van {', '.join(report.municipalities)}; dit verslag gaat over {names}.")
     blocks: list[Block] = [TitleBlock(report.title, subtitle, tuple(meta))]
