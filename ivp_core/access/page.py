@@ -56,7 +56,10 @@ class MyAccount:
 def my_account() -> MyAccount:
     me = current()
     with session_scope(readonly=True) as db:
-        names = {t.id: f"{t.name} {t.period_start}–{t.period_end}" for t in db.scalars(select(Trajectory))}
+        names = {
+            t.id: name_with_period(t.name, t.period_start, t.period_end)
+            for t in db.scalars(select(Trajectory))
+        }
         has_password = False
         if me.user_id is not None:
             has_password = users.has_password(db, me.user_id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import name_with_period
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import PreviousPriority, Trajectory
 
@@ -60,5 +61,9 @@ def load_previous_priorities(trajectory_id: int, municipality_id: int | None) ->
             )
             for row in rows
         )
-        label = f"{source.name} {source.period_start}–{source.period_end}" if source is not None else ""
+        label = (
+            name_with_period(source.name, source.period_start, source.period_end)
+            if source is not None
+            else ""
+        )
         return PreviousPriorities(label, items)

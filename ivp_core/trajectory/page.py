@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.access.audit import Permission, act
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import name_with_period
 from ivp_core.errors import refuse_stale
 from ivp_core.storage.db import session_scope
 from ivp_core.storage.models import Trajectory
@@ -82,7 +83,7 @@ class ListedTrajectory:
     @property
     def choice_label(self) -> str:
         return (
-            f"{self.title} {self.period_start}–{self.period_end}"
+            name_with_period(self.title, self.period_start, self.period_end)
             + (" (fictief voorbeeld)" if self.fictitious else "")
             + (" (gearchiveerd)" if self.archived else "")
         )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ivp_core.advice.decision import ADOPTED, standing_decision
 from ivp_core.catalogue import load_catalogue
-from ivp_core.dutch import AMSTERDAM, counted, file_slug, long_date
+from ivp_core.dutch import AMSTERDAM, counted, file_slug, long_date, name_with_period
 from ivp_core.plan.joint import agreed_sets, member_decisions, police_priorities, theme_list
 from ivp_core.report.documents.plan_parts import WHERE, PlanDocument
 from ivp_core.report.documents.uitvoeringsplan import build_plan_documents
@@ -211,7 +211,7 @@ def build_checklist(
     items = checklist_items(db, trajectory_id, plans)
     day = today or datetime.now(AMSTERDAM).date()
     lines = [
-        f"# Checklist voor de coördinator: {trajectory.name} {trajectory.period_start}–{trajectory.period_end}",
+        f"# Checklist voor de coördinator: {name_with_period(trajectory.name, trajectory.period_start, trajectory.period_end)}",
         "",
         f"Gemaakt op {long_date(day)}. Deze lijst is voor u, niet voor de raad: wat nog open staat voordat de "
         "documenten verstuurd worden, en op welke pagina van de app u het invult.",
