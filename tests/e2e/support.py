@@ -6,6 +6,7 @@ Playwright sync driver in the same process refuses to start."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -126,6 +127,9 @@ def real_installation(database_url: str, tmp_path: Path) -> Iterator[ServedApp]:
     finally:
         app.kill(signal.SIGTERM)
 
+
+#: Streamlit's dialog for an address that is no page, in its own words or ours (ui/shell/plain.py).
+NOT_FOUND = re.compile("Page not found|Pagina niet gevonden")
 
 # --------------------------------------------------------------------------- what a person does, step by step
 PHONE = {"width": 390, "height": 844}

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from ivp_core.consultation import sessions
 from ivp_core.storage.db import get_engine, session_scope
 from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.support import SCREEN, ServedApp, log_in, vote_points_on_phone, wait_idle
+from tests.e2e.support import NOT_FOUND, SCREEN, ServedApp, log_in, vote_points_on_phone, wait_idle
 from tests.e2e.test_council_session import _points
 
 pytestmark = pytest.mark.e2e
@@ -141,7 +141,7 @@ def test_presenter_link_survives_a_restart_and_acts_on_the_right_session(
     stranger = browser.new_context(viewport=SCREEN).new_page()
     stranger.goto(f"{served_app.base_url}/sessies")
     wait_idle(stranger)
-    expect(stranger.get_by_text("Page not found")).to_have_count(0)
+    expect(stranger.get_by_text(NOT_FOUND)).to_have_count(0)
     expect(stranger.get_by_role("heading", name="Inloggen begeleider")).to_be_visible()
     stranger.get_by_label("Wachtwoord").fill(ADMIN_PASSWORD)
     stranger.get_by_role("button", name="Inloggen").click()

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.support import ROOT, SCREEN, ServedApp, free_port, wait_idle
+from tests.e2e.support import NOT_FOUND, ROOT, SCREEN, ServedApp, free_port, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -148,7 +148,7 @@ def test_oidc_login_returns_to_the_asked_page_and_survives_reload_tab_and_restar
     expect(page.get_by_text("daarna komt u vanzelf op deze pagina terug")).to_be_visible()
     expect(page.get_by_role("button", name=f"Inloggen met {LABEL}")).to_be_visible()
     expect(page.get_by_label("Wachtwoord")).to_have_count(0)
-    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_text(NOT_FOUND)).to_have_count(0)
     page.screenshot(path=str(tmp_path / "oidc-login-page.png"))
 
     # An account the provider knows but IVP_OIDC_ALLOWED does not name: refused, in Dutch, no facilitator menu.

@@ -15,7 +15,7 @@ from ivp_core.consultation import participation, sessions
 from ivp_core.storage.db import get_engine, session_scope
 from ivp_core.storage.models import OpinionSession, Participant, Trajectory
 from tests.conftest import ADMIN_PASSWORD
-from tests.e2e.support import ServedApp, wait_idle
+from tests.e2e.support import NOT_FOUND, ServedApp, wait_idle
 from tests.security.hostile import MARKER, plant
 from tests.security.pages import declared_pages
 from tests.security.snapshot_text import database_text
@@ -39,7 +39,7 @@ def _assert_locked(page: Page, url_path: str) -> None:
     """A facilitator address without a login: a Dutch login page there, nothing of the facilitator page."""
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("heading", name="Inloggen begeleider")).to_be_visible()
-    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text(NOT_FOUND).count() == 0
     for spec in FACILITATOR_PAGES:
         assert _nav_link(page, spec.title).count() == 0, f"{spec.title} in the menu after opening /{url_path}"
     assert page.get_by_role("button", name="Sessie aanmaken").count() == 0
@@ -68,6 +68,12 @@ def test_facilitator_urls_stay_locked_until_login_and_again_after_logout(
         page.goto(f"{served_app.base_url}/{spec.url_path}")
         wait_idle(page)
         _assert_locked(page, spec.url_path)
+    # An address that is no page at all (a typo): Streamlit's dialog, in Dutch.
+    page.goto(f"{served_app.base_url}/analyse_beheer")
+    expect(page.get_by_text("Pagina niet gevonden")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("U ziet nu de startpagina.")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.get_by_role("button", name="Sluiten").click()
     _log_in(page, served_app.base_url)
     # The page writes the cookie at the end of the run that logged in, which can be after the menu shows.
     page.wait_for_function(

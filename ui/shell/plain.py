@@ -209,6 +209,14 @@ _LANG_JS: Final = """<span hidden></span>
       if (el.children.length === 0 && /File must be|status code 413|AxiosError/.test(el.textContent))
         el.textContent = TOO_LARGE;
     });
+    // An address that is no page (a typo, an old bookmark): Streamlit's English "Page not found" dialog.
+    const DIALOG = {"Page not found": "Pagina niet gevonden",
+                    "The page that you have requested does not seem to exist. Running the app's main page.":
+                      "Dit adres hoort niet bij een pagina van deze app. U ziet nu de startpagina."};
+    root.querySelectorAll('[role="dialog"] *').forEach((el) => {
+      const nl = el.children.length === 0 ? DIALOG[el.textContent.trim()] : undefined;
+      if (nl) el.textContent = nl;
+    });
     // Streamlit's sectioned navigation puts section headings directly inside its list; a list that is
     // not a valid list is read out wrongly, so the navigation is presented as plain groups of links.
     root.querySelectorAll('[data-testid="stSidebarNav"] ul, [data-testid="stSidebarNav"] li')
