@@ -154,10 +154,9 @@ with right:
     st.subheader("Volgend IVP")
 if auth.can(auth.Permission.MANAGE, trajectory.id):
     with right, st.form("volgend_ivp"):
-        title = st.text_input("Titel", value=trajectory.name)
-        period = st.text_input(
-            "Planperiode", value=f"{trajectory.period_end + 1}-{trajectory.period_end + 4}"
-        )
+        proposed = pp.next_ivp_defaults(trajectory.name, trajectory.period_start, trajectory.period_end)
+        title = st.text_input("Titel", value=proposed.title)
+        period = st.text_input("Planperiode", value=proposed.period)
         if st.form_submit_button("Nieuw traject maken van dit traject"):
             try:
                 new_id = pp.make_next_ivp(trajectory.id, title, period)

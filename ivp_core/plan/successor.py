@@ -18,7 +18,9 @@ decided priorities and the indicators, which the trajectory room may not import.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +54,24 @@ CARRIED_SETTINGS = (
     "startnote_adopted_by",
     "ivp_adopted_by",
 )
+
+
+@dataclass(frozen=True)
+class SuccessorDefaults:
+    title: str
+    period: str
+
+
+def successor_defaults(name: str, start: int, end: int) -> SuccessorDefaults:
+    """What the next IVP is called and covers unless the coordinator types otherwise: the next period of the
+    same length, and the name with its period moved on ("IVP Dalfsen 2027-2030" → "IVP Dalfsen 2031-2034"),
+    so the new trajectory is not named after the old plan's years."""
+    length = end - start + 1
+    new_start, new_end = end + 1, end + length
+    moved = re.sub(
+        rf"\b{start}(\s*[-–]\s*){end}\b", lambda m: f"{new_start}{m.group(1)}{new_end}", name, count=1
+    )
+    return SuccessorDefaults(moved, f"{new_start}-{new_end}")
 
 
 def result_text(indicators: Sequence[IndicatorProgress]) -> str:

@@ -24,7 +24,7 @@ from ivp_core.plan.progress import (
     load_progress_page,
     measure_indicator,
 )
-from ivp_core.plan.successor import create_successor
+from ivp_core.plan.successor import SuccessorDefaults, create_successor, successor_defaults
 from ivp_core.plan.verdict import BEHIND, NO_MEASUREMENT, NO_TARGET, ON_COURSE, VERDICTS
 from ivp_core.report.documents.voortgangsrapportage import STATE_LABELS, VERDICT_LABELS
 from ivp_core.report.files import MEDIA_TYPES, cycle_files
@@ -145,6 +145,11 @@ def documents(trajectory_id: int, municipality_id: int, kind: str, year: int | N
     return tuple(
         Download(name, data, MEDIA_TYPES[name.rsplit(".", 1)[1]]) for name, data in sorted(files.items())
     )
+
+
+def next_ivp_defaults(name: str, start: int, end: int) -> SuccessorDefaults:
+    """The title and period the form proposes for the next IVP."""
+    return successor_defaults(name, start, end)
 
 
 def make_next_ivp(trajectory_id: int, title: str, period: str) -> int:
