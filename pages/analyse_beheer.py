@@ -11,6 +11,7 @@ import streamlit as st
 
 from ivp_core.analysis import page as uc
 from ivp_core.catalogue import load_catalogue
+from ivp_core.dutch import counted
 from ivp_core.errors import EditConflict, UserError
 from ui.shell import auth
 from ui.shell.context import current_municipality, current_trajectory
@@ -203,8 +204,9 @@ def _import_section() -> None:
             options=sorted(set(preview.available) | set(preview.chosen or [])),
             default=[c for c in preview.chosen or [] if c in preview.available] or None,
             format_func=lambda code: (
-                f"{names.get(code, code)} ({code}, {preview.available.get(code, 0)} regels)"
+                f"{names.get(code, code)} ({code}, {counted(preview.available.get(code, 0), 'regel', 'regels')})"
             ),
+            placeholder="Kies gemeenten",
             help="Standaard de gemeenten van dit traject. Landelijke en regionale cijfers (zoals NL01) worden "
             "altijd meegenomen als vergelijking.",
             key=f"import_gemeenten_{upload.file_id}",
@@ -213,8 +215,9 @@ def _import_section() -> None:
             st.session_state.setdefault("import_choice", {})[upload.file_id] = tuple(sorted(picked))
             st.rerun()
     st.markdown(
-        f"**{upload.name}** · soort: {preview.file_format} · {len(preview.rows)} cijfers · "
-        f"{len(preview.errors)} fout(en) · {len(preview.warnings)} waarschuwing(en)"
+        f"**{upload.name}** · soort: {preview.file_format} · {counted(len(preview.rows), 'cijfer', 'cijfers')} · "
+        f"{counted(len(preview.errors), 'fout', 'fouten')} · "
+        f"{counted(len(preview.warnings), 'waarschuwing', 'waarschuwingen')}"
         + (f" · {preview.replaces} bestaande cijfers worden vervangen" if preview.replaces else "")
     )
     if preview.problems:

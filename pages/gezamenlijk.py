@@ -242,7 +242,11 @@ opened = keep(
 settle_conflict("joint", part_key)
 with st.form(f"joint_choice-{part_key}"):
     shared_pick = st.multiselect(
-        "Gezamenlijke prioriteiten", codes, default=list(opened.shown.shared), format_func=label
+        "Gezamenlijke prioriteiten",
+        codes,
+        default=list(opened.shown.shared),
+        format_func=label,
+        placeholder="Kies thema's",
     )
     local_pick = {}
     for member_ref in trajectory.municipalities:
@@ -251,6 +255,7 @@ with st.form(f"joint_choice-{part_key}"):
             codes,
             default=list(opened.shown.local.get(member_ref.id, ())),
             format_func=label,
+            placeholder="Kies thema's",
             key=f"local_{member_ref.id}-{part_key}",
         )
     may_decide = auth.can(auth.Permission.DECISION, trajectory.id)  # griffier, coördinator; others read it

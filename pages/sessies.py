@@ -104,6 +104,7 @@ def _create_form(trajectory_id: int, municipality_id: int | None) -> None:
                 catalogue.theme_codes,
                 default=candidates,
                 format_func=lambda c: catalogue.theme(c).label,
+                placeholder="Kies thema's",
             )
         if method == "points":
             settings["budget"] = st.number_input(

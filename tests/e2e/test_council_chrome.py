@@ -90,3 +90,13 @@ def test_no_streamlit_english_and_a_thumb_sized_menu(
     assert after == '"Bestand kiezen"', after
     desk.get_by_test_id("stFileUploader").first.scroll_into_view_if_needed()
     desk.screenshot(path=str(SHOTS / "council-uploader-1920x1080.png"))
+    # A chosen file: its remove button carries no "Bestand kiezen" over the file's name, and says it in Dutch.
+    chosen = SHOTS / "politie.csv"
+    chosen.write_text("RegioS;Perioden;SoortMisdrijf;GeregistreerdeMisdrijven_1\nGM0148;2024JJ00;1.1.1;40\n")
+    dropzone.first.locator("input[type=file]").set_input_files(str(chosen))
+    remove = dropzone.first.get_by_role("button", name="Verwijder politie.csv")
+    expect(remove).to_be_visible(timeout=60_000)
+    assert remove.evaluate("el => getComputedStyle(el, '::after').content") in ("none", "normal")
+    expect(dropzone.first.get_by_role("button", name="Ander bestand kiezen")).to_be_visible()
+    wait_idle(desk, 60_000)
+    desk.screenshot(path=str(SHOTS / "council-uploader-chosen-1920x1080.png"))

@@ -192,9 +192,11 @@ _LANG_JS: Final = """<span hidden></span>
     const skip = root.querySelector('[data-testid="stSkipToContent"]');
     if (skip && skip.textContent !== "Naar de inhoud") skip.textContent = "Naar de inhoud";
     const labels = {"Main menu": "Menu", "Link to heading": "Link naar dit kopje", "App pages": "Pagina's",
-                    "Close": "Sluiten", "Collapse sidebar": "Menu inklappen", "Expand sidebar": "Menu openen"};
+                    "Close": "Sluiten", "Collapse sidebar": "Menu inklappen", "Expand sidebar": "Menu openen",
+                    "Add files": "Ander bestand kiezen", "file upload": "Bestand kiezen"};
     root.querySelectorAll("[aria-label]").forEach((el) => {
-      const nl = labels[el.getAttribute("aria-label")];
+      const label = el.getAttribute("aria-label");
+      const nl = labels[label] || (label.startsWith("Remove ") ? "Verwijder " + label.slice(7) : undefined);
       if (nl) el.setAttribute("aria-label", nl);
     });
     root.querySelectorAll('[data-testid="stStatusWidget"] label, [data-testid="stConnectionStatus"] label')
@@ -250,8 +252,9 @@ _GLOBAL_CSS: Final = """
 <style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #3d4450 !important; opacity: 1 !important; }
 [data-testid="InputInstructions"], [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
-[data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button * { font-size: 0 !important; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "Bestand kiezen"; font-size: 1rem; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"],
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] * { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]::after { content: "Bestand kiezen"; font-size: 1rem; }
 @media (max-width: 640px) {
   [data-testid="stMainMenu"] button, [data-testid="stToolbar"] button { min-width: 44px; min-height: 44px; }
 }

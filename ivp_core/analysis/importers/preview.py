@@ -310,10 +310,15 @@ def preview_import(
         and choice.seen
         and not (set(choice.seen) & choice.municipalities)
     ):
-        wanted = ", ".join(sorted(choice.municipalities)) or "geen"
+        wanted = sorted(choice.municipalities)
         present = ", ".join(list(preview.available)[:10]) + (" …" if len(preview.available) > 10 else "")
+        asked = (
+            "Er is geen gemeente gekozen"
+            if not wanted
+            else f"Het bestand heeft geen regels voor {'de gekozen gemeente' if len(wanted) == 1 else 'de gekozen gemeenten'} ({', '.join(wanted)})"
+        )
         log.error(
-            f"Het bestand heeft geen regels voor de gekozen gemeente(n) ({wanted}); wel voor {present}.",
+            f"{asked}; het bestand heeft regels voor {present}.",
             "Kies hieronder welke gemeenten u wilt importeren, of download de tabel opnieuw met de gemeenten "
             "van dit traject. Cijfers van andere gemeenten verschijnen nergens in de analyse.",
         )

@@ -87,9 +87,19 @@ def test_file_without_the_trajectorys_municipalities_is_refused(engine: Engine, 
     preview = _preview(engine, trajectory_id, "buren.csv", other.encode())
     assert not preview.ok
     assert_dutch(str(preview.errors[0]), ("geen regels", "GM0148", "GM0361", "kies"))
+    assert "gekozen gemeente (GM0148)" in str(preview.errors[0])  # not "gemeente(n)"
     with pytest.raises(ImportRejected):
         _import(engine, trajectory_id, "buren.csv", other.encode())
     assert_unchanged(before, engine)
+
+
+def test_a_file_with_no_municipality_chosen_says_so(engine: Engine, trajectory_id: int) -> None:
+    """With every municipality taken out of the choice the message read 'de gekozen gemeente(n) (geen)'."""
+    preview = _preview(engine, trajectory_id, "83648NED.csv", THREE.encode(), municipalities=[])
+    assert not preview.ok
+    assert preview.errors[0].message.startswith(
+        "Er is geen gemeente gekozen; het bestand heeft regels voor GM0148"
+    )
 
 
 REFUSALS = [
