@@ -43,7 +43,8 @@ def test_a_new_trajectory_imports_the_comparison_on_the_page_and_the_overview_sh
         uploader.locator("input[type=file]").set_input_files(str(path))
         wait_idle(page, 60_000)
         page.get_by_role("button", name="Importeren als vergelijking (alles of niets)").click()
-        expect(page.get_by_text(f"{path.name}: ")).to_contain_text(stored, timeout=120_000)
+        done = page.get_by_test_id("stAlertContentSuccess").filter(has_text=f"{path.name}: ")
+        expect(done).to_contain_text(stored, timeout=120_000)
         wait_idle(page, 60_000)
 
     with session_scope(get_engine(real_installation.database_url)) as db:

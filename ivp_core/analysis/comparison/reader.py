@@ -37,7 +37,7 @@ from ivp_core.analysis.importers.common import POPULATION_INDICATOR
 from ivp_core.analysis.importers.errors import ProblemLog
 from ivp_core.analysis.importers.long_format import is_long_header, parse_long_csv
 from ivp_core.analysis.importers.mapping import TOTAL_KEYS
-from ivp_core.analysis.importers.periods import current_year
+from ivp_core.analysis.importers.periods import current_year, incomplete_months
 from ivp_core.analysis.importers.regions import valid_region
 from ivp_core.analysis.importers.sources import has_suffix, open_source, sniff_delimiter, strip_suffix
 from ivp_core.analysis.importers.table import MAX_REPORTED, report_many
@@ -363,8 +363,7 @@ def _theme_counts(
         incomplete = monthly[~complete & ~monthly.index.isin(yearly.index)]
         for year_value, count in incomplete.groupby(level="year").size().items():
             log.warning(
-                f"{int(year_value)}: voor {count} reeks(en) zijn niet alle 12 maanden bekend; dat jaar telt als "
-                "onbekend.",
+                f"{incomplete_months(int(year_value), int(count))}; dat jaar telt als onbekend.",
                 "Importeer het jaar opnieuw zodra alle maanden gepubliceerd zijn.",
             )
     per_crime = pd.concat([value, from_months]).rename("value").reset_index()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ivp_core.dutch import local_today
+from ivp_core.dutch import counted, local_today
 
 _PERIOD = re.compile(r"^(\d{4})(JJ|MM|KW|X0)(\d{2})$")
 
@@ -37,3 +37,9 @@ def future_year_problem(year: int) -> tuple[str, str] | None:
             "Controleer het jaartal; cijfers over de toekomst kunnen niet worden geïmporteerd.",
         )
     return None
+
+
+def incomplete_months(year: int, series: int) -> str:
+    """The start of the warning for a year whose monthly figures are not all known, said as a reader says it
+    ("voor 1 reeks is", "voor 23 reeksen zijn")."""
+    return f"{year}: voor {counted(series, 'reeks', 'reeksen')} {'is' if series == 1 else 'zijn'} niet alle 12 maanden bekend"

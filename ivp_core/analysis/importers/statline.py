@@ -23,7 +23,7 @@ from ivp_core.analysis.importers.distinct import Distinct
 from ivp_core.analysis.importers.errors import ProblemLog
 from ivp_core.analysis.importers.mapping import TOTAL_KEYS, MappingRow, crime_indicator
 from ivp_core.analysis.importers.numbers import THOUSANDS
-from ivp_core.analysis.importers.periods import current_year
+from ivp_core.analysis.importers.periods import current_year, incomplete_months
 from ivp_core.analysis.importers.regions import RegionChoice, valid_region
 from ivp_core.analysis.importers.sources import has_suffix, strip_suffix
 from ivp_core.analysis.importers.table import MAX_REPORTED, RowFilterFor, Table, report_many
@@ -353,8 +353,7 @@ def parse_statline_table(
         have_year = grouped.set_index(series).index.isin(yearly.set_index(series).index)
         for year_value, count in grouped[~complete & ~have_year].groupby("year").size().items():
             log.warning(
-                f"{int(year_value)}: voor {count} reeks(en) zijn niet alle 12 maanden bekend; dat jaar is niet "
-                "opgeteld.",
+                f"{incomplete_months(int(year_value), int(count))}; dat jaar is niet opgeteld.",
                 "Laad het jaar opnieuw zodra alle maanden gepubliceerd zijn.",
             )
         yearly = pd.concat([yearly, grouped[complete & ~have_year][[*series, "value", "line"]]])

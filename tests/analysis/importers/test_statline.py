@@ -79,7 +79,7 @@ def test_months_are_summed_only_when_all_twelve_are_known(engine: Engine, munici
         partial = preview_import(session, "m.csv", _monthly(range(1, 8)).encode(), municipality_id)
     assert [(r.year, r.value) for r in full.rows] == [(2024, 120.0)]
     assert partial.rows == [] and not partial.ok
-    assert any("12 maanden" in p.message for p in partial.warnings)
+    assert any("2024: voor 1 reeks is niet alle 12 maanden bekend" in p.message for p in partial.warnings)
 
 
 def test_yearly_row_wins_over_months(engine: Engine, municipality_id: int) -> None:
